@@ -1,0 +1,30 @@
+"""Errors raised by the geo package; the CLI maps them to messages and exit codes."""
+
+from __future__ import annotations
+
+from gazetteer.errors import IncidentMapError
+
+__all__ = ["IncidentMapError", "InputError", "RecordError", "OutputError", "UsageError"]
+
+
+class InputError(IncidentMapError, OSError):
+    """An input path that cannot be read at all (missing, a directory of nothing)."""
+
+
+class RecordError(IncidentMapError, ValueError):
+    """One bad record in an input file; the record is skipped and the run goes on."""
+
+    def __init__(self, message: str, path: str, line: int | None = None):
+        self.path = path
+        self.line = line
+        self.reason = message
+        where = f"{path}:{line}" if line is not None else path
+        super().__init__(f"{where}: {message}")
+
+
+class OutputError(IncidentMapError, OSError):
+    """An output file could not be written."""
+
+
+class UsageError(IncidentMapError, ValueError):
+    """Options that do not make sense together, or a bad option value."""
