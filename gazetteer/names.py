@@ -8,11 +8,23 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
-NAMES_VERSION = 1
+NAMES_VERSION = 2
 
 _APOSTROPHES = dict.fromkeys(map(ord, "'’‘`´ʼʻʿʾ"), None)
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—_/.,]+")
+
+# Arabic definite articles as they appear in Latin transliterations ("Al-Qa'im", "ad-Dawr").
+ARTICLES = frozenset({"al", "el", "ad", "adh", "an", "ar", "as", "ash", "at", "ath", "az", "ed", "es", "et"})
+# Words that mark a quarter of a city before its name ("Hay al-Wahda", "Hayy Tanak").
+QUARTER_PREFIXES = frozenset({"hay", "hayy", "hai", "hayi"})
+
+_NON_LETTER = re.compile(r"[^a-z]+")
+_DOUBLE = re.compile(r"(.)\1+")
+# Transliteration digraphs and letters that vary between Arabic/Pashto/Kurdish romanisations.
+_SKELETON_SUBS = (("ph", "f"), ("q", "k"), ("c", "k"), ("x", "ks"), ("dj", "j"), ("v", "w"))
+_VOWELS = re.compile(r"[aeiouy]")
 
 
 def fold(text: str) -> str:
@@ -37,3 +49,77 @@ def normalize(name: str) -> str:
     'tel keyf'
     """
     return _SEPARATORS.sub(" ", fold(name)).strip()
+
+
+def strip_article(key: str) -> str:
+    """A normalised key without a leading Arabic article or quarter prefix.
+
+    >>> strip_article("al qaim")
+    'qaim'
+    >>> strip_article("hay al wahda")
+    'wahda'
+    >>> strip_article("al")
+    'al'
+    """
+    words = key.split(" ")
+    changed = True
+    while changed and len(words) > 1:
+        changed = False
+        if words[0] in QUARTER_PREFIXES or words[0] in ARTICLES:
+            words = words[1:]
+            changed = True
+    return " ".join(words)
+
+
+def _article_glued(word: str) -> str:
+    """'alhawijah' -> 'hawijah': an article written as one word with the name."""
+    for art in ("al", "el"):
+        if word.startswith(art) and len(word) > len(art) + 3:
+            return word[len(art):]
+    return word
+
+
+@lru_cache(maxsize=65536)
+def skeleton(name: str) -> str:
+    """A transliteration-tolerant phonetic key: consonants only, doubles collapsed.
+
+    Names that differ only in vowels, doubled letters, articles, 'h' and q/k spelling
+    share a skeleton, so "Tel Keyf", "Tallkayf" and "Tel Kaif" meet, as do "Hawija" and
+    "Al Hawijah", and "Odessa" and "Odesa".
+
+    >>> skeleton("Tel Keyf") == skeleton("Tallkayf") == skeleton("Tel Kaif")
+    True
+    >>> skeleton("Hawija") == skeleton("Al-Hawijah")
+    True
+    >>> skeleton("Qaim") == skeleton("Al Qa'im")
+    True
+    """
+    key = strip_article(normalize(name))
+    if " " not in key:
+        key = _article_glued(key)
+    s = _NON_LETTER.sub("", key)
+    if not s:
+        return ""
+    for a, b in _SKELETON_SUBS:
+        s = s.replace(a, b)
+    head, tail = s[0], s[1:]
+    # 'h' after a consonant (kh, sh, th, dh, gh) and a final or medial 'h' vary freely.
+    tail = tail.replace("h", "")
+    if head in "aeiouy":
+        head = "a"  # an initial vowel is kept (Iraq vs Raqqa) but its quality varies (Erbil/Arbil)
+    return _DOUBLE.sub(r"\1", head + _VOWELS.sub("", tail))
+
+
+def variant_keys(key: str) -> tuple[str, ...]:
+    """Other keys under which a normalised name may be indexed (without its article, quarter prefix).
+
+    >>> variant_keys("al hawijah")
+    ('hawijah',)
+    >>> variant_keys("mosul")
+    ()
+    """
+    out: list[str] = []
+    stripped = strip_article(key)
+    if stripped != key and len(stripped) >= 3:
+        out.append(stripped)
+    return tuple(out)

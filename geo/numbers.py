@@ -42,6 +42,8 @@ def parse_number(text: str) -> int | None:
     2500000
     >>> parse_number("three thousand four hundred")
     3400
+    >>> parse_number("two dozen")
+    24
     >>> parse_number("dozens") is None
     True
     """
@@ -62,8 +64,8 @@ def parse_number(text: str) -> int | None:
         if token not in table:
             return None
         value = table[token]
-        if value == 100:
-            current = max(current, 1) * 100
+        if value in (12, 100) and token in ("dozen", "hundred"):
+            current = max(current, 1) * value
         elif value >= 1000:
             total += max(current, 1) * value
             current = 0

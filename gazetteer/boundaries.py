@@ -1,0 +1,141 @@
+"""Administrative boundaries: Natural Earth admin-1 regions and the countries dissolved from them."""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from gazetteer.errors import GazetteerError
+
+if TYPE_CHECKING:  # geopandas is heavy; import it only when boundaries are used
+    import geopandas
+
+ADMIN1_FILE = "admin1.parquet"
+
+# Coastal points can fall just outside the simplified coastline; a point this close
+# (in degrees, ~5 km at the equator) to a region is taken to be in it.
+NEAREST_FALLBACK_DEG = 0.05
+
+_lock = threading.Lock()
+
+
+def admin1_path():
+    """The packaged admin-1 GeoParquet file."""
+    return resources.files("gazetteer") / "data" / ADMIN1_FILE
+
+
+@cache
+def _load_admin1() -> "geopandas.GeoDataFrame":
+    import geopandas
+    import shapely
+
+    path = admin1_path()
+    try:
+        with resources.as_file(path) as real:
+            gdf = geopandas.read_parquet(real)
+    except (OSError, ValueError) as exc:
+        raise GazetteerError(f"cannot read admin-1 boundaries {path}: {exc}") from exc
+    if gdf.crs is None:
+        gdf = gdf.set_crs("EPSG:4326")
+    elif gdf.crs.to_epsg() != 4326:
+        gdf = gdf.to_crs("EPSG:4326")
+    points = shapely.point_on_surface(gdf.geometry.values)
+    gdf["lat"] = shapely.get_y(points)
+    gdf["lon"] = shapely.get_x(points)
+    return gdf
+
+
+def load_admin1() -> "geopandas.GeoDataFrame":
+    """Admin-1 regions (EPSG:4326) with `lat`/`lon` of a representative point; cached per process.
+
+    Callers must not mutate the frame in place; use `.copy()` first.
+    """
+    with _lock:
+        return _load_admin1()
+
+
+@cache
+def _load_countries() -> "geopandas.GeoDataFrame":
+    import geopandas
+    import shapely
+
+    admin1 = load_admin1()
+    known = admin1[admin1["country_code"].notna()]
+    groups = known.groupby("country_code", sort=True)
+    rows = []
+    for code, group in groups:
+        geom = shapely.coverage_union_all(group.geometry.values)
+        if geom.is_empty or not geom.is_valid:
+            geom = shapely.union_all(shapely.make_valid(group.geometry.values))
+        # The sovereign's own name, not a territory's: the most common name in the group.
+        name = group["country_name"].mode().iat[0]
+        rows.append({"country_code": code, "name": name, "geometry": geom})
+    gdf = geopandas.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+    points = shapely.point_on_surface(gdf.geometry.values)
+    gdf["lat"] = shapely.get_y(points)
+    gdf["lon"] = shapely.get_x(points)
+    return gdf
+
+
+def load_countries() -> "geopandas.GeoDataFrame":
+    """Countries dissolved from admin-1 by ISO alpha-2 (`country_code`, `name`, `lat`, `lon`)."""
+    with _lock:
+        return _load_countries()
+
+
+@cache
+def _admin1_tree():
+    import shapely
+
+    return shapely.STRtree(load_admin1().geometry.values)
+
+
+def admin1_at(
+    lats: Sequence[float], lons: Sequence[float], *, nearest_within: float = NEAREST_FALLBACK_DEG
+) -> list[tuple[str, str, str | None] | None]:
+    """The admin-1 region `(id, name, country_code)` containing each point, or None.
+
+    Points outside every polygon but within `nearest_within` degrees of one get the
+    nearest region; missing or invalid coordinates give None.
+    """
+    import numpy as np
+    import shapely
+
+    if len(lats) != len(lons):
+        raise ValueError(f"lats and lons differ in length: {len(lats)} != {len(lons)}")
+    result: list[tuple[str, str, str | None] | None] = [None] * len(lats)
+    if not len(lats):
+        return result
+    lat = np.asarray(lats, dtype=float)
+    lon = np.asarray(lons, dtype=float)
+    ok = np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
+    idx = np.flatnonzero(ok)
+    if not len(idx):
+        return result
+    admin1 = load_admin1()
+    tree = _admin1_tree()
+    points = shapely.points(lon[idx], lat[idx])
+    hit = np.full(len(idx), -1, dtype=np.int64)
+    pairs = tree.query(points, predicate="intersects")
+    # Reverse so the first match per point wins when regions touch.
+    hit[pairs[0][::-1]] = pairs[1][::-1]
+    missing = np.flatnonzero(hit < 0)
+    if len(missing) and nearest_within > 0:
+        near = tree.query_nearest(points[missing], max_distance=nearest_within, all_matches=False)
+        hit[missing[near[0]]] = near[1]
+    ids = admin1["id"].to_numpy()
+    names = admin1["name"].to_numpy()
+    codes = admin1["country_code"].to_numpy()
+    for k, row in zip(idx, hit):
+        if row >= 0:
+            code = codes[row]
+            result[k] = (ids[row], names[row], None if _missing(code) else code)
+    return result
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))

@@ -1,0 +1,142 @@
+"""The geoparser: find place mentions in a text and resolve them with the article as context."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Sequence
+
+from gazetteer.matcher import MATCHER_FORMAT, Matcher
+from gazetteer.model import Level, Mention, Place, Toponym
+from gazetteer.names import NAMES_VERSION, normalize, skeleton
+from gazetteer.resolver import Resolver, haversine_km
+
+__all__ = ["Geoparser"]
+
+
+class Geoparser:
+    """Finds and resolves toponyms; build once per process with `open`, then call `parse` per text."""
+
+    def __init__(self, index, matcher: Matcher, *, resolver: Resolver | None = None, online=None, max_mentions: int = 2000):
+        self.index = index
+        self.matcher = matcher
+        self.resolver = resolver or Resolver(index, aliases=matcher.alias_keys)
+        self.online = online
+        self.max_mentions = max_mentions
+        if hasattr(index, "candidates_by_skeleton"):
+            self.matcher.skeleton_lookup = self._known_by_skeleton
+
+    @classmethod
+    def open(
+        cls,
+        gazetteer_path=None,
+        *,
+        online: bool = False,
+        geocoder: str = "nominatim",
+        geonames_username: str | None = None,
+        max_mentions: int = 2000,
+    ) -> "Geoparser":
+        """Open (building if needed) the local index and the mention matcher cached beside it."""
+        from gazetteer.index import GazetteerIndex
+
+        index = GazetteerIndex.open(gazetteer_path)
+        matcher = _cached_matcher(index)
+        geo = None
+        if online:
+            from gazetteer.layers.online import OnlineGeocoder
+
+            geo = OnlineGeocoder(geocoder, username=geonames_username) if geonames_username else OnlineGeocoder(geocoder)
+        return cls(index, matcher, online=geo, max_mentions=max_mentions)
+
+    @classmethod
+    def from_index(cls, index, **kwargs) -> "Geoparser":
+        """A geoparser over an already opened index (tests, fakes); builds the matcher in memory."""
+        return cls(index, Matcher.build(index.iter_keys()), **kwargs)
+
+    def _known_by_skeleton(self, name: str) -> bool:
+        skel = skeleton(name)
+        return len(skel) >= 4 and bool(self.index.candidates_by_skeleton(skel, limit=1))
+
+    def find_mentions(self, text: str, *, skip: Sequence[tuple[int, int]] = (), dateline_places: Sequence[str] = ()) -> list[Mention]:
+        """Place mentions in `text`, in text order."""
+        return self.matcher.find(text, skip=skip, dateline_places=dateline_places)
+
+    def resolve(self, text: str, mentions: Sequence[Mention], *, dateline_places=(), dateline_country=None) -> list[Toponym]:
+        """One Toponym per mention (unresolved ones keep place=None)."""
+        toponyms = self.resolver.resolve(text, mentions, dateline_places=dateline_places, dateline_country=dateline_country)
+        if self.online is not None:
+            toponyms = self._ask_online(toponyms, dateline_country)
+        return toponyms
+
+    def parse(self, text, *, dateline_places=(), dateline_country=None, skip=(), warn: Callable[[str], None] | None = None) -> list[Toponym]:
+        """Find and resolve; when more than `max_mentions` are found only the first ones are kept."""
+        mentions = self.find_mentions(text, skip=skip, dateline_places=dateline_places)
+        if len(mentions) > self.max_mentions:
+            if warn is not None:
+                warn(f"{len(mentions):,} place mentions found; only the first {self.max_mentions:,} were resolved (--max-mentions)")
+            mentions = mentions[: self.max_mentions]
+        return self.resolve(text, mentions, dateline_places=dateline_places, dateline_country=dateline_country)
+
+    def lookup(self, name: str, *, country: str | None = None, near: tuple[float, float] | None = None, limit: int = 10) -> list[tuple[Place, float]]:
+        """Candidates for a name, best first, scored by weight and the optional country / nearby point."""
+        cc = None
+        if country:
+            cc = country.upper() if len(country) == 2 else self.resolver._country_code(country)
+        scored = []
+        for c in self.resolver.candidates(name):
+            s = c.prior + (0.15 if c.exact else 0.0) - (0.3 if c.skel else 0.0)
+            if cc:
+                s += 1.0 if c.cc == cc else -0.5
+            if near is not None:
+                s += 1.0 / (1.0 + haversine_km(c.place.lat, c.place.lon, near[0], near[1]) / 100.0)
+            scored.append((c.place, s))
+        scored.sort(key=lambda t: -t[1])
+        top = scored[0][1] if scored else 0.0
+        return [(p, round(max(0.0, min(1.0, s / max(top, 1e-9))), 4)) for p, s in scored[:limit]]
+
+    def _ask_online(self, toponyms: list[Toponym], dateline_country) -> list[Toponym]:
+        out = []
+        for t in toponyms:
+            if t.place is None:
+                place = self.online.geocode(t.mention.text, country=dateline_country) if hasattr(self.online, "geocode") else None
+                if place is not None:
+                    t = Toponym(t.mention, place, 0.5)
+            out.append(t)
+        return out
+
+
+def _build_id(index) -> str:
+    info = index.info() if hasattr(index, "info") else {}
+    bid = info.get("build_id") or info.get("built_at") or json.dumps(info, sort_keys=True, default=str)
+    return hashlib.sha1(f"{bid}|{NAMES_VERSION}|{MATCHER_FORMAT}|{_lexicon_stamp()}".encode()).hexdigest()[:16]
+
+
+def _lexicon_stamp() -> str:
+    from gazetteer.lexicon import DATA
+
+    parts = []
+    for name in ("stopwords.txt", "name_variants.csv"):
+        try:
+            parts.append(str(os.stat(DATA / name).st_mtime_ns))
+        except OSError:
+            parts.append("-")
+    return ",".join(parts)
+
+
+def _cached_matcher(index) -> Matcher:
+    info = index.info() if hasattr(index, "info") else {}
+    bid = _build_id(index)
+    path = info.get("path")
+    cache = f"{path}.matcher.pickle" if path else None
+    if cache:
+        m = Matcher.load(cache, bid)
+        if m is not None:
+            return m
+    m = Matcher.build(index.iter_keys(), build_id=bid)
+    if cache:
+        try:
+            m.save(cache)
+        except OSError:
+            pass  # a read-only index folder: keep the matcher in memory only
+    return m

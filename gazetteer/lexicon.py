@@ -1,0 +1,68 @@
+"""The word lists that steer mention finding: stop words, person titles, first names, level words."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = ["Lexicon", "load_lexicon"]
+
+DATA = Path(__file__).parent / "data"
+
+
+def _lines(name: str) -> list[str]:
+    text = (DATA / name).read_text(encoding="utf-8")
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+def _sections(name: str) -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    current = None
+    for ln in _lines(name):
+        if ln.startswith("[") and ln.endswith("]"):
+            current = out.setdefault(ln[1:-1], set())
+        elif current is not None:
+            current.add(ln.lower())
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Word lists read from `gazetteer/data`; all entries are lower case."""
+
+    stop_always: frozenset[str]      # never a place on its own ("police", "the")
+    stop_initial: frozenset[str]     # a common word when it starts a sentence ("reading", "nice")
+    modifiers: frozenset[str]        # words that may precede a place inside a capitalised run ("Northern")
+    acronyms: frozenset[str]         # all-caps forms that are places ("us", "uk", "uae")
+    titles: frozenset[str]           # "president", "general"
+    first_names: frozenset[str]      # "patrick", "talib"
+    level_words: dict[str, str]      # "district" -> "district", "town" -> "city"
+    variants: dict[str, tuple[str, str]]  # normalised alias -> (gazetteer key, "any" | "container")
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    """The packaged word lists (read once per process)."""
+    from gazetteer.names import normalize
+
+    stops = _sections("stopwords.txt")
+    levels = {}
+    with (DATA / "level_words.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            levels[row["word"].strip().lower()] = row["level"].strip()
+    variants = {}
+    with (DATA / "name_variants.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(ln for ln in fh if not ln.startswith("#")):
+            variants[normalize(row["variant"])] = (normalize(row["name"]), row.get("where") or "any")
+    return Lexicon(
+        stop_always=stops.get("always", frozenset()),
+        stop_initial=stops.get("sentence-start", frozenset()),
+        modifiers=stops.get("modifiers", frozenset()),
+        acronyms=stops.get("acronyms", frozenset()),
+        titles=frozenset(_lines("person_titles.txt")),
+        first_names=frozenset(_lines("first_names.txt")),
+        level_words=levels,
+        variants=variants,
+    )

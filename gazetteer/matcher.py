@@ -1,0 +1,328 @@
+"""Finding place mentions in text: multi-pattern matching over every gazetteer key, plus guards.
+
+Matching runs on a normalised copy of the text (see `textmap`), so `text[m.start:m.end]` is the
+original surface form. A key only matches at word boundaries; a mention must be capitalised;
+common words, people's names and organisations named after places are filtered out by rules
+driven from the word lists in `gazetteer/data`.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import pickle
+import re
+from collections.abc import Callable, Iterable, Sequence
+
+import ahocorasick
+
+from gazetteer.lexicon import Lexicon, load_lexicon
+from gazetteer.model import Mention
+from gazetteer.names import normalize, variant_keys
+from gazetteer.textmap import normalize_text
+
+__all__ = ["Matcher", "MATCHER_FORMAT"]
+
+MATCHER_FORMAT = 4
+_MAX_KEY = 120
+_WHERE_ANY, _WHERE_CONTAINER = 0, 1
+
+# Capitalised words that may follow a single-word place name without making it an organisation
+# or a person ("Mosul Dam" is still about Mosul; "Washington Post" is not).
+_CAP_WORD = re.compile(r"[ \t]*(?:(?:al|el|an|ad|ar|as|ash|at|bin|ibn|de|du|la|le|von|van)[\- ])?([A-Z][\w’'\-]*)")
+_ARTICLE_BEFORE = re.compile(r"(?:^|[ \t])(?:al|el|an|ad|ar|as|ash|at|bin|ibn|abu|de|du|la|le|von|van)[\- ]$")
+_PREV_WORD = re.compile(r"([A-Za-z][\w’'\-.]*)\W*$")
+_SENT_END = re.compile(r"(?:^|[.!?:;\"“”‘’(\[\n])\s*$")
+_SPEECH = re.compile(r"\s+(?:said|says|told|added|wrote|tweeted|stated)\b")
+_HINT_AFTER = re.compile(r"[ \t]+([A-Za-z\-]+)")
+_OF_AFTER = re.compile(r"[ \t]+of[ \t]+(?:the[ \t]+)?$")
+_HINT_BEFORE = re.compile(r"\b([A-Za-z\-]+)[ \t]+of[ \t]+(?:the[ \t]+)?$")
+_COMMA = re.compile(r",[ \t]*$")
+_CONTAINER_GAP = re.compile(r",?[ \t]+(?:in|of)[ \t]+(?:the[ \t]+)?")
+# Unknown capitalised names in a place slot: "the village of Abdul Khil", "Khazir camp".
+_NAME = r"(?:(?:[Aa]l|[Ee]l)[\- ]|(?:[Aa][dnrstz]|[Aa]sh)-)?[A-Z][a-z’'\-]+(?:[ \-][A-Z][a-z’'\-]+){0,2}"
+_SLOT_BEFORE = re.compile(r"\b(?:village|town|city|district|province|governorate|camp|area|neighbou?rhood|region|suburb)s? of (" + _NAME + r")")
+_SLOT_AFTER = re.compile(r"(" + _NAME + r") (?:district|province|governorate|camp|neighbou?rhood|suburb)\b(?! of\b)")
+_DEMONYM_END = re.compile(r"(?:i|is|an|ans|ian|ians|ese|ish|ic)$")
+_PERSON = re.compile(r"\b([A-Z][a-z]+\.?)((?:[ \t]+(?:(?:al|el|bin|ibn|abu|de|du|van|von|da|di|le|la)[\- ])?[A-Z][\w’'\-]+)+)")
+_ARTICLE_PREFIX = re.compile(r"^(?:al|el|bin|ibn|abu|de|du|van|von|da|di|le|la)[\- ]")
+_SLOT_PREP = re.compile(r"\b(?:in|near|at|outside|around|to|from) (" + _NAME + r")")
+
+
+class Matcher:
+    """Finds place mentions; build once from the index keys, then `find` per text."""
+
+    def __init__(self, automaton, aliases: list[tuple[str, int]], build_id: str = "", lexicon: Lexicon | None = None,
+                 alias_keys: dict[str, str] | None = None):
+        self._auto = automaton
+        self._aliases = aliases          # alias id -> (gazetteer key, where)
+        self.alias_keys = alias_keys or {}   # article-less form -> indexed key ("anbar" -> "al anbar")
+        self.build_id = build_id
+        self.lex = lexicon or load_lexicon()
+        self.skeleton_lookup: Callable[[str], bool] | None = None
+
+    # ----------------------------------------------------------------- building / caching
+    @classmethod
+    def build(cls, keys: Iterable[tuple[str, float]], *, build_id: str = "", lexicon: Lexicon | None = None) -> "Matcher":
+        """An automaton over `(key, importance)` pairs plus article-less and data-file variants."""
+        lex = lexicon or load_lexicon()
+        auto = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        aliases: list[tuple[str, int]] = []
+        seen: set[str] = set()
+        stripped: dict[str, tuple[str, float]] = {}
+        for key, importance in keys:
+            if not key or len(key) > _MAX_KEY or key in lex.stop_always:
+                continue
+            seen.add(key)
+            auto.add_word(" " + key, len(key) * 16 + _bucket(importance))
+            for v in variant_keys(key):
+                if v not in lex.stop_always and (v not in stripped or stripped[v][1] < importance):
+                    stripped[v] = (key, importance)
+        alias_keys = {}
+        for alias, (key, imp) in stripped.items():
+            if alias not in seen:
+                alias_keys[alias] = key
+                aliases.append((key, _WHERE_ANY))
+                auto.add_word(" " + alias, (len(aliases) << 16) | (len(alias) * 16 + _bucket(imp)))
+        for alias, (key, where) in lex.variants.items():
+            if alias in seen:
+                continue
+            aliases.append((key, _WHERE_CONTAINER if where == "container" else _WHERE_ANY))
+            auto.add_word(" " + alias, (len(aliases) << 16) | (len(alias) * 16 + 8))
+        auto.make_automaton()
+        return cls(auto, aliases, build_id, lex, alias_keys)
+
+    def save(self, path: str) -> None:
+        """Persist next to the index (atomically), keyed by the index build id."""
+        tmp = f"{path}.tmp{os.getpid()}"
+        with open(tmp, "wb") as fh:
+            pickle.dump((MATCHER_FORMAT, self.build_id, self._aliases, self.alias_keys, self._auto), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+
+    @classmethod
+    def load(cls, path: str, build_id: str) -> "Matcher | None":
+        """The saved matcher if it was built from the same index, else None."""
+        try:
+            with open(path, "rb") as fh:
+                fmt, bid, aliases, alias_keys, auto = pickle.load(fh)
+        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
+            return None
+        if fmt != MATCHER_FORMAT or bid != build_id:
+            return None
+        return cls(auto, aliases, bid, alias_keys=alias_keys)
+
+    # ----------------------------------------------------------------- finding
+    def find(self, text: str, *, skip: Sequence[tuple[int, int]] = (), dateline_places: Sequence[str] = ()) -> list[Mention]:
+        """Place mentions in `text`, in order, non-overlapping, longest match first."""
+        nt = normalize_text(text)
+        padded = " " + nt.text + " "
+        raw: list[tuple[int, int, int, int]] = []   # orig start, orig end, importance bucket, alias id
+        for end, value in self._auto.iter(padded):
+            length = (value & 0xFFFF) >> 4
+            nend = end  # exclusive end in nt.text
+            if padded[end + 1].isalnum():
+                continue
+            nstart = nend - length
+            ostart = nt.orig(nstart)
+            if not text[ostart].isupper():
+                continue
+            raw.append((ostart, nt.orig_end(nend), value & 15, value >> 16))
+        dateline = _dateline_spans(text, dateline_places)
+        raw.sort(key=lambda r: (r[0], -(r[1] - r[0])))
+        chosen: list[Mention] = []
+        last_end = -1
+        for start, end, bucket, alias in raw:
+            if start < last_end or _in_spans(start, end, skip):
+                continue
+            surface = text[start:end]
+            source = "dateline" if _in_spans(start, end, dateline) else "gazetteer"
+            if alias:
+                key, where = self._aliases[alias - 1]
+                if where == _WHERE_CONTAINER and not (chosen and _COMMA.search(text, chosen[-1].end, start)):
+                    continue
+            if not self._accept(text, start, end, surface, bucket, source):
+                continue
+            chosen.append(Mention(start, end, surface, source))
+            last_end = end
+        chosen = self._slot_mentions(text, chosen, skip)
+        people = self._person_words(text)
+        if people:
+            chosen = [m for m in chosen if m.source == "dateline" or m.text not in people]
+        chosen.extend(self._dateline_mentions(text, chosen, dateline))
+        chosen.sort(key=lambda m: m.start)
+        return _annotate(text, chosen, self.lex)
+
+    def _accept(self, text: str, start: int, end: int, surface: str, bucket: int, source: str) -> bool:
+        lex = self.lex
+        words = surface.split()
+        key = normalize(surface)
+        single = len(words) == 1
+        letters = [c for c in surface if c.isalpha()]
+        if len(letters) > 1 and all(c.isupper() for c in letters):
+            if source != "dateline" and key not in lex.acronyms and key.replace(" ", "") not in lex.acronyms:
+                return False
+        elif not words[-1][:1].isupper() and not words[-1][:1].isdigit():
+            return False
+        if single and key in lex.stop_always:
+            return False
+        if source == "dateline":
+            return True
+        before = text[max(0, start - 40):start]
+        art = _ARTICLE_BEFORE.search(before)
+        if art:
+            before = before[: art.start() + 1]
+        prev = _PREV_WORD.search(before)
+        prev_word = prev.group(1).rstrip(".").lower() if prev else ""
+        adjacent = prev is not None and re.fullmatch(r"[A-Za-z][\w’'\-.]*[ \t]+", prev.group(0)) is not None
+        if adjacent and prev_word in lex.titles:
+            return False
+        sentence_start = _SENT_END.search(before) is not None
+        if single and sentence_start and key in lex.stop_initial:
+            return False
+        title_line = None
+        if single and adjacent and prev.group(1)[:1].isupper() and prev_word not in lex.modifiers:
+            # Inside a longer capitalised name: "Tigris River", "Marine Le Pen", "Asaib Ahl al-Haq".
+            title_line = _is_title_line(text, start)
+            pw = prev.group(1)
+            if not title_line and (not pw.endswith(".") or pw.count(".") > 1):
+                return False
+        after = _CAP_WORD.match(text, end)
+        if single and after:
+            nxt = after.group(1).lower()
+            if key in lex.first_names:
+                return False
+            if nxt not in lex.level_words and not nxt.endswith(("’s", "'s")):
+                # "Jordan Spieth", "Washington Post": a capitalised non-place word follows.
+                if title_line is None:
+                    title_line = _is_title_line(text, start)
+                if not title_line:
+                    return False
+        if single and bucket < 6 and _SPEECH.match(text, end):
+            return False
+        return True
+
+    def _person_words(self, text: str) -> set[str]:
+        """Surnames in this text: capitalised words after a title or first name ("Talib Shaghati")."""
+        out: set[str] = set()
+        lex = self.lex
+        for m in _PERSON.finditer(text):
+            head = m.group(1).rstrip(".").lower()
+            if head in lex.titles or head in lex.first_names:
+                rest = m.group(2).split()
+                while rest and rest[0].rstrip(".").lower() in lex.titles | lex.first_names:
+                    rest = rest[1:]
+                if rest:
+                    last = rest[-1].removesuffix("’s").removesuffix("'s")
+                    out.add(last)
+                    out.add(_ARTICLE_PREFIX.sub("", last))
+        return out
+
+    def _slot_mentions(self, text: str, chosen: list[Mention], skip) -> list[Mention]:
+        """Add unknown capitalised names standing where a place must be ("village of Abdul Khil")."""
+        spans = [(m.start, m.end) for m in chosen]
+        extra: list[Mention] = []
+        for rx, needs_lookup in ((_SLOT_BEFORE, False), (_SLOT_AFTER, False), (_SLOT_PREP, True)):
+            for m in rx.finditer(text):
+                a, b = m.span(1)
+                if _overlaps(a, b, spans) or _in_spans(a, b, skip):
+                    continue
+                name = m.group(1)
+                first = name.split()[0].lower().strip("’'")
+                if normalize(name) in self.lex.stop_always or first in self.lex.titles or first in self.lex.first_names:
+                    continue
+                if _SENT_END.search(text[max(0, a - 3):a]) and normalize(name) in self.lex.stop_initial:
+                    continue
+                if needs_lookup:
+                    if self.skeleton_lookup is None or " " in name.strip() and not name[:3].lower().startswith(("al", "el")):
+                        continue
+                    if self._is_demonym(name) or not self.skeleton_lookup(name):
+                        continue
+                extra.append(Mention(a, b, name, "pattern"))
+                spans.append((a, b))
+        return chosen + extra
+
+    def _is_demonym(self, name: str) -> bool:
+        """'Iraqi', 'Afghan', 'Syrians': an adjective or people from a known place."""
+        key = normalize(name)
+        m = _DEMONYM_END.search(key)
+        stems = [key[: m.start()]] if m else []
+        stems += [st + e for st in list(stems) for e in ("a", "ia", "y", "e")]
+        if key.endswith("an"):
+            stems.append(key + "istan")
+        return any(st and self._auto.exists(" " + st) for st in stems)
+
+    def _dateline_mentions(self, text: str, chosen: list[Mention], dateline: list[tuple[int, int]]) -> list[Mention]:
+        """Dateline places the gazetteer lacks still become (unresolved) mentions."""
+        out = []
+        for a, b in dateline:
+            if not any(m.start < b and a < m.end for m in chosen):
+                out.append(Mention(a, b, text[a:b], "dateline"))
+        return out
+
+
+def _bucket(importance: float) -> int:
+    """0..15 from an importance (log-scaled population-like number)."""
+    if not importance or importance <= 0:
+        return 0
+    if importance <= 1.0:   # already a 0..1 score
+        return min(15, int(importance * 15))
+    return min(15, int(math.log10(importance + 1) * 2))
+
+
+def _dateline_spans(text: str, places: Sequence[str]) -> list[tuple[int, int]]:
+    head = text[:400]
+    out = []
+    for p in places:
+        p = p.strip()
+        if not p:
+            continue
+        i = head.find(p)
+        if i < 0:
+            i = head.upper().find(p.upper())
+        if i >= 0:
+            out.append((i, i + len(p)))
+    return out
+
+
+def _in_spans(a: int, b: int, spans) -> bool:
+    return any(s <= a and b <= e for s, e in spans)
+
+
+def _overlaps(a: int, b: int, spans) -> bool:
+    return any(s < b and a < e for s, e in spans)
+
+
+def _is_title_line(text: str, pos: int) -> bool:
+    """Whether `pos` sits in a Title Case headline, where every word is capitalised anyway."""
+    ls = text.rfind("\n", 0, pos) + 1
+    le = text.find("\n", pos)
+    line = text[ls: le if le >= 0 else len(text)]
+    if len(line) > 200 or line.lstrip().startswith(("(", "By ", "by ")):
+        return False
+    words = [w for w in line.split() if len(w) > 3 and w[0].isalpha()]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
+def _annotate(text: str, mentions: list[Mention], lex: Lexicon) -> list[Mention]:
+    """Set level hints ("Achin district") and containers ("Odessa, Ukraine"; "district of Nangarhar")."""
+    out = []
+    consumed = -1   # end of a level word that already belongs to the previous mention
+    for i, m in enumerate(mentions):
+        hint = container = None
+        after = _HINT_AFTER.match(text, m.end)
+        hint_end = m.end
+        if after and after.group(1).lower() in lex.level_words:
+            hint = lex.level_words[after.group(1).lower()]
+            hint_end = after.end()
+        if hint is None:
+            before = _HINT_BEFORE.search(text, max(0, m.start - 30), m.start)
+            if before and before.group(1).lower() in lex.level_words and before.end(1) > consumed:
+                hint = lex.level_words[before.group(1).lower()]
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        if nxt is not None:
+            gap = text[hint_end:nxt.start]
+            if _COMMA.fullmatch(gap) or (_CONTAINER_GAP.fullmatch(gap) and (hint or "in" in gap)):
+                container = nxt.text
+        consumed = hint_end
+        out.append(Mention(m.start, m.end, m.text, m.source, hint, container) if (hint or container) else m)
+    return out

@@ -1,0 +1,298 @@
+"""Resolving mentions to places with the article as context.
+
+Each candidate gets a score from its own weight (level, population) plus what the article says:
+the dateline country, the countries and regions the article is about, explicit containers
+("Odessa, Ukraine", "Achin district of Nangarhar"), level hints ("Wahda district"), curated
+places inside a parent the article names, and closeness to the article's other places.
+Resolution runs in passes: a context-free first guess, then again with the context the first
+pass produced (leaving each name's own vote out), so unambiguous names steer ambiguous ones.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from gazetteer.lexicon import load_lexicon
+from gazetteer.model import Level, Mention, Place, Toponym
+from gazetteer.names import normalize, skeleton, strip_article, variant_keys
+
+__all__ = ["Resolver", "Weights", "haversine_km"]
+
+# The weight of a place before context: large units first, then population on a log scale.
+_LEVEL_PRIOR = {
+    Level.CONTINENT: 1.0, Level.COUNTRY: 1.0, Level.PROVINCE: 0.72, Level.DISTRICT: 0.3,
+    Level.CITY: 0.0, Level.NEIGHBOURHOOD: 0.1, Level.CAMP: 0.1, Level.LANDMARK: 0.1, Level.FEATURE: 0.2,
+}
+_HINT_LEVELS = {
+    "province": {Level.PROVINCE},
+    "district": {Level.DISTRICT, Level.NEIGHBOURHOOD, Level.PROVINCE},
+    "city": {Level.CITY, Level.DISTRICT},
+    "neighbourhood": {Level.NEIGHBOURHOOD, Level.DISTRICT},
+    "camp": {Level.CAMP, Level.LANDMARK},
+    "landmark": {Level.LANDMARK, Level.CAMP},
+    "feature": {Level.FEATURE},
+}
+_SUB_CITY = {Level.NEIGHBOURHOOD, Level.DISTRICT, Level.CAMP, Level.LANDMARK}
+_BIG = {Level.CONTINENT, Level.COUNTRY, Level.PROVINCE}
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """How much each kind of evidence counts (tuned on the gold corpora, see docs/accuracy.md)."""
+
+    prior: float = 2.5
+    country: float = 2.0
+    dateline: float = 0.6
+    admin1: float = 1.2
+    container: float = 3.0
+    parent: float = 2.5
+    orphan: float = 1.0          # a sub-city curated place whose parent the article never names
+    hint: float = 1.0
+    proximity: float = 1.5
+    proximity_km: float = 150.0
+    exact: float = 0.4
+    skeleton: float = 0.8
+    temperature: float = 2.0
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+class _Cand:
+    __slots__ = ("place", "prior", "cc", "a1", "exact", "skel")
+
+    def __init__(self, place: Place, key: str, skel: bool):
+        self.place = place
+        pop = place.population or 0
+        self.prior = max(_LEVEL_PRIOR.get(place.level, 0.0), min(1.0, max(0.0, (math.log10(pop + 1) - 2.0) / 5.0)))
+        if place.layer == "curated":
+            self.prior = max(self.prior, 0.3)
+        self.cc = place.country_code
+        self.a1 = normalize(place.name if place.level is Level.PROVINCE else (place.admin1 or ""))
+        self.exact = normalize(place.name) == key or strip_article(normalize(place.name)) == strip_article(key)
+        self.skel = skel
+
+
+class Resolver:
+    """Ranks gazetteer candidates for mentions; one instance per index, reused across articles."""
+
+    def __init__(self, index, *, weights: Weights | None = None, limit: int = 40, cache_size: int = 20000, aliases=None):
+        self.index = index
+        self.aliases = aliases if aliases is not None else {}   # article-less key -> indexed key
+        self.w = weights or Weights()
+        self.limit = limit
+        self._cache: OrderedDict[str, tuple[_Cand, ...]] = OrderedDict()
+        self._cache_size = cache_size
+        self._variants = load_lexicon().variants
+        self._has_skeleton = hasattr(index, "candidates_by_skeleton")
+
+    # ----------------------------------------------------------------- candidates
+    def candidates(self, name: str) -> tuple[_Cand, ...]:
+        """Candidates for a surface form (cached); skeleton matches only when exact keys fail."""
+        key = normalize(name)
+        hit = self._cache.get(key)
+        if hit is not None:
+            self._cache.move_to_end(key)
+            return hit
+        out = self._lookup(key)
+        self._cache[key] = out
+        if len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return out
+
+    def _lookup(self, key: str) -> tuple[_Cand, ...]:
+        if not key:
+            return ()
+        seen: dict[str, _Cand] = {}
+        keys = [key, *variant_keys(key)]
+        if key in self._variants:
+            keys.append(self._variants[key][0])
+        for k in list(keys):
+            if k in self.aliases:
+                keys.append(self.aliases[k])
+        if key.endswith(" s"):   # a possessive the text map split off ("Iraq's" -> "iraq s")
+            keys.append(key[:-2])
+        for k in keys:
+            for p in self.index.candidates(k, limit=self.limit):
+                if p.id not in seen:
+                    seen[p.id] = _Cand(p, key, False)
+        if not seen and self._has_skeleton:
+            skel = skeleton(key)
+            if len(skel) >= 3:
+                for p in self.index.candidates_by_skeleton(skel, limit=self.limit):
+                    if p.id not in seen:
+                        seen[p.id] = _Cand(p, key, True)
+        return tuple(seen.values())
+
+    # ----------------------------------------------------------------- resolution
+    def resolve(
+        self,
+        text: str,
+        mentions: Sequence[Mention],
+        *,
+        dateline_places: Sequence[str] = (),
+        dateline_country: str | None = None,
+    ) -> list[Toponym]:
+        """One Toponym per mention, in the same order; unresolvable ones have place=None."""
+        if not mentions:
+            return []
+        cands = [self.candidates(m.text) for m in mentions]
+        keys = [normalize(m.text) for m in mentions]
+        dl_cc = self._country_code(dateline_country) if dateline_country else None
+        containers = [self._container(m, c) for m, c in zip(mentions, cands)]
+        # Pass 1: without article context.
+        ctx0 = _Context.empty(dl_cc)
+        best = [self._rank(i, m, c, ctx0, containers[i]) for i, (m, c) in enumerate(zip(mentions, cands))]
+        # Passes 2-3: with the context of the previous pass, leaving each name's own votes out.
+        for _ in range(2):
+            ctx = _Context.build(keys, best, dl_cc)
+            loo = {k: ctx.without(k) for k in set(keys)}
+            best = [self._rank(i, m, c, loo[keys[i]], containers[i]) for i, (m, c) in enumerate(zip(mentions, cands))]
+        out = []
+        for m, ranked in zip(mentions, best):
+            if not ranked:
+                out.append(Toponym(m, None, 0.0))
+                continue
+            (p, s), alts = ranked[0], tuple(ranked[1:4])
+            out.append(Toponym(m, p, s, alts))
+        return out
+
+    def _country_code(self, name: str) -> str | None:
+        for c in self.candidates(name):
+            if c.place.level is Level.COUNTRY:
+                return c.cc
+        return None
+
+    def _container(self, m: Mention, cands) -> tuple[_Cand, ...]:
+        if not m.container or not cands:
+            return ()
+        return tuple(c for c in self.candidates(m.container) if c.place.level in _BIG or c.place.level is Level.CITY)
+
+    def _rank(self, i: int, m: Mention, cands, ctx: "_Context", container) -> list[tuple[Place, float]]:
+        if not cands:
+            return []
+        w = self.w
+        hint_levels = _HINT_LEVELS.get(m.hint or "")
+        scored = []
+        for c in cands:
+            p = c.place
+            if c.skel and not (c.cc and (ctx.countries.get(c.cc) or c.cc == ctx.dateline_cc)):
+                continue  # a sound-alike in a country the article is not about is noise
+            s = w.prior * c.prior
+            if c.exact:
+                s += w.exact
+            if c.skel:
+                s -= w.skeleton
+            if ctx.total and c.cc:
+                s += w.country * ctx.countries.get(c.cc, 0.0) / ctx.total
+            if ctx.dateline_cc and c.cc == ctx.dateline_cc:
+                s += w.dateline
+            if c.a1 and c.a1 in ctx.admin1 and p.level is not Level.PROVINCE:
+                s += w.admin1
+            if container:
+                s += w.container * _contained(c, container)
+            if p.parent_id:
+                if p.parent_id in ctx.ids:
+                    s += w.parent
+                elif p.level in _SUB_CITY:
+                    s -= w.orphan
+            elif p.level in _SUB_CITY and p.layer == "curated":
+                s -= w.orphan
+            if hint_levels is not None:
+                s += w.hint if p.level in hint_levels else -w.hint * (0.5 if p.level is Level.CITY else 1.0)
+            if ctx.anchors and p.level not in _BIG:
+                d = min(haversine_km(p.lat, p.lon, a, b) for a, b in ctx.anchors)
+                s += w.proximity * math.exp(-d / w.proximity_km)
+            scored.append((s, p))
+        if not scored:
+            return []
+        scored.sort(key=lambda t: -t[0])
+        top = scored[0][0]
+        z = [math.exp(w.temperature * (s - top)) for s, _ in scored[:8]]
+        total = sum(z)
+        return [(p, round(zi / total, 4)) for (s, p), zi in zip(scored[:8], z)]
+
+
+def _contained(c: _Cand, container) -> float:
+    """1 when a container candidate holds `c` (same country / same region / parent), else 0."""
+    p = c.place
+    for k in container:
+        q = k.place
+        if q.id == p.id:
+            continue
+        if q.level is Level.COUNTRY and c.cc and q.country_code == c.cc and p.level is not Level.COUNTRY:
+            return 1.0
+        if q.level is Level.PROVINCE and p.level not in _BIG and c.cc == q.country_code:
+            if c.a1 and c.a1 == k.a1:
+                return 1.0
+            if haversine_km(p.lat, p.lon, q.lat, q.lon) < 150:
+                return 0.8
+        if q.level is Level.PROVINCE and p.level is Level.PROVINCE:
+            continue
+        if p.parent_id and p.parent_id == q.id:
+            return 1.0
+        if q.level is Level.CITY and p.level in _SUB_CITY and haversine_km(p.lat, p.lon, q.lat, q.lon) < 30:
+            return 1.0
+    return 0.0
+
+
+class _Context:
+    """What the article is about, from the current best guesses."""
+
+    __slots__ = ("countries", "total", "admin1", "ids", "anchors", "dateline_cc", "_by_key")
+
+    def __init__(self, countries, admin1, ids, anchors, dateline_cc, by_key):
+        self.countries = countries
+        self.total = sum(countries.values())
+        self.admin1 = admin1
+        self.ids = ids
+        self.anchors = anchors
+        self.dateline_cc = dateline_cc
+        self._by_key = by_key
+
+    @classmethod
+    def empty(cls, dateline_cc):
+        countries = Counter({dateline_cc: 2.0}) if dateline_cc else Counter()
+        return cls(countries, frozenset(), frozenset(), (), dateline_cc, {})
+
+    @classmethod
+    def build(cls, keys, best, dateline_cc):
+        by_key: dict[str, list[tuple[Place, float]]] = {}
+        for key, ranked in zip(keys, best):
+            if ranked:
+                by_key.setdefault(key, []).append(ranked[0])
+        return cls._from(by_key, dateline_cc)
+
+    @classmethod
+    def _from(cls, by_key, dateline_cc):
+        countries: Counter = Counter()
+        if dateline_cc:
+            countries[dateline_cc] += 2.0
+        admin1, ids, anchors = set(), set(), []
+        for votes in by_key.values():
+            for p, conf in votes:
+                if p.country_code:
+                    countries[p.country_code] += conf
+            p, conf = max(votes, key=lambda v: v[1])
+            if conf < 0.5:
+                continue
+            ids.add(p.id)
+            if p.level is Level.PROVINCE:
+                admin1.add(normalize(p.name))
+            elif p.level is not Level.COUNTRY and p.level is not Level.CONTINENT:
+                anchors.append((p.lat, p.lon))
+        return cls(countries, frozenset(admin1), frozenset(ids), tuple(anchors[:12]), dateline_cc, by_key)
+
+    def without(self, key: str) -> "_Context":
+        if key not in self._by_key:
+            return self
+        rest = {k: v for k, v in self._by_key.items() if k != key}
+        return _Context._from(rest, self.dateline_cc)

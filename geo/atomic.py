@@ -1,0 +1,118 @@
+"""Atomic output files: write to a temporary file in the same folder, fsync, then `os.replace`.
+
+A reader (or a crash) therefore sees either the old file or the complete new one, never a
+truncated file. "-" means standard output, where atomicity does not apply.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from typing import IO
+
+from geo.errors import IncidentMapError, OutputError
+
+__all__ = ["atomic_path", "atomic_write"]
+
+_umask: int | None = None
+
+
+@contextlib.contextmanager
+def atomic_write(path: str | os.PathLike, mode: str = "w", *, encoding: str = "utf-8",
+                 newline: str | None = None) -> Iterator[IO]:
+    """Open `path` for writing so that it is replaced only when the block finishes without error."""
+    if mode not in ("w", "wb"):
+        raise ValueError(f"mode must be 'w' or 'wb', got {mode!r}")
+    path = os.fspath(path)
+    if path == "-":
+        if mode == "wb":
+            yield sys.stdout.buffer
+            sys.stdout.buffer.flush()
+        else:
+            yield sys.stdout
+            sys.stdout.flush()
+        return
+    folder, name = os.path.split(os.path.abspath(path))
+    try:
+        handle = tempfile.NamedTemporaryFile(
+            mode, dir=folder, prefix=f".{name}.", suffix=".tmp", delete=False,
+            **({} if mode == "wb" else {"encoding": encoding, "newline": newline}),
+        )
+    except OSError as e:
+        raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
+    tmp = handle.name
+    try:
+        with handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        _publish(tmp, path)
+    except BaseException as e:
+        _remove(tmp)
+        if isinstance(e, OSError) and not isinstance(e, IncidentMapError):
+            raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
+        raise
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike) -> Iterator[str]:
+    """A fresh temporary path next to `path` for libraries that write files themselves (GDAL, SQLite).
+
+    The temporary path lives in a private folder so side files (journals, -wal) stay with it;
+    it keeps the target's extension because some drivers look at it.
+    """
+    path = os.fspath(path)
+    if path == "-":
+        raise OutputError("this format cannot be written to standard output")
+    folder, name = os.path.split(os.path.abspath(path))
+    try:
+        workdir = tempfile.mkdtemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+    except OSError as e:
+        raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
+    tmp = os.path.join(workdir, name)
+    try:
+        yield tmp
+        if not os.path.exists(tmp):
+            raise OutputError(f"nothing was written to {path}")
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        _publish(tmp, path)
+    except OSError as e:
+        if isinstance(e, IncidentMapError):
+            raise
+        raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _publish(tmp: str, path: str) -> None:
+    """Give the temp file normal permissions (mkstemp makes it 0600) and move it into place."""
+    try:
+        mode = os.stat(path).st_mode & 0o7777
+    except OSError:
+        mode = 0o666 & ~_current_umask()
+    os.chmod(tmp, mode)
+    os.replace(tmp, path)
+    with contextlib.suppress(OSError):       # durability of the rename; not possible everywhere
+        fd = os.open(os.path.dirname(os.path.abspath(path)), os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _current_umask() -> int:
+    global _umask
+    if _umask is None:
+        _umask = os.umask(0o022)
+        os.umask(_umask)
+    return _umask
+
+
+def _remove(tmp: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(tmp)

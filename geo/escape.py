@@ -1,0 +1,77 @@
+"""Escaping for text that reaches HTML, JavaScript template literals and inline <script> JSON.
+
+Everything article-derived (titles, sentences, place names, actors, urls) is untrusted.
+folium places popup and tooltip HTML inside JavaScript template literals and Leaflet's
+layer control sets names with innerHTML, so text must be safe in both contexts at once.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+__all__ = ["html_text", "js_template_safe", "script_json"]
+
+# Characters that start or end a template-literal substitution or an escape sequence,
+# replaced by HTML character references: the browser shows the same glyphs, while the
+# JavaScript source contains none of them.
+_TEMPLATE_CHARS = str.maketrans({"`": "&#96;", "$": "&#36;", "{": "&#123;", "}": "&#125;", "\\": "&#92;"})
+
+# Sequences that could close or confuse a <script> element, or end a JS string literal in
+# older engines, written as JSON unicode escapes (valid inside JSON strings only, which
+# is the only place these characters can occur in JSON text).
+_SCRIPT_CHARS = str.maketrans({
+    "<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029",
+})
+
+
+def html_text(value: object) -> str:
+    """HTML-escape a value for element content or a quoted attribute; None gives ''.
+
+    >>> html_text('<img src=x onerror="alert(1)">')
+    '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;'
+    >>> html_text("Tom's & Jerry's")
+    'Tom&#x27;s &amp; Jerry&#x27;s'
+    >>> html_text(None)
+    ''
+    """
+    if value is None:
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+def js_template_safe(value: object) -> str:
+    """HTML-escape a value and neutralise `` ` `` ``$`` ``{`` ``}`` ``\\`` for a JS template literal.
+
+    The result is safe as HTML text, as an attribute value, and inside a backtick string
+    whose content is later assigned to innerHTML.
+
+    >>> js_template_safe("${alert(3)}")
+    '&#36;&#123;alert(3)&#125;'
+    >>> js_template_safe("`</script>`")
+    '&#96;&lt;/script&gt;&#96;'
+    >>> js_template_safe("C:\\\\path")
+    'C:&#92;path'
+    >>> any(c in js_template_safe("`${}\\\\<>&'\\"") for c in "`${}\\\\<>'\\"")
+    False
+    """
+    return html_text(value).translate(_TEMPLATE_CHARS)
+
+
+def script_json(obj: object) -> str:
+    """Compact JSON with sorted keys that is safe to embed verbatim inside a <script> element.
+
+    `<`, `>`, `&`, U+2028 and U+2029 become \\u escapes, so no string can close the script,
+    open a comment, or break a JavaScript string literal. NaN and infinities are refused.
+
+    >>> script_json({"b": "</script><script>alert(2)</script>", "a": 1})
+    '{"a":1,"b":"\\\\u003c/script\\\\u003e\\\\u003cscript\\\\u003ealert(2)\\\\u003c/script\\\\u003e"}'
+    >>> script_json(["\\u2028", "&amp;"])
+    '["\\\\u2028","\\\\u0026amp;"]'
+    >>> script_json([float("nan")])  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    ValueError: Out of range float values are not JSON compliant
+    """
+    text = json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return text.translate(_SCRIPT_CHARS)
+

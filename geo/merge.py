@@ -1,0 +1,123 @@
+"""Merging one incident told by several articles into one incident with all its evidence.
+
+Two incidents are the same when they come from different articles, belong to the same family,
+both are located within `max_km` of each other and both dates lie within `max_days`; incidents
+without dates merge only with the same place and (nearly) the same sentence, i.e. syndicated copy.
+Inside one article only exact duplicates (same sentence, same type) are merged: distinct sentences
+of one story are kept apart on purpose (the extractor already joins a story's own retellings).
+
+The merged incident keeps the most precise member as primary (finest place, then finest date,
+then the earliest publication), and counts the way ACLED does when reports differ: the most
+conservative figure, i.e. the lowest number any source states.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+
+from geo.incidents import incident_id
+from geo.locate import distance_km
+from geo.model import DatePrecision, Incident
+
+__all__ = ["merge_incidents", "same_incident"]
+
+_SIMILAR = 0.9
+_DATE_RANK = {DatePrecision.DAY: 0, DatePrecision.WEEK: 1, DatePrecision.MONTH: 2, DatePrecision.UNKNOWN: 3}
+
+
+def merge_incidents(incidents: Sequence[Incident], *, max_km: float = 25.0, max_days: int = 1,
+                    taxonomy=None) -> list[Incident]:
+    """Incidents with the retellings of one event joined; output order follows first appearance."""
+    if max_km < 0 or max_days < 0:
+        raise ValueError(f"max_km and max_days must not be negative, got {max_km!r} and {max_days!r}")
+    family = _family_of(taxonomy)
+    clusters: list[list[Incident]] = []
+    dated: dict[tuple[str, dt.date], list[int]] = defaultdict(list)
+    undated: dict[tuple[str, str | None], list[int]] = defaultdict(list)
+    for inc in incidents:
+        fam = family(inc)
+        if inc.date is not None:
+            keys = [(fam, inc.date + dt.timedelta(days=d)) for d in range(-max_days, max_days + 1)]
+            candidates = sorted({c for k in keys for c in dated.get(k, ())})
+        else:
+            candidates = undated.get((fam, inc.place.id if inc.place else None), [])
+        home = next((c for c in candidates
+                     if all(same_incident(inc, m, max_km=max_km, max_days=max_days, family=family)
+                            for m in clusters[c])), None)
+        if home is None:
+            home = len(clusters)
+            clusters.append([])
+        clusters[home].append(inc)
+        if inc.date is not None:
+            dated[(fam, inc.date)].append(home)
+        else:
+            undated[(fam, inc.place.id if inc.place else None)].append(home)
+    return [members[0] if len(members) == 1 else _combine(members) for members in clusters]
+
+
+def same_incident(a: Incident, b: Incident, *, max_km: float = 25.0, max_days: int = 1, family=None) -> bool:
+    """True if `a` and `b` tell the same event (see the module docstring)."""
+    family = family or _family_of(None)
+    if family(a) != family(b):
+        return False
+    if a.article_id == b.article_id:
+        return a.type == b.type and a.evidence[0].sentence_span == b.evidence[0].sentence_span
+    if a.place is None or b.place is None:
+        return False
+    if a.date is None or b.date is None:
+        return (a.date is None and b.date is None and a.place.id == b.place.id
+                and _similar(a.evidence[0].sentence, b.evidence[0].sentence))
+    if abs((a.date - b.date).days) > max_days:
+        return False
+    return a.place.id == b.place.id or distance_km(a.place, b.place) <= max_km
+
+
+def _family_of(taxonomy):
+    """A function giving an incident's family (the ACLED event type for types the taxonomy lacks)."""
+    if taxonomy is None:
+        from geo.taxonomy import Taxonomy
+
+        taxonomy = Taxonomy.load()
+
+    def family(inc: Incident) -> str:
+        return taxonomy.get(inc.type).family if inc.type in taxonomy else inc.event_type
+
+    return family
+
+
+def _similar(x: str, y: str) -> bool:
+    x, y = (re.sub(r"\W+", " ", s).strip().lower() for s in (x, y))
+    return x == y or difflib.SequenceMatcher(None, x, y).ratio() >= _SIMILAR
+
+
+def _primary_key(inc: Incident):
+    geo = inc.geo_precision.value if inc.geo_precision is not None else 9
+    published = inc.evidence[0].article_date or dt.date.max
+    return (geo, _DATE_RANK[inc.date_precision], published, inc.id)
+
+
+def _conservative(values) -> int | None:
+    stated = [v for v in values if v is not None]
+    return min(stated) if stated else None
+
+
+def _combine(members: list[Incident]) -> Incident:
+    primary = min(members, key=_primary_key)
+    others = [m for m in members if m is not primary]
+    evidence = tuple(dict.fromkeys(e for m in [primary, *others] for e in m.evidence))
+    actors = tuple(dict.fromkeys(a for m in [primary, *others] for a in m.actors))
+    return dataclasses.replace(
+        primary,
+        id=incident_id(*sorted(m.id for m in members)),
+        evidence=evidence,
+        actors=actors,
+        fatalities=_conservative(m.fatalities for m in members),
+        injured=_conservative(m.injured for m in members),
+        confidence=max(m.confidence for m in members),
+        notes=(*primary.notes, f"merged from {len(members)} reports"),
+    )

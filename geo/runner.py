@@ -1,0 +1,205 @@
+"""One run of the tool: read inputs (or a store), run the pipeline, filter, count what was skipped."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from geo.errors import RecordError, UsageError
+from geo.model import Article, Incident
+from geo.pipeline import ArticleResult, Pipeline, Settings, merged
+
+__all__ = ["Filters", "RunOptions", "Runner", "apply_filters"]
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Which incidents to keep; empty means keep all."""
+
+    since: dt.date | None = None
+    until: dt.date | None = None
+    types: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    min_confidence: float | None = None
+
+    def keep(self, incident: Incident) -> bool:
+        if self.since and (incident.date is None or incident.date < self.since):
+            return False
+        if self.until and (incident.date is None or incident.date > self.until):
+            return False
+        if self.types and incident.type not in self.types:
+            return False
+        if self.countries:
+            cc = incident.place.country_code if incident.place else None
+            if (cc or "").upper() not in self.countries:
+                return False
+        if self.min_confidence is not None and incident.confidence < self.min_confidence:
+            return False
+        return True
+
+
+def apply_filters(incidents: list[Incident], filters: Filters) -> list[Incident]:
+    return [i for i in incidents if filters.keep(i)]
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """Command-line options that shape a run."""
+
+    paths: tuple[str, ...] = ()
+    db: str | None = None
+    taxonomy: str | None = None
+    actor_files: tuple[str, ...] = ()
+    online: bool = False
+    geocoder: str = "nominatim"
+    geonames_username: str | None = None
+    merge: bool = True
+    workers: int = 1
+    max_article_chars: int = 200_000
+    max_mentions: int = 2_000
+    strict: bool = False
+    quiet: bool = False
+
+    @property
+    def settings(self) -> Settings:
+        return Settings(
+            taxonomy=self.taxonomy,
+            actor_files=self.actor_files,
+            online=self.online,
+            geocoder=self.geocoder,
+            geonames_username=self.geonames_username,
+            max_article_chars=self.max_article_chars,
+            max_mentions=self.max_mentions,
+        )
+
+
+@dataclass
+class Runner:
+    """Reads, processes and counts; the CLI asks it for incidents, place rows or an ingest."""
+
+    options: RunOptions
+    warn: Callable[[str], None] = print
+    skipped: int = 0
+    articles_read: int = 0
+    places_found: int = 0
+    results: list[ArticleResult] = field(default_factory=list)
+
+    def _on_error(self, error: RecordError) -> None:
+        self.skipped += 1
+        self.warn(f"{error} (skipped)")
+
+    def _check_inputs(self) -> None:
+        from geo.articles import check_paths
+
+        if not self.options.paths:
+            raise UsageError("give at least one input PATH (a file, a folder, or - for standard input)")
+        check_paths(self.options.paths)
+
+    def process(self, select: Callable[[Iterator[Article]], Iterator[Article]] | None = None) -> Iterator[ArticleResult]:
+        """Stream results for the input paths, in input order (`select` may drop articles first)."""
+        from geo.articles import read_articles
+        from geo.progress import progress
+
+        self._check_inputs()
+        articles = read_articles(self.options.paths, on_error=self._on_error)
+        if select is not None:
+            articles = select(articles)
+        if self.options.workers > 1:
+            from geo.parallel import process_parallel
+
+            stream = process_parallel(articles, self.options.settings, workers=self.options.workers)
+        else:
+            stream = Pipeline(self.options.settings).run(articles)
+        for result in progress(stream, desc="articles", quiet=self.options.quiet):
+            self.articles_read += 1
+            self.places_found += sum(1 for t in result.toponyms if t.place is not None)
+            for note in result.warnings:
+                self.warn(note)
+            yield result
+
+    def incidents(self, filters: Filters | None = None) -> list[Incident]:
+        """Incidents from the store (--db) or from processing the input paths, filtered."""
+        filters = filters or Filters()
+        if self.options.db and not self.options.paths:
+            from geo.store import open_store
+
+            store = open_store(self.options.db)
+            try:
+                found = store.incidents(
+                    since=filters.since, until=filters.until, types=filters.types or None,
+                    countries=filters.countries or None, min_confidence=filters.min_confidence,
+                )
+            finally:
+                store.close()
+            self.articles_read = len({i.article_id for i in found})
+            return apply_filters(found, filters)
+        if self.options.db:
+            raise UsageError("give either input PATHS or --db, not both (use `incidentmap ingest` to add articles)")
+        self.results = list(self.process())
+        return apply_filters(merged(self.results, merge=self.options.merge), filters)
+
+    def place_rows(self, *, unresolved: bool = False) -> Iterator[dict]:
+        """One dict per place mention, in the documented `places` schema."""
+        for result in self.process():
+            article = result.article
+            for top in result.toponyms:
+                place = top.place
+                if place is None and not unresolved:
+                    continue
+                yield {
+                    "article_id": article.id,
+                    "article_title": article.title,
+                    "start": top.mention.start,
+                    "end": top.mention.end,
+                    "text": top.mention.text,
+                    "name": place.name if place else None,
+                    "lat": round(place.lat, 6) if place else None,
+                    "lon": round(place.lon, 6) if place else None,
+                    "country_code": place.country_code if place else None,
+                    "admin1": place.admin1 if place else None,
+                    "feature_code": place.feature_code if place else None,
+                    "level": place.level.value if place else None,
+                    "place_id": place.id if place else None,
+                    "score": round(top.score, 4),
+                }
+
+    def ingest(self, *, dask_address: str | None = None):
+        """Add the input articles to the store, skipping those already stored unchanged."""
+        from geo.store import open_store
+
+        self._check_inputs()
+        if dask_address:
+            from geo.cluster import process_dask
+
+            return process_dask(list(self.options.paths), self.options.settings, address=dask_address,
+                                out=self.options.db)
+        store = open_store(self.options.db)
+        try:
+            return store.ingest(self.process(select=lambda arts: _changed_only(arts, store)))
+        finally:
+            store.close()
+
+    def summary_line(self, incidents: list[Incident]) -> str:
+        located = sum(1 for i in incidents if i.place is not None)
+        return (f"{self.articles_read} article(s), {self.places_found} place mention(s) resolved, "
+                f"{len(incidents)} incident(s) ({located} located)")
+
+
+def _changed_only(articles: Iterator[Article], store, batch: int = 256) -> Iterator[Article]:
+    """Drop articles the store already holds with the same content hash, checking in batches."""
+    pending: list[Article] = []
+
+    def flush() -> Iterator[Article]:
+        known = store.known_hashes([a.id for a in pending])
+        for article in pending:
+            if known.get(article.id) != article.content_hash:
+                yield article
+        pending.clear()
+
+    for article in articles:
+        pending.append(article)
+        if len(pending) >= batch:
+            yield from flush()
+    if pending:
+        yield from flush()

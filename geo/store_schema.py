@@ -1,0 +1,273 @@
+"""The store's tables, how domain objects become rows and back, and schema versions.
+
+Both back ends (GeoPackage, PostGIS) share these column lists; each maps the logical
+types (text, int, real, date, json) to its own SQL types. Lat/lon are kept as plain
+columns so a `Place` is rebuilt exactly; the point geometry is written for GIS readers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import struct
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from geo.errors import IncidentMapError
+from geo.model import (
+    Article, Dateline, DatePrecision, Evidence, GeoPrecision, Incident, Level, Mention, Place, Span,
+    Toponym,
+)
+
+__all__ = [
+    "ARTICLES", "INCIDENTS", "MIGRATIONS", "SCHEMA_VERSION", "TABLES", "TOPONYMS",
+    "SchemaVersionError", "StoreError", "Table", "article_hash", "article_row", "article_from_row",
+    "incident_row", "incident_from_row", "migration_plan", "point_wkb", "toponym_row",
+    "toponym_from_row",
+]
+
+SCHEMA_VERSION = 1
+SRID = 4326
+
+
+class StoreError(IncidentMapError, OSError):
+    """The store cannot be opened, read or written."""
+
+
+class SchemaVersionError(StoreError, ValueError):
+    """The store was written by another incidentmap version and cannot be used as is."""
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table: name, (column, logical type) pairs, and whether it carries a point geometry."""
+
+    name: str
+    columns: tuple[tuple[str, str], ...]
+    geometry: bool = False
+    description: str = ""
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c for c, _ in self.columns)
+
+
+_PLACE_COLUMNS = (
+    ("place_id", "text"), ("place_name", "text"), ("lat", "real"), ("lon", "real"),
+    ("level", "text"), ("layer", "text"), ("country_code", "text"), ("admin1", "text"),
+    ("admin2", "text"), ("feature_code", "text"), ("population", "int"), ("parent_id", "text"),
+    ("place_source", "text"), ("place_raw", "json"),
+)
+
+ARTICLES = Table("articles", (
+    ("article_id", "text"), ("content_hash", "text"), ("title", "text"), ("date", "date"),
+    ("date_precision", "text"), ("date_source", "text"), ("url", "text"), ("source", "text"),
+    ("path", "text"), ("line", "int"), ("metadata", "json"),
+), description="one row per article (metadata only, not the text)")
+
+TOPONYMS = Table("toponyms", (
+    ("article_id", "text"), ("start_char", "int"), ("end_char", "int"), ("text", "text"),
+    ("mention_source", "text"), ("hint", "text"), ("container", "text"), ("score", "real"),
+    *_PLACE_COLUMNS,
+), geometry=True, description="place names found in articles and what they resolved to")
+
+INCIDENTS = Table("incidents", (
+    ("incident_id", "text"), ("article_id", "text"), ("type", "text"), ("event_type", "text"),
+    ("sub_event_type", "text"), ("date", "date"), ("date_precision", "text"), ("date_text", "text"),
+    ("place_text", "text"), ("geo_precision", "int"), ("fatalities", "int"), ("injured", "int"),
+    ("actors", "json"), ("confidence", "real"), ("notes", "json"), ("evidence", "json"),
+    *_PLACE_COLUMNS,
+), geometry=True, description="ACLED-style incidents, one row per article and incident")
+
+TABLES = (ARTICLES, TOPONYMS, INCIDENTS)
+
+
+# --- geometry -----------------------------------------------------------------------------
+
+def point_wkb(lat: float, lon: float) -> bytes:
+    """Little-endian WKB for a 2D point (x = lon, y = lat)."""
+    return struct.pack("<BIdd", 1, 1, lon, lat)
+
+
+# --- rows ---------------------------------------------------------------------------------
+
+def article_hash(article: Article) -> str:
+    """The article's content hash, computed from its text when the reader left it empty."""
+    if article.content_hash:
+        return article.content_hash
+    return "sha256:" + hashlib.sha256(article.text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _dump(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def _span(s: Span | None):
+    return [s.start, s.end] if s else None
+
+
+def _unspan(v) -> Span | None:
+    return Span(v[0], v[1]) if v else None
+
+
+def _iso(d: dt.date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _date(v) -> dt.date | None:
+    if v is None or v == "":
+        return None
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    return dt.date.fromisoformat(str(v)[:10])
+
+
+def _place_values(place: Place | None) -> list:
+    if place is None:
+        return [None] * len(_PLACE_COLUMNS)
+    return [
+        place.id, place.name, place.lat, place.lon, place.level.value, place.layer,
+        place.country_code, place.admin1, place.admin2, place.feature_code, place.population,
+        place.parent_id, place.source, _dump([list(p) for p in place.raw]),
+    ]
+
+
+def _place_from(row: Mapping) -> Place | None:
+    if row["place_id"] is None:
+        return None
+    raw = json.loads(row["place_raw"]) if row["place_raw"] else []
+    return Place(
+        id=row["place_id"], name=row["place_name"], lat=row["lat"], lon=row["lon"],
+        level=Level.parse(row["level"]), layer=row["layer"], country_code=row["country_code"],
+        admin1=row["admin1"], admin2=row["admin2"], feature_code=row["feature_code"] or "",
+        population=row["population"] or 0, parent_id=row["parent_id"],
+        source=row["place_source"] or "", raw=tuple(tuple(p) for p in raw),
+    )
+
+
+def article_row(article: Article) -> list:
+    """Values for ARTICLES.columns, in order."""
+    d = article.dateline
+    metadata = {
+        "offset": article.offset,
+        "dateline": {"places": list(d.places), "country": d.country, "span": _span(d.span), "near": d.near}
+        if d else None,
+        "spans": {k: _span(getattr(article, k)) for k in
+                  ("title_span", "caption_span", "byline_span", "body_span", "credit_span")},
+        "chars": len(article.text),
+    }
+    return [
+        article.id, article_hash(article), article.title, article.date,
+        article.date_precision.value, article.date_source, article.url, article.source,
+        article.path, article.line, _dump(metadata),
+    ]
+
+
+def article_from_row(row: Mapping) -> Article:
+    """An `Article` with its metadata and without its text."""
+    meta = json.loads(row["metadata"] or "{}")
+    d = meta.get("dateline")
+    spans = {k: _unspan(v) for k, v in (meta.get("spans") or {}).items()}
+    return Article(
+        id=row["article_id"], text="", title=row["title"] or "", date=_date(row["date"]),
+        date_precision=DatePrecision(row["date_precision"]), date_source=row["date_source"] or "",
+        url=row["url"] or "", source=row["source"] or "", path=row["path"] or "",
+        line=row["line"] or 0, offset=meta.get("offset", 0), content_hash=row["content_hash"],
+        dateline=Dateline(tuple(d["places"]), d["country"], _unspan(d["span"]), d["near"]) if d else None,
+        **spans,
+    )
+
+
+def toponym_row(article_id: str, t: Toponym) -> list:
+    """Values for TOPONYMS.columns, in order."""
+    m = t.mention
+    return [article_id, m.start, m.end, m.text, m.source, m.hint, m.container, t.score,
+            *_place_values(t.place)]
+
+
+def toponym_from_row(row: Mapping) -> tuple[str, Toponym]:
+    """(article id, toponym); alternatives are not stored."""
+    mention = Mention(row["start_char"], row["end_char"], row["text"], row["mention_source"],
+                      row["hint"], row["container"])
+    return row["article_id"], Toponym(mention, _place_from(row), row["score"])
+
+
+def _evidence_dict(e: Evidence) -> dict:
+    return {
+        "article_id": e.article_id, "article_title": e.article_title, "sentence": e.sentence,
+        "sentence_span": _span(e.sentence_span), "trigger": e.trigger,
+        "trigger_span": _span(e.trigger_span), "source": e.source, "url": e.url,
+        "article_date": _iso(e.article_date),
+    }
+
+
+def _evidence(d: dict) -> Evidence:
+    return Evidence(
+        article_id=d["article_id"], article_title=d["article_title"], sentence=d["sentence"],
+        sentence_span=_unspan(d["sentence_span"]), trigger=d["trigger"],
+        trigger_span=_unspan(d["trigger_span"]), source=d["source"], url=d["url"],
+        article_date=_date(d["article_date"]),
+    )
+
+
+def incident_row(article_id: str, i: Incident) -> list:
+    """Values for INCIDENTS.columns, in order."""
+    return [
+        i.id, article_id, i.type, i.event_type, i.sub_event_type, i.date, i.date_precision.value,
+        i.date_text, i.place_text, i.geo_precision.value if i.geo_precision else None,
+        i.fatalities, i.injured, _dump(list(i.actors)), i.confidence, _dump(list(i.notes)),
+        _dump([_evidence_dict(e) for e in i.evidence]), *_place_values(i.place),
+    ]
+
+
+def incident_from_row(row: Mapping) -> Incident:
+    """The `Incident` a row was made from."""
+    return Incident(
+        id=row["incident_id"], type=row["type"], event_type=row["event_type"],
+        sub_event_type=row["sub_event_type"], date=_date(row["date"]),
+        date_precision=DatePrecision(row["date_precision"]), place=_place_from(row),
+        place_text=row["place_text"],
+        geo_precision=GeoPrecision(row["geo_precision"]) if row["geo_precision"] is not None else None,
+        evidence=tuple(_evidence(e) for e in json.loads(row["evidence"])),
+        fatalities=row["fatalities"], injured=row["injured"],
+        actors=tuple(json.loads(row["actors"] or "[]")), confidence=row["confidence"],
+        date_text=row["date_text"] or "", notes=tuple(json.loads(row["notes"] or "[]")),
+    )
+
+
+# --- versions -----------------------------------------------------------------------------
+
+# from_version -> step(execute, dialect) that brings the store to from_version + 1.
+# `execute(sql)` runs one statement inside the migration transaction; dialect is
+# "gpkg" or "postgis". Register a step here whenever SCHEMA_VERSION goes up.
+Migration = Callable[[Callable[[str], object], str], None]
+MIGRATIONS: dict[int, Migration] = {}
+
+
+def migration_plan(found: int, *, where: str) -> list[Migration]:
+    """The steps from `found` to SCHEMA_VERSION, or SchemaVersionError saying why not."""
+    if found > SCHEMA_VERSION:
+        raise SchemaVersionError(
+            f"{where} has store schema version {found}, newer than this incidentmap supports"
+            f" ({SCHEMA_VERSION}); upgrade incidentmap or use another --db"
+        )
+    steps = []
+    for v in range(found, SCHEMA_VERSION):
+        if v not in MIGRATIONS:
+            raise SchemaVersionError(
+                f"{where} has store schema version {found} and there is no migration from version {v}"
+                f" to {v + 1}; re-create the store (delete it and ingest again)"
+            )
+        steps.append(MIGRATIONS[v])
+    return steps
+
+
+def parse_version(value, *, where: str) -> int:
+    """The stored schema_version as an int, or SchemaVersionError for garbage."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise SchemaVersionError(f"{where} has an unknown store schema version {value!r}") from None

@@ -1,0 +1,93 @@
+"""Paragraph and sentence segmentation of news copy, keeping offsets into the article text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Sentence", "paragraph_spans", "sentences"]
+
+# A paragraph ends at a line break or, in feeds that joined paragraphs (ISOT), at a run of 2+ spaces.
+_PARAGRAPH_BREAK = re.compile(r"[ \t]*\n\s*|[ \t]{2,}")
+# A sentence may end after . ! ? and closing quotes/brackets, before an opening quote or capital/digit.
+_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])")
+# Words whose trailing full stop is an abbreviation, not a sentence end (compared lower-case).
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr st gen lt col sgt maj capt cpl adm brig gov sen rep rev prof no vs approx est fig "
+    "jan feb mar apr jun jul aug sep sept oct nov dec inc corp co ltd jr sr u.s u.n u.k e.g i.e".split()
+)
+_WORD_BEFORE = re.compile(r"([\w.]+)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence: [start, end) indexes the article text; `paragraph` counts paragraphs from 0."""
+
+    start: int
+    end: int
+    text: str
+    paragraph: int
+    index: int          # position of the sentence within its paragraph
+
+
+def paragraph_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Non-empty paragraphs of text[start:end] as stripped (start, end) offsets into `text`."""
+    stop = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    pos = start
+    for m in _PARAGRAPH_BREAK.finditer(text, start, stop):
+        _add_stripped(text, pos, m.start(), spans)
+        pos = m.end()
+    _add_stripped(text, pos, stop, spans)
+    return spans
+
+
+def sentences(text: str, start: int = 0, end: int | None = None) -> list[Sentence]:
+    """Sentences of text[start:end], in order, with offsets into `text`.
+
+    >>> [s.text for s in sentences("Gen. Smith said. U.S. troops left on Dec. 5. They came back.")]
+    ['Gen. Smith said.', 'U.S. troops left on Dec. 5.', 'They came back.']
+    >>> [(s.paragraph, s.index) for s in sentences("One. Two.\\n\\nThree.")]
+    [(0, 0), (0, 1), (1, 0)]
+    """
+    out: list[Sentence] = []
+    for number, (p_start, p_end) in enumerate(paragraph_spans(text, start, end)):
+        index = 0
+        pos = p_start
+        for m in _SENTENCE_END.finditer(text, p_start, p_end):
+            if _is_abbreviation(text, pos, m.start()):
+                continue
+            index = _emit(text, pos, m.end(), number, index, out)
+            pos = m.end()
+        _emit(text, pos, p_end, number, index, out)
+    return out
+
+
+def _emit(text: str, start: int, end: int, paragraph: int, index: int, out: list[Sentence]) -> int:
+    spans: list[tuple[int, int]] = []
+    _add_stripped(text, start, end, spans)
+    for s, e in spans:
+        out.append(Sentence(s, e, text[s:e], paragraph, index))
+        index += 1
+    return index
+
+
+def _is_abbreviation(text: str, start: int, dot: int) -> bool:
+    """True if the full stop at `dot` closes an abbreviation or an initial ("U.S.", "Gen.", "J.")."""
+    if text[dot] != ".":
+        return False
+    m = _WORD_BEFORE.search(text, max(start, dot - 12), dot)
+    if not m:
+        return False
+    word = m.group(1).lower().rstrip(".")
+    last = word.rsplit(".", 1)[-1]
+    return word in _ABBREVIATIONS or (len(last) == 1 and last.isalpha())
+
+
+def _add_stripped(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start < end:
+        out.append((start, end))

@@ -1,0 +1,76 @@
+"""Shared fixtures: repository paths, the seed files, a runner for the real command line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SHARED = ROOT.parent / "shared"
+CORPORA = SHARED / "corpora"
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    return SEEDS
+
+
+@pytest.fixture(scope="session")
+def corpora_dir() -> Path:
+    if not CORPORA.is_dir():
+        pytest.skip(f"evaluation corpora not found at {CORPORA}")
+    return CORPORA
+
+
+def run_cli(*args: str, input: str | bytes | None = None, cwd: Path | None = None, env: dict | None = None,
+            timeout: float = 600) -> subprocess.CompletedProcess:
+    """Run `python -m geo ARGS` as a user would, capturing text output."""
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    if isinstance(input, str):
+        input = input.encode("utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "geo", *args], input=input, capture_output=True, cwd=cwd or ROOT,
+        env=full_env, timeout=timeout,
+    )
+    proc.stdout = proc.stdout.decode("utf-8", "replace")
+    proc.stderr = proc.stderr.decode("utf-8", "replace")
+    return proc
+
+
+@pytest.fixture(scope="session")
+def cli():
+    return run_cli
+
+
+@pytest.fixture(params=["gpkg", pytest.param("postgis", marks=pytest.mark.postgis)])
+def store_url(request, tmp_path):
+    """A fresh, empty store URL on each back end: a GeoPackage path, then a PostGIS schema of its own.
+
+    The PostGIS leg needs INCIDENTMAP_TEST_PG (e.g. `export INCIDENTMAP_TEST_PG=$(scripts/start_postgis.sh)`).
+    """
+    if request.param == "gpkg":
+        yield str(tmp_path / "store.gpkg")
+        return
+    base = os.environ.get("INCIDENTMAP_TEST_PG")
+    if not base:
+        pytest.skip("PostGIS leg skipped: set INCIDENTMAP_TEST_PG (export INCIDENTMAP_TEST_PG=$(scripts/start_postgis.sh))")
+    import uuid
+
+    import psycopg
+
+    schema = "t_" + uuid.uuid4().hex[:12]
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    yield f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema},public"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")

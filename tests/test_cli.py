@@ -1,0 +1,155 @@
+"""The real command line, end to end on the seeds and on bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEEDS
+
+COMMANDS = [
+    ("map",), ("extract",), ("places",), ("summary",), ("ingest",), ("eval",),
+    ("gazetteer",), ("gazetteer", "lookup"), ("gazetteer", "info"), ("gazetteer", "import"),
+    ("assets",), ("assets", "fetch"),
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_has_help_with_an_example(cli, command):
+    proc = cli(*command, "--help")
+    assert proc.returncode == 0, proc.stderr
+    assert "Example" in proc.stdout
+    assert "incidentmap " in proc.stdout
+
+
+@pytest.fixture(scope="module")
+def seed_geojson(cli, tmp_path_factory) -> dict:
+    out = tmp_path_factory.mktemp("extract") / "seeds.geojson"
+    proc = cli("extract", str(SEEDS), "-o", str(out), "--workers", "1")
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_extract_writes_rfc7946_geojson_without_crs(seed_geojson):
+    assert seed_geojson["type"] == "FeatureCollection"
+    assert "crs" not in seed_geojson
+    features = seed_geojson["features"]
+    assert len(features) >= 10
+    located = [f for f in features if f["geometry"] is not None]
+    assert located, "no incident on the seeds was located"
+    for feature in located:
+        lon, lat = feature["geometry"]["coordinates"]
+        assert -180 <= lon <= 180 and -90 <= lat <= 90
+        assert (lon, lat) != (0, 0)
+
+
+def test_extract_places_mosul_incidents_in_northern_iraq_lon_lat_order(seed_geojson):
+    mosul = [f for f in seed_geojson["features"] if f["geometry"] and f["properties"]["country_code"] == "IQ"
+             and "Mosul" in (f["properties"]["sentence"] or "")]
+    assert mosul
+    lon, lat = mosul[0]["geometry"]["coordinates"]
+    # Iraq spans roughly 38.8-48.6 E and 29-37.4 N: swapped order would fail.
+    assert 38 < lon < 49 and 29 < lat < 38
+
+
+def test_map_writes_html_and_reports_counts(cli, tmp_path):
+    out = tmp_path / "seeds.html"
+    proc = cli("map", str(SEEDS), "-o", str(out), "--workers", "1")
+    assert proc.returncode == 0, proc.stderr
+    html = out.read_text(encoding="utf-8")
+    assert "leaflet" in html.lower()
+    assert f"wrote {out}" in proc.stderr
+    assert "19 article(s)" in proc.stderr
+    assert "incident(s)" in proc.stderr
+
+
+def test_places_lists_resolved_mentions_with_offsets(cli):
+    from geo.articles import read_articles
+
+    proc = cli("places", str(SEEDS), "--workers", "1")
+    assert proc.returncode == 0, proc.stderr
+    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    fields = {"article_id", "article_title", "start", "end", "text", "name", "lat", "lon", "country_code",
+              "admin1", "feature_code", "place_id", "score"}
+    assert rows and all(fields <= set(r) for r in rows)
+    texts = {a.id: a.text for a in read_articles([SEEDS])}
+    for row in rows:
+        assert texts[row["article_id"]][row["start"]:row["end"]] == row["text"]
+    names = {r["name"] for r in rows}
+    assert "Mosul" in names and "Erbil" in names
+
+
+def test_missing_path_exits_2_without_traceback(cli, tmp_path):
+    proc = cli("extract", str(tmp_path / "nope.txt"), "-o", str(tmp_path / "x.geojson"))
+    assert proc.returncode == 2
+    assert "nope.txt" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_no_paths_is_a_usage_error(cli, tmp_path):
+    proc = cli("extract", "-o", str(tmp_path / "x.geojson"))
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+
+
+def test_unwritable_output_exits_3(cli, tmp_path):
+    proc = cli("extract", str(SEEDS / "003_59b76497100ea0c8.txt"), "-o", str(tmp_path / "no" / "such" / "x.geojson"),
+               "--workers", "1")
+    assert proc.returncode == 3, proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def _bad_inputs(folder: Path) -> None:
+    good = {"id": "ok-1", "title": "Air strike", "text": "BAGHDAD (Reuters) - An air strike killed 3 people in Mosul on Monday.",
+            "date": "2017-04-18"}
+    lines = [json.dumps(good), "{not json", json.dumps({"id": "no-text"}), json.dumps(["a", "list"])]
+    (folder / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "rows.csv").write_text('id,title,text\nc1,T,"KABUL (Reuters) - Taliban fighters attacked a checkpoint."\nc2,only two\n',
+                                     encoding="utf-8")
+    (folder / "binary.txt").write_bytes(b"\x00\x01\x02\xff\xfe" * 200)
+    (folder / "empty.jsonl").write_text("", encoding="utf-8")
+    (folder / "latin1.jsonl").write_bytes(b'{"id": "l1", "text": "caf\xe9 in Paris"}\n')
+
+
+def test_bad_records_are_reported_with_file_and_line_and_skipped(cli, tmp_path):
+    _bad_inputs(tmp_path)
+    out = tmp_path / "out.geojson"
+    proc = cli("extract", str(tmp_path), "-o", str(out), "--workers", "1")
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "feed.jsonl:2" in proc.stderr
+    assert "feed.jsonl:3" in proc.stderr
+    assert "feed.jsonl:4" in proc.stderr
+    assert "rows.csv:3" in proc.stderr
+    assert "binary.txt" in proc.stderr
+    assert "record(s) skipped" in proc.stderr
+    ids = {f["properties"]["article_id"] for f in json.loads(out.read_text())["features"]}
+    assert "ok-1" in ids
+
+
+def test_strict_turns_skipped_records_into_exit_1(cli, tmp_path):
+    _bad_inputs(tmp_path)
+    proc = cli("extract", str(tmp_path), "-o", str(tmp_path / "out.geojson"), "--strict", "--workers", "1")
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+
+
+def test_reads_json_lines_from_standard_input(cli):
+    record = {"id": "stdin-1", "text": "MOSUL, Iraq (Reuters) - A suicide car bomb exploded in Mosul on Tuesday, killing four people.",
+              "date": "2017-04-20"}
+    proc = cli("extract", "-", "-o", "-", "--workers", "1", input=json.dumps(record) + "\n")
+    assert proc.returncode == 0, proc.stderr
+    collection = json.loads(proc.stdout)
+    assert [f["properties"]["article_id"] for f in collection["features"]] == ["stdin-1"]
+    props = collection["features"][0]["properties"]
+    assert props["date"] == "2017-04-18"
+    assert props["fatalities"] == 4
+
+
+def test_python_dash_m_geo_shows_version(cli):
+    proc = cli("--version")
+    assert proc.returncode == 0
+    assert "version" in proc.stdout.lower()

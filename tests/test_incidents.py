@@ -1,0 +1,230 @@
+"""Incident extraction: triggers in context, place, date, and the seed stories."""
+
+import datetime as dt
+import re
+
+import pytest
+
+from geo.incidents import Rules, compile_pattern, extract_incidents
+from geo.model import Article, Dateline, DatePrecision, GeoPrecision, Level, Mention, Place, Span, Toponym
+from geo.taxonomy import Taxonomy
+
+TAX = Taxonomy.load()
+
+# A hand-made gazetteer, enough for the test sentences and the seed stories.
+PLACES = {
+    "Mosul": Place("t:mosul", "Mosul", 36.34, 43.13, Level.CITY, "user", "IQ", "Nineveh"),
+    "Baghdad": Place("t:baghdad", "Baghdad", 33.34, 44.40, Level.CITY, "user", "IQ", "Baghdad"),
+    "Qaim": Place("t:qaim", "Al Qaim", 34.37, 41.09, Level.CITY, "user", "IQ", "Anbar"),
+    "Anbar": Place("t:anbar", "Anbar", 33.0, 42.0, Level.PROVINCE, "user", "IQ", "Anbar"),
+    "Iraq": Place("t:iq", "Iraq", 33.0, 44.0, Level.COUNTRY, "user", "IQ"),
+    "Wahda": Place("t:wahda", "Wahda", 36.32, 43.18, Level.NEIGHBOURHOOD, "user", "IQ", "Nineveh", parent_id="t:mosul"),
+    "Paris": Place("t:paris", "Paris", 48.857, 2.352, Level.CITY, "user", "FR", "Ile-de-France"),
+    "Champs Elysees": Place("t:champs", "Champs-Elysees", 48.870, 2.307, Level.LANDMARK, "user", "FR", parent_id="t:paris"),
+    "Marseille": Place("t:marseille", "Marseille", 43.30, 5.37, Level.CITY, "user", "FR"),
+    "Kabul": Place("t:kabul", "Kabul", 34.53, 69.17, Level.CITY, "user", "AF"),
+    "Achin": Place("t:achin", "Achin", 34.13, 70.70, Level.DISTRICT, "user", "AF", "Nangarhar"),
+    "Nangarhar": Place("t:nangarhar", "Nangarhar", 34.3, 70.5, Level.PROVINCE, "user", "AF", "Nangarhar"),
+    "Afghanistan": Place("t:af", "Afghanistan", 33.9, 67.7, Level.COUNTRY, "user", "AF"),
+    "Erbil": Place("t:erbil", "Erbil", 36.19, 44.01, Level.CITY, "user", "IQ"),
+}
+_NAMES = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, PLACES), key=len, reverse=True)) + r")\b")
+
+
+def toponyms(text: str) -> list[Toponym]:
+    return [Toponym(Mention(m.start(), m.end(), m.group()), PLACES[m.group()], 0.9) for m in _NAMES.finditer(text)]
+
+
+def article(body: str, *, date=dt.date(2017, 4, 21)) -> Article:
+    return Article("t1", body, title="Test", date=date, date_precision=DatePrecision.DAY, body_span=Span(0, len(body)))
+
+
+def extract(body: str, **kw):
+    a = article(body, **kw)
+    return extract_incidents(a, toponyms(a.text), taxonomy=TAX, actors=None)
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("Air strikes hit a market in the town of Qaim on Wednesday, killing 20 people.", "air_strike"),
+    ("A suicide car bomb exploded at a checkpoint in Mosul on Tuesday.", "suicide_bombing"),
+    ("Six suicide car bombs hit Iraqi troops in Wahda on Tuesday.", "suicide_bombing"),
+    ("A roadside bomb killed three soldiers near Kabul on Monday.", "ied"),
+    ("Gunmen opened fire on worshippers in Kabul on Friday, killing six.", "attack_on_civilians"),
+    ("Iraqi forces retook two districts of Mosul on Thursday.", "territory_retaken"),
+    ("Islamic State militants captured the town of Qaim on Monday.", "territory_captured"),
+    ("Iraqi troops seized Salam hospital in Mosul on Tuesday.", "territory_retaken"),
+    ("Police arrested two men in Marseille on Tuesday.", "arrest"),
+    ("Hundreds of families fled Mosul on Saturday.", "displacement"),
+    ("Thousands of protesters rallied in Paris on Sunday.", "protest"),
+    ("Police fired tear gas at protesters in Paris on Sunday.", "protest_intervention"),
+    ("Mortar shells hit a school in Mosul on Monday.", "shelling"),
+    ("Coalition warplanes struck a building in Mosul on Wednesday.", "air_strike"),
+    ("Militants executed 42 people in Mosul last month.", "execution"),
+])
+def test_finds_incident_type(sentence, expected):
+    got = extract(sentence)
+    assert [i.type for i in got] == [expected]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Workers went on a general strike in Paris on Monday.",
+    "Officials warned that militants could attack Mosul on Friday.",
+    "The group plans to attack Kabul next week.",
+    "The ministry denied that jets bombed Mosul on Monday.",
+    "If militants attack Mosul on Friday, troops will respond.",
+    "The threat of attacks in Paris on Friday is low.",
+    "Car bombs are a common tactic.",
+    "He suffered a heart attack in Paris on Monday.",
+    "Police foiled a planned attack in Marseille on Tuesday.",
+    "The offensive to retake Mosul began in October.",
+    "Trump seized on the remarks in Paris on Monday.",
+    "The leaders clashed over trade in Paris on Monday.",
+    "Every measure is being taken to prevent a possible attack in Paris on Friday.",
+])
+def test_warnings_plans_denials_and_idioms_are_not_incidents(sentence):
+    assert extract(sentence) == []
+
+
+def test_suicide_car_bombs_win_over_generic_car_bombs():
+    (inc,) = extract("Troops were hit by six suicide car bombs in Mosul on Tuesday.")
+    assert inc.type == "suicide_bombing" and inc.evidence[0].trigger == "suicide car bombs"
+
+
+def test_place_prefers_the_finest_place_tied_to_the_trigger():
+    (inc,) = extract("Air strikes hit a market in the town of Qaim, in the province of Anbar, on Wednesday.")
+    assert inc.place.name == "Al Qaim" and inc.place_text == "Qaim"
+    assert inc.geo_precision is GeoPrecision.TOWN
+
+
+def test_near_a_town_is_precision_two():
+    (inc,) = extract("A roadside bomb exploded near Kabul on Monday, killing three soldiers.")
+    assert inc.place_text == "Kabul" and inc.geo_precision is GeoPrecision.NEAR
+
+
+def test_distant_reference_point_is_not_the_place():
+    body = "Around 280 km (175 miles) southwest of Mosul dozens of people were killed on Wednesday in air strikes."
+    (inc,) = extract(body)
+    assert inc.place is None and inc.geo_precision is None
+
+
+def test_province_is_precision_three():
+    (inc,) = extract("Air strikes killed 12 people in Anbar on Wednesday.")
+    assert inc.geo_precision is GeoPrecision.REGION and inc.level is Level.PROVINCE
+
+
+def test_unlocated_incident_is_still_reported():
+    (inc,) = extract("Gunmen opened fire on a bus on Friday, killing six people.")
+    assert inc.place is None and inc.place_text == "" and inc.date == dt.date(2017, 4, 21)
+
+
+def test_dateline_place_is_the_fallback():
+    body = "KABUL (Reuters) - Gunmen opened fire on a bus on Friday, killing six people."
+    a = Article("t2", body, date=dt.date(2017, 4, 21), date_precision=DatePrecision.DAY,
+                dateline=Dateline(("KABUL",), "Afghanistan", Span(0, 15)), body_span=Span(0, len(body)))
+    topos = [Toponym(Mention(0, 5, "KABUL", source="dateline"), PLACES["Kabul"], 0.9)]
+    (inc,) = extract_incidents(a, topos, taxonomy=TAX, actors=None)
+    assert inc.place.name == "Kabul" and inc.place_text == "KABUL" and "place from dateline" in inc.notes
+    assert inc.geo_precision is GeoPrecision.NEAR
+
+
+def test_date_comes_from_the_sentence_else_stays_unknown():
+    (inc,) = extract("Police arrested two men in Marseille on Tuesday.")
+    assert inc.date == dt.date(2017, 4, 18) and inc.date_precision is DatePrecision.DAY
+    (inc,) = extract("In Mosul, militants executed 42 people, officials said.\n\nLater: text.")
+    assert inc.date is None and inc.date_precision is DatePrecision.UNKNOWN
+
+
+def test_anaphoric_retelling_adds_evidence_and_place():
+    body = ("Dozens of civilians were killed on Wednesday in air strikes on a western town.\n\n"
+            "They said the strikes hit a busy market in the town of Qaim.")
+    (inc,) = extract(body)
+    assert inc.type == "air_strike" and inc.place_text == "Qaim" and len(inc.evidence) == 2
+    assert inc.date == dt.date(2017, 4, 19)
+
+
+def test_evidence_offsets_index_the_article_text():
+    body = "TITLE LINE\n\nMortar shells hit a school in Mosul on Monday, killing two children."
+    a = Article("t3", body, title="TITLE LINE", date=dt.date(2017, 4, 21), title_span=Span(0, 10),
+                body_span=Span(12, len(body)))
+    (inc,) = extract_incidents(a, toponyms(body), taxonomy=TAX, actors=None)
+    ev = inc.evidence[0]
+    assert body[ev.sentence_span.start:ev.sentence_span.end] == ev.sentence
+    assert body[ev.trigger_span.start:ev.trigger_span.end] == ev.trigger == "Mortar shells"
+    assert inc.fatalities == 2 and 0 < inc.confidence <= 1
+
+
+def test_ids_are_stable_across_runs():
+    body = "Mortar shells hit a school in Mosul on Monday."
+    assert extract(body)[0].id == extract(body)[0].id
+
+
+def test_title_and_caption_do_not_yield_incidents():
+    body = "Bomb kills five in Kabul\n\nA bomb exploded in Kabul on Friday, killing five people."
+    a = Article("t4", body, date=dt.date(2017, 4, 21), title_span=Span(0, 24), body_span=Span(26, len(body)))
+    got = extract_incidents(a, toponyms(body), taxonomy=TAX, actors=None)
+    assert len(got) == 1 and got[0].evidence[0].sentence_span.start == 26
+
+
+def test_trigger_patterns_compile_from_word_syntax():
+    rx = re.compile(compile_pattern("warplane*|jets ~4 struck|bombed"), re.I)
+    assert rx.search("Coalition warplanes, at Iraq's request, struck a building")
+    assert not rx.search("warplanes flew over; nothing was struck")
+
+
+def test_every_trigger_type_is_in_the_taxonomy():
+    Rules.load().check(TAX)
+
+
+# --- seed stories (the reader splits the seed files into articles) -----------------------------------
+
+@pytest.fixture(scope="module")
+def seed_incidents(seeds_dir):
+    from geo.articles import read_articles
+    from geo.pipeline import dated
+
+    out = {}
+    for a in read_articles(sorted(seeds_dir.glob("*.txt"))):
+        a = dated(a)
+        out[a.title] = (a, extract_incidents(a, toponyms(a.text), taxonomy=TAX, actors=None))
+    return out
+
+
+def _story(seed_incidents, words):
+    return next(v for k, v in seed_incidents.items() if words in k)
+
+
+def test_seed_qaim_market_air_strikes(seed_incidents):
+    _, incs = _story(seed_incidents, "Mosul hospital battle")
+    strikes = [i for i in incs if i.type == "air_strike" and i.place_text == "Qaim"]
+    assert strikes and strikes[0].geo_precision is GeoPrecision.TOWN
+
+
+def test_seed_salam_hospital_battle_with_suicide_car_bombs(seed_incidents):
+    _, incs = _story(seed_incidents, "Mosul hospital battle")
+    bombs = [i for i in incs if i.type == "suicide_bombing" and "six suicide car bombs" in i.evidence[0].sentence]
+    assert bombs and bombs[0].place_text in {"Mosul", "Wahda"}
+    assert any(TAX.get(i.type).family == "battle" and i.place_text in {"Mosul", "Wahda"} for i in incs)
+
+
+def test_seed_champs_elysees_shooting(seed_incidents):
+    _, incs = _story(seed_incidents, "Paris gunman")
+    shots = [i for i in incs if TAX.get(i.type).family == "violence_against_civilians"
+             and i.date == dt.date(2017, 4, 20)]
+    assert len(shots) == 1
+    assert shots[0].place_text in {"Paris", "Champs Elysees"} and shots[0].fatalities == 1
+
+
+def test_seed_bomb_dropped_on_achin(seed_incidents):
+    _, incs = _story(seed_incidents, "Afghan bomb strike")
+    drops = [i for i in incs if i.type == "air_strike" and i.date == dt.date(2017, 4, 13)]
+    assert drops and drops[0].place_text in {"Achin", "Nangarhar"}
+
+
+def test_seed_displacement_from_west_mosul(seed_incidents):
+    _, incs = _story(seed_incidents, "Mosul exodus")
+    assert any(i.type == "displacement" and i.place_text == "Mosul" and i.date == dt.date(2017, 4, 22) for i in incs)
+
+
+def test_seed_toy_shop_feature_reports_no_incident(seed_incidents):
+    _, incs = _story(seed_incidents, "teddy bears")
+    assert incs == []

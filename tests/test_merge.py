@@ -1,0 +1,82 @@
+"""Merging the same incident told by several articles."""
+
+import datetime as dt
+
+import pytest
+
+from geo.merge import merge_incidents, same_incident
+from geo.model import DatePrecision, Evidence, GeoPrecision, Incident, Level, Place, Span
+
+MOSUL = Place("t:mosul", "Mosul", 36.34, 43.13, Level.CITY, "user", "IQ")
+WAHDA = Place("t:wahda", "Wahda", 36.32, 43.18, Level.NEIGHBOURHOOD, "user", "IQ", parent_id="t:mosul")
+BAGHDAD = Place("t:baghdad", "Baghdad", 33.34, 44.40, Level.CITY, "user", "IQ")
+IRAQ = Place("t:iq", "Iraq", 33.0, 44.0, Level.COUNTRY, "user", "IQ")
+
+
+def inc(article="a1", *, type="air_strike", date=dt.date(2017, 1, 5), place=MOSUL, start=0,
+        sentence="Air strikes hit Mosul on Thursday.", fatalities=None, published=dt.date(2017, 1, 6),
+        precision=GeoPrecision.TOWN, actors=()):
+    ev = Evidence(article, "T", sentence, Span(start, start + len(sentence)), "Air strikes", Span(start, start + 11),
+                  article_date=published)
+    return Incident(id=f"{article}-{start}-{type}", type=type, event_type="x", sub_event_type="y", date=date,
+                    date_precision=DatePrecision.DAY if date else DatePrecision.UNKNOWN, place=place,
+                    place_text=place.name if place else "", geo_precision=precision if place else None,
+                    evidence=(ev,), fatalities=fatalities, actors=actors)
+
+
+def test_same_event_in_two_articles_becomes_one_with_both_evidence():
+    (m,) = merge_incidents([inc("a1"), inc("a2", date=dt.date(2017, 1, 6))])
+    assert m.sources == ("a1", "a2") and len(m.evidence) == 2 and "merged from 2 reports" in m.notes
+
+
+def test_merged_id_is_stable_and_order_independent():
+    a, b = inc("a1"), inc("a2")
+    assert merge_incidents([a, b])[0].id == merge_incidents([b, a])[0].id != a.id
+
+
+def test_primary_is_the_most_precise_member():
+    coarse = inc("a1", place=IRAQ, precision=GeoPrecision.REGION)
+    fine = inc("a2", place=WAHDA)
+    # Iraq's centre is ~370 km from Mosul: only merged when the radius allows it.
+    assert len(merge_incidents([coarse, fine])) == 2
+    (m,) = merge_incidents([coarse, fine], max_km=500)
+    assert m.place is WAHDA and m.evidence[0].article_id == "a2"
+
+
+def test_counts_take_the_most_conservative_stated_figure():
+    (m,) = merge_incidents([inc("a1", fatalities=30), inc("a2", fatalities=None), inc("a3", fatalities=20)])
+    assert m.fatalities == 20
+
+
+@pytest.mark.parametrize("other", [
+    inc("a2", type="arrest"),                                  # another family
+    inc("a2", date=dt.date(2017, 1, 8)),                       # three days apart
+    inc("a2", place=BAGHDAD),                                  # 350 km away
+    inc("a2", place=None),                                     # unlocated
+    inc("a2", date=None),                                      # one date missing
+])
+def test_different_incidents_stay_apart(other):
+    assert len(merge_incidents([inc("a1"), other])) == 2
+
+
+def test_never_merges_two_sentences_of_one_article():
+    assert len(merge_incidents([inc("a1", start=0), inc("a1", start=100)])) == 2
+
+
+def test_exact_duplicate_within_one_article_is_merged():
+    assert len(merge_incidents([inc("a1"), inc("a1")])) == 1
+
+
+def test_undated_merge_needs_same_place_and_near_identical_sentence():
+    a = inc("a1", date=None)
+    assert len(merge_incidents([a, inc("a2", date=None, sentence="Air strikes hit Mosul on Thursday!")])) == 1
+    assert len(merge_incidents([a, inc("a2", date=None, sentence="A very different sentence here.")])) == 2
+
+
+def test_nearby_places_within_radius_merge():
+    assert same_incident(inc("a1"), inc("a2", place=WAHDA))
+
+
+def test_negative_limits_are_rejected():
+    with pytest.raises(ValueError):
+        merge_incidents([], max_km=-1)

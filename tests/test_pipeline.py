@@ -1,0 +1,98 @@
+"""The whole per-article chain: real stages on real text, limits, and hostile input."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from geo.articles import read_articles
+from geo.model import Article, DatePrecision
+from geo.pipeline import Pipeline, Settings, dated, excluded_spans
+from tests.conftest import SEEDS
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return Pipeline(Settings())
+
+
+@pytest.fixture(scope="module")
+def seed_results(pipeline):
+    return list(pipeline.run(read_articles([SEEDS])))
+
+
+def test_seeds_run_end_to_end(seed_results):
+    assert len(seed_results) == 19
+    assert sum(len(r.incidents) for r in seed_results) >= 10
+    assert sum(1 for r in seed_results for t in r.toponyms if t.place is not None) >= 100
+
+
+def test_every_toponym_span_points_back_into_the_article(seed_results):
+    for result in seed_results:
+        for top in result.toponyms:
+            assert result.article.text[top.mention.start:top.mention.end] == top.mention.text
+
+
+def test_credit_line_places_are_not_story_places(seed_results):
+    for result in seed_results:
+        for span in excluded_spans(result.article):
+            for top in result.toponyms:
+                assert not (span.start <= top.mention.start < span.end), top.mention.text
+
+
+def test_incident_evidence_sentence_is_the_article_text_at_its_offsets(seed_results):
+    for result in seed_results:
+        for incident in result.incidents:
+            ev = incident.evidence[0]
+            assert result.article.text[ev.sentence_span.start:ev.sentence_span.end] == ev.sentence
+
+
+def test_publication_date_comes_from_metadata_first():
+    article = Article(id="m1", text="KABUL (Reuters) - Taliban fighters attacked a checkpoint on Monday.",
+                      date=dt.date(2017, 4, 19), date_precision=DatePrecision.DAY, date_source="metadata")
+    assert dated(article) is article
+
+
+def test_oversized_article_is_cut_with_a_warning():
+    body = "MOSUL, Iraq (Reuters) - An air strike hit Mosul on Monday. " + "Filler words here. " * 2000
+    article = Article(id="big", text=body, date=dt.date(2017, 4, 19), date_precision=DatePrecision.DAY)
+    result = Pipeline(Settings(max_article_chars=5_000)).process(article)
+    assert any("max-article-chars" in w for w in result.warnings)
+    assert len(result.article.text) == 5_000
+
+
+def test_too_many_mentions_are_capped_with_a_warning():
+    text = "MOSUL, Iraq (Reuters) - " + " ".join(["Mosul and Erbil and Baghdad."] * 400)
+    article = Article(id="many", text=text)
+    result = Pipeline(Settings(max_mentions=50)).process(article)
+    assert len(result.toponyms) <= 50
+    assert result.warnings
+
+
+hostile = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",)), min_size=0, max_size=2_000
+) | st.sampled_from([
+    "", "   \n\t ", "\x00" * 50, "مرحبا بكم في الموصل" * 20, "e\u0301\u0301\u0301" * 100,
+    "<img src=x onerror=alert(1)> in Mosul on Monday", "${alert(3)} `x` Baghdad", "🙂" * 500,
+    "A" * 50_000,
+])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=hostile)
+def test_pipeline_never_raises_on_arbitrary_text(pipeline, text):
+    article = Article(id="fuzz", text=text, date=dt.date(2017, 4, 19), date_precision=DatePrecision.DAY)
+    result = pipeline.process(article)
+    for top in result.toponyms:
+        assert result.article.text[top.mention.start:top.mention.end] == top.mention.text
+    for incident in result.incidents:
+        assert incident.date is None or isinstance(incident.date, dt.date)
+
+
+def test_same_input_gives_the_same_incident_ids(pipeline, seed_results):
+    again = list(pipeline.run(read_articles([SEEDS])))
+    assert [i.id for r in again for i in r.incidents] == [i.id for r in seed_results for i in r.incidents]
+    assert dataclasses.asdict(again[0].article) == dataclasses.asdict(seed_results[0].article)

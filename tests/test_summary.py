@@ -1,0 +1,190 @@
+"""Tests for geo.summary: regions by spatial join, trend, renderers and the chart."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import doctest
+import io
+import json
+
+import pytest
+
+import geo.summary
+from gazetteer.errors import GazetteerError
+from geo.errors import UsageError
+from geo.model import DatePrecision, Evidence, Incident, Level, Place, Span
+from geo.summary import UNLOCATED, RegionLevel, render, summarize
+from geo.summary_render import SummaryFormat
+
+geopandas = pytest.importorskip("geopandas")
+shapely_geometry = pytest.importorskip("shapely.geometry")
+box = shapely_geometry.box
+
+
+@pytest.fixture(scope="module")
+def regions():
+    """Two made-up provinces side by side: West [40,42]x[35,37] and East [42,44]x[35,37] (lon x lat)."""
+    return geopandas.GeoDataFrame(
+        {"id": ["t:west", "t:east"], "name": ["West Province", "East Province"], "country_code": ["IQ", "IQ"]},
+        geometry=[box(40, 35, 42, 37), box(42, 35, 44, 37)], crs="EPSG:4326")
+
+
+@pytest.fixture(scope="module")
+def countries():
+    return geopandas.GeoDataFrame({"country_code": ["IQ"], "name": ["Iraq"]},
+                                  geometry=[box(40, 35, 44, 37)], crs="EPSG:4326")
+
+
+def place(pid: str, name: str, lat: float, lon: float, **kw) -> Place:
+    return Place(id=pid, name=name, lat=lat, lon=lon, level=kw.pop("level", Level.CITY), layer="test",
+                 country_code="IQ", **kw)
+
+
+def incident(n: int, where: Place | None, day: dt.date | None, *, kind: str = "battle", dead: int | None = None,
+             article: str = "a1") -> Incident:
+    ev = Evidence(article_id=article, article_title="t", sentence="s", sentence_span=Span(0, 1), trigger="x",
+                  trigger_span=Span(0, 1))
+    return Incident(id=f"i{n}", type=kind, event_type="Battles", sub_event_type="Armed clash", date=day,
+                    date_precision=DatePrecision.DAY if day else DatePrecision.UNKNOWN, place=where,
+                    place_text=where.name if where else "", geo_precision=None, evidence=(ev,), fatalities=dead)
+
+
+# Named "Mosul" but its coordinates lie in East Province: the point decides.
+MISNAMED = place("p:1", "Mosul", 36.0, 43.5, admin1="West Province")
+WEST_TOWN = place("p:2", "Westville", 36.0, 41.0, admin1="West Province")
+DAY0 = dt.date(2017, 4, 21)
+
+
+def test_spatial_join_puts_incident_where_its_coordinates_fall(regions):
+    rows = summarize([incident(1, MISNAMED, DAY0), incident(2, WEST_TOWN, DAY0)], by="admin1", regions=regions)
+    by_name = {r.name: r for r in rows}
+    assert by_name["East Province"].top_places == (("Mosul", 1),)
+    assert by_name["West Province"].top_places == (("Westville", 1),)
+
+
+def test_country_level_uses_country_polygons(countries):
+    rows = summarize([incident(1, MISNAMED, DAY0), incident(2, WEST_TOWN, DAY0)], by="country", regions=countries)
+    assert [(r.region_id, r.name, r.incidents) for r in rows] == [("IQ", "Iraq", 2)]
+
+
+def test_point_outside_all_polygons_falls_back_to_place_fields(regions):
+    far = place("p:3", "Basra", 30.5, 47.8, admin1="Basra")
+    (row,) = summarize([incident(1, far, DAY0)], by="admin1", regions=regions)
+    assert row.name == "Basra" and row.country_code == "IQ"
+
+
+def test_admin2_uses_place_field_then_district_then_admin1(regions):
+    district = place("p:4", "Achin District", 36.5, 41.5, level=Level.DISTRICT)
+    town = place("p:5", "Tel Keyf", 36.5, 41.2, admin2="Tel Kaif")
+    rows = summarize([incident(1, district, DAY0), incident(2, town, DAY0), incident(3, WEST_TOWN, DAY0)],
+                     by="admin2", regions=regions)
+    assert sorted(r.name for r in rows) == ["Achin District", "Tel Kaif", "West Province"]
+
+
+def test_place_level_groups_by_place_id_and_unlocated_row_comes_last(regions):
+    rows = summarize([incident(1, None, DAY0), incident(2, WEST_TOWN, DAY0), incident(3, WEST_TOWN, None)],
+                     by="place", regions=regions)
+    assert [(r.region_id, r.incidents) for r in rows] == [("p:2", 2), ("", 1)]
+    assert rows[-1].name == UNLOCATED
+
+
+def test_figures_per_region(regions):
+    incs = [incident(1, WEST_TOWN, DAY0, dead=3, article="a1"),
+            incident(2, WEST_TOWN, DAY0 - dt.timedelta(days=3), kind="explosion", dead=None, article="a2"),
+            incident(3, WEST_TOWN, None, kind="battle", dead=2, article="a1")]
+    (row,) = summarize(incs, by="admin1", regions=regions)
+    assert row.by_type == (("battle", 2), ("explosion", 1))
+    assert (row.fatalities, row.sources) == (5, 2)
+    assert (row.first_date, row.last_date) == (DAY0 - dt.timedelta(days=3), DAY0)
+
+
+def test_trend_compares_latest_week_with_four_week_mean(regions):
+    end = DAY0
+    days = [end, end - dt.timedelta(days=1), end - dt.timedelta(days=2),      # 3 in the latest week
+            end - dt.timedelta(days=10), end - dt.timedelta(days=30)]         # 2 over the 4 weeks before
+    (row,) = summarize([incident(n, WEST_TOWN, d) for n, d in enumerate(days)], by="admin1", regions=regions)
+    assert (row.latest_week, row.baseline, row.trend) == (3, 0.5, "increase")
+    quiet = [end - dt.timedelta(days=d) for d in (0, 8, 9, 15, 16, 22, 23, 29)]
+    (row,) = summarize([incident(n, WEST_TOWN, d) for n, d in enumerate(quiet)], by="admin1", regions=regions)
+    assert (row.latest_week, row.baseline, row.trend) == (1, 1.75, "decrease")
+
+
+def test_trend_is_not_available_when_dates_span_too_little(regions):
+    (row,) = summarize([incident(1, WEST_TOWN, DAY0), incident(2, WEST_TOWN, DAY0 - dt.timedelta(days=6))],
+                       by="admin1", regions=regions)
+    assert (row.trend, row.latest_week, row.baseline) == ("n/a", None, None)
+
+
+def test_unknown_level_error_lists_allowed_values():
+    with pytest.raises(UsageError, match="country, admin1, admin2, place"):
+        RegionLevel.parse("district")
+    with pytest.raises(UsageError, match="table, markdown, csv, json"):
+        SummaryFormat.parse("xlsx")
+
+
+@pytest.fixture()
+def summaries(regions):
+    evil = place("p:9", "=HYPERLINK(\"http://x\")|<b>", 36.2, 41.4)
+    return summarize([incident(1, evil, DAY0, dead=1), incident(2, MISNAMED, DAY0), incident(3, None, None)],
+                     by="admin1", regions=regions)
+
+
+def test_table_is_aligned(summaries):
+    lines = render(summaries, "table").splitlines()
+    assert lines[0].startswith("region") and set(lines[1]) <= {"-", " "}
+    for column in ("country", "incidents", "trend"):
+        pos = lines[0].index(column)
+        assert all(line[pos - 2:pos] == "  " for line in lines), column
+    assert len(lines) == 2 + len(summaries)
+
+
+def test_markdown_escapes_pipes_and_html(summaries):
+    text = render(summaries, "markdown")
+    assert "\\|&lt;b&gt;" in text and "<b>" not in text
+    assert all(line.count(" | ") >= 12 for line in text.splitlines() if not line.startswith("|-"))
+
+
+def test_csv_cells_are_spreadsheet_safe(summaries):
+    table = list(csv.DictReader(io.StringIO(render(summaries, "csv"))))
+    cells = [v for row in table for v in row.values() if v]
+    assert not any(v.startswith(("=", "+", "-", "@", "\t", "\r")) for v in cells)
+    assert any(v.startswith("'=HYPERLINK") for v in cells)
+    assert [row["region"] for row in table][-1] == UNLOCATED
+
+
+def test_json_round_trips(summaries):
+    data = json.loads(render(summaries, "json"))
+    assert [d["incidents"] for d in data] == [s.incidents for s in summaries]
+    assert data[0]["by_type"] == {"battle": 1} and data[0]["level"] == "admin1"
+
+
+def test_chart_writes_a_png(tmp_path, regions):
+    incs = [incident(n, WEST_TOWN if n % 2 else MISNAMED, DAY0 - dt.timedelta(days=3 * n),
+                     kind="battle" if n % 3 else "explosion") for n in range(12)]
+    out = tmp_path / "chart.png"
+    geo.summary.chart(incs, "admin1", out, regions=regions)
+    data = out.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 1000
+    assert [p.name for p in tmp_path.iterdir()] == ["chart.png"]
+
+
+def test_chart_without_dates_still_writes_a_png(tmp_path, regions):
+    out = tmp_path / "empty.png"
+    geo.summary.chart([incident(1, None, None)], "admin1", out, regions=regions)
+    assert out.read_bytes().startswith(b"\x89PNG")
+
+
+def test_packaged_admin1_boundaries_place_mosul_in_nineveh():
+    boundaries = pytest.importorskip("gazetteer.boundaries")
+    try:
+        boundaries.load_admin1()
+    except GazetteerError as exc:
+        pytest.skip(f"admin-1 boundaries unavailable: {exc}")
+    mosul = place("p:mosul", "Mosul", 36.34, 43.13)
+    (row,) = summarize([incident(1, mosul, DAY0)], by="admin1")
+    assert "nin" in row.name.lower() and row.country_code == "IQ"
+
+
+def test_doctests():
+    assert doctest.testmod(geo.summary).failed == 0

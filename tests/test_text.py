@@ -1,0 +1,41 @@
+"""Sentence and paragraph segmentation with offsets."""
+
+import pytest
+
+from geo.text import paragraph_spans, sentences
+
+
+def test_sentence_offsets_index_the_text():
+    text = "TITLE\n\nKABUL (Reuters) - A bomb exploded. Two died.\n\nPolice said so."
+    for s in sentences(text):
+        assert text[s.start:s.end] == s.text
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("U.S. troops left. They came back.", ["U.S. troops left.", "They came back."]),
+    ("It began on Oct. 17 in Mosul. Fighting went on.", ["It began on Oct. 17 in Mosul.", "Fighting went on."]),
+    ("Lt. Gen. Talib Shaghati said it. He left.", ["Lt. Gen. Talib Shaghati said it.", "He left."]),
+    ("“They fled,” he said. “We stayed.”", ["“They fled,” he said.", "“We stayed.”"]),
+    ("Was it bombed? Yes! It was.", ["Was it bombed?", "Yes!", "It was."]),
+    ("J. Smith wrote it.", ["J. Smith wrote it."]),
+])
+def test_splits_sentences_but_not_abbreviations(text, expected):
+    assert [s.text for s in sentences(text)] == expected
+
+
+def test_joined_isot_paragraphs_split_on_runs_of_spaces():
+    text = "First para one. First para two.   Second para.  Third para."
+    got = sentences(text)
+    assert [(s.paragraph, s.index) for s in got] == [(0, 0), (0, 1), (1, 0), (2, 0)]
+
+
+def test_segmentation_respects_start_and_end():
+    text = "Skip this. Keep this one. And this.\nNot this."
+    end = text.index("\n")
+    got = sentences(text, text.index("Keep"), end)
+    assert [s.text for s in got] == ["Keep this one.", "And this."]
+    assert got[0].start == text.index("Keep")
+
+
+def test_blank_text_has_no_paragraphs():
+    assert paragraph_spans("  \n\n  ") == [] and sentences("") == []
