@@ -14,9 +14,9 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import random
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -30,6 +30,7 @@ PAYLOADS = [
     "javascript:alert(5)", '"><svg onload=alert(6)>', "'); alert(7); //", '{{constructor.constructor("alert(8)")()}}',
     '=HYPERLINK("http://evil.example","click")', "+1+1", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1",
     "<!--", "]]>", "\\", "\u2028\u2029", "\u202eevil", "<iframe src=javascript:alert(9)>",
+    "{{ 7*7 }}SSTI", "{% raw %}", "{#",
 ]
 PLACES = [("MOSUL", "Iraq", "Mosul"), ("KABUL", "Afghanistan", "Kabul"), ("ALEPPO", "Syria", "Aleppo"),
           ("MOGADISHU", "Somalia", "Mogadishu"), ("SANAA", "Yemen", "Sanaa"), ("KHARTOUM", "Sudan", "Khartoum")]
@@ -38,10 +39,11 @@ EVENTS = ["A car bomb killed {n} people in {p} on Monday.", "Militants attacked 
 
 # Live markup: any of these in an output means something reached it unescaped.
 HTML_LIVE = [re.compile(p, re.I) for p in (
-    r"<img[^>]*onerror", r"<svg[^>]*onload", r"<script>alert", r"</script><script", r"\$\{alert",
-    r"`-alert\(4\)-`", r"(?:href|src)\s*=\s*[\"']?\s*javascript:", r"<iframe",
+    r"<img[^>]*onerror", r"<svg[^>]*onload", r"<script>alert", r"</script><script",
+    r"<[a-z]+[^<>]*\s(?:href|src)\s*=\s*[\"']?\s*javascript:", r"<iframe", r"49SSTI",
 )]
-JSON_LIVE = [re.compile(p, re.I) for p in (r"<script", r"<img", r"<svg", r"<iframe", r"</")]
+SCRIPT = re.compile(r"<script[^>]*>(.*?)</script>", re.S | re.I)
+JSON_LIVE = [re.compile(p, re.I) for p in (r"<script", r"<img", r"<svg", r"<iframe", r"</", r"49SSTI")]
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -88,7 +90,10 @@ def make_record(i: int, rng: random.Random) -> str:
 
 
 def synthetic_incidents(articles):
-    """Incidents made directly from the hostile articles (used while the pipeline is incomplete)."""
+    """Incidents made directly from the hostile articles (used while the pipeline is incomplete).
+
+    The place name and region carry payloads too, as a gazetteer fed by user files could.
+    """
     from geo.model import DatePrecision, Evidence, GeoPrecision, Incident, Level, Place, Span
 
     mosul = Place("gn:99072", "Mosul <img src=x onerror=alert(1)>", 36.335, 43.118889, Level.CITY, "geonames",
@@ -112,6 +117,86 @@ def scan_text(path: Path, patterns) -> list[str]:
     return [f"{path.name}: {m.group(0)[:60]!r}" for p in patterns for m in p.finditer(text)]
 
 
+def template_literal_positions(js: str) -> list[int]:
+    """Offsets in `js` inside a `template` literal's text, where a `${` would run code.
+
+    A small lexer: strings, template literals (with nested ${...}), comments and regex literals
+    (recognised by the usual previous-token rule). Good enough for generated map code.
+    """
+    live, i, n = [], 0, len(js)
+    stack: list[int] = []          # brace depth of each open ${ ... }
+    in_template = False
+    prev = ""
+    while i < n:
+        c = js[i]
+        if in_template:
+            if c == "\\":
+                i += 2
+                continue
+            if c == "`":
+                in_template, prev = False, "x"
+            elif c == "$" and js.startswith("{", i + 1):
+                live.append(i)       # a substitution starts here: code, if a payload put it there
+                stack.append(0)
+                in_template = False
+                i += 2
+                prev = "{"
+                continue
+            else:
+                live.append(i)
+            i += 1
+            continue
+        if c in "\"'":
+            j = i + 1
+            while j < n and js[j] != c and js[j] != "\n":
+                j += 2 if js[j] == "\\" else 1
+            i, prev = j + 1, "x"
+            continue
+        if c == "`":
+            in_template = True
+        elif js.startswith("//", i):
+            i = js.find("\n", i)
+            i = n if i < 0 else i
+            continue
+        elif js.startswith("/*", i):
+            i = js.find("*/", i + 2)
+            i = n if i < 0 else i + 2
+            continue
+        elif c == "/" and prev in "(,=:[!&|?{};+-*%<>~^" :
+            j = i + 1
+            while j < n and js[j] not in "/\n":
+                j += 2 if js[j] == "\\" else 1
+            i, prev = j + 1, "x"
+            continue
+        elif c == "{" and stack:
+            stack[-1] += 1
+        elif c == "}" and stack:
+            if stack[-1] == 0:
+                stack.pop()
+                in_template = True
+            else:
+                stack[-1] -= 1
+        if not c.isspace():
+            prev = c
+        i += 1
+    return live
+
+
+def scan_html(path: Path) -> list[str]:
+    """Live markup anywhere, plus `${` payloads inside JavaScript template literals."""
+    found = scan_text(path, HTML_LIVE)
+    html = path.read_text(encoding="utf-8", errors="replace")
+    for block in SCRIPT.finditer(html):
+        js = block.group(1)
+        if "${alert" not in js and "`-alert" not in js:
+            continue
+        live = set(template_literal_positions(js))
+        for m in re.finditer(r"\$\{alert|`-alert", js):
+            if m.start() in live or m.start() + 1 in live:
+                found.append(f"{path.name}: template literal {js[max(0, m.start() - 40):m.end() + 10]!r}")
+    return found
+
+
 def scan_csv(path: Path) -> list[str]:
     from geo.export import NUMERIC_FIELDS
 
@@ -124,15 +209,34 @@ def scan_csv(path: Path) -> list[str]:
     return bad
 
 
+def scanners_work(workdir: Path) -> bool:
+    """The scanners must flag known-bad outputs, or a zero from them means nothing."""
+    bad_html = workdir / "bad.html"
+    bad_html.write_text('<div><img src=x onerror=alert(1)></div><script>var p = `<b>${alert(3)}</b>`;'
+                        ' var ok = "${alert(3)}";</script><a href="javascript:alert(5)">x</a>', encoding="utf-8")
+    bad_json = workdir / "bad.geojson"
+    bad_json.write_text('{"t": "</script><script>alert(2)</script>"}', encoding="utf-8")
+    bad_csv = workdir / "bad.csv"
+    bad_csv.write_text('id,article_title,longitude\r\n1,"=HYPERLINK(""http://x"",""y"")",-3.2\r\n', encoding="utf-8")
+    ok = (len(scan_html(bad_html)) == 3 and len(scan_text(bad_json, JSON_LIVE)) >= 2
+          and len(scan_csv(bad_csv)) == 1)
+    for p in (bad_html, bad_json, bad_csv):
+        p.unlink()
+    return ok
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-n", type=int, default=10_000, help="number of hostile articles (default 10,000)")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--keep", help="write outputs into this folder instead of a temporary one")
+    ap.add_argument("--keep", help="write outputs into this folder and keep them (default: a temporary folder)")
     args = ap.parse_args(argv)
     rng = random.Random(args.seed)
     workdir = Path(args.keep or tempfile.mkdtemp(prefix="incidentmap-fuzz-"))
     workdir.mkdir(parents=True, exist_ok=True)
+    if not scanners_work(workdir):
+        print("the output scanners failed their self-check; results would be meaningless", file=sys.stderr)
+        return 2
     src = workdir / "hostile.jsonl"
     with open(src, "w", encoding="utf-8") as f:
         for i in range(args.n):
@@ -143,11 +247,11 @@ def main(argv=None) -> int:
 
     from geo.articles import read_articles
 
-    counts = {"generated": args.n + 1, "record_errors": 0, "crashes": 0, "unescaped": 0}
+    counts = {"generated": args.n + 1, "records_skipped": 0, "record_warnings": 0, "crashes": 0, "unescaped": 0}
     crashes: list[str] = []
 
     def on_error(error) -> None:
-        counts["record_errors"] += 1
+        counts["records_skipped" if getattr(error, "skipped", True) else "record_warnings"] += 1
 
     start = time.perf_counter()
     try:
@@ -205,7 +309,7 @@ def main(argv=None) -> int:
     else:
         try:
             write_map(incidents, workdir / "map.html")
-            findings += scan_text(workdir / "map.html", HTML_LIVE)
+            findings += scan_html(workdir / "map.html")
         except Exception:                    # noqa: BLE001
             crashes.append("map: " + traceback.format_exc())
     counts["crashes"] = len(crashes)
@@ -215,7 +319,10 @@ def main(argv=None) -> int:
     for f in findings[:20]:
         print("UNESCAPED", f, file=sys.stderr)
     print(json.dumps(counts))
-    print(f"outputs in {workdir}", file=sys.stderr)
+    if args.keep:
+        print(f"outputs in {workdir}", file=sys.stderr)
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
     return 1 if crashes or findings else 0
 
 

@@ -24,13 +24,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
         return 2
     from geo.articles import read_articles
-    from geo.evaluate_incidents import _geoparser, toponyms
+    from geo.evaluate_incidents import _actors, _geoparser, toponyms
     from geo.incidents import Rules, extract_incidents
     from geo.pipeline import dated
     from geo.taxonomy import Taxonomy
 
     taxonomy, rules = Taxonomy.load(), Rules.load()
     parser, which = _geoparser()
+    actors = _actors()
     parse_ms, extract_ms, found = [], [], 0
     for n, article in enumerate(read_articles([args.corpus])):
         if n >= args.limit:
@@ -39,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.process_time()
         topos = toponyms(parser, article)
         t1 = time.process_time()
-        found += len(extract_incidents(article, topos, taxonomy=taxonomy, actors=None, rules=rules))
+        found += len(extract_incidents(article, topos, taxonomy=taxonomy, actors=actors, rules=rules))
         t2 = time.process_time()
         parse_ms.append((t1 - t0) * 1000)
         extract_ms.append((t2 - t1) * 1000)

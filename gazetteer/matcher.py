@@ -38,6 +38,8 @@ _HINT_AFTER = re.compile(r"[ \t]+([A-Za-z\-]+)")
 _OF_AFTER = re.compile(r"[ \t]+of[ \t]+(?:the[ \t]+)?$")
 _HINT_BEFORE = re.compile(r"\b([A-Za-z\-]+)[ \t]+of[ \t]+(?:the[ \t]+)?$")
 _COMMA = re.compile(r",[ \t]*$")
+_LIST_AFTER = re.compile(r",[ \t]+[A-Z]")
+_LIST_BEFORE = re.compile(r",[ \t]+$")
 _CONTAINER_GAP = re.compile(r",?[ \t]+(?:in|of)[ \t]+(?:the[ \t]+)?")
 # Unknown capitalised names in a place slot: "the village of Abdul Khil", "Khazir camp".
 _NAME = r"(?:(?:[Aa]l|[Ee]l)[\- ]|(?:[Aa][dnrstz]|[Aa]sh)-)?[A-Z][a-z’'\-]+(?:[ \-][A-Z][a-z’'\-]+){0,2}"
@@ -60,6 +62,7 @@ class Matcher:
         self.build_id = build_id
         self.lex = lexicon or load_lexicon()
         self.skeleton_lookup: Callable[[str], bool] | None = None
+        self.min_bucket = 8   # importance bucket below which a one-word name needs a place slot
 
     # ----------------------------------------------------------------- building / caching
     @classmethod
@@ -134,6 +137,8 @@ class Matcher:
         for start, end, bucket, alias in raw:
             if start < last_end or _in_spans(start, end, skip):
                 continue
+            if any(a <= start < b and (a, b) != (start, end) for a, b in dateline):
+                continue  # a word inside a longer dateline name ("KHIL" in "ABDUL KHIL")
             surface = text[start:end]
             source = "dateline" if _in_spans(start, end, dateline) else "gazetteer"
             if alias:
@@ -163,7 +168,7 @@ class Matcher:
                 return False
         elif not words[-1][:1].isupper() and not words[-1][:1].isdigit():
             return False
-        if single and key in lex.stop_always:
+        if single and (key in lex.stop_always or key in lex.demonyms):
             return False
         if source == "dateline":
             return True
@@ -199,7 +204,20 @@ class Matcher:
                     return False
         if single and bucket < 6 and _SPEECH.match(text, end):
             return False
+        if single and bucket < self.min_bucket and not self._locative(text, start, end, prev_word, adjacent):
+            # A little-known place name needs a place slot: "in Pandi", "Pandi, Bulacan", "Pandi town".
+            return False
         return True
+
+    def _locative(self, text: str, start: int, end: int, prev_word: str, adjacent: bool) -> bool:
+        if adjacent and prev_word in self.lex.locatives:
+            return True
+        after = _HINT_AFTER.match(text, end)
+        if after and after.group(1).lower() in self.lex.level_words:
+            return True
+        if _LIST_AFTER.match(text, end) or _LIST_BEFORE.search(text, max(0, start - 3), start):
+            return True
+        return False
 
     def _person_words(self, text: str) -> set[str]:
         """Surnames in this text: capitalised words after a title or first name ("Talib Shaghati")."""

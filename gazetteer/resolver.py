@@ -14,6 +14,7 @@ import math
 from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from gazetteer.lexicon import load_lexicon
 from gazetteer.model import Level, Mention, Place, Toponym
@@ -53,7 +54,9 @@ class Weights:
     hint: float = 1.0
     proximity: float = 1.5
     proximity_km: float = 150.0
-    exact: float = 0.4
+    region: float = 1.0          # same part of the world as the article's other places
+    region_km: float = 1500.0
+    exact: float = 0.5
     skeleton: float = 0.8
     temperature: float = 2.0
 
@@ -128,7 +131,7 @@ class Resolver:
             skel = skeleton(key)
             if len(skel) >= 3:
                 for p in self.index.candidates_by_skeleton(skel, limit=self.limit):
-                    if p.id not in seen:
+                    if p.id not in seen and _similar(key, p.name):
                         seen[p.id] = _Cand(p, key, True)
         return tuple(seen.values())
 
@@ -191,8 +194,8 @@ class Resolver:
                 s += w.exact
             if c.skel:
                 s -= w.skeleton
-            if ctx.total and c.cc:
-                s += w.country * ctx.countries.get(c.cc, 0.0) / ctx.total
+            if ctx.top and c.cc:
+                s += w.country * math.sqrt(ctx.countries.get(c.cc, 0.0) / ctx.top)
             if ctx.dateline_cc and c.cc == ctx.dateline_cc:
                 s += w.dateline
             if c.a1 and c.a1 in ctx.admin1 and p.level is not Level.PROVINCE:
@@ -210,7 +213,7 @@ class Resolver:
                 s += w.hint if p.level in hint_levels else -w.hint * (0.5 if p.level is Level.CITY else 1.0)
             if ctx.anchors and p.level not in _BIG:
                 d = min(haversine_km(p.lat, p.lon, a, b) for a, b in ctx.anchors)
-                s += w.proximity * math.exp(-d / w.proximity_km)
+                s += w.proximity * math.exp(-d / w.proximity_km) + w.region * math.exp(-d / w.region_km)
             scored.append((s, p))
         if not scored:
             return []
@@ -219,6 +222,13 @@ class Resolver:
         z = [math.exp(w.temperature * (s - top)) for s, _ in scored[:8]]
         total = sum(z)
         return [(p, round(zi / total, 4)) for (s, p), zi in zip(scored[:8], z)]
+
+
+def _similar(key: str, name: str) -> bool:
+    """Whether a sound-alike is also spelled alike (filters skeleton collisions such as Khazir/Casoria)."""
+    a = strip_article(key).replace(" ", "")
+    b = strip_article(normalize(name)).replace(" ", "")
+    return SequenceMatcher(None, a, b).ratio() >= 0.6
 
 
 def _contained(c: _Cand, container) -> float:
@@ -247,11 +257,11 @@ def _contained(c: _Cand, container) -> float:
 class _Context:
     """What the article is about, from the current best guesses."""
 
-    __slots__ = ("countries", "total", "admin1", "ids", "anchors", "dateline_cc", "_by_key")
+    __slots__ = ("countries", "top", "admin1", "ids", "anchors", "dateline_cc", "_by_key")
 
     def __init__(self, countries, admin1, ids, anchors, dateline_cc, by_key):
         self.countries = countries
-        self.total = sum(countries.values())
+        self.top = max(countries.values(), default=0.0)
         self.admin1 = admin1
         self.ids = ids
         self.anchors = anchors

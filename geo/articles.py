@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from geo.errors import InputError, RecordError
 from geo.model import Article, DatePrecision, Span
-from geo.wire import credit_span, find_dateline, split_wire
+from geo.wire import credit_span, dateline_agency, find_dateline, split_wire
 
 __all__ = ["EXTENSIONS", "check_paths", "content_hash", "parse_metadata_date", "read_articles"]
 
@@ -244,6 +244,7 @@ def _wire_articles(data: bytes, path: str, report: OnError) -> Iterator[Article]
         yield Article(
             id="a-" + hashlib.sha1(body.encode("utf-8", "surrogatepass")).hexdigest()[:16],
             text=body, title=title, path=path, line=piece.line, offset=piece.start,
+            source=dateline_agency(body, piece.dateline),
             title_span=piece.title, caption_span=piece.caption, byline_span=piece.byline,
             dateline=piece.dateline, body_span=piece.body, credit_span=piece.credit,
             content_hash=content_hash(body, title),
@@ -309,11 +310,16 @@ def _csv_articles(lines: Iterable[bytes], path: str, report: OnError) -> Iterato
             break
         except csv.Error as e:
             report(RecordError(f"malformed CSV ({e}); record skipped", path, done + 1))
+            bad.clear()
             if reader.line_num == done:
                 break
             done = reader.line_num
             continue
         first, done = done + 1, reader.line_num
+        # The reader pulls lines only as the current row needs them, so every bad line seen so
+        # far belongs to this row.
+        undecodable = bool(bad)
+        bad.clear()
         if not any(cell.strip() for cell in row):
             continue
         if header is None:
@@ -322,7 +328,7 @@ def _csv_articles(lines: Iterable[bytes], path: str, report: OnError) -> Iterato
                 report(RecordError(f"CSV has no 'text' column (columns: {', '.join(header)}); file skipped", path, first))
                 return
             continue
-        if any(first <= n <= done for n in bad):
+        if undecodable:
             report(RecordError("not valid UTF-8; record skipped", path, first))
             continue
         if len(row) != len(header):
@@ -368,12 +374,13 @@ def _record(obj, path: str, line: int | None, report: OnError, where: str = "") 
             (date, precision), source = parsed, "metadata"
     title, url = " ".join(values["title"].split()), values["url"]
     credit = credit_span(text)
+    dateline = find_dateline(text)
     digest = content_hash(text, title, date, url)
     return Article(
         id=values["id"] or "a-" + hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:16],
         text=text, title=title, date=date, date_precision=precision, date_source=source,
-        url=url, source=values["source"], path=path, line=line or 0,
-        dateline=find_dateline(text), credit_span=credit,
+        url=url, source=values["source"] or dateline_agency(text, dateline), path=path, line=line or 0,
+        dateline=dateline, credit_span=credit,
         body_span=Span(0, len(text[:credit.start].rstrip())) if credit else None,
         content_hash=digest,
     )

@@ -250,8 +250,8 @@ def inline_assets(html: str, cache_dir: str | Path | None = None) -> str:
     """Replace every external script and stylesheet of a rendered map by its inlined content."""
     cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     by_url = {a.url: a for a in load_manifest()}
-    unknown = sorted({m.group(1) for m in _JS_TAG.finditer(html)} | {m.group(1) for m in _CSS_TAG.finditer(html)}
-                     - by_url.keys())
+    linked = {m.group(1) for m in _JS_TAG.finditer(html)} | {m.group(1) for m in _CSS_TAG.finditer(html)}
+    unknown = sorted(linked - by_url.keys())
     if unknown:
         raise MissingAssetsError(f"no offline copy is known for: {', '.join(unknown)} (see geo/data/{MANIFEST})")
     memo: dict[str, str] = {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 __all__ = ["html_text", "js_template_safe", "script_json"]
 
@@ -20,6 +21,7 @@ _TEMPLATE_CHARS = str.maketrans({"`": "&#96;", "$": "&#36;", "{": "&#123;", "}":
 # Sequences that could close or confuse a <script> element, or end a JS string literal in
 # older engines, written as JSON unicode escapes (valid inside JSON strings only, which
 # is the only place these characters can occur in JSON text).
+_TEMPLATE_OPEN = re.compile(r"\{(?=[{%#])")
 _SCRIPT_CHARS = str.maketrans({
     "<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029",
 })
@@ -73,5 +75,8 @@ def script_json(obj: object) -> str:
     ValueError: Out of range float values are not JSON compliant
     """
     text = json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
-    return text.translate(_SCRIPT_CHARS)
+    # branca re-parses rendered <script> output as a Jinja template, so "{{", "{%" and "{#" from
+    # article text would be evaluated (template injection). A structural "{" is never followed
+    # by those characters, so this only rewrites string contents, with the same parsed value.
+    return _TEMPLATE_OPEN.sub(r"\\u007b", text.translate(_SCRIPT_CHARS))
 

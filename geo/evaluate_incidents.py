@@ -150,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("corpus", nargs="?", default=CORPUS)
     ap.add_argument("--gold", default=str(GOLD))
     ap.add_argument("--show", action="store_true", help="list gold and predicted incidents per article")
+    ap.add_argument("--split", choices=("dev", "test", "all"), default="all",
+                    help="dev: the set the rules were tuned on; test: held out, annotated before any run")
     args = ap.parse_args(argv)
     if not Path(args.corpus).exists():
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
@@ -158,20 +160,24 @@ def main(argv: list[str] | None = None) -> int:
     from geo.taxonomy import Taxonomy
 
     taxonomy = Taxonomy.load()
-    gold = load_gold(args.gold)
+    gold = {k: v for k, v in load_gold(args.gold).items()
+            if args.split == "all" or v.get("split", "dev") == args.split}
     articles = _articles(args.corpus, set(gold))
     parser, which = _geoparser()
     actors = _actors()
-    n_gold = n_pred = strict = loose = 0
+    tally: dict[str, list[int]] = {}
     started = time.perf_counter()
     for a in articles:
         topos = toponyms(parser, a)
         got = extract_incidents(a, topos, taxonomy=taxonomy, actors=actors)
         g = gold[a.id]["incidents"]
-        n_gold += len(g)
-        n_pred += len(got)
-        strict += match(g, got, taxonomy)
-        loose += match(g, got, taxonomy, strict=False)
+        for split in (gold[a.id].get("split", "dev"), "all"):
+            t = tally.setdefault(split, [0, 0, 0, 0, 0])
+            t[0] += 1
+            t[1] += len(g)
+            t[2] += len(got)
+            t[3] += match(g, got, taxonomy)
+            t[4] += match(g, got, taxonomy, strict=False)
         if args.show:
             print(f"## {a.id} {a.date} {a.title[:70]}")
             for x in g:
@@ -180,11 +186,13 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"   pred {taxonomy.get(i.type).family:26} {i.place_text or '-':12} {i.date}  "
                       f"[{i.evidence[0].trigger}] {i.confidence:.2f}")
     elapsed = time.perf_counter() - started
-    print(f"articles {len(articles)}  gold incidents {n_gold}  predicted {n_pred}  geoparser: {which}")
-    for label, hits in (("family+place+date", strict), ("family only", loose)):
-        recall = hits / n_gold if n_gold else 0.0
-        precision = hits / n_pred if n_pred else 0.0
-        print(f"{label:18}  recall {recall:.2f} ({hits}/{n_gold})  precision {precision:.2f} ({hits}/{n_pred})")
+    print(f"geoparser: {which}")
+    for split, (n_art, n_gold, n_pred, strict, loose) in sorted(tally.items()):
+        print(f"[{split}] articles {n_art}  gold incidents {n_gold}  predicted {n_pred}")
+        for label, hits in (("family+place+date", strict), ("family only", loose)):
+            recall = hits / n_gold if n_gold else 0.0
+            precision = hits / n_pred if n_pred else 0.0
+            print(f"  {label:18}  recall {recall:.2f} ({hits}/{n_gold})  precision {precision:.2f} ({hits}/{n_pred})")
     print(f"time {elapsed:.2f} s")
     return 0
 

@@ -25,7 +25,7 @@ from geo.model import Incident
 from geo.safe import json_dumps_html_safe, spreadsheet_safe
 
 __all__ = [
-    "FIELDS", "FORMATS", "NUMERIC_FIELDS", "feature_collection", "incident_properties",
+    "FIELDS", "FORMATS", "NUMERIC_FIELDS", "feature", "feature_collection", "flat_row", "incident_properties",
     "to_geodataframe", "write_incidents",
 ]
 

@@ -15,8 +15,8 @@ from functools import cache
 from pathlib import Path
 
 from geo.errors import UsageError
-from geo.locate import Dater, PlaceChoice, Placer, distance_km
-from geo.model import Article, DatePrecision, Evidence, Incident, Span, Toponym
+from geo.locate import Dater, PlaceChoice, Placer, contains, distance_km
+from geo.model import Article, DatePrecision, Evidence, GeoPrecision, Incident, Span, Toponym
 from geo.taxonomy import Taxonomy
 from geo.text import Sentence, sentences
 
@@ -28,8 +28,9 @@ STRONG = 0.5             # triggers below this need violence context in their se
 _HEDGE, _BACKGROUND = 0.8, 0.5
 # Confidence = words x context + anchors: a trigger alone never reaches THRESHOLD; it must be
 # dated, placed or counted in its own sentence (an incident is something that happened somewhere).
-_WEIGHT_WORDS = 0.55
-_BONUS_DAY, _BONUS_WEEK, _BONUS_PLACE, _BONUS_COUNT = 0.25, 0.1, 0.2, 0.1
+_WEIGHT_WORDS = 0.5
+_BONUS_DAY, _BONUS_WEEK, _BONUS_COUNT = 0.25, 0.1, 0.1
+_BONUS_PLACE = {GeoPrecision.TOWN: 0.2, GeoPrecision.NEAR: 0.15, GeoPrecision.REGION: 0.08}
 _SAME_KM = 10.0          # one article telling one incident twice: same family, place and day
 # A definite reference ("the strikes", "this attack") to an incident told just before.
 _ANAPHOR = re.compile(r"\b(?:the|this|that|these|those|its|their|same)\s+(?:[\w’'-]+\s+){0,3}$", re.IGNORECASE)
@@ -295,13 +296,13 @@ def extract_incidents(article: Article, toponyms: Sequence[Toponym], *, taxonomy
                 continue
             if conf < THRESHOLD:
                 continue
-            place = own_place or placer_fallback(placer, sents, si, hit)
+            place = own_place or _place_fallback(placer, sents, si, hit)
             date = own_date if own_date.text else dater.inherited(si)
             drafts.append(_Draft(hit, sentence, min(conf, 1.0), place, date, [evidence]))
     return [_incident(d, article, taxonomy, actors) for d in _coalesce(drafts, taxonomy)]
 
 
-def placer_fallback(placer: Placer, sents: list[Sentence], si: int, hit: Hit) -> PlaceChoice | None:
+def _place_fallback(placer: Placer, sents: list[Sentence], si: int, hit: Hit) -> PlaceChoice | None:
     """Nearest earlier sentence of the same paragraph with a place, else the dateline."""
     sentence = sents[si]
     for j in range(si - 1, -1, -1):
@@ -319,14 +320,19 @@ def _choose(rules: Rules, taxonomy: Taxonomy, text: str, sentence: Sentence, hit
     violent: bool | None = None
     best: dict[str, tuple[Hit, float]] = {}
     for hit in hits:
+        if hit.type not in taxonomy:       # a user taxonomy may leave types out
+            continue
         if rules.cue("block", text, sentence, hit):
             continue
         quiet = False
         if hit.strength < STRONG:
             if violent is None:
                 violent = rules.cue("violence", text, sentence, hit)
-            quiet = not violent      # kept only as a possible retelling ("the strikes") of an earlier incident
-        if hit.type == "territory_captured" and rules.cue("state", text, sentence, hit):
+            # Weak words count only with violence around them and stated casualties; otherwise the
+            # hit is kept only as a possible retelling ("the strikes") of an earlier incident.
+            quiet = not violent or not _has_counts(sentence.text)
+        if hit.type == "territory_captured" and "territory_retaken" in taxonomy \
+                and rules.cue("state", text, sentence, hit):
             hit = replace(hit, type="territory_retaken")
         factor = 0.0 if quiet else _HEDGE if rules.cue("hedge", text, sentence, hit) else 1.0
         if rules.cue("background", text, sentence, hit):
@@ -349,8 +355,8 @@ def _antecedent(drafts: list[_Draft], taxonomy: Taxonomy, family: str, text: str
     for d in reversed(drafts):
         if taxonomy.get(d.hit.type).family != family:
             continue
-        if own_place and d.place and d.place.how == "sentence" and own_place.place.id != d.place.place.id \
-                and d.place.place.id != own_place.place.parent_id and own_place.place.id != d.place.place.parent_id:
+        if own_place and d.place and d.place.how == "sentence" \
+                and not (contains(own_place.place, d.place.place) or contains(d.place.place, own_place.place)):
             return None
         if own_date.date is not None and d.date.date is not None and abs((own_date.date - d.date.date).days) > 1:
             return None
@@ -365,7 +371,7 @@ def _confidence(words: float, date, place: PlaceChoice | None, counts: bool) -> 
         conf += _BONUS_WEEK if date.precision is DatePrecision.WEEK else _BONUS_DAY
     elif date.text:
         conf += _BONUS_WEEK          # dated, but too vaguely to resolve ("in mid-2014")
-    conf += _BONUS_PLACE if place else 0.0
+    conf += _BONUS_PLACE[place.precision] if place else 0.0
     conf += _BONUS_COUNT if counts else 0.0
     return min(conf, 1.0)
 
@@ -388,15 +394,21 @@ def _coalesce(drafts: list[_Draft], taxonomy: Taxonomy) -> list[_Draft]:
 
 
 def _same_incident(a: _Draft, b: _Draft, taxonomy: Taxonomy) -> bool:
-    if taxonomy.get(a.hit.type).family != taxonomy.get(b.hit.type).family or not a.place or not b.place:
-        return False
-    if distance_km(a.place.place, b.place.place) > _SAME_KM:
+    if taxonomy.get(a.hit.type).family != taxonomy.get(b.hit.type).family:
         return False
     da, db = a.date.date, b.date.date
-    if da is None or db is None:
-        return da is None and db is None and a.place.place.id == b.place.place.id and a.hit.type == b.hit.type
     slack = 7 if DatePrecision.WEEK in (a.date.precision, b.date.precision) else 0
-    return abs((da - db).days) <= slack
+    dates_agree = da is not None and db is not None and abs((da - db).days) <= slack
+    if not (a.place and b.place and a.place.how == b.place.how == "sentence"):
+        # One was placed only by fallback (or not at all): a retelling when type and date agree.
+        return a.hit.type == b.hit.type and dates_agree
+    pa, pb = a.place.place, b.place.place
+    if distance_km(pa, pb) > _SAME_KM:
+        # "in eastern Afghanistan last week" and "in the Achin district last Thursday": one event.
+        return a.hit.type == b.hit.type and dates_agree and (contains(pa, pb) or contains(pb, pa))
+    if da is None or db is None:
+        return da is None and db is None and pa.id == pb.id and a.hit.type == b.hit.type
+    return dates_agree
 
 
 def _rank_date(d) -> int:

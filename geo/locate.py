@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from geo.model import Article, DatePrecision, GeoPrecision, Level, Place, Span, Toponym
 from geo.text import Sentence
 
-__all__ = ["Dater", "PlaceChoice", "Placer", "distance_km", "geo_precision"]
+__all__ = ["Dater", "PlaceChoice", "Placer", "contains", "distance_km", "geo_precision"]
 
 # Words right before a mention that tie it to an event happening there (ACLED precision 1) ...
 _AT = re.compile(r"(?:\b(?:in|at|inside|into|across|throughout|on|hit|struck|targeted|attacked|entered|"
@@ -119,7 +119,8 @@ class Placer:
         near = bool(far) or bool(_NEAR.search(before))
         tied = near or bool(_AT.search(before))
         place = topo.place
-        score = place.level.rank * 0.5 + (2.0 if tied else 0.0)
+        # Finer places win (a city over the country it is "in"); words tying it to the event help.
+        score = place.level.rank * 1.0 + (1.0 if tied else 0.0)
         if _FROM.search(before):
             score += 0.5
         gap = trigger[0] - topo.mention.end if start < trigger[0] else start - trigger[1]
@@ -175,6 +176,18 @@ class Dater:
             if d.text:
                 return d
         return self.own(i)
+
+
+def contains(big: Place, small: Place) -> bool:
+    """True if `big` is `small`, its parent, its first-level region or its country."""
+    if big.id == small.id or small.parent_id == big.id:
+        return True
+    if big.country_code is None or big.country_code != small.country_code:
+        return False
+    if big.level is Level.COUNTRY:
+        return small.level is not Level.COUNTRY
+    return big.level is Level.PROVINCE and small.admin1 is not None and big.admin1 == small.admin1 \
+        and small.level.rank > big.level.rank
 
 
 def distance_km(a: Place, b: Place) -> float:

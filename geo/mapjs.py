@@ -339,9 +339,9 @@ class TimeSlider(JSCSSMixin, Layer):
                 enableKeyboardControls: false, showTicks: false, autoPlay: false, steps: {{ this.steps }},
                 duration: 20000, formatOutput: function (t) { return new Date(t).toISOString().slice(0, 10); }
             });
-            {{ this.get_name() }}_slider.addTimelines({{ this.get_name() }});
             {{ this.get_name() }}.on("add", function () {
                 {{ this.get_name() }}_slider.addTo({{ this._parent.get_name() }});
+                {{ this.get_name() }}_slider.addTimelines({{ this.get_name() }});
             });
             {{ this.get_name() }}.on("remove", function () { {{ this.get_name() }}_slider.remove(); });
         {% endmacro %}

@@ -82,9 +82,10 @@ def build_map(
     columns = [(style, encode_layer(by_type[style.key], strings, refs)) for style in styles]
 
     try:
-        fmap = _map_class()(location=[20, 0], zoom_start=2, tiles=tiles, control_scale=True)
+        fmap = _map_class()(location=[20, 0], zoom_start=2, tiles=tiles, control_scale=True, max_zoom=18)
     except ValueError as exc:
         raise UsageError(f"cannot use tiles {tiles!r}: {exc}") from exc
+    fmap.options["maxZoom"] = 18  # marker clustering needs it even when no tile layer sets one
     fmap.self_contained = self_contained
     fmap.assets_dir = assets_dir
     fmap.get_root().title = html_text(title)

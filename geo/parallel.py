@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -24,6 +25,9 @@ _pipeline: Pipeline | None = None
 
 def _init_worker(factory: PipelineFactory, settings: Settings) -> None:
     global _pipeline
+    # Ctrl-C reaches the whole process group; only the parent should act on it (it cancels
+    # the queued batches), or every worker would print its own KeyboardInterrupt traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _pipeline = factory(settings)
 
 

@@ -129,13 +129,13 @@ class Pipeline:
             yield self.process(article)
 
 
-def merged(results: Sequence[ArticleResult], *, merge: bool = True) -> list[Incident]:
+def merged(results: Sequence[ArticleResult], *, merge: bool = True, taxonomy=None) -> list[Incident]:
     """All incidents of a run, merged across articles unless `merge` is false."""
     incidents = [i for r in results for i in r.incidents]
     if not merge:
         return incidents
     from geo.merge import merge_incidents
 
-    return merge_incidents(incidents)
+    return merge_incidents(incidents, taxonomy=taxonomy)
 
 

@@ -137,7 +137,12 @@ class Runner:
         if self.options.db:
             raise UsageError("give either input PATHS or --db, not both (use `incidentmap ingest` to add articles)")
         self.results = list(self.process())
-        return apply_filters(merged(self.results, merge=self.options.merge), filters)
+        taxonomy = None
+        if self.options.taxonomy:
+            from geo.taxonomy import Taxonomy
+
+            taxonomy = Taxonomy.load(self.options.taxonomy)
+        return apply_filters(merged(self.results, merge=self.options.merge, taxonomy=taxonomy), filters)
 
     def place_rows(self, *, unresolved: bool = False) -> Iterator[dict]:
         """One dict per place mention, in the documented `places` schema."""

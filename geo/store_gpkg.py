@@ -136,20 +136,29 @@ class GeoPackageStore(SqlStore):
             self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.execute("PRAGMA foreign_keys=ON")
             self._prepare()
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.Error as exc:
             self.close()
             raise StoreError(f"cannot open store {self.path}: {exc}") from exc
+        except BaseException:
+            self.close()
+            raise
 
     # -- dialect hooks ----------------------------------------------------------------------
     @contextmanager
     def _transaction(self):
-        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot write store {self.path}: {exc}") from exc
         try:
             yield
-        except BaseException:
-            self._conn.execute("ROLLBACK")
+            self._conn.execute("COMMIT")
+        except BaseException as exc:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise StoreError(f"cannot write store {self.path}: {exc}") from exc
             raise
-        self._conn.execute("COMMIT")
 
     def _rows(self, sql: str, params: Sequence = ()) -> Iterator[sqlite3.Row]:
         cur = self._conn.execute(sql, list(params))

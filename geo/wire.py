@@ -14,13 +14,15 @@ All offsets here index the text handed in; `split_wire` returns spans relative t
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from geo.model import Dateline, Span
 
 __all__ = [
-    "Paragraph", "WirePiece", "credit_span", "find_dateline", "is_byline", "is_credit",
+    "Paragraph", "WirePiece", "credit_span", "dateline_agency", "find_dateline", "is_byline", "is_credit",
     "paragraphs", "parse_dateline", "split_wire",
 ]
 
@@ -28,12 +30,11 @@ __all__ = [
 _WORD = r"[^\W\d_][\w'’.\-]*"
 _PLACE = rf"{_WORD}(?:[ \t]+{_WORD}){{0,5}}"
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
-_QUALIFIER_WORD = _WORD
 _DATELINE = re.compile(
     rf"""(?P<near>NEAR[ \t]+|Near[ \t]+)?
     (?P<places>{_PLACE}(?:(?:,[ \t]*{_WORD}(?:[ \t]+{_WORD}){{0,3}})?[ \t]*/[ \t]*{_PLACE}){{0,5}})
     (?:,[ \t]*(?P<date1>{_MONTH}[ \t]+\d{{1,2}}(?:,?[ \t]+\d{{4}})?)
-      |,[ \t]*(?P<country>{_WORD}(?:[ \t]+{_QUALIFIER_WORD}){{0,4}})
+      |,[ \t]*(?P<country>{_WORD}(?:[ \t]+{_WORD}){{0,4}})
        (?:,[ \t]*(?P<date2>{_MONTH}[ \t]+\d{{1,2}}(?:,?[ \t]+\d{{4}})?))?
     )?
     ,?[ \t]*
@@ -52,12 +53,14 @@ _CREDIT = re.compile(
     r"\(\s*(?:" + "|".join(re.escape(w) for w in _CREDIT_WORDS) + r")\b[^()]*(?:\([^()]*\)[^()]*)*\)\s*\Z",
     re.IGNORECASE,
 )
+_AGENCY = re.compile(r"\(([^()\n]{1,40})\)")
 _BYLINE = re.compile(r"By[ \t]+[^\W\d_]", re.IGNORECASE)
 _CAPS_START = re.compile(r"(?<![\w'’.\-])[^\W\d_a-z]{2}")
 _SENTENCE_END = re.compile(r"[.!?:;]['\"”’)\]]*\Z")
 
 _MAX_TITLE = 300
 _MAX_CAPTION = 700
+_MAX_DATELINE = 250      # longest dateline looked for; keeps matching cheap on huge paragraphs
 _MAX_HEADER = 4          # title + at most two caption paragraphs + byline
 
 
@@ -117,10 +120,11 @@ def parse_dateline(text: str, start: int = 0, *, strict: bool = False) -> Dateli
     """The dateline opening `text` at `start`, or None.
 
     Places in capitals need an agency marker ("(Reuters)", "(AP)", "(AFP)") or a dash
-    ("TOKYO - ..."); capitalised mixed-case places ("Kabul, Afghanistan (AP) —") need both.
+    ("TOKYO - ..."); capitalised mixed-case places ("Kabul, Afghanistan (AP) —") need both, and
+    the agency must be one listed in `geo/data/wire_agencies.csv`.
     `strict` demands the agency marker, which is what splitting a multi-story file relies on.
     """
-    m = _DATELINE.match(text, start)
+    m = _DATELINE.match(text, start, min(len(text), start + _MAX_DATELINE))
     if m is None:
         return None
     agency = m.group("agency")
@@ -131,9 +135,12 @@ def parse_dateline(text: str, start: int = 0, *, strict: bool = False) -> Dateli
     if agency is not None:
         if not _agency_like(agency):
             return None
-        # Mixed-case places need the dash too, or "Popular Mobilization Forces (PMF) fired" would pass.
+        # Mixed-case places need a known agency and the dash, or "Islamic State (IS) - the group"
+        # and "Popular Mobilization Forces (PMF) fired" would pass.
         names = " ".join(p.split(",")[0] for p in places_text.split("/"))
-        if not _all_caps(names) and not (dashed and _capitalised(places_text.replace("/", " "))):
+        if not _all_caps(names) and not (
+            dashed and _capitalised(places_text.replace("/", " ")) and _known_agency(agency)
+        ):
             return None
     elif strict or not dashed or "," in places_text or not _all_caps(places_text) or len(places_text) < 3:
         return None
@@ -151,6 +158,14 @@ def parse_dateline(text: str, start: int = 0, *, strict: bool = False) -> Dateli
         span=Span(m.start(), end),
         near=bool(m.group("near")),
     )
+
+
+def dateline_agency(text: str, dateline: Dateline | None) -> str:
+    """The agency named in a dateline ("Reuters", "AP"), or "" when there is none."""
+    if dateline is None:
+        return ""
+    m = _AGENCY.search(text, dateline.span.start, dateline.span.end)
+    return " ".join(m.group(1).split()) if m else ""
 
 
 def find_dateline(text: str, *, limit: int = 600) -> Dateline | None:
@@ -214,9 +229,9 @@ def split_wire(text: str) -> list[WirePiece]:
     dropped: set[int] = set()        # credit+1 starts that turned out to be body, not a header
     for k, d in enumerate(datelines):
         lo = datelines[k - 1] + 1 if k else 0
-        before = [c for c in credits if lo <= c < d]
-        if before:
-            first = before[-1] + 1
+        last_credit = bisect.bisect_left(credits, d) - 1
+        if last_credit >= 0 and credits[last_credit] >= lo:
+            first = credits[last_credit] + 1
             head = first if d - first <= _MAX_HEADER else _header_start(paras, d, first)
             if head > first:
                 dropped.add(first)
@@ -228,7 +243,11 @@ def split_wire(text: str) -> list[WirePiece]:
     dateline_at = {d: parse_dateline(text, paras[d].start) for d in datelines}
     pieces = []
     for a, b in zip(order, order[1:] + [len(paras)]):
-        d = next((x for x in datelines if a <= x < b), None)
+        k = bisect.bisect_left(datelines, a)
+        d = datelines[k] if k < len(datelines) and datelines[k] < b else None
+        # Rules such as "-----" or "* * *" between stories belong to no story.
+        while a < (d if d is not None else b - 1) and not any(c.isalnum() for c in paras[a].text):
+            a += 1
         pieces.append(_piece(text, paras, a, b, d, dateline_at.get(d)))
     return pieces
 
@@ -305,6 +324,18 @@ def _agency_like(s: str) -> bool:
         len(s) >= 2 and s[0].isupper() and not any(c.isdigit() for c in s)
         and s.upper() not in {"FILE", "PHOTO"}
     )
+
+
+def _known_agency(s: str) -> bool:
+    global _AGENCIES
+    if _AGENCIES is None:
+        rows = (Path(__file__).parent / "data" / "wire_agencies.csv").read_text(encoding="utf-8").splitlines()
+        names = [r.strip() for r in rows if r.strip() and not r.startswith("#")][1:]
+        _AGENCIES = frozenset(n.casefold() for n in names)
+    return " ".join(s.split()).casefold() in _AGENCIES
+
+
+_AGENCIES: frozenset[str] | None = None
 
 
 def _capitalised(s: str) -> bool:

@@ -74,3 +74,19 @@ def store_url(request, tmp_path):
     yield f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema},public"
     with psycopg.connect(base, autocommit=True) as conn:
         conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(scope="session")
+def gazetteer_index(tmp_path_factory):
+    """The full gazetteer index (all default layers), built once per test run into a temp dir.
+
+    Building takes ~20 s; xdist workers share one file (each opens it, the first builds it).
+    """
+    from gazetteer.index import GazetteerIndex
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    index = GazetteerIndex.open(base / "gazetteer-index" / "gazetteer.sqlite")
+    yield index
+    index.close()

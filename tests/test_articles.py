@@ -241,7 +241,10 @@ def test_reads_standard_input_sniffing_the_format(data, kind):
                          env={"PYTHONPATH": str(ROOT)}, check=True).stdout.decode()
     ident, path, title = out.strip().split("|")
     assert path == "-"
-    assert ident == ("s1" if kind != "wire" else ident) and (kind != "wire" or title == "Stdin headline")
+    if kind == "wire":
+        assert ident.startswith("a-") and title == "Stdin headline"
+    else:
+        assert ident == "s1"
 
 
 def test_binary_and_empty_files_are_one_report_each(tmp_path):
@@ -333,3 +336,12 @@ def test_replaced_text_stdin_is_read(monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.StringIO('{"id": "t", "text": "Typed in."}\n'))
     articles, errors = read(["-"])
     assert [a.id for a in articles] == ["t"] and errors == []
+
+
+def test_source_comes_from_metadata_or_the_dateline_agency(seed_articles, tmp_path):
+    assert {a.source for a in seed_articles} == {"Reuters"}
+    path = tmp_path / "a.jsonl"
+    path.write_text(json.dumps({"text": "KABUL, Afghanistan (AP) — Lead."}) + "\n"
+                    + json.dumps({"text": "KABUL (Reuters) - Lead.", "source": "Feed X"}) + "\n")
+    (a, b), _ = read([path])
+    assert (a.source, b.source) == ("AP", "Feed X")

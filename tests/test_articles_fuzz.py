@@ -15,7 +15,9 @@ from hypothesis import strategies as st
 from geo.articles import read_articles
 from geo.errors import RecordError
 
-FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Fixed examples in CI (no flaky runs); FUZZ_EXAMPLES=2000 explores fresh random cases locally.
+FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "60")), deadline=None,
+                derandomize="FUZZ_EXAMPLES" not in os.environ, suppress_health_check=[HealthCheck.too_slow])
 
 # Text with the awkward parts of Unicode: RTL, combining marks, emoji, NUL, lone surrogates.
 HOSTILE_CHARS = st.sampled_from([

@@ -71,6 +71,18 @@ def test_unwritable_folder_is_an_output_error(tmp_path):
         folder.chmod(0o700)
 
 
+def test_folder_that_is_a_file_or_target_that_is_a_folder_are_output_errors(tmp_path):
+    (tmp_path / "plain").write_text("x")
+    with pytest.raises(OutputError, match="plain"):
+        with atomic_write(tmp_path / "plain" / "a.txt") as f:
+            f.write("x")
+    (tmp_path / "adir").mkdir()
+    with pytest.raises(OutputError, match="adir"):
+        with atomic_write(tmp_path / "adir") as f:
+            f.write("x")
+    assert sorted(os.listdir(tmp_path)) == ["adir", "plain"]
+
+
 def test_new_file_gets_normal_permissions_and_replacement_keeps_them(tmp_path):
     out = tmp_path / "a.txt"
     with atomic_write(out) as f:

@@ -56,6 +56,10 @@ EXPECTED_RESOLUTION = [
     ("Khor Maksar", "khor-maksar"),
     ("Tawergha", "tawergha"),
     ("Bagram Airfield", "bagram-airfield"),
+    ("Bab al-Hawa", "bab-al-hawa-crossing"),
+    ("Shayrat airbase", "shayrat-airbase"),
+    ("Marshal Fahim defence university", "kabul-defense-university"),
+    ("Spin Ghar mountains", "spin-ghar"),
 ]
 
 

@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from geo.incidents import Rules, compile_pattern, extract_incidents
 from geo.model import Article, Dateline, DatePrecision, GeoPrecision, Level, Mention, Place, Span, Toponym
@@ -171,6 +172,25 @@ def test_trigger_patterns_compile_from_word_syntax():
     assert not rx.search("warplanes flew over; nothing was struck")
 
 
+def test_user_taxonomy_without_a_type_drops_its_triggers(tmp_path):
+    path = tmp_path / "tax.csv"
+    path.write_text("name,event_type,sub_event_type,family,label,colour,icon\n"
+                    "arrest,Strategic developments,Arrests,strategic,Arrest,#636363,lock\n", encoding="utf-8")
+    a = article("Air strikes hit Mosul on Monday. Police arrested two men in Marseille on Tuesday.")
+    got = extract_incidents(a, toponyms(a.text), taxonomy=Taxonomy.load(path), actors=None)
+    assert [i.type for i in got] == ["arrest"]
+
+
+def test_actors_come_from_the_lexicon_per_sentence():
+    class Lexicon:
+        def find(self, sentence):
+            return ("Islamic State",) if "Islamic State" in sentence else ()
+
+    a = article("Islamic State militants captured the town of Qaim on Monday.")
+    (inc,) = extract_incidents(a, toponyms(a.text), taxonomy=TAX, actors=Lexicon())
+    assert inc.actors == ("Islamic State",)
+
+
 def test_every_trigger_type_is_in_the_taxonomy():
     Rules.load().check(TAX)
 
@@ -228,3 +248,19 @@ def test_seed_displacement_from_west_mosul(seed_incidents):
 def test_seed_toy_shop_feature_reports_no_incident(seed_incidents):
     _, incs = _story(seed_incidents, "teddy bears")
     assert incs == []
+
+
+_WORDS = st.sampled_from(["Air", "strikes", "hit", "Mosul", "on", "Monday", ".", "the", "attack", "not",
+                          "could", "killed", "12", "people", "in", "Paris", ",", "  ", "\n\n", "U.S.", "“", "”",
+                          "suicide", "car", "bombs", "near", "280", "km", "of", "Qaim", "fled", "yesterday"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(st.text(max_size=300), st.lists(_WORDS, max_size=60).map(" ".join)))
+def test_never_raises_and_offsets_stay_inside_the_text(body):
+    a = Article("fuzz", body, date=dt.date(2017, 4, 21), date_precision=DatePrecision.DAY)
+    for inc in extract_incidents(a, toponyms(body), taxonomy=TAX, actors=None):
+        for ev in inc.evidence:
+            assert body[ev.sentence_span.start:ev.sentence_span.end] == ev.sentence
+            assert body[ev.trigger_span.start:ev.trigger_span.end] == ev.trigger
+        assert 0.0 <= inc.confidence <= 1.0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import re
 from pathlib import Path
 
@@ -76,8 +76,12 @@ def test_zero_workers_is_a_usage_error():
 
 
 def _real_pipeline_available() -> bool:
-    return all(importlib.util.find_spec(m) is not None
-               for m in ("gazetteer.geoparser", "geo.incidents", "geo.articles"))
+    try:
+        for name in ("gazetteer.geoparser", "gazetteer.index", "geo.incidents", "geo.articles"):
+            importlib.import_module(name)
+    except ImportError:
+        return False
+    return True
 
 
 @pytest.mark.skipif(not _real_pipeline_available(), reason="real pipeline modules not present yet")

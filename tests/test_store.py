@@ -256,3 +256,33 @@ def test_geopackage_in_missing_folder_or_not_a_database_is_a_store_error(tmp_pat
     junk.write_bytes(b"this is not a database at all" * 100)
     with pytest.raises(StoreError, match="cannot open store"):
         open_store(str(junk))
+
+
+def _real_pipeline():
+    import importlib
+
+    try:
+        for name in ("gazetteer.geoparser", "gazetteer.index", "geo.incidents", "geo.articles"):
+            importlib.import_module(name)
+    except ImportError:
+        return None
+    from geo.pipeline import Pipeline
+
+    return Pipeline()
+
+
+def test_real_pipeline_results_on_seeds_round_trip(store_url, seeds_dir):
+    pipeline = _real_pipeline()
+    if pipeline is None:
+        pytest.skip("real pipeline modules not present yet")
+    from geo.articles import read_articles
+
+    results = list(pipeline.run(read_articles(sorted(str(p) for p in seeds_dir.glob("*.txt")))))
+    assert results, "no seed articles"
+    with open_store(store_url) as store:
+        stats = store.ingest(results)
+        assert stats.added == len(results)
+        assert store.incidents() == [i for r in results for i in r.incidents]
+        assert [t for _, t in store.toponyms()] == [
+            dataclasses.replace(t, alternatives=()) for r in results for t in r.toponyms]
+        assert store.ingest(results).unchanged == len(results)

@@ -26,9 +26,12 @@ DATELINES = [
     ("TOKYO - ", ("TOKYO",), None, False),
     ("CHARLOTTE, North Carolina - ", ("CHARLOTTE",), "North Carolina", False),
     ("SÃO PAULO (Reuters) - ", ("SÃO PAULO",), None, False),
+    ("Kabul (AFP) - ", ("Kabul",), None, False),
 ]
 
 NOT_DATELINES = [
+    "Islamic State (IS) - the group that seized Mosul - lost ground.",
+    "Kurdish Regional Government (KRG) – officials said.",
     "Popular Mobilization Forces (PMF) fires towards Islamic State militants",
     "The U.S.-trained Counter-Terrorism Service (CTS) has retaken the nearby districts.",
     "The soldiers seized Salam hospital, less than a mile (1.5 km) from the Tigris river - and left.",
@@ -162,6 +165,13 @@ def test_credit_line_ends_a_story_and_next_title_follows_it():
     parts = _parts(text)
     assert [(p["title"], p["caption"], p["credit"]) for p in parts] == [
         ("One", "Caption one", "(Reporting by A)"), ("Two", None, "(Editing by B)")]
+
+
+def test_separator_lines_between_stories_are_not_titles():
+    text = ("One\n\nBAGHDAD (Reuters) - Lead one.\n\n(Reporting by A)\n\n----------\n\n"
+            "Two\n\nCaption two\n\nBy C\n\nCAIRO (Reuters) - Lead two.\n")
+    parts = _parts(text)
+    assert [(p["title"], p["caption"], p["byline"]) for p in parts] == [("One", None, None), ("Two", "Caption two", "By C")]
 
 
 def test_windows_line_endings_and_wrapped_paragraphs():

