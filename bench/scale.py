@@ -116,10 +116,17 @@ if mode == "e2e":
     out = {"articles": n}
 else:
     from geo.store import open_store, changed_articles
+    seen = [0]
+    def counted(articles):
+        for a in articles:
+            seen[0] += 1
+            yield a
     with open_store(db) as store:
-        todo = changed_articles(store, read_articles([path]))
+        todo = changed_articles(store, counted(read_articles([path])))
         stats = store.ingest(process_parallel(todo, Settings(), workers=workers))
-        out = {"added": stats.added, "unchanged": stats.unchanged, "replaced": stats.replaced, **store.counts()}
+        processed = stats.added + stats.replaced + stats.unchanged
+        out = {"read": seen[0], "skipped": seen[0] - processed, "added": stats.added,
+               "replaced": stats.replaced, **store.counts()}
 out["seconds"] = time.perf_counter() - t
 print(json.dumps(out))
 """
@@ -127,6 +134,7 @@ print(json.dumps(out))
 
 def run_child_rss(mode: str, path: Path, workers: int = 1, db: str = "-") -> dict:
     """Like run_child, with this child's own peak RSS (via wait4)."""
+    start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-c", CHILD, str(ROOT), mode, str(path), str(workers), db],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     out = proc.stdout.read()
@@ -137,10 +145,77 @@ def run_child_rss(mode: str, path: Path, workers: int = 1, db: str = "-") -> dic
         raise SystemExit(f"benchmark child failed ({mode} {path}):\n{err[-2000:]}")
     result = json.loads(out.strip().splitlines()[-1])
     result["peak_mib"] = usage.ru_maxrss / 1024   # Linux reports KiB
+    result["wall"] = time.perf_counter() - start   # including interpreter start and imports
     return result
 
 
 # --- report ------------------------------------------------------------------------------------
+
+SECTIONS = ("stages", "baselines", "scaling", "workers", "reingest")
+
+
+def section_stages(args, folder: Path, report: dict) -> None:
+    path = build_input(args.corpus, args.stage_size, folder)
+    print(f"per-stage rates, one core, {args.stage_size} articles, median of {args.repeat}:", flush=True)
+    stages = report["stages"] = stage_rates(path, args.repeat)
+    print(f"  startup (load gazetteer, taxonomy, actors): {stages['startup_s']:.2f} s")
+    for k in ("read", "geoparse", "incidents", "end_to_end"):
+        print(f"  {k:<11} {stages[k]:>10,.0f} articles/s")
+
+
+def section_baselines(args, folder: Path, report: dict) -> None:
+    base = report["baselines"] = baseline_rates(build_input(args.corpus, args.baseline_size, folder),
+                                                args.baseline_size, args.repeat)
+    ours = report.get("stages", {}).get("end_to_end")
+    print(f"baselines over the same texts ({base['baseline_articles']} articles):")
+    for k in ("spacy_sm_ner", "geotext"):
+        v = base[k]
+        if not isinstance(v, float):
+            print(f"  {k:<13} {v}")
+            continue
+        versus = f"  (incidentmap end to end is {ours / v:.2f}x)" if ours else ""
+        print(f"  {k:<13} {v:>8,.0f} articles/s{versus}")
+
+
+def section_scaling(args, folder: Path, report: dict) -> None:
+    print("scaling, one worker, fresh process per size (end to end incl. startup):", flush=True)
+    report["scaling"] = []
+    for size in args.sizes:
+        path = build_input(args.corpus, size, folder)
+        runs = [run_child_rss("e2e", path) for _ in range(args.repeat if size <= 10_000 else 1)]
+        secs = statistics.median(r["seconds"] for r in runs)
+        peak = max(r["peak_mib"] for r in runs)
+        report["scaling"].append({"size": size, "seconds": secs, "rate": size / secs, "peak_mib": peak})
+        print(f"  {size:>7,} articles: {secs:8.1f} s  {size / secs:8,.0f} articles/s  peak RSS {peak:7.0f} MiB",
+              flush=True)
+
+
+def _mid(args, folder: Path) -> Path:
+    return build_input(args.corpus, args.mid_size, folder)
+
+
+def section_workers(args, folder: Path, report: dict) -> None:
+    mid = _mid(args, folder)
+    one = statistics.median(run_child_rss("e2e", mid, 1)["seconds"] for _ in range(args.repeat))
+    many = statistics.median(run_child_rss("e2e", mid, args.workers)["seconds"] for _ in range(args.repeat))
+    report["speedup"] = {"workers": args.workers, "one_s": one, "many_s": many, "speedup": one / many}
+    print(f"{args.workers} workers vs 1 on {args.mid_size:,} articles: {one:.1f} s -> {many:.1f} s,"
+          f" speed-up {one / many:.2f}x (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+
+
+def section_reingest(args, folder: Path, report: dict) -> None:
+    mid = _mid(args, folder)
+    db = str(folder / "store.gpkg")
+    first = run_child_rss("ingest", mid, 1, db)
+    again = run_child_rss("ingest", mid, 1, db)
+    ratio = again["wall"] / first["wall"]
+    same = all(first[t] == again[t] for t in ("articles", "toponyms", "incidents"))
+    report["reingest"] = {"first": first, "again": again, "ratio": ratio, "rows_unchanged": same}
+    print(f"ingest {args.mid_size:,} articles into a GeoPackage (whole process): first {first['wall']:.1f} s"
+          f" ({first['added']} added), again {again['wall']:.2f} s ({again['skipped']} skipped by content"
+          f" hash, {again['added']} added, {again['replaced']} replaced) = {ratio:.1%} of first;"
+          f" rows unchanged: {same}")
+
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -148,60 +223,24 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="1000,10000,100000", help="input sizes for scaling and memory")
     ap.add_argument("--stage-size", type=int, default=1000, help="articles for the per-stage rates")
     ap.add_argument("--baseline-size", type=int, default=300, help="articles for the spaCy/geotext baselines")
+    ap.add_argument("--mid-size", type=int, default=2000, help="articles for the workers and re-ingest runs")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--only", default=",".join(SECTIONS), help=f"sections to run, of: {', '.join(SECTIONS)}")
     ap.add_argument("--json", type=Path, help="also write the figures here")
     args = ap.parse_args(argv)
     if not args.corpus.is_file():
         raise SystemExit(f"corpus not found: {args.corpus}")
-    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    report: dict = {"cpu_count": os.cpu_count(), "sizes": sizes}
-
+    args.sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    only = [s.strip() for s in args.only.split(",") if s.strip()]
+    unknown = sorted(set(only) - set(SECTIONS))
+    if unknown:
+        raise SystemExit(f"unknown section(s) {', '.join(unknown)}; expected: {', '.join(SECTIONS)}")
+    report: dict = {"cpu_count": os.cpu_count(), "load_average": os.getloadavg()[0]}
     with tempfile.TemporaryDirectory(prefix="incidentmap-bench-") as tmp:
-        folder = Path(tmp)
-        stage_input = build_input(args.corpus, args.stage_size, folder)
-        print(f"per-stage rates, one core, {args.stage_size} articles, median of {args.repeat}:", flush=True)
-        stages = stage_rates(stage_input, args.repeat)
-        report["stages"] = stages
-        print(f"  startup (load gazetteer, taxonomy, actors): {stages['startup_s']:.2f} s")
-        for k in ("read", "geoparse", "incidents", "end_to_end"):
-            print(f"  {k:<11} {stages[k]:>10,.0f} articles/s")
-
-        base = baseline_rates(stage_input, args.baseline_size, args.repeat)
-        report["baselines"] = base
-        print(f"baselines over the same texts ({base['baseline_articles']} articles):")
-        for k in ("spacy_sm_ner", "geotext"):
-            v = base[k]
-            print(f"  {k:<13} " + (f"{v:>8,.0f} articles/s  (incidentmap end to end is {stages['end_to_end'] / v:.2f}x)"
-                                   if isinstance(v, float) else v))
-
-        print("scaling, one worker, fresh process per size (end to end incl. startup):", flush=True)
-        report["scaling"] = []
-        for size in sizes:
-            path = build_input(args.corpus, size, folder)
-            runs = [run_child_rss("e2e", path) for _ in range(args.repeat if size <= 10_000 else 1)]
-            secs = statistics.median(r["seconds"] for r in runs)
-            peak = max(r["peak_mib"] for r in runs)
-            report["scaling"].append({"size": size, "seconds": secs, "rate": size / secs, "peak_mib": peak})
-            print(f"  {size:>7,} articles: {secs:8.1f} s  {size / secs:8,.0f} articles/s  peak RSS {peak:7.0f} MiB",
-                  flush=True)
-
-        mid = build_input(args.corpus, min(sizes[-1], max(sizes[0], 2000)), folder)
-        one = statistics.median(run_child_rss("e2e", mid, 1)["seconds"] for _ in range(args.repeat))
-        many = statistics.median(run_child_rss("e2e", mid, args.workers)["seconds"] for _ in range(args.repeat))
-        report["speedup"] = {"workers": args.workers, "one_s": one, "many_s": many, "speedup": one / many}
-        print(f"{args.workers} workers vs 1 on {mid.stem}: {one:.1f} s -> {many:.1f} s, speed-up {one / many:.2f}x")
-
-        db = str(folder / "store.gpkg")
-        first = run_child_rss("ingest", mid, 1, db)
-        again = run_child_rss("ingest", mid, 1, db)
-        ratio = again["seconds"] / first["seconds"]
-        report["reingest"] = {"first": first, "again": again, "ratio": ratio}
-        print(f"ingest into GeoPackage: first {first['seconds']:.1f} s ({first['added']} added), "
-              f"again {again['seconds']:.2f} s ({again['unchanged']} unchanged, {again['added']} added) "
-              f"= {ratio:.1%} of first; rows unchanged: "
-              f"{all(first[t] == again[t] for t in ('articles', 'toponyms', 'incidents'))}")
-
+        for name in SECTIONS:
+            if name in only:
+                globals()[f"section_{name}"](args, Path(tmp), report)
     print("targets: end to end >= 500 articles/s on one core and >= 10x spaCy small NER; cost linear in size;"
           " 2 workers >= 1.7x; peak RSS <= 1.5 GiB at 100k; re-ingest < 10% of first ingest")
     if args.json:

@@ -43,14 +43,44 @@ def _load_admin1() -> "geopandas.GeoDataFrame":
         gdf = gdf.set_crs("EPSG:4326")
     elif gdf.crs.to_epsg() != 4326:
         gdf = gdf.to_crs("EPSG:4326")
-    points = shapely.point_on_surface(gdf.geometry.values)
-    gdf["lat"] = shapely.get_y(points)
-    gdf["lon"] = shapely.get_x(points)
+    gdf["lat"], gdf["lon"] = label_points(gdf.geometry.values)
     return gdf
 
 
+def label_points(geoms):
+    """One point per polygon where people put its label: `(lats, lons)` arrays.
+
+    The area-weighted centroid (in an equal-area projection) of the largest part, so an
+    island or exclave does not drag it away; where that centroid falls outside the part
+    (crescent shapes), shapely's representative point instead. This is close to the
+    conventional "centre" coordinates gazetteers give for countries and regions.
+    """
+    import numpy as np
+    import pyproj
+    import shapely
+
+    parts, owner = shapely.get_parts(geoms, return_index=True)
+    areas = shapely.area(parts)
+    order = np.lexsort((-areas, owner))
+    first = np.r_[True, owner[order][1:] != owner[order][:-1]]
+    largest = np.empty(len(geoms), dtype=object)
+    largest[owner[order][first]] = parts[order][first]
+    to_ea = pyproj.Transformer.from_crs(4326, 6933, always_xy=True)
+    from_ea = pyproj.Transformer.from_crs(6933, 4326, always_xy=True)
+    projected = shapely.transform(
+        largest, lambda xy: np.column_stack(to_ea.transform(xy[:, 0], xy[:, 1]))
+    )
+    centres = shapely.centroid(projected)
+    lon, lat = from_ea.transform(shapely.get_x(centres), shapely.get_y(centres))
+    points = shapely.points(lon, lat)
+    inside = np.isfinite(lat) & np.isfinite(lon) & shapely.contains_properly(largest, points)
+    fallback = shapely.point_on_surface(largest)
+    points = np.where(inside, points, fallback)
+    return shapely.get_y(points), shapely.get_x(points)
+
+
 def load_admin1() -> "geopandas.GeoDataFrame":
-    """Admin-1 regions (EPSG:4326) with `lat`/`lon` of a representative point; cached per process.
+    """Admin-1 regions (EPSG:4326) with `lat`/`lon` of their label point; cached per process.
 
     Callers must not mutate the frame in place; use `.copy()` first.
     """
@@ -75,9 +105,7 @@ def _load_countries() -> "geopandas.GeoDataFrame":
         name = group["country_name"].mode().iat[0]
         rows.append({"country_code": code, "name": name, "geometry": geom})
     gdf = geopandas.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
-    points = shapely.point_on_surface(gdf.geometry.values)
-    gdf["lat"] = shapely.get_y(points)
-    gdf["lon"] = shapely.get_x(points)
+    gdf["lat"], gdf["lon"] = label_points(gdf.geometry.values)
     return gdf
 
 

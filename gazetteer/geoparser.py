@@ -18,9 +18,11 @@ __all__ = ["Geoparser"]
 class Geoparser:
     """Finds and resolves toponyms; build once per process with `open`, then call `parse` per text."""
 
-    def __init__(self, index, matcher: Matcher, *, resolver: Resolver | None = None, online=None, max_mentions: int = 2000):
+    def __init__(self, index, matcher: Matcher, *, resolver: Resolver | None = None, online=None, max_mentions: int = 2000,
+                 demonyms: bool = False):
         self.index = index
         self.matcher = matcher
+        self.matcher.demonyms = demonyms
         self.resolver = resolver or Resolver(index, aliases=matcher.alias_keys)
         self.online = online
         self.max_mentions = max_mentions
@@ -36,6 +38,7 @@ class Geoparser:
         geocoder: str = "nominatim",
         geonames_username: str | None = None,
         max_mentions: int = 2000,
+        demonyms: bool = False,
     ) -> "Geoparser":
         """Open (building if needed) the local index and the mention matcher cached beside it."""
         from gazetteer.index import GazetteerIndex
@@ -47,7 +50,7 @@ class Geoparser:
             from gazetteer.layers.online import OnlineGeocoder
 
             geo = OnlineGeocoder(geocoder, username=geonames_username) if geonames_username else OnlineGeocoder(geocoder)
-        return cls(index, matcher, online=geo, max_mentions=max_mentions)
+        return cls(index, matcher, online=geo, max_mentions=max_mentions, demonyms=demonyms)
 
     @classmethod
     def from_index(cls, index, **kwargs) -> "Geoparser":
@@ -56,7 +59,7 @@ class Geoparser:
 
     def _known_by_skeleton(self, name: str) -> bool:
         skel = skeleton(name)
-        return len(skel) >= 4 and bool(self.index.candidates_by_skeleton(skel, limit=1))
+        return len(skel) >= 3 and bool(self.resolver.candidates(name))
 
     def find_mentions(self, text: str, *, skip: Sequence[tuple[int, int]] = (), dateline_places: Sequence[str] = ()) -> list[Mention]:
         """Place mentions in `text`, in text order."""
@@ -106,8 +109,7 @@ class Geoparser:
         return out
 
 
-def _build_id(index) -> str:
-    info = index.info() if hasattr(index, "info") else {}
+def _build_id(info: dict) -> str:
     bid = info.get("build_id") or info.get("built_at") or json.dumps(info, sort_keys=True, default=str)
     return hashlib.sha1(f"{bid}|{NAMES_VERSION}|{MATCHER_FORMAT}|{_lexicon_stamp()}".encode()).hexdigest()[:16]
 
@@ -126,7 +128,7 @@ def _lexicon_stamp() -> str:
 
 def _cached_matcher(index) -> Matcher:
     info = index.info() if hasattr(index, "info") else {}
-    bid = _build_id(index)
+    bid = _build_id(info)
     path = info.get("path")
     cache = f"{path}.matcher.pickle" if path else None
     if cache:

@@ -122,6 +122,9 @@ def insert_places(conn: sqlite3.Connection, layers: Iterable[Layer], *, src: int
         return source_ids[text]
 
     counts: dict[str, int] = {}
+    # Many names repeat across places ("Columbus", "San Jose"); normalise each string once.
+    key_cache: dict[str, str] = {}
+    skel_cache: dict[str, str] = {}
     for layer in layers:
         layer_src = src if src is not None else int(getattr(layer, "mutable", False))
         place_rows: list[tuple] = []
@@ -130,12 +133,16 @@ def insert_places(conn: sqlite3.Connection, layers: Iterable[Layer], *, src: int
         added = 0
 
         def add_names(rowid: int, imp: float, names: Iterable[str]) -> None:
-            for name in names:
-                key = normalize(name)
+            for name in set(names):
+                key = key_cache.get(name)
+                if key is None:
+                    key = key_cache[name] = normalize(name)
                 if key:
                     name_rows.setdefault((key, rowid), (key, rowid, imp, layer_src))
                 if skeleton is not None:
-                    skel = skeleton(name)
+                    skel = skel_cache.get(name)
+                    if skel is None:
+                        skel = skel_cache[name] = skeleton(name)
                     if skel:
                         skel_rows.setdefault((skel, rowid), (skel, rowid, imp, layer_src))
 

@@ -35,11 +35,13 @@ class Lexicon:
     stop_always: frozenset[str]      # never a place on its own ("police", "the")
     stop_initial: frozenset[str]     # a common word when it starts a sentence ("reading", "nice")
     modifiers: frozenset[str]        # words that may precede a place inside a capitalised run ("Northern")
-    demonyms: frozenset[str]         # "german", "iraqi": adjectives, not places
+    demonyms: dict[str, str]         # "iraqi" -> "cc:IQ", "european" -> "europe": adjectives, not places
     locatives: frozenset[str]        # "in", "near": words that open a place slot
+    transliterated: frozenset[str]   # country codes whose names are transliterated ("IQ", "AF")
     acronyms: frozenset[str]         # all-caps forms that are places ("us", "uk", "uae")
     titles: frozenset[str]           # "president", "general"
     first_names: frozenset[str]      # "patrick", "talib"
+    place_first_names: frozenset[str]  # given names that are also places ("jordan", "georgia")
     level_words: dict[str, str]      # "district" -> "district", "town" -> "city"
     variants: dict[str, tuple[str, str]]  # normalised alias -> (gazetteer key, "any" | "container")
 
@@ -58,15 +60,27 @@ def load_lexicon() -> Lexicon:
     with (DATA / "name_variants.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(ln for ln in fh if not ln.startswith("#")):
             variants[normalize(row["variant"])] = (normalize(row["name"]), row.get("where") or "any")
+    demonyms = {}
+    # demonyms.csv (country_code,demonym) is shared with the opt-in demonym index layer.
+    with (DATA / "demonyms.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(ln for ln in fh if not ln.startswith("#")):
+            code, dem = (row.get("country_code") or "").strip().upper(), (row.get("demonym") or "").strip()
+            if len(code) == 2 and dem:
+                demonyms[normalize(dem)] = "cc:" + code
+    with (DATA / "demonym_regions.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(ln for ln in fh if not ln.startswith("#")):
+            demonyms[normalize(row["demonym"])] = normalize(row["place"])
     return Lexicon(
         stop_always=stops.get("always", frozenset()),
         stop_initial=stops.get("sentence-start", frozenset()),
         modifiers=stops.get("modifiers", frozenset()),
         acronyms=stops.get("acronyms", frozenset()),
-        demonyms=stops.get("demonyms", frozenset()),
+        demonyms=demonyms,
+        transliterated=frozenset(c.upper() for c in _lines("transliterated_countries.txt")),
         locatives=stops.get("locatives", frozenset()),
         titles=frozenset(_lines("person_titles.txt")),
-        first_names=frozenset(_lines("first_names.txt")),
+        first_names=_sections("first_names.txt").get("names", frozenset()),
+        place_first_names=_sections("first_names.txt").get("also places", frozenset()),
         level_words=levels,
         variants=variants,
     )

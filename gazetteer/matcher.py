@@ -19,13 +19,13 @@ import ahocorasick
 from gazetteer.lexicon import Lexicon, load_lexicon
 from gazetteer.model import Mention
 from gazetteer.names import normalize, variant_keys
-from gazetteer.textmap import normalize_text
+from gazetteer.textmap import MASK, normalize_text
 
 __all__ = ["Matcher", "MATCHER_FORMAT"]
 
-MATCHER_FORMAT = 4
+MATCHER_FORMAT = 6
 _MAX_KEY = 120
-_WHERE_ANY, _WHERE_CONTAINER = 0, 1
+_WHERE_ANY, _WHERE_CONTAINER, _WHERE_DEMONYM = 0, 1, 2
 
 # Capitalised words that may follow a single-word place name without making it an organisation
 # or a person ("Mosul Dam" is still about Mosul; "Washington Post" is not).
@@ -38,6 +38,11 @@ _HINT_AFTER = re.compile(r"[ \t]+([A-Za-z\-]+)")
 _OF_AFTER = re.compile(r"[ \t]+of[ \t]+(?:the[ \t]+)?$")
 _HINT_BEFORE = re.compile(r"\b([A-Za-z\-]+)[ \t]+of[ \t]+(?:the[ \t]+)?$")
 _COMMA = re.compile(r",[ \t]*$")
+# Lower-case words that may sit inside a multi-word name ("Bosnia and Herzegovina", "al-Qaim").
+_CONNECTORS = "of|and|the|de|del|della|des|di|da|do|dos|das|du|la|le|les|el|al|an|ar|as|ash|ad|at|az|en|et|y|e|upon|on|sur|am|im|der|den|bin|ibn|bint|van|von|aan|op|i"
+_CONNECTOR_SET = frozenset(_CONNECTORS.split("|"))
+_LOWER_WORD = re.compile(r"(?<![\w’'`\-.])[a-z]")
+_NAMED_LEVEL = re.compile(r" ((?:County|Parish|Province|Governorate|District|River|Valley|Mountains|Lake|Island|Islands|Bay|Oblast|Region|Prefecture|Camp))\b")
 _LIST_AFTER = re.compile(r",[ \t]+[A-Z]")
 _LIST_BEFORE = re.compile(r",[ \t]+$")
 _CONTAINER_GAP = re.compile(r",?[ \t]+(?:in|of)[ \t]+(?:the[ \t]+)?")
@@ -62,7 +67,9 @@ class Matcher:
         self.build_id = build_id
         self.lex = lexicon or load_lexicon()
         self.skeleton_lookup: Callable[[str], bool] | None = None
-        self.min_bucket = 8   # importance bucket below which a one-word name needs a place slot
+        self.min_bucket = 8     # importance bucket below which a one-word name needs a place slot
+        self.major_bucket = 11  # provinces, countries and cities of about 300,000 and more
+        self.demonyms = False   # report "Iraqi", "Russians" as mentions of their country (source "demonym")
 
     # ----------------------------------------------------------------- building / caching
     @classmethod
@@ -78,6 +85,10 @@ class Matcher:
                 continue
             seen.add(key)
             auto.add_word(" " + key, len(key) * 16 + _bucket(importance))
+            if " " in key:
+                masked = _mask_connectors(key)
+                if masked != key:   # "bosnia #nd herzegovina": how the masked text spells it
+                    auto.add_word(" " + masked, len(key) * 16 + _bucket(importance))
             for v in variant_keys(key):
                 if v not in lex.stop_always and (v not in stripped or stripped[v][1] < importance):
                     stripped[v] = (key, importance)
@@ -91,7 +102,13 @@ class Matcher:
             if alias in seen:
                 continue
             aliases.append((key, _WHERE_CONTAINER if where == "container" else _WHERE_ANY))
-            auto.add_word(" " + alias, (len(aliases) << 16) | (len(alias) * 16 + 8))
+            auto.add_word(" " + alias, (len(aliases) << 16) | (len(alias) * 16 + 12))
+        for dem, key in lex.demonyms.items():
+            if not key:
+                continue
+            for form in (dem, dem + "s") if not dem.endswith(("sh", "ch", "ese", "s", "i")) else (dem,):
+                aliases.append((key, _WHERE_DEMONYM))
+                auto.add_word(" " + form, (len(aliases) << 16) | (len(form) * 16 + 12))
         auto.make_automaton()
         return cls(auto, aliases, build_id, lex, alias_keys)
 
@@ -117,7 +134,9 @@ class Matcher:
     # ----------------------------------------------------------------- finding
     def find(self, text: str, *, skip: Sequence[tuple[int, int]] = (), dateline_places: Sequence[str] = ()) -> list[Mention]:
         """Place mentions in `text`, in order, non-overlapping, longest match first."""
-        nt = normalize_text(text)
+        # Lower-case words cannot start a mention; masking their first letter keeps the automaton
+        # from reporting every key that prefixes them (same length, so offsets are unchanged).
+        nt = normalize_text(_LOWER_WORD.sub(MASK, text))
         padded = " " + nt.text + " "
         raw: list[tuple[int, int, int, int]] = []   # orig start, orig end, importance bucket, alias id
         for end, value in self._auto.iter(padded):
@@ -131,6 +150,7 @@ class Matcher:
                 continue
             raw.append((ostart, nt.orig_end(nend), value & 15, value >> 16))
         dateline = _dateline_spans(text, dateline_places)
+        heads = dateline + _dateline_heads(text)
         raw.sort(key=lambda r: (r[0], -(r[1] - r[0])))
         chosen: list[Mention] = []
         last_end = -1
@@ -140,12 +160,25 @@ class Matcher:
             if any(a <= start < b and (a, b) != (start, end) for a, b in dateline):
                 continue  # a word inside a longer dateline name ("KHIL" in "ABDUL KHIL")
             surface = text[start:end]
-            source = "dateline" if _in_spans(start, end, dateline) else "gazetteer"
+            source = "dateline" if _in_spans(start, end, heads) else "gazetteer"
             if alias:
                 key, where = self._aliases[alias - 1]
                 if where == _WHERE_CONTAINER and not (chosen and _COMMA.search(text, chosen[-1].end, start)):
                     continue
-            if not self._accept(text, start, end, surface, bucket, source):
+                if where == _WHERE_DEMONYM:
+                    if self.demonyms and (end >= len(text) or not text[end].isalnum()):
+                        chosen.append(Mention(start, end, surface, "demonym"))
+                        last_end = end
+                    continue
+            named = _NAMED_LEVEL.match(text, end)
+            if named and named.group(1).lower() in self.lex.level_words:
+                # "Laurel County", "Neches River": the level word is part of the name.
+                end = named.end()
+                surface = text[start:end]
+            elif end < len(text) and text[end] == "." and ("." in surface or (alias and self._aliases[alias - 1][1] == _WHERE_CONTAINER)):
+                end += 1   # "U.S.", "W.Va.": the abbreviation's own full stop
+                surface = text[start:end]
+            elif not self._accept(text, start, end, surface, bucket, source):
                 continue
             chosen.append(Mention(start, end, surface, source))
             last_end = end
@@ -168,7 +201,7 @@ class Matcher:
                 return False
         elif not words[-1][:1].isupper() and not words[-1][:1].isdigit():
             return False
-        if single and (key in lex.stop_always or key in lex.demonyms):
+        if (single and key in lex.stop_always) or _demonym_key(key, lex) is not None:
             return False
         if source == "dateline":
             return True
@@ -184,27 +217,31 @@ class Matcher:
         sentence_start = _SENT_END.search(before) is not None
         if single and sentence_start and key in lex.stop_initial:
             return False
+        major = bucket >= self.major_bucket or key in lex.acronyms or key.replace(" ", "") in lex.acronyms
         title_line = None
         if single and adjacent and prev.group(1)[:1].isupper() and prev_word not in lex.modifiers:
-            # Inside a longer capitalised name: "Tigris River", "Marine Le Pen", "Asaib Ahl al-Haq".
-            title_line = _is_title_line(text, start)
+            # Inside a longer capitalised name: "Tigris River", "Marine Le Pen", "Asaib Ahl al-Haq";
+            # a major place still counts there ("Six Flags Over Texas", "Iraqi Kurdistan").
             pw = prev.group(1)
-            if not title_line and (not pw.endswith(".") or pw.count(".") > 1):
-                return False
+            if not major or prev_word in lex.first_names:
+                title_line = _is_title_line(text, start)
+                if not title_line and (not pw.endswith(".") or pw.count(".") > 1):
+                    return False
         after = _CAP_WORD.match(text, end)
         if single and after:
             nxt = after.group(1).lower()
-            if key in lex.first_names:
-                return False
-            if nxt not in lex.level_words and not nxt.endswith(("’s", "'s")):
-                # "Jordan Spieth", "Washington Post": a capitalised non-place word follows.
+            if key in lex.first_names or key in lex.place_first_names:
+                return False   # "Jordan Spieth", "Mark Heinrich"
+            if not major and nxt not in lex.level_words and not nxt.endswith(("’s", "'s")):
+                # "Apache helicopters" aside, a small place followed by a capitalised word is
+                # usually part of a name: "Walker Street", "Boone Pickens".
                 if title_line is None:
                     title_line = _is_title_line(text, start)
                 if not title_line:
                     return False
-        if single and bucket < 6 and _SPEECH.match(text, end):
+        if single and bucket < 10 and _SPEECH.match(text, end):
             return False
-        if single and bucket < self.min_bucket and not self._locative(text, start, end, prev_word, adjacent):
+        if single and bucket < self.min_bucket and key not in lex.acronyms and not self._locative(text, start, end, prev_word, adjacent):
             # A little-known place name needs a place slot: "in Pandi", "Pandi, Bulacan", "Pandi town".
             return False
         return True
@@ -278,13 +315,25 @@ class Matcher:
         return out
 
 
+def _mask_connectors(key: str) -> str:
+    words = key.split(" ")
+    return " ".join(["#" + w[1:] if i and w in _CONNECTOR_SET else w for i, w in enumerate(words)])
+
+
+def _demonym_key(key: str, lex: Lexicon) -> str | None:
+    """The place a demonym names ("iraqi" -> "iraq", "palestinians" -> "palestine"); None if not one."""
+    if key in lex.demonyms:
+        return lex.demonyms[key]
+    if key.endswith("s") and key[:-1] in lex.demonyms:
+        return lex.demonyms[key[:-1]]
+    return None
+
+
 def _bucket(importance: float) -> int:
-    """0..15 from an importance (log-scaled population-like number)."""
+    """0..15 from an index importance (log10 population plus level and layer bonuses)."""
     if not importance or importance <= 0:
         return 0
-    if importance <= 1.0:   # already a 0..1 score
-        return min(15, int(importance * 15))
-    return min(15, int(math.log10(importance + 1) * 2))
+    return min(15, int(importance * 2))
 
 
 def _dateline_spans(text: str, places: Sequence[str]) -> list[tuple[int, int]]:
@@ -300,6 +349,14 @@ def _dateline_spans(text: str, places: Sequence[str]) -> list[tuple[int, int]]:
         if i >= 0:
             out.append((i, i + len(p)))
     return out
+
+
+_HEAD = re.compile(r"(?:^|\n)[ \t]*([A-Z][A-Z.'’\- /]{2,60}?)(?=,|[ \t]+\(|[ \t]+[—–-][ \t])")
+
+
+def _dateline_heads(text: str) -> list[tuple[int, int]]:
+    """All-caps dateline openings of paragraphs ("CHARLESTON, W.Va. —"), where capitals are normal."""
+    return [m.span(1) for m in _HEAD.finditer(text, 0, 4000)]
 
 
 def _in_spans(a: int, b: int, spans) -> bool:

@@ -40,6 +40,7 @@ def fold(text: str) -> str:
     return stripped.translate(_APOSTROPHES).casefold()
 
 
+@lru_cache(maxsize=200_000)
 def normalize(name: str) -> str:
     """The lookup key of a place name.
 
@@ -58,16 +59,17 @@ def strip_article(key: str) -> str:
     'qaim'
     >>> strip_article("hay al wahda")
     'wahda'
+    >>> strip_article("hay river")
+    'hay river'
     >>> strip_article("al")
     'al'
     """
     words = key.split(" ")
-    changed = True
-    while changed and len(words) > 1:
-        changed = False
-        if words[0] in QUARTER_PREFIXES or words[0] in ARTICLES:
-            words = words[1:]
-            changed = True
+    # A quarter prefix goes only before an article ("Hay al-Wahda"); "Hay River" keeps its name.
+    if len(words) > 2 and words[0] in QUARTER_PREFIXES and words[1] in ARTICLES:
+        words = words[1:]
+    if len(words) > 1 and words[0] in ARTICLES:
+        words = words[1:]
     return " ".join(words)
 
 

@@ -44,19 +44,23 @@ _BIG = {Level.CONTINENT, Level.COUNTRY, Level.PROVINCE}
 class Weights:
     """How much each kind of evidence counts (tuned on the gold corpora, see docs/accuracy.md)."""
 
-    prior: float = 2.5
-    country: float = 2.0
+    prior: float = 3.5
+    country: float = 2.5
     dateline: float = 0.6
-    admin1: float = 1.2
+    admin1: float = 0.8
     container: float = 3.0
     parent: float = 2.5
     orphan: float = 1.0          # a sub-city curated place whose parent the article never names
     hint: float = 1.0
-    proximity: float = 1.5
+    proximity: float = 0.8
     proximity_km: float = 150.0
     region: float = 1.0          # same part of the world as the article's other places
     region_km: float = 1500.0
-    exact: float = 0.5
+    exact: float = 1.5
+    dateline_place: float = 1.5  # datelines name well-known places: weigh size more
+    foreign_small: float = 1.0   # a small place in a country the article never mentions
+    country_name: float = 1.0    # a country's own name rarely means a namesake village
+    province_name: float = 0.8
     skeleton: float = 0.8
     temperature: float = 2.0
 
@@ -94,44 +98,68 @@ class Resolver:
         self.limit = limit
         self._cache: OrderedDict[str, tuple[_Cand, ...]] = OrderedDict()
         self._cache_size = cache_size
-        self._variants = load_lexicon().variants
+        lex = load_lexicon()
+        self._variants = lex.variants
+        self._lex = lex
         self._has_skeleton = hasattr(index, "candidates_by_skeleton")
 
     # ----------------------------------------------------------------- candidates
     def candidates(self, name: str) -> tuple[_Cand, ...]:
         """Candidates for a surface form (cached); skeleton matches only when exact keys fail."""
         key = normalize(name)
-        hit = self._cache.get(key)
+        surface = name.strip()
+        ck = key + "\x01" if surface.isupper() else key
+        hit = self._cache.get(ck)
         if hit is not None:
-            self._cache.move_to_end(key)
+            self._cache.move_to_end(ck)
             return hit
-        out = self._lookup(key)
-        self._cache[key] = out
+        out = self._lookup(key, surface)
+        self._cache[ck] = out
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
         return out
 
-    def _lookup(self, key: str) -> tuple[_Cand, ...]:
+    def _lookup(self, key: str, surface: str = "") -> tuple[_Cand, ...]:
         if not key:
             return ()
         seen: dict[str, _Cand] = {}
         keys = [key, *variant_keys(key)]
+        if surface.isupper() and 2 <= len(surface) <= 4 and surface.isalpha():
+            keys.insert(0, " ".join(key))   # "US" is written "U.S." in the gazetteer ("u s")
         if key in self._variants:
-            keys.append(self._variants[key][0])
+            target, where = self._variants[key]
+            if where == "container":   # "Ga." is the state of Georgia, never a town
+                return tuple(_Cand(p, target, False) for p in self.index.candidates(target, limit=self.limit)
+                             if p.level is Level.PROVINCE)
+            keys.append(target)
         for k in list(keys):
             if k in self.aliases:
                 keys.append(self.aliases[k])
         if key.endswith(" s"):   # a possessive the text map split off ("Iraq's" -> "iraq s")
             keys.append(key[:-2])
-        for k in keys:
+        from gazetteer.matcher import _demonym_key
+
+        dem = _demonym_key(key, self._lex)
+        if dem:
+            # Gold corpora such as LGL annotate "Iraqi" as a mention of Iraq.
+            if dem.startswith("cc:"):
+                p = self.index.get("ne0:" + dem[3:])
+                return (_Cand(p, normalize(p.name), False),) if p is not None else ()
+            for p in self.index.candidates(dem, limit=self.limit):
+                if p.level in _BIG:
+                    return (_Cand(p, dem, False),)
+        for n, k in enumerate(keys):
             for p in self.index.candidates(k, limit=self.limit):
                 if p.id not in seen:
-                    seen[p.id] = _Cand(p, key, False)
+                    c = _Cand(p, k, False)
+                    # An acronym or listed variant names its target exactly ("US" -> "u s").
+                    c.exact = c.exact or (k != key and k not in variant_keys(key) and p.level in _BIG)
+                    seen[p.id] = c
         if not seen and self._has_skeleton:
             skel = skeleton(key)
             if len(skel) >= 3:
                 for p in self.index.candidates_by_skeleton(skel, limit=self.limit):
-                    if p.id not in seen and _similar(key, p.name):
+                    if p.id not in seen and p.country_code in self._lex.transliterated and _similar(key, p.name):
                         seen[p.id] = _Cand(p, key, True)
         return tuple(seen.values())
 
@@ -151,14 +179,22 @@ class Resolver:
         keys = [normalize(m.text) for m in mentions]
         dl_cc = self._country_code(dateline_country) if dateline_country else None
         containers = [self._container(m, c) for m, c in zip(mentions, cands)]
+        # Mentions that read the same (name, hint, container, source) rank the same in a pass.
+        sig = [(k, m.hint, m.container, m.source) for k, m in zip(keys, mentions)]
         # Pass 1: without article context.
         ctx0 = _Context.empty(dl_cc)
-        best = [self._rank(i, m, c, ctx0, containers[i]) for i, (m, c) in enumerate(zip(mentions, cands))]
+        best = self._pass(mentions, cands, containers, sig, lambda k: ctx0)
         # Passes 2-3: with the context of the previous pass, leaving each name's own votes out.
         for _ in range(2):
             ctx = _Context.build(keys, best, dl_cc)
-            loo = {k: ctx.without(k) for k in set(keys)}
-            best = [self._rank(i, m, c, loo[keys[i]], containers[i]) for i, (m, c) in enumerate(zip(mentions, cands))]
+            loo: dict[str, _Context] = {}
+
+            def context_for(k, ctx=ctx, loo=loo):
+                if k not in loo:
+                    loo[k] = ctx.without(k)
+                return loo[k]
+
+            best = self._pass(mentions, cands, containers, sig, context_for)
         out = []
         for m, ranked in zip(mentions, best):
             if not ranked:
@@ -166,6 +202,23 @@ class Resolver:
                 continue
             (p, s), alts = ranked[0], tuple(ranked[1:4])
             out.append(Toponym(m, p, s, alts))
+        return out
+
+    def _pass(self, mentions, cands, containers, sig, context_for) -> list[list[tuple[Place, float]]]:
+        """Rank every mention against the context `context_for(key)` gives it."""
+        memo: dict[tuple, list] = {}
+        out = []
+        for i, m in enumerate(mentions):
+            key = sig[i]
+            ranked = memo.get(key)
+            if ranked is None:
+                c = cands[i]
+                if len(c) == 1 and not c[0].skel:
+                    ranked = [(c[0].place, 1.0)]
+                else:
+                    ranked = self._rank(i, m, c, context_for(key[0]), containers[i])
+                memo[key] = ranked
+            out.append(ranked)
         return out
 
     def _country_code(self, name: str) -> str | None:
@@ -190,6 +243,10 @@ class Resolver:
             if c.skel and not (c.cc and (ctx.countries.get(c.cc) or c.cc == ctx.dateline_cc)):
                 continue  # a sound-alike in a country the article is not about is noise
             s = w.prior * c.prior
+            if m.source == "dateline":
+                s += w.dateline_place * c.prior
+            if c.prior < 0.4 and c.cc and not ctx.countries.get(c.cc) and p.layer != "user":
+                s -= w.foreign_small
             if c.exact:
                 s += w.exact
             if c.skel:
@@ -202,7 +259,11 @@ class Resolver:
                 s += w.admin1
             if container:
                 s += w.container * _contained(c, container)
-            if p.parent_id:
+            if c.exact and p.level in _BIG:
+                s += w.country_name if p.level is not Level.PROVINCE else w.province_name
+            if p.parent_id and (p.level in _SUB_CITY or p.layer in ("curated", "user")):
+                # A region parent is already counted through admin1; this is for quarters, camps
+                # and curated towns inside a place the article names.
                 if p.parent_id in ctx.ids:
                     s += w.parent
                 elif p.level in _SUB_CITY:
@@ -212,7 +273,7 @@ class Resolver:
             if hint_levels is not None:
                 s += w.hint if p.level in hint_levels else -w.hint * (0.5 if p.level is Level.CITY else 1.0)
             if ctx.anchors and p.level not in _BIG:
-                d = min(haversine_km(p.lat, p.lon, a, b) for a, b in ctx.anchors)
+                d = _nearest_km(p.lat, p.lon, ctx.anchors)
                 s += w.proximity * math.exp(-d / w.proximity_km) + w.region * math.exp(-d / w.region_km)
             scored.append((s, p))
         if not scored:
@@ -222,6 +283,20 @@ class Resolver:
         z = [math.exp(w.temperature * (s - top)) for s, _ in scored[:8]]
         total = sum(z)
         return [(p, round(zi / total, 4)) for (s, p), zi in zip(scored[:8], z)]
+
+
+def _nearest_km(lat: float, lon: float, anchors) -> float:
+    """Distance to the nearest anchor; an equirectangular estimate is plenty for a score kernel."""
+    best = 1e9
+    k = math.cos(math.radians(lat))
+    for a, b in anchors:
+        dlon = abs(lon - b)
+        if dlon > 180.0:
+            dlon = 360.0 - dlon
+        d = (lat - a) ** 2 + (dlon * k) ** 2
+        if d < best:
+            best = d
+    return 111.2 * math.sqrt(best)
 
 
 def _similar(key: str, name: str) -> bool:
@@ -279,30 +354,42 @@ class _Context:
         for key, ranked in zip(keys, best):
             if ranked:
                 by_key.setdefault(key, []).append(ranked[0])
-        return cls._from(by_key, dateline_cc)
+        # Each name's contribution, kept apart so leaving one name out is a subtraction.
+        parts = {}
+        for key, votes in by_key.items():
+            cc: Counter = Counter()
+            for p, conf in votes:
+                if p.country_code:
+                    cc[p.country_code] += conf
+            p, conf = max(votes, key=lambda v: v[1])
+            if conf < 0.5:
+                parts[key] = (cc, None, None, None)
+                continue
+            a1 = normalize(p.name) if p.level is Level.PROVINCE else None
+            anchor = (p.lat, p.lon) if p.level not in _BIG else None
+            parts[key] = (cc, p.id, a1, anchor)
+        return cls._combine(parts, dateline_cc)
 
     @classmethod
-    def _from(cls, by_key, dateline_cc):
+    def _combine(cls, parts, dateline_cc, skip=None):
         countries: Counter = Counter()
         if dateline_cc:
             countries[dateline_cc] += 2.0
         admin1, ids, anchors = set(), set(), []
-        for votes in by_key.values():
-            for p, conf in votes:
-                if p.country_code:
-                    countries[p.country_code] += conf
-            p, conf = max(votes, key=lambda v: v[1])
-            if conf < 0.5:
+        for key, (cc, pid, a1, anchor) in parts.items():
+            if key == skip:
                 continue
-            ids.add(p.id)
-            if p.level is Level.PROVINCE:
-                admin1.add(normalize(p.name))
-            elif p.level is not Level.COUNTRY and p.level is not Level.CONTINENT:
-                anchors.append((p.lat, p.lon))
-        return cls(countries, frozenset(admin1), frozenset(ids), tuple(anchors[:12]), dateline_cc, by_key)
+            countries.update(cc)
+            if pid is not None:
+                ids.add(pid)
+            if a1:
+                admin1.add(a1)
+            if anchor and len(anchors) < 12:
+                anchors.append(anchor)
+        return cls(countries, frozenset(admin1), frozenset(ids), tuple(anchors), dateline_cc, parts)
 
     def without(self, key: str) -> "_Context":
+        """This context minus the votes of one name (so a name cannot confirm itself)."""
         if key not in self._by_key:
             return self
-        rest = {k: v for k, v in self._by_key.items() if k != key}
-        return _Context._from(rest, self.dateline_cc)
+        return _Context._combine(self._by_key, self.dateline_cc, skip=key)

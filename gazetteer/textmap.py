@@ -39,6 +39,8 @@ class _Table(dict):
 _TABLE = _Table()
 for _c in range(128):
     _TABLE[_c] = _fold_char(chr(_c))
+MASK = "\x02"
+_TABLE[ord(MASK)] = "#"   # a masked word start: no key begins with "#", so matching skips the word
 
 
 _DROP = re.compile(r"\x00+| {2,}")

@@ -175,6 +175,8 @@ def _unpack(tarball: Path, assets: list[Asset], into: Path) -> None:
                 if path.endswith(".css"):
                     wanted.extend(_member(path, ref) for ref in _css_refs(data.decode("utf-8")))
                 _write(into / path, data)
+    except MissingAssetsError:
+        raise
     except (OSError, tarfile.TarError) as exc:
         raise MissingAssetsError(f"cannot read {tarball.name}: {exc}") from exc
 

@@ -128,8 +128,25 @@ def finish(runner: Runner, message: str) -> None:
             sys.exit(EXIT_SKIPPED)
 
 
+def _version() -> str:
+    """The installed distribution's version, else the one in the source tree's pyproject.toml."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("incidentmap")
+    except metadata.PackageNotFoundError:
+        import tomllib
+        from pathlib import Path
+
+        pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+        try:
+            return tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"]
+        except (OSError, KeyError, tomllib.TOMLDecodeError):
+            return "unknown"
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="incidentmap")
+@click.version_option(version=_version(), prog_name="incidentmap")
 def main() -> None:
     """Turn conflict and security news into incident maps, offline.
 

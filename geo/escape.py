@@ -18,12 +18,16 @@ __all__ = ["html_text", "js_template_safe", "script_json"]
 # JavaScript source contains none of them.
 _TEMPLATE_CHARS = str.maketrans({"`": "&#96;", "$": "&#36;", "{": "&#123;", "}": "&#125;", "\\": "&#92;"})
 
+# A "{" that would open a Jinja tag ({{ {% {#); see script_json.
+_TEMPLATE_OPEN = re.compile(r"\{(?=[{%#])")
 # Sequences that could close or confuse a <script> element, or end a JS string literal in
 # older engines, written as JSON unicode escapes (valid inside JSON strings only, which
 # is the only place these characters can occur in JSON text).
-_TEMPLATE_OPEN = re.compile(r"\{(?=[{%#])")
+# Backticks and dollars are inert in JSON strings but are escaped too, so that no template-literal
+# payload survives anywhere in a page (and audits can simply search for it).
 _SCRIPT_CHARS = str.maketrans({
     "<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029",
+    "`": "\\u0060", "$": "\\u0024",
 })
 
 
@@ -63,8 +67,9 @@ def js_template_safe(value: object) -> str:
 def script_json(obj: object) -> str:
     """Compact JSON with sorted keys that is safe to embed verbatim inside a <script> element.
 
-    `<`, `>`, `&`, U+2028 and U+2029 become \\u escapes, so no string can close the script,
-    open a comment, or break a JavaScript string literal. NaN and infinities are refused.
+    `<`, `>`, `&`, U+2028, U+2029, `` ` `` and `$` become \\u escapes, so no string can close the script,
+    open a comment, or break a JavaScript string literal; a `{` that would open a Jinja tag
+    is escaped too. NaN and infinities are refused.
 
     >>> script_json({"b": "</script><script>alert(2)</script>", "a": 1})
     '{"a":1,"b":"\\\\u003c/script\\\\u003e\\\\u003cscript\\\\u003ealert(2)\\\\u003c/script\\\\u003e"}'

@@ -275,11 +275,12 @@ def main(argv=None) -> int:
     ap.add_argument("--limit", type=int, default=None, help="only the first N documents")
     ap.add_argument("--literal-only", action="store_true", help="GeoWebNews: only literal toponym types")
     ap.add_argument("--gazetteer", default=None, help="index path")
+    ap.add_argument("--no-demonyms", action="store_true", help="do not report demonyms ('Iraqi') as toponyms")
     ap.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = ap.parse_args(argv)
     from gazetteer.geoparser import Geoparser
 
-    geoparser = Geoparser.open(args.gazetteer)
+    geoparser = Geoparser.open(args.gazetteer, demonyms=not args.no_demonyms)
     for path in args.gold:
         report = evaluate(path, geoparser, mode=args.mode, limit=args.limit, literal_only=args.literal_only)
         print(json.dumps(report.to_dict()) if args.json else report.format())

@@ -17,18 +17,19 @@ from geo.model import DatePrecision, Incident
 from geo.safe import safe_url
 
 __all__ = [
-    "COORD_DIGITS", "DATE_PRECISIONS", "Summary", "StringTable", "TypeStyle", "encode_layer", "highlight_html",
+    "COORD_DIGITS", "DATE_PRECISIONS", "LayerEncoder", "Summary", "StringTable", "TypeStyle", "highlight_html",
     "mention_offsets", "summarise", "type_styles",
 ]
 
-COORD_DIGITS = 5          # ~1 m: finer than any gazetteer coordinate, coarse enough to keep files small
-DATE_PRECISIONS = tuple(p.value for p in DatePrecision)   # the popup script indexes this list
+COORD_DIGITS = 4          # ~10 m: finer than the gazetteer's town coordinates, and short
+DATE_PRECISIONS = tuple(p.value for p in DatePrecision)   # the popup script indexes this list, in this order
 
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _ICON = re.compile(r"[a-z0-9-]{1,40}")
 # Colour-blind-safe fallbacks (Okabe-Ito) for types the taxonomy does not know.
 _PALETTE = ("#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7", "#000000")
 _WORD = re.compile(r"\w")
+_PLAIN_HTTP = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][!-~]*)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,17 +77,17 @@ class StringTable:
     """Strings stored once; columns refer to them by index (-1 for none)."""
 
     def __init__(self) -> None:
-        self.values: list[str] = []
         self._index: dict[str, int] = {}
 
     def add(self, value: str | None) -> int:
         if not value:
             return -1
-        index = self._index.get(value)
-        if index is None:
-            index = self._index[value] = len(self.values)
-            self.values.append(value)
-        return index
+        index = self._index
+        return index.setdefault(value, len(index))
+
+    @property
+    def values(self) -> list[str]:
+        return list(self._index)   # dicts keep insertion order, which is index order
 
 
 def _utf16(text: str, index: int) -> int:
@@ -105,7 +106,7 @@ def mention_offsets(sentence: str, place_text: str) -> tuple[int, int] | None:
     >>> mention_offsets("Fighting near MOSUL.", "Mosul")
     (14, 19)
     >>> mention_offsets("A strike in Zürich 😀 and Idlib", "Idlib")
-    (27, 32)
+    (26, 31)
     >>> mention_offsets("Nothing here", "Aleppo") is None
     True
     """
@@ -118,10 +119,14 @@ def mention_offsets(sentence: str, place_text: str) -> tuple[int, int] | None:
             break
         start = sentence.find(place_text, start + 1)
     if start < 0:
-        match = re.search(re.escape(place_text), sentence, re.IGNORECASE)
-        if match is None:
+        folded = sentence.lower()
+        if len(folded) == len(sentence):   # lower() kept every index in place
+            start = folded.find(place_text.lower())
+        else:
+            match = re.search(re.escape(place_text), sentence, re.IGNORECASE)
+            start = match.start() if match else -1
+        if start < 0:
             return None
-        start = match.start()
     return _utf16(sentence, start), _utf16(sentence, start + len(place_text))
 
 
@@ -147,47 +152,96 @@ def _place_label(incident: Incident) -> str:
     return ", ".join(dict.fromkeys(p for p in parts if p))
 
 
-def _sources(incident: Incident, strings: StringTable) -> tuple[tuple[int, int, int], ...]:
-    """(label, url, linkable) per distinct article: only http(s) urls become links."""
-    seen: dict[str, tuple[int, int, int]] = {}
-    for ev in incident.evidence:
-        if ev.article_id in seen:
-            continue
-        url = ev.url or ""
-        link = safe_url(url)
-        label = ev.source or ev.article_title or ev.article_id
-        seen[ev.article_id] = (strings.add(label), strings.add(link or url), 1 if link else 0)
-    return tuple(seen.values())
+class LayerEncoder:
+    """Turns incidents into layer columns, sharing one string table and one source table across layers.
 
+    Column keys (read by the popup script in geo.mapjs): y/x/s marker lat/lon/first incident; t title; d date; q date
+    precision (index into DATE_PRECISIONS); n place; l level; g geo precision; f fatalities;
+    j injured; a actors; v evidence sentence; m/k place mention offsets in it (UTF-16); o
+    sources (index into `refs`); r ACLED event / sub-event type. Strings are indices into
+    `strings`, -1 for none.
+    """
 
-def encode_layer(incidents: Iterable[Incident], strings: StringTable, refs: dict) -> dict:
-    """Column arrays for the located incidents of one layer (see the popup script for the keys)."""
-    cols: dict[str, list] = {k: [] for k in "yxtdqnlgfjavmkor"}
-    precision_index = {p: i for i, p in enumerate(DATE_PRECISIONS)}
-    for inc in incidents:
-        place = inc.place
-        if place is None:
-            continue
-        ev = inc.evidence[0]
-        cols["y"].append(round(place.lat, COORD_DIGITS))
-        cols["x"].append(round(place.lon, COORD_DIGITS))
-        cols["t"].append(strings.add(ev.article_title or ev.article_id))
-        cols["d"].append(strings.add(inc.date.isoformat() if inc.date else ""))
-        cols["q"].append(precision_index[inc.date_precision.value])
-        cols["n"].append(strings.add(_place_label(inc)))
-        cols["l"].append(strings.add(place.level.value))
-        cols["g"].append(int(inc.geo_precision) if inc.geo_precision is not None else 0)
-        cols["f"].append(inc.fatalities)
-        cols["j"].append(inc.injured)
-        cols["a"].append(strings.add("; ".join(inc.actors)))
-        cols["v"].append(strings.add(ev.sentence))
-        span = mention_offsets(ev.sentence, inc.place_text)
-        cols["m"].append(span[0] if span else -1)
-        cols["k"].append(span[1] if span else -1)
-        key = _sources(inc, strings)
-        cols["o"].append(refs.setdefault(key, len(refs)))
-        cols["r"].append(strings.add(" / ".join(t for t in (inc.event_type, inc.sub_event_type) if t)))
-    return cols
+    def __init__(self) -> None:
+        self.strings = StringTable()
+        self._refs: dict[tuple, int] = {}
+        self._links: dict[str, str] = {}
+        self._places: dict[str, tuple[int, int]] = {}
+        self._memo: dict[object, int] = {}
+
+    @property
+    def refs(self) -> list[list[list[int]]]:
+        return [[list(r) for r in key] for key in self._refs]
+
+    def _add(self, key: object, make) -> int:
+        """A string index memoised on `key`, for values that are costly to format."""
+        index = self._memo.get(key)
+        if index is None:
+            index = self._memo[key] = self.strings.add(make())
+        return index
+
+    def _sources(self, incident: Incident) -> int:
+        """Index of the (label, url, linkable) list, one entry per distinct article; only http(s) urls link."""
+        add, links = self.strings.add, self._links
+        seen: dict[str, tuple[int, int, int]] = {}
+        for ev in incident.evidence:
+            if ev.article_id in seen:
+                continue
+            url = ev.url or ""
+            link = links.get(url)
+            if link is None:
+                # Plain printable-ASCII http(s) URLs with a host are what safe_url accepts; skip its scan.
+                link = links[url] = url if _PLAIN_HTTP.fullmatch(url) else (safe_url(url) or "")
+            seen[ev.article_id] = (add(ev.source or ev.article_title or ev.article_id), add(link or url),
+                                   1 if link else 0)
+        key = tuple(seen.values())
+        return self._refs.setdefault(key, len(self._refs))
+
+    def layer(self, incidents: Iterable[Incident]) -> dict:
+        """Column arrays for the located incidents of one layer, and one marker per distinct point.
+
+        Incidents are ordered by point (then input order), so marker `p` at `y[p], x[p]`
+        holds incidents `s[p]` up to `s[p + 1]` (or the end).
+        """
+        import numpy as np
+
+        located = [i for i in incidents if i.place is not None]
+        coords = np.round(np.array([(i.place.lat, i.place.lon) for i in located], dtype=float).reshape(-1, 2),
+                          COORD_DIGITS)
+        order = np.lexsort((np.arange(len(located)), coords[:, 1], coords[:, 0]))
+        coords = coords[order]
+        located = [located[i] for i in order.tolist()]
+        starts = np.flatnonzero(np.r_[True, np.any(coords[1:] != coords[:-1], axis=1)]) if len(located) else order
+        add, memo = self.strings.add, self._add
+        precision_index = {p: i for i, p in enumerate(DatePrecision)}
+        cols: dict[str, list] = {c: [] for c in "tdqnlgfjavmkor"}
+        t, d, q, n, lv, g, f, j, a, v, m, k, o, r = (cols[c] for c in "tdqnlgfjavmkor")
+        for inc in located:
+            place, ev = inc.place, inc.evidence[0]
+            where = self._places.get(place.id)
+            if where is None:
+                where = self._places[place.id] = (add(_place_label(inc)), add(place.level.value))
+            t.append(add(ev.article_title or ev.article_id))
+            d.append(memo(inc.date, inc.date.isoformat) if inc.date else -1)
+            q.append(precision_index[inc.date_precision])
+            n.append(where[0])
+            lv.append(where[1])
+            g.append(int(inc.geo_precision) if inc.geo_precision is not None else 0)
+            f.append(inc.fatalities)
+            j.append(inc.injured)
+            a.append(memo(inc.actors, lambda: "; ".join(inc.actors)) if inc.actors else -1)
+            v.append(add(ev.sentence))
+            span = mention_offsets(ev.sentence, inc.place_text)
+            m.append(span[0] if span else -1)
+            k.append(span[1] if span else -1)
+            o.append(self._sources(inc))
+            r.append(memo((inc.event_type, inc.sub_event_type),
+                          lambda: " / ".join(x for x in (inc.event_type, inc.sub_event_type) if x)))
+        points = coords[starts]
+        cols["y"] = points[:, 0].tolist()
+        cols["x"] = points[:, 1].tolist()
+        cols["s"] = starts.tolist()
+        return cols
 
 
 @dataclass(frozen=True, slots=True)

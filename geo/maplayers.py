@@ -10,7 +10,7 @@ from functools import lru_cache
 from geo.escape import js_template_safe
 from geo.model import DatePrecision, Incident
 
-__all__ = ["choropleth_layer", "heat_layer", "outline_geojson", "time_geojson"]
+__all__ = ["choropleth_layer", "outline_geojson", "time_geojson"]
 
 # ColorBrewer YlOrRd, light to dark.
 CHOROPLETH_COLOURS = ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026")
@@ -18,43 +18,55 @@ _EPOCH = dt.date(1970, 1, 1)
 _SPAN_DAYS = {DatePrecision.DAY: 1, DatePrecision.WEEK: 7, DatePrecision.MONTH: 31}
 
 
-def heat_layer(incidents: Sequence[Incident], *, name: str = "Heat map", show: bool = False):
-    """A folium HeatMap of the located incidents."""
-    from folium.plugins import HeatMap
-
-    layer = HeatMap([], name=name, show=show, radius=15, blur=12, min_opacity=0.3)
-    # Coordinates come from validated Place objects; skipping folium's per-point checks saves seconds at 100k.
-    layer.data = [[round(i.place.lat, 4), round(i.place.lon, 4)] for i in incidents if i.place is not None]
-    return layer
+def _ms(ordinal: int) -> int:
+    return (dt.date.fromordinal(ordinal) - _EPOCH).days * 86_400_000
 
 
-def _ms(day: dt.date) -> int:
-    return (day - _EPOCH).days * 86_400_000
+# (coordinate decimals, period) from finest to coarsest; -1 decimals is a 10-degree grid.
+_TIME_LEVELS = ((4, "day"), (1, "day"), (1, "week"), (0, "week"), (0, "month"), (-1, "month"))
 
 
 def time_geojson(incidents: Sequence[Incident], *, max_features: int = 5000) -> dict:
     """Dated, located incidents as point features with start/end times, merged into few enough features.
 
     Incidents on the same day at (nearly) the same place become one feature with a count `n`;
-    when there are still too many, places are coarsened and then days grouped into weeks.
+    when there are still too many, places are coarsened and days grouped into weeks, then months.
     """
+    import numpy as np
+
     dated = [i for i in incidents if i.place is not None and i.date is not None]
-    for digits, weekly in ((4, False), (2, False), (1, False), (1, True), (0, True)):
-        groups: dict[tuple, list[Incident]] = {}
-        for inc in dated:
-            start = inc.date - dt.timedelta(days=inc.date.weekday()) if weekly else inc.date
-            days = 7 if weekly else _SPAN_DAYS.get(inc.date_precision, 1)
-            key = (start, days, round(inc.place.lat, digits), round(inc.place.lon, digits))
-            groups.setdefault(key, []).append(inc)
-        if len(groups) <= max_features:
+    if not dated:
+        return {"type": "FeatureCollection", "features": []}
+    day = np.array([i.date.toordinal() for i in dated], dtype=np.int64)
+    span = np.array([_SPAN_DAYS.get(i.date_precision, 1) for i in dated], dtype=np.int64)
+    month = np.array([dt.date(i.date.year, i.date.month, 1).toordinal() for i in dated], dtype=np.int64)
+    lat = np.array([i.place.lat for i in dated])
+    lon = np.array([i.place.lon for i in dated])
+    for digits, period in _TIME_LEVELS:
+        if period == "day":
+            start, days = day, span
+        elif period == "week":
+            # Ordinal 1 (1 January of year 1) was a Monday, so this is the Monday starting the week.
+            start, days = day - (day - 1) % 7, np.full_like(span, 7)
+        else:
+            start, days = month, np.full_like(span, 31)
+        scale = 10.0 ** digits
+        keys = np.column_stack([start, days, np.round(lat * scale).astype(np.int64),
+                                np.round(lon * scale).astype(np.int64)])
+        # A stable sort puts equal keys together with the earliest incident first.
+        order = np.lexsort(keys.T[::-1])
+        ordered = keys[order]
+        starts = np.flatnonzero(np.r_[True, np.any(ordered[1:] != ordered[:-1], axis=1)])
+        if len(starts) <= max_features:
             break
+    counts = np.diff(np.r_[starts, len(order)])
     features = []
-    for (start, days, _, _), members in sorted(groups.items(), key=lambda kv: kv[0]):
-        point = members[0].place.__geo_interface__
+    for (begin, days, _, _), index, count in zip(ordered[starts].tolist(), order[starts].tolist(), counts.tolist()):
+        point = dated[index].place.__geo_interface__
         features.append({
             "type": "Feature",
             "geometry": {"type": point["type"], "coordinates": [round(c, 4) for c in point["coordinates"]]},
-            "properties": {"start": _ms(start), "end": _ms(start + dt.timedelta(days=days)), "n": len(members)},
+            "properties": {"start": _ms(begin), "end": _ms(begin + days), "n": count},
         })
     return {"type": "FeatureCollection", "features": features}
 

@@ -14,12 +14,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from geo.errors import OutputError, UsageError
-from geo.escape import html_text, js_template_safe
+from geo.escape import js_template_safe
 from geo.model import Incident
 
 __all__ = ["build_map", "map_html", "render_map", "write_map"]
 
 WORLD = ((-60.0, -170.0), (75.0, 175.0))
+MIN_ZOOM, MAX_ZOOM = 2, 17
 
 
 def _map_class():
@@ -63,11 +64,12 @@ def build_map(
     `self_contained` maps (default: the user cache filled by `incidentmap assets fetch`).
     """
     import folium
+    from folium.map import FitBounds
     from folium.plugins import Fullscreen, MiniMap
 
     from geo import maplayers
-    from geo.mapdata import DATE_PRECISIONS, StringTable, encode_layer, summarise, type_styles
-    from geo.mapjs import IncidentLayer, IncidentRuntime, OutlineMiniMap, Outlines, SummaryPanel, TimeSlider
+    from geo.mapdata import DATE_PRECISIONS, LayerEncoder, summarise, type_styles
+    from geo.mapjs import IncidentHeatMap, IncidentLayer, IncidentRuntime, OutlineMiniMap, Outlines, SummaryPanel, TimeSlider
 
     if self_contained:
         from geo.assets import require_assets
@@ -78,34 +80,42 @@ def build_map(
     by_type: dict[str, list[Incident]] = {}
     for incident in incidents:
         by_type.setdefault(incident.type, []).append(incident)
-    strings, refs = StringTable(), {}
-    columns = [(style, encode_layer(by_type[style.key], strings, refs)) for style in styles]
+    encoder = LayerEncoder()
+    columns = [(style, encoder.layer(by_type[style.key])) for style in styles]
 
     try:
-        fmap = _map_class()(location=[20, 0], zoom_start=2, tiles=tiles, control_scale=True, max_zoom=18)
+        fmap = _map_class()(location=[20, 0], zoom_start=2, tiles=tiles, control_scale=True, max_zoom=MAX_ZOOM)
     except ValueError as exc:
         raise UsageError(f"cannot use tiles {tiles!r}: {exc}") from exc
-    fmap.options["maxZoom"] = 18  # marker clustering needs it even when no tile layer sets one
+    # Marker clustering needs a maximum zoom even when no tile layer sets one; every zoom level
+    # between the two limits costs clustering work per marker.
+    fmap.options["maxZoom"] = MAX_ZOOM
+    fmap.options["minZoom"] = MIN_ZOOM
     fmap.self_contained = self_contained
     fmap.assets_dir = assets_dir
-    fmap.get_root().title = html_text(title)
+    fmap.get_root().title = js_template_safe(title)
 
     outlines = None
     if tiles is None or self_contained:
         outlines = Outlines(maplayers.outline_geojson(countries), base=tiles is None)
         outlines.add_to(fmap)
-    IncidentRuntime(strings.values, [list(map(list, k)) for k in refs], DATE_PRECISIONS).add_to(fmap)
+    IncidentRuntime(encoder.strings.values, encoder.refs, DATE_PRECISIONS).add_to(fmap)
+    located = [i for i in incidents if i.place is not None]
+    # Set the view before markers load: clustering restarts (and markercluster 1.1 can fail)
+    # when the zoom changes while chunks are still being added.
+    fit = FitBounds(_bounds(located), max_zoom=10)
+    fit.options["animate"] = False
+    fit.add_to(fmap)
     for style, data in columns:
         if not data["y"]:
             continue
         icon = f'<div style="background:{style.colour}"><i class="fa fa-{style.icon}"></i></div>'
         IncidentLayer(
-            style.key, f"{js_template_safe(style.label)} ({len(data['y']):,})", data,
+            style.key, f"{js_template_safe(style.label)} ({len(data['t']):,})", data,
             {"key": style.key, "label": style.label, "colour": style.colour, "html": icon},
         ).add_to(fmap)
-    located = [i for i in incidents if i.place is not None]
     if located:
-        maplayers.heat_layer(located).add_to(fmap)
+        IncidentHeatMap(name="Heat map").add_to(fmap)
         timeline = maplayers.time_geojson(located)
         if timeline["features"]:
             TimeSlider(timeline, name="Time slider (dated incidents)").add_to(fmap)
@@ -120,7 +130,6 @@ def build_map(
     elif outlines is not None:
         OutlineMiniMap(outlines).add_to(fmap)
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
-    fmap.fit_bounds(_bounds(located), max_zoom=10)
     _renumber(fmap.get_root())
     return fmap
 

@@ -51,6 +51,25 @@ def dated(article: Article) -> Article:
     return dataclasses.replace(article, date=date, date_precision=precision, date_source=source)
 
 
+_SPAN_FIELDS = ("title_span", "caption_span", "byline_span", "body_span", "credit_span")
+
+
+def _clip(span: Span | None, limit: int) -> Span | None:
+    if span is None or span.start >= limit:
+        return None
+    return span if span.end <= limit else Span(span.start, limit)
+
+
+def truncated(article: Article, limit: int) -> Article:
+    """The article cut to `limit` characters, with every span clipped to the new text."""
+    changes = {name: _clip(getattr(article, name), limit) for name in _SPAN_FIELDS}
+    dateline = article.dateline
+    if dateline is not None:
+        span = _clip(dateline.span, limit)
+        dateline = dataclasses.replace(dateline, span=span) if span else None
+    return dataclasses.replace(article, text=article.text[:limit], dateline=dateline, **changes)
+
+
 def excluded_spans(article: Article) -> tuple[Span, ...]:
     """Parts of a wire story that name reporters' whereabouts, not the story's places."""
     return tuple(s for s in (article.byline_span, article.credit_span) if s is not None)
@@ -106,7 +125,7 @@ class Pipeline:
                 f"{article.path or '-'}:{article.line}: article {article.id} has {len(article.text):,} characters;"
                 f" only the first {limit:,} were read (--max-article-chars)"
             )
-            article = dataclasses.replace(article, text=article.text[:limit])
+            article = truncated(article, limit)
         article = dated(article)
         dateline = article.dateline
         toponyms = tuple(

@@ -86,8 +86,10 @@ class Runner:
     results: list[ArticleResult] = field(default_factory=list)
 
     def _on_error(self, error: RecordError) -> None:
-        self.skipped += 1
-        self.warn(f"{error} (skipped)")
+        # The reader also reports repairs (a dropped date, a renamed duplicate id); only skips count.
+        if getattr(error, "skipped", True):
+            self.skipped += 1
+        self.warn(str(error))
 
     def _check_inputs(self) -> None:
         from geo.articles import check_paths

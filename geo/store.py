@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
@@ -24,7 +24,8 @@ from geo.store_schema import (
 )
 
 __all__ = [
-    "IngestStats", "SchemaVersionError", "Store", "StoreError", "changed_articles", "open_store",
+    "IngestStats", "SchemaVersionError", "Store", "StoreError", "changed_articles", "ingest_articles",
+    "open_store",
 ]
 
 DEFAULT_BATCH = 256
@@ -119,14 +120,32 @@ def open_store(url: str) -> Store:
     )
 
 
-def changed_articles(store: Store, articles: Iterable[Article], *, batch_size: int = DEFAULT_BATCH
-                     ) -> Iterator[Article]:
-    """The articles whose content the store does not hold yet (new or changed), streaming."""
+def changed_articles(store: Store, articles: Iterable[Article], *, batch_size: int = DEFAULT_BATCH,
+                     on_skip: Callable[[Article], None] | None = None) -> Iterator[Article]:
+    """The articles whose content the store does not hold yet (new or changed), streaming.
+
+    `on_skip` is told about each article left out because the store has it unchanged.
+    """
     for batch in _batches(articles, batch_size):
         known = store.known_hashes([a.id for a in batch])
         for a in batch:
             if known.get(a.id) != article_hash(a):
                 yield a
+            elif on_skip is not None:
+                on_skip(a)
+
+
+def ingest_articles(store: Store, articles: Iterable[Article],
+                    process: Callable[[Iterator[Article]], Iterable[ArticleResult]], *,
+                    batch_size: int = DEFAULT_BATCH) -> IngestStats:
+    """Run `process` (e.g. `Pipeline.run`) only on new or changed articles and ingest the results.
+
+    Articles skipped because the store already has them count as `unchanged`.
+    """
+    skipped: list[Article] = []
+    todo = changed_articles(store, articles, batch_size=batch_size, on_skip=lambda a: skipped.append(None))
+    stats = store.ingest(process(todo), batch_size=batch_size)
+    return stats + IngestStats(unchanged=len(skipped))
 
 
 class SqlStore(Store):

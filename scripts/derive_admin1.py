@@ -119,6 +119,8 @@ def derive(source: Path) -> gpd.GeoDataFrame:
             "country_name": admin,
             "type_en": _type_en(woe_label, _text(rec.gn_name)),
             "gn_id": None,
+            # Natural Earth "geounit" (England, Iraqi Kurdistan, Republika Srpska, ...).
+            "geounit": _text(rec.gu_a3) or None,
             "geometry": rec.geometry,
         })
     gdf = gpd.GeoDataFrame(rows, geometry="geometry", crs=raw.crs or "EPSG:4326")

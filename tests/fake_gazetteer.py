@@ -5,18 +5,19 @@ from __future__ import annotations
 from collections import defaultdict
 
 from gazetteer.model import Level, Place
+from gazetteer.layers.base import importance
 from gazetteer.names import normalize, skeleton
 
 # (id, name, lat, lon, level, country, admin1, population, parent, alternate names)
 ROWS = [
-    ("gn:99237", "Iraq", 33.0, 44.0, "country", "IQ", None, 38_000_000, None, ["Republic of Iraq"]),
-    ("gn:690791", "Ukraine", 49.0, 32.0, "country", "UA", None, 44_000_000, None, []),
-    ("gn:3017382", "France", 46.0, 2.0, "country", "FR", None, 66_000_000, None, []),
-    ("gn:2921044", "Germany", 51.5, 10.5, "country", "DE", None, 82_000_000, None, []),
-    ("gn:2782113", "Austria", 47.3, 13.3, "country", "AT", None, 8_800_000, None, []),
-    ("gn:6252001", "United States", 39.8, -98.5, "country", "US", None, 327_000_000, None, ["USA", "U.S.", "US"]),
-    ("gn:1149361", "Afghanistan", 33.0, 66.0, "country", "AF", None, 37_000_000, None, []),
-    ("gn:6254930", "Palestine", 31.9, 35.2, "country", "PS", None, 4_500_000, None, ["State of Palestine"]),
+    ("ne0:IQ", "Iraq", 33.0, 44.0, "country", "IQ", None, 38_000_000, None, ["Republic of Iraq"]),
+    ("ne0:UA", "Ukraine", 49.0, 32.0, "country", "UA", None, 44_000_000, None, []),
+    ("ne0:FR", "France", 46.0, 2.0, "country", "FR", None, 66_000_000, None, []),
+    ("ne0:DE", "Germany", 51.5, 10.5, "country", "DE", None, 82_000_000, None, []),
+    ("ne0:AT", "Austria", 47.3, 13.3, "country", "AT", None, 8_800_000, None, []),
+    ("ne0:US", "United States", 39.8, -98.5, "country", "US", None, 327_000_000, None, ["USA", "U.S.", "US"]),
+    ("ne0:AF", "Afghanistan", 33.0, 66.0, "country", "AF", None, 37_000_000, None, []),
+    ("ne0:PS", "Palestine", 31.9, 35.2, "country", "PS", None, 4_500_000, None, ["State of Palestine"]),
     ("gn:99072", "Mosul", 36.335, 43.119, "city", "IQ", "Nineveh", 1_683_000, None, ["Al Mawsil"]),
     ("gn:95446", "Erbil", 36.19, 44.01, "city", "IQ", "Erbil", 1_612_700, None, ["Arbil", "Irbil"]),
     ("gn:98182", "Baghdad", 33.34, 44.40, "city", "IQ", "Baghdad", 7_216_000, None, []),
@@ -42,6 +43,10 @@ ROWS = [
     ("cz:mosul-palestine", "Palestine", 36.32, 43.18, "district", "IQ", "Nineveh", 0, "gn:99072", ["Filastin"]),
     ("cz:khazir-camp", "Khazir camp", 36.30, 43.47, "camp", "IQ", "Nineveh", 0, None, ["Khazir", "Khazer"]),
     ("gn:999001", "Wahda", 25.0, 50.0, "city", "SA", None, 800, None, []),
+    ("ne0:JO", "Jordan", 31.0, 36.0, "country", "JO", None, 9_956_011, None, []),
+    ("gn:999002", "Shaghati", 35.0, 45.0, "city", "IQ", None, 600, None, []),
+    ("gn:2657896", "Reading", 51.45, -0.97, "city", "GB", "England", 318_014, None, []),
+    ("gn:999003", "Wilcken", 50.0, 8.0, "city", "DE", None, 300, None, []),
 ]
 
 
@@ -53,7 +58,7 @@ class FakeIndex:
         self._by_skel = defaultdict(list)
         self._places = {}
         for pid, name, lat, lon, level, cc, a1, pop, parent, alts in rows:
-            layer = "curated" if pid.startswith("cz:") else ("naturalearth" if pid.startswith("ne1:") else "geonames")
+            layer = "curated" if pid.startswith("cz:") else ("naturalearth" if pid.startswith("ne") else "geonames")
             p = Place(pid, name, lat, lon, Level.parse(level), layer, cc, a1, None, "", pop, parent)
             self._places[pid] = p
             for n in {name, *alts}:
@@ -72,7 +77,7 @@ class FakeIndex:
 
     def iter_keys(self):
         for key, places in self._by_key.items():
-            yield key, float(max(p.population for p in places))
+            yield key, max(importance(p) for p in places)
 
     def get(self, place_id):
         return self._places.get(place_id)

@@ -103,3 +103,25 @@ def test_missing_shard_glob_is_an_input_error(tmp_path):
 
     with pytest.raises(InputError, match="no files match"):
         expand_shards([str(tmp_path / "*.jsonl")])
+
+
+def test_real_pipeline_on_seed_shards_matches_in_process_run(scheduler, seeds_dir, tmp_path):
+    import importlib
+
+    try:
+        for name in ("gazetteer.geoparser", "gazetteer.index", "geo.incidents", "geo.export"):
+            importlib.import_module(name)
+    except ImportError:
+        pytest.skip("real pipeline modules not present yet")
+    from geo.articles import read_articles
+    from geo.cluster import process_dask
+    from geo.pipeline import Pipeline
+    from geo.store import open_store
+
+    seeds = sorted(str(p) for p in seeds_dir.glob("*.txt"))
+    want = [i for r in Pipeline().run(read_articles(seeds)) for i in r.incidents]
+    db = str(tmp_path / "s.gpkg")
+    summary = process_dask(seeds, Settings(), address=scheduler, out=db)
+    assert summary.shards == len(seeds) and summary.incidents == len(want)
+    with open_store(db) as store:
+        assert store.incidents() == want

@@ -48,7 +48,7 @@ def test_readme_gives_exactly_two_setup_commands():
 def test_ci_runs_the_readme_test_command():
     script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     extracted = subprocess.run(
-        ["bash", "-c", "sed -n '/<!-- test-command -->/,/^```$/p' README.md | sed -n '/^```/,/^```$/p' | sed '1d;$d'"],
+        ["bash", "-c", "awk '/<!-- test-command -->/{f=1; next} f && /^```/{if (b) exit; b=1; next} f && b {print}' README.md"],
         cwd=ROOT, capture_output=True, text=True, check=True,
     ).stdout.strip()
     assert "pytest" in extracted

@@ -276,3 +276,16 @@ def test_alternate_names_add_spellings_to_existing_places(tmp_path):
     with GazetteerIndex.open(index_path, layers=layers) as index:
         assert [p.id for p in index.candidates("mosul town")] == ["gn:99072"]
         assert index.candidates("osm") == []
+
+
+def test_index_pickles_by_path_for_worker_processes(tiny):
+    import pickle
+
+    path, layer = tiny
+    with GazetteerIndex.open(path, layers=[layer]) as index:
+        clone = pickle.loads(pickle.dumps(index))
+        try:
+            assert clone.path == index.path
+            assert [p.id for p in clone.candidates("alpha")] == ["t:2", "t:1"]
+        finally:
+            clone.close()

@@ -264,3 +264,30 @@ def test_user_store_lives_in_the_data_dir_for_the_default_index(monkeypatch, tmp
     assert user_store_path(tmp_path / "g.sqlite") == tmp_path / "g.user-places.sqlite"
     monkeypatch.setenv("INCIDENTMAP_USER_PLACES", str(tmp_path / "mine.sqlite"))
     assert user_store_path(tmp_path / "g.sqlite") == tmp_path / "mine.sqlite"
+
+
+def test_geounits_become_province_level_regions():
+    units = {p.id: (p, names) for p, names in NaturalEarthLayer()._geounits()}
+    kurdistan, names = units["neg:IRK"]
+    assert kurdistan.country_code == "IQ" and kurdistan.level == Level.PROVINCE
+    assert "Iraqi Kurdistan" in names
+    assert 35 < kurdistan.lat < 37.5 and 43 < kurdistan.lon < 46.5  # around Erbil, not Baghdad
+    england = units["neg:ENG"][0]
+    assert england.country_code == "GB" and 50 < england.lat < 55.8
+
+
+@pytest.mark.parametrize(("demonym", "plural_form"), [("Iraqi", "Iraqis"), ("Russian", "Russians"),
+                                                      ("Chinese", None), ("French", None), ("Swiss", None)])
+def test_demonym_plurals(demonym, plural_form):
+    from gazetteer.layers.demonyms import plural
+
+    assert plural(demonym) == plural_form
+
+
+def test_demonym_layer_is_opt_in_and_names_countries():
+    assert "demonyms" not in DEFAULT_LAYERS
+    places = {p.id: (p, names) for p, names in layer_class("demonyms")().iter_places()}
+    iraq, names = places["dem:IQ"]
+    assert {"Iraqi", "Iraqis"} <= set(names)
+    assert iraq.feature_code == "DEMONYM" and iraq.parent_id == "ne0:IQ"
+    assert "dem:US" in places and "American" in places["dem:US"][1]

@@ -17,7 +17,7 @@ from geo.store import IngestStats, changed_articles, open_store
 from geo.store_schema import MIGRATIONS, SCHEMA_VERSION, SchemaVersionError
 
 MOSUL = Place("gn:99072", "Mosul", 36.335, 43.11889, Level.CITY, "geonames", "IQ", "Nineveh", None,
-              "PPLA", 1739800, "gn:99237", "GeoNames", (("asciiname", "Mosul"), ("timezone", "Asia/Baghdad")))
+              "PPLA", 1739800, "ne0:IQ", "GeoNames", (("asciiname", "Mosul"), ("timezone", "Asia/Baghdad")))
 KABUL = Place("gn:1138958", "Kabul", 34.52813, 69.17233, Level.CITY, "geonames", "AF", "Kabul", None,
               "PPLC", 3043532)
 SYRIA = Place("ne0:SYR", "Syria", 35.0, 38.5, Level.COUNTRY, "naturalearth", "SY", feature_code="PCLI")
@@ -286,3 +286,44 @@ def test_real_pipeline_results_on_seeds_round_trip(store_url, seeds_dir):
         assert [t for _, t in store.toponyms()] == [
             dataclasses.replace(t, alternatives=()) for r in results for t in r.toponyms]
         assert store.ingest(results).unchanged == len(results)
+
+
+def test_postgis_geometry_is_typed_and_spatially_indexed(store_url):
+    if store_url.endswith(".gpkg"):
+        pytest.skip("PostGIS only (the GeoPackage R-tree has its own test)")
+    import psycopg
+
+    with open_store(store_url) as store:
+        store.ingest([make_result("a1")])
+    with psycopg.connect(store_url) as conn:
+        kinds = conn.execute(
+            "SELECT f_table_name, type, srid FROM geometry_columns"
+            " WHERE f_table_schema = current_schema() ORDER BY 1").fetchall()
+        gist = conn.execute("SELECT tablename FROM pg_indexes WHERE schemaname = current_schema()"
+                            " AND indexdef ILIKE '%USING gist%' ORDER BY 1").fetchall()
+        near = conn.execute("SELECT count(*) FROM incidents WHERE ST_DWithin(geom,"
+                            " ST_SetSRID(ST_MakePoint(43.1, 36.3), 4326), 0.1)").fetchone()[0]
+    assert kinds == [("incidents", "POINT", 4326), ("toponyms", "POINT", 4326)]
+    assert gist == [("incidents",), ("toponyms",)]
+    assert near == 1
+
+
+def test_ingest_articles_processes_only_new_or_changed_and_counts_skipped(store_url):
+    from geo.store import ingest_articles
+
+    by_id = {r.article.id: r for r in [make_result("a1"), make_result("a2")]}
+    seen: list[str] = []
+
+    def process(articles):
+        for a in articles:
+            seen.append(a.id)
+            yield next(r for r in [*by_id.values(), changed] if r.article == a)
+
+    changed = make_result("a2", version=2)
+    with open_store(store_url) as store:
+        first = ingest_articles(store, [r.article for r in by_id.values()], process)
+        assert first == IngestStats(added=2, toponyms=4, incidents=4)
+        seen.clear()
+        again = ingest_articles(store, [by_id["a1"].article, changed.article], process, batch_size=1)
+        assert seen == ["a2"]
+        assert again == IngestStats(replaced=1, unchanged=1, toponyms=2, incidents=2)

@@ -21,6 +21,7 @@ _REGISTRY: dict[str, str] = {
     "geonames": "gazetteer.layers.geonames:GeoNamesLayer",
     "curated": "gazetteer.layers.curated:CuratedLayer",
     "user": "gazetteer.layers.user:UserLayer",
+    "demonyms": "gazetteer.layers.demonyms:DemonymLayer",  # opt-in, not in DEFAULT_LAYERS
 }
 
 # The layers an index is built from, in build order (later layers may name earlier ids as parents).
@@ -103,6 +104,8 @@ _NON_LATIN = re.compile(r"[^\x00-\u024f\u1e00-\u1eff\u2018-\u201f]")
 
 def is_latin(name: str) -> bool:
     """True if every letter of `name` is Latin script (ASCII, Latin-1, Latin Extended)."""
+    if name.isascii():
+        return True
     return not _NON_LATIN.search(unicodedata.normalize("NFC", name))
 
 

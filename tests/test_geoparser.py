@@ -1,0 +1,84 @@
+"""The Geoparser facade: find + resolve, limits, lookup, and the real index when it is built."""
+
+import time
+from pathlib import Path
+
+import pytest
+
+from gazetteer.geoparser import Geoparser
+from gazetteer.model import Mention
+from tests.fake_gazetteer import FakeIndex
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+# Two sentences of seeds/000_f04235f78eb6f9dd.txt.
+SEED_EXCERPT = (
+    "ERBIL, Iraq (Reuters) – Iraqi forces have retaken around 70 percent of eastern Mosul from "
+    "Islamic State militants and expect to reach the river bisecting the city in the coming days, "
+    "Iraq’s joint operations commander told Reuters.\n\n"
+    "Lieutenant General Talib Shaghati, who is also head of the elite counter-terrorism service (CTS) "
+    "spearheading the campaign to retake the northern city, said the cooperation of residents was "
+    "helping them advance against Islamic State."
+)
+
+
+@pytest.fixture(scope="module")
+def geoparser():
+    return Geoparser.from_index(FakeIndex())
+
+
+def test_parse_finds_and_resolves_a_wire_story(geoparser):
+    tops = geoparser.parse(SEED_EXCERPT, dateline_places=("ERBIL",), dateline_country="Iraq")
+    got = [(t.mention.text, t.place.id if t.place else None) for t in tops]
+    assert got == [("ERBIL", "gn:95446"), ("Iraq", "ne0:IQ"), ("Mosul", "gn:99072"), ("Iraq", "ne0:IQ")]
+    assert tops[0].mention.source == "dateline"
+
+
+def test_every_mention_is_returned_even_when_unresolved(geoparser):
+    text = "ABDUL KHIL, Afghanistan (Reuters) - Troops patrolled near Kabul."
+    tops = geoparser.parse(text, dateline_places=("ABDUL KHIL",), dateline_country="Afghanistan")
+    by_text = {t.mention.text: t for t in tops}
+    assert by_text["ABDUL KHIL"].place is None
+    assert by_text["Kabul"].place.id == "gn:1138958"
+
+
+def test_max_mentions_keeps_the_first_and_warns():
+    small = Geoparser.from_index(FakeIndex(), max_mentions=2)
+    warnings = []
+    tops = small.parse("Mosul, Erbil, Baghdad and Kabul.", warn=warnings.append)
+    assert [t.mention.text for t in tops] == ["Mosul", "Erbil"]
+    assert len(warnings) == 1 and "4" in warnings[0]
+
+
+def test_resolve_accepts_gold_spans(geoparser):
+    text = "Talks in Vienna."
+    tops = geoparser.resolve(text, [Mention(9, 15, "Vienna", "gold")])
+    assert tops[0].place.country_code == "AT"
+
+
+def test_lookup_ranks_by_weight_and_filters_by_country(geoparser):
+    assert geoparser.lookup("Odessa")[0][0].country_code == "UA"
+    assert geoparser.lookup("Odessa", country="US")[0][0].country_code == "US"
+    assert geoparser.lookup("Columbus", near=(32.5, -85.0))[0][0].id == "gn:4188985"
+    assert geoparser.lookup("Xanadoodle") == []
+
+
+def _real_index_built() -> bool:
+    from gazetteer.index import default_index_path
+
+    return default_index_path().exists()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _real_index_built(), reason="the local gazetteer index has not been built")
+def test_real_index_resolves_the_seed_targets():
+    geo = Geoparser.open()
+    text = (SEEDS / "000_f04235f78eb6f9dd.txt").read_text(encoding="utf-8")
+    nice = text.index("Such tactics were used")
+    tops = geo.parse(text[nice:nice + 200])
+    by_text = {t.mention.text: t.place for t in tops}
+    assert by_text["Nice"].country_code == "FR"
+    assert by_text["Columbus"].admin1 == "Ohio"
+    start = time.perf_counter()
+    Geoparser.open()
+    assert time.perf_counter() - start < 3.0   # warm open (target 1 s; slack for a busy CI box)

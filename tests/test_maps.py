@@ -1,0 +1,216 @@
+"""The HTML map: layers, popup data, escaping, reproducibility, offline assets, atomic writing."""
+
+from __future__ import annotations
+
+import doctest
+import json
+import re
+import subprocess
+import tarfile
+
+import pytest
+from mapcases import (HOSTILE_ACTOR, HOSTILE_PLACE, HOSTILE_TITLE, XSS_IMG, XSS_SCRIPT, XSS_TEMPLATE, XSS_URL,
+                      hostile_incident, incident, sample_incidents, square_countries, square_regions)
+
+import geo.mapdata
+from geo import assets
+from geo.escape import js_template_safe
+from geo.mapdata import LayerEncoder, mention_offsets, type_styles
+from geo.maps import build_map, render_map, write_map
+
+
+def _render(incidents, **kw):
+    kw.setdefault("regions", square_regions())
+    kw.setdefault("countries", square_countries())
+    return render_map(incidents, **kw)
+
+
+def test_mapdata_doctests_pass():
+    assert doctest.testmod(geo.mapdata).failed == 0
+
+
+def test_same_input_gives_byte_identical_html():
+    first = _render(sample_incidents())
+    other = _render([hostile_incident()])
+    again = _render(sample_incidents())
+    assert first == again
+    assert first != other
+
+
+def test_element_ids_are_sequential_not_random():
+    html = _render(sample_incidents())
+    assert not re.search(r"_[0-9a-f]{32}\b", html)
+    assert "map_0002" in html or re.search(r"\bmap_\d{4}\b", html)
+
+
+def test_one_layer_per_type_named_with_its_count():
+    html = _render(sample_incidents())
+    assert '"Air/drone strike (2)"' in html
+    assert '"Armed clash (1)"' in html
+    assert '"Protest (1)"' in html   # the unlocated protest has no marker
+    assert html.count("L.markerClusterGroup(") == 3
+
+
+def test_layers_follow_taxonomy_order_and_unknown_types_get_a_palette_colour():
+    styles = type_styles([incident("x", "zzz_custom"), incident("y", "armed_clash"), incident("z", "air_strike")],
+                         taxonomy=None)
+    assert [s.key for s in styles] == ["air_strike", "armed_clash", "zzz_custom"]
+    assert all(re.fullmatch(r"#[0-9a-f]{6}", s.colour) for s in styles)
+
+
+def test_summary_panel_counts_types_dates_fatalities_and_unlocated():
+    html = _render(sample_incidents())
+    assert "5 incidents, 4 located, 1 unlocated" in html
+    assert "2016-10-17 \u2013 2016-10-21" in html
+    assert "Fatalities: 13 (reported for 4 incidents)" in html
+
+
+def test_popup_columns_carry_place_mention_offsets_and_link_only_http_urls():
+    encoder = LayerEncoder()
+    cols = encoder.layer([incident("ok"), hostile_incident()])
+    strings = encoder.strings.values
+    sentence = strings[cols["v"][1]]
+    start, end = cols["m"][1], cols["k"][1]
+    assert sentence[start:end] == HOSTILE_PLACE
+    refs = encoder.refs
+    assert refs[cols["o"][0]][0][2] == 1          # https link
+    label, url, linkable = refs[cols["o"][1]][0]
+    assert linkable == 0 and strings[url] == XSS_URL
+    assert strings[cols["a"][1]] == HOSTILE_ACTOR
+
+
+@pytest.mark.parametrize("sentence,place_text,expected", [
+    ("Shelling hit Mosul.", "Mosul", "Mosul"),
+    ("In Mosuli markets and Mosul city", "Mosul", "Mosul"),   # whole word preferred
+    ("Strike in \U0001F600 Raqqa", "Raqqa", "Raqqa"),        # offsets in UTF-16 units
+    ("fighting in ALEPPO", "Aleppo", "ALEPPO"),
+])
+def test_mention_offsets_index_the_sentence_as_javascript_does(sentence, place_text, expected):
+    start, end = mention_offsets(sentence, place_text)
+    units = sentence.encode("utf-16-le")
+    assert units[start * 2:end * 2].decode("utf-16-le") == expected
+    if expected == "Mosul" and "Mosuli" in sentence:
+        assert start == sentence.index("Mosul city")
+
+
+def test_hostile_text_never_appears_raw_in_the_html():
+    html = _render([hostile_incident(), *sample_incidents()], title=HOSTILE_TITLE)
+    for raw in (XSS_IMG, XSS_SCRIPT, XSS_TEMPLATE, "`kills`", HOSTILE_ACTOR, "${alert(5)}", "{{ 7*7 }}"):
+        assert raw not in html, raw
+    assert html.count("<script>alert") == 0
+    # The title went into the page as text: escaped, and not evaluated by Jinja.
+    assert f"<title>{js_template_safe(HOSTILE_TITLE)}</title>" in html
+    assert f"<h1>{js_template_safe(HOSTILE_TITLE)}</h1>" in html
+
+
+def _regions(html):
+    """The features of the regions layer, decoded from the page."""
+    found = re.search(r"geo_json_\d+_add\((\{.*?\})\);", html, re.S)
+    return json.loads(found.group(1))["features"]
+
+
+def test_regions_layer_holds_only_regions_with_incidents_and_escapes_names():
+    features = _regions(_render(sample_incidents()))
+    got = {f["properties"]["name"]: f["properties"]["incidents"] for f in features}
+    assert got == {"Nineveh &lt;b&gt;": 2, "Basra": 1}
+
+
+def test_map_without_tiles_draws_country_outlines_and_an_outline_minimap():
+    html = _render(sample_incidents(), tiles=None)
+    assert '"Country outlines"' in html
+    assert "L.Control.MiniMap(" in html and "L.geoJSON(outlines_" in html
+    assert "tile.openstreetmap.org" not in html
+
+
+def test_time_slider_heat_map_fullscreen_and_minimap_are_present():
+    html = _render(sample_incidents())
+    for needle in ("L.timeline(", "L.timelineSliderControl(", "L.heatLayer(incidentmap.points()",
+                   "L.control.fullscreen(", "L.Control.MiniMap("):
+        assert needle in html, needle
+
+
+def test_map_of_no_incidents_renders_a_world_view():
+    html = _render([])
+    assert "0 incidents, 0 located, 0 unlocated" in html
+    assert "L.markerClusterGroup(" not in html
+
+
+def test_bounds_fit_the_located_incidents():
+    fmap = build_map(sample_incidents(), regions=square_regions(), countries=square_countries())
+    html = fmap.get_root().render()
+    fit = re.search(r"fitBounds\(\s*(\[\[.*?\]\])", html, re.S)
+    bounds = json.loads(fit.group(1))
+    assert bounds[0][0] <= 30.51 and bounds[1][0] >= 36.34
+    assert bounds[0][1] <= 43.13 and bounds[1][1] >= 47.78
+
+
+def test_write_map_creates_the_folder_and_leaves_no_temporary_file(tmp_path):
+    out = tmp_path / "maps" / "m.html"
+    write_map(sample_incidents(), out, regions=square_regions(), countries=square_countries())
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert [p.name for p in out.parent.iterdir()] == ["m.html"]
+
+
+def test_self_contained_without_fetched_assets_names_the_fetch_command(tmp_path):
+    with pytest.raises(assets.MissingAssetsError, match="incidentmap assets fetch"):
+        _render(sample_incidents(), self_contained=True, assets_dir=tmp_path)
+
+
+def test_every_referenced_asset_is_in_the_manifest_with_a_licence():
+    html = _render(sample_incidents(), tiles=None)
+    known = {a.url: a for a in assets.load_manifest()}
+    linked = set(re.findall(r'<script src="([^"]+)"', html)) | set(re.findall(r'<link rel="stylesheet" href="([^"]+)"', html))
+    assert linked and linked <= known.keys()
+    assert all(known[url].licence for url in linked)
+
+
+def _cache_ready() -> bool:
+    try:
+        assets.require_assets()
+    except assets.MissingAssetsError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _cache_ready(), reason="map assets not fetched; run `incidentmap assets fetch`")
+def test_self_contained_map_references_nothing_online():
+    html = _render(sample_incidents(), self_contained=True, tiles=None)
+    assert "<script src=" not in html
+    assert '<link rel="stylesheet" href=' not in html
+    assert not re.search(r"url\((?!\s*['\"]?(?:data:|#))", html.split("<body>")[0]), "CSS url() left un-inlined"
+    assert "leaflet@1.9.3" in html and "font/woff2;base64," in html
+
+
+def _fake_npm(tmp_path, files: dict[str, bytes]):
+    """A stand-in for `npm pack`: writes a tarball of `files` and prints npm's --json answer."""
+    def run(cmd, **kwargs):
+        spec, dest = cmd[2], cmd[cmd.index("--pack-destination") + 1]
+        name = spec.replace("@", "").replace("/", "-") + ".tgz"
+        src = tmp_path / "src"
+        with tarfile.open(f"{dest}/{name}", "w:gz") as tar:
+            for path, data in files.items():
+                target = src / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+                tar.add(target, arcname=f"package/{path}")
+        return subprocess.CompletedProcess(cmd, 0, json.dumps([{"filename": name}]), "")
+    return run
+
+
+def test_fetch_refuses_a_package_whose_file_does_not_match_its_checksum(tmp_path, monkeypatch):
+    monkeypatch.setattr(assets.shutil, "which", lambda name: "/usr/bin/npm")
+    run = _fake_npm(tmp_path, {a.path: b"tampered" for a in assets.load_manifest()})
+    with pytest.raises(assets.MissingAssetsError, match="checksum"):
+        assets.fetch_assets(tmp_path / "cache", run=run)
+
+
+def test_unpack_copies_files_a_stylesheet_loads(tmp_path):
+    files = {"css/a.css": b".x{background:url(../img/p.png)} .y{background:url(data:image/png;base64,AA)}",
+             "img/p.png": b"\x89PNG"}
+    run = _fake_npm(tmp_path, files)
+    run(["npm", "pack", "pkg@1.0.0", "--json", "--pack-destination", str(tmp_path)])
+    asset = assets.Asset(url="u", source="npm", package="pkg", version="1.0.0", path="css/a.css", licence="MIT")
+    assets._unpack(tmp_path / "pkg1.0.0.tgz", [asset], tmp_path / "out")
+    assert (tmp_path / "out" / "img" / "p.png").read_bytes() == b"\x89PNG"
+    css = assets._inline_css((tmp_path / "out/css/a.css").read_text(), tmp_path / "out/css", asset)
+    assert 'url("data:image/png;base64,iVBORw==")' in css and "data:image/png;base64,AA" in css

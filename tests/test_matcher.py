@@ -1,0 +1,120 @@
+"""Finding place mentions: capitalisation, word boundaries, guards, hints, containers, datelines."""
+
+import pytest
+
+from gazetteer.matcher import Matcher
+from gazetteer.textmap import normalize_text
+from tests.fake_gazetteer import FakeIndex
+
+
+@pytest.fixture(scope="module")
+def matcher():
+    return Matcher.build(FakeIndex().iter_keys(), build_id="fake")
+
+
+def texts(mentions):
+    return [m.text for m in mentions]
+
+
+def test_mentions_keep_original_offsets(matcher):
+    text = "Fighting in Mosul, Iraq’s second city, and in Al-Qa'im went on."
+    found = matcher.find(text)
+    assert texts(found) == ["Mosul", "Iraq", "Al-Qa'im"]
+    for m in found:
+        assert text[m.start:m.end] == m.text
+
+
+def test_lowercase_words_are_not_places(matcher):
+    assert matcher.find("It was a nice day for reading.") == []
+    assert texts(matcher.find("The attack in Nice killed many.")) == ["Nice"]
+
+
+def test_word_boundaries_are_respected(matcher):
+    assert matcher.find("Mosulans and Erbilites") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lieutenant General Talib Shaghati said the offensive went well.",
+        "Jordan Spieth won the tournament in a playoff.",
+        "Amnesty researcher Patrick Wilcken said.",
+    ],
+)
+def test_person_names_are_not_places(matcher, text):
+    assert matcher.find(text) == []
+
+
+def test_a_surname_seen_after_a_first_name_is_a_person_everywhere(matcher):
+    text = "Talib Shaghati leads the force. In Erbil, Shaghati said the campaign was on track."
+    assert texts(matcher.find(text)) == ["Erbil"]
+
+
+def test_country_after_a_title_word_is_still_a_place_when_it_starts_a_clause(matcher):
+    assert texts(matcher.find("The king of Jordan met officials in Baghdad.")) == ["Jordan", "Baghdad"]
+
+
+def test_level_hints_and_containers_are_recorded(matcher):
+    text = "The bomb fell in the Achin district of Nangarhar province, near Odessa, Ukraine."
+    found = {m.text: m for m in matcher.find(text)}
+    assert found["Achin"].hint == "district"
+    assert found["Achin"].container == "Nangarhar"
+    assert found["Nangarhar"].hint == "province"
+    assert found["Odessa"].container == "Ukraine"
+
+
+def test_unknown_name_in_a_place_slot_becomes_a_pattern_mention(matcher):
+    found = matcher.find("Thousands fled to Hasansham camp, east of Mosul.")
+    assert ("Hasansham", "pattern", "camp") in [(m.text, m.source, m.hint) for m in found]
+
+
+def test_all_caps_words_count_only_in_the_dateline(matcher):
+    text = "ERBIL, Iraq (Reuters) - Forces advanced.\n\nMOSUL SIEGE\n\nThey reached the city."
+    found = matcher.find(text, dateline_places=("ERBIL",))
+    assert [(m.text, m.source) for m in found] == [("ERBIL", "dateline"), ("Iraq", "gazetteer")]
+
+
+def test_dateline_place_missing_from_the_gazetteer_is_still_a_mention(matcher):
+    text = "ABDUL KHIL, Afghanistan (Reuters) - Troops patrolled."
+    found = matcher.find(text, dateline_places=("ABDUL KHIL",))
+    assert ("ABDUL KHIL", "dateline") in [(m.text, m.source) for m in found]
+
+
+def test_skip_spans_are_ignored(matcher):
+    text = "By Reporter in Baghdad. Fighting in Mosul."
+    assert texts(matcher.find(text, skip=[(0, 22)])) == ["Mosul"]
+
+
+def test_abbreviation_keeps_its_full_stop(matcher):
+    found = matcher.find("Officials in the U.S. said so.")
+    assert texts(found) == ["U.S."]
+
+
+def test_demonyms_are_reported_only_when_asked(matcher):
+    text = "Iraqi forces entered Mosul."
+    assert texts(matcher.find(text)) == ["Mosul"]
+    matcher.demonyms = True
+    try:
+        found = matcher.find(text)
+    finally:
+        matcher.demonyms = False
+    assert [(m.text, m.source) for m in found] == [("Iraqi", "demonym"), ("Mosul", "gazetteer")]
+
+
+def test_saved_matcher_loads_only_for_the_same_build(matcher, tmp_path):
+    path = str(tmp_path / "m.pickle")
+    matcher.save(path)
+    again = Matcher.load(path, "fake")
+    assert again is not None
+    assert texts(again.find("Fighting in Mosul.")) == ["Mosul"]
+    assert Matcher.load(path, "other-build") is None
+    assert Matcher.load(str(tmp_path / "missing"), "fake") is None
+
+
+@pytest.mark.parametrize(
+    "text, start, end, original",
+    [("Al-Qa'im, Iraq", 3, 7, "Qa'im"), ("St.  Louis", 0, 8, "St.  Louis"), ("Köln", 0, 4, "Köln")],
+)
+def test_text_map_points_back_to_the_original(text, start, end, original):
+    nt = normalize_text(text)
+    assert text[nt.orig(start):nt.orig_end(end)] == original

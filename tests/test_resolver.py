@@ -1,0 +1,114 @@
+"""Resolving mentions with article context."""
+
+import pytest
+
+from gazetteer.matcher import Matcher
+from gazetteer.model import Mention
+from gazetteer.resolver import Resolver, haversine_km
+from tests.fake_gazetteer import FakeIndex
+
+
+@pytest.fixture(scope="module")
+def index():
+    return FakeIndex()
+
+
+@pytest.fixture(scope="module")
+def matcher(index):
+    return Matcher.build(index.iter_keys(), build_id="fake")
+
+
+@pytest.fixture(scope="module")
+def resolver(index, matcher):
+    return Resolver(index, aliases=matcher.alias_keys)
+
+
+def resolve(resolver, matcher, text, **kw):
+    mentions = matcher.find(text, dateline_places=kw.get("dateline_places", ()))
+    return {t.mention.text: t for t in resolver.resolve(text, mentions, **kw)}
+
+
+def test_resolves_odessa_to_ukraine_in_european_context(resolver, matcher):
+    text = "Police in Berlin, Vienna and Cologne tightened security; Ukraine said it foiled a plot in Odessa."
+    assert resolve(resolver, matcher, text)["Odessa"].place.id == "gn:698740"
+
+
+def test_explicit_container_picks_the_right_namesake(resolver, matcher):
+    text = "Such tactics were used in attacks in Nice, France, and in Columbus, Ohio, the bulletin said."
+    got = resolve(resolver, matcher, text)
+    assert got["Nice"].place.country_code == "FR"
+    assert got["Columbus"].place.id == "gn:4509177"
+
+
+def test_palestine_in_a_mosul_story_is_the_mosul_district(resolver, matcher):
+    text = ("Iraqi forces faced fierce resistance in southern Mosul, Iraq. There were heavy clashes "
+            "in the southeastern Palestine district, officers said.")
+    assert resolve(resolver, matcher, text)["Palestine"].place.id == "cz:mosul-palestine"
+
+
+def test_palestine_without_a_mosul_context_is_the_state(resolver, matcher):
+    text = "Leaders from Jordan and Palestine met to discuss the peace process."
+    assert resolve(resolver, matcher, text)["Palestine"].place.id == "ne0:PS"
+
+
+def test_wahda_district_in_a_mosul_story_is_the_curated_quarter(resolver, matcher):
+    text = "A civilian in the southeastern Wahda district of Mosul said helicopters fired on targets."
+    assert resolve(resolver, matcher, text)["Wahda"].place.id == "cz:mosul-wahda"
+
+
+def test_camp_hint_selects_the_camp(resolver, matcher):
+    text = "Displaced families reached Khazir camp, east of Mosul, on Friday."
+    assert resolve(resolver, matcher, text)["Khazir"].place.id == "cz:khazir-camp"
+
+
+def test_name_without_its_article_finds_the_indexed_form(resolver, matcher):
+    text = "Islamic State still controls the town of Qaim in Iraq."
+    assert resolve(resolver, matcher, text)["Qaim"].place.id == "gn:89570"
+
+
+def test_achin_district_of_nangarhar_resolves_in_afghanistan(resolver, matcher):
+    text = "The bomb was dropped in the Achin district of Nangarhar province, bordering Pakistan."
+    got = resolve(resolver, matcher, text)
+    assert got["Achin"].place.id == "gn:1148310"
+    assert got["Nangarhar"].place.id == "ne1:AFG-nangarhar"
+
+
+def test_transliterated_spelling_resolves_through_the_skeleton(resolver, matcher):
+    text = "The army was trying to cut supply lines to the town of Tel Keyf, north of Mosul, Iraq."
+    place = resolve(resolver, matcher, text)["Tel Keyf"].place
+    assert place is not None and place.id == "gn:98245"
+
+
+def test_dateline_country_steers_an_ambiguous_name(resolver):
+    text = "Odessa was quiet on Sunday."
+    mentions = [Mention(0, 6, "Odessa")]
+    assert resolver.resolve(text, mentions, dateline_country="Ukraine")[0].place.country_code == "UA"
+
+
+def test_unknown_names_are_unresolved_not_placed_at_zero(resolver):
+    text = "They met in Xanadoodle."
+    top = resolver.resolve(text, [Mention(11, 21, "Xanadoodle")])[0]
+    assert top.place is None and top.score == 0.0 and not top.resolved
+
+
+def test_every_mention_comes_back_in_order_with_bounded_scores(resolver, matcher):
+    text = "From Baghdad to Erbil and Mosul, and on to Kabul in Afghanistan and Xanadoodle."
+    mentions = matcher.find(text) + [Mention(68, 78, "Xanadoodle")]
+    tops = resolver.resolve(text, mentions)
+    assert [t.mention for t in tops] == mentions
+    for t in tops:
+        assert 0.0 <= t.score <= 1.0
+        assert len(t.alternatives) <= 3
+        assert all(0.0 <= s <= 1.0 for _, s in t.alternatives)
+
+
+def test_country_name_beats_a_namesake_village(resolver):
+    text = "Jordan closed its border."
+    assert resolver.resolve(text, [Mention(0, 6, "Jordan")])[0].place.level.value == "country"
+
+
+def test_haversine_is_symmetric_and_zero_on_the_same_point():
+    assert haversine_km(36.3, 43.1, 36.3, 43.1) == 0.0
+    d = haversine_km(36.335, 43.119, 36.19, 44.01)
+    assert 75 < d < 85
+    assert d == pytest.approx(haversine_km(36.19, 44.01, 36.335, 43.119))
