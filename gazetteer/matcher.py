@@ -12,6 +12,7 @@ import math
 import os
 import pickle
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 
 import ahocorasick
@@ -274,26 +275,32 @@ class Matcher:
 
     def _slot_mentions(self, text: str, chosen: list[Mention], skip) -> list[Mention]:
         """Add unknown capitalised names standing where a place must be ("village of Abdul Khil")."""
-        spans = [(m.start, m.end) for m in chosen]
+        spans = sorted((m.start, m.end) for m in chosen)
+        starts = [a for a, _ in spans]
         extra: list[Mention] = []
+        lex = self.lex
         for rx, needs_lookup in ((_SLOT_BEFORE, False), (_SLOT_AFTER, False), (_SLOT_PREP, True)):
             for m in rx.finditer(text):
                 a, b = m.span(1)
-                if _overlaps(a, b, spans) or _in_spans(a, b, skip):
+                k = bisect_right(starts, b - 1) - 1
+                if (k >= 0 and spans[k][1] > a) or (k >= 1 and spans[k - 1][1] > a) or (skip and _in_spans(a, b, skip)):
                     continue
                 name = m.group(1)
+                key = normalize(name)
                 first = name.split()[0].lower().strip("’'")
-                if normalize(name) in self.lex.stop_always or first in self.lex.titles or first in self.lex.first_names:
+                if key in lex.stop_always or first in lex.titles or first in lex.first_names:
                     continue
-                if _SENT_END.search(text[max(0, a - 3):a]) and normalize(name) in self.lex.stop_initial:
+                if key in lex.stop_initial and _SENT_END.search(text[max(0, a - 3):a]):
                     continue
                 if needs_lookup:
-                    if self.skeleton_lookup is None or " " in name.strip() and not name[:3].lower().startswith(("al", "el")):
+                    if self.skeleton_lookup is None or (" " in name.strip() and not name[:3].lower().startswith(("al", "el"))):
                         continue
                     if self._is_demonym(name) or not self.skeleton_lookup(name):
                         continue
                 extra.append(Mention(a, b, name, "pattern"))
-                spans.append((a, b))
+                pos = bisect_right(starts, a)
+                spans.insert(pos, (a, b))
+                starts.insert(pos, a)
         return chosen + extra
 
     def _is_demonym(self, name: str) -> bool:

@@ -91,11 +91,12 @@ class _Cand:
 class Resolver:
     """Ranks gazetteer candidates for mentions; one instance per index, reused across articles."""
 
-    def __init__(self, index, *, weights: Weights | None = None, limit: int = 40, cache_size: int = 20000, aliases=None):
+    def __init__(self, index, *, weights: Weights | None = None, limit: int = 25, cache_size: int = 20000, aliases=None):
         self.index = index
         self.aliases = aliases if aliases is not None else {}   # article-less key -> indexed key
         self.w = weights or Weights()
         self.limit = limit
+        self.passes = 3
         self._cache: OrderedDict[str, tuple[_Cand, ...]] = OrderedDict()
         self._cache_size = cache_size
         lex = load_lexicon()
@@ -185,7 +186,7 @@ class Resolver:
         ctx0 = _Context.empty(dl_cc)
         best = self._pass(mentions, cands, containers, sig, lambda k: ctx0)
         # Passes 2-3: with the context of the previous pass, leaving each name's own votes out.
-        for _ in range(2):
+        for _ in range(self.passes - 1):
             ctx = _Context.build(keys, best, dl_cc)
             loo: dict[str, _Context] = {}
 
@@ -230,7 +231,7 @@ class Resolver:
     def _container(self, m: Mention, cands) -> tuple[_Cand, ...]:
         if not m.container or not cands:
             return ()
-        return tuple(c for c in self.candidates(m.container) if c.place.level in _BIG or c.place.level is Level.CITY)
+        return tuple(c for c in self.candidates(m.container) if c.place.level in _BIG or c.place.level is Level.CITY)[:5]
 
     def _rank(self, i: int, m: Mention, cands, ctx: "_Context", container) -> list[tuple[Place, float]]:
         if not cands:

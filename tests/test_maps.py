@@ -10,7 +10,7 @@ import tarfile
 
 import pytest
 from mapcases import (HOSTILE_ACTOR, HOSTILE_PLACE, HOSTILE_TITLE, XSS_IMG, XSS_SCRIPT, XSS_TEMPLATE, XSS_URL,
-                      hostile_incident, incident, sample_incidents, square_countries, square_regions)
+                      hostile_incident, incident, place, sample_incidents, square_countries, square_regions)
 
 import geo.mapdata
 from geo import assets
@@ -69,14 +69,23 @@ def test_popup_columns_carry_place_mention_offsets_and_link_only_http_urls():
     encoder = LayerEncoder()
     cols = encoder.layer([incident("ok"), hostile_incident()])
     strings = encoder.strings.values
-    sentence = strings[cols["v"][1]]
-    start, end = cols["m"][1], cols["k"][1]
-    assert sentence[start:end] == HOSTILE_PLACE
+    evil = next(i for i, v in enumerate(cols["v"]) if HOSTILE_PLACE in strings[v])
+    ok = 1 - evil
+    sentence = strings[cols["v"][evil]]
+    assert sentence[cols["m"][evil]:cols["k"][evil]] == HOSTILE_PLACE
     refs = encoder.refs
-    assert refs[cols["o"][0]][0][2] == 1          # https link
-    label, url, linkable = refs[cols["o"][1]][0]
+    assert refs[cols["o"][ok]][0][2] == 1          # https link
+    label, url, linkable = refs[cols["o"][evil]][0]
     assert linkable == 0 and strings[url] == XSS_URL
-    assert strings[cols["a"][1]] == HOSTILE_ACTOR
+    assert strings[cols["a"][evil]] == HOSTILE_ACTOR
+
+
+def test_incidents_at_the_same_point_share_one_marker():
+    cols = LayerEncoder().layer([incident("a"), incident("b", "air_strike", place(name="Basra", lat=30.5, lon=47.8,
+                                                                                     pid="gn:2")), incident("c")])
+    assert len(cols["t"]) == 3
+    assert cols["y"] == [30.5, 36.34] and cols["x"] == [47.8, 43.13]
+    assert cols["s"] == [0, 1]              # Basra holds incident 0; Mosul holds 1 and 2
 
 
 @pytest.mark.parametrize("sentence,place_text,expected", [

@@ -158,3 +158,16 @@ def test_title_and_panel_show_the_hostile_title_as_text(loaded, tmp_path):
     page.screenshot(path=str(shot))
     assert shot.stat().st_size > 10_000
     loaded.assert_nothing_ran()
+
+
+def test_incidents_at_one_point_share_a_marker_with_a_pager(loaded):
+    page = loaded.page
+    page.evaluate("incidentmap.show('air_strike', 0)")
+    popup = page.locator(".leaflet-popup-content .im-popup")
+    popup.wait_for(timeout=10_000)
+    assert "1 of 2 incidents here" in popup.locator(".im-pager").inner_text()
+    first = popup.locator(".im-facts").inner_text()
+    popup.locator(".im-pager button").nth(1).click()
+    page.wait_for_function("document.querySelector('.im-pager span').textContent.startsWith('2 of 2')")
+    assert popup.locator(".im-facts").inner_text() != first
+    loaded.assert_nothing_ran()
