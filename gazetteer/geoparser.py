@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Callable, Sequence
 
@@ -99,37 +98,55 @@ class Geoparser:
         return [(p, round(max(0.0, min(1.0, s / max(top, 1e-9))), 4)) for p, s in scored[:limit]]
 
     def _ask_online(self, toponyms: list[Toponym], dateline_country) -> list[Toponym]:
+        """Ask the online geocoder (cached, rate limited) about names the layers lack, once per name."""
+        cc = self.resolver._country_code(dateline_country) if dateline_country else None
+        if cc is None:
+            counts: dict[str, int] = {}
+            for t in toponyms:
+                if t.place is not None and t.place.country_code:
+                    counts[t.place.country_code] = counts.get(t.place.country_code, 0) + 1
+            cc = max(counts, key=counts.get) if counts else None
+        answers: dict[str, Place | None] = {}
         out = []
         for t in toponyms:
-            if t.place is None:
-                place = self.online.geocode(t.mention.text, country=dateline_country) if hasattr(self.online, "geocode") else None
-                if place is not None:
-                    t = Toponym(t.mention, place, 0.5)
+            if t.place is None and t.mention.source != "demonym":
+                name = t.mention.text
+                if name not in answers:
+                    answers[name] = self.online.geocode(name, country=cc)
+                if answers[name] is not None:
+                    t = Toponym(t.mention, answers[name], 0.5)
             out.append(t)
         return out
 
 
-def _build_id(info: dict) -> str:
-    bid = info.get("build_id") or info.get("built_at") or json.dumps(info, sort_keys=True, default=str)
+def _build_id(index) -> str:
+    """Identity of the index content the matcher was built from, cheap to compute on every open."""
+    path = getattr(index, "path", None)
+    try:
+        st = os.stat(path) if path else None
+    except OSError:
+        st = None
+    # Any write (rebuild, user import) changes the file's size or mtime; the counts in info()
+    # would be exact but cost a full scan of the name table.
+    bid = f"{path}|{st.st_size}|{st.st_mtime_ns}" if st else repr(sorted((index.info() or {}).items()))
     return hashlib.sha1(f"{bid}|{NAMES_VERSION}|{MATCHER_FORMAT}|{_lexicon_stamp()}".encode()).hexdigest()[:16]
 
 
 def _lexicon_stamp() -> str:
     from gazetteer.lexicon import DATA
 
-    parts = []
-    for name in ("stopwords.txt", "name_variants.csv"):
+    digest = hashlib.sha1()
+    for name in ("stopwords.txt", "name_variants.csv", "demonyms.csv", "demonym_regions.csv", "surnames.txt"):
         try:
-            parts.append(str(os.stat(DATA / name).st_mtime_ns))
+            digest.update((DATA / name).read_bytes())
         except OSError:
-            parts.append("-")
-    return ",".join(parts)
+            digest.update(b"-")
+    return digest.hexdigest()[:12]
 
 
 def _cached_matcher(index) -> Matcher:
-    info = index.info() if hasattr(index, "info") else {}
-    bid = _build_id(info)
-    path = info.get("path")
+    bid = _build_id(index)
+    path = getattr(index, "path", None)
     cache = f"{path}.matcher.pickle" if path else None
     if cache:
         m = Matcher.load(cache, bid)

@@ -38,6 +38,9 @@ class Lexicon:
     demonyms: dict[str, str]         # "iraqi" -> "cc:IQ", "european" -> "europe": adjectives, not places
     locatives: frozenset[str]        # "in", "near": words that open a place slot
     transliterated: frozenset[str]   # country codes whose names are transliterated ("IQ", "AF")
+    person_nouns: frozenset[str]     # "administration": after a one-word name, a person ("the Obama administration")
+    org_words: frozenset[str]        # "police", "university": may follow a place inside a name
+    surnames: frozenset[str]         # "williams", "clark": places only in a place slot
     acronyms: frozenset[str]         # all-caps forms that are places ("us", "uk", "uae")
     titles: frozenset[str]           # "president", "general"
     first_names: frozenset[str]      # "patrick", "talib"
@@ -59,7 +62,7 @@ def load_lexicon() -> Lexicon:
     variants = {}
     with (DATA / "name_variants.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(ln for ln in fh if not ln.startswith("#")):
-            variants[normalize(row["variant"])] = (normalize(row["name"]), row.get("where") or "any")
+            variants[normalize(row["variant"])] = (normalize(row["name"] or ""), row.get("where") or "any")
     demonyms = {}
     # demonyms.csv (country_code,demonym) is shared with the opt-in demonym index layer.
     with (DATA / "demonyms.csv").open(encoding="utf-8") as fh:
@@ -75,6 +78,9 @@ def load_lexicon() -> Lexicon:
         stop_initial=stops.get("sentence-start", frozenset()),
         modifiers=stops.get("modifiers", frozenset()),
         acronyms=stops.get("acronyms", frozenset()),
+        org_words=stops.get("org-words", frozenset()),
+        surnames=frozenset(_lines("surnames.txt")),
+        person_nouns=stops.get("person-nouns", frozenset()),
         demonyms=demonyms,
         transliterated=frozenset(c.upper() for c in _lines("transliterated_countries.txt")),
         locatives=stops.get("locatives", frozenset()),

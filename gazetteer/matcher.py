@@ -24,7 +24,7 @@ from gazetteer.textmap import MASK, normalize_text
 
 __all__ = ["Matcher", "MATCHER_FORMAT"]
 
-MATCHER_FORMAT = 6
+MATCHER_FORMAT = 7
 _MAX_KEY = 120
 _WHERE_ANY, _WHERE_CONTAINER, _WHERE_DEMONYM = 0, 1, 2
 
@@ -43,14 +43,17 @@ _COMMA = re.compile(r",[ \t]*$")
 _CONNECTORS = "of|and|the|de|del|della|des|di|da|do|dos|das|du|la|le|les|el|al|an|ar|as|ash|ad|at|az|en|et|y|e|upon|on|sur|am|im|der|den|bin|ibn|bint|van|von|aan|op|i"
 _CONNECTOR_SET = frozenset(_CONNECTORS.split("|"))
 _LOWER_WORD = re.compile(r"(?<![\w’'`\-.])[a-z]")
-_NAMED_LEVEL = re.compile(r" ((?:County|Parish|Province|Governorate|District|River|Valley|Mountains|Lake|Island|Islands|Bay|Oblast|Region|Prefecture|Camp))\b")
+_NAMED_LEVEL = re.compile(r" ((?:County|Parish|Province|Governorate|District|River|Valley|Mountains|Lake|Island|Islands|Bay|Oblast|Region|Prefecture|Camp|Street|Avenue|Road|Drive|Boulevard|Highway|Parkway))\b")
+_NEXT_WORD = re.compile(r"[ \t]+([a-z]+)")
+_ADJACENT = re.compile(r"[A-Za-z][\w’'\-.]*[ \t]+")
 _LIST_AFTER = re.compile(r",[ \t]+[A-Z]")
 _LIST_BEFORE = re.compile(r",[ \t]+$")
 _CONTAINER_GAP = re.compile(r",?[ \t]+(?:in|of)[ \t]+(?:the[ \t]+)?")
 # Unknown capitalised names in a place slot: "the village of Abdul Khil", "Khazir camp".
 _NAME = r"(?:(?:[Aa]l|[Ee]l)[\- ]|(?:[Aa][dnrstz]|[Aa]sh)-)?[A-Z][a-z’'\-]+(?:[ \-][A-Z][a-z’'\-]+){0,2}"
 _SLOT_BEFORE = re.compile(r"\b(?:village|town|city|district|province|governorate|camp|area|neighbou?rhood|region|suburb)s? of (" + _NAME + r")")
-_SLOT_AFTER = re.compile(r"(" + _NAME + r") (?:district|province|governorate|camp|neighbou?rhood|suburb)\b(?! of\b)")
+_LEVEL_AFTER = re.compile(r" (?:district|province|governorate|camp|neighbou?rhood|suburb)\b(?! of\b)")
+_NAME_AT_END = re.compile(r"(?:^|(?<=[^\w’'\-]))(" + _NAME + r")$")
 _DEMONYM_END = re.compile(r"(?:i|is|an|ans|ian|ians|ese|ish|ic)$")
 _PERSON = re.compile(r"\b([A-Z][a-z]+\.?)((?:[ \t]+(?:(?:al|el|bin|ibn|abu|de|du|van|von|da|di|le|la)[\- ])?[A-Z][\w’'\-]+)+)")
 _ARTICLE_PREFIX = re.compile(r"^(?:al|el|bin|ibn|abu|de|du|van|von|da|di|le|la)[\- ]")
@@ -85,11 +88,11 @@ class Matcher:
             if not key or len(key) > _MAX_KEY or key in lex.stop_always:
                 continue
             seen.add(key)
-            auto.add_word(" " + key, len(key) * 16 + _bucket(importance))
+            auto.add_word(f" {key} ", len(key) * 16 + _bucket(importance))
             if " " in key:
                 masked = _mask_connectors(key)
                 if masked != key:   # "bosnia #nd herzegovina": how the masked text spells it
-                    auto.add_word(" " + masked, len(key) * 16 + _bucket(importance))
+                    auto.add_word(f" {masked} ", len(key) * 16 + _bucket(importance))
             for v in variant_keys(key):
                 if v not in lex.stop_always and (v not in stripped or stripped[v][1] < importance):
                     stripped[v] = (key, importance)
@@ -98,18 +101,18 @@ class Matcher:
             if alias not in seen:
                 alias_keys[alias] = key
                 aliases.append((key, _WHERE_ANY))
-                auto.add_word(" " + alias, (len(aliases) << 16) | (len(alias) * 16 + _bucket(imp)))
+                auto.add_word(f" {alias} ", (len(aliases) << 16) | (len(alias) * 16 + _bucket(imp)))
         for alias, (key, where) in lex.variants.items():
             if alias in seen:
                 continue
             aliases.append((key, _WHERE_CONTAINER if where == "container" else _WHERE_ANY))
-            auto.add_word(" " + alias, (len(aliases) << 16) | (len(alias) * 16 + 12))
+            auto.add_word(f" {alias} ", (len(aliases) << 16) | (len(alias) * 16 + 12))
         for dem, key in lex.demonyms.items():
             if not key:
                 continue
             for form in (dem, dem + "s") if not dem.endswith(("sh", "ch", "ese", "s", "i")) else (dem,):
                 aliases.append((key, _WHERE_DEMONYM))
-                auto.add_word(" " + form, (len(aliases) << 16) | (len(form) * 16 + 12))
+                auto.add_word(f" {form} ", (len(aliases) << 16) | (len(form) * 16 + 12))
         auto.make_automaton()
         return cls(auto, aliases, build_id, lex, alias_keys)
 
@@ -142,9 +145,9 @@ class Matcher:
         raw: list[tuple[int, int, int, int]] = []   # orig start, orig end, importance bucket, alias id
         for end, value in self._auto.iter(padded):
             length = (value & 0xFFFF) >> 4
-            nend = end  # exclusive end in nt.text
-            if padded[end + 1].isalnum():
-                continue
+            # Keys are stored as " key ", so every hit is a whole word sequence; padded index
+            # `end` is the trailing space, i.e. the exclusive end of the key in nt.text + 1.
+            nend = end - 1
             nstart = nend - length
             ostart = nt.orig(nstart)
             if not text[ostart].isupper():
@@ -154,6 +157,7 @@ class Matcher:
         heads = dateline + _dateline_heads(text)
         raw.sort(key=lambda r: (r[0], -(r[1] - r[0])))
         chosen: list[Mention] = []
+        major_at: set[int] = set()   # countries and the like: never taken for a surname
         last_end = -1
         for start, end, bucket, alias in raw:
             if start < last_end or _in_spans(start, end, skip):
@@ -176,17 +180,19 @@ class Matcher:
                 # "Laurel County", "Neches River": the level word is part of the name.
                 end = named.end()
                 surface = text[start:end]
-            elif end < len(text) and text[end] == "." and ("." in surface or (alias and self._aliases[alias - 1][1] == _WHERE_CONTAINER)):
+            elif end < len(text) and text[end] == "." and ("." in surface or self._is_container_abbreviation(text, surface, alias, chosen, start)):
                 end += 1   # "U.S.", "W.Va.": the abbreviation's own full stop
                 surface = text[start:end]
             elif not self._accept(text, start, end, surface, bucket, source):
                 continue
             chosen.append(Mention(start, end, surface, source))
+            if bucket >= 14:
+                major_at.add(start)
             last_end = end
         chosen = self._slot_mentions(text, chosen, skip)
         people = self._person_words(text)
         if people:
-            chosen = [m for m in chosen if m.source == "dateline" or m.text not in people]
+            chosen = [m for m in chosen if m.source == "dateline" or m.start in major_at or m.text not in people]
         chosen.extend(self._dateline_mentions(text, chosen, dateline))
         chosen.sort(key=lambda m: m.start)
         return _annotate(text, chosen, self.lex)
@@ -204,6 +210,9 @@ class Matcher:
             return False
         if (single and key in lex.stop_always) or _demonym_key(key, lex) is not None:
             return False
+        listed = lex.variants.get(key)
+        if listed is not None and listed[1] == "any":
+            return True   # written in name_variants.csv as a place ("White House", "Atlantic")
         if source == "dateline":
             return True
         before = text[max(0, start - 40):start]
@@ -212,7 +221,9 @@ class Matcher:
             before = before[: art.start() + 1]
         prev = _PREV_WORD.search(before)
         prev_word = prev.group(1).rstrip(".").lower() if prev else ""
-        adjacent = prev is not None and re.fullmatch(r"[A-Za-z][\w’'\-.]*[ \t]+", prev.group(0)) is not None
+        adjacent = prev is not None and _ADJACENT.fullmatch(prev.group(0)) is not None
+        if adjacent and prev.group(1).endswith(".") and len(prev.group(1)) > 5:
+            adjacent = False   # "... of Justice. Azerbaijan": a sentence ended, not a title
         if adjacent and prev_word in lex.titles:
             return False
         sentence_start = _SENT_END.search(before) is not None
@@ -231,9 +242,10 @@ class Matcher:
         after = _CAP_WORD.match(text, end)
         if single and after:
             nxt = after.group(1).lower()
-            if key in lex.first_names or key in lex.place_first_names:
+            org = nxt in lex.org_words and bucket >= self.min_bucket   # "Gainesville Police", "Georgia Bureau"
+            if (key in lex.first_names or key in lex.place_first_names) and not org:
                 return False   # "Jordan Spieth", "Mark Heinrich"
-            if not major and nxt not in lex.level_words and not nxt.endswith(("’s", "'s")):
+            if not major and not org and nxt not in lex.level_words and not nxt.endswith(("’s", "'s")):
                 # "Apache helicopters" aside, a small place followed by a capitalised word is
                 # usually part of a name: "Walker Street", "Boone Pickens".
                 if title_line is None:
@@ -241,6 +253,16 @@ class Matcher:
                 if not title_line:
                     return False
         if single and bucket < 10 and _SPEECH.match(text, end):
+            return False
+        if single and not major:
+            nxt_word = _NEXT_WORD.match(text, end)
+            if nxt_word and nxt_word.group(1) in lex.person_nouns:
+                return False
+        if single and not major and end < len(text) - 1 and text[end] in "-‐" and text[end + 1].isalpha():
+            return False   # "Wal-Mart", "Coca-Cola": part of a compound word
+        if single and not major and key in lex.surnames and not self._locative(text, start, end, prev_word, adjacent):
+            return False   # "Williams", "Clark": a surname unless it stands where a place must
+        if single and not major and prev_word in ("said", "says", "told", "according"):
             return False
         if single and bucket < self.min_bucket and key not in lex.acronyms and not self._locative(text, start, end, prev_word, adjacent):
             # A little-known place name needs a place slot: "in Pandi", "Pandi, Bulacan", "Pandi town".
@@ -257,12 +279,22 @@ class Matcher:
             return True
         return False
 
+    def _is_container_abbreviation(self, text: str, surface: str, alias: int, chosen: list[Mention], start: int) -> bool:
+        """'Calif.' right after 'Los Angeles, ': an AP state abbreviation with its full stop."""
+        if alias and self._aliases[alias - 1][1] == _WHERE_CONTAINER:
+            return True
+        v = self.lex.variants.get(normalize(surface))
+        return bool(v and v[1] == "container" and chosen and _COMMA.search(text, chosen[-1].end, start))
+
     def _person_words(self, text: str) -> set[str]:
         """Surnames in this text: capitalised words after a title or first name ("Talib Shaghati")."""
         out: set[str] = set()
         lex = self.lex
         for m in _PERSON.finditer(text):
-            head = m.group(1).rstrip(".").lower()
+            head = m.group(1)
+            if head.endswith(".") and len(head) > 5:
+                continue   # "Ministry of Justice. Azerbaijan has": a sentence ends there
+            head = head.rstrip(".").lower()
             if head in lex.titles or head in lex.first_names:
                 rest = m.group(2).split()
                 while rest and rest[0].rstrip(".").lower() in lex.titles | lex.first_names:
@@ -279,8 +311,14 @@ class Matcher:
         starts = [a for a, _ in spans]
         extra: list[Mention] = []
         lex = self.lex
-        for rx, needs_lookup in ((_SLOT_BEFORE, False), (_SLOT_AFTER, False), (_SLOT_PREP, True)):
+        for rx, needs_lookup in ((_SLOT_BEFORE, False), (_LEVEL_AFTER, False), (_SLOT_PREP, True)):
             for m in rx.finditer(text):
+                if rx is _LEVEL_AFTER:
+                    # Find the name before the level word by looking back from it ("Khazir camp").
+                    lo = max(0, m.start() - 60)
+                    m = _NAME_AT_END.search(text, lo, m.start())
+                    if m is None:
+                        continue
                 a, b = m.span(1)
                 k = bisect_right(starts, b - 1) - 1
                 if (k >= 0 and spans[k][1] > a) or (k >= 1 and spans[k - 1][1] > a) or (skip and _in_spans(a, b, skip)):
@@ -311,7 +349,7 @@ class Matcher:
         stems += [st + e for st in list(stems) for e in ("a", "ia", "y", "e")]
         if key.endswith("an"):
             stems.append(key + "istan")
-        return any(st and self._auto.exists(" " + st) for st in stems)
+        return any(st and self._auto.exists(f" {st} ") for st in stems)
 
     def _dateline_mentions(self, text: str, chosen: list[Mention], dateline: list[tuple[int, int]]) -> list[Mention]:
         """Dateline places the gazetteer lacks still become (unresolved) mentions."""
@@ -358,7 +396,7 @@ def _dateline_spans(text: str, places: Sequence[str]) -> list[tuple[int, int]]:
     return out
 
 
-_HEAD = re.compile(r"(?:^|\n)[ \t]*([A-Z][A-Z.'’\- /]{2,60}?)(?=,|[ \t]+\(|[ \t]+[—–-][ \t])")
+_HEAD = re.compile(r"(?:^|\n|[.!?][ \t]+)[ \t]*([A-Z][A-Z.'’\- /]{2,60}?)(?=,[ \t]+[A-Z]|[ \t]+\(|[ \t]*[—–-][ \t—–-]|[ \t]*—)")
 
 
 def _dateline_heads(text: str) -> list[tuple[int, int]]:

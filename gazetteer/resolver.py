@@ -11,7 +11,7 @@ pass produced (leaving each name's own vote out), so unambiguous names steer amb
 from __future__ import annotations
 
 import math
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -36,6 +36,7 @@ _HINT_LEVELS = {
     "landmark": {Level.LANDMARK, Level.CAMP},
     "feature": {Level.FEATURE},
 }
+LOCAL_DAMPING = 0.5
 _SUB_CITY = {Level.NEIGHBOURHOOD, Level.DISTRICT, Level.CAMP, Level.LANDMARK}
 _BIG = {Level.CONTINENT, Level.COUNTRY, Level.PROVINCE}
 
@@ -57,9 +58,10 @@ class Weights:
     region: float = 1.0          # same part of the world as the article's other places
     region_km: float = 1500.0
     exact: float = 1.5
+    capital: float = 1.0         # national capitals are named from abroad far more than namesakes
     dateline_place: float = 1.5  # datelines name well-known places: weigh size more
     foreign_small: float = 1.0   # a small place in a country the article never mentions
-    country_name: float = 1.0    # a country's own name rarely means a namesake village
+    country_name: float = 2.0    # a country's own name rarely means a namesake village
     province_name: float = 0.8
     skeleton: float = 0.8
     temperature: float = 2.0
@@ -74,7 +76,7 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 class _Cand:
-    __slots__ = ("place", "prior", "cc", "a1", "exact", "skel")
+    __slots__ = ("place", "prior", "cc", "a1", "exact", "skel", "small", "has_parent_rule", "base", "base_for")
 
     def __init__(self, place: Place, key: str, skel: bool):
         self.place = place
@@ -86,6 +88,9 @@ class _Cand:
         self.a1 = normalize(place.name if place.level is Level.PROVINCE else (place.admin1 or ""))
         self.exact = normalize(place.name) == key or strip_article(normalize(place.name)) == strip_article(key)
         self.skel = skel
+        self.small = self.prior < 0.4 and bool(self.cc) and place.layer != "user"
+        self.has_parent_rule = place.level in _SUB_CITY or place.layer in ("curated", "user")
+        self.base, self.base_for = 0.0, None
 
 
 class Resolver:
@@ -125,14 +130,19 @@ class Resolver:
             return ()
         seen: dict[str, _Cand] = {}
         keys = [key, *variant_keys(key)]
+        explicit: set[str] = set()   # keys an acronym or the variants file names exactly
         if surface.isupper() and 2 <= len(surface) <= 4 and surface.isalpha():
             keys.insert(0, " ".join(key))   # "US" is written "U.S." in the gazetteer ("u s")
+            explicit.add(keys[0])
         if key in self._variants:
             target, where = self._variants[key]
+            if not target:
+                return ()   # a region the layers do not hold: unresolved rather than a namesake
             if where == "container":   # "Ga." is the state of Georgia, never a town
                 return tuple(_Cand(p, target, False) for p in self.index.candidates(target, limit=self.limit)
                              if p.level is Level.PROVINCE)
             keys.append(target)
+            explicit.add(target)
         for k in list(keys):
             if k in self.aliases:
                 keys.append(self.aliases[k])
@@ -149,12 +159,14 @@ class Resolver:
             for p in self.index.candidates(dem, limit=self.limit):
                 if p.level in _BIG:
                     return (_Cand(p, dem, False),)
-        for n, k in enumerate(keys):
+        for k in keys:
             for p in self.index.candidates(k, limit=self.limit):
                 if p.id not in seen:
                     c = _Cand(p, k, False)
-                    # An acronym or listed variant names its target exactly ("US" -> "u s").
-                    c.exact = c.exact or (k != key and k not in variant_keys(key) and p.level in _BIG)
+                    if k in explicit and not c.exact:
+                        # "US" names "U.S." and "White House" names Washington as such: both are
+                        # exact, but only as big as the place really is.
+                        c.exact = p.level in _BIG or c.prior >= 0.6
                     seen[p.id] = c
         if not seen and self._has_skeleton:
             skel = skeleton(key)
@@ -195,7 +207,11 @@ class Resolver:
                     loo[k] = ctx.without(k)
                 return loo[k]
 
-            best = self._pass(mentions, cands, containers, sig, context_for)
+            again = self._pass(mentions, cands, containers, sig, context_for)
+            settled = all((a[0][0].id if a else None) == (b[0][0].id if b else None) for a, b in zip(again, best))
+            best = again
+            if settled:
+                break   # the context did not change any choice, so another pass would not either
         out = []
         for m, ranked in zip(mentions, best):
             if not ranked:
@@ -238,52 +254,65 @@ class Resolver:
             return []
         w = self.w
         hint_levels = _HINT_LEVELS.get(m.hint or "")
+        dateline = m.source == "dateline"
+        countries, top, anchors = ctx.countries, ctx.top, ctx.anchors
         scored = []
         for c in cands:
             p = c.place
-            if c.skel and not (c.cc and (ctx.countries.get(c.cc) or c.cc == ctx.dateline_cc)):
+            in_ctx = countries.get(c.cc, 0.0) if c.cc else 0.0
+            if c.skel and not (in_ctx or (c.cc and c.cc == ctx.dateline_cc)):
                 continue  # a sound-alike in a country the article is not about is noise
-            s = w.prior * c.prior
-            if m.source == "dateline":
+            if c.base_for is not w:
+                c.base, c.base_for = _static_score(c, w), w
+            s = c.base
+            if dateline:
                 s += w.dateline_place * c.prior
-            if c.prior < 0.4 and c.cc and not ctx.countries.get(c.cc) and p.layer != "user":
+            if c.small and not in_ctx:
                 s -= w.foreign_small
-            if c.exact:
-                s += w.exact
-            if c.skel:
-                s -= w.skeleton
-            if ctx.top and c.cc:
-                s += w.country * math.sqrt(ctx.countries.get(c.cc, 0.0) / ctx.top)
+            if in_ctx:
+                s += w.country * math.sqrt(in_ctx / top)
             if ctx.dateline_cc and c.cc == ctx.dateline_cc:
                 s += w.dateline
-            if c.a1 and c.a1 in ctx.admin1 and p.level is not Level.PROVINCE:
-                s += w.admin1
+            if c.a1 and p.level is not Level.PROVINCE and c.a1 in ctx.admin1:
+                s += w.admin1 * (ctx.local if c.small else 1.0)
             if container:
                 s += w.container * _contained(c, container)
-            if c.exact and p.level in _BIG:
-                s += w.country_name if p.level is not Level.PROVINCE else w.province_name
-            if p.parent_id and (p.level in _SUB_CITY or p.layer in ("curated", "user")):
+            if c.has_parent_rule:
                 # A region parent is already counted through admin1; this is for quarters, camps
                 # and curated towns inside a place the article names.
-                if p.parent_id in ctx.ids:
+                if p.parent_id and p.parent_id in ctx.ids:
                     s += w.parent
                 elif p.level in _SUB_CITY:
                     s -= w.orphan
-            elif p.level in _SUB_CITY and p.layer == "curated":
-                s -= w.orphan
             if hint_levels is not None:
                 s += w.hint if p.level in hint_levels else -w.hint * (0.5 if p.level is Level.CITY else 1.0)
-            if ctx.anchors and p.level not in _BIG:
-                d = _nearest_km(p.lat, p.lon, ctx.anchors)
-                s += w.proximity * math.exp(-d / w.proximity_km) + w.region * math.exp(-d / w.region_km)
+            if anchors and p.level not in _BIG:
+                d = _nearest_km(p.lat, p.lon, anchors)
+                near = w.proximity * math.exp(-d / w.proximity_km) + w.region * math.exp(-d / w.region_km)
+                s += near * ctx.local if c.small else near
             scored.append((s, p))
         if not scored:
             return []
         scored.sort(key=lambda t: -t[0])
-        top = scored[0][0]
-        z = [math.exp(w.temperature * (s - top)) for s, _ in scored[:8]]
+        best = scored[0][0]
+        z = [math.exp(w.temperature * (s - best)) for s, _ in scored[:8]]
         total = sum(z)
         return [(p, round(zi / total, 4)) for (s, p), zi in zip(scored[:8], z)]
+
+
+def _static_score(c: "_Cand", w: Weights) -> float:
+    """The part of a candidate's score that does not depend on the article."""
+    p = c.place
+    s = w.prior * c.prior
+    if c.exact:
+        s += w.exact
+        if p.level in _BIG:
+            s += w.country_name if p.level is not Level.PROVINCE else w.province_name
+    if c.skel:
+        s -= w.skeleton
+    if p.feature_code == "PPLC":
+        s += w.capital
+    return s
 
 
 def _nearest_km(lat: float, lon: float, anchors) -> float:
@@ -333,11 +362,15 @@ def _contained(c: _Cand, container) -> float:
 class _Context:
     """What the article is about, from the current best guesses."""
 
-    __slots__ = ("countries", "top", "admin1", "ids", "anchors", "dateline_cc", "_by_key")
+    __slots__ = ("countries", "top", "local", "admin1", "ids", "anchors", "dateline_cc", "_by_key")
 
     def __init__(self, countries, admin1, ids, anchors, dateline_cc, by_key):
         self.countries = countries
         self.top = max(countries.values(), default=0.0)
+        # How international the story is: local evidence (same region, nearby) counts less
+        # for a small namesake when the article ranges over several countries.
+        n = sum(1 for v in countries.values() if v >= 1.0)
+        self.local = 1.0 / (1.0 + LOCAL_DAMPING * max(0, n - 1))
         self.admin1 = admin1
         self.ids = ids
         self.anchors = anchors
@@ -346,7 +379,7 @@ class _Context:
 
     @classmethod
     def empty(cls, dateline_cc):
-        countries = Counter({dateline_cc: 2.0}) if dateline_cc else Counter()
+        countries = {dateline_cc: 2.0} if dateline_cc else {}
         return cls(countries, frozenset(), frozenset(), (), dateline_cc, {})
 
     @classmethod
@@ -358,10 +391,10 @@ class _Context:
         # Each name's contribution, kept apart so leaving one name out is a subtraction.
         parts = {}
         for key, votes in by_key.items():
-            cc: Counter = Counter()
+            cc: dict[str, float] = {}
             for p, conf in votes:
                 if p.country_code:
-                    cc[p.country_code] += conf
+                    cc[p.country_code] = cc.get(p.country_code, 0.0) + conf
             p, conf = max(votes, key=lambda v: v[1])
             if conf < 0.5:
                 parts[key] = (cc, None, None, None)
@@ -373,14 +406,13 @@ class _Context:
 
     @classmethod
     def _combine(cls, parts, dateline_cc, skip=None):
-        countries: Counter = Counter()
-        if dateline_cc:
-            countries[dateline_cc] += 2.0
+        countries: dict[str, float] = {dateline_cc: 2.0} if dateline_cc else {}
         admin1, ids, anchors = set(), set(), []
         for key, (cc, pid, a1, anchor) in parts.items():
             if key == skip:
                 continue
-            countries.update(cc)
+            for code, v in cc.items():
+                countries[code] = countries.get(code, 0.0) + v
             if pid is not None:
                 ids.add(pid)
             if a1:

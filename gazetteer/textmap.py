@@ -11,9 +11,9 @@ __all__ = ["NormText", "normalize_text"]
 
 _APOS = "'’‘`´ʼʻʿʾ"
 _DEL = "\x00"
-# An apostrophe inside a word is dropped ("Qa'im" -> "qaim"); a possessive or quoting one
-# separates words ("Iraq's" -> "iraq s"), so the name before it still ends on a boundary.
-_SPLIT_APOS = re.compile(r"\x00(?=s(?![a-z0-9]))|\x00(?![a-z0-9])|(?<![a-z0-9])\x00")
+# An apostrophe inside a word is dropped ("Qa'im" -> "qaim"); a possessive, contraction or quoting
+# one separates words ("Iraq's" -> "iraq s", "I've" -> "i ve"), so the word before it still ends.
+_SPLIT_APOS = re.compile(r"\x00(?=(?:s|ve|ll|re|d|m|t)(?![a-z0-9]))|\x00(?![a-z0-9])|(?<![a-z0-9])\x00")
 
 
 def _fold_char(c: str) -> str:

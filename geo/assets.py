@@ -28,7 +28,7 @@ from geo.errors import InputError, OutputError
 
 __all__ = [
     "FETCH_COMMAND", "Asset", "MissingAssetsError", "default_cache_dir", "fetch_assets", "inline_assets",
-    "load_manifest", "require_assets",
+    "licences", "load_manifest", "require_assets",
 ]
 
 FETCH_COMMAND = "incidentmap assets fetch"

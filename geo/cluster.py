@@ -74,14 +74,22 @@ def _pipeline(factory: PipelineFactory, settings: Settings) -> Pipeline:
     return _pipelines[key]
 
 
-def _process_shard(path: str, settings: Settings, factory: PipelineFactory) -> tuple[list[ArticleResult], list[str]]:
-    """Worker task: every article of one shard, processed; plus the reader's complaints."""
+def _process_shard(path: str, settings: Settings, factory: PipelineFactory,
+                   known: dict[str, str] | None = None) -> tuple[list[ArticleResult], list[str], int]:
+    """Worker task: the shard's articles processed (skipping those `known` by id and hash),
+    the reader's complaints, and how many were skipped."""
     from geo.articles import read_articles
+    from geo.store_schema import article_hash
 
     problems: list[str] = []
     pipeline = _pipeline(factory, settings)
-    results = [pipeline.process(a) for a in read_articles([path], on_error=lambda e: problems.append(f"{e} (skipped)"))]
-    return results, problems
+    results, skipped = [], 0
+    for a in read_articles([path], on_error=lambda e: problems.append(f"{e} (skipped)")):
+        if known and known.get(a.id) == article_hash(a):
+            skipped += 1
+            continue
+        results.append(pipeline.process(a))
+    return results, problems, skipped
 
 
 def _shard_to_parquet(path: str, settings: Settings, factory: PipelineFactory, target: str
@@ -90,7 +98,7 @@ def _shard_to_parquet(path: str, settings: Settings, factory: PipelineFactory, t
     from geo.atomic import atomic_path
     from geo.export import to_geodataframe
 
-    results, problems = _process_shard(path, settings, factory)
+    results, problems, _ = _process_shard(path, settings, factory)
     incidents = [i for r in results for i in r.incidents]
     frame = to_geodataframe(incidents)
     frame["shard"] = os.path.basename(path)
@@ -153,10 +161,12 @@ def _into_store(client, shards, settings, factory, store) -> DaskSummary:
     from geo.store import IngestStats
 
     run = uuid.uuid4().hex[:8]
-    futures = [client.submit(_process_shard, s, settings, factory, key=f"incidentmap-{run}-shard-{k}")
+    # what the store holds, shipped once to every worker, so unchanged articles are not processed
+    known = client.scatter([{a.id: a.content_hash for a in store.articles()}], broadcast=True)[0]
+    futures = [client.submit(_process_shard, s, settings, factory, known, key=f"incidentmap-{run}-shard-{k}")
                for k, s in enumerate(shards)]
     index = {f.key: k for k, f in enumerate(futures)}
-    done: dict[int, tuple[list[ArticleResult], list[str]]] = {}
+    done: dict[int, tuple[list[ArticleResult], list[str], int]] = {}
     stats, articles, incidents, warnings = IngestStats(), 0, 0, []
     next_shard = 0
     # ingest in shard order as soon as a prefix is complete, so repeated runs write identically
@@ -164,9 +174,9 @@ def _into_store(client, shards, settings, factory, store) -> DaskSummary:
         done[index[future.key]] = future.result()
         future.release()
         while next_shard in done:
-            results, problems = done.pop(next_shard)
-            stats += store.ingest(results)
-            articles += len(results)
+            results, problems, skipped = done.pop(next_shard)
+            stats += store.ingest(results) + IngestStats(unchanged=skipped)
+            articles += len(results) + skipped
             incidents += sum(len(r.incidents) for r in results)
             warnings += problems + [w for r in results for w in r.warnings]
             next_shard += 1

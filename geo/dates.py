@@ -102,6 +102,7 @@ class EventDate:
 
 
 _NONE = EventDate(None, _UNKNOWN, "")
+_MONTH_DAY = ("md", "dm", "mdy", "dmy", "iso")
 
 
 @cache
@@ -120,6 +121,74 @@ def _relative_table() -> tuple[re.Pattern[str], dict[str, tuple[str, str, DatePr
     alternatives.sort(key=lambda a: -a[0])
     rx = re.compile(r"(?i)\b(?:" + "|".join(a for _, a in alternatives) + r")(?:['’]s)?\b")
     return rx, rules
+
+
+@cache
+def _named_event_table() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Regexes for words that turn a month-day into an event's name, from `geo/data/date_named_events.csv`."""
+    text = (Path(__file__).parent / "data" / "date_named_events.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
+    words: dict[str, list[str]] = {"after": [], "before": []}
+    for row in rows:
+        word = row["word"].strip().lower()
+        body = re.escape(word.rstrip("*")) + (r"\w*" if word.endswith("*") else "")
+        words[row["where"].strip()].append(body)
+    after = re.compile(r"(?i)(?:['’]s)?\s+(?:" + "|".join(words["after"]) + r")\b")
+    before = re.compile(r"(?i)\bthe\s+(?:" + "|".join(words["before"]) + r")\s+(?:of|on)\s+$")
+    return after, before
+
+
+def _names_an_event(text: str, start: int, end: int) -> bool:
+    """True if the month-day at text[start:end] is part of an event's name ("the Sept. 11 attacks")."""
+    after, before = _named_event_table()
+    return bool(after.match(text, end)) or bool(before.search(text, max(0, start - 40), start))
+
+
+# Cheap tests run before the full patterns, which are slow to fail on long sentences.
+_HAS_MONTH = re.compile(r"(?<![A-Za-z])" + _RX_MONTH)
+_REACH_BACK, _REACH_ON = 45, 30     # characters a date expression may span before/after its key word
+_HAS_YEAR = re.compile(r"(?:19|20)\d\d")
+_HAS_WEEKDAY = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day")
+_HAS_ISO = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+def _windows(rx: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    """Merged stretches of `text` around each match of `rx`, wide enough for a whole date expression."""
+    out: list[tuple[int, int]] = []
+    for m in rx.finditer(text):
+        lo, hi = max(0, m.start() - _REACH_BACK), min(len(text), m.end() + _REACH_ON)
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], hi)
+        else:
+            out.append((lo, hi))
+    return out
+
+
+def _present(text: str) -> dict[str, list[tuple[int, int]]]:
+    """Where in `text` each pattern kind can match: the full patterns are slow to fail on long sentences."""
+    month, year = _windows(_HAS_MONTH, text), _windows(_HAS_YEAR, text)
+    both = month if year else []
+    return {"iso": _windows(_HAS_ISO, text), "mdy": both, "dmy": both, "my": both, "md": month, "dm": month,
+            "m": month, "y": year, "wd": _windows(_HAS_WEEKDAY, text)}
+
+
+def _matches(rx: re.Pattern[str], text: str, windows: list[tuple[int, int]]):
+    """Matches of `rx` that start inside `windows` (lookbehinds still see the text before a window)."""
+    seen: set[int] = set()
+    for lo, hi in windows:
+        for m in rx.finditer(text, lo, hi):
+            if m.start() not in seen:
+                seen.add(m.start())
+                yield m
+
+
+@cache
+def _relative_words() -> re.Pattern[str]:
+    """The last word of every relative phrase: a sentence without one holds no relative date."""
+    text = (Path(__file__).parent / "data" / "date_phrases.csv").read_text(encoding="utf-8")
+    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    words = {row["phrase"].strip().lower().split()[-1] for row in rows}
+    return re.compile(r"(?i)\b(?:" + "|".join(map(re.escape, sorted(words))) + r")")
 
 
 def _coarsest(*precisions: DatePrecision) -> DatePrecision:
@@ -244,14 +313,21 @@ def event_dates(text: str, *, published: dt.date | None,
         taken.append((start, end))
         found.append(EventDate(day, precision if day else _UNKNOWN, m.group(0), start, end))
 
+    needs = _present(text)
     for kind, rx in _PATTERNS[:-1]:
-        for m in rx.finditer(text):
+        if not needs[kind]:
+            continue
+        for m in _matches(rx, text, needs[kind]):
+            if kind in _MONTH_DAY and _names_an_event(text, m.start(), m.end()):
+                taken.append(m.span())      # a name, not a date: nothing else may date these words
+                continue
             add(m, *_resolve(kind, m, published, published_precision))
     rel_rx, _ = _relative_table()
-    for m in rel_rx.finditer(text):
+    for m in _matches(rel_rx, text, _windows(_relative_words(), text)):
         add(m, *_resolve_relative(m, published, published_precision))
-    for m in _PATTERNS[-1][1].finditer(text):
-        add(m, *_resolve("wd", m, published, published_precision))
+    if needs["wd"]:
+        for m in _matches(_PATTERNS[-1][1], text, needs["wd"]):
+            add(m, *_resolve("wd", m, published, published_precision))
     found.sort(key=lambda d: d.start)
     return found
 

@@ -75,6 +75,8 @@ def script_json(obj: object) -> str:
     '{"a":1,"b":"\\\\u003c/script\\\\u003e\\\\u003cscript\\\\u003ealert(2)\\\\u003c/script\\\\u003e"}'
     >>> script_json(["\\u2028", "&amp;"])
     '["\\\\u2028","\\\\u0026amp;"]'
+    >>> script_json(["`${x}`", "{{ 7*7 }}"])
+    '["\\\\u0060\\\\u0024{x}\\\\u0060","\\\\u007b{ 7*7 }}"]'
     >>> script_json([float("nan")])  # doctest: +IGNORE_EXCEPTION_DETAIL
     Traceback (most recent call last):
     ValueError: Out of range float values are not JSON compliant

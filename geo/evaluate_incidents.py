@@ -20,9 +20,10 @@ from pathlib import Path
 
 from geo.model import Article, Incident, Level, Place
 
-__all__ = ["load_gold", "main", "match"]
+__all__ = ["load_gold", "main", "match", "pairs"]
 
 CORPUS = "/work/shared/corpora/isot-reuters-true-sample/isot-true.conflict.jsonl"
+ALL = "/work/shared/corpora/isot-reuters-true-sample/isot-true.jsonl"
 GOLD = Path(__file__).resolve().parent.parent / "tests" / "data" / "incidents_gold.jsonl"
 MAX_KM = 50.0
 
@@ -61,18 +62,21 @@ def _date_ok(gold: dict, inc: Incident) -> bool:
 
 def match(gold: list[dict], predicted: list[Incident], taxonomy, *, strict: bool = True) -> int:
     """How many gold incidents find a distinct matching prediction (greedy, in text order)."""
-    used: set[int] = set()
-    hits = 0
-    for g in gold:
+    return len(pairs(gold, predicted, taxonomy, strict=strict))
+
+
+def pairs(gold: list[dict], predicted: list[Incident], taxonomy, *, strict: bool = True) -> dict[int, int]:
+    """Gold index -> index of the prediction it matched (greedy, one-to-one, in text order)."""
+    used: dict[int, int] = {}
+    for gi, g in enumerate(gold):
         for n, inc in enumerate(predicted):
-            if n in used or taxonomy.get(inc.type).family != g["family"]:
+            if n in used.values() or taxonomy.get(inc.type).family != g["family"]:
                 continue
             if strict and not (_place_ok(g, inc, taxonomy) and _date_ok(g, inc)):
                 continue
-            used.add(n)
-            hits += 1
+            used[gi] = n
             break
-    return hits
+    return used
 
 
 def _articles(corpus: str, ids: set[str]) -> list[Article]:
@@ -89,7 +93,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--show", action="store_true", help="list gold and predicted incidents per article")
     ap.add_argument("--split", choices=("dev", "test", "all"), default="all",
                     help="dev: the set the rules were tuned on; test: held out, annotated before any run")
+    ap.add_argument("--non-conflict", type=int, metavar="N", default=0,
+                    help="instead: incidents per article on the first N politicsNews stories of the full ISOT"
+                         " sample that are not in the conflict subset (the false-positive rate)")
     args = ap.parse_args(argv)
+    if args.non_conflict:
+        return _non_conflict(args.corpus, args.non_conflict, args.show)
     if not Path(args.corpus).exists():
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
         return 2
@@ -115,10 +124,13 @@ def main(argv: list[str] | None = None) -> int:
             t[4] += match(g, got, taxonomy, strict=False)
         if args.show:
             print(f"## {a.id} {a.date} {a.title[:70]}")
-            for x in g:
-                print(f"   gold {x['family']:26} {x['place']:12} {x['date']}  “{x['quote']}”")
-            for i in got:
-                print(f"   pred {taxonomy.get(i.type).family:26} {i.place_text or '-':12} {i.date}  "
+            hit = pairs(g, got, taxonomy)
+            for n, x in enumerate(g):
+                mark = "+" if n in hit else "-"
+                print(f" {mark} gold {x['family']:26} {x['place']:12} {x['date']}  “{x['quote']}”")
+            for n, i in enumerate(got):
+                mark = "+" if n in hit.values() else "x"
+                print(f" {mark} pred {taxonomy.get(i.type).family:26} {i.place_text or '-':12} {i.date}  "
                       f"[{i.evidence[0].trigger}] {i.confidence:.2f}")
     elapsed = time.perf_counter() - started
     print("pipeline: geo.pipeline.Pipeline (gazetteer.geoparser, geo.incidents)")
@@ -129,6 +141,40 @@ def main(argv: list[str] | None = None) -> int:
             precision = hits / n_pred if n_pred else 0.0
             print(f"  {label:18}  recall {recall:.2f} ({hits}/{n_gold})  precision {precision:.2f} ({hits}/{n_pred})")
     print(f"time {elapsed:.2f} s")
+    return 0
+
+
+def non_conflict_ids(corpus: str, conflict: str, n: int, subject: str = "politicsNews") -> list[str]:
+    """Ids of the first `n` stories of `subject` in `corpus` (by numeric id) that `conflict` lacks."""
+    with open(conflict, encoding="utf-8") as f:
+        war = {json.loads(line)["id"] for line in f if line.strip()}
+    with open(corpus, encoding="utf-8") as f:
+        rows = [json.loads(line) for line in f if line.strip()]
+    ids = [r["id"] for r in rows if r.get("subject") == subject and r["id"] not in war]
+    return sorted(ids, key=lambda i: int(re.sub(r"\D", "", i) or 0))[:n]
+
+
+def _non_conflict(conflict: str, n: int, show: bool) -> int:
+    """Print incidents per article on non-conflict politics stories: should be (nearly) zero."""
+    if not (Path(ALL).exists() and Path(conflict).exists()):
+        print(f"corpus not found: {ALL}", file=sys.stderr)
+        return 2
+    from geo.articles import read_articles
+    from geo.pipeline import Pipeline
+
+    ids = set(non_conflict_ids(ALL, conflict, n))
+    pipeline = Pipeline()
+    found = 0
+    articles = [a for a in read_articles([ALL]) if a.id in ids]
+    for a in articles:
+        got = pipeline.process(a).incidents
+        found += len(got)
+        if show and got:
+            print(f"## {a.id} {a.title[:70]}")
+            for i in got:
+                print(f"   {i.type:20} {i.place_text or '-':14} [{i.evidence[0].trigger}] “{i.evidence[0].sentence[:110]}”")
+    print(f"non-conflict politicsNews articles {len(articles)}  incidents {found}  "
+          f"per article {found / max(len(articles), 1):.2f}  articles with any {sum(1 for a in articles if pipeline.process(a).incidents)}")
     return 0
 
 

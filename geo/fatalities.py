@@ -58,8 +58,12 @@ class _Rules:
     zero: re.Pattern[str]        # "no one was killed"
     none_nouns: re.Pattern[str]  # "no casualties"
     item: re.Pattern[str]        # one count inside a matched list
+    cue: re.Pattern[str]         # any word without which a sentence states no casualties
     outcome: dict[str, str]      # phrase -> death|injury
     vague: dict[str, int]
+
+
+_REACH = 160      # characters a count list may span beside its outcome word
 
 
 @cache
@@ -97,6 +101,7 @@ def _rules() -> _Rules:
                         rf"\s+(?:{_AUX}\s+){{0,3}}(?P<word>killed|died|dead|harmed|hurt|injured|wounded)\b"),
         none_nouns=re.compile(r"\b(?i:no)\s+(?P<word>casualties|fatalities|deaths|injuries)\b"),
         item=re.compile(rf"(?P<count>{count})"),
+        cue=re.compile(rf"(?i)\b(?:{alt(outcome)}|toll\b|casualties\b|fatalities\b|deaths\b|injuries\b|harmed\b|hurt\b|died\b|dead\b)"),
         outcome=outcome,
         vague=vague,
     )
@@ -132,6 +137,17 @@ def _list_value(text: str, rules: _Rules) -> int | None:
     return min(values) if is_range else sum(values)
 
 
+def _near(rx: re.Pattern[str], text: str, cues: list[re.Match[str]], *, back: bool):
+    """Matches of `rx` ending at (back) or starting at a cue word: the full regex is slow to fail elsewhere."""
+    seen: set[int] = set()
+    for c in cues:
+        lo, hi = (max(0, c.start() - _REACH), c.end()) if back else (c.start(), min(len(text), c.end() + _REACH))
+        for m in rx.finditer(text, lo, hi):
+            if m.start() not in seen:
+                seen.add(m.start())
+                yield m
+
+
 def casualties(sentence: str) -> Casualties:
     """People killed and injured according to one sentence, by ACLED's lowest-figure rule.
 
@@ -146,12 +162,15 @@ def casualties(sentence: str) -> Casualties:
     0
     """
     rules = _rules()
+    cues = list(rules.cue.finditer(sentence))
+    if not cues:
+        return Casualties(None, None, "")
     # "May 31 truck bomb that killed 80": the day of a date is not a count.
     text = _DATE.sub(lambda m: m.group(1) + " " * (len(m.group(0)) - len(m.group(1))), sentence)
     found: dict[str, list[tuple[int, int, str]]] = {"death": [], "injury": []}
     active = {m.start("word") for m in rules.after.finditer(text)}
     for rx in (rules.before, rules.after):
-        for m in rx.finditer(text):
+        for m in _near(rx, text, cues, back=rx is rules.before):
             if rx is rules.before and m.start("word") in active:
                 continue      # "A gunman killed 20 children": the gunman is the killer, not a victim
             value = _list_value(m.group("list"), rules)

@@ -6,6 +6,7 @@ Rules live in `geo/data/triggers.csv` (what words denote which incident type) an
 
 from __future__ import annotations
 
+import bisect
 import csv
 import hashlib
 import re
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from geo.errors import UsageError
 from geo.locate import Dater, PlaceChoice, Placer, contains, distance_km
-from geo.model import Article, DatePrecision, Evidence, GeoPrecision, Incident, Span, Toponym
+from geo.model import Article, DatePrecision, Evidence, GeoPrecision, Incident, Level, Span, Toponym
 from geo.taxonomy import Taxonomy
 from geo.text import Sentence, sentences
 
@@ -24,16 +25,21 @@ __all__ = ["Hit", "Rules", "compile_pattern", "extract_incidents", "incident_id"
 
 DATA = Path(__file__).parent / "data"
 THRESHOLD = 0.6          # least confidence for an incident to be reported
-STRONG = 0.5             # triggers below this need violence context in their sentence
-_HEDGE, _BACKGROUND = 0.8, 0.5
+STRONG = 0.5             # triggers below this need violence context and casualties in their sentence
+SURE = 0.85              # violent triggers below this need violence context in their sentence
+_VIOLENT = frozenset({"battle", "violence_against_civilians", "riot"})   # explosions are rarely figures of speech
+_HEDGE, _BACKGROUND = 0.8, 0.3
 # Confidence = words x context + anchors: a trigger alone never reaches THRESHOLD; it must be
 # dated, placed or counted in its own sentence (an incident is something that happened somewhere).
 _WEIGHT_WORDS = 0.5
 _BONUS_DAY, _BONUS_WEEK, _BONUS_COUNT = 0.25, 0.1, 0.1
-_BONUS_PLACE = {GeoPrecision.TOWN: 0.2, GeoPrecision.NEAR: 0.15, GeoPrecision.REGION: 0.08}
+_BONUS_PLACE = {GeoPrecision.TOWN: 0.2, GeoPrecision.NEAR: 0.15, GeoPrecision.REGION: 0.1}
+_BONUS_TIED = 0.05       # the place is governed by in/at/near or by the trigger verb itself
 _SAME_KM = 10.0          # one article telling one incident twice: same family, place and day
 # A definite reference ("the strikes", "this attack") to an incident told just before.
 _ANAPHOR = re.compile(r"\b(?:the|this|that|these|those|its|their|same)\s+(?:[\w’'-]+\s+){0,3}$", re.IGNORECASE)
+# A trigger that is a verb ("the soldiers seized") tells a new act; only nouns refer back.
+_VERB = re.compile(r"\w+ed\b|(?:took|fought|fled|drove|shot|won|hit|struck|fell|overran|blew)\b", re.IGNORECASE)
 _CLAUSE = re.compile(r"[;:,()“”\"—–]|\b(?:but|while|whereas|after|before|when|because|although|though|"
                      r"which|who|where)\b", re.IGNORECASE)
 # Violence against civilians told in the same sentence as an air strike or a battle is that strike
@@ -124,9 +130,17 @@ class Rules:
             else:
                 self._short.append(entry)
         self._candidates: dict[str, tuple[int, ...]] = {}
-        self._by = {}
+        # One pass of a prefix-tree regex finds the words that can start a trigger.
+        self._starts = re.compile(r"(?i)(?<![\w'’])" + _trie({w: stem for w, stem, _ in self._first}))
+        # Cues of one kind, scope and window are searched as one alternation: one regex call, not dozens.
+        grouped: dict[tuple[str, str, int], list[str]] = {}
         for c in cues:
-            self._by.setdefault((c.kind, c.scope), []).append(c)
+            grouped.setdefault((c.kind, c.scope, c.window), []).append(c.regex.pattern)
+        self._by: dict[tuple[str, str], list[_Cue]] = {}
+        for (kind, scope, window), patterns in grouped.items():
+            merged = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+            self._by.setdefault((kind, scope), []).append(_Cue(merged, kind, scope, window))
+        self._in_sentence: dict[tuple[str, str], bool] = {}
 
     @classmethod
     @cache
@@ -147,10 +161,17 @@ class Rules:
             if t.type != "-" and t.type not in taxonomy:
                 raise UsageError(f"trigger {t.pattern!r} has type {t.type!r}, which the taxonomy does not define")
 
+    def starts(self, text: str, start: int, end: int) -> list[int]:
+        """Offsets in text[start:end] of the words that may begin a trigger, in order."""
+        return [m.start() for m in self._starts.finditer(text, start, end)]
+
     def hits(self, text: str, start: int, end: int) -> list[Hit]:
         """Triggers in text[start:end] after blockers and overlaps are resolved (longest wins)."""
         found: list[tuple[int, int, _Trigger]] = []
-        for m in _WORD.finditer(text, start, end):
+        for s in self._starts.finditer(text, start, end):
+            m = _WORD.match(text, s.start(), end)
+            if m is None:
+                continue
             cands = self._candidates_for(m.group(0))
             for n in cands:
                 t = self.triggers[n]
@@ -178,9 +199,15 @@ class Rules:
 
     def cue(self, kind: str, text: str, sentence: Sentence, hit: Hit) -> bool:
         """True if a cue of `kind` applies to `hit` (within its window, clause or sentence)."""
-        for c in self._by.get((kind, "sentence"), ()):
-            if c.regex.search(text, sentence.start, sentence.end):
-                return True
+        key = (kind, sentence.text)
+        found = self._in_sentence.get(key)
+        if found is None:
+            if len(self._in_sentence) > 4096:
+                self._in_sentence.clear()
+            found = self._in_sentence[key] = any(c.regex.search(text, sentence.start, sentence.end)
+                                                 for c in self._by.get((kind, "sentence"), ()))
+        if found:
+            return True
         clause_start, clause_end = _clause(text, sentence, hit)
         for c in self._by.get((kind, "before"), ()):
             lo = clause_start if kind != "state" else sentence.start
@@ -190,6 +217,35 @@ class Rules:
             if c.regex.search(_first_words(text[hit.end:clause_end], c.window)):
                 return True
         return False
+
+
+    def around(self, kind: str, text: str, start: int, end: int) -> bool:
+        """True if a cue of `kind` lies within its window before or after text[start:end] (any span)."""
+        for c in self._by.get((kind, "before"), ()):
+            if c.regex.search(_last_words(text[max(0, start - 120):start], c.window)):
+                return True
+        for c in self._by.get((kind, "after"), ()):
+            if c.regex.search(_first_words(text[end:end + 120], c.window)):
+                return True
+        return False
+
+
+def _trie(words: dict[str, bool]) -> str:
+    """A regex matching any of `words` (True: as a prefix; False: as a whole word), factored by prefix."""
+    root: dict = {}
+    for word, stem in words.items():
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = node.get("", False) or stem
+
+    def emit(node: dict) -> str:
+        alts = [("['’]" if ch == "'" else re.escape(ch)) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if "" in node:
+            alts.append("" if node[""] else r"(?![\w'’])")
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return emit(root)
 
 
 def _rows(path: Path, need: tuple[str, ...]) -> list[dict[str, str]]:
@@ -272,34 +328,59 @@ def extract_incidents(article: Article, toponyms: Sequence[Toponym], *, taxonomy
     rules = rules or Rules.load()
     text = article.text
     sents = _segments(article)
-    placer = Placer(article, toponyms)
+    placer = Placer(article, toponyms, rules)
     dater = Dater(article, sents)
     drafts: list[_Draft] = []
+    starts = rules.starts(text, sents[0].start, sents[-1].end) if sents else []
     for si, sentence in enumerate(sents):
+        i = bisect.bisect_left(starts, sentence.start)
+        if i == len(starts) or starts[i] >= sentence.end:
+            continue             # no word in the sentence can begin a trigger
         hits = rules.hits(text, sentence.start, sentence.end)
         if not hits:
             continue
         chosen = _choose(rules, taxonomy, text, sentence, hits)
-        for hit, factor in chosen:
+        taken: dict[str, list[PlaceChoice | None]] = {}
+        for hit, factor, primary in chosen:
             own_date = dater.own(si)
             own_place = placer.in_sentence(sentence, (hit.start, hit.end))
-            conf = _confidence(hit.strength * factor, own_date, own_place, _has_counts(sentence.text))
             family = taxonomy.get(hit.type).family
+            if not primary and not _elsewhere(own_place, taken.get(family, [])):
+                continue          # the same family told twice in one sentence at one place: one incident
+            taken.setdefault(family, []).append(own_place)
+            locality = placer.locality(sentence, (hit.start, hit.end))
+            conf = _confidence(hit.strength * factor, own_date, own_place, _has_counts(sentence.text),
+                               bool(locality))
             ante = _antecedent(drafts, taxonomy, family, text, sentence, hit, own_place, own_date)
             evidence = _evidence(article, sentence, hit)
             if ante is not None:
                 ante.evidence.append(evidence)
-                if ante.place is None or (ante.place.how != "sentence" and own_place):
+                if ante.place is None or (not _own(ante.place) and own_place):
                     ante.place = own_place or ante.place
                 if ante.date.date is None and own_date.date is not None:
                     ante.date = own_date
                 continue
-            if conf < THRESHOLD:
+            if conf < THRESHOLD - 1e-9:
                 continue
             place = own_place or _place_fallback(placer, sents, si, hit)
+            if locality and (place is None or place.place.level.rank <= Level.CITY.rank):
+                place = placer.town_of(sentence, *locality) or place
             date = own_date if own_date.text else dater.inherited(si)
             drafts.append(_Draft(hit, sentence, min(conf, 1.0), place, date, [evidence]))
+            # "in the capital Ankara and the province of Bursa": one event per place, as ACLED codes them.
+            for other in placer.coordinated(sentence, own_place) if own_place else ():
+                if _elsewhere(other, taken[family]):
+                    taken[family].append(other)
+                    drafts.append(_Draft(hit, sentence, min(conf, 1.0), other, date, [evidence]))
     return [_incident(d, article, taxonomy, actors) for d in _coalesce(drafts, taxonomy)]
+
+
+def _elsewhere(place: PlaceChoice | None, taken: list[PlaceChoice | None]) -> bool:
+    """True if `place` is a place of its own: not one already taken, nor inside or around one."""
+    if place is None:
+        return False
+    return all(t is not None and not contains(t.place, place.place) and not contains(place.place, t.place)
+               and distance_km(t.place, place.place) > _SAME_KM for t in taken)
 
 
 def _place_fallback(placer: Placer, sents: list[Sentence], si: int, hit: Hit) -> PlaceChoice | None:
@@ -315,10 +396,16 @@ def _place_fallback(placer: Placer, sents: list[Sentence], si: int, hit: Hit) ->
     return placer.dateline()
 
 
-def _choose(rules: Rules, taxonomy: Taxonomy, text: str, sentence: Sentence, hits: list[Hit]) -> list[tuple[Hit, float]]:
-    """One hit per family, after context cues; weak hits need violence context."""
+def _choose(rules: Rules, taxonomy: Taxonomy, text: str, sentence: Sentence,
+            hits: list[Hit]) -> list[tuple[Hit, float, bool]]:
+    """(hit, context factor, primary) after context cues; the strongest hit of each family is primary.
+
+    Weak hits need violence context. Other hits of a taken family are kept as extras: they make
+    incidents of their own only where they name a distinct place ("82 were arrested in Istanbul,
+    11 in Adana").
+    """
     violent: bool | None = None
-    best: dict[str, tuple[Hit, float]] = {}
+    kept: list[tuple[Hit, float, str]] = []
     for hit in hits:
         if hit.type not in taxonomy:       # a user taxonomy may leave types out
             continue
@@ -331,31 +418,41 @@ def _choose(rules: Rules, taxonomy: Taxonomy, text: str, sentence: Sentence, hit
             # Weak words count only with violence around them and stated casualties; otherwise the
             # hit is kept only as a possible retelling ("the strikes") of an earlier incident.
             quiet = not violent or not _has_counts(sentence.text)
+        elif hit.strength < SURE and taxonomy.get(hit.type).family in _VIOLENT:
+            if violent is None:
+                violent = rules.cue("violence", text, sentence, hit)
+            # "clashed with the president", "came under fire for": violent words in a sentence with no
+            # one armed, hurt or fighting are figures of speech.
+            quiet = not violent
         if hit.type == "territory_captured" and "territory_retaken" in taxonomy \
                 and rules.cue("state", text, sentence, hit):
             hit = replace(hit, type="territory_retaken")
         factor = 0.0 if quiet else _HEDGE if rules.cue("hedge", text, sentence, hit) else 1.0
         if rules.cue("background", text, sentence, hit):
             factor *= _BACKGROUND
-        family = taxonomy.get(hit.type).family
-        score = hit.strength * factor
-        if family not in best or score > best[family][0].strength * best[family][1]:
+        kept.append((hit, factor, taxonomy.get(hit.type).family))
+    best: dict[str, tuple[Hit, float]] = {}
+    for hit, factor, family in kept:
+        if family not in best or hit.strength * factor > best[family][0].strength * best[family][1]:
             best[family] = (hit, factor)
     for family, over in _SUBSUMED_BY.items():
         if family in best and best[family][0].strength < _SUBSUMED_BELOW and any(f in best for f in over):
             del best[family]
-    return sorted(best.values(), key=lambda hf: hf[0].start)
+    out = [(h, f, True) for h, f in best.values()]
+    out += [(h, f, False) for h, f, family in kept
+            if family in best and best[family][0] is not h and h.strength >= STRONG and f > 0]
+    return sorted(out, key=lambda hf: (not hf[2], hf[0].start))
 
 
 def _antecedent(drafts: list[_Draft], taxonomy: Taxonomy, family: str, text: str, sentence: Sentence,
                 hit: Hit, own_place: PlaceChoice | None, own_date) -> _Draft | None:
     """An earlier incident this hit refers back to ("the strikes"), if it is one."""
-    if not _ANAPHOR.search(text, max(sentence.start, hit.start - 40), hit.start):
+    if not _ANAPHOR.search(text, max(sentence.start, hit.start - 40), hit.start) or _VERB.match(hit.text):
         return None
     for d in reversed(drafts):
         if taxonomy.get(d.hit.type).family != family:
             continue
-        if own_place and d.place and d.place.how == "sentence" \
+        if own_place and d.place and _own(d.place) \
                 and not (contains(own_place.place, d.place.place) or contains(d.place.place, own_place.place)):
             return None
         if own_date.date is not None and d.date.date is not None and abs((own_date.date - d.date.date).days) > 1:
@@ -364,14 +461,15 @@ def _antecedent(drafts: list[_Draft], taxonomy: Taxonomy, family: str, text: str
     return None
 
 
-def _confidence(words: float, date, place: PlaceChoice | None, counts: bool) -> float:
+def _confidence(words: float, date, place: PlaceChoice | None, counts: bool, locality: bool = False) -> float:
     """How sure we are that this sentence reports an incident."""
     conf = _WEIGHT_WORDS * words
     if date.date is not None:
         conf += _BONUS_WEEK if date.precision is DatePrecision.WEEK else _BONUS_DAY
     elif date.text:
         conf += _BONUS_WEEK          # dated, but too vaguely to resolve ("in mid-2014")
-    conf += _BONUS_PLACE[place.precision] if place else 0.0
+    conf += _BONUS_PLACE[place.precision] if place else _BONUS_PLACE[GeoPrecision.TOWN] if locality else 0.0
+    conf += _BONUS_TIED if place and place.tied else 0.0
     conf += _BONUS_COUNT if counts else 0.0
     return min(conf, 1.0)
 
@@ -399,7 +497,7 @@ def _same_incident(a: _Draft, b: _Draft, taxonomy: Taxonomy) -> bool:
     da, db = a.date.date, b.date.date
     slack = 7 if DatePrecision.WEEK in (a.date.precision, b.date.precision) else 0
     dates_agree = da is not None and db is not None and abs((da - db).days) <= slack
-    if not (a.place and b.place and a.place.how == b.place.how == "sentence"):
+    if not (a.place and b.place and _own(a.place) and _own(b.place)):
         # One was placed only by fallback (or not at all): a retelling when type and date agree.
         return a.hit.type == b.hit.type and dates_agree
     pa, pb = a.place.place, b.place.place
@@ -411,12 +509,17 @@ def _same_incident(a: _Draft, b: _Draft, taxonomy: Taxonomy) -> bool:
     return dates_agree
 
 
+def _own(p: PlaceChoice) -> bool:
+    """True if the place was named in the incident's own sentence (not inherited)."""
+    return p.how in ("sentence", "locality")
+
+
 def _rank_date(d) -> int:
     return {DatePrecision.DAY: 3, DatePrecision.WEEK: 2, DatePrecision.MONTH: 1}.get(d.precision, 0)
 
 
 def _rank_place(p: PlaceChoice) -> tuple[int, int]:
-    return (p.how == "sentence", -p.precision.value, p.place.level.rank)
+    return (_own(p), -p.precision.value, p.place.level.rank)
 
 
 def _has_counts(sentence: str) -> bool:
@@ -455,9 +558,11 @@ def _incident(d: _Draft, article: Article, taxonomy: Taxonomy, actors) -> Incide
     fatalities, injured = (c.fatalities, c.injured) if c is not None else (None, None)
     found = tuple(actors.find(sentence)) if actors is not None else ()
     date = d.date.date
-    notes = (f"place from {d.place.how}",) if d.place and d.place.how != "sentence" else ()
+    notes = (f"place from {d.place.how}",) if d.place and d.place.how not in ("sentence", "locality") else ()
+    if d.place and d.place.locality:
+        notes += (f"in {d.place.locality} (not in the gazetteer; coded to its town, {d.place.place.name})",)
     return Incident(
-        id=incident_id(article.id, d.sentence.start, kind.name),
+        id=incident_id(article.id, d.sentence.start, kind.name, d.hit.start, d.place.place.id if d.place else ""),
         type=kind.name, event_type=kind.event_type, sub_event_type=kind.sub_event_type,
         date=date, date_precision=d.date.precision if date is not None else DatePrecision.UNKNOWN,
         place=d.place.place if d.place else None, place_text=d.place.text if d.place else "",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+from collections import Counter
 import math
 import re
 from collections.abc import Sequence
@@ -28,12 +29,22 @@ _FROM = re.compile(r"\bfrom\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}$", re.IGNORECASE
 # "KABUL (Reuters) -" at the start of the body, for articles read without a parsed dateline.
 _WIRE_DATELINE = re.compile(r"[^\n()]{2,80}?\((?:Reuters|REUTERS|AP|AFP)\)\s*[-–—]")
 _FAR_KM = 25.0
+_STORY_KM = 300.0
+_TIED_GAP, _LOOSE_GAP = 100, 60
+_RIGHT_AFTER = 40     # characters between trigger and place
+_SURE, _DOUBT = 0.9, 0.85       # resolver scores: sure enough to define the story's countries; too doubtful
+_INITIAL = re.compile(r"\b[A-Z]\.\s+$")
+_NOUN_AFTER = re.compile(r"\s+[\w’'-]+")
+_TOWN_LEVELS = {Level.CITY, Level.DISTRICT}
+_PART_OF_TOWN = {Level.DISTRICT, Level.NEIGHBOURHOOD, Level.CAMP, Level.LANDMARK, Level.FEATURE}
 # Cheap test before the full date parser: words without which a sentence states no date.
 _DATEISH = re.compile(r"\d|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
                       r"nov|dec)[a-z]*\b|\b(?:today|tonight|yesterday|overnight|ago|last|this|earlier|previous|before|"
                       r"week|month|year|mid|early|late|night|morning|evening|afternoon|weekend|decade|century)",
                       re.IGNORECASE)
 _LOOKBACK = 60
+# Between two coordinated places: "and", "or", a comma, a few words of description ("the province of").
+_COORDINATED = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?(?:[a-z][\w’'-]*\s+){0,3}")
 
 _PRECISION_BY_LEVEL = {
     Level.CONTINENT: GeoPrecision.REGION, Level.COUNTRY: GeoPrecision.REGION,
@@ -65,24 +76,112 @@ class PlaceChoice:
     text: str
     precision: GeoPrecision
     how: str
+    locality: str = ""          # a neighbourhood/site the gazetteer lacks, coded to this town
+    start: int = -1             # offset of the mention in the article text (-1: not from a mention)
+    tied: bool = False          # governed by in/at/near/... or the trigger's own verb ("seized Qaim")
 
 
 class Placer:
     """Finds the place of a trigger among an article's resolved toponyms."""
 
-    def __init__(self, article: Article, toponyms: Sequence[Toponym]):
+    def __init__(self, article: Article, toponyms: Sequence[Toponym], rules=None):
         self.text = article.text
-        resolved = sorted((t for t in toponyms if t.place is not None), key=lambda t: t.mention.start)
-        self._topos = resolved
-        self._starts = [t.mention.start for t in resolved]
+        self._rules = rules
         span = article.dateline.span if article.dateline else _wire_dateline(article)
-        self._dateline = [t for t in resolved if span and t.mention.start < span.end and span.start < t.mention.end]
+        ordered = sorted(toponyms, key=lambda t: t.mention.start)
+        on_dateline = [t for t in ordered if t.place is not None and span
+                       and t.mention.start < span.end and span.start < t.mention.end]
+        # Countries the story is surely about: a doubtful match elsewhere is more likely a namesake.
+        self._home = Counter(t.place.country_code for t in ordered
+                             if t.place is not None and t not in on_dateline and t.score >= _SURE)
+        self._dateline_countries = {t.place.country_code for t in on_dateline}
+        self._sure_towns = [t.place for t in ordered if t.place is not None and t.score >= _SURE
+                            and t.place.level.rank >= Level.DISTRICT.rank]
+        # Judged lazily: most toponyms are never near a trigger.
+        self._all = ordered
+        self._starts = [t.mention.start for t in ordered]
+        self._kinds: dict[int, str] = {}
+        self._dateline = on_dateline
+
+    def _kind(self, i: int) -> str:
+        got = self._kinds.get(i)
+        if got is None:
+            t = self._all[i]
+            got = self._kinds[i] = "place" if t in self._dateline else self._judge(t)
+        return got
+
+    def _range(self, start: int, end: int) -> range:
+        return range(bisect.bisect_left(self._starts, start), bisect.bisect_left(self._starts, end))
+
+    def _at_home(self, topo: Toponym) -> bool:
+        """True if another mention surely in the same country (or the dateline) backs this place up."""
+        cc = topo.place.country_code
+        own = 1 if topo.score >= _SURE else 0
+        return cc in self._dateline_countries or self._home[cc] - own > 0
+
+    def _near_story(self, topo: Toponym) -> bool:
+        """True if the place lies within reach of the story's sure towns (or the story has none)."""
+        if topo.score >= _SURE:
+            return True
+        sure = [p for p in self._sure_towns if p.id != topo.place.id]
+        return not sure or min(distance_km(p, topo.place) for p in sure) <= _STORY_KM
+
+    def _judge(self, topo: Toponym) -> str:
+        """"place" for a usable place; the locality's words for a part of a town; "" to ignore it."""
+        place, m, rules = topo.place, topo.mention, self._rules
+        if rules is None:
+            return "place" if place is not None else ""
+        noun = _NOUN_AFTER.match(self.text, m.end)
+        if rules.around("locality", self.text, m.start, m.end):
+            if place is None or place.level in _PART_OF_TOWN or (self._at_home(topo) and self._near_story(topo)):
+                return "place" if place is not None else m.text + (noun.group(0) if noun else "")
+            return m.text + (noun.group(0) if noun else "")
+        doubtful = place is None or (topo.score < _SURE and not self._at_home(topo))
+        if rules.around("facility", self.text, m.start, m.end) and doubtful:
+            return m.text + (noun.group(0) if noun else "")
+        if place is None:
+            return m.text if m.source == "pattern" else ""     # "the village of X": a place, if unknown
+        if rules.around("attributive", self.text, m.start, m.end):
+            return ""            # "a U.S.-backed offensive": who, not where
+        if place.level is not Level.COUNTRY and rules.around("person", self.text, m.start, m.end):
+            return ""
+        if _INITIAL.search(self.text, max(0, m.start - 4), m.start):
+            return ""            # "George W. Bush"
+        if doubtful and place.level.rank >= Level.CITY.rank and topo.score < _DOUBT \
+                and (self._home or self._dateline_countries):
+            return ""
+        return "place"
+
+    def locality(self, sentence: Sentence, trigger: tuple[int, int]) -> tuple[int, str] | None:
+        """(offset, words) of the neighbourhood or site missing from the gazetteer nearest the trigger."""
+        near = []
+        for i in self._range(sentence.start, sentence.end):
+            kind = self._kind(i)
+            if kind not in ("place", ""):
+                start = self._all[i].mention.start
+                near.append((abs(start - trigger[0]), start, kind))
+        return min(near)[1:] if near else None
+
+    def town_of(self, sentence: Sentence, offset: int, text: str) -> PlaceChoice | None:
+        """The town a locality at `offset` belongs to: the nearest town in its sentence, else the last
+        town named before it (ACLED codes a neighbourhood missing from the gazetteer to its town)."""
+        def town(i: int) -> bool:
+            t = self._all[i]
+            return self._kind(i) == "place" and t.place.level in _TOWN_LEVELS and t not in self._dateline
+
+        inside = [self._all[i] for i in self._range(sentence.start, sentence.end) if town(i)]
+        if inside:
+            pick = min(inside, key=lambda t: abs(t.mention.start - offset))
+        else:
+            pick = next((self._all[i] for i in reversed(self._range(0, offset)) if town(i)), None)
+        if pick is None:
+            return None
+        return PlaceChoice(pick.place, pick.mention.text, GeoPrecision.TOWN, "locality", text)
 
     def in_span(self, start: int, end: int) -> list[Toponym]:
-        """Resolved toponyms inside text[start:end]."""
-        i = bisect.bisect_left(self._starts, start)
-        j = bisect.bisect_left(self._starts, end)
-        return [t for t in self._topos[i:j] if t.mention.end <= end]
+        """Usable resolved toponyms inside text[start:end]."""
+        return [self._all[i] for i in self._range(start, end)
+                if self._all[i].mention.end <= end and self._kind(i) == "place"]
 
     def in_sentence(self, sentence: Sentence, trigger: tuple[int, int]) -> PlaceChoice | None:
         """The most specific place tied to the trigger within its sentence."""
@@ -95,13 +194,41 @@ class Placer:
                 best = scored
         return best[1] if best else None
 
+    def coordinated(self, sentence: Sentence, chosen: PlaceChoice) -> list[PlaceChoice]:
+        """Places joined to the chosen one by "and" or a comma ("in Paris and California")."""
+        out: list[PlaceChoice] = []
+        last = chosen.start + len(chosen.text)
+        for topo in self.in_span(last, sentence.end):
+            m = _COORDINATED.fullmatch(self.text, last, topo.mention.start)
+            if m is None:
+                break
+            # A bare comma may introduce a container ("Odessa, Ukraine"): only like joins like.
+            bare = not re.search(r"\b(?:and|or)\b", m.group(0))
+            if bare and (topo.place.level is not chosen.place.level or contains(topo.place, chosen.place)):
+                break
+            if topo.place.level is not Level.CONTINENT and topo.place.id != chosen.place.id:
+                out.append(PlaceChoice(topo.place, topo.mention.text, geo_precision(topo.place.level),
+                                       "sentence", start=topo.mention.start, tied=True))
+            last = topo.mention.end
+        return out
+
     def dateline(self) -> PlaceChoice | None:
-        """The finest dateline place, one precision step coarser (it says where the reporter was)."""
-        if not self._dateline:
-            return None
-        topo = max(self._dateline, key=lambda t: t.place.level.rank)
-        precision = geo_precision(topo.place.level, near=True)
-        return PlaceChoice(topo.place, topo.mention.text, precision, "dateline")
+        """The finest dateline place, one precision step coarser (it says where the reporter was).
+
+        A dateline abroad ("LONDON" over a story about Macedonia) says nothing of where things
+        happened: then the country the story names most often stands in, at region precision.
+        """
+        usable = [t for i, t in enumerate(self._all) if t not in self._dateline and self._kind(i) == "place"]
+        countries = Counter(t.place.country_code for t in usable if t.place.country_code)
+        if self._dateline and (not countries or self._dateline_countries & set(countries)):
+            topo = max(self._dateline, key=lambda t: t.place.level.rank)
+            precision = geo_precision(topo.place.level, near=True)
+            return PlaceChoice(topo.place, topo.mention.text, precision, "dateline")
+        for cc, _ in countries.most_common(1):
+            topo = next((t for t in usable if t.place.country_code == cc and t.place.level is Level.COUNTRY), None)
+            if topo is not None:
+                return PlaceChoice(topo.place, topo.mention.text, GeoPrecision.REGION, "story")
+        return None
 
     def _score(self, topo: Toponym, sentence: Sentence, trigger: tuple[int, int]) -> tuple[float, PlaceChoice] | None:
         start = topo.mention.start
@@ -116,6 +243,10 @@ class Placer:
                 km *= 1.609
             if km > _FAR_KM:
                 return None
+        if topo.place.level is Level.COUNTRY and start < trigger[0] and not self.text[topo.mention.end:trigger[0]].strip():
+            return None          # "a U.S. missile strike": whose, not where
+        if self._rules is not None and self._rules.around("reference", self.text, start, start):
+            return None          # "close to the border with Syria": a landmark, not the place
         near = bool(far) or bool(_NEAR.search(before))
         tied = near or bool(_AT.search(before))
         place = topo.place
@@ -124,8 +255,15 @@ class Placer:
         if _FROM.search(before):
             score += 0.5
         gap = trigger[0] - topo.mention.end if start < trigger[0] else start - trigger[1]
+        # A sentence may open on its place ("On patrol south of Bagram, ... an IED exploded").
+        if gap > ((_TIED_GAP * (2 if start < trigger[0] else 1)) if tied else _LOOSE_GAP):
+            return None          # far from the trigger and not governed by in/at/near: another clause's place
         score -= max(gap, 0) / 80.0
-        return score, PlaceChoice(place, topo.mention.text, geo_precision(place.level, near=near), "sentence")
+        if tied and start > trigger[1] and gap <= _RIGHT_AFTER:
+            score += 0.3         # "were arrested in X": the phrase right after the trigger governs it
+        score -= 2.0 * max(0.0, 1.0 - topo.score) if topo.score else 0.0
+        return score, PlaceChoice(place, topo.mention.text, geo_precision(place.level, near=near), "sentence",
+                                  start=start, tied=tied)
 
 
 def _wire_dateline(article: Article) -> Span | None:

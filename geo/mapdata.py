@@ -115,7 +115,9 @@ def mention_offsets(sentence: str, place_text: str) -> tuple[int, int] | None:
     start = sentence.find(place_text)
     while start >= 0:
         end = start + len(place_text)
-        if not (start and _WORD.match(sentence[start - 1])) and not (end < len(sentence) and _WORD.match(sentence[end])):
+        before = start > 0 and _WORD.match(sentence[start - 1])
+        after = end < len(sentence) and _WORD.match(sentence[end])
+        if not (before or after):
             break
         start = sentence.find(place_text, start + 1)
     if start < 0:
@@ -170,8 +172,9 @@ class LayerEncoder:
         self._memo: dict[object, int] = {}
 
     @property
-    def refs(self) -> list[list[list[int]]]:
-        return [[list(r) for r in key] for key in self._refs]
+    def refs(self) -> list[tuple[tuple[int, int, int], ...]]:
+        """Source lists in index order (JSON writes the tuples as arrays)."""
+        return list(self._refs)
 
     def _add(self, key: object, make) -> int:
         """A string index memoised on `key`, for values that are costly to format."""

@@ -31,228 +31,12 @@ FONT_AWESOME_V4 = (
 # unpacked by the browser's DecompressionStream: article sentences are most of a large map.
 PACK_ABOVE = 2_000_000
 
-# Builds popups and tooltips from the column data with DOM text nodes, so article text is
-# never parsed as HTML; links are made only for http(s) URLs, checked again here.
-RUNTIME_JS = r"""
-(function () {
-  "use strict";
-  var IM = window.incidentmap = window.incidentmap || {};
-  IM.layers = IM.layers || {};
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined && text !== null) e.textContent = String(text);
-    return e;
-  }
-  function s(i) { return (i === null || i === undefined || i < 0) ? "" : IM.strings[i]; }
-  function httpUrl(u) {
-    if (!/^https?:\/\//i.test(u)) return null;
-    try {
-      var p = new URL(u);
-      return (p.protocol === "http:" || p.protocol === "https:") ? p.href : null;
-    } catch (e) { return null; }
-  }
-  function row(table, label, value) {
-    if (value === "" || value === null || value === undefined) return;
-    var tr = table.insertRow();
-    tr.appendChild(el("th", null, label));
-    tr.insertCell().textContent = String(value);
-  }
-  IM.ready = Promise.resolve();
-  IM.load = function (packed) {
-    var bin = atob(packed), bytes = new Uint8Array(bin.length);
-    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-    IM.ready = new Response(stream).text().then(function (text) { IM.strings = JSON.parse(text); });
-  };
-  // The incidents of marker p are d.t[s[p]] ... d.t[s[p + 1] - 1].
-  function first(d, p) { return d.s[p]; }
-  function count(d, p) { return (p + 1 < d.s.length ? d.s[p + 1] : d.t.length) - d.s[p]; }
-  IM.popup = function (layer, p, page, marker) {
-    var d = layer.data, st = layer.style, box = el("div", "im-popup"), total = count(d, p), i = first(d, p) + page;
-    if (total > 1) {
-      var pager = el("div", "im-pager");
-      var prev = el("button", null, "\u2039"), next = el("button", null, "\u203a");
-      prev.type = next.type = "button";
-      prev.disabled = page === 0;
-      next.disabled = page === total - 1;
-      pager.appendChild(prev);
-      pager.appendChild(el("span", null, (page + 1) + " of " + total + " incidents here"));
-      pager.appendChild(next);
-      L.DomEvent.disableClickPropagation(pager);
-      function go(to) { marker.setPopupContent(IM.popup(layer, p, to, marker)); }
-      prev.addEventListener("click", function () { go(page - 1); });
-      next.addEventListener("click", function () { go(page + 1); });
-      box.appendChild(pager);
-    }
-    box.appendChild(el("div", "im-title", s(d.t[i])));
-    var kind = el("div", "im-kind");
-    var sw = el("span", "im-swatch");
-    sw.style.background = st.colour;
-    kind.appendChild(sw);
-    kind.appendChild(document.createTextNode(st.label + (d.r[i] >= 0 ? " \u2014 " + s(d.r[i]) : "")));
-    box.appendChild(kind);
-    var t = el("table", "im-facts"), date = s(d.d[i]);
-    row(t, "Date", date ? date + " (" + IM.precisions[d.q[i]] + ")" : "unknown");
-    row(t, "Place", s(d.n[i]) + " (" + s(d.l[i]) + (d.g[i] ? ", geo precision " + d.g[i] : "") + ")");
-    row(t, "Fatalities", d.f[i] === null ? "not reported" : d.f[i]);
-    if (d.j[i] !== null) row(t, "Injured", d.j[i]);
-    row(t, "Actors", s(d.a[i]));
-    box.appendChild(t);
-    var sentence = s(d.v[i]), a = d.m[i], b = d.k[i];
-    if (sentence) {
-      var q = el("blockquote", "im-evidence");
-      if (a >= 0 && b > a && b <= sentence.length) {
-        q.appendChild(document.createTextNode(sentence.slice(0, a)));
-        q.appendChild(el("mark", null, sentence.slice(a, b)));
-        q.appendChild(document.createTextNode(sentence.slice(b)));
-      } else {
-        q.textContent = sentence;
-      }
-      box.appendChild(q);
-    }
-    var refs = IM.refs[d.o[i]] || [];
-    if (refs.length) {
-      var src = el("div", "im-sources", refs.length > 1 ? "Sources: " : "Source: ");
-      refs.forEach(function (r, n) {
-        if (n) src.appendChild(document.createTextNode(", "));
-        var label = s(r[0]) || "article", url = s(r[1]), href = r[2] ? httpUrl(url) : null;
-        if (href) {
-          var link = el("a", null, label);
-          link.href = href;
-          link.target = "_blank";
-          link.rel = "noopener noreferrer nofollow";
-          src.appendChild(link);
-        } else {
-          src.appendChild(el("span", "im-nolink", url ? label + " (" + url + ")" : label));
-        }
-      });
-      box.appendChild(src);
-    }
-    return box;
-  };
-  IM.tooltip = function (layer, p) {
-    var d = layer.data, n = count(d, p);
-    return el("span", null, layer.style.label + (IM.strings ? " \u2014 " + s(d.n[first(d, p)]) : "") +
-                            (n > 1 ? " (" + n + " incidents)" : ""));
-  };
-  IM.clusterIcon = function (colour) {
-    return function (cluster) {
-      var n = 0, markers = cluster.getAllChildMarkers();
-      for (var k = 0; k < markers.length; k++) n += markers[k]._imCount;
-      var size = n < 10 ? 28 : n < 100 ? 34 : n < 1000 ? 40 : 46, inner = el("div");
-      inner.style.background = colour;
-      inner.appendChild(el("span", null, n));
-      return L.divIcon({html: inner, className: "marker-cluster im-cluster", iconSize: L.point(size, size)});
-    };
-  };
-  IM.open = function (layer, m, page) {
-    if (!m.getPopup()) {
-      m.bindPopup(function () {
-        if (IM.strings) return IM.popup(layer, m._imIndex, m._imPage, m);
-        IM.ready.then(function () { m.setPopupContent(IM.popup(layer, m._imIndex, m._imPage, m)); });
-        return el("div", "im-popup", "Loading\u2026");
-      }, {maxWidth: 380});
-    }
-    if (page !== undefined) {
-      m._imPage = page;
-      if (m.isPopupOpen()) m.closePopup();
-    }
-    if (!m.isPopupOpen()) m.openPopup();
-  };
-  IM.fill = function (group, key, data, style, show) {
-    var opts = {className: "im-pin", iconSize: [24, 24], iconAnchor: [12, 12], popupAnchor: [0, -12],
-                tooltipAnchor: [12, 0]};
-    var icon = L.divIcon(L.extend({html: style.html}, opts));
-    var layer = {group: group, data: data, style: style, markers: new Array(data.y.length)};
-    for (var p = 0; p < data.y.length; p++) {
-      var n = count(data, p);
-      var m = L.marker([data.y[p], data.x[p]], {
-        icon: n > 1 ? L.divIcon(L.extend({html: style.html + '<span class="im-count">' + n + "</span>"}, opts)) : icon,
-        keyboard: false
-      });
-      m._imIndex = p;
-      m._imCount = n;
-      m._imPage = 0;
-      layer.markers[p] = m;
-    }
-    group.on("click", function (e) {
-      var m = e.layer;
-      if (m && m._imIndex !== undefined && !m.getPopup()) IM.open(layer, m);
-    });
-    group.on("mouseover", function (e) {
-      var m = e.layer;
-      if (!m || m._imIndex === undefined || m.getTooltip()) return;
-      m.bindTooltip(function () { return IM.tooltip(layer, m._imIndex); });
-      m.openTooltip();
-    });
-    IM.layers[key] = layer;
-    IM.pending = (IM.pending || 0) + 1;
-    group.options.chunkProgress = function (done, total) {
-      if (done === total && !layer.loaded) { layer.loaded = true; IM.pending -= 1; }
-    };
-    // Added while the group is off the map, each marker would be checked against all queued
-    // ones (quadratic); on the map they are clustered in chunks without blocking the page.
-    if (show) {
-      group.addTo(IM.map);
-      group.addLayers(layer.markers);
-    } else {
-      group.once("add", function () { group.addLayers(layer.markers); });
-    }
-  };
-  IM.points = function () {
-    var out = [];
-    Object.keys(IM.layers).forEach(function (key) {
-      var d = IM.layers[key].data;
-      for (var p = 0; p < d.y.length; p++) out.push([d.y[p], d.x[p], count(d, p)]);
-    });
-    return out;
-  };
-  // Opens incident `i` (in the layer's marker order) of type `key`: for links, tests and the console.
-  IM.show = function (key, i) {
-    var layer = IM.layers[key];
-    if (!layer || i < 0 || i >= layer.data.t.length) return false;
-    var lo = 0, hi = layer.data.s.length - 1;
-    while (lo < hi) {
-      var mid = (lo + hi + 1) >> 1;
-      if (layer.data.s[mid] <= i) lo = mid; else hi = mid - 1;
-    }
-    var m = layer.markers[lo];
-    if (!layer.group._map) layer.group.addTo(IM.map);
-    layer.group.zoomToShowLayer(m, function () { IM.open(layer, m, i - layer.data.s[lo]); });
-    return true;
-  };
-})();
-"""
 
-RUNTIME_CSS = """
-.im-pin { position: relative; }
-.im-pin div { width: 24px; height: 24px; border-radius: 50%; border: 2px solid #fff; box-shadow: 0 0 2px #333;
-  color: #fff; font-size: 12px; line-height: 20px; text-align: center; }
-.im-cluster div { border-radius: 50%; width: 100%; height: 100%; opacity: 0.85; color: #fff;
-  font: bold 12px sans-serif; display: flex; align-items: center; justify-content: center; text-shadow: 0 0 2px #000; }
-.im-cluster { background: rgba(255, 255, 255, 0.6); border-radius: 50%; padding: 3px; }
-.im-popup { font: 13px/1.35 sans-serif; max-width: 360px; }
-.im-popup .im-title { font-weight: bold; font-size: 14px; margin-bottom: 4px; }
-.im-popup .im-kind { margin-bottom: 4px; }
-.im-swatch, .im-panel .im-swatch { display: inline-block; width: 10px; height: 10px; border-radius: 50%;
-  margin-right: 5px; border: 1px solid #555; }
-.im-popup .im-facts th { padding-right: 8px; vertical-align: top; color: #555; font-weight: normal; }
-.im-popup .im-evidence { margin: 6px 0; padding-left: 8px; border-left: 3px solid #ccc; font-style: italic; }
-.im-popup mark { background: #ffe066; padding: 0 1px; }
-.im-popup .im-pager { display: flex; align-items: center; gap: 6px; margin-bottom: 6px; color: #555; }
-.im-popup .im-pager button { border: 1px solid #bbb; background: #f6f6f6; border-radius: 3px; padding: 0 7px; }
-.im-pin .im-count { position: absolute; top: -7px; right: -9px; background: #222; color: #fff; border-radius: 8px;
-  font: bold 10px/14px sans-serif; padding: 0 4px; }
-.im-popup .im-sources { font-size: 12px; color: #333; }
-.im-panel { background: rgba(255, 255, 255, 0.93); padding: 8px 10px; border-radius: 5px; max-width: 300px;
-  max-height: 70vh; overflow-y: auto; font: 12px/1.35 sans-serif; box-shadow: 0 1px 5px rgba(0, 0, 0, 0.4); }
-.im-panel h1 { font-size: 15px; margin: 0 0 4px; }
-.im-panel table { border-collapse: collapse; }
-.im-panel td { padding: 1px 4px; }
-.im-panel td.n { text-align: right; }
-.im-panel summary { cursor: pointer; font-weight: bold; }
-"""
+def _runtime(name: str) -> str:
+    """A file of the browser runtime (geo/data/map_runtime.js or .css)."""
+    from importlib import resources
+
+    return (resources.files("geo") / "data" / name).read_text(encoding="utf-8")
 
 
 class Verbatim(Element):
@@ -312,16 +96,18 @@ class IncidentRuntime(JSCSSMixin, VerbatimMacro):
     default_css = [*MarkerCluster.default_css, FONT_AWESOME_V4]
 
     def __init__(self, strings: list[str], refs: list, precisions: tuple[str, ...], *,
-                 pack_above: int = PACK_ABOVE):
+                 pack_above: int | None = None):
         super().__init__()
         self._name = "IncidentRuntime"
-        self.js = RUNTIME_JS
-        self.css = RUNTIME_CSS
+        # The runtime builds popups and tooltips from the column data with DOM text nodes, so
+        # article text is never parsed as HTML; links are made only for http(s) URLs.
+        self.js = _runtime("map_runtime.js")
+        self.css = _runtime("map_runtime.css")
         self.strings = script_json(strings)
         self.packed = ""
-        if len(self.strings) > pack_above:
-            # mtime=0 keeps the bytes reproducible.
-            data = gzip.compress(self.strings.encode("utf-8"), compresslevel=6, mtime=0)
+        if len(self.strings) > (PACK_ABOVE if pack_above is None else pack_above):
+            # mtime=0 keeps the bytes reproducible; level 1 is 4x faster than 6 for 10-20% more bytes.
+            data = gzip.compress(self.strings.encode("utf-8"), compresslevel=1, mtime=0)
             self.packed = '"' + base64.b64encode(data).decode("ascii") + '"'
             self.strings = ""
         self.refs = script_json(refs)
@@ -336,7 +122,9 @@ class IncidentLayer(JSCSSMixin, Layer, VerbatimMacro):
         {% macro script(this, kwargs) %}
             var {{ this.get_name() }} = L.markerClusterGroup({{ this.options }});
             {{ this.get_name() }}.options.iconCreateFunction = incidentmap.clusterIcon({{ this.colour }});
-            incidentmap.fill({{ this.get_name() }}, {{ this.key }}, {{ this.data }}, {{ this.style }}, {{ this.show|tojson }});
+            incidentmap.fill(
+                {{ this.get_name() }}, {{ this.key }}, {{ this.data }}, {{ this.style }}, {{ this.show|tojson }}
+            );
         {% endmacro %}
         """
     )
@@ -351,8 +139,8 @@ class IncidentLayer(JSCSSMixin, Layer, VerbatimMacro):
         self.colour = script_json(style["colour"])
         self.data = script_json(data)
         self.style = script_json(style)
-        self.options = script_json({"chunkedLoading": True, "chunkInterval": 100, "showCoverageOnHover": False,
-                                    "spiderfyOnMaxZoom": True, "maxClusterRadius": 50})
+        self.options = script_json({"chunkedLoading": True, "chunkInterval": 200, "chunkDelay": 10,
+                                    "showCoverageOnHover": False, "spiderfyOnMaxZoom": True, "maxClusterRadius": 50})
         self.bounds = _bounds(data["y"], data["x"])
 
     def _get_self_bounds(self):

@@ -69,7 +69,8 @@ def build_map(
 
     from geo import maplayers
     from geo.mapdata import DATE_PRECISIONS, LayerEncoder, summarise, type_styles
-    from geo.mapjs import IncidentHeatMap, IncidentLayer, IncidentRuntime, OutlineMiniMap, Outlines, SummaryPanel, TimeSlider
+    from geo.mapjs import (IncidentHeatMap, IncidentLayer, IncidentRuntime, OutlineMiniMap, Outlines, SummaryPanel,
+                           TimeSlider)
 
     if self_contained:
         from geo.assets import require_assets
@@ -109,6 +110,7 @@ def build_map(
     for style, data in columns:
         if not data["y"]:
             continue
+        # colour and icon were checked against #rrggbb and [a-z0-9-] in type_styles.
         icon = f'<div style="background:{style.colour}"><i class="fa fa-{style.icon}"></i></div>'
         IncidentLayer(
             style.key, f"{js_template_safe(style.label)} ({len(data['t']):,})", data,

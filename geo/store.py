@@ -109,11 +109,10 @@ def open_store(url: str) -> Store:
         from geo.store_postgis import PostGISStore
 
         return PostGISStore(text)
-    path = text.removeprefix("gpkg:")
-    if path.lower().endswith(".gpkg"):
+    if text.lower().endswith(".gpkg"):
         from geo.store_gpkg import GeoPackageStore
 
-        return GeoPackageStore(path)
+        return GeoPackageStore(text)
     raise UsageError(
         f"cannot tell what kind of store {text!r} is; expected a GeoPackage path ending in .gpkg"
         " or a postgresql://user@host:port/database URL"

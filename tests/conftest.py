@@ -87,3 +87,16 @@ def gazetteer_index():
     index = GazetteerIndex.open()
     yield index
     index.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under CI, a browser or PostGIS test that skipped is a failure: CI installs both on purpose."""
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("CI") != "true" or not report.skipped:
+        return
+    needs = {m.name for m in item.iter_markers()} & {"browser", "postgis"}
+    if needs and "PostGIS only" not in str(report.longrepr):
+        report.outcome = "failed"
+        report.longrepr = f"CI must run {', '.join(sorted(needs))} tests, but this one skipped: {report.longrepr}"

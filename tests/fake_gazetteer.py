@@ -84,3 +84,5 @@ class FakeIndex:
 
     def info(self):
         return {"build_id": "fake", "path": None}
+
+    path = None

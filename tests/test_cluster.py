@@ -73,6 +73,7 @@ def test_shards_go_into_the_store_in_order_and_reingest_adds_nothing(shards, sch
         assert len(store.incidents()) == 8
     again = process_dask(shards, Settings(), address=scheduler, out=db, factory=KabulPipeline)
     assert again.stats.unchanged == 6 and again.stats.added == 0
+    assert again.incidents == 0    # skipped on the workers, not processed again
 
 
 def test_shards_written_as_one_geoparquet_file_each(shards, scheduler, tmp_path):

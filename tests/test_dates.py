@@ -186,3 +186,25 @@ def test_event_dates_is_fast_enough_for_every_sentence():
 
 def test_doctests():
     assert doctest.testmod(geo.dates).failed == 0
+
+
+@pytest.mark.parametrize("sentence", [
+    "He spoke of the Sept. 11 attacks on New York and Washington.",
+    "the Sept. 11, 2001 attacks changed U.S. policy",
+    "Officials marked the Sept. 11 anniversary.",
+    "Britain has not forgotten the July 7 bombings.",
+    "He was born before the attacks of Sept. 11, 2001.",
+    "the anniversary of Sept. 11 passed quietly",
+    "a state of emergency since the July 15 coup attempt",
+])
+def test_month_day_naming_an_event_is_not_a_date(sentence):
+    assert [d for d in event_dates(sentence, published=D(2017, 9, 12)) if d.date is not None] == []
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("A bomb exploded on Sept. 11 in Kabul.", D(2017, 9, 11)),
+    ("On Sept. 10, attacks by militants killed 20 people.", D(2017, 9, 10)),
+    ("Officials marked the Sept. 11 anniversary on Monday.", D(2017, 9, 11)),
+])
+def test_month_day_before_other_words_is_still_a_date(sentence, expected):
+    assert event_date(sentence, published=D(2017, 9, 12)).date == expected

@@ -4,6 +4,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gazetteer.geoparser import Geoparser
 from gazetteer.model import Mention
@@ -82,3 +84,46 @@ def test_real_index_resolves_the_seed_targets():
     start = time.perf_counter()
     Geoparser.open()
     assert time.perf_counter() - start < 3.0   # warm open (target 1 s; slack for a busy CI box)
+
+
+class _FakeOnline:
+    """Stands in for gazetteer.layers.online.OnlineGeocoder (no network)."""
+
+    def __init__(self):
+        self.asked = []
+
+    def geocode(self, name, country=None):
+        from gazetteer.model import Level, Place
+
+        self.asked.append((name, country))
+        if name == "ABDUL KHIL":
+            return Place("online:abdul-khil", "Abdul Khil", 34.1, 70.7, Level.CITY, "online", "AF")
+        return None
+
+
+def test_online_geocoder_is_asked_only_for_unresolved_names_once_each():
+    from gazetteer.matcher import Matcher
+
+    index = FakeIndex()
+    online = _FakeOnline()
+    geo = Geoparser(index, Matcher.build(index.iter_keys()), online=online)
+    text = "ABDUL KHIL, Afghanistan (Reuters) - Troops near Kabul and ABDUL KHIL patrolled."
+    tops = geo.parse(text, dateline_places=("ABDUL KHIL",), dateline_country="Afghanistan")
+    by_text = {t.mention.text: t for t in tops}
+    assert by_text["ABDUL KHIL"].place.id == "online:abdul-khil"
+    assert by_text["Kabul"].place.id == "gn:1138958"
+    assert online.asked == [("ABDUL KHIL", "AF")]
+
+
+_GEO = Geoparser.from_index(FakeIndex())
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("Mosul Erbil, al-Qa'im’s ÉRBIL.\n\x02—İßK(Reuters)-abc")), max_size=120))
+def test_any_text_gives_valid_spans_and_never_zero_zero(text):
+    for t in _GEO.parse(text, dateline_places=("ERBIL",)):
+        m = t.mention
+        assert 0 <= m.start < m.end <= len(text)
+        assert text[m.start:m.end] == m.text
+        if t.place is not None:
+            assert (t.place.lat, t.place.lon) != (0.0, 0.0)

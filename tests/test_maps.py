@@ -168,7 +168,8 @@ def test_self_contained_without_fetched_assets_names_the_fetch_command(tmp_path)
 def test_every_referenced_asset_is_in_the_manifest_with_a_licence():
     html = _render(sample_incidents(), tiles=None)
     known = {a.url: a for a in assets.load_manifest()}
-    linked = set(re.findall(r'<script src="([^"]+)"', html)) | set(re.findall(r'<link rel="stylesheet" href="([^"]+)"', html))
+    linked = (set(re.findall(r'<script src="([^"]+)"', html))
+              | set(re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)))
     assert linked and linked <= known.keys()
     assert all(known[url].licence for url in linked)
 
@@ -223,3 +224,35 @@ def test_unpack_copies_files_a_stylesheet_loads(tmp_path):
     assert (tmp_path / "out" / "img" / "p.png").read_bytes() == b"\x89PNG"
     css = assets._inline_css((tmp_path / "out/css/a.css").read_text(), tmp_path / "out/css", asset)
     assert 'url("data:image/png;base64,iVBORw==")' in css and "data:image/png;base64,AA" in css
+
+
+def test_html_is_identical_across_processes_with_different_hash_seeds(tmp_path):
+    import os
+    import sys
+    from pathlib import Path
+
+    code = ("import sys; from mapcases import *; from geo.maps import render_map; "
+            "sys.stdout.write(render_map([hostile_incident(), *sample_incidents()], regions=square_regions(), "
+            "countries=square_countries(), tiles=None))")
+    root = Path(__file__).resolve().parent.parent
+    outputs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": f"{root}{os.pathsep}{root / 'tests'}"}
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, timeout=120, check=True)
+        outputs.append(proc.stdout)
+    assert outputs[0] == outputs[1] and len(outputs[0]) > 10_000
+
+
+def test_large_string_tables_are_embedded_gzipped_and_decode_to_the_same_json(monkeypatch):
+    import base64
+    import gzip
+
+    import geo.mapjs
+
+    plain = _render([hostile_incident(), *sample_incidents()])
+    monkeypatch.setattr(geo.mapjs, "PACK_ABOVE", 0)
+    packed = _render([hostile_incident(), *sample_incidents()])
+    table = re.search(r"incidentmap\.strings = (.*);\n", plain).group(1)
+    blob = re.search(r'incidentmap\.load\("([A-Za-z0-9+/=]+)"\);', packed).group(1)
+    assert gzip.decompress(base64.b64decode(blob)).decode("utf-8") == table
+    assert "incidentmap.strings =" not in packed

@@ -171,3 +171,50 @@ def test_incidents_at_one_point_share_a_marker_with_a_pager(loaded):
     page.wait_for_function("document.querySelector('.im-pager span').textContent.startsWith('2 of 2')")
     assert popup.locator(".im-facts").inner_text() != first
     loaded.assert_nothing_ran()
+
+
+def test_gzipped_string_table_unpacks_in_the_browser(browser, tmp_path, monkeypatch):
+    import geo.mapjs
+
+    monkeypatch.setattr(geo.mapjs, "PACK_ABOVE", 0)
+    path = tmp_path / "packed.html"
+    write_map([hostile_incident(), *sample_incidents()], path, self_contained=True, tiles=None,
+              regions=square_regions(), countries=square_countries())
+    loaded = Page(browser, path)
+    try:
+        loaded.page.evaluate("incidentmap.ready")
+        loaded.page.evaluate("incidentmap.show('shelling', 0)")
+        popup = loaded.page.locator(".leaflet-popup-content .im-popup .im-title")
+        popup.wait_for(timeout=10_000)
+        assert XSS_IMG in popup.inner_text()
+        loaded.assert_nothing_ran()
+    finally:
+        loaded.context.close()
+
+
+def test_hovering_a_marker_shows_a_tooltip_with_type_and_place(loaded):
+    page = loaded.page
+    page.evaluate("incidentmap.show('armed_clash', 0)")
+    page.locator(".leaflet-popup-content .im-popup").wait_for(timeout=10_000)
+    page.locator(".im-pin").first.dispatch_event("mouseover")
+    tooltip = page.locator(".leaflet-tooltip")
+    tooltip.wait_for(timeout=5_000)
+    assert tooltip.inner_text().startswith(("Armed clash", "Air/drone strike", "Protest", "Shelling"))
+    assert "\u2014" in tooltip.inner_text()
+    loaded.assert_nothing_ran()
+
+
+def test_type_layers_can_be_hidden_and_shown_again(loaded):
+    page = loaded.page
+    pins = "document.querySelectorAll('.im-pin, .im-cluster').length"
+    before = page.evaluate(pins)
+    for label in page.locator(".leaflet-control-layers-overlays label").all():
+        if "(" in label.inner_text():
+            label.locator("input").uncheck()
+    assert page.evaluate(pins) == 0
+    for label in page.locator(".leaflet-control-layers-overlays label").all():
+        if "(" in label.inner_text():
+            label.locator("input").check()
+    page.wait_for_timeout(300)
+    assert page.evaluate(pins) == before > 0
+    loaded.assert_nothing_ran()
