@@ -7,8 +7,8 @@ import os
 from collections.abc import Callable, Sequence
 
 from gazetteer.matcher import MATCHER_FORMAT, Matcher
-from gazetteer.model import Level, Mention, Place, Toponym
-from gazetteer.names import NAMES_VERSION, normalize, skeleton
+from gazetteer.model import Mention, Place, Toponym
+from gazetteer.names import NAMES_VERSION, skeleton
 from gazetteer.resolver import Resolver, haversine_km
 
 __all__ = ["Geoparser"]

@@ -8,7 +8,6 @@ driven from the word lists in `gazetteer/data`.
 
 from __future__ import annotations
 
-import math
 import os
 import pickle
 import re
@@ -28,15 +27,14 @@ MATCHER_FORMAT = 7
 _MAX_KEY = 120
 _WHERE_ANY, _WHERE_CONTAINER, _WHERE_DEMONYM = 0, 1, 2
 
-# Capitalised words that may follow a single-word place name without making it an organisation
-# or a person ("Mosul Dam" is still about Mosul; "Washington Post" is not).
+# The capitalised word after a one-word place name: a person ("Jordan Spieth") or part of a longer
+# name, unless it is a level or organisation word ("Mosul Dam", "Gainesville Police").
 _CAP_WORD = re.compile(r"[ \t]*(?:(?:al|el|an|ad|ar|as|ash|at|bin|ibn|de|du|la|le|von|van)[\- ])?([A-Z][\w’'\-]*)")
 _ARTICLE_BEFORE = re.compile(r"(?:^|[ \t])(?:al|el|an|ad|ar|as|ash|at|bin|ibn|abu|de|du|la|le|von|van)[\- ]$")
 _PREV_WORD = re.compile(r"([A-Za-z][\w’'\-.]*)\W*$")
 _SENT_END = re.compile(r"(?:^|[.!?:;\"“”‘’(\[\n])\s*$")
 _SPEECH = re.compile(r"\s+(?:said|says|told|added|wrote|tweeted|stated)\b")
 _HINT_AFTER = re.compile(r"[ \t]+([A-Za-z\-]+)")
-_OF_AFTER = re.compile(r"[ \t]+of[ \t]+(?:the[ \t]+)?$")
 _HINT_BEFORE = re.compile(r"\b([A-Za-z\-]+)[ \t]+of[ \t]+(?:the[ \t]+)?$")
 _COMMA = re.compile(r",[ \t]*$")
 # Lower-case words that may sit inside a multi-word name ("Bosnia and Herzegovina", "al-Qaim").

@@ -65,6 +65,10 @@ class Weights:
     province_name: float = 0.8
     skeleton: float = 0.8
     temperature: float = 2.0
+    hint_country: float = 4.0
+    quarter_km: float = 300.0    # a district or quarter lies near the article's other places
+    far_quarter: float = 3.0
+    floor: float = 2.5           # best score below which a hinted mention is left unresolved
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -230,7 +234,7 @@ class Resolver:
             ranked = memo.get(key)
             if ranked is None:
                 c = cands[i]
-                if len(c) == 1 and not c[0].skel:
+                if len(c) == 1 and not c[0].skel and m.hint is None:
                     ranked = [(c[0].place, 1.0)]
                 else:
                     ranked = self._rank(i, m, c, context_for(key[0]), containers[i])
@@ -285,9 +289,18 @@ class Resolver:
                 elif p.level in _SUB_CITY:
                     s -= w.orphan
             if hint_levels is not None:
-                s += w.hint if p.level in hint_levels else -w.hint * (0.5 if p.level is Level.CITY else 1.0)
+                if p.level in hint_levels:
+                    s += w.hint
+                elif p.level in (Level.COUNTRY, Level.CONTINENT):
+                    if m.hint != "province":
+                        continue   # "Palestine district" is never the State of Palestine
+                    s -= w.hint_country
+                else:
+                    s -= w.hint * (0.5 if p.level is Level.CITY else 1.0)
             if anchors and p.level not in _BIG:
                 d = _nearest_km(p.lat, p.lon, anchors)
+                if hint_levels is not None and m.hint in ("district", "neighbourhood") and d > w.quarter_km:
+                    s -= w.far_quarter   # "Palestine district" in a Mosul story is not in Texas
                 near = w.proximity * math.exp(-d / w.proximity_km) + w.region * math.exp(-d / w.region_km)
                 s += near * ctx.local if c.small else near
             scored.append((s, p))
@@ -295,6 +308,8 @@ class Resolver:
             return []
         scored.sort(key=lambda t: -t[0])
         best = scored[0][0]
+        if best < w.floor and hint_levels is not None:
+            return []   # "Jada district": no candidate fits the hint and the story, so leave it unresolved
         z = [math.exp(w.temperature * (s - best)) for s, _ in scored[:8]]
         total = sum(z)
         return [(p, round(zi / total, 4)) for (s, p), zi in zip(scored[:8], z)]

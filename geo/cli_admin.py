@@ -112,10 +112,15 @@ def import_cmd(file: str) -> None:
 
 @main.command("eval")
 @click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--mode", type=click.Choice(["resolve", "end-to-end", "both"]), default="both", show_default=True)
+@click.option("--mode", type=click.Choice(["resolve", "end-to-end", "both"]), default="both", show_default=True,
+              help="resolve: gold spans given; end-to-end: from raw text; both.")
+@click.option("--limit", type=click.IntRange(min=1), help="Only the first N documents of each file.")
+@click.option("--literal-only", is_flag=True, help="GeoWebNews: only literal toponym types.")
+@click.option("--no-demonyms", is_flag=True, help="Do not report demonyms ('Iraqi') as toponyms.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @handle_errors
-def eval_cmd(gold: tuple[str, ...], mode: str, as_json: bool) -> None:
+def eval_cmd(gold: tuple[str, ...], mode: str, limit: int | None, literal_only: bool, no_demonyms: bool,
+             as_json: bool) -> None:
     """Score the geoparser on gold files (text + toponyms with spans and coordinates).
 
     \b
@@ -125,9 +130,10 @@ def eval_cmd(gold: tuple[str, ...], mode: str, as_json: bool) -> None:
     from gazetteer.geoparser import Geoparser
     from geo.evaluate import evaluate
 
-    geoparser = Geoparser.open()
+    # LGL and GeoWebNews annotate demonyms ("Iraqi") as toponyms, so scoring recognises them by default.
+    geoparser = Geoparser.open(demonyms=not no_demonyms)
     for path in gold:
-        report = evaluate(path, geoparser, mode=mode)
+        report = evaluate(path, geoparser, mode=mode, limit=limit, literal_only=literal_only)
         click.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.format())
 
 

@@ -145,31 +145,39 @@ def _names_an_event(text: str, start: int, end: int) -> bool:
 
 
 # Cheap tests run before the full patterns, which are slow to fail on long sentences.
-_HAS_MONTH = re.compile(r"(?<![A-Za-z])" + _RX_MONTH)
 _REACH_BACK, _REACH_ON = 45, 30     # characters a date expression may span before/after its key word
-_HAS_YEAR = re.compile(r"(?:19|20)\d\d")
-_HAS_WEEKDAY = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day")
-_HAS_ISO = re.compile(r"\d{4}-\d\d-\d\d")
 
 
-def _windows(rx: re.Pattern[str], text: str) -> list[tuple[int, int]]:
-    """Merged stretches of `text` around each match of `rx`, wide enough for a whole date expression."""
-    out: list[tuple[int, int]] = []
-    for m in rx.finditer(text):
-        lo, hi = max(0, m.start() - _REACH_BACK), min(len(text), m.end() + _REACH_ON)
-        if out and lo <= out[-1][1]:
-            out[-1] = (out[-1][0], hi)
-        else:
-            out.append((lo, hi))
-    return out
+def _add_window(out: list[tuple[int, int]], start: int, end: int, size: int) -> None:
+    lo, hi = max(0, start - _REACH_BACK), min(size, end + _REACH_ON)
+    if out and lo <= out[-1][1]:
+        out[-1] = (out[-1][0], max(hi, out[-1][1]))
+    else:
+        out.append((lo, hi))
+
+
+@cache
+def _keys() -> re.Pattern[str]:
+    """One pass over a sentence finds every word some date pattern needs, by kind."""
+    months = "|".join(re.escape(m) for m in sorted(_MONTHS, key=len, reverse=True))
+    return re.compile("|".join((
+        r"(?P<iso>\d{4}-\d\d-\d\d)", r"(?P<year>(?:19|20)\d\d)",
+        r"(?P<month>(?<![A-Za-z])(?:" + months + r")(?![A-Za-z]))",
+        r"(?P<wd>(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)",
+        r"(?P<rel>(?i:\b(?:" + "|".join(map(re.escape, _relative_last_words())) + ")))")))
 
 
 def _present(text: str) -> dict[str, list[tuple[int, int]]]:
     """Where in `text` each pattern kind can match: the full patterns are slow to fail on long sentences."""
-    month, year = _windows(_HAS_MONTH, text), _windows(_HAS_YEAR, text)
+    found: dict[str, list[tuple[int, int]]] = {"iso": [], "year": [], "month": [], "wd": [], "rel": []}
+    for m in _keys().finditer(text):
+        _add_window(found[m.lastgroup], m.start(), m.end(), len(text))
+    for iso in found["iso"]:
+        _add_window(found["year"], iso[0] + _REACH_BACK, iso[1] - _REACH_ON, len(text))
+    month, year = found["month"], found["year"]
     both = month if year else []
-    return {"iso": _windows(_HAS_ISO, text), "mdy": both, "dmy": both, "my": both, "md": month, "dm": month,
-            "m": month, "y": year, "wd": _windows(_HAS_WEEKDAY, text)}
+    return {"iso": found["iso"], "mdy": both, "dmy": both, "my": both, "md": month, "dm": month,
+            "m": month, "y": year, "wd": found["wd"], "rel": found["rel"]}
 
 
 def _matches(rx: re.Pattern[str], text: str, windows: list[tuple[int, int]]):
@@ -183,12 +191,11 @@ def _matches(rx: re.Pattern[str], text: str, windows: list[tuple[int, int]]):
 
 
 @cache
-def _relative_words() -> re.Pattern[str]:
+def _relative_last_words() -> tuple[str, ...]:
     """The last word of every relative phrase: a sentence without one holds no relative date."""
     text = (Path(__file__).parent / "data" / "date_phrases.csv").read_text(encoding="utf-8")
     rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
-    words = {row["phrase"].strip().lower().split()[-1] for row in rows}
-    return re.compile(r"(?i)\b(?:" + "|".join(map(re.escape, sorted(words))) + r")")
+    return tuple(sorted({row["phrase"].strip().lower().split()[-1] for row in rows}, key=len, reverse=True))
 
 
 def _coarsest(*precisions: DatePrecision) -> DatePrecision:
@@ -323,7 +330,7 @@ def event_dates(text: str, *, published: dt.date | None,
                 continue
             add(m, *_resolve(kind, m, published, published_precision))
     rel_rx, _ = _relative_table()
-    for m in _matches(rel_rx, text, _windows(_relative_words(), text)):
+    for m in _matches(rel_rx, text, needs["rel"]):
         add(m, *_resolve_relative(m, published, published_precision))
     if needs["wd"]:
         for m in _matches(_PATTERNS[-1][1], text, needs["wd"]):

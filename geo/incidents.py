@@ -131,7 +131,9 @@ class Rules:
                 self._short.append(entry)
         self._candidates: dict[str, tuple[int, ...]] = {}
         # One pass of a prefix-tree regex finds the words that can start a trigger.
-        self._starts = re.compile(r"(?i)(?<![\w'’])" + _trie({w: stem for w, stem, _ in self._first}))
+        tree = _trie({w: stem for w, stem, _ in self._first})
+        self._starts = re.compile(r"(?i)(?<![\w'’])" + tree)
+        self._starts_lower = re.compile(r"(?<![\w'’])" + tree)     # on lower-cased text: no case folding
         # Cues of one kind, scope and window are searched as one alternation: one regex call, not dozens.
         grouped: dict[tuple[str, str, int], list[str]] = {}
         for c in cues:
@@ -163,13 +165,21 @@ class Rules:
 
     def starts(self, text: str, start: int, end: int) -> list[int]:
         """Offsets in text[start:end] of the words that may begin a trigger, in order."""
-        return [m.start() for m in self._starts.finditer(text, start, end)]
+        low = text.lower()
+        if len(low) != len(text):         # a few letters lower-case to two characters: offsets would shift
+            return [m.start() for m in self._starts.finditer(text, start, end)]
+        return [m.start() for m in self._starts_lower.finditer(low, start, end)]
 
-    def hits(self, text: str, start: int, end: int) -> list[Hit]:
-        """Triggers in text[start:end] after blockers and overlaps are resolved (longest wins)."""
+    def hits(self, text: str, start: int, end: int, starts: Sequence[int] | None = None) -> list[Hit]:
+        """Triggers in text[start:end] after blockers and overlaps are resolved (longest wins).
+
+        `starts` may give `self.starts(text, ...)` for a stretch holding [start, end), computed once.
+        """
         found: list[tuple[int, int, _Trigger]] = []
-        for s in self._starts.finditer(text, start, end):
-            m = _WORD.match(text, s.start(), end)
+        if starts is None:
+            starts = self.starts(text, start, end)
+        for pos in starts[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]:
+            m = _WORD.match(text, pos, end)
             if m is None:
                 continue
             cands = self._candidates_for(m.group(0))
@@ -208,16 +218,18 @@ class Rules:
                                                  for c in self._by.get((kind, "sentence"), ()))
         if found:
             return True
+        before, after = self._by.get((kind, "before"), ()), self._by.get((kind, "after"), ())
+        if not before and not after:
+            return False
         clause_start, clause_end = _clause(text, sentence, hit)
-        for c in self._by.get((kind, "before"), ()):
+        for c in before:
             lo = clause_start if kind != "state" else sentence.start
             if c.regex.search(_last_words(text[lo:hit.start], c.window)):
                 return True
-        for c in self._by.get((kind, "after"), ()):
+        for c in after:
             if c.regex.search(_first_words(text[hit.end:clause_end], c.window)):
                 return True
         return False
-
 
     def around(self, kind: str, text: str, start: int, end: int) -> bool:
         """True if a cue of `kind` lies within its window before or after text[start:end] (any span)."""
@@ -273,6 +285,20 @@ def _rows(path: Path, need: tuple[str, ...]) -> list[dict[str, str]]:
 
 
 def _clause(text: str, sentence: Sentence, hit: Hit) -> tuple[int, int]:
+    """Start and end of the clause around `hit` (memoised: every cue of a hit asks for it)."""
+    key = (sentence.text, sentence.start, hit.start, hit.end)
+    got = _CLAUSES.get(key)
+    if got is None:
+        if len(_CLAUSES) > 4096:
+            _CLAUSES.clear()
+        got = _CLAUSES[key] = _find_clause(text, sentence, hit)
+    return got
+
+
+_CLAUSES: dict[tuple[str, int, int, int], tuple[int, int]] = {}
+
+
+def _find_clause(text: str, sentence: Sentence, hit: Hit) -> tuple[int, int]:
     start = sentence.start
     for m in _CLAUSE.finditer(text, max(sentence.start, hit.start - 200), hit.start):
         start = m.end()
@@ -336,14 +362,14 @@ def extract_incidents(article: Article, toponyms: Sequence[Toponym], *, taxonomy
         i = bisect.bisect_left(starts, sentence.start)
         if i == len(starts) or starts[i] >= sentence.end:
             continue             # no word in the sentence can begin a trigger
-        hits = rules.hits(text, sentence.start, sentence.end)
+        hits = rules.hits(text, sentence.start, sentence.end, starts)
         if not hits:
             continue
         chosen = _choose(rules, taxonomy, text, sentence, hits)
         taken: dict[str, list[PlaceChoice | None]] = {}
         for hit, factor, primary in chosen:
             own_date = dater.own(si)
-            own_place = placer.in_sentence(sentence, (hit.start, hit.end))
+            own_place = placer.in_sentence(sentence, (hit.start, hit.end), _clause(text, sentence, hit))
             family = taxonomy.get(hit.type).family
             if not primary and not _elsewhere(own_place, taken.get(family, [])):
                 continue          # the same family told twice in one sentence at one place: one incident

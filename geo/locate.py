@@ -15,7 +15,7 @@ from geo.text import Sentence
 __all__ = ["Dater", "PlaceChoice", "Placer", "contains", "distance_km", "geo_precision"]
 
 # Words right before a mention that tie it to an event happening there (ACLED precision 1) ...
-_AT = re.compile(r"(?:\b(?:in|at|inside|into|across|throughout|on|hit|struck|targeted|attacked|entered|"
+_AT = re.compile(r"(?:\b(?:in|at|inside|into|across|throughout|on|over|hit|struck|targeted|attacked|entered|"
                  r"seized|retook|recaptured|captured|stormed|overran)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3})$",
                  re.IGNORECASE)
 # ... or only near it (ACLED precision 2).
@@ -31,7 +31,8 @@ _WIRE_DATELINE = re.compile(r"[^\n()]{2,80}?\((?:Reuters|REUTERS|AP|AFP)\)\s*[-�
 _FAR_KM = 25.0
 _STORY_KM = 300.0
 _TIED_GAP, _LOOSE_GAP = 100, 60
-_RIGHT_AFTER = 40     # characters between trigger and place
+_RIGHT_AFTER = 40
+_OTHER_CLAUSE = 1.5      # a place in another clause ("..., and a worker was detained in Istanbul") is another event's     # characters between trigger and place
 _SURE, _DOUBT = 0.9, 0.85       # resolver scores: sure enough to define the story's countries; too doubtful
 _INITIAL = re.compile(r"\b[A-Z]\.\s+$")
 _NOUN_AFTER = re.compile(r"\s+[\w’'-]+")
@@ -183,13 +184,16 @@ class Placer:
         return [self._all[i] for i in self._range(start, end)
                 if self._all[i].mention.end <= end and self._kind(i) == "place"]
 
-    def in_sentence(self, sentence: Sentence, trigger: tuple[int, int]) -> PlaceChoice | None:
-        """The most specific place tied to the trigger within its sentence."""
+    def in_sentence(self, sentence: Sentence, trigger: tuple[int, int],
+                    clause: tuple[int, int] | None = None) -> PlaceChoice | None:
+        """The most specific place tied to the trigger within its sentence (its clause preferred)."""
         best: tuple[float, PlaceChoice] | None = None
         for topo in self.in_span(sentence.start, sentence.end):
             if topo in self._dateline:
                 continue
             scored = self._score(topo, sentence, trigger)
+            if scored is not None and clause and not clause[0] <= topo.mention.start < clause[1]:
+                scored = (scored[0] - _OTHER_CLAUSE, scored[1])
             if scored is not None and (best is None or scored[0] > best[0]):
                 best = scored
         return best[1] if best else None

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 __all__ = ["Sentence", "paragraph_spans", "sentences"]
 
 # A paragraph ends at a line break or, in feeds that joined paragraphs (ISOT), at a run of 2+ spaces.
-_PARAGRAPH_BREAK = re.compile(r"[ \t]*\n\s*|[ \t]{2,}")
+# (Written so that a single space, the commonest character, fails at once: several times faster.)
+_PARAGRAPH_BREAK = re.compile(r"[ \t](?=[ \t\n])[ \t]*\n?\s*|\n\s*")
 # A sentence may end after . ! ? and closing quotes/brackets, before an opening quote or capital/digit.
 _SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])")
 # Words whose trailing full stop is an abbreviation, not a sentence end (compared lower-case).

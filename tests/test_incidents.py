@@ -61,6 +61,21 @@ def extract(body: str, **kw):
     ("Mortar shells hit a school in Mosul on Monday.", "shelling"),
     ("Coalition warplanes struck a building in Mosul on Wednesday.", "air_strike"),
     ("Militants executed 42 people in Mosul last month.", "execution"),
+    ("Government forces declared victory in Mosul on Friday.", "territory_retaken"),
+    ("Iraqi troops recaptured Qaim on Friday.", "territory_retaken"),
+    ("Islamic State seized control of Qaim on Monday.", "territory_captured"),
+    ("Militants launched an offensive on Mosul on Monday.", "armed_clash"),
+    ("Two soldiers were killed in an attack on a checkpoint in Mosul on Monday.", "armed_clash"),
+    ("Two villagers were killed in an attack in Kabul on Monday.", "attack_on_civilians"),
+    ("Five men were detained in Marseille on Tuesday.", "arrest"),
+    ("Two aid workers were abducted near Kabul on Tuesday.", "abduction"),
+    ("Protesters gathered in Paris on Sunday.", "protest"),
+    ("Police clashed with protesters in Paris on Sunday.", "riot"),
+    ("Government artillery shelled Mosul on Monday.", "shelling"),
+    ("A car bomb exploded in Baghdad on Monday.", "ied"),
+    ("A drone strike killed two militants in Kabul on Monday.", "air_strike"),
+    ("A missile fired at Erbil on Monday was intercepted by air defences.", "weapons_disrupted"),
+    ("Heavy fighting erupted in Mosul on Monday.", "armed_clash"),
 ])
 def test_finds_incident_type(sentence, expected):
     got = extract(sentence)
@@ -81,6 +96,12 @@ def test_finds_incident_type(sentence, expected):
     "Trump seized on the remarks in Paris on Monday.",
     "The leaders clashed over trade in Paris on Monday.",
     "Every measure is being taken to prevent a possible attack in Paris on Friday.",
+    "The senator clashed with the president in Paris on Monday.",
+    "Obama came under fire in Paris on Monday for his remarks.",
+    "Republicans took control of the Senate in Paris on Monday.",
+    "The foreign minister protested the expulsion of diplomats from Paris on Monday.",
+    "An earthquake killed 20 people in Kabul on Monday.",
+    "North Korea's missile program was discussed in Paris on Monday.",
 ])
 def test_warnings_plans_denials_and_idioms_are_not_incidents(sentence):
     assert extract(sentence) == []

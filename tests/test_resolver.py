@@ -112,3 +112,16 @@ def test_haversine_is_symmetric_and_zero_on_the_same_point():
     d = haversine_km(36.335, 43.119, 36.19, 44.01)
     assert 75 < d < 85
     assert d == pytest.approx(haversine_km(36.19, 44.01, 36.335, 43.119))
+
+
+def test_district_hint_never_resolves_to_a_country_or_a_distant_town(matcher):
+    from tests.fake_gazetteer import ROWS
+
+    index = FakeIndex([r for r in ROWS if r[0] != "cz:mosul-palestine"])
+    resolver = Resolver(index, aliases=matcher.alias_keys)
+    text = ("U.S.-backed Iraqi forces fought in southern Mosul, Iraq. There were heavy clashes "
+            "in the southeastern Palestine district, officers said.")
+    mentions = matcher.find(text)
+    got = {t.mention.text: t for t in resolver.resolve(text, mentions)}
+    assert got["Palestine"].place is None
+    assert got["Mosul"].place.id == "gn:99072"
