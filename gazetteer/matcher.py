@@ -13,25 +13,30 @@ import pickle
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
+from operator import itemgetter
 
 import ahocorasick
 
 from gazetteer.lexicon import Lexicon, load_lexicon
 from gazetteer.model import Mention
 from gazetteer.names import normalize, variant_keys
-from gazetteer.textmap import MASK, normalize_text
+from gazetteer.textmap import normalize_text
 
 __all__ = ["Matcher", "MATCHER_FORMAT"]
 
 MATCHER_FORMAT = 7
 _MAX_KEY = 120
 _WHERE_ANY, _WHERE_CONTAINER, _WHERE_DEMONYM = 0, 1, 2
+_SORT_KEY = itemgetter(0, 1)   # by start, then longest first; ties keep the automaton's order
 
 # The capitalised word after a one-word place name: a person ("Jordan Spieth") or part of a longer
 # name, unless it is a level or organisation word ("Mosul Dam", "Gainesville Police").
 _CAP_WORD = re.compile(r"[ \t]*(?:(?:al|el|an|ad|ar|as|ash|at|bin|ibn|de|du|la|le|von|van)[\- ])?([A-Z][\w’'\-]*)")
 _ARTICLE_BEFORE = re.compile(r"(?:^|[ \t])(?:al|el|an|ad|ar|as|ash|at|bin|ibn|abu|de|du|la|le|von|van)[\- ]$")
-_PREV_WORD = re.compile(r"([A-Za-z][\w’'\-.]*)\W*$")
+_PREV_WORD = re.compile(r"([A-Za-z][\w’'\-.]*)\W*$")   # the meaning; `_prev_word` is the fast way
+# The last run of word characters (and ’ ' - .) in a reversed text, after the non-word tail.
+_REV_RUN = re.compile(r"\W*?([’'\-.]*\w[\w’'\-.]*)")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
 _SENT_END = re.compile(r"(?:^|[.!?:;\"“”‘’(\[\n])\s*$")
 _SPEECH = re.compile(r"\s+(?:said|says|told|added|wrote|tweeted|stated)\b")
 _HINT_AFTER = re.compile(r"[ \t]+([A-Za-z\-]+)")
@@ -40,7 +45,6 @@ _COMMA = re.compile(r",[ \t]*$")
 # Lower-case words that may sit inside a multi-word name ("Bosnia and Herzegovina", "al-Qaim").
 _CONNECTORS = "of|and|the|de|del|della|des|di|da|do|dos|das|du|la|le|les|el|al|an|ar|as|ash|ad|at|az|en|et|y|e|upon|on|sur|am|im|der|den|bin|ibn|bint|van|von|aan|op|i"
 _CONNECTOR_SET = frozenset(_CONNECTORS.split("|"))
-_LOWER_WORD = re.compile(r"(?<![\w’'`\-.])[a-z]")
 _NAMED_LEVEL = re.compile(r" ((?:County|Parish|Province|Governorate|District|River|Valley|Mountains|Lake|Island|Islands|Bay|Oblast|Region|Prefecture|Camp|Street|Avenue|Road|Drive|Boulevard|Highway|Parkway))\b")
 _NEXT_WORD = re.compile(r"[ \t]+([a-z]+)")
 _ADJACENT = re.compile(r"[A-Za-z][\w’'\-.]*[ \t]+")
@@ -53,9 +57,27 @@ _SLOT_BEFORE = re.compile(r"\b(?:village|town|city|district|province|governorate
 _LEVEL_AFTER = re.compile(r" (?:district|province|governorate|camp|neighbou?rhood|suburb)\b(?! of\b)")
 _NAME_AT_END = re.compile(r"(?:^|(?<=[^\w’'\-]))(" + _NAME + r")$")
 _DEMONYM_END = re.compile(r"(?:i|is|an|ans|ian|ians|ese|ish|ic)$")
-_PERSON = re.compile(r"\b([A-Z][a-z]+\.?)((?:[ \t]+(?:(?:al|el|bin|ibn|abu|de|du|van|von|da|di|le|la)[\- ])?[A-Z][\w’'\-]+)+)")
+# (`(?<!\w[A-Z])` is a word boundary before the capital, written after it so that the regex
+# engine can jump from capital to capital.)
+_PERSON = re.compile(r"([A-Z](?<!\w[A-Z])[a-z]+\.?)((?:[ \t]+(?:(?:al|el|bin|ibn|abu|de|du|van|von|da|di|le|la)[\- ])?[A-Z][\w’'\-]+)+)")
 _ARTICLE_PREFIX = re.compile(r"^(?:al|el|bin|ibn|abu|de|du|van|von|da|di|le|la)[\- ]")
 _SLOT_PREP = re.compile(r"\b(?:in|near|at|outside|around|to|from) (" + _NAME + r")")
+_SLOT_LEVELS = tuple(w + s for w in ("village", "town", "city", "district", "province", "governorate", "camp", "area",
+                                     "neighbourhood", "neighborhood", "region", "suburb") for s in ("", "s"))
+_SLOT_BEFORE_HEADS = tuple(w + " of" for w in _SLOT_LEVELS)
+_SLOT_PREP_HEADS = ("in", "near", "at", "outside", "around", "to", "from")
+
+
+def _fast_slot(heads: tuple[str, ...], lead: str = "") -> re.Pattern:
+    """`HEAD NAME` found from the end of the heads (`lead`, which they all end with) and the space:
+    a literal the regex engine jumps between, a cheap test of the name's first letters, then the
+    whole head word behind (see `_slot_names`)."""
+    behind = "|".join(rf"(?<=\b{re.escape(h)} )" for h in heads)
+    return re.compile(re.escape(lead) + r" (?=[A-Z]|[AaEe]l[\- ]|[Aa](?:[dnrstz]|sh)-)(?:" + behind + r")(" + _NAME + r")")
+
+
+_SLOT_BEFORE_FAST = _fast_slot(_SLOT_BEFORE_HEADS, "of")
+_SLOT_PREP_FAST = _fast_slot(_SLOT_PREP_HEADS)
 
 
 class Matcher:
@@ -72,6 +94,7 @@ class Matcher:
         self.min_bucket = 8     # importance bucket below which a one-word name needs a place slot
         self.major_bucket = 11  # provinces, countries and cities of about 300,000 and more
         self.demonyms = False   # report "Iraqi", "Russians" as mentions of their country (source "demonym")
+        self._surfaces: dict[str, tuple] = {}
 
     # ----------------------------------------------------------------- building / caching
     @classmethod
@@ -138,32 +161,38 @@ class Matcher:
         """Place mentions in `text`, in order, non-overlapping, longest match first."""
         # Lower-case words cannot start a mention; masking their first letter keeps the automaton
         # from reporting every key that prefixes them (same length, so offsets are unchanged).
-        nt = normalize_text(_LOWER_WORD.sub(MASK, text))
+        nt = normalize_text(text, mask_lower=True)
         padded = " " + nt.text + " "
-        raw: list[tuple[int, int, int, int]] = []   # orig start, orig end, importance bucket, alias id
+        # orig start, -orig end (the sort key: longest first), orig end, importance bucket, alias id
+        raw: list[tuple[int, int, int, int, int]] = []
+        breaks, shifts = nt._breaks, nt._shifts   # NormText.orig, inlined: this loop is the hottest
         for end, value in self._auto.iter(padded):
-            length = (value & 0xFFFF) >> 4
             # Keys are stored as " key ", so every hit is a whole word sequence; padded index
             # `end` is the trailing space, i.e. the exclusive end of the key in nt.text + 1.
             nend = end - 1
-            nstart = nend - length
-            ostart = nt.orig(nstart)
-            if not text[ostart].isupper():
-                continue
-            raw.append((ostart, nt.orig_end(nend), value & 15, value >> 16))
+            nstart = nend - ((value & 0xFFFF) >> 4)
+            if breaks:
+                k = bisect_right(breaks, nstart) - 1
+                ostart = nstart + shifts[k] if k >= 0 else nstart
+                k = bisect_right(breaks, nend - 1) - 1
+                oend = nend + shifts[k] if k >= 0 else nend
+            else:
+                ostart, oend = nstart, nend
+            if text[ostart].isupper():
+                raw.append((ostart, -oend, oend, value & 15, value >> 16))
         dateline = _dateline_spans(text, dateline_places)
         heads = dateline + _dateline_heads(text)
-        raw.sort(key=lambda r: (r[0], -(r[1] - r[0])))
+        raw.sort(key=_SORT_KEY)
         chosen: list[Mention] = []
         major_at: set[int] = set()   # countries and the like: never taken for a surname
         last_end = -1
-        for start, end, bucket, alias in raw:
-            if start < last_end or _in_spans(start, end, skip):
+        for start, _, end, bucket, alias in raw:
+            if start < last_end or (skip and _in_spans(start, end, skip)):
                 continue
-            if any(a <= start < b and (a, b) != (start, end) for a, b in dateline):
+            if dateline and any(a <= start < b and (a, b) != (start, end) for a, b in dateline):
                 continue  # a word inside a longer dateline name ("KHIL" in "ABDUL KHIL")
             surface = text[start:end]
-            source = "dateline" if _in_spans(start, end, heads) else "gazetteer"
+            source = "dateline" if heads and _in_spans(start, end, heads) else "gazetteer"
             if alias:
                 key, where = self._aliases[alias - 1]
                 if where == _WHERE_CONTAINER and not (chosen and _COMMA.search(text, chosen[-1].end, start)):
@@ -197,42 +226,42 @@ class Matcher:
 
     def _accept(self, text: str, start: int, end: int, surface: str, bucket: int, source: str) -> bool:
         lex = self.lex
-        words = surface.split()
-        key = normalize(surface)
-        single = len(words) == 1
-        letters = [c for c in surface if c.isalpha()]
-        if len(letters) > 1 and all(c.isupper() for c in letters):
-            if source != "dateline" and key not in lex.acronyms and key.replace(" ", "") not in lex.acronyms:
+        info = self._surfaces.get(surface)
+        if info is None:
+            info = self._surface_info(surface)
+        key, single, caps, acronym, capitalised, rejected, listed = info
+        if caps:
+            if source != "dateline" and not acronym:
                 return False
-        elif not words[-1][:1].isupper() and not words[-1][:1].isdigit():
+        elif not capitalised:
             return False
-        if (single and key in lex.stop_always) or _demonym_key(key, lex) is not None:
+        if rejected:
             return False
-        listed = lex.variants.get(key)
-        if listed is not None and listed[1] == "any":
+        if listed:
             return True   # written in name_variants.csv as a place ("White House", "Atlantic")
         if source == "dateline":
             return True
         before = text[max(0, start - 40):start]
-        art = _ARTICLE_BEFORE.search(before)
+        # Both patterns end at the end of `before`, so only its tail need be searched.
+        art = _ARTICLE_BEFORE.search(before, max(0, len(before) - 6))
         if art:
             before = before[: art.start() + 1]
-        prev = _PREV_WORD.search(before)
-        prev_word = prev.group(1).rstrip(".").lower() if prev else ""
-        adjacent = prev is not None and _ADJACENT.fullmatch(prev.group(0)) is not None
-        if adjacent and prev.group(1).endswith(".") and len(prev.group(1)) > 5:
+        prev = _prev_word(before)
+        prev_word = prev[1].rstrip(".").lower() if prev else ""
+        adjacent = prev is not None and _ADJACENT.fullmatch(prev[0]) is not None
+        if adjacent and prev[1].endswith(".") and len(prev[1]) > 5:
             adjacent = False   # "... of Justice. Azerbaijan": a sentence ended, not a title
         if adjacent and prev_word in lex.titles:
             return False
-        sentence_start = _SENT_END.search(before) is not None
+        sentence_start = _SENT_END.search(before, max(0, len(before.rstrip()) - 1)) is not None
         if single and sentence_start and key in lex.stop_initial:
             return False
-        major = bucket >= self.major_bucket or key in lex.acronyms or key.replace(" ", "") in lex.acronyms
+        major = bucket >= self.major_bucket or acronym
         title_line = None
-        if single and adjacent and prev.group(1)[:1].isupper() and prev_word not in lex.modifiers:
+        if single and adjacent and prev[1][:1].isupper() and prev_word not in lex.modifiers:
             # Inside a longer capitalised name: "Tigris River", "Marine Le Pen", "Asaib Ahl al-Haq";
             # a major place still counts there ("Six Flags Over Texas", "Iraqi Kurdistan").
-            pw = prev.group(1)
+            pw = prev[1]
             if not major or prev_word in lex.first_names:
                 title_line = _is_title_line(text, start)
                 if not title_line and (not pw.endswith(".") or pw.count(".") > 1):
@@ -266,6 +295,24 @@ class Matcher:
             # A little-known place name needs a place slot: "in Pandi", "Pandi, Bulacan", "Pandi town".
             return False
         return True
+
+    def _surface_info(self, surface: str) -> tuple:
+        """What `_accept` needs to know about a surface form regardless of where it stands (memoised)."""
+        lex = self.lex
+        words = surface.split()
+        key = normalize(surface)
+        single = len(words) == 1
+        letters = [c for c in surface if c.isalpha()]
+        caps = len(letters) > 1 and all(c.isupper() for c in letters)
+        acronym = key in lex.acronyms or key.replace(" ", "") in lex.acronyms
+        capitalised = words[-1][:1].isupper() or words[-1][:1].isdigit()
+        rejected = (single and key in lex.stop_always) or _demonym_key(key, lex) is not None
+        listed = lex.variants.get(key)
+        info = (key, single, caps, acronym, capitalised, rejected, listed is not None and listed[1] == "any")
+        if len(self._surfaces) >= 100_000:
+            self._surfaces.clear()
+        self._surfaces[surface] = info
+        return info
 
     def _locative(self, text: str, start: int, end: int, prev_word: str, adjacent: bool) -> bool:
         if adjacent and prev_word in self.lex.locatives:
@@ -310,7 +357,8 @@ class Matcher:
         extra: list[Mention] = []
         lex = self.lex
         for rx, needs_lookup in ((_SLOT_BEFORE, False), (_LEVEL_AFTER, False), (_SLOT_PREP, True)):
-            for m in rx.finditer(text):
+            found = rx.finditer(text) if rx is _LEVEL_AFTER else _slot_names(rx, text)
+            for m in found:
                 if rx is _LEVEL_AFTER:
                     # Find the name before the level word by looking back from it ("Khazir camp").
                     lo = max(0, m.start() - 60)
@@ -358,6 +406,50 @@ class Matcher:
         return out
 
 
+_FAST_SLOTS = {id(_SLOT_BEFORE): (_SLOT_BEFORE_FAST, _SLOT_BEFORE_HEADS), id(_SLOT_PREP): (_SLOT_PREP_FAST, _SLOT_PREP_HEADS)}
+
+
+def _slot_names(exact: re.Pattern, text: str) -> list[re.Match]:
+    """The matches of `exact.finditer(text)` (group 1: the name), found with its fast twin.
+
+    The twin sees the head word through a look-behind, so it could take a head inside the previous
+    match, where `finditer` would not look; when a head starts that close, `exact` takes over.
+    """
+    fast, heads = _FAST_SLOTS[id(exact)]
+    longest = max(map(len, heads)) + 1
+    out: list[re.Match] = []
+    last = 0
+    for m in fast.finditer(text):
+        space = m.start(1) - 1
+        if out and space - longest < last:
+            head = next(h for h in heads if text.endswith(h, 0, space) and not _word_char_at(text, space - len(h) - 1))
+            if space - len(head) < last:
+                out.extend(exact.finditer(text, last))
+                return out
+        out.append(m)
+        last = m.end()
+    return out
+
+
+def _word_char_at(text: str, i: int) -> bool:
+    """Whether `text[i]` is a regex word character (`\\w`); False before the start."""
+    return i >= 0 and (text[i].isalnum() or text[i] == "_")
+
+
+def _prev_word(before: str) -> tuple[str, str] | None:
+    """`_PREV_WORD.search(before)` as (whole match, word), found from the end instead of tried at every offset."""
+    rev = before[::-1]
+    m = _REV_RUN.match(rev)
+    if m is None:
+        return None
+    run = m.group(1)[::-1]
+    letter = _ASCII_LETTER.search(run)
+    if letter is None:
+        return None
+    word = run[letter.start():]
+    return word + rev[:m.start(1)][::-1], word
+
+
 def _mask_connectors(key: str) -> str:
     words = key.split(" ")
     return " ".join(["#" + w[1:] if i and w in _CONNECTOR_SET else w for i, w in enumerate(words)])
@@ -394,12 +486,19 @@ def _dateline_spans(text: str, places: Sequence[str]) -> list[tuple[int, int]]:
     return out
 
 
-_HEAD = re.compile(r"(?:^|\n|[.!?][ \t]+)[ \t]*([A-Z][A-Z.'’\- /]{2,60}?)(?=,[ \t]+[A-Z]|[ \t]+\(|[ \t]*[—–-][ \t—–-]|[ \t]*—)")
+_HEAD_NAME = r"[ \t]*([A-Z][A-Z.'’\- /]{2,60}?)(?=,[ \t]+[A-Z]|[ \t]+\(|[ \t]*[—–-][ \t—–-]|[ \t]*—)"
+# After a line break, or a sentence end and a space; written to start with a character set,
+# which the regex engine can jump between. The text's own start is matched apart.
+_HEAD = re.compile(r"[\n.!?](?:(?<=\n)|(?=[ \t]))" + _HEAD_NAME)
+_HEAD_FIRST = re.compile(_HEAD_NAME)
 
 
 def _dateline_heads(text: str) -> list[tuple[int, int]]:
     """All-caps dateline openings of paragraphs ("CHARLESTON, W.Va. —"), where capitals are normal."""
-    return [m.span(1) for m in _HEAD.finditer(text, 0, 4000)]
+    first = _HEAD_FIRST.match(text, 0, 4000)
+    out = [first.span(1)] if first else []
+    out.extend(m.span(1) for m in _HEAD.finditer(text, first.end() if first else 0, 4000))
+    return out
 
 
 def _in_spans(a: int, b: int, spans) -> bool:
@@ -414,11 +513,23 @@ def _is_title_line(text: str, pos: int) -> bool:
     """Whether `pos` sits in a Title Case headline, where every word is capitalised anyway."""
     ls = text.rfind("\n", 0, pos) + 1
     le = text.find("\n", pos)
-    line = text[ls: le if le >= 0 else len(text)]
-    if len(line) > 200 or line.lstrip().startswith(("(", "By ", "by ")):
+    if le < 0:
+        le = len(text)
+    if le - ls > 200:
+        return False
+    line = text[ls:le]
+    if line.lstrip().startswith(("(", "By ", "by ")):
         return False
     words = [w for w in line.split() if len(w) > 3 and w[0].isalpha()]
     return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
+def _may_end_with_of(text: str, pos: int) -> bool:
+    """Whether `_HINT_BEFORE` can match before `pos` (a cheap test that spares the regex search)."""
+    w = text[max(0, pos - 30):pos]
+    if w.endswith("\n"):
+        w = w[:-1]
+    return w.rstrip(" \t").endswith(("of", "the"))
 
 
 def _annotate(text: str, mentions: list[Mention], lex: Lexicon) -> list[Mention]:
@@ -432,7 +543,7 @@ def _annotate(text: str, mentions: list[Mention], lex: Lexicon) -> list[Mention]
         if after and after.group(1).lower() in lex.level_words:
             hint = lex.level_words[after.group(1).lower()]
             hint_end = after.end()
-        if hint is None:
+        if hint is None and _may_end_with_of(text, m.start):
             before = _HINT_BEFORE.search(text, max(0, m.start - 30), m.start)
             if before and before.group(1).lower() in lex.level_words and before.end(1) > consumed:
                 hint = lex.level_words[before.group(1).lower()]

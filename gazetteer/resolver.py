@@ -39,6 +39,7 @@ _HINT_LEVELS = {
 LOCAL_DAMPING = 0.5
 _SUB_CITY = {Level.NEIGHBOURHOOD, Level.DISTRICT, Level.CAMP, Level.LANDMARK}
 _BIG = {Level.CONTINENT, Level.COUNTRY, Level.PROVINCE}
+_COHERENCE_CANDS = 8   # candidates of each other name that count as its possible readings
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,10 +54,13 @@ class Weights:
     parent: float = 2.5
     orphan: float = 1.0          # a sub-city curated place whose parent the article never names
     hint: float = 1.0
-    proximity: float = 0.8
-    proximity_km: float = 150.0
+    proximity: float = 1.2
+    proximity_km: float = 100.0
     region: float = 1.0          # same part of the world as the article's other places
     region_km: float = 1500.0
+    coherence: float = 0.7       # near some reading of the article's other names (joint, not just best guesses)
+    coherence_km: float = 100.0
+    coherence_cap: float = 2.0
     exact: float = 1.5
     capital: float = 1.0         # national capitals are named from abroad far more than namesakes
     dateline_place: float = 1.5  # datelines name well-known places: weigh size more
@@ -196,11 +200,12 @@ class Resolver:
         keys = [normalize(m.text) for m in mentions]
         dl_cc = self._country_code(dateline_country) if dateline_country else None
         containers = [self._container(m, c) for m, c in zip(mentions, cands)]
+        coherent = self._coherence(keys, cands) if self.w.coherence else {}
         # Mentions that read the same (name, hint, container, source) rank the same in a pass.
         sig = [(k, m.hint, m.container, m.source) for k, m in zip(keys, mentions)]
         # Pass 1: without article context.
         ctx0 = _Context.empty(dl_cc)
-        best = self._pass(mentions, cands, containers, sig, lambda k: ctx0)
+        best = self._pass(mentions, cands, containers, sig, lambda k: ctx0, coherent)
         # Passes 2-3: with the context of the previous pass, leaving each name's own votes out.
         for _ in range(self.passes - 1):
             ctx = _Context.build(keys, best, dl_cc)
@@ -211,7 +216,7 @@ class Resolver:
                     loo[k] = ctx.without(k)
                 return loo[k]
 
-            again = self._pass(mentions, cands, containers, sig, context_for)
+            again = self._pass(mentions, cands, containers, sig, context_for, coherent)
             settled = all((a[0][0].id if a else None) == (b[0][0].id if b else None) for a, b in zip(again, best))
             best = again
             if settled:
@@ -225,7 +230,7 @@ class Resolver:
             out.append(Toponym(m, p, s, alts))
         return out
 
-    def _pass(self, mentions, cands, containers, sig, context_for) -> list[list[tuple[Place, float]]]:
+    def _pass(self, mentions, cands, containers, sig, context_for, coherent) -> list[list[tuple[Place, float]]]:
         """Rank every mention against the context `context_for(key)` gives it."""
         memo: dict[tuple, list] = {}
         out = []
@@ -237,7 +242,7 @@ class Resolver:
                 if len(c) == 1 and not c[0].skel and m.hint is None:
                     ranked = [(c[0].place, 1.0)]
                 else:
-                    ranked = self._rank(i, m, c, context_for(key[0]), containers[i])
+                    ranked = self._rank(i, m, c, context_for(key[0]), containers[i], coherent.get(key[0]))
                 memo[key] = ranked
             out.append(ranked)
         return out
@@ -253,7 +258,38 @@ class Resolver:
             return ()
         return tuple(c for c in self.candidates(m.container) if c.place.level in _BIG or c.place.level is Level.CITY)[:5]
 
-    def _rank(self, i: int, m: Mention, cands, ctx: "_Context", container) -> list[tuple[Place, float]]:
+    def _coherence(self, keys, cands) -> dict[str, dict[str, float]]:
+        """Per ambiguous name, how close each candidate is to some candidate of each other name.
+
+        "Paris" and "Henry County" together mean Paris, Tennessee, although neither name's
+        most likely reading alone says so.
+        """
+        w = self.w
+        pts: dict[str, list[tuple[float, float]]] = {}
+        for k, c in zip(keys, cands):
+            if k not in pts:
+                pts[k] = [(x.place.lat, x.place.lon) for x in c[:_COHERENCE_CANDS] if x.place.level not in _BIG]
+        others = [k for k, v in pts.items() if v]
+        if len(others) < 2:
+            return {}
+        out: dict[str, dict[str, float]] = {}
+        for k, c in zip(keys, cands):
+            if k in out or len(c) < 2 or any(x.exact and x.place.level in _BIG for x in c):
+                continue   # a country's or region's own name is not a town near the story
+            scores = {}
+            for x in c:
+                p = x.place
+                if p.level in _BIG:
+                    continue
+                total = 0.0
+                for j in others:
+                    if j != k:
+                        total += math.exp(-_nearest_km(p.lat, p.lon, pts[j]) / w.coherence_km)
+                scores[p.id] = min(w.coherence_cap, total)
+            out[k] = scores
+        return out
+
+    def _rank(self, i: int, m: Mention, cands, ctx: "_Context", container, coherent=None) -> list[tuple[Place, float]]:
         if not cands:
             return []
         w = self.w
@@ -297,6 +333,8 @@ class Resolver:
                     s -= w.hint_country
                 else:
                     s -= w.hint * (0.5 if p.level is Level.CITY else 1.0)
+            if coherent:
+                s += w.coherence * coherent.get(p.id, 0.0) * ctx.local
             if anchors and p.level not in _BIG:
                 d = _nearest_km(p.lat, p.lon, anchors)
                 if hint_levels is not None and m.hint in ("district", "neighbourhood") and d > w.quarter_km:

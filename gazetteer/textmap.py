@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import accumulate
 import unicodedata
 from dataclasses import dataclass
 
@@ -13,7 +14,8 @@ _APOS = "'’‘`´ʼʻʿʾ"
 _DEL = "\x00"
 # An apostrophe inside a word is dropped ("Qa'im" -> "qaim"); a possessive, contraction or quoting
 # one separates words ("Iraq's" -> "iraq s", "I've" -> "i ve"), so the word before it still ends.
-_SPLIT_APOS = re.compile(r"\x00(?=(?:s|ve|ll|re|d|m|t)(?![a-z0-9]))|\x00(?![a-z0-9])|(?<![a-z0-9])\x00")
+# (Written to start with the literal, so the regex engine can skip to each candidate.)
+_SPLIT_APOS = re.compile(r"\x00(?:(?=(?:s|ve|ll|re|d|m|t)(?![a-z0-9]))|(?![a-z0-9])|(?<![a-z0-9]\x00))")
 
 
 def _fold_char(c: str) -> str:
@@ -44,6 +46,65 @@ _TABLE[ord(MASK)] = "#"   # a masked word start: no key begins with "#", so matc
 
 
 _DROP = re.compile(r"\x00+| {2,}")
+_SPACES = re.compile(r"  +")   # (a literal prefix: far faster to search for than _DROP)
+
+# The fast path folds through bytes tables: ASCII text (plus a few quotes and dashes) is the norm.
+_FOLD_BYTES = bytes(ord(_TABLE[c]) for c in range(128)) + b" " * 128
+# For masking: "a" a lower-case ASCII letter, "A" a character that continues a word, " " anything else.
+_WORDISH = re.compile(r"[\w’'`\-.]")
+_CLASS_BYTES = bytes(
+    ord("a" if "a" <= chr(c) <= "z" else "A" if _WORDISH.match(chr(c)) else " ") for c in range(128)
+) + b" " * 128
+_SELECT_BYTES = bytes(0xFF if c == ord("#") else 0 for c in range(256))
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_STAND_INS: dict[str, tuple[str, str] | None] = {}   # None: the character folds to a non-ASCII letter
+
+
+def _stand_ins(c: str) -> tuple[str, str] | None:
+    """ASCII stand-ins for a non-ASCII character: one that folds alike, one of the same word class."""
+    v = _STAND_INS.get(c, ())
+    if v == ():
+        f = _TABLE[ord(c)]
+        # "'" for a character that is dropped; a folded letter or digit, or " ", folds to itself.
+        v = _STAND_INS[c] = (("'" if f == _DEL else f), "A" if _WORDISH.match(c) else " ") if f.isascii() else None
+    return v
+
+
+def _fold(text: str, mask_lower: bool) -> str:
+    """`text.translate(_TABLE)`; with `mask_lower`, lower-case word starts become "#"."""
+    if text.isascii():
+        folded = clean = text.encode("ascii")
+    else:
+        # Usually a handful of distinct quotes and dashes: replace each one throughout.
+        folded = clean = text
+        for c in set(_NON_ASCII.findall(text)):
+            pair = _stand_ins(c)
+            if pair is None:   # Greek, CJK and the like keep their letters: the general path
+                return _fold_slow(text, mask_lower)
+            folded = folded.replace(c, pair[0])
+            if mask_lower:
+                clean = clean.replace(c, pair[1])
+        folded, clean = folded.encode("ascii"), clean.encode("ascii") if mask_lower else b""
+    folded = folded.translate(_FOLD_BYTES)
+    if mask_lower:
+        # A lower-case letter after a non-word character (a class "a" after a " ") is masked.
+        # The text is one byte per character here, so the mask is merged as big integers.
+        classes = (b" " + clean.translate(_CLASS_BYTES)).replace(b" a", b" #")
+        select = int.from_bytes(classes[1:].translate(_SELECT_BYTES), "big")
+        if select:
+            n = len(folded)
+            value = (int.from_bytes(folded, "big") & ~select) | (int.from_bytes(b"#" * n, "big") & select)
+            folded = value.to_bytes(n, "big")
+    return folded.decode("ascii")
+
+
+_LOWER_WORD = re.compile(r"(?<![\w’'`\-.])[a-z]")
+
+
+def _fold_slow(text: str, mask_lower: bool) -> str:
+    if mask_lower:
+        text = _LOWER_WORD.sub(MASK, text)
+    return text.translate(_TABLE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +127,7 @@ class NormText:
         return self.orig(i - 1) + 1 if i > 0 else 0
 
 
-def normalize_text(text: str) -> NormText:
+def normalize_text(text: str, *, mask_lower: bool = False) -> NormText:
     """Fold `text` like `names.normalize` does keys, keeping a map to the original offsets.
 
     >>> n = normalize_text("Al-Qa'im, Iraq's St. Louis")
@@ -77,25 +138,14 @@ def normalize_text(text: str) -> NormText:
     >>> "Al-Qa'im, Iraq's St. Louis"[n.orig(15):n.orig_end(23)]
     'St. Louis'
     """
-    t = text.translate(_TABLE)
+    t = _fold(text, mask_lower)
     if _DEL in t:
         t = _SPLIT_APOS.sub(" ", t)
     if _DEL not in t and "  " not in t:
         return NormText(t)
-    parts: list[str] = []
-    breaks: list[int] = []
-    shifts: list[int] = []
-    pos = 0      # in t
-    npos = 0     # in the output
-    shift = 0
-    for m in _DROP.finditer(t):
-        a, b = m.span()
-        keep = 1 if t[a] == " " else 0
-        parts.append(t[pos:a + keep])
-        npos += a + keep - pos
-        shift += b - a - keep
-        breaks.append(npos)
-        shifts.append(shift)
-        pos = b
-    parts.append(t[pos:])
-    return NormText("".join(parts), tuple(breaks), tuple(shifts))
+    # A run of spaces keeps one, a run of dropped characters none; after each run the shift
+    # back to `t` grows by what was cut, and the output resumes at the run's end minus the shift.
+    spans = [m.span() for m in (_DROP if _DEL in t else _SPACES).finditer(t)]
+    shifts = tuple(accumulate([b - a - (t[a] == " ") for a, b in spans]))
+    breaks = tuple([b - s for (_, b), s in zip(spans, shifts)])
+    return NormText(_SPACES.sub(" ", t).replace(_DEL, ""), breaks, shifts)

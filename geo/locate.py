@@ -30,6 +30,7 @@ _FROM = re.compile(r"\bfrom\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}$", re.IGNORECASE
 _WIRE_DATELINE = re.compile(r"[^\n()]{2,80}?\((?:Reuters|REUTERS|AP|AFP)\)\s*[-–—]")
 _FAR_KM = 25.0
 _STORY_KM = 300.0
+_LONE_TOWN = 100_000    # population below which a town alone in its country is taken for a namesake
 _TIED_GAP, _LOOSE_GAP = 100, 60
 _RIGHT_AFTER = 40
 _OTHER_CLAUSE = 1.5      # a place in another clause ("..., and a worker was detained in Istanbul") is another event's     # characters between trigger and place
@@ -148,8 +149,10 @@ class Placer:
             return ""
         if _INITIAL.search(self.text, max(0, m.start - 4), m.start):
             return ""            # "George W. Bush"
-        if doubtful and place.level.rank >= Level.CITY.rank and topo.score < _DOUBT \
-                and (self._home or self._dateline_countries):
+        others = sum(self._home.values()) - (1 if topo.score >= _SURE else 0) > 0 or self._dateline_countries
+        if place.level.rank >= Level.CITY.rank and others and not self._at_home(topo) and (topo.score < _DOUBT or (place.population or 0) < _LONE_TOWN):
+            # A small town in a country nothing else in the story names ("Shi ite" -> Ski, Norway;
+            # "Sada" -> Spain) is a namesake far more often than a place the story is about.
             return ""
         return "place"
 

@@ -135,16 +135,23 @@ class Runner:
             finally:
                 store.close()
             self.articles_read = len({i.article_id for i in found})
+            if self.options.merge:
+                from geo.merge import merge_incidents
+
+                found = merge_incidents(found, taxonomy=self._taxonomy())
             return apply_filters(found, filters)
         if self.options.db:
             raise UsageError("give either input PATHS or --db, not both (use `incidentmap ingest` to add articles)")
         self.results = list(self.process())
-        taxonomy = None
-        if self.options.taxonomy:
-            from geo.taxonomy import Taxonomy
+        return apply_filters(merged(self.results, merge=self.options.merge, taxonomy=self._taxonomy()), filters)
 
-            taxonomy = Taxonomy.load(self.options.taxonomy)
-        return apply_filters(merged(self.results, merge=self.options.merge, taxonomy=taxonomy), filters)
+    def _taxonomy(self):
+        """The user's replacement taxonomy, or None for the built-in one."""
+        if not self.options.taxonomy:
+            return None
+        from geo.taxonomy import Taxonomy
+
+        return Taxonomy.load(self.options.taxonomy)
 
     def place_rows(self, *, unresolved: bool = False) -> Iterator[dict]:
         """One dict per place mention, in the documented `places` schema."""
@@ -181,32 +188,25 @@ class Runner:
 
             return process_dask(list(self.options.paths), self.options.settings, address=dask_address,
                                 out=self.options.db)
+        from geo.store import IngestStats, changed_articles
+
+        unchanged = 0
+
+        def skip(_article: Article) -> None:
+            nonlocal unchanged
+            unchanged += 1
+
         store = open_store(self.options.db)
         try:
-            return store.ingest(self.process(select=lambda arts: _changed_only(arts, store)))
+            stats = store.ingest(self.process(select=lambda arts: changed_articles(store, arts, on_skip=skip)))
         finally:
             store.close()
+        return stats + IngestStats(unchanged=unchanged)
 
     def summary_line(self, incidents: list[Incident]) -> str:
         located = sum(1 for i in incidents if i.place is not None)
-        return (f"{self.articles_read} article(s), {self.places_found} place mention(s) resolved, "
-                f"{len(incidents)} incident(s) ({located} located)")
+        counted = f"{len(incidents)} incident(s) ({located} located)"
+        if self.options.db and not self.options.paths:
+            return f"{counted} from {self.articles_read} stored article(s)"
+        return f"{self.articles_read} article(s), {self.places_found} place mention(s) resolved, {counted}"
 
-
-def _changed_only(articles: Iterator[Article], store, batch: int = 256) -> Iterator[Article]:
-    """Drop articles the store already holds with the same content hash, checking in batches."""
-    pending: list[Article] = []
-
-    def flush() -> Iterator[Article]:
-        known = store.known_hashes([a.id for a in pending])
-        for article in pending:
-            if known.get(article.id) != article.content_hash:
-                yield article
-        pending.clear()
-
-    for article in articles:
-        pending.append(article)
-        if len(pending) >= batch:
-            yield from flush()
-    if pending:
-        yield from flush()

@@ -23,7 +23,7 @@ from geo.model import (
 __all__ = [
     "ARTICLES", "INCIDENTS", "MIGRATIONS", "SCHEMA_VERSION", "TABLES", "TOPONYMS",
     "SchemaVersionError", "StoreError", "Table", "article_hash", "article_row", "article_from_row",
-    "incident_row", "incident_from_row", "migration_plan", "point_wkb", "toponym_row",
+    "Migration", "incident_row", "incident_from_row", "migration_plan", "parse_version", "point_wkb", "toponym_row",
     "toponym_from_row",
 ]
 

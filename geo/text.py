@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 __all__ = ["Sentence", "paragraph_spans", "sentences"]
@@ -43,7 +44,8 @@ def paragraph_spans(text: str, start: int = 0, end: int | None = None) -> list[t
     return spans
 
 
-def sentences(text: str, start: int = 0, end: int | None = None) -> list[Sentence]:
+def sentences(text: str, start: int = 0, end: int | None = None, *,
+              keep: Callable[[int, int], bool] | None = None) -> list[Sentence]:
     """Sentences of text[start:end], in order, with offsets into `text`.
 
     >>> [s.text for s in sentences("Gen. Smith said. U.S. troops left on Dec. 5. They came back.")]
@@ -53,6 +55,8 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[Sentenc
     """
     out: list[Sentence] = []
     for number, (p_start, p_end) in enumerate(paragraph_spans(text, start, end)):
+        if keep is not None and not keep(p_start, p_end):
+            continue        # the caller needs no sentences here; numbering still counts the paragraph
         index = 0
         pos = p_start
         for m in _SENTENCE_END.finditer(text, p_start, p_end):

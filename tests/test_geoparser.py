@@ -65,16 +65,9 @@ def test_lookup_ranks_by_weight_and_filters_by_country(geoparser):
     assert geoparser.lookup("Xanadoodle") == []
 
 
-def _real_index_built() -> bool:
-    from gazetteer.index import default_index_path
-
-    return default_index_path().exists()
-
-
 @pytest.mark.slow
-@pytest.mark.skipif(not _real_index_built(), reason="the local gazetteer index has not been built")
-def test_real_index_resolves_the_seed_targets():
-    geo = Geoparser.open()
+def test_real_index_resolves_the_seed_targets(gazetteer_index):
+    geo = Geoparser.open(gazetteer_index.path)
     text = (SEEDS / "000_f04235f78eb6f9dd.txt").read_text(encoding="utf-8")
     nice = text.index("Such tactics were used")
     tops = geo.parse(text[nice:nice + 200])
@@ -82,7 +75,7 @@ def test_real_index_resolves_the_seed_targets():
     assert by_text["Nice"].country_code == "FR"
     assert by_text["Columbus"].admin1 == "Ohio"
     start = time.perf_counter()
-    Geoparser.open()
+    Geoparser.open(gazetteer_index.path)
     assert time.perf_counter() - start < 3.0   # warm open (target 1 s; slack for a busy CI box)
 
 

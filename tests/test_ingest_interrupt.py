@@ -79,7 +79,7 @@ def test_killed_ingest_is_consistent_and_rerun_completes(store_url, clean_snapsh
     db, want = store_url, clean_snapshot
     assert want[0] == {"articles": N, "toponyms": 2 * N, "incidents": 2 * N}
 
-    child = run_child(db, 0.05)
+    child = run_child(db, 0.1)   # slow enough (>= 4 s in all) to be caught after its first batch
     deadline = time.monotonic() + 60
     while stored_articles(db) < BATCH:   # the first batch has committed
         assert child.poll() is None, child.stderr.read()

