@@ -154,29 +154,46 @@ class Runner:
         return Taxonomy.load(self.options.taxonomy)
 
     def place_rows(self, *, unresolved: bool = False) -> Iterator[dict]:
-        """One dict per place mention, in the documented `places` schema."""
+        """One dict per place mention, in the documented `places` schema (from the inputs or the store)."""
+        for article_id, title, top in self._mentions():
+            place = top.place
+            if place is None and not unresolved:
+                continue
+            yield {
+                "article_id": article_id,
+                "article_title": title,
+                "start": top.mention.start,
+                "end": top.mention.end,
+                "text": top.mention.text,
+                "name": place.name if place else None,
+                "lat": round(place.lat, 6) if place else None,
+                "lon": round(place.lon, 6) if place else None,
+                "country_code": place.country_code if place else None,
+                "admin1": place.admin1 if place else None,
+                "feature_code": place.feature_code if place else None,
+                "level": place.level.value if place else None,
+                "place_id": place.id if place else None,
+                "score": round(top.score, 4),
+            }
+
+    def _mentions(self) -> Iterator[tuple[str, str, Toponym]]:
+        if self.options.db and not self.options.paths:
+            from geo.store import open_store
+
+            store = open_store(self.options.db)
+            try:
+                titles = {a.id: a.title for a in store.articles()}
+                self.articles_read = len(titles)
+                for article_id, top in store.toponyms():
+                    yield article_id, titles.get(article_id, ""), top
+            finally:
+                store.close()
+            return
+        if self.options.db:
+            raise UsageError("give either input PATHS or --db, not both (use `incidentmap ingest` to add articles)")
         for result in self.process():
-            article = result.article
             for top in result.toponyms:
-                place = top.place
-                if place is None and not unresolved:
-                    continue
-                yield {
-                    "article_id": article.id,
-                    "article_title": article.title,
-                    "start": top.mention.start,
-                    "end": top.mention.end,
-                    "text": top.mention.text,
-                    "name": place.name if place else None,
-                    "lat": round(place.lat, 6) if place else None,
-                    "lon": round(place.lon, 6) if place else None,
-                    "country_code": place.country_code if place else None,
-                    "admin1": place.admin1 if place else None,
-                    "feature_code": place.feature_code if place else None,
-                    "level": place.level.value if place else None,
-                    "place_id": place.id if place else None,
-                    "score": round(top.score, 4),
-                }
+                yield result.article.id, result.article.title, top
 
     def ingest(self, *, dask_address: str | None = None):
         """Add the input articles to the store, skipping those already stored unchanged."""

@@ -153,3 +153,36 @@ def test_python_dash_m_geo_shows_version(cli):
     proc = cli("--version")
     assert proc.returncode == 0
     assert "version" in proc.stdout.lower()
+
+
+def test_ingest_twice_adds_nothing_and_the_store_feeds_map_places_and_summary(cli, tmp_path):
+    db = str(tmp_path / "seeds.gpkg")
+    first = cli("ingest", str(SEEDS), "--db", db, "--workers", "1")
+    assert first.returncode == 0, first.stderr
+    assert "19 added" in first.stderr
+    again = cli("ingest", str(SEEDS), "--db", db, "--workers", "1")
+    assert again.returncode == 0, again.stderr
+    assert "0 added, 0 replaced, 19 unchanged" in again.stderr
+
+    out = tmp_path / "from-store.geojson"
+    proc = cli("extract", "--db", db, "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    from_store = json.loads(out.read_text())["features"]
+    direct = tmp_path / "direct.geojson"
+    assert cli("extract", str(SEEDS), "-o", str(direct), "--workers", "1").returncode == 0
+    assert sorted(f["properties"]["id"] for f in from_store) == sorted(
+        f["properties"]["id"] for f in json.loads(direct.read_text())["features"])
+
+    places = cli("places", "--db", db)
+    assert places.returncode == 0, places.stderr
+    assert any(json.loads(line)["name"] == "Mosul" for line in places.stdout.splitlines())
+
+    summary = cli("summary", "--db", db, "--by", "country", "--format", "csv")
+    assert summary.returncode == 0, summary.stderr
+    assert "Iraq" in summary.stdout
+
+
+def test_paths_and_db_together_is_a_usage_error(cli, tmp_path):
+    proc = cli("extract", str(SEEDS), "--db", str(tmp_path / "x.gpkg"), "-o", str(tmp_path / "x.geojson"))
+    assert proc.returncode == 2
+    assert "not both" in proc.stderr
