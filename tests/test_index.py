@@ -289,3 +289,11 @@ def test_index_pickles_by_path_for_worker_processes(tiny):
             assert [p.id for p in clone.candidates("alpha")] == ["t:2", "t:1"]
         finally:
             clone.close()
+
+
+def test_us_counties_are_found_by_their_full_name_only(gazetteer_index):
+    laurel = gazetteer_index.candidates("laurel county")
+    assert [p.id for p in laurel] == ["cnty:21125"]
+    assert laurel[0].level is Level.DISTRICT and laurel[0].admin1 == "Kentucky"
+    assert all(p.layer != "uscounties" for p in gazetteer_index.candidates("laurel"))
+    assert {p.country_code for p in gazetteer_index.candidates("congo")} >= {"CD", "CG"}

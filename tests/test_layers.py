@@ -291,3 +291,46 @@ def test_demonym_layer_is_opt_in_and_names_countries():
     assert {"Iraqi", "Iraqis"} <= set(names)
     assert iraq.feature_code == "DEMONYM" and iraq.parent_id == "ne0:IQ"
     assert "dem:US" in places and "American" in places["dem:US"][1]
+
+
+def _county_layer(tmp_path):
+    from gazetteer.layers.uscounties import USCountiesLayer
+
+    counties = [
+        {"fips": "39017", "name": "Butler County", "state": "OH"},
+        {"fips": "21125", "name": "Laurel County", "state": "KY"},
+        {"fips": "12086", "name": "Miami-Dade County", "state": "FL"},
+        {"fips": "51760", "name": "Richmond city", "state": "VA"},
+    ]
+    cities = {
+        "1": {"geonameid": 1, "name": "Butler", "latitude": 40.59, "longitude": -84.56, "countrycode": "US",
+              "population": 8000, "admin1code": "OH"},
+        "2": {"geonameid": 2, "name": "Butler", "latitude": 39.0, "longitude": -84.0, "countrycode": "US",
+              "population": 900, "admin1code": "OH"},
+        "3": {"geonameid": 3, "name": "Laurel", "latitude": 39.1, "longitude": -76.85, "countrycode": "US",
+              "population": 25000, "admin1code": "MD"},
+    }
+    (tmp_path / "counties.json").write_text(json.dumps(counties), encoding="utf-8")
+    (tmp_path / "cities.json").write_text(json.dumps(cities), encoding="utf-8")
+    return USCountiesLayer(tmp_path / "counties.json", tmp_path / "cities.json")
+
+
+def test_us_county_point_is_its_namesake_town_in_the_state_else_the_state(tmp_path):
+    places = {p.id: (p, names) for p, names in _county_layer(tmp_path).iter_places()}
+    butler, names = places["cnty:39017"]
+    assert (butler.lat, butler.lon) == (40.59, -84.56)          # the larger Butler, Ohio
+    assert dict(butler.raw)["point_from"] == "town"
+    assert butler.level is Level.DISTRICT and butler.feature_code == "ADM2"
+    assert butler.admin1 == "Ohio" and butler.parent_id.startswith("ne1:USA-")
+    assert names == ("Butler County",)                         # never the bare town name
+    laurel = places["cnty:21125"][0]
+    assert dict(laurel.raw)["point_from"] == "state"          # Laurel, Maryland is another state
+    assert 36.5 < laurel.lat < 39.2 and -89.6 < laurel.lon < -81.9   # inside Kentucky
+    assert "Miami-Dade" in places["cnty:12086"][1]              # a hyphenated bare name names nothing else
+    assert "cnty:51760" not in places                           # independent cities are cities500 places
+
+
+def test_states_are_also_named_with_the_word_state():
+    names = {p.id: n for p, n in NaturalEarthLayer()._regions() if p.country_code in ("NG", "US")}
+    assert "Lagos State" in names["ne1:NGA-lagos"]
+    assert not any(n.endswith(" State") for pid, ns in names.items() if pid.startswith("ne1:USA") for n in ns)

@@ -125,3 +125,33 @@ def test_district_hint_never_resolves_to_a_country_or_a_distant_town(matcher):
     got = {t.mention.text: t for t in resolver.resolve(text, mentions)}
     assert got["Palestine"].place is None
     assert got["Mosul"].place.id == "gn:99072"
+
+
+_NAMESAKES = [
+    ("gn:4717560", "Palestine", 31.76, -95.63, "city", "US", "Texas", 18_288, None, []),
+    ("gn:4705086", "Paris", 33.66, -95.56, "city", "US", "Texas", 24_782, None, []),
+    ("gn:4655108", "Paris", 36.30, -88.33, "city", "US", "Tennessee", 10_150, None, []),
+    ("cnty:01067", "Henry County", 31.52, -85.24, "district", "US", "Alabama", 0, None, []),
+    ("cnty:47079", "Henry County", 36.32, -88.29, "district", "US", "Tennessee", 0, None, []),
+]
+
+
+def test_names_that_only_fit_together_resolve_near_each_other():
+    from dataclasses import replace
+
+    from gazetteer.resolver import Weights
+
+    index = FakeIndex(_NAMESAKES)
+    text = "Deputies in Henry County said the Paris man was arrested."
+    mentions = [Mention(text.index("Henry County"), text.index("Henry County") + 12, "Henry County", "gold"),
+                Mention(text.index("Paris"), text.index("Paris") + 5, "Paris", "gold")]
+    joint = {t.mention.text: t for t in Resolver(index).resolve(text, mentions)}
+    assert joint["Paris"].place.admin1 == "Tennessee"
+    assert joint["Henry County"].place.admin1 == "Tennessee"
+    # Each name's best guess alone is the other state; only the joint reading is sure of Tennessee.
+    alone = Resolver(index, weights=replace(Weights(), coherence=0.0))
+    alone.passes = 1
+    first = {t.mention.text: t for t in alone.resolve(text, mentions)}
+    assert (first["Paris"].place.admin1, first["Henry County"].place.admin1) == ("Texas", "Alabama")
+    assert joint["Paris"].score > first["Paris"].score
+

@@ -1,0 +1,139 @@
+"""Text patterns the mention finder tests around a candidate, several with a fast equivalent.
+
+The fast forms give exactly what the plain patterns would (tests compare them on random text):
+they are written so the regex engine can jump to a literal or character set instead of trying
+every offset, or they search from the end of a text instead of from its start.
+"""
+
+from __future__ import annotations
+
+import re
+
+# The capitalised word after a one-word place name: a person ("Jordan Spieth") or part of a longer
+# name, unless it is a level or organisation word ("Mosul Dam", "Gainesville Police").
+_CAP_WORD = re.compile(r"[ \t]*(?:(?:al|el|an|ad|ar|as|ash|at|bin|ibn|de|du|la|le|von|van)[\- ])?([A-Z][\w’'\-]*)")
+_ARTICLE_BEFORE = re.compile(r"(?:^|[ \t])(?:al|el|an|ad|ar|as|ash|at|bin|ibn|abu|de|du|la|le|von|van)[\- ]$")
+_PREV_WORD = re.compile(r"([A-Za-z][\w’'\-.]*)\W*$")   # the meaning; `_prev_word` is the fast way
+# The last run of word characters (and ’ ' - .) in a reversed text, after the non-word tail.
+_REV_RUN = re.compile(r"\W*?([’'\-.]*\w[\w’'\-.]*)")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_SENT_END = re.compile(r"(?:^|[.!?:;\"“”‘’(\[\n])\s*$")
+_SPEECH = re.compile(r"\s+(?:said|says|told|added|wrote|tweeted|stated)\b")
+_HINT_AFTER = re.compile(r"[ \t]+([A-Za-z\-]+)")
+_HINT_BEFORE = re.compile(r"\b([A-Za-z\-]+)[ \t]+of[ \t]+(?:the[ \t]+)?$")
+_COMMA = re.compile(r",[ \t]*$")
+_NAMED_LEVEL = re.compile(r" ((?:County|Parish|Province|Governorate|District|River|Valley|Mountains|Lake|Island|Islands|Bay|Oblast|Region|Prefecture|Camp|Street|Avenue|Road|Drive|Boulevard|Highway|Parkway))\b")
+_NEXT_WORD = re.compile(r"[ \t]+([a-z]+)")
+_ADJACENT = re.compile(r"[A-Za-z][\w’'\-.]*[ \t]+")
+_LIST_AFTER = re.compile(r",[ \t]+[A-Z]")
+_LIST_BEFORE = re.compile(r",[ \t]+$")
+_CONTAINER_GAP = re.compile(r",?[ \t]+(?:in|of)[ \t]+(?:the[ \t]+)?")
+# Unknown capitalised names in a place slot: "the village of Abdul Khil", "Khazir camp".
+_NAME = r"(?:(?:[Aa]l|[Ee]l)[\- ]|(?:[Aa][dnrstz]|[Aa]sh)-)?[A-Z][a-z’'\-]+(?:[ \-][A-Z][a-z’'\-]+){0,2}"
+_SLOT_BEFORE = re.compile(r"\b(?:village|town|city|district|province|governorate|camp|area|neighbou?rhood|region|suburb)s? of (" + _NAME + r")")
+_LEVEL_AFTER = re.compile(r" (?:district|province|governorate|camp|neighbou?rhood|suburb)\b(?! of\b)")
+_NAME_AT_END = re.compile(r"(?:^|(?<=[^\w’'\-]))(" + _NAME + r")$")
+_DEMONYM_END = re.compile(r"(?:i|is|an|ans|ian|ians|ese|ish|ic)$")
+# (`(?<!\w[A-Z])` is a word boundary before the capital, written after it so that the regex
+# engine can jump from capital to capital.)
+_PERSON = re.compile(r"([A-Z](?<!\w[A-Z])[a-z]+\.?)((?:[ \t]+(?:(?:al|el|bin|ibn|abu|de|du|van|von|da|di|le|la)[\- ])?[A-Z][\w’'\-]+)+)")
+_ARTICLE_PREFIX = re.compile(r"^(?:al|el|bin|ibn|abu|de|du|van|von|da|di|le|la)[\- ]")
+_SLOT_PREP = re.compile(r"\b(?:in|near|at|outside|around|to|from) (" + _NAME + r")")
+_SLOT_LEVELS = tuple(w + s for w in ("village", "town", "city", "district", "province", "governorate", "camp", "area",
+                                     "neighbourhood", "neighborhood", "region", "suburb") for s in ("", "s"))
+_SLOT_BEFORE_HEADS = tuple(w + " of" for w in _SLOT_LEVELS)
+_SLOT_PREP_HEADS = ("in", "near", "at", "outside", "around", "to", "from")
+
+
+def _fast_slot(heads: tuple[str, ...], lead: str = "") -> re.Pattern:
+    """`HEAD NAME` found from the end of the heads (`lead`, which they all end with) and the space:
+    a literal the regex engine jumps between, a cheap test of the name's first letters, then the
+    whole head word behind (see `_slot_names`)."""
+    behind = "|".join(rf"(?<=\b{re.escape(h)} )" for h in heads)
+    return re.compile(re.escape(lead) + r" (?=[A-Z]|[AaEe]l[\- ]|[Aa](?:[dnrstz]|sh)-)(?:" + behind + r")(" + _NAME + r")")
+
+
+_SLOT_BEFORE_FAST = _fast_slot(_SLOT_BEFORE_HEADS, "of")
+_SLOT_PREP_FAST = _fast_slot(_SLOT_PREP_HEADS)
+
+
+_FAST_SLOTS = {id(_SLOT_BEFORE): (_SLOT_BEFORE_FAST, _SLOT_BEFORE_HEADS), id(_SLOT_PREP): (_SLOT_PREP_FAST, _SLOT_PREP_HEADS)}
+
+
+def _slot_names(exact: re.Pattern, text: str) -> list[re.Match]:
+    """The matches of `exact.finditer(text)` (group 1: the name), found with its fast twin.
+
+    The twin sees the head word through a look-behind, so it could take a head inside the previous
+    match, where `finditer` would not look; when a head starts that close, `exact` takes over.
+    """
+    fast, heads = _FAST_SLOTS[id(exact)]
+    longest = max(map(len, heads)) + 1
+    out: list[re.Match] = []
+    last = 0
+    for m in fast.finditer(text):
+        space = m.start(1) - 1
+        if out and space - longest < last:
+            head = next(h for h in heads if text.endswith(h, 0, space) and not _word_char_at(text, space - len(h) - 1))
+            if space - len(head) < last:
+                out.extend(exact.finditer(text, last))
+                return out
+        out.append(m)
+        last = m.end()
+    return out
+
+
+def _word_char_at(text: str, i: int) -> bool:
+    """Whether `text[i]` is a regex word character (`\\w`); False before the start."""
+    return i >= 0 and (text[i].isalnum() or text[i] == "_")
+
+
+def _prev_word(before: str) -> tuple[str, str] | None:
+    """`_PREV_WORD.search(before)` as (whole match, word), found from the end instead of tried at every offset."""
+    rev = before[::-1]
+    m = _REV_RUN.match(rev)
+    if m is None:
+        return None
+    run = m.group(1)[::-1]
+    letter = _ASCII_LETTER.search(run)
+    if letter is None:
+        return None
+    word = run[letter.start():]
+    return word + rev[:m.start(1)][::-1], word
+
+
+_HEAD_NAME = r"[ \t]*([A-Z][A-Z.'’\- /]{2,60}?)(?=,[ \t]+[A-Z]|[ \t]+\(|[ \t]*[—–-][ \t—–-]|[ \t]*—)"
+# After a line break, or a sentence end and a space; written to start with a character set,
+# which the regex engine can jump between. The text's own start is matched apart.
+_HEAD = re.compile(r"[\n.!?](?:(?<=\n)|(?=[ \t]))" + _HEAD_NAME)
+_HEAD_FIRST = re.compile(_HEAD_NAME)
+
+
+def _dateline_heads(text: str) -> list[tuple[int, int]]:
+    """All-caps dateline openings of paragraphs ("CHARLESTON, W.Va. —"), where capitals are normal."""
+    first = _HEAD_FIRST.match(text, 0, 4000)
+    out = [first.span(1)] if first else []
+    out.extend(m.span(1) for m in _HEAD.finditer(text, first.end() if first else 0, 4000))
+    return out
+
+
+def _is_title_line(text: str, pos: int) -> bool:
+    """Whether `pos` sits in a Title Case headline, where every word is capitalised anyway."""
+    ls = text.rfind("\n", 0, pos) + 1
+    le = text.find("\n", pos)
+    if le < 0:
+        le = len(text)
+    if le - ls > 200:
+        return False
+    line = text[ls:le]
+    if line.lstrip().startswith(("(", "By ", "by ")):
+        return False
+    words = [w for w in line.split() if len(w) > 3 and w[0].isalpha()]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
+def _may_end_with_of(text: str, pos: int) -> bool:
+    """Whether `_HINT_BEFORE` can match before `pos` (a cheap test that spares the regex search)."""
+    w = text[max(0, pos - 30):pos]
+    if w.endswith("\n"):
+        w = w[:-1]
+    return w.rstrip(" \t").endswith(("of", "the"))
