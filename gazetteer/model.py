@@ -5,6 +5,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TypeVar
+
+E = TypeVar("E", bound=Enum)
 
 
 class Level(str, Enum):
@@ -27,16 +30,27 @@ class Level(str, Enum):
     @classmethod
     def parse(cls, value: "str | Level") -> "Level":
         """Parse a level name; the error lists the allowed values."""
-        if isinstance(value, Level):
-            return value
-        try:
-            return cls(str(value).strip().lower().replace("neighborhood", "neighbourhood"))
-        except ValueError:
-            allowed = ", ".join(m.value for m in cls)
-            raise ValueError(f"unknown level {value!r}; expected one of: {allowed}") from None
+        if isinstance(value, str):
+            value = value.replace("neighborhood", "neighbourhood")
+        return parse_enum(cls, value, what="level")
 
 
 _LEVEL_RANK = {lv: i for i, lv in enumerate(Level)}
+
+
+def parse_enum(cls: type[E], value: "str | E", *, what: str, error: type[Exception] = ValueError) -> E:
+    """Parse `value` as a member of the string Enum `cls`; the error lists the allowed values.
+
+    >>> parse_enum(Level, " City ", what="level")
+    <Level.CITY: 'city'>
+    """
+    if isinstance(value, cls):
+        return value
+    try:
+        return cls(str(value).strip().lower())
+    except ValueError:
+        allowed = ", ".join(m.value for m in cls)
+        raise error(f"unknown {what} {value!r}; expected one of: {allowed}") from None
 
 
 def check_coordinates(lat: float, lon: float) -> None:

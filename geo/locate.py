@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from gazetteer.resolver import haversine_km
 from geo.model import Article, DatePrecision, GeoPrecision, Level, Place, Span, Toponym
 from geo.text import Sentence
 
@@ -337,6 +337,4 @@ def contains(big: Place, small: Place) -> bool:
 
 def distance_km(a: Place, b: Place) -> float:
     """Great-circle distance between two places in kilometres."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+    return haversine_km(a.lat, a.lon, b.lat, b.lon)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
 
+from gazetteer.model import parse_enum
 from geo.errors import UsageError
 from geo.model import DatePrecision, Incident, Level
 
@@ -39,13 +40,7 @@ class RegionLevel(str, Enum):
     @classmethod
     def parse(cls, value: "str | RegionLevel") -> "RegionLevel":
         """Parse a level name; the error lists the allowed values."""
-        if isinstance(value, RegionLevel):
-            return value
-        try:
-            return cls(str(value).strip().lower())
-        except ValueError:
-            allowed = ", ".join(m.value for m in cls)
-            raise UsageError(f"unknown summary level {value!r}; expected one of: {allowed}") from None
+        return parse_enum(cls, value, what="summary level", error=UsageError)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from enum import Enum
 
+from gazetteer.model import parse_enum
 from geo.errors import UsageError
 from geo.model import Incident
 from geo.safe import spreadsheet_safe
@@ -32,13 +33,7 @@ class SummaryFormat(str, Enum):
     @classmethod
     def parse(cls, value: "str | SummaryFormat") -> "SummaryFormat":
         """Parse a format name; the error lists the allowed values."""
-        if isinstance(value, SummaryFormat):
-            return value
-        try:
-            return cls(str(value).strip().lower())
-        except ValueError:
-            allowed = ", ".join(m.value for m in cls)
-            raise UsageError(f"unknown summary format {value!r}; expected one of: {allowed}") from None
+        return parse_enum(cls, value, what="summary format", error=UsageError)
 
 
 def _pairs(pairs: Sequence[tuple[str, int]]) -> str:
