@@ -40,6 +40,7 @@ LOCAL_DAMPING = 0.5
 _SUB_CITY = {Level.NEIGHBOURHOOD, Level.DISTRICT, Level.CAMP, Level.LANDMARK}
 _BIG = {Level.CONTINENT, Level.COUNTRY, Level.PROVINCE}
 _COHERENCE_CANDS = 8   # candidates of each other name that count as its possible readings
+_COHERENCE_NAMES = 40  # bounds the pairwise work on very long texts
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,7 +270,7 @@ class Resolver:
         for k, c in zip(keys, cands):
             if k not in pts:
                 pts[k] = [(x.place.lat, x.place.lon) for x in c[:_COHERENCE_CANDS] if x.place.level not in _BIG]
-        others = [k for k, v in pts.items() if v]
+        others = [k for k, v in pts.items() if v][:_COHERENCE_NAMES]
         if len(others) < 2:
             return {}
         out: dict[str, dict[str, float]] = {}
