@@ -1,6 +1,6 @@
 """Geoparser throughput: warm open time, find / find + resolve / end to end articles per second, baselines.
 
-    PYTHONPATH=. python bench/geoparse.py /work/shared/corpora/isot-reuters-true-sample/isot-true.jsonl
+    PYTHONPATH=. python bench/geoparse.py ../shared/corpora/isot-reuters-true-sample/isot-true.jsonl
 
 Everything runs on one core in this process (the open time in fresh interpreters). Each figure is the
 median of --repeat runs, as CPU time (`time.process_time`, steady on a shared machine) and wall time.

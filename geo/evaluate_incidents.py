@@ -22,8 +22,10 @@ from geo.model import Article, Incident, Level, Place
 
 __all__ = ["load_gold", "main", "match", "pairs"]
 
-CORPUS = "/work/shared/corpora/isot-reuters-true-sample/isot-true.conflict.jsonl"
-ALL = "/work/shared/corpora/isot-reuters-true-sample/isot-true.jsonl"
+# The corpora are not committed (Reuters copyright); they sit in ../shared beside a checkout.
+_REUTERS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "isot-reuters-true-sample"
+CORPUS = str(_REUTERS / "isot-true.conflict.jsonl")
+ALL = str(_REUTERS / "isot-true.jsonl")
 GOLD = Path(__file__).resolve().parent.parent / "tests" / "data" / "incidents_gold.jsonl"
 MAX_KM = 50.0
 

@@ -8,9 +8,9 @@ import pytest
 from gazetteer.geoparser import Geoparser
 from geo.errors import InputError, RecordError
 from geo.evaluate import MAX_KM, auc_of_errors, evaluate, load_gold
+from tests.conftest import CORPORA
 from tests.fake_gazetteer import FakeIndex
 
-CORPORA = Path("/work/shared/corpora")
 
 
 @pytest.fixture(scope="module")

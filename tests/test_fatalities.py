@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import CORPORA
+
 import geo.fatalities
 from geo.fatalities import Casualties, casualties
 
@@ -67,7 +69,7 @@ def test_negative_counts_are_rejected():
         Casualties(-1, None)
 
 
-CORPUS = Path("/work/shared/corpora/isot-reuters-true-sample/isot-true.conflict.jsonl")
+CORPUS = CORPORA / "isot-reuters-true-sample" / "isot-true.conflict.jsonl"
 
 
 def test_reuters_sample_counts_are_plausible():
