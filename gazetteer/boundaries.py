@@ -31,7 +31,6 @@ def admin1_path():
 @cache
 def _load_admin1() -> "geopandas.GeoDataFrame":
     import geopandas
-    import shapely
 
     path = admin1_path()
     try:

@@ -7,8 +7,10 @@ Decisions:
   into a web page without becoming markup.
 - CSV is spreadsheet-safe: a text cell starting with = + - @ tab or CR gets a leading `'`. Numeric
   columns stay numeric (a longitude of -3.2 is a number, not a formula).
-- GeoPackage keeps text as it is: it is a database read by GIS tools, which do not evaluate
-  formulas, and altering data there would corrupt joins on ids.
+- GeoPackage text gets the same neutralising as CSV: GIS users copy attribute tables into
+  spreadsheets, and the same field must read the same in both exports.
+- Only absolute http(s) URLs are exported; `javascript:`, `data:` and relative URLs become null,
+  since a viewer that links them would run them and they carry nothing a reader needs.
 - Lists (actors, sources, source_urls, notes) are JSON arrays in GeoJSON/JSON Lines and
   "; "-joined in CSV/GeoPackage. Every write replaces the file atomically.
 """
@@ -22,7 +24,7 @@ from collections.abc import Sequence
 from geo.atomic import atomic_path, atomic_write
 from geo.errors import UsageError
 from geo.model import Incident
-from geo.safe import json_dumps_html_safe, spreadsheet_safe
+from geo.safe import json_dumps_html_safe, safe_url, spreadsheet_safe
 
 __all__ = [
     "FIELDS", "FORMATS", "NUMERIC_FIELDS", "feature", "feature_collection", "flat_row", "incident_properties",
@@ -80,9 +82,9 @@ def incident_properties(incident: Incident) -> dict:
         "sentence_start": first.sentence_span.start,
         "sentence_end": first.sentence_span.end,
         "trigger": first.trigger,
-        "url": first.url,
+        "url": safe_url(first.url),
         "sources": list(incident.sources),
-        "source_urls": list(dict.fromkeys(e.url for e in incident.evidence if e.url)),
+        "source_urls": list(dict.fromkeys(u for u in map(safe_url, (e.url for e in incident.evidence)) if u)),
         "notes": list(incident.notes),
     }
 
@@ -186,5 +188,8 @@ def _write_csv(incidents: list[Incident], path: str) -> None:
 
 def _write_gpkg(incidents: list[Incident], path: str) -> None:
     frame = to_geodataframe(incidents)
+    for name in FIELDS:
+        if name not in NUMERIC_FIELDS:
+            frame[name] = frame[name].map(lambda v: v if v is None or v != v else spreadsheet_safe(str(v)))
     with atomic_path(path) as tmp:
         frame.to_file(tmp, driver="GPKG", layer=LAYER, engine="pyogrio", geometry_type="Point")

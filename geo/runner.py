@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from geo.errors import RecordError, UsageError
-from geo.model import Article, Incident
+from geo.model import Article, Incident, Toponym
 from geo.pipeline import ArticleResult, Pipeline, Settings, merged
 
 __all__ = ["Filters", "RunOptions", "Runner", "apply_filters"]

@@ -1,7 +1,6 @@
 """Scoring gold toponym files."""
 
 import json
-from pathlib import Path
 
 import pytest
 

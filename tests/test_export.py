@@ -249,3 +249,24 @@ def test_json_dumps_html_safe_round_trips():
     assert not any(c in text for c in "<>&\u2028\u2029")
     assert not any(t in text for t in ("{{", "{%", "{#"))
     assert json.loads(text) == value
+
+
+def test_geopackage_text_is_neutralised_like_csv_and_bad_urls_are_dropped(tmp_path):
+    import geopandas
+
+    from geo.model import DatePrecision, Evidence, Incident, Span
+
+    ev = Evidence(article_id="=HYPERLINK(\"http://x\",\"y\")", article_title="+1+1 @SUM(A1)",
+                  sentence="-2+3 killed in Mosul", sentence_span=Span(0, 20), trigger="killed",
+                  trigger_span=Span(5, 11), url="javascript:alert(4)")
+    inc = Incident(id="h1", type="attack_on_civilians", event_type="Violence against civilians",
+                   sub_event_type="Attack", date=None, date_precision=DatePrecision.UNKNOWN, place=None,
+                   place_text="", geo_precision=None, evidence=(ev,))
+    out = tmp_path / "h.gpkg"
+    write_incidents([inc], str(out))
+    row = geopandas.read_file(out).iloc[0]
+    for name in ("article_id", "article_title", "sentence"):
+        assert not str(row[name]).startswith(("=", "+", "-", "@")), name
+    assert row["url"] is None or row["url"] != row["url"] or row["url"] == ""
+    props = incident_properties(inc)
+    assert props["url"] is None and props["source_urls"] == []
