@@ -218,3 +218,19 @@ def test_type_layers_can_be_hidden_and_shown_again(loaded):
     page.wait_for_timeout(300)
     assert page.evaluate(pins) == before > 0
     loaded.assert_nothing_ran()
+
+
+def test_pins_are_drawn_centred_on_their_coordinates(loaded):
+    # Leaflet places a marker icon at its point with `_leaflet_pos` and centres it with the icon
+    # anchor; any stylesheet that changes the icon's positioning shifts pins off their places.
+    offsets = loaded.page.evaluate("""() => {
+      const pane = document.querySelector('.leaflet-map-pane').getBoundingClientRect();
+      return Array.from(document.querySelectorAll('.im-pin')).filter(el => el._leaflet_pos).map(el => {
+        const r = el.getBoundingClientRect();
+        return [r.left + r.width / 2 - (pane.left + el._leaflet_pos.x),
+                r.top + r.height / 2 - (pane.top + el._leaflet_pos.y)];
+      });
+    }""")
+    assert offsets, "no pin on the map"
+    for dx, dy in offsets:
+        assert abs(dx) <= 1.5 and abs(dy) <= 1.5, offsets
