@@ -9,6 +9,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from collections.abc import Iterator
 from pathlib import Path
 
 from gazetteer.errors import ImportFileError
@@ -86,58 +87,57 @@ def _float(text: str, what: str) -> float:
         raise ValueError(f"{what} is not a number: {text!r}") from None
 
 
-def _parse_geonames(path: Path) -> ParsedFile:
-    out = ParsedFile(kind="geonames")
+def _tsv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(line number, tab-separated columns) of a GeoNames-style dump, skipping blanks and comments."""
     with path.open(encoding="utf-8", newline="") as fh:
         for lineno, line in enumerate(fh, 1):
             line = line.rstrip("\r\n")
-            if not line.strip() or line.startswith("#"):
-                continue
-            cols = line.split("\t")
-            try:
-                if len(cols) != GEONAMES_COLUMNS:
-                    raise ValueError(f"expected {GEONAMES_COLUMNS} tab-separated columns, got {len(cols)}")
-                gid, name, ascii_name, alternates = cols[0], cols[1].strip(), cols[2], cols[3]
-                if not gid.isdigit():
-                    raise ValueError(f"geonameid is not a number: {gid!r}")
-                if not name:
-                    raise ValueError("empty name")
-                fclass, fcode = cols[6].strip(), cols[7].strip()
-                population = int(cols[14]) if cols[14].strip() else 0
-                raw = tuple((k, v) for k, v in (
-                    ("geonameid", gid), ("admin1code", cols[10]), ("admin2code", cols[11]),
-                    ("timezone", cols[17]),
-                ) if v)
-                place = Place(
-                    id=f"gn:{gid}", name=name, lat=_float(cols[4], "latitude"),
-                    lon=_float(cols[5], "longitude"), level=level_for_feature(fclass, fcode),
-                    layer="user", country_code=cols[8].strip() or None,
-                    feature_code=fcode, population=population,
-                    source=f"GeoNames dump {path.name}", raw=raw,
-                )
-            except ValueError as exc:
-                out.errors.append((lineno, str(exc)))
-                continue
-            names = [name, ascii_name, *(a for a in alternates.split(",") if is_latin(a))]
-            out.places.append((place, unique_names(names)))
+            if line.strip() and not line.startswith("#"):
+                yield lineno, line.split("\t")
+
+
+def _parse_geonames(path: Path) -> ParsedFile:
+    out = ParsedFile(kind="geonames")
+    for lineno, cols in _tsv_rows(path):
+        try:
+            if len(cols) != GEONAMES_COLUMNS:
+                raise ValueError(f"expected {GEONAMES_COLUMNS} tab-separated columns, got {len(cols)}")
+            gid, name, ascii_name, alternates = cols[0], cols[1].strip(), cols[2], cols[3]
+            if not gid.isdigit():
+                raise ValueError(f"geonameid is not a number: {gid!r}")
+            if not name:
+                raise ValueError("empty name")
+            fclass, fcode = cols[6].strip(), cols[7].strip()
+            population = int(cols[14]) if cols[14].strip() else 0
+            raw = tuple((k, v) for k, v in (
+                ("geonameid", gid), ("admin1code", cols[10]), ("admin2code", cols[11]),
+                ("timezone", cols[17]),
+            ) if v)
+            place = Place(
+                id=f"gn:{gid}", name=name, lat=_float(cols[4], "latitude"),
+                lon=_float(cols[5], "longitude"), level=level_for_feature(fclass, fcode),
+                layer="user", country_code=cols[8].strip() or None,
+                feature_code=fcode, population=population,
+                source=f"GeoNames dump {path.name}", raw=raw,
+            )
+        except ValueError as exc:
+            out.errors.append((lineno, str(exc)))
+            continue
+        names = [name, ascii_name, *(a for a in alternates.split(",") if is_latin(a))]
+        out.places.append((place, unique_names(names)))
     out.places = _with_admin1(out.places)
     return out
 
 
 def _parse_alternate_names(path: Path) -> ParsedFile:
     out = ParsedFile(kind="alternatenames")
-    with path.open(encoding="utf-8", newline="") as fh:
-        for lineno, line in enumerate(fh, 1):
-            line = line.rstrip("\r\n")
-            if not line.strip() or line.startswith("#"):
-                continue
-            cols = line.split("\t")
-            if len(cols) not in (8, 10) or not cols[1].isdigit() or not cols[3].strip():
-                out.errors.append((lineno, "expected alternateNameId, geonameid, isolanguage, name, ..."))
-                continue
-            if cols[2] in _NOT_NAMES or not is_latin(cols[3]):
-                continue
-            out.extra_names.append((f"gn:{cols[1]}", cols[3].strip()))
+    for lineno, cols in _tsv_rows(path):
+        if len(cols) not in (8, 10) or not cols[1].isdigit() or not cols[3].strip():
+            out.errors.append((lineno, "expected alternateNameId, geonameid, isolanguage, name, ..."))
+            continue
+        if cols[2] in _NOT_NAMES or not is_latin(cols[3]):
+            continue
+        out.extra_names.append((f"gn:{cols[1]}", cols[3].strip()))
     return out
 
 
