@@ -91,6 +91,12 @@ class Runner:
             self.skipped += 1
         self.warn(str(error))
 
+    def _from_store(self) -> bool:
+        """True when the run reads a store (--db without paths); paths and --db together are refused."""
+        if self.options.db and self.options.paths:
+            raise UsageError("give either input PATHS or --db, not both (use `incidentmap ingest` to add articles)")
+        return bool(self.options.db)
+
     def _check_inputs(self) -> None:
         from geo.articles import check_paths
 
@@ -123,7 +129,7 @@ class Runner:
     def incidents(self, filters: Filters | None = None) -> list[Incident]:
         """Incidents from the store (--db) or from processing the input paths, filtered."""
         filters = filters or Filters()
-        if self.options.db and not self.options.paths:
+        if self._from_store():
             from geo.store import open_store
 
             store = open_store(self.options.db)
@@ -140,8 +146,6 @@ class Runner:
 
                 found = merge_incidents(found, taxonomy=self._taxonomy())
             return apply_filters(found, filters)
-        if self.options.db:
-            raise UsageError("give either input PATHS or --db, not both (use `incidentmap ingest` to add articles)")
         self.results = list(self.process())
         return apply_filters(merged(self.results, merge=self.options.merge, taxonomy=self._taxonomy()), filters)
 
@@ -177,7 +181,7 @@ class Runner:
             }
 
     def _mentions(self) -> Iterator[tuple[str, str, Toponym]]:
-        if self.options.db and not self.options.paths:
+        if self._from_store():
             from geo.store import open_store
 
             store = open_store(self.options.db)
@@ -189,8 +193,6 @@ class Runner:
             finally:
                 store.close()
             return
-        if self.options.db:
-            raise UsageError("give either input PATHS or --db, not both (use `incidentmap ingest` to add articles)")
         for result in self.process():
             for top in result.toponyms:
                 yield result.article.id, result.article.title, top
@@ -223,7 +225,7 @@ class Runner:
     def summary_line(self, incidents: list[Incident]) -> str:
         located = sum(1 for i in incidents if i.place is not None)
         counted = f"{len(incidents)} incident(s) ({located} located)"
-        if self.options.db and not self.options.paths:
+        if self._from_store():
             return f"{counted} from {self.articles_read} stored article(s)"
         return f"{self.articles_read} article(s), {self.places_found} place mention(s) resolved, {counted}"
 
