@@ -108,12 +108,20 @@ import sys, time, json
 sys.path.insert(0, sys.argv[1])
 mode, path, workers, db = sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
 from geo.articles import read_articles
-from geo.pipeline import Pipeline, Settings
+from geo.pipeline import Pipeline, Settings, merged
 from geo.parallel import process_parallel
 t = time.perf_counter()
 if mode == "e2e":
-    n = sum(1 for _ in process_parallel(read_articles([path]), Settings(), workers=workers))
-    out = {"articles": n}
+    # every result whole, toponyms included (what `places` and `ingest` consume)
+    n = places = 0
+    for r in process_parallel(read_articles([path]), Settings(), workers=workers):
+        n += 1
+        places += sum(1 for top in r.toponyms if top.place is not None)
+    out = {"articles": n, "places": places}
+elif mode == "incidents":
+    # what `map`, `extract` and `summary` do: keep the incidents only, merged across articles
+    out = {"incidents": len(merged(process_parallel(read_articles([path]), Settings(), workers=workers,
+                                                     toponyms=False)))}
 else:
     from geo.store import open_store, changed_articles
     seen = [0]
@@ -199,11 +207,19 @@ def _mid(args, folder: Path) -> Path:
 
 def section_workers(args, folder: Path, report: dict) -> None:
     mid = _mid(args, folder)
-    one = statistics.median(run_child_rss("e2e", mid, 1)["seconds"] for _ in range(args.repeat))
-    many = statistics.median(run_child_rss("e2e", mid, args.workers)["seconds"] for _ in range(args.repeat))
-    report["speedup"] = {"workers": args.workers, "one_s": one, "many_s": many, "speedup": one / many}
-    print(f"{args.workers} workers vs 1 on {args.mid_size:,} articles: {one:.1f} s -> {many:.1f} s,"
-          f" speed-up {one / many:.2f}x (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    report["speedup"] = {}
+    for mode, what in (("incidents", "incidents only, as map/extract/summary"),
+                       ("e2e", "whole results with toponyms, as places/ingest")):
+        # alternate one and many so a change in machine load hits both alike
+        ones, manys = [], []
+        for _ in range(args.repeat):
+            ones.append(run_child_rss(mode, mid, 1)["seconds"])
+            manys.append(run_child_rss(mode, mid, args.workers)["seconds"])
+        one, many = statistics.median(ones), statistics.median(manys)
+        report["speedup"][mode] = {"workers": args.workers, "one_s": one, "many_s": many, "speedup": one / many}
+        print(f"{args.workers} workers vs 1 on {args.mid_size:,} articles ({what}): {one:.1f} s -> {many:.1f} s,"
+              f" speed-up {one / many:.2f}x (median of {args.repeat}; load average {os.getloadavg()[0]:.1f}"
+              f" on {os.cpu_count()} cores)", flush=True)
 
 
 def section_reingest(args, folder: Path, report: dict) -> None:

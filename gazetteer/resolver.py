@@ -59,6 +59,8 @@ class Weights:
     proximity_km: float = 100.0
     region: float = 1.0          # same part of the world as the article's other places
     region_km: float = 1500.0
+    neighbour: float = 1.0       # in a country the article does not name, but next to one it does
+    neighbour_km: float = 500.0
     coherence: float = 0.7       # near some reading of the article's other names (joint, not just best guesses)
     coherence_km: float = 100.0
     coherence_cap: float = 2.0
@@ -336,6 +338,10 @@ class Resolver:
                     s -= w.hint * (0.5 if p.level is Level.CITY else 1.0)
             if coherent:
                 s += w.coherence * coherent.get(p.id, 0.0) * ctx.local
+            if not in_ctx and ctx.country_points and p.level not in (Level.COUNTRY, Level.CONTINENT):
+                # Gaza next to Israel and Egypt, not Gaza province of Mozambique
+                d = _nearest_km(p.lat, p.lon, ctx.country_points)
+                s += w.neighbour * math.exp(-d / w.neighbour_km) * (ctx.local if c.small else 1.0)
             if anchors and p.level not in _BIG:
                 d = _nearest_km(p.lat, p.lon, anchors)
                 if hint_levels is not None and m.hint in ("district", "neighbourhood") and d > w.quarter_km:
@@ -416,9 +422,9 @@ def _contained(c: _Cand, container) -> float:
 class _Context:
     """What the article is about, from the current best guesses."""
 
-    __slots__ = ("countries", "top", "local", "admin1", "ids", "anchors", "dateline_cc", "_by_key")
+    __slots__ = ("countries", "top", "local", "admin1", "ids", "anchors", "country_points", "dateline_cc", "_by_key")
 
-    def __init__(self, countries, admin1, ids, anchors, dateline_cc, by_key):
+    def __init__(self, countries, admin1, ids, anchors, dateline_cc, by_key, country_points=()):
         self.countries = countries
         self.top = max(countries.values(), default=0.0)
         # How international the story is: local evidence (same region, nearby) counts less
@@ -428,6 +434,7 @@ class _Context:
         self.admin1 = admin1
         self.ids = ids
         self.anchors = anchors
+        self.country_points = country_points
         self.dateline_cc = dateline_cc
         self._by_key = by_key
 
@@ -455,13 +462,15 @@ class _Context:
                 continue
             a1 = normalize(p.name) if p.level is Level.PROVINCE else None
             anchor = (p.lat, p.lon) if p.level not in _BIG else None
+            if p.level is Level.COUNTRY:
+                anchor = ("country", p.lat, p.lon)
             parts[key] = (cc, p.id, a1, anchor)
         return cls._combine(parts, dateline_cc)
 
     @classmethod
     def _combine(cls, parts, dateline_cc, skip=None):
         countries: dict[str, float] = {dateline_cc: 2.0} if dateline_cc else {}
-        admin1, ids, anchors = set(), set(), []
+        admin1, ids, anchors, country_points = set(), set(), [], []
         for key, (cc, pid, a1, anchor) in parts.items():
             if key == skip:
                 continue
@@ -471,9 +480,13 @@ class _Context:
                 ids.add(pid)
             if a1:
                 admin1.add(a1)
-            if anchor and len(anchors) < 12:
+            if anchor and len(anchor) == 3:
+                if len(country_points) < 12:
+                    country_points.append(anchor[1:])
+            elif anchor and len(anchors) < 12:
                 anchors.append(anchor)
-        return cls(countries, frozenset(admin1), frozenset(ids), tuple(anchors), dateline_cc, parts)
+        return cls(countries, frozenset(admin1), frozenset(ids), tuple(anchors), dateline_cc, parts,
+                   tuple(country_points))
 
     def without(self, key: str) -> "_Context":
         """This context minus the votes of one name (so a name cannot confirm itself)."""

@@ -7,7 +7,7 @@ Each stage is a pure function of its inputs; `Pipeline` only holds the loaded re
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from geo.model import Article, Incident, Span, Toponym
@@ -31,12 +31,26 @@ class Settings:
 
 @dataclass(frozen=True, slots=True)
 class ArticleResult:
-    """What one article yields; `warnings` are limits hit and similar notes."""
+    """What one article yields; `warnings` are limits hit and similar notes.
+
+    `places_resolved` counts the resolved toponyms; it survives `without_toponyms()`, which
+    workers use when the consumer needs only incidents (shipping ~15 toponyms per article
+    back to the parent process is most of the cost of running on several cores).
+    """
 
     article: Article
     toponyms: tuple[Toponym, ...]
     incidents: tuple[Incident, ...]
     warnings: tuple[str, ...] = field(default=())
+    places_resolved: int = -1
+
+    def __post_init__(self) -> None:
+        if self.places_resolved < 0:
+            object.__setattr__(self, "places_resolved", sum(1 for t in self.toponyms if t.place is not None))
+
+    def without_toponyms(self) -> "ArticleResult":
+        """The same result without its toponyms (their count is kept)."""
+        return dataclasses.replace(self, toponyms=())
 
 
 def dated(article: Article) -> Article:
@@ -148,8 +162,8 @@ class Pipeline:
             yield self.process(article)
 
 
-def merged(results: Sequence[ArticleResult], *, merge: bool = True, taxonomy=None) -> list[Incident]:
-    """All incidents of a run, merged across articles unless `merge` is false."""
+def merged(results: Iterable[ArticleResult], *, merge: bool = True, taxonomy=None) -> list[Incident]:
+    """All incidents of a run (results may be a stream), merged across articles unless `merge` is false."""
     incidents = [i for r in results for i in r.incidents]
     if not merge:
         return incidents

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from geo.errors import RecordError, UsageError
 from geo.model import Article, Incident, Toponym
@@ -83,7 +83,6 @@ class Runner:
     skipped: int = 0
     articles_read: int = 0
     places_found: int = 0
-    results: list[ArticleResult] = field(default_factory=list)
 
     def _on_error(self, error: RecordError) -> None:
         # The reader also reports repairs (a dropped date, a renamed duplicate id); only skips count.
@@ -104,8 +103,13 @@ class Runner:
             raise UsageError("give at least one input PATH (a file, a folder, or - for standard input)")
         check_paths(self.options.paths)
 
-    def process(self, select: Callable[[Iterator[Article]], Iterator[Article]] | None = None) -> Iterator[ArticleResult]:
-        """Stream results for the input paths, in input order (`select` may drop articles first)."""
+    def process(self, select: Callable[[Iterator[Article]], Iterator[Article]] | None = None, *,
+                toponyms: bool = True) -> Iterator[ArticleResult]:
+        """Stream results for the input paths, in input order (`select` may drop articles first).
+
+        `toponyms=False` drops each result's toponyms (their count stays) for callers that
+        need only incidents.
+        """
         from geo.articles import read_articles
         from geo.progress import progress
 
@@ -116,12 +120,15 @@ class Runner:
         if self.options.workers > 1:
             from geo.parallel import process_parallel
 
-            stream = process_parallel(articles, self.options.settings, workers=self.options.workers)
+            stream = process_parallel(articles, self.options.settings, workers=self.options.workers,
+                                      toponyms=toponyms)
         else:
             stream = Pipeline(self.options.settings).run(articles)
+            if not toponyms:
+                stream = (r.without_toponyms() for r in stream)
         for result in progress(stream, desc="articles", quiet=self.options.quiet):
             self.articles_read += 1
-            self.places_found += sum(1 for t in result.toponyms if t.place is not None)
+            self.places_found += result.places_resolved
             for note in result.warnings:
                 self.warn(note)
             yield result
@@ -146,8 +153,9 @@ class Runner:
 
                 found = merge_incidents(found, taxonomy=self._taxonomy())
             return apply_filters(found, filters)
-        self.results = list(self.process())
-        return apply_filters(merged(self.results, merge=self.options.merge, taxonomy=self._taxonomy()), filters)
+        # streamed: only the incidents are kept, not every article's text and toponyms
+        found = merged(self.process(toponyms=False), merge=self.options.merge, taxonomy=self._taxonomy())
+        return apply_filters(found, filters)
 
     def _taxonomy(self):
         """The user's replacement taxonomy, or None for the built-in one."""

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from gazetteer.geoparser import Geoparser
 from gazetteer.model import Mention
+from gazetteer.resolver import haversine_km
 from tests.fake_gazetteer import FakeIndex
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -77,6 +78,21 @@ def test_real_index_resolves_the_seed_targets(gazetteer_index):
     start = time.perf_counter()
     Geoparser.open(gazetteer_index.path)
     assert time.perf_counter() - start < 3.0   # warm open (target 1 s; slack for a busy CI box)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, name, country", [
+    # only Israel and Egypt are named: the Gaza next to them, not Mozambique's Gaza province
+    ("The author is travelling to Gaza with activists. Israel and Egypt keep Gaza's crossings shut.",
+     "Gaza", "PS"),
+    ("Cook County prosecutors in Illinois charged two men.", "Cook County", "US"),
+])
+def test_real_index_places_a_name_next_to_the_countries_the_story_names(gazetteer_index, text, name, country):
+    geo = Geoparser.open(gazetteer_index.path)
+    place = {t.mention.text: t.place for t in geo.parse(text)}[name]
+    assert place.country_code == country
+    if name == "Cook County":   # at the county's own centre (Census polygon), not Illinois' centre
+        assert haversine_km(place.lat, place.lon, 41.84, -87.82) < 25
 
 
 class _FakeOnline:

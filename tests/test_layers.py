@@ -293,7 +293,7 @@ def test_demonym_layer_is_opt_in_and_names_countries():
     assert "dem:US" in places and "American" in places["dem:US"][1]
 
 
-def _county_layer(tmp_path):
+def _county_layer(tmp_path, points="fips,name,lat,lon\n"):
     from gazetteer.layers.uscounties import USCountiesLayer
 
     counties = [
@@ -312,11 +312,15 @@ def _county_layer(tmp_path):
     }
     (tmp_path / "counties.json").write_text(json.dumps(counties), encoding="utf-8")
     (tmp_path / "cities.json").write_text(json.dumps(cities), encoding="utf-8")
-    return USCountiesLayer(tmp_path / "counties.json", tmp_path / "cities.json")
+    (tmp_path / "points.csv").write_text(points, encoding="utf-8")
+    return USCountiesLayer(tmp_path / "counties.json", tmp_path / "cities.json", tmp_path / "points.csv")
 
 
-def test_us_county_point_is_its_namesake_town_in_the_state_else_the_state(tmp_path):
-    places = {p.id: (p, names) for p, names in _county_layer(tmp_path).iter_places()}
+def test_us_county_point_is_its_census_centre_else_namesake_town_else_the_state(tmp_path):
+    layer = _county_layer(tmp_path, "fips,name,lat,lon\n12086,Miami-Dade,25.6102,-80.4971\n")
+    places = {p.id: (p, names) for p, names in layer.iter_places()}
+    dade = places["cnty:12086"][0]
+    assert (dade.lat, dade.lon) == (25.6102, -80.4971) and dict(dade.raw)["point_from"] == "census"
     butler, names = places["cnty:39017"]
     assert (butler.lat, butler.lon) == (40.59, -84.56)          # the larger Butler, Ohio
     assert dict(butler.raw)["point_from"] == "town"
@@ -328,6 +332,25 @@ def test_us_county_point_is_its_namesake_town_in_the_state_else_the_state(tmp_pa
     assert 36.5 < laurel.lat < 39.2 and -89.6 < laurel.lon < -81.9   # inside Kentucky
     assert "Miami-Dade" in places["cnty:12086"][1]              # a hyphenated bare name names nothing else
     assert "cnty:51760" not in places                           # independent cities are cities500 places
+
+
+def test_bad_county_point_names_the_file_and_line(tmp_path):
+    layer = _county_layer(tmp_path, "fips,name,lat,lon\n12086,Miami-Dade,25.6,-80.5\n39017,Butler,95,-84\n")
+    with pytest.raises(ImportFileError, match="latitude") as err:
+        list(layer.iter_places())
+    assert err.value.line == 3 and err.value.path.endswith("points.csv")
+
+
+def test_shipped_county_points_cover_the_counties_inside_their_states():
+    from gazetteer.boundaries import admin1_at
+    from gazetteer.layers.uscounties import USCountiesLayer
+
+    places = [p for p, _ in USCountiesLayer().iter_places()]
+    census = [p for p in places if dict(p.raw)["point_from"] == "census"]
+    assert len(census) >= 3000 and len(census) >= 0.99 * len(places)   # not: two 2019 Alaska areas
+    regions = admin1_at([p.lat for p in census], [p.lon for p in census])
+    inside = sum(1 for p, r in zip(census, regions) if r is not None and r[0] == p.parent_id)
+    assert inside >= 0.99 * len(census)
 
 
 def test_states_are_also_named_with_the_word_state():

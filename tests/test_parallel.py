@@ -97,6 +97,39 @@ def test_real_pipeline_on_seeds_same_with_two_workers():
     assert sum(len(r.toponyms) for r in one) > 0
 
 
+@pytest.mark.skipif(not _real_pipeline_available(), reason="real pipeline modules not present yet")
+@pytest.mark.parametrize("workers", [1, 2])
+def test_results_without_toponyms_keep_incidents_and_place_counts(workers):
+    from geo.articles import read_articles
+
+    seeds = sorted(str(p) for p in (ROOT / "seeds").glob("*.txt"))
+    if not seeds:
+        pytest.skip("no seed articles")
+    whole = list(process_parallel(read_articles(seeds), Settings(), workers=1))
+    slim = list(process_parallel(read_articles(seeds), Settings(), workers=workers, batch_size=3,
+                                 toponyms=False))
+    assert [r.article for r in slim] == [r.article for r in whole]
+    assert [r.incidents for r in slim] == [r.incidents for r in whole]
+    assert all(r.toponyms == () for r in slim)
+    counts = [sum(1 for t in r.toponyms if t.resolved) for r in whole]
+    assert [r.places_resolved for r in slim] == counts
+    assert sum(counts) > 100
+
+
+def test_toponyms_survive_pickling_and_are_validated_again():
+    import pickle
+
+    from gazetteer.model import Level, Place
+
+    place = Place(id="gn:1", name="Mosul", lat=36.34, lon=43.13, level=Level.CITY, layer="geonames")
+    top = Toponym(Mention(4, 9, "Mosul", "pattern", "city", "Iraq"), place, 0.9, ((place, 0.1),))
+    assert pickle.loads(pickle.dumps(top)) == top
+    # unpickling goes through __init__, so a tampered span is refused like a constructed one
+    rebuild, args = Mention(4, 9, "Mosul").__reduce__()
+    with pytest.raises(ValueError, match="bad mention span"):
+        rebuild(9, 4, *args[2:])
+
+
 class _Stream:
     """A text stream that claims (or denies) being a terminal."""
 

