@@ -43,6 +43,8 @@ class Lexicon:
     surnames: frozenset[str]         # "williams", "clark": places only in a place slot
     acronyms: frozenset[str]         # all-caps forms that are places ("us", "uk", "uae")
     titles: frozenset[str]           # "president", "general"
+    language_after: frozenset[str]   # "language": after a demonym it names a language ("English language")
+    language_before: frozenset[str]  # "speak", "learned": before a demonym, the same
     first_names: frozenset[str]      # "patrick", "talib"
     place_first_names: frozenset[str]  # given names that are also places ("jordan", "georgia")
     level_words: dict[str, str]      # "district" -> "district", "town" -> "city"
@@ -85,6 +87,8 @@ def load_lexicon() -> Lexicon:
         transliterated=frozenset(c.upper() for c in _lines("transliterated_countries.txt")),
         locatives=stops.get("locatives", frozenset()),
         titles=frozenset(_lines("person_titles.txt")),
+        language_after=frozenset(w for w in stops.get("language-words", ()) if not w.startswith("<")),
+        language_before=frozenset(w[1:] for w in stops.get("language-words", ()) if w.startswith("<")),
         first_names=_sections("first_names.txt").get("names", frozenset()),
         place_first_names=_sections("first_names.txt").get("also places", frozenset()),
         level_words=levels,

@@ -24,12 +24,19 @@ _HINT_BEFORE = re.compile(r"\b([A-Za-z\-]+)[ \t]+of[ \t]+(?:the[ \t]+)?$")
 _COMMA = re.compile(r",[ \t]*$")
 _NAMED_LEVEL = re.compile(r" ((?:County|Parish|Province|Governorate|District|River|Valley|Mountains|Lake|Island|Islands|Bay|Oblast|Region|Prefecture|Camp|Street|Avenue|Road|Drive|Boulevard|Highway|Parkway))\b")
 _NEXT_WORD = re.compile(r"[ \t]+([a-z]+)")
+# After an all-caps place name, what marks it as a dateline inside the text: "BEIRUT: ...",
+# "NEWARK -- ...", "MOSUL, Iraq — ...".
+_DATELINE_MARK = re.compile(r"(?:,[ \t]+[A-Z][A-Za-z.]*(?:[ \t][A-Z][A-Za-z.]*)?)?(?:[ \t]*:[ \t]|[ \t]+(?:--|—|–)[ \t])")
+# Road words that, followed by a capitalised word, belong to an organisation: "Florida Highway Patrol".
+_ROAD_WORDS = frozenset({"Street", "Avenue", "Road", "Drive", "Boulevard", "Highway", "Parkway"})
+_HYPHEN_WORD = re.compile(r"-([a-z]+)")   # "English-language", "French-speaking"
 _ADJACENT = re.compile(r"[A-Za-z][\w’'\-.]*[ \t]+")
 _LIST_AFTER = re.compile(r",[ \t]+[A-Z]")
 _LIST_BEFORE = re.compile(r",[ \t]+$")
 _CONTAINER_GAP = re.compile(r",?[ \t]+(?:in|of)[ \t]+(?:the[ \t]+)?")
 # Unknown capitalised names in a place slot: "the village of Abdul Khil", "Khazir camp".
-_NAME = r"(?:(?:[Aa]l|[Ee]l)[\- ]|(?:[Aa][dnrstz]|[Aa]sh)-)?[A-Z][a-z’'\-]+(?:[ \-][A-Z][a-z’'\-]+){0,2}"
+# Each word ends in a letter: "Watertown-ML" gives "Watertown", never "Watertown-".
+_NAME = r"(?:(?:[Aa]l|[Ee]l)[\- ]|(?:[Aa][dnrstz]|[Aa]sh)-)?[A-Z][a-z’'\-]*[a-z](?:[ \-][A-Z][a-z’'\-]*[a-z]){0,2}"
 _SLOT_BEFORE = re.compile(r"\b(?:village|town|city|district|province|governorate|camp|area|neighbou?rhood|region|suburb)s? of (" + _NAME + r")")
 _LEVEL_AFTER = re.compile(r" (?:district|province|governorate|camp|neighbou?rhood|suburb)\b(?! of\b)")
 _NAME_AT_END = re.compile(r"(?:^|(?<=[^\w’'\-]))(" + _NAME + r")$")

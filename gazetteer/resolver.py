@@ -61,9 +61,9 @@ class Weights:
     region_km: float = 1500.0
     neighbour: float = 1.0       # in a country the article does not name, but next to one it does
     neighbour_km: float = 500.0
-    coherence: float = 0.7       # near some reading of the article's other names (joint, not just best guesses)
+    coherence: float = 0.8       # near some reading of the article's other names (joint, not just best guesses)
     coherence_km: float = 100.0
-    coherence_cap: float = 2.0
+    coherence_cap: float = 3.0
     exact: float = 1.5
     capital: float = 1.0         # national capitals are named from abroad far more than namesakes
     dateline_place: float = 1.5  # datelines name well-known places: weigh size more

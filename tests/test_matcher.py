@@ -173,3 +173,23 @@ def test_place_slots_found_from_the_name_match_the_plain_patterns(parts):
     text = "".join(w + sep for w, sep in parts)
     for rx in (_SLOT_BEFORE, _SLOT_PREP):
         assert [m.span(1) for m in _slot_names(rx, text)] == [m.span(1) for m in rx.finditer(text)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Blast kills five . BAGHDAD: A car bomb exploded.", ["BAGHDAD"]),          # a dateline inside the text
+    ("March 30, 2009 MOSUL -- Troops advanced.", ["MOSUL"]),
+    ("KABUL POLICE CHIEF SACKED", []),                                          # a heading, not a dateline
+    ("an Ohio Highway Patrol report", ["Ohio"]),                                # the rest is an agency
+    ("They lost to Columbus-ML on Friday.", ["Columbus"]),                      # never "Columbus-"
+])
+def test_all_caps_datelines_agencies_and_hyphenated_team_names(matcher, text, expected):
+    assert texts(matcher.find(text)) == expected
+
+
+def test_a_demonym_naming_a_language_is_not_a_people(matcher):
+    matcher.demonyms = True
+    try:
+        found = texts(matcher.find("She learned Ukrainian. Ukrainian-language papers quoted Ukrainian troops."))
+    finally:
+        matcher.demonyms = False
+    assert found == ["Ukrainian"]   # only the troops
