@@ -20,10 +20,10 @@ from gazetteer.lexicon import Lexicon, load_lexicon
 from gazetteer.model import Mention
 from gazetteer.names import normalize, variant_keys
 from gazetteer.patterns import (  # the matcher's own patterns, kept apart for size
-    _ADJACENT, _ARTICLE_BEFORE, _ARTICLE_PREFIX, _CAP_WORD, _COMMA, _CONTAINER_GAP, _DEMONYM_END, _HINT_AFTER,
-    _HINT_BEFORE, _LEVEL_AFTER, _LIST_AFTER, _LIST_BEFORE, _NAME_AT_END, _NAMED_LEVEL, _NEXT_WORD, _HYPHEN_WORD, _PERSON, _DATELINE_MARK, _ROAD_WORDS,
-    _SENT_END, _SLOT_BEFORE, _SLOT_PREP, _SPEECH, _dateline_heads, _is_title_line, _may_end_with_of,
-    _prev_word, _slot_names,
+    _ADJACENT, _ARTICLE_BEFORE, _ARTICLE_PREFIX, _CAP_WORD, _COMMA, _CONTAINER_GAP, _DATELINE_MARK, _DEMONYM_END,
+    _HINT_AFTER, _HINT_BEFORE, _HYPHEN_WORD, _LEVEL_AFTER, _LIST_AFTER, _LIST_BEFORE, _NAME_AT_END, _NAMED_LEVEL,
+    _NEXT_WORD, _PERSON, _ROAD_WORDS, _SENT_END, _SLOT_BEFORE, _SLOT_PREP, _SPEECH, _dateline_heads,
+    _is_title_line, _may_end_with_of, _prev_word, _slot_names,
 )
 from gazetteer.textmap import normalize_text
 
