@@ -75,7 +75,10 @@ class Weights:
     hint_country: float = 4.0
     quarter_km: float = 300.0    # a district or quarter lies near the article's other places
     far_quarter: float = 3.0
+    neighbourhood_km: float = 50.0   # a "neighbourhood" candidate must be this close to a place the story names
     floor: float = 2.5           # best score below which a hinted mention is left unresolved
+    stray_km: float = 1500.0     # a small foreign town this far from all the story's places is a guess
+    stray_share: float = 0.34    # ... unless its country has this share of the story's main country's votes
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -334,6 +337,8 @@ class Resolver:
                     if m.hint != "province":
                         continue   # "Palestine district" is never the State of Palestine
                     s -= w.hint_country
+                elif p.level is Level.PROVINCE and m.hint == "neighbourhood":
+                    continue   # "the Ilam neighbourhood" is never Iran's Ilam province
                 else:
                     s -= w.hint * (0.5 if p.level is Level.CITY else 1.0)
             if coherent:
@@ -344,7 +349,10 @@ class Resolver:
                 s += w.neighbour * math.exp(-d / w.neighbour_km) * (ctx.local if c.small else 1.0)
             if anchors and p.level not in _BIG:
                 d = _nearest_km(p.lat, p.lon, anchors)
-                if hint_levels is not None and m.hint in ("district", "neighbourhood") and d > w.quarter_km:
+                if (hint_levels is not None and m.hint == "neighbourhood" and d > w.neighbourhood_km
+                        and in_ctx < w.stray_share * top):
+                    continue   # a neighbourhood abroad lies in a city the story names: "Ilam" in Mosul is not Iran's
+                if hint_levels is not None and m.hint == "district" and d > w.quarter_km:
                     s -= w.far_quarter   # "Palestine district" in a Mosul story is not in Texas
                 near = w.proximity * math.exp(-d / w.proximity_km) + w.region * math.exp(-d / w.region_km)
                 s += near * ctx.local if c.small else near
@@ -355,9 +363,31 @@ class Resolver:
         best = scored[0][0]
         if best < w.floor and hint_levels is not None:
             return []   # "Jada district": no candidate fits the hint and the story, so leave it unresolved
+        if self._stray(cands, scored[0][1], ctx):
+            return []   # "Salam hospital" in a Mosul story is not a village in Oman: report it unresolved
         z = [math.exp(w.temperature * (s - best)) for s, _ in scored[:8]]
         total = sum(z)
         return [(p, round(zi / total, 4)) for (s, p), zi in zip(scored[:8], z)]
+
+
+    def _stray(self, cands, p: Place, ctx: "_Context") -> bool:
+        """True if the best candidate `p` is a small town the story gives no reason to be in.
+
+        A small populated place (or a mid-sized one known by another name) in a country the
+        article never names, or names far less than its main one (the U.S. as an actor in a Mosul
+        story), not the dateline's, and far from every place and country the article names: a
+        namesake picked only because nothing else has the name.
+        """
+        c = next(c for c in cands if c.place is p)
+        # A mid-sized town counts too when only one of its alternate names matched ("Salam" for
+        # Saham, Oman): GeoNames' alternate names hold many such stray forms.
+        minor = c.small or (not c.exact and c.prior < 0.7)
+        if p.level is not Level.CITY or not minor or not c.cc or c.cc == ctx.dateline_cc:
+            return False
+        if ctx.countries.get(c.cc, 0.0) >= self.w.stray_share * ctx.top:
+            return False   # a country the story is (also) about; named once as an actor does not count
+        points = ctx.anchors + ctx.country_points
+        return bool(points) and _nearest_km(p.lat, p.lon, points) > self.w.stray_km
 
 
 def _static_score(c: "_Cand", w: Weights) -> float:

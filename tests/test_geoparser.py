@@ -136,3 +136,18 @@ def test_any_text_gives_valid_spans_and_never_zero_zero(text):
         assert text[m.start:m.end] == m.text
         if t.place is not None:
             assert (t.place.lat, t.place.lon) != (0.0, 0.0)
+
+
+@pytest.mark.slow
+def test_real_index_leaves_unknown_mosul_names_unresolved_rather_than_abroad(gazetteer_index):
+    from geo.articles import read_articles
+    from geo.pipeline import Pipeline
+
+    [article] = [a for a in read_articles([str(SEEDS)]) if a.title == "Iraqi troops retreat after Mosul hospital battle"]
+    result = Pipeline(geoparser=Geoparser.open(gazetteer_index.path)).process(article)
+    by_text = {}
+    for t in result.toponyms:
+        by_text.setdefault(t.mention.text, []).append(t.place)
+    # "Salam hospital" is not a town in Oman, "the Ilam neighborhood" of east Mosul is not Iran's Ilam
+    assert by_text["Salam"] == [None] and by_text["Ilam"] == [None]
+    assert all(p is not None and p.country_code == "IQ" for p in by_text["Mosul"])
