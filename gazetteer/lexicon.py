@@ -35,6 +35,7 @@ class Lexicon:
     stop_always: frozenset[str]      # never a place on its own ("police", "the")
     stop_initial: frozenset[str]     # a common word when it starts a sentence ("reading", "nice")
     modifiers: frozenset[str]        # words that may precede a place inside a capitalised run ("Northern")
+    part_words: frozenset[str]       # "eastern": names a part of the place after it ("Eastern Ghouta")
     demonyms: dict[str, str]         # "iraqi" -> "cc:IQ", "european" -> "europe": adjectives, not places
     locatives: frozenset[str]        # "in", "near": words that open a place slot
     transliterated: frozenset[str]   # country codes whose names are transliterated ("IQ", "AF")
@@ -79,6 +80,7 @@ def load_lexicon() -> Lexicon:
         stop_always=stops.get("always", frozenset()),
         stop_initial=stops.get("sentence-start", frozenset()),
         modifiers=stops.get("modifiers", frozenset()),
+        part_words=stops.get("part-words", frozenset()),
         acronyms=stops.get("acronyms", frozenset()),
         org_words=stops.get("org-words", frozenset()),
         surnames=frozenset(_lines("surnames.txt")),

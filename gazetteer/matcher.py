@@ -22,7 +22,7 @@ from gazetteer.names import normalize, variant_keys
 from gazetteer.patterns import (  # the matcher's own patterns, kept apart for size
     _ADJACENT, _ARTICLE_BEFORE, _ARTICLE_PREFIX, _CAP_WORD, _COMMA, _CONTAINER_GAP, _DATELINE_MARK, _DEMONYM_END,
     _HINT_AFTER, _HINT_BEFORE, _HYPHEN_WORD, _LEVEL_AFTER, _LIST_AFTER, _LIST_BEFORE, _NAME_AT_END, _NAMED_LEVEL,
-    _NEXT_WORD, _PERSON, _ROAD_WORDS, _SENT_END, _SLOT_BEFORE, _SLOT_PREP, _SPEECH, _dateline_heads,
+    _NEXT_WORD, _PART_BEFORE, _PERSON, _ROAD_WORDS, _SENT_END, _SLOT_BEFORE, _SLOT_PREP, _SPEECH, _dateline_heads,
     _is_title_line, _may_end_with_of, _prev_word, _slot_names,
 )
 from gazetteer.textmap import normalize_text
@@ -174,6 +174,10 @@ class Matcher:
                 surface = text[start:end]
             elif not self._accept(text, start, end, surface, bucket, source):
                 continue
+            if source == "gazetteer":
+                part = _PART_BEFORE.search(text, max(last_end, start - 14), start)
+                if part and part.group(1).lower() in self.lex.part_words and (part.start() == 0 or not text[part.start() - 1].isalnum()):
+                    start, surface = part.start(), text[part.start():end]   # "Eastern Ghouta", "South Los Angeles"
             chosen.append(Mention(start, end, surface, source))
             if bucket >= 14:
                 major_at.add(start)
@@ -309,19 +313,23 @@ class Matcher:
         """Surnames in this text: capitalised words after a title or first name ("Talib Shaghati")."""
         out: set[str] = set()
         lex = self.lex
+        lead = lex.titles | lex.first_names
         for m in _PERSON.finditer(text):
             head = m.group(1)
             if head.endswith(".") and len(head) > 5:
                 continue   # "Ministry of Justice. Azerbaijan has": a sentence ends there
-            head = head.rstrip(".").lower()
-            if head in lex.titles or head in lex.first_names:
-                rest = m.group(2).split()
-                while rest and rest[0].rstrip(".").lower() in lex.titles | lex.first_names:
-                    rest = rest[1:]
-                if rest:
-                    last = rest[-1].removesuffix("’s").removesuffix("'s")
-                    out.add(last)
-                    out.add(_ARTICLE_PREFIX.sub("", last))
+            words = [head, *m.group(2).split()]
+            # The person starts at the first title or first name of the run: "Circuit Court Judge Casey Manning".
+            i = next((k for k, w in enumerate(words[:-1]) if w.rstrip(".").lower() in lead), None)
+            if i is None:
+                continue
+            rest = words[i + 1:]
+            while rest and (rest[0].rstrip(".").lower() in lead or len(rest[0]) == 2 and rest[0][1] == "."):
+                rest = rest[1:]   # more titles, first names and initials: "Capt. Roy A. Nelson"
+            if rest:
+                last = rest[-1].removesuffix("’s").removesuffix("'s")
+                out.add(last)
+                out.add(_ARTICLE_PREFIX.sub("", last))
         return out
 
     def _slot_mentions(self, text: str, chosen: list[Mention], skip) -> list[Mention]:

@@ -24,6 +24,8 @@ _HINT_BEFORE = re.compile(r"\b([A-Za-z\-]+)[ \t]+of[ \t]+(?:the[ \t]+)?$")
 _COMMA = re.compile(r",[ \t]*$")
 _NAMED_LEVEL = re.compile(r" ((?:County|Parish|Province|Governorate|District|River|Valley|Mountains|Lake|Island|Islands|Bay|Oblast|Region|Prefecture|Camp|Street|Avenue|Road|Drive|Boulevard|Highway|Parkway))\b")
 _NEXT_WORD = re.compile(r"[ \t]+([a-z]+)")
+# A capitalised word right before a mention, which may name a part of it ("Eastern" Ghouta).
+_PART_BEFORE = re.compile(r"([A-Z][a-z]+(?:-[a-z]+)?) $")
 # After an all-caps place name, what marks it as a dateline inside the text: "BEIRUT: ...",
 # "NEWARK -- ...", "MOSUL, Iraq — ...".
 _DATELINE_MARK = re.compile(r"(?:,[ \t]+[A-Z][A-Za-z.]*(?:[ \t][A-Z][A-Za-z.]*)?)?(?:[ \t]*:[ \t]|[ \t]+(?:--|—|–)[ \t])")
@@ -43,7 +45,8 @@ _NAME_AT_END = re.compile(r"(?:^|(?<=[^\w’'\-]))(" + _NAME + r")$")
 _DEMONYM_END = re.compile(r"(?:i|is|an|ans|ian|ians|ese|ish|ic)$")
 # (`(?<!\w[A-Z])` is a word boundary before the capital, written after it so that the regex
 # engine can jump from capital to capital.)
-_PERSON = re.compile(r"([A-Z](?<!\w[A-Z])[a-z]+\.?)((?:[ \t]+(?:(?:al|el|bin|ibn|abu|de|du|van|von|da|di|le|la)[\- ])?[A-Z][\w’'\-]+)+)")
+# A capitalised run of words, middle initials included ("Capt. Roy A. Nelson").
+_PERSON = re.compile(r"([A-Z](?<!\w[A-Z])[a-z]+\.?)((?:[ \t]+(?:(?:al|el|bin|ibn|abu|de|du|van|von|da|di|le|la)[\- ])?(?:[A-Z]\.|[A-Z][\w’'\-]+))+)")
 _ARTICLE_PREFIX = re.compile(r"^(?:al|el|bin|ibn|abu|de|du|van|von|da|di|le|la)[\- ]")
 _SLOT_PREP = re.compile(r"\b(?:in|near|at|outside|around|to|from) (" + _NAME + r")")
 _SLOT_LEVELS = tuple(w + s for w in ("village", "town", "city", "district", "province", "governorate", "camp", "area",

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from gazetteer.lexicon import load_lexicon
+from gazetteer.matcher import _demonym_key
 from gazetteer.model import Level, Mention, Place, Toponym
 from gazetteer.names import normalize, skeleton, strip_article, variant_keys
 
@@ -163,8 +164,6 @@ class Resolver:
                 keys.append(self.aliases[k])
         if key.endswith(" s"):   # a possessive the text map split off ("Iraq's" -> "iraq s")
             keys.append(key[:-2])
-        from gazetteer.matcher import _demonym_key
-
         dem = _demonym_key(key, self._lex)
         if dem:
             # Gold corpora such as LGL annotate "Iraqi" as a mention of Iraq.
@@ -189,7 +188,21 @@ class Resolver:
                 for p in self.index.candidates_by_skeleton(skel, limit=self.limit):
                     if p.id not in seen and p.country_code in self._lex.transliterated and _similar(key, p.name):
                         seen[p.id] = _Cand(p, key, True)
+        if not seen:
+            return self._whole_of_part(key)
         return tuple(seen.values())
+
+    def _whole_of_part(self, key: str) -> tuple[_Cand, ...]:
+        """"Eastern Ghouta", "South Los Angeles", "Northern Iraq": a part the layers lack is placed at
+        the whole, under that place's own name only, and never when the name is also a continent's or
+        a country's ("West Africa", "Central America"): their points are far from any of their parts."""
+        word, _, rest = key.partition(" ")
+        if word not in self._lex.part_words or not rest or _demonym_key(rest, self._lex):
+            return ()
+        cands = self._lookup(rest)
+        if any(c.place.level is Level.CONTINENT or (c.place.level is Level.COUNTRY and not c.exact) for c in cands):
+            return ()   # "West Africa", "Central America": a region of a continent, not a town named Africa
+        return tuple(c for c in cands if c.exact and not c.skel)
 
     # ----------------------------------------------------------------- resolution
     def resolve(

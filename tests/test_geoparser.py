@@ -151,3 +151,30 @@ def test_real_index_leaves_unknown_mosul_names_unresolved_rather_than_abroad(gaz
     # "Salam hospital" is not a town in Oman, "the Ilam neighborhood" of east Mosul is not Iran's Ilam
     assert by_text["Salam"] == [None] and by_text["Ilam"] == [None]
     assert all(p is not None and p.country_code == "IQ" for p in by_text["Mosul"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, mention, whole", [
+    # a part the layers lack is placed at the whole, and the mention keeps its part word
+    ("Shelling hit Eastern Ghouta near Damascus on Monday.", "Eastern Ghouta", ("Ghouta", "SY")),
+    ("Police in South Los Angeles arrested two men.", "South Los Angeles", ("Los Angeles", "US")),
+    ("Fighting spread across Northern Iraq.", "Northern Iraq", ("Iraq", "IQ")),
+    # a region of a continent, or of "America", is left unresolved, never a town named Africa
+    ("Aid reached West Africa and Central America.", "West Africa", None),
+    ("Aid reached West Africa and Central America.", "Central America", None),
+    # a name the gazetteer holds whole is not cut up
+    ("Troops crossed into South Sudan from West Virginia.", "South Sudan", ("South Sudan", "SS")),
+])
+def test_real_index_places_a_named_part_at_its_whole(gazetteer_index, text, mention, whole):
+    geo = Geoparser.open(gazetteer_index.path)
+    place = {t.mention.text: t.place for t in geo.parse(text)}[mention]
+    assert (place.name, place.country_code) == whole if whole else place is None
+
+
+@pytest.mark.slow
+def test_real_index_knows_a_person_by_the_full_name_written_earlier(gazetteer_index):
+    geo = Geoparser.open(gazetteer_index.path)
+    text = ("A Gainesville man was arrested, Capt. Roy A. Nelson said. Circuit Court Judge Casey Manning "
+            "set bail. Nelson said the man was held in Gainesville. Manning's order was filed.")
+    found = [t.mention.text for t in geo.parse(text)]
+    assert found == ["Gainesville", "Gainesville"]   # sentence-initial "A" is not part of a name
