@@ -20,7 +20,7 @@ from gazetteer.lexicon import Lexicon, load_lexicon
 from gazetteer.model import Mention
 from gazetteer.names import normalize, variant_keys
 from gazetteer.patterns import (  # the matcher's own patterns, kept apart for size
-    _ADJACENT, _ARTICLE_BEFORE, _ARTICLE_PREFIX, _CAP_WORD, _COMMA, _CONTAINER_GAP, _DATELINE_MARK, _DEMONYM_END,
+    _ADJACENT, _ARTICLE_BEFORE, _ARTICLE_PREFIX, _CAP_AFTER, _CAP_WORD, _COMMA, _CONTAINER_GAP, _DATELINE_MARK, _DEMONYM_END,
     _HINT_AFTER, _HINT_BEFORE, _HYPHEN_WORD, _LEVEL_AFTER, _LIST_AFTER, _LIST_BEFORE, _NAME_AT_END, _NAMED_LEVEL,
     _NEXT_WORD, _PART_BEFORE, _PERSON, _ROAD_WORDS, _SENT_END, _SLOT_BEFORE, _SLOT_PREP, _SPEECH, _dateline_heads,
     _is_title_line, _may_end_with_of, _prev_word, _slot_names,
@@ -29,14 +29,14 @@ from gazetteer.textmap import normalize_text
 
 __all__ = ["Matcher", "MATCHER_FORMAT"]
 
-MATCHER_FORMAT = 7
+MATCHER_FORMAT = 8
 _MAX_KEY = 120
 _WHERE_ANY, _WHERE_CONTAINER, _WHERE_DEMONYM = 0, 1, 2
 _SORT_KEY = itemgetter(0, 1)   # by start, then longest first; ties keep the automaton's order
 
 
 # Lower-case words that may sit inside a multi-word name ("Bosnia and Herzegovina", "al-Qaim").
-_CONNECTORS = "of|and|the|de|del|della|des|di|da|do|dos|das|du|la|le|les|el|al|an|ar|as|ash|ad|at|az|en|et|y|e|upon|on|sur|am|im|der|den|bin|ibn|bint|van|von|aan|op|i"
+_CONNECTORS = "of|and|the|de|del|della|des|di|da|do|dos|das|du|la|le|les|el|al|an|ar|as|ash|ad|at|az|adh|ath|ed|en|er|es|esh|et|eth|ez|ul|un|ur|us|ud|uz|y|e|upon|on|sur|am|im|der|den|bin|ibn|bint|van|von|aan|op|i"
 _CONNECTOR_SET = frozenset(_CONNECTORS.split("|"))
 
 
@@ -283,7 +283,8 @@ class Matcher:
         letters = [c for c in surface if c.isalpha()]
         caps = len(letters) > 1 and all(c.isupper() for c in letters)
         acronym = key in lex.acronyms or key.replace(" ", "") in lex.acronyms
-        capitalised = words[-1][:1].isupper() or words[-1][:1].isdigit()
+        last = words[-1].rsplit("-", 1)[-1] or words[-1]   # "Deir el-Zour" ends with "Zour"
+        capitalised = last[:1].isupper() or last[:1].isdigit()
         rejected = key in lex.stop_always or _demonym_key(key, lex) is not None
         listed = lex.variants.get(key)
         info = (key, single, caps, acronym, capitalised, rejected, listed is not None and listed[1] == "any")
@@ -440,7 +441,8 @@ def _annotate(text: str, mentions: list[Mention], lex: Lexicon) -> list[Mention]
         hint = container = None
         after = _HINT_AFTER.match(text, m.end)
         hint_end = m.end
-        if after and after.group(1).lower() in lex.level_words:
+        if after and after.group(1).lower() in lex.level_words and not _CAP_AFTER.match(text, after.end()):
+            # ("U.S. State Department", "U.S. District Judge": the level word opens another name)
             hint = lex.level_words[after.group(1).lower()]
             hint_end = after.end()
         if hint is None and _may_end_with_of(text, m.start):

@@ -112,6 +112,19 @@ def skeleton(name: str) -> str:
     return _DOUBLE.sub(r"\1", head + _VOWELS.sub("", tail))
 
 
+_ANY_ARTICLE = ARTICLES | {"eth", "esh", "en", "er", "ez", "ud", "ul", "un", "ur", "us", "uz"}
+
+
+def without_articles(key: str) -> str:
+    """A normalised key without any Arabic article, wherever it stands, for comparing spellings.
+
+    >>> without_articles("deir al zor") == without_articles("deir ez zor")
+    True
+    """
+    words = [w for w in key.split(" ") if w not in _ANY_ARTICLE]
+    return " ".join(words) if words else key
+
+
 def variant_keys(key: str) -> tuple[str, ...]:
     """Other keys under which a normalised name may be indexed (without its article, quarter prefix).
 

@@ -17,9 +17,10 @@ _PREV_WORD = re.compile(r"([A-Za-z][\w’'\-.]*)\W*$")   # the meaning; `_prev_w
 # The last run of word characters (and ’ ' - .) in a reversed text, after the non-word tail.
 _REV_RUN = re.compile(r"\W*?([’'\-.]*\w[\w’'\-.]*)")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
-_SENT_END = re.compile(r"(?:^|[.!?:;\"“”‘’(\[\n])\s*$")
+_SENT_END = re.compile(r"(?:^|[.!?:;\"“”‘’(\[\n\-–—])\s*$")   # a dash ends a dateline: "(Reuters) - One"
 _SPEECH = re.compile(r"\s+(?:said|says|told|added|wrote|tweeted|stated)\b")
 _HINT_AFTER = re.compile(r"[ \t]+([A-Za-z\-]+)")
+_CAP_AFTER = re.compile(r"[^\S\n]+(?!(?:Of|In|On|At|The|And|For|To|As|After|Near)\b)[A-Z]")   # not a title-case headline's "Of"
 _HINT_BEFORE = re.compile(r"\b([A-Za-z\-]+)[ \t]+of[ \t]+(?:the[ \t]+)?$")
 _COMMA = re.compile(r",[ \t]*$")
 _NAMED_LEVEL = re.compile(r" ((?:County|Parish|Province|Governorate|District|River|Valley|Mountains|Lake|Island|Islands|Bay|Oblast|Region|Prefecture|Camp|Street|Avenue|Road|Drive|Boulevard|Highway|Parkway))\b")

@@ -11,6 +11,7 @@ pass produced (leaving each name's own vote out), so unambiguous names steer amb
 from __future__ import annotations
 
 import math
+import re
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from difflib import SequenceMatcher
 from gazetteer.lexicon import load_lexicon
 from gazetteer.matcher import _demonym_key
 from gazetteer.model import Level, Mention, Place, Toponym
-from gazetteer.names import normalize, skeleton, strip_article, variant_keys
+from gazetteer.names import normalize, skeleton, strip_article, variant_keys, without_articles
 
 __all__ = ["Resolver", "Weights", "haversine_km"]
 
@@ -38,6 +39,7 @@ _HINT_LEVELS = {
     "feature": {Level.FEATURE},
 }
 LOCAL_DAMPING = 0.5
+_WORD_AFTER = re.compile(r"[ \t]+([A-Za-z\-]+)")
 _SUB_CITY = {Level.NEIGHBOURHOOD, Level.DISTRICT, Level.CAMP, Level.LANDMARK}
 _BIG = {Level.CONTINENT, Level.COUNTRY, Level.PROVINCE}
 _COHERENCE_CANDS = 8   # candidates of each other name that count as its possible readings
@@ -102,7 +104,10 @@ class _Cand:
             self.prior = max(self.prior, 0.3)
         self.cc = place.country_code
         self.a1 = normalize(place.name if place.level is Level.PROVINCE else (place.admin1 or ""))
-        self.exact = normalize(place.name) == key or strip_article(normalize(place.name)) == strip_article(key)
+        name = normalize(place.name)
+        # "Deir al-Zor" is the city GeoNames spells "Deir ez-Zor": the article differs, not the name
+        self.exact = name == key or strip_article(name) == strip_article(key) or (
+            " " in key and without_articles(name) == without_articles(key))
         self.skel = skel
         self.small = self.prior < 0.4 and bool(self.cc) and place.layer != "user"
         self.has_parent_rule = place.level in _SUB_CITY or place.layer in ("curated", "user")
@@ -189,8 +194,16 @@ class Resolver:
                     if p.id not in seen and p.country_code in self._lex.transliterated and _similar(key, p.name):
                         seen[p.id] = _Cand(p, key, True)
         if not seen:
-            return self._whole_of_part(key)
+            return self._without_level_word(key) or self._whole_of_part(key)
         return tuple(seen.values())
+
+    def _without_level_word(self, key: str) -> tuple[_Cand, ...]:
+        """"Helmand Province", "Latakia Governorate": the name the layers hold, of the level it names."""
+        rest, _, word = key.rpartition(" ")
+        levels = _HINT_LEVELS.get(self._lex.level_words.get(word, ""))
+        if not rest or levels is None:
+            return ()
+        return tuple(c for c in self._lookup(rest) if c.place.level in levels and not c.skel)
 
     def _whole_of_part(self, key: str) -> tuple[_Cand, ...]:
         """"Eastern Ghouta", "South Los Angeles", "Northern Iraq": a part the layers lack is placed at
@@ -222,7 +235,10 @@ class Resolver:
         containers = [self._container(m, c) for m, c in zip(mentions, cands)]
         coherent = self._coherence(keys, cands) if self.w.coherence else {}
         # Mentions that read the same (name, hint, container, source) rank the same in a pass.
-        sig = [(k, m.hint, m.container, m.source) for k, m in zip(keys, mentions)]
+        # A level word after the name ("Palestine district") types it; one before it ("an area of
+        # Syria", "a quarter of Syria") may only say which part of a country is meant.
+        sig = [(k, m.hint, m.container, m.source, bool(m.hint) and self._level_follows(text, m))
+               for k, m in zip(keys, mentions)]
         # Pass 1: without article context.
         ctx0 = _Context.empty(dl_cc)
         best = self._pass(mentions, cands, containers, sig, lambda k: ctx0, coherent)
@@ -262,7 +278,7 @@ class Resolver:
                 if len(c) == 1 and not c[0].skel and m.hint is None:
                     ranked = [(c[0].place, 1.0)]
                 else:
-                    ranked = self._rank(i, m, c, context_for(key[0]), containers[i], coherent.get(key[0]))
+                    ranked = self._rank(key[4], m, c, context_for(key[0]), containers[i], coherent.get(key[0]))
                 memo[key] = ranked
             out.append(ranked)
         return out
@@ -309,7 +325,11 @@ class Resolver:
             out[k] = scores
         return out
 
-    def _rank(self, i: int, m: Mention, cands, ctx: "_Context", container, coherent=None) -> list[tuple[Place, float]]:
+    def _level_follows(self, text: str, m: Mention) -> bool:
+        after = _WORD_AFTER.match(text, m.end)
+        return after is not None and after.group(1).lower() in self._lex.level_words
+
+    def _rank(self, hint_after: bool, m: Mention, cands, ctx: "_Context", container, coherent=None) -> list[tuple[Place, float]]:
         if not cands:
             return []
         w = self.w
@@ -348,9 +368,12 @@ class Resolver:
                 if p.level in hint_levels:
                     s += w.hint
                 elif p.level in (Level.COUNTRY, Level.CONTINENT):
-                    if m.hint != "province":
+                    if not hint_after:
+                        pass   # "an area of Syria" is in Syria
+                    elif m.hint != "province":
                         continue   # "Palestine district" is never the State of Palestine
-                    s -= w.hint_country
+                    else:
+                        s -= w.hint_country
                 elif p.level is Level.PROVINCE and m.hint == "neighbourhood":
                     continue   # "the Ilam neighbourhood" is never Iran's Ilam province
                 else:
@@ -375,7 +398,7 @@ class Resolver:
             return []
         scored.sort(key=lambda t: -t[0])
         best = scored[0][0]
-        if best < w.floor and hint_levels is not None:
+        if best < w.floor and hint_levels is not None and scored[0][1].level not in (Level.COUNTRY, Level.CONTINENT):
             return []   # "Jada district": no candidate fits the hint and the story, so leave it unresolved
         if self._stray(scored[0][2], ctx):
             return []   # "Salam hospital" in a Mosul story is not a village in Oman: report it unresolved
@@ -396,8 +419,8 @@ class Resolver:
         # A mid-sized town counts too when only one of its alternate names matched ("Salam" for
         # Saham, Oman): GeoNames' alternate names hold many such stray forms.
         minor = c.small or (not c.exact and c.prior < 0.7)
-        if p.level is not Level.CITY or not minor or not c.cc or c.cc == ctx.dateline_cc:
-            return False
+        if p.level is not Level.CITY or not minor or not c.cc or c.cc == ctx.dateline_cc or p.layer == "curated":
+            return False   # (the curated towns are the conflict places the news names, not namesakes)
         if ctx.share(c.cc) >= self.w.stray_share:
             return False   # a country the story is (also) about; named once as an actor does not count
         points = ctx.anchors + ctx.country_points

@@ -178,3 +178,31 @@ def test_real_index_knows_a_person_by_the_full_name_written_earlier(gazetteer_in
             "set bail. Nelson said the man was held in Gainesville. Manning's order was filed.")
     found = [t.mention.text for t in geo.parse(text)]
     assert found == ["Gainesville", "Gainesville"]   # sentence-initial "A" is not part of a name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, mention, expected", [
+    # a lower-case article inside the name ("el-Zour") no longer hides it; the article may differ
+    # from the gazetteer's spelling, and a Moscow dateline does not make the Syrian city a stray
+    ("MOSCOW (Reuters) - Fighting was under way in Deir al-Zor, Peskov said.", "Deir al-Zor", "SY"),
+    ("Troops advanced on Deir el-Zour and Ras al-Ain.", "Ras al-Ain", "SY"),
+    # a level word that opens another name is not a hint; one before a country names a part of it
+    ("WASHINGTON (Reuters) - The U.S. State Department said on Friday.", "U.S.", "US"),
+    ("Jihadists control an area of Syria near Turkey.", "Syria", "SY"),
+    # the level word after the name is part of it, and the name is looked up without it
+    ("A Marine was killed in Helmand Province in southern Afghanistan.", "Helmand Province", "AF"),
+    # Kurdistan is Iraq's Kurdistan Region or Iran's province, by context
+    ("Baghdad cut the budget of the Kurdistan region, angering Erbil.", "Kurdistan", "IQ"),
+    ("Tehran sent troops to Kurdistan province near Sanandaj.", "Kurdistan", "IR"),
+])
+def test_real_index_reads_wire_names(gazetteer_index, text, mention, expected):
+    geo = Geoparser.open(gazetteer_index.path)
+    place = {t.mention.text: t.place for t in geo.parse(text)}[mention]
+    assert place is not None and place.country_code == expected
+
+
+@pytest.mark.slow
+def test_real_index_takes_no_common_word_after_a_dateline_dash(gazetteer_index):
+    geo = Geoparser.open(gazetteer_index.path)
+    text = "KABUL (Reuters) - More than 60 percent of Afghans agree. MOSCOW (Reuters) - One of Putin's friends said."
+    assert [t.mention.text for t in geo.parse(text)] == ["KABUL", "MOSCOW"]   # not "More" or "One"
