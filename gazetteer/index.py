@@ -12,6 +12,7 @@ from pathlib import Path
 from gazetteer import names as names_module
 from gazetteer.errors import IndexError_
 from gazetteer.index_build import (
+    RANK_VERSION,
     SCHEMA_VERSION,
     data_package_versions,
     build_index,
@@ -130,6 +131,8 @@ class GazetteerIndex:
             return "schema version"
         if meta.get("names_version") != str(names_module.NAMES_VERSION):
             return "names version"
+        if meta.get("rank_version") != str(RANK_VERSION):
+            return "rank version"
         if meta.get("has_skeleton") != str(int(hasattr(names_module, "skeleton"))):
             return "skeleton support"
         if json.loads(meta.get("layers", "[]")) != [layer.name for layer in layers]:

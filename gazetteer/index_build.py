@@ -15,9 +15,18 @@ from pathlib import Path
 from gazetteer import names as names_module
 from gazetteer.errors import IndexError_
 from gazetteer.layers.base import Layer, importance
+from gazetteer.model import Level
 
 # Bump when the tables below change; an index with another version is rebuilt.
 SCHEMA_VERSION = 3
+# Bumped when the same layers give different rows (how names are weighted); a change rebuilds.
+RANK_VERSION = 2
+# A town known here only by one of its alternate names ("Human" for Uman, "Due" for Douai) is a
+# common word more often than the town: that key ranks below the town's own name, and in mention
+# finding a mid-sized town then needs a place slot ("in Sete"). Big cities keep their exonyms.
+ALT_NAME_PENALTY = 1.0
+_ALT_PENALTY_BELOW = 5.5   # importance of a city of about 300,000 (the matcher's "major" bucket)
+_TOWN_LEVELS = frozenset({Level.CITY, Level.NEIGHBOURHOOD})
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -145,13 +154,14 @@ def insert_places(conn: sqlite3.Connection, layers: Iterable[Layer], *, src: int
         skel_rows: dict[tuple[str, int], tuple] = {}
         added = 0
 
-        def add_names(rowid: int, imp: float, names: Iterable[str]) -> None:
+        def add_names(rowid: int, imp: float, names: Iterable[str], main: str | None = None) -> None:
             for name in set(names):
                 key = key_cache.get(name)
                 if key is None:
                     key = key_cache[name] = normalize(name)
                 if key:
-                    name_rows.setdefault((key, rowid), (key, rowid, imp, layer_src))
+                    key_imp = imp - ALT_NAME_PENALTY if main is not None and key != main else imp
+                    name_rows.setdefault((key, rowid), (key, rowid, key_imp, layer_src))
                 if skeleton is not None:
                     skel = skel_cache.get(name)
                     if skel is None:
@@ -173,7 +183,8 @@ def insert_places(conn: sqlite3.Connection, layers: Iterable[Layer], *, src: int
                     json.dumps(place.raw, ensure_ascii=False) if place.raw else None, imp,
                 ))
                 added += 1
-            add_names(rowid, imp, (place.name, *names))
+            minor_town = place.layer == "geonames" and place.level in _TOWN_LEVELS and imp < _ALT_PENALTY_BELOW
+            add_names(rowid, imp, (place.name, *names), normalize(place.name) if minor_town else None)
         for place_id, names in layer.iter_extra_names():
             if place_id in known:
                 rowid, imp = known[place_id]
@@ -213,6 +224,7 @@ def build_index(path: Path, layers: list[Layer]) -> dict[str, int]:
             meta = {
                 "schema_version": str(SCHEMA_VERSION),
                 "names_version": str(names_module.NAMES_VERSION),
+                "rank_version": str(RANK_VERSION),
                 "has_skeleton": str(int(hasattr(names_module, "skeleton"))),
                 "layers": json.dumps([layer.name for layer in layers]),
                 "counts": json.dumps(counts),

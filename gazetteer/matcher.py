@@ -22,7 +22,7 @@ from gazetteer.names import normalize, variant_keys
 from gazetteer.patterns import (  # the matcher's own patterns, kept apart for size
     _ADJACENT, _ARTICLE_BEFORE, _ARTICLE_PREFIX, _CAP_AFTER, _CAP_WORD, _COMMA, _CONTAINER_GAP, _DATELINE_MARK, _DEMONYM_END,
     _HINT_AFTER, _HINT_BEFORE, _HYPHEN_WORD, _LEVEL_AFTER, _LIST_AFTER, _LIST_BEFORE, _NAME_AT_END, _NAMED_LEVEL,
-    _NEXT_WORD, _PART_BEFORE, _PERSON, _ROAD_WORDS, _SENT_END, _SLOT_BEFORE, _SLOT_PREP, _SPEECH, _dateline_heads,
+    _NEXT_WORD, _NO_PLACE_HEAD, _PART_BEFORE, _PERSON, _ROAD_WORDS, _SENT_END, _SLOT_BEFORE, _SLOT_PREP, _SPEECH, _dateline_heads,
     _is_title_line, _may_end_with_of, _prev_word, _slot_names,
 )
 from gazetteer.textmap import normalize_text
@@ -415,7 +415,7 @@ def _dateline_spans(text: str, places: Sequence[str]) -> list[tuple[int, int]]:
     out = []
     for p in places:
         p = p.strip()
-        if not p:
+        if not p or _NO_PLACE_HEAD.match(p):
             continue
         i = head.find(p)
         if i < 0:

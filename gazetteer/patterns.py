@@ -119,12 +119,16 @@ _HEAD = re.compile(r"[\n.!?](?:(?<=\n)|(?=[ \t]))" + _HEAD_NAME)
 _HEAD_FIRST = re.compile(_HEAD_NAME)
 
 
+# A dateline that names a vehicle, not a place: "ABOARD AIR FORCE ONE (Reuters) -".
+_NO_PLACE_HEAD = re.compile(r"(?:ABOARD|ON BOARD|ONBOARD)\b", re.IGNORECASE)
+
+
 def _dateline_heads(text: str) -> list[tuple[int, int]]:
     """All-caps dateline openings of paragraphs ("CHARLESTON, W.Va. —"), where capitals are normal."""
     first = _HEAD_FIRST.match(text, 0, 4000)
     out = [first.span(1)] if first else []
     out.extend(m.span(1) for m in _HEAD.finditer(text, first.end() if first else 0, 4000))
-    return out
+    return [(a, b) for a, b in out if not _NO_PLACE_HEAD.match(text, a, b)]
 
 
 def _is_title_line(text: str, pos: int) -> bool:
