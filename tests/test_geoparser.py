@@ -213,6 +213,6 @@ def test_real_index_takes_no_common_word_for_a_town_known_by_it_only_as_an_alias
     geo = Geoparser.open(gazetteer_index.path)
     # "Human" is an alternate name of Uman (Ukraine), "Due" of Douai; Obama is a town in Japan;
     # the dateline names an aircraft
-    text = ("ABOARD AIR FORCE ONE (Reuters) - Human rights groups said Obama spoke. Due to the storm, "
+    text = ("ABOARD AIR FORCE ONE (Reuters) - Human rights groups said Obama spoke. Due to the storm, flights stopped. "
             "Can it last? Flights to Uman resumed.")
     assert [t.mention.text for t in geo.parse(text)] == ["Uman"]   # the town by its own name still counts
