@@ -208,13 +208,16 @@ class Resolver:
     def _whole_of_part(self, key: str) -> tuple[_Cand, ...]:
         """"Eastern Ghouta", "South Los Angeles", "Northern Iraq": a part the layers lack is placed at
         the whole, under that place's own name only, and never when the name is also a continent's or
-        a country's ("West Africa", "Central America"): their points are far from any of their parts."""
+        another name of a country or region ("West Africa", "Central America"): their points are far
+        from any of their parts, and a town of that name is not what is meant."""
         word, _, rest = key.partition(" ")
         if word not in self._lex.part_words or not rest or _demonym_key(rest, self._lex):
             return ()
         cands = self._lookup(rest)
-        if any(c.place.level is Level.CONTINENT or (c.place.level is Level.COUNTRY and not c.exact) for c in cands):
-            return ()   # "West Africa", "Central America": a region of a continent, not a town named Africa
+        if any(c.place.level is Level.CONTINENT or (c.place.level in _BIG and not c.exact) for c in cands):
+            # "West Africa", "Central America", "North Sinai": a part of a continent or of a region
+            # known by that name, not a town named Africa, América or Sinaí
+            return ()
         return tuple(c for c in cands if c.exact and not c.skel)
 
     # ----------------------------------------------------------------- resolution

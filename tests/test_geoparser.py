@@ -162,6 +162,9 @@ def test_real_index_leaves_unknown_mosul_names_unresolved_rather_than_abroad(gaz
     # a region of a continent, or of "America", is left unresolved, never a town named Africa
     ("Aid reached West Africa and Central America.", "West Africa", None),
     ("Aid reached West Africa and Central America.", "Central America", None),
+    # "Sinai" is first the peninsula (another name of a region), so a part of it is not Sinaí, Ecuador
+    ("Militants attacked troops in Northern Sinai.", "Northern Sinai", None),
+    ("Militants attacked troops in North Sinai.", "North Sinai", ("Shamal Sina'", "EG")),
     # a name the gazetteer holds whole is not cut up
     ("Troops crossed into South Sudan from West Virginia.", "South Sudan", ("South Sudan", "SS")),
 ])
