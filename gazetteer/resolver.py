@@ -12,36 +12,18 @@ from __future__ import annotations
 
 import math
 import re
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
+from gazetteer.candidates import BIG as _BIG, HINT_LEVELS as _HINT_LEVELS, SUB_CITY as _SUB_CITY, Candidate, CandidateFinder
 from gazetteer.lexicon import load_lexicon
-from gazetteer.matcher import _demonym_key
 from gazetteer.model import Level, Mention, Place, Toponym
-from gazetteer.names import normalize, skeleton, strip_article, variant_keys, without_articles
+from gazetteer.names import normalize
 
 __all__ = ["Resolver", "Weights", "haversine_km"]
 
-# The weight of a place before context: large units first, then population on a log scale.
-_LEVEL_PRIOR = {
-    Level.CONTINENT: 1.0, Level.COUNTRY: 1.0, Level.PROVINCE: 0.72, Level.DISTRICT: 0.3,
-    Level.CITY: 0.0, Level.NEIGHBOURHOOD: 0.1, Level.CAMP: 0.1, Level.LANDMARK: 0.1, Level.FEATURE: 0.2,
-}
-_HINT_LEVELS = {
-    "province": {Level.PROVINCE},
-    "district": {Level.DISTRICT, Level.NEIGHBOURHOOD, Level.PROVINCE},
-    "city": {Level.CITY, Level.DISTRICT},
-    "neighbourhood": {Level.NEIGHBOURHOOD, Level.DISTRICT},
-    "camp": {Level.CAMP, Level.LANDMARK},
-    "landmark": {Level.LANDMARK, Level.CAMP},
-    "feature": {Level.FEATURE},
-}
 LOCAL_DAMPING = 0.5
 _WORD_AFTER = re.compile(r"[ \t]+([A-Za-z\-]+)")
-_SUB_CITY = {Level.NEIGHBOURHOOD, Level.DISTRICT, Level.CAMP, Level.LANDMARK}
-_BIG = {Level.CONTINENT, Level.COUNTRY, Level.PROVINCE}
 _COHERENCE_CANDS = 8   # candidates of each other name that count as its possible readings
 _COHERENCE_NAMES = 40  # bounds the pairwise work on very long texts
 _MAX_ANCHORS = 12      # places (and, apart, countries) of the article that distances are measured to
@@ -93,132 +75,16 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
-class _Cand:
-    __slots__ = ("place", "prior", "cc", "a1", "exact", "skel", "small", "has_parent_rule", "base", "base_for")
-
-    def __init__(self, place: Place, key: str, skel: bool):
-        self.place = place
-        pop = place.population or 0
-        self.prior = max(_LEVEL_PRIOR.get(place.level, 0.0), min(1.0, max(0.0, (math.log10(pop + 1) - 2.0) / 5.0)))
-        if place.layer == "curated":
-            self.prior = max(self.prior, 0.3)
-        self.cc = place.country_code
-        self.a1 = normalize(place.name if place.level is Level.PROVINCE else (place.admin1 or ""))
-        name = normalize(place.name)
-        # "Deir al-Zor" is the city GeoNames spells "Deir ez-Zor": the article differs, not the name
-        self.exact = name == key or strip_article(name) == strip_article(key) or (
-            " " in key and without_articles(name) == without_articles(key))
-        self.skel = skel
-        self.small = self.prior < 0.4 and bool(self.cc) and place.layer != "user"
-        self.has_parent_rule = place.level in _SUB_CITY or place.layer in ("curated", "user")
-        self.base, self.base_for = 0.0, None
-
-
 class Resolver:
     """Ranks gazetteer candidates for mentions; one instance per index, reused across articles."""
 
     def __init__(self, index, *, weights: Weights | None = None, limit: int = 25, cache_size: int = 20000, aliases=None):
         self.index = index
-        self.aliases = aliases if aliases is not None else {}   # article-less key -> indexed key
         self.w = weights or Weights()
-        self.limit = limit
         self.passes = 3
-        self._cache: OrderedDict[str, tuple[_Cand, ...]] = OrderedDict()
-        self._cache_size = cache_size
-        lex = load_lexicon()
-        self._variants = lex.variants
-        self._lex = lex
-        self._has_skeleton = hasattr(index, "candidates_by_skeleton")
-
-    # ----------------------------------------------------------------- candidates
-    def candidates(self, name: str) -> tuple[_Cand, ...]:
-        """Candidates for a surface form (cached); skeleton matches only when exact keys fail."""
-        key = normalize(name)
-        surface = name.strip()
-        ck = key + "\x01" if surface.isupper() else key
-        hit = self._cache.get(ck)
-        if hit is not None:
-            self._cache.move_to_end(ck)
-            return hit
-        out = self._lookup(key, surface)
-        self._cache[ck] = out
-        if len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
-        return out
-
-    def _lookup(self, key: str, surface: str = "") -> tuple[_Cand, ...]:
-        if not key:
-            return ()
-        seen: dict[str, _Cand] = {}
-        keys = [key, *variant_keys(key)]
-        explicit: set[str] = set()   # keys an acronym or the variants file names exactly
-        if surface.isupper() and 2 <= len(surface) <= 4 and surface.isalpha():
-            keys.insert(0, " ".join(key))   # "US" is written "U.S." in the gazetteer ("u s")
-            explicit.add(keys[0])
-        if key in self._variants:
-            target, where = self._variants[key]
-            if not target:
-                return ()   # a region the layers do not hold: unresolved rather than a namesake
-            if where == "container":   # "Ga." is the state of Georgia, never a town
-                return tuple(_Cand(p, target, False) for p in self.index.candidates(target, limit=self.limit)
-                             if p.level is Level.PROVINCE)
-            keys.append(target)
-            explicit.add(target)
-        for k in list(keys):
-            if k in self.aliases:
-                keys.append(self.aliases[k])
-        if key.endswith(" s"):   # a possessive the text map split off ("Iraq's" -> "iraq s")
-            keys.append(key[:-2])
-        dem = _demonym_key(key, self._lex)
-        if dem:
-            # Gold corpora such as LGL annotate "Iraqi" as a mention of Iraq.
-            if dem.startswith("cc:"):
-                p = self.index.get("ne0:" + dem[3:])
-                return (_Cand(p, normalize(p.name), False),) if p is not None else ()
-            for p in self.index.candidates(dem, limit=self.limit):
-                if p.level in _BIG:
-                    return (_Cand(p, dem, False),)
-        for k in keys:
-            for p in self.index.candidates(k, limit=self.limit):
-                if p.id not in seen:
-                    c = _Cand(p, k, False)
-                    if k in explicit and not c.exact:
-                        # "US" names "U.S." and "White House" names Washington as such: both are
-                        # exact, but only as big as the place really is.
-                        c.exact = p.level in _BIG or c.prior >= 0.6
-                    seen[p.id] = c
-        if not seen and self._has_skeleton:
-            skel = skeleton(key)
-            if len(skel) >= 3:
-                for p in self.index.candidates_by_skeleton(skel, limit=self.limit):
-                    if p.id not in seen and p.country_code in self._lex.transliterated and _similar(key, p.name):
-                        seen[p.id] = _Cand(p, key, True)
-        if not seen:
-            return self._without_level_word(key) or self._whole_of_part(key)
-        return tuple(seen.values())
-
-    def _without_level_word(self, key: str) -> tuple[_Cand, ...]:
-        """"Helmand Province", "Latakia Governorate": the name the layers hold, of the level it names."""
-        rest, _, word = key.rpartition(" ")
-        levels = _HINT_LEVELS.get(self._lex.level_words.get(word, ""))
-        if not rest or levels is None:
-            return ()
-        return tuple(c for c in self._lookup(rest) if c.place.level in levels and not c.skel)
-
-    def _whole_of_part(self, key: str) -> tuple[_Cand, ...]:
-        """"Eastern Ghouta", "South Los Angeles", "Northern Iraq": a part the layers lack is placed at
-        the whole, under that place's own name only, and never when the name is also a continent's or
-        another name of a country or region ("West Africa", "Central America"): their points are far
-        from any of their parts, and a town of that name is not what is meant."""
-        word, _, rest = key.partition(" ")
-        if word not in self._lex.part_words or not rest or _demonym_key(rest, self._lex):
-            return ()
-        cands = self._lookup(rest)
-        if any(c.place.level is Level.CONTINENT or (c.place.level in _BIG and not c.exact) for c in cands):
-            # "West Africa", "Central America", "North Sinai": a part of a continent or of a region
-            # known by that name, not a town named Africa, América or Sinaí
-            return ()
-        return tuple(c for c in cands if c.exact and not c.skel)
+        self._lex = load_lexicon()
+        self.finder = CandidateFinder(index, aliases=aliases, limit=limit, cache_size=cache_size)
+        self.candidates = self.finder.candidates   # surface form -> its candidates (cached)
 
     # ----------------------------------------------------------------- resolution
     def resolve(
@@ -292,7 +158,7 @@ class Resolver:
                 return c.cc
         return None
 
-    def _container(self, m: Mention, cands) -> tuple[_Cand, ...]:
+    def _container(self, m: Mention, cands) -> tuple[Candidate, ...]:
         if not m.container or not cands:
             return ()
         return tuple(c for c in self.candidates(m.container) if c.place.level in _BIG or c.place.level is Level.CITY)[:5]
@@ -410,7 +276,7 @@ class Resolver:
         return [(p, round(zi / total, 4)) for (_, p, _), zi in zip(scored[:8], z)]
 
 
-    def _stray(self, c: _Cand, ctx: "_Context") -> bool:
+    def _stray(self, c: Candidate, ctx: "_Context") -> bool:
         """True if the best candidate `c` is a small town the story gives no reason to be in.
 
         A small populated place (or a mid-sized one known by another name) in a country the
@@ -430,7 +296,7 @@ class Resolver:
         return bool(points) and _nearest_km(p.lat, p.lon, points) > self.w.stray_km
 
 
-def _static_score(c: "_Cand", w: Weights) -> float:
+def _static_score(c: "Candidate", w: Weights) -> float:
     """The part of a candidate's score that does not depend on the article."""
     p = c.place
     s = w.prior * c.prior
@@ -459,14 +325,7 @@ def _nearest_km(lat: float, lon: float, anchors) -> float:
     return 111.2 * math.sqrt(best)
 
 
-def _similar(key: str, name: str) -> bool:
-    """Whether a sound-alike is also spelled alike (filters skeleton collisions such as Khazir/Casoria)."""
-    a = strip_article(key).replace(" ", "")
-    b = strip_article(normalize(name)).replace(" ", "")
-    return SequenceMatcher(None, a, b).ratio() >= 0.6
-
-
-def _contained(c: _Cand, container) -> float:
+def _contained(c: Candidate, container) -> float:
     """1 when a container candidate holds `c` (same country / same region / parent), else 0."""
     p = c.place
     for k in container:
