@@ -21,9 +21,9 @@ from gazetteer.model import Mention
 from gazetteer.names import normalize, variant_keys
 from gazetteer.patterns import (  # the matcher's own patterns, kept apart for size
     _ADJACENT, _ARTICLE_BEFORE, _ARTICLE_PREFIX, _CAP_AFTER, _CAP_WORD, _COMMA, _CONTAINER_GAP, _DATELINE_MARK, _DEMONYM_END,
-    _HINT_AFTER, _HINT_BEFORE, _HYPHEN_WORD, _LEVEL_AFTER, _LIST_AFTER, _LIST_BEFORE, _NAME_AT_END, _NAMED_LEVEL,
+    _HINT_BEFORE, _HYPHEN_WORD, _LEVEL_AFTER, _LIST_AFTER, _LIST_BEFORE, _NAME_AT_END, _NAMED_LEVEL,
     _NEXT_WORD, _NO_PLACE_HEAD, _PART_BEFORE, _PERSON, _ROAD_WORDS, _SENT_END, _SLOT_BEFORE, _SLOT_PREP, _SPEECH, _dateline_heads,
-    _is_title_line, _may_end_with_of, _prev_word, _slot_names,
+    _is_title_line, _level_word_after, _may_end_with_of, _prev_word, _slot_names,
 )
 from gazetteer.textmap import normalize_text
 
@@ -296,8 +296,7 @@ class Matcher:
     def _locative(self, text: str, start: int, end: int, prev_word: str, adjacent: bool) -> bool:
         if adjacent and prev_word in self.lex.locatives:
             return True
-        after = _HINT_AFTER.match(text, end)
-        if after and after.group(1).lower() in self.lex.level_words:
+        if _level_word_after(text, end, self.lex.level_words):
             return True
         if _LIST_AFTER.match(text, end) or _LIST_BEFORE.search(text, max(0, start - 3), start):
             return True
@@ -439,9 +438,9 @@ def _annotate(text: str, mentions: list[Mention], lex: Lexicon) -> list[Mention]
     consumed = -1   # end of a level word that already belongs to the previous mention
     for i, m in enumerate(mentions):
         hint = container = None
-        after = _HINT_AFTER.match(text, m.end)
+        after = _level_word_after(text, m.end, lex.level_words)
         hint_end = m.end
-        if after and after.group(1).lower() in lex.level_words and not _CAP_AFTER.match(text, after.end()):
+        if after and not _CAP_AFTER.match(text, after.end()):
             # ("U.S. State Department", "U.S. District Judge": the level word opens another name)
             hint = lex.level_words[after.group(1).lower()]
             hint_end = after.end()

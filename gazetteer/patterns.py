@@ -123,6 +123,12 @@ _HEAD_FIRST = re.compile(_HEAD_NAME)
 _NO_PLACE_HEAD = re.compile(r"(?:ABOARD|ON BOARD|ONBOARD)\b", re.IGNORECASE)
 
 
+def _level_word_after(text: str, pos: int, level_words) -> re.Match | None:
+    """The level word right after `pos` ("Wahda district"), or None if the next word is not one."""
+    after = _HINT_AFTER.match(text, pos)
+    return after if after is not None and after.group(1).lower() in level_words else None
+
+
 def _dateline_heads(text: str) -> list[tuple[int, int]]:
     """All-caps dateline openings of paragraphs ("CHARLESTON, W.Va. —"), where capitals are normal."""
     first = _HEAD_FIRST.match(text, 0, 4000)

@@ -11,7 +11,6 @@ pass produced (leaving each name's own vote out), so unambiguous names steer amb
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,11 +18,11 @@ from gazetteer.candidates import BIG as _BIG, HINT_LEVELS as _HINT_LEVELS, SUB_C
 from gazetteer.lexicon import load_lexicon
 from gazetteer.model import Level, Mention, Place, Toponym
 from gazetteer.names import normalize
+from gazetteer.patterns import _level_word_after
 
 __all__ = ["Resolver", "Weights", "haversine_km"]
 
 LOCAL_DAMPING = 0.5
-_WORD_AFTER = re.compile(r"[ \t]+([A-Za-z\-]+)")
 _COHERENCE_CANDS = 8   # candidates of each other name that count as its possible readings
 _COHERENCE_NAMES = 40  # bounds the pairwise work on very long texts
 _MAX_ANCHORS = 12      # places (and, apart, countries) of the article that distances are measured to
@@ -195,8 +194,7 @@ class Resolver:
         return out
 
     def _level_follows(self, text: str, m: Mention) -> bool:
-        after = _WORD_AFTER.match(text, m.end)
-        return after is not None and after.group(1).lower() in self._lex.level_words
+        return _level_word_after(text, m.end, self._lex.level_words) is not None
 
     def _rank(self, hint_after: bool, m: Mention, cands, ctx: "_Context", container, coherent=None) -> list[tuple[Place, float]]:
         if not cands:
