@@ -143,6 +143,8 @@ class Placer:
             return m.text + (noun.group(0) if noun else "")
         if place is None:
             return m.text if m.source == "pattern" else ""     # "the village of X": a place, if unknown
+        if place.level is Level.CONTINENT:
+            return ""            # Africa, the Middle East: ACLED never codes an event to more than a country
         if rules.around("attributive", self.text, m.start, m.end):
             return ""            # "a U.S.-backed offensive": who, not where
         if place.level is not Level.COUNTRY and rules.around("person", self.text, m.start, m.end):

