@@ -22,7 +22,7 @@ from gazetteer.names import normalize, variant_keys
 from gazetteer.patterns import (  # the matcher's own patterns, kept apart for size
     _ADJACENT, _ARTICLE_BEFORE, _ARTICLE_PREFIX, _CAP_AFTER, _CAP_WORD, _COMMA, _CONTAINER_GAP, _DATELINE_MARK, _DEMONYM_END,
     _HINT_BEFORE, _HYPHEN_WORD, _LEVEL_AFTER, _LIST_AFTER, _LIST_BEFORE, _NAME_AT_END, _NAMED_LEVEL,
-    _NEXT_WORD, _NO_PLACE_HEAD, _PART_BEFORE, _PERSON, _ROAD_WORDS, _SENT_END, _SLOT_BEFORE, _SLOT_PREP, _SPEECH, _dateline_heads,
+    _NEXT_WORD, _NO_PLACE_HEAD, _OF_THE_NAME, _PART_BEFORE, _PERSON, _ROAD_WORDS, _SENT_END, _SLOT_BEFORE, _SLOT_PREP, _SPEECH, _dateline_heads,
     _is_title_line, _level_word_after, _may_end_with_of, _prev_word, _slot_names,
 )
 from gazetteer.textmap import normalize_text
@@ -153,6 +153,8 @@ class Matcher:
                 continue  # a word inside a longer dateline name ("KHIL" in "ABDUL KHIL")
             surface = text[start:end]
             source = "dateline" if heads and _in_spans(start, end, heads) else "gazetteer"
+            if source == "dateline" and bucket < self.major_bucket and not self._head_place(text, start, end, heads):
+                continue  # "ZONE" in "DEMILITARIZED ZONE", "MAIN" in "MAIN STORY -"
             if alias:
                 key, where = self._aliases[alias - 1]
                 if where == _WHERE_CONTAINER and not (chosen and _COMMA.search(text, chosen[-1].end, start)):
@@ -246,6 +248,8 @@ class Matcher:
                 if not title_line:
                     return False
         if single and bucket < 10 and _SPEECH.match(text, end):
+            return False
+        if single and not major and _OF_THE_NAME.match(text, end):
             return False
         if single and not major:
             nxt_word = _NEXT_WORD.match(text, end)
@@ -378,6 +382,21 @@ class Matcher:
         if key.endswith("an"):
             stems.append(key + "istan")
         return any(st and self._auto.exists(f" {st} ") for st in stems)
+
+    def _head_place(self, text: str, start: int, end: int, heads) -> bool:
+        """Whether a name inside an all-caps head is its place: the whole head (or slash part of
+        it), with at most a locative, part or level word before it and a level word after it
+        ("NEAR MOSUL", "EAST MOSUL", "CAMP MURRAY", "CALAMBA CITY"), not "ZONE" in "DEMILITARIZED ZONE"."""
+        lex = self.lex
+        for a, b in heads:
+            if a <= start and end <= b:
+                a = max(a, text.rfind("/", a, start) + 1)
+                slash = text.find("/", end, b)
+                after = {w.lower() for w in text[end:b if slash < 0 else slash].split()}
+                before = {w.lower() for w in text[a:start].split()}
+                return after <= lex.level_words.keys() and before <= (
+                    lex.locatives | lex.part_words | lex.level_words.keys() | {"of"})
+        return True
 
     def _dateline_mentions(self, text: str, chosen: list[Mention], dateline: list[tuple[int, int]]) -> list[Mention]:
         """Dateline places the gazetteer lacks still become (unresolved) mentions."""

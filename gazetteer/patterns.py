@@ -18,6 +18,8 @@ _PREV_WORD = re.compile(r"([A-Za-z][\w’'\-.]*)\W*$")   # the meaning; `_prev_w
 _REV_RUN = re.compile(r"\W*?([’'\-.]*\w[\w’'\-.]*)")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 _SENT_END = re.compile(r"(?:^|[.!?:;\"“”‘’(\[\n\-–—])\s*$")   # a dash ends a dateline: "(Reuters) - One"
+# "Temple of the Emerald Buddha", "Dome of the Rock": a word opening a longer name.
+_OF_THE_NAME = re.compile(r" of the [A-Z]")
 _SPEECH = re.compile(r"\s+(?:said|says|told|added|wrote|tweeted|stated)\b")
 _HINT_AFTER = re.compile(r"[ \t]+([A-Za-z\-]+)")
 _CAP_AFTER = re.compile(r"[^\S\n]+(?!(?:Of|In|On|At|The|And|For|To|As|After|Near)\b)[A-Z]")   # not a title-case headline's "Of"
@@ -119,8 +121,16 @@ _HEAD = re.compile(r"[\n.!?](?:(?<=\n)|(?=[ \t]))" + _HEAD_NAME)
 _HEAD_FIRST = re.compile(_HEAD_NAME)
 
 
-# A dateline that names a vehicle, not a place: "ABOARD AIR FORCE ONE (Reuters) -".
+# A dateline that names a vehicle, not a place: "ABOARD AIR FORCE ONE (Reuters) -", also after
+# a slash ("WASHINGTON/ABOARD AIR FORCE ONE"), where the place part ends.
 _NO_PLACE_HEAD = re.compile(r"(?:ABOARD|ON BOARD|ONBOARD)\b", re.IGNORECASE)
+_NO_PLACE_PART = re.compile(r"[ \t]*/[ \t]*(?:ABOARD|ON BOARD|ONBOARD)\b")
+# A caption line in capitals ("ADAM MARSHALL, DIRECTOR GENERAL, BRITISH CHAMBERS OF COMMERCE  The
+# absolute ...") goes on in capitals after its comma; a dateline goes on with its container in
+# lower case ("CALAMBA CITY, Laguna"), or in capitals but then the credit, a dash or a colon
+# ("MOSUL, IRAQ (Reuters) -").
+_CAPS_AFTER_COMMA = re.compile(r",[ \t]+[A-Z]{2,}(?![\w.])")
+_HEAD_TAIL = re.compile(r",[ \t]+[^\n(—–:]{0,40}?(?:\(|[ \t]*[—–]|[ \t]-{1,2}[ \t]|:[ \t])")
 
 
 def _level_word_after(text: str, pos: int, level_words) -> re.Match | None:
@@ -134,7 +144,13 @@ def _dateline_heads(text: str) -> list[tuple[int, int]]:
     first = _HEAD_FIRST.match(text, 0, 4000)
     out = [first.span(1)] if first else []
     out.extend(m.span(1) for m in _HEAD.finditer(text, first.end() if first else 0, 4000))
-    return [(a, b) for a, b in out if not _NO_PLACE_HEAD.match(text, a, b)]
+    heads = []
+    for a, b in out:
+        if _NO_PLACE_HEAD.match(text, a, b) or (_CAPS_AFTER_COMMA.match(text, b) and not _HEAD_TAIL.match(text, b)):
+            continue
+        cut = _NO_PLACE_PART.search(text, a, b)
+        heads.append((a, cut.start()) if cut else (a, b))
+    return heads
 
 
 def _is_title_line(text: str, pos: int) -> bool:

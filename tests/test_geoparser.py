@@ -250,3 +250,31 @@ def test_real_index_takes_no_common_word_for_a_town_known_by_it_only_as_an_alias
     text = ("ABOARD AIR FORCE ONE (Reuters) - Human rights groups said Obama spoke. Due to the storm, flights stopped. "
             "Can it last? Flights to Uman resumed.")
     assert [t.mention.text for t in geo.parse(text)] == ["Uman"]   # the town by its own name still counts
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, found", [
+    # a caption in capitals is no dateline; one in mixed case after its comma still is
+    ("The rules changed. ADAM MARSHALL, DIRECTOR GENERAL, BRITISH CHAMBERS OF COMMERCE The priority is trade.", []),
+    ("CALAMBA CITY, Laguna Mayor Justin Chipeco lauded the games.", ["CALAMBA CITY", "Laguna"]),
+    ("MOSUL, IRAQ (Reuters) - Troops advanced.", ["MOSUL"]),
+    # the aircraft after a slash is no place; a word inside a longer head is not the head's place
+    ("WASHINGTON/ABOARD AIR FORCE ONE (Reuters) - The president spoke.", ["WASHINGTON"]),
+    ("DEMILITARIZED ZONE, South Korea (Reuters) - Troops stood guard.", ["South Korea"]),
+    ("NEAR QAYYARA, Iraq (Reuters) - Smoke rose.", ["QAYYARA", "Iraq"]),
+    ("CAMP MURRAY, Wash. - The unit trained.", ["MURRAY", "Wash."]),
+    # time zones, abbreviated weekdays and the head of a longer name are no towns
+    ("The council meets at 3 p.m. EDT (1900 GMT) in New York. Thur, Dec. 14 - leaders meet.", ["New York"]),
+    ("Bangkok's Grand Palace and the Temple of the Emerald Buddha drew crowds.", ["Bangkok"]),
+])
+def test_real_index_reads_heads_and_captions_in_capitals(gazetteer_index, text, found):
+    geo = Geoparser.open(gazetteer_index.path)
+    assert [t.mention.text for t in geo.parse(text)] == found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, region", [("Shabwa", "Shabwah"), ("Mahra", "Al Mahrah"), ("Lahj", "Lahij")])
+def test_real_index_knows_yemeni_governorates_by_their_press_spellings(gazetteer_index, name, region):
+    geo = Geoparser.open(gazetteer_index.path)
+    [topo] = [t for t in geo.parse(f"Fighting spread to {name} province in Yemen.") if t.mention.text.startswith(name)]
+    assert topo.place is not None and topo.place.name == region and topo.place.country_code == "YE"

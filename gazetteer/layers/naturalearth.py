@@ -57,6 +57,10 @@ def admin1_name_variants(name: str, country_code: str | None) -> list[str]:
             bare = _ARTICLE.sub("", stripped)
             if bare != stripped and len(bare) > 2:
                 out.append(bare)
+            # The final ta marbuta is written -ah or -a: "Shabwah" is also "Shabwa", "Al Mahrah" "Mahra".
+            # Not in names that mark the ayn ("Sa`dah"): shorn of it and the h, "Sada" is anything.
+            out.extend(f[:-1] for f in {stripped, bare}
+                       if f.endswith("ah") and len(f) > 5 and f.replace(" ", "").isalpha())
     return out
 
 
