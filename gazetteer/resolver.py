@@ -231,6 +231,9 @@ class Resolver:
                     s += w.parent
                 elif p.level in _SUB_CITY:
                     s -= w.orphan
+            if (m.hint == "district" and anchors and p.level in (Level.PROVINCE, Level.CITY)
+                    and ctx.share(c.cc) < w.stray_share and _nearest_km(p.lat, p.lon, anchors) > w.stray_km):
+                continue   # "the Abyan district of east Mosul" is no province or town of Yemen
             if hint_levels is not None:
                 if p.level in hint_levels:
                     s += w.hint

@@ -278,3 +278,19 @@ def test_real_index_knows_yemeni_governorates_by_their_press_spellings(gazetteer
     geo = Geoparser.open(gazetteer_index.path)
     [topo] = [t for t in geo.parse(f"Fighting spread to {name} province in Yemen.") if t.mention.text.startswith(name)]
     assert topo.place is not None and topo.place.name == region and topo.place.country_code == "YE"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, mention, country", [
+    # a district of a city the story names is no province or town in a country it never names
+    ("MOSUL, Iraq (Reuters) - Iraqi troops entered the Abyan district of east Mosul on Monday.", "Abyan", None),
+    ("MOSUL, Iraq (Reuters) - Iraqi troops retook the Ibb district in eastern Mosul.", "Ibb", None),
+    ("KABUL (Reuters) - Taliban fighters attacked the Maryland district of Kunduz.", "Maryland", None),
+    # ... but is one in the country the story is about
+    ("KABUL (Reuters) - Taliban fighters attacked the Achin district of Nangarhar.", "Achin", "AF"),
+    ("SANAA (Reuters) - Houthi fighters attacked the Abyan district near Aden.", "Abyan", "YE"),
+])
+def test_real_index_leaves_a_district_abroad_unresolved(gazetteer_index, text, mention, country):
+    geo = Geoparser.open(gazetteer_index.path)
+    place = {t.mention.text: t.place for t in geo.parse(text)}[mention]
+    assert (place.country_code if place else None) == country
