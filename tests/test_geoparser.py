@@ -266,6 +266,7 @@ def test_real_index_takes_no_common_word_for_a_town_known_by_it_only_as_an_alias
     # time zones, abbreviated weekdays and the head of a longer name are no towns
     ("The council meets at 3 p.m. EDT (1900 GMT) in New York. Thur, Dec. 14 - leaders meet.", ["New York"]),
     ("Bangkok's Grand Palace and the Temple of the Emerald Buddha drew crowds.", ["Bangkok"]),
+    ("The charity Save the Children said 20 children died in Taiz.", ["Taiz"]),
 ])
 def test_real_index_reads_heads_and_captions_in_capitals(gazetteer_index, text, found):
     geo = Geoparser.open(gazetteer_index.path)
