@@ -109,7 +109,11 @@ class Placer:
         got = self._kinds.get(i)
         if got is None:
             t = self._all[i]
-            got = self._kinds[i] = "place" if t in self._dateline else self._judge(t)
+            if t.place is not None and t.place.level is Level.CONTINENT:
+                got = ""         # Africa, the Middle East: ACLED never codes an event to more than a country
+            else:
+                got = "place" if t in self._dateline else self._judge(t)
+            self._kinds[i] = got
         return got
 
     def _range(self, start: int, end: int) -> range:
@@ -143,8 +147,6 @@ class Placer:
             return m.text + (noun.group(0) if noun else "")
         if place is None:
             return m.text if m.source == "pattern" else ""     # "the village of X": a place, if unknown
-        if place.level is Level.CONTINENT:
-            return ""            # Africa, the Middle East: ACLED never codes an event to more than a country
         if rules.around("attributive", self.text, m.start, m.end):
             return ""            # "a U.S.-backed offensive": who, not where
         if place.level is not Level.COUNTRY and rules.around("person", self.text, m.start, m.end):
@@ -215,7 +217,7 @@ class Placer:
             bare = not re.search(r"\b(?:and|or)\b", m.group(0))
             if bare and (topo.place.level is not chosen.place.level or contains(topo.place, chosen.place)):
                 break
-            if topo.place.level is not Level.CONTINENT and topo.place.id != chosen.place.id:
+            if topo.place.id != chosen.place.id:
                 out.append(PlaceChoice(topo.place, topo.mention.text, geo_precision(topo.place.level),
                                        "sentence", start=topo.mention.start, tied=True))
             last = topo.mention.end

