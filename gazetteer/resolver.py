@@ -231,9 +231,11 @@ class Resolver:
                     s += w.parent
                 elif p.level in _SUB_CITY:
                     s -= w.orphan
-            if (m.hint == "district" and anchors and p.level in (Level.PROVINCE, Level.CITY)
-                    and ctx.share(c.cc) < w.stray_share and _nearest_km(p.lat, p.lon, anchors) > w.stray_km):
-                continue   # "the Abyan district of east Mosul" is no province or town of Yemen
+            if (anchors and p.level in _MISFITS_ABROAD.get(m.hint, ()) and ctx.share(c.cc) < w.stray_share
+                    and _nearest_km(p.lat, p.lon, anchors) > w.stray_km):
+                # "the Abyan district of east Mosul" is no province or town of Yemen, and "the Kasai
+                # region" in a Congo story no town in Japan
+                continue
             if hint_levels is not None:
                 if p.level in hint_levels:
                     s += w.hint
@@ -295,6 +297,15 @@ class Resolver:
             return False   # a country the story is (also) about; named once as an actor does not count
         points = ctx.anchors + ctx.country_points
         return bool(points) and _nearest_km(p.lat, p.lon, points) > self.w.stray_km
+
+
+# Levels a level word rules out for a candidate far from the story's places in a country it hardly
+# names: the word names a unit of the story's own country, and a namesake abroad of another
+# level is only a homonym.
+_MISFITS_ABROAD = {
+    "district": (Level.PROVINCE, Level.CITY),
+    "province": (Level.DISTRICT, Level.CITY),
+}
 
 
 def _static_score(c: "Candidate", w: Weights) -> float:

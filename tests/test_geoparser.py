@@ -191,6 +191,44 @@ def test_real_index_resolves_regions_larger_than_a_country(gazetteer_index, text
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("text, mention, expected", [
+    # regions no boundary file holds, at their seat (Tskhinvali, Miranshah, Parachinar, Bunia)
+    ("TBILISI (Reuters) - Russia recognised South Ossetia in 2008.", "South Ossetia", ("South Ossetia", "GE", 42.23)),
+    ("A drone strike in North Waziristan killed three militants.", "North Waziristan", ("North Waziristan", "PK", 33.0)),
+    ("PESHAWAR, Pakistan (Reuters) - Clashes in Bajaur and Kurram, officials said.", "Kurram", ("Kurram", "PK", 33.9)),
+    ("A bomb killed five soldiers in the Khyber tribal region.", "Khyber", ("Khyber", "PK", 34.1)),
+    ("KINSHASA (Reuters) - Militia attacks in Ituri killed dozens.", "Ituri", ("Ituri", "CD", 1.56)),
+    # islands and regions made of whole admin-1 units
+    ("ROME (Reuters) - Migrants were rescued off Sicily on Tuesday.", "Sicily", ("Sicily", "IT", None)),
+    ("MANILA (Reuters) - Troops clashed with rebels on Mindanao.", "Mindanao", ("Mindanao", "PH", None)),
+    ("KINSHASA (Reuters) - Attacks in the Kasai region killed dozens.", "Kasai", ("Kasai", "CD", None)),
+    ("Militants attacked an oil pipeline in the Niger Delta.", "Niger Delta", ("Niger Delta", "NG", None)),
+])
+def test_real_index_resolves_regions_without_a_boundary_of_their_own(gazetteer_index, text, mention, expected):
+    geo = Geoparser.open(gazetteer_index.path)
+    place = {t.mention.text: t.place for t in geo.parse(text)}[mention]
+    name, code, lat = expected
+    assert place is not None and (place.name, place.country_code) == (name, code)
+    assert place.level in (Level.PROVINCE, Level.DISTRICT)
+    assert lat is None or abs(place.lat - lat) < 0.01
+
+
+@pytest.mark.slow
+def test_real_index_leaves_a_region_abroad_of_another_level_unresolved(gazetteer_index):
+    """"the X region" names a region of the story's country, not a namesake town far abroad."""
+    geo = Geoparser.open(gazetteer_index.path)
+    text = "KINSHASA (Reuters) - Militia attacks in the Kasai region killed dozens, the United Nations said."
+    assert _sole_place(geo, text, "Kasai").country_code == "CD"
+    # a big town of that name far away in a country the story never names is only a homonym
+    assert _sole_place(geo, "KINSHASA (Reuters) - Fighting spread to the Columbus region on Monday.", "Columbus") is None
+    # the rule bites only there: with its country named, or without the level word, the town stays
+    place = _sole_place(geo, "Flooding hit the Columbus region of Ohio on Monday.", "Columbus")
+    assert place is not None and place.country_code == "US"
+    place = _sole_place(geo, "KINSHASA (Reuters) - The minister flew to Columbus on Monday.", "Columbus")
+    assert place is not None and place.country_code == "US"
+
+
+@pytest.mark.slow
 def test_real_index_never_locates_an_incident_at_a_macro_region(gazetteer_index):
     import datetime as dt
 
@@ -295,3 +333,8 @@ def test_real_index_leaves_a_district_abroad_unresolved(gazetteer_index, text, m
     geo = Geoparser.open(gazetteer_index.path)
     place = {t.mention.text: t.place for t in geo.parse(text)}[mention]
     assert (place.country_code if place else None) == country
+
+
+def _sole_place(geo, text, mention):
+    [place] = [t.place for t in geo.parse(text) if t.mention.text == mention]
+    return place

@@ -386,6 +386,47 @@ def test_composite_region_with_an_unknown_member_names_the_file_and_line(tmp_pat
     assert err.value.line == 3
 
 
+def test_seat_regions_sit_at_their_seats_point_with_its_country(tmp_path):
+    import json
+
+    from gazetteer.layers.curated import read_seat_regions
+    from gazetteer.layers.geonames import cities_path
+
+    places = {p.id: (p, names) for p, names in CuratedLayer().iter_places() if p.id.startswith("cz:")}
+    ossetia, names = places["cz:south-ossetia"]
+    assert ossetia.level is Level.PROVINCE and ossetia.country_code == "GE" and "Tskhinvali Region" in names
+    waziristan, _ = places["cz:north-waziristan"]
+    assert waziristan.level is Level.DISTRICT and waziristan.parent_id == "ne0:PK"
+    # the point is the seat's GeoNames point, so no coordinate is typed in
+    cities = json.loads(cities_path().read_text(encoding="utf-8"))
+    for place_id, seat in (("cz:south-ossetia", "611403"), ("cz:north-waziristan", "1170367"), ("cz:ituri", "217695")):
+        place = places[place_id][0]
+        assert (place.lat, place.lon) == (float(cities[seat]["latitude"]), float(cities[seat]["longitude"]))
+        assert place.country_code == cities[seat]["countrycode"] and f"GeoNames {seat}" in place.source
+    # a custom places file comes without them
+    custom = tmp_path / "c.csv"
+    custom.write_text(HEADER + "a,A,,1,1,city,,,,s\n")
+    assert [p.id for p, _ in CuratedLayer(custom).iter_places()] == ["cz:a"]
+
+
+@pytest.mark.parametrize(("row", "message"), [
+    ("atlantis,Atlantis,,province,RGN,gn:1,https://example.org", "unknown seat 'gn:1'"),
+    ("atlantis,Atlantis,,city,RGN,gn:611403,https://example.org", "province or district"),
+    ("atlantis,Atlantis,,hamlet,RGN,gn:611403,https://example.org", "unknown level"),
+    ("atlantis,Atlantis,,province,RGN,gn:611403,", "needs id"),
+])
+def test_bad_seat_region_names_the_file_and_line(tmp_path, row, message):
+    from gazetteer.layers.curated import read_seat_regions
+    from gazetteer.layers.geonames import cities_path
+
+    path = tmp_path / "seats.csv"
+    path.write_text("# comment\nid,name,aliases,level,feature_code,seat,source\n"
+                    "ok,Ok,,province,RGN,gn:611403,https://example.org/ok\n" + row + "\n", encoding="utf-8")
+    with pytest.raises(ImportFileError, match=message) as err:
+        read_seat_regions(path, cities_path())
+    assert err.value.line == 4 and err.value.path == str(path)
+
+
 def test_macro_regions_lie_inside_one_of_their_members():
     from gazetteer.boundaries import admin1_at
 

@@ -12,6 +12,7 @@ from gazetteer.layers.base import Layer, data_path, unique_names
 from gazetteer.model import Level, Place
 
 CURATED_FILE = "conflict_places.csv"
+SEAT_FILE = "seat_regions.csv"
 COLUMNS = ("id", "name", "aliases", "lat", "lon", "level", "parent", "country_code", "admin1", "source")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 _PARENT = re.compile(r"^(?:cz|gn|ne0|ne1|user):\S+$")
@@ -98,16 +99,96 @@ def read_curated(path: Path, layer: str = "curated") -> list[tuple[Place, tuple[
     return out
 
 
+def read_seat_regions(path: Path, cities: Path, layer: str = "curated") -> list[tuple[Place, tuple[str, ...]]]:
+    """Regions no boundary file holds (South Ossetia, North Waziristan, Ituri), placed at their seat.
+
+    ACLED codes an event known only to its region at the region's capital; these rows carry that
+    convention into the gazetteer, so "in North Waziristan" is found and mapped at Miranshah rather
+    than missed, and an incident there gets region precision. Each row names its seat as a
+    GeoNames id (`gn:<geonameid>`) of cities500; the point, country and admin-1 are the seat's, so
+    no coordinate is typed in. A bad row raises ImportFileError naming file and line.
+    """
+    import json
+
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as fh:
+        lines = list(fh)
+    skipped = 0
+    while skipped < len(lines) and lines[skipped].startswith("#"):
+        skipped += 1
+    rows = list(csv.DictReader(lines[skipped:]))
+    if not rows:
+        return []
+    with cities.open(encoding="utf-8") as fh:
+        wanted = {(r.get("seat") or "").strip().removeprefix("gn:") for r in rows}
+        towns = {k: v for k, v in json.load(fh).items() if k in wanted}
+    from gazetteer.boundaries import admin1_at
+
+    regions = admin1_at([float(t["latitude"]) for t in towns.values()], [float(t["longitude"]) for t in towns.values()])
+    region_of = dict(zip(towns, regions))
+    out: list[tuple[Place, tuple[str, ...]]] = []
+    for n, row in enumerate(rows):
+        line = skipped + n + 2   # the header line, then one line per row
+        raw_id, name, source = ((row.get(k) or "").strip() for k in ("id", "name", "source"))
+        if not _ID.match(raw_id) or not name or not source:
+            raise ImportFileError("needs id (letters, digits, '-', '_', '.'), name, level, seat and source", str(path), line)
+        seat_id = (row.get("seat") or "").strip().removeprefix("gn:")
+        town = towns.get(seat_id)
+        if town is None:
+            raise ImportFileError(f"unknown seat {row.get('seat')!r}: give the gn:<geonameid> of a cities500 town",
+                                  str(path), line)
+        try:
+            level = Level.parse((row.get("level") or "").strip())
+        except ValueError as exc:
+            raise ImportFileError(str(exc), str(path), line) from exc
+        if level not in (Level.PROVINCE, Level.DISTRICT):
+            raise ImportFileError(f"level must be province or district, got {level.value!r}", str(path), line)
+        code = town.get("countrycode") or None
+        region = region_of.get(seat_id)
+        place = Place(
+            id=f"cz:{raw_id}",
+            name=name,
+            lat=float(town["latitude"]),
+            lon=float(town["longitude"]),
+            level=level,
+            layer=layer,
+            country_code=code,
+            # A region of province level is its own admin-1 unit; a district lies in its seat's.
+            admin1=name if level is Level.PROVINCE else (region[1] if region else None),
+            feature_code=(row.get("feature_code") or "").strip() or "RGN",
+            parent_id=f"ne0:{code}" if code else None,
+            source=f"{source}; point of the seat {town['name']} (GeoNames {seat_id}, CC BY 4.0)",
+        )
+        out.append((place, unique_names([name, *(row.get("aliases") or "").split("|")])))
+    return out
+
+
 class CuratedLayer(Layer):
-    """Places from gazetteer/data/conflict_places.csv, ids `cz:<id>`."""
+    """Places from gazetteer/data/conflict_places.csv and seat_regions.csv, ids `cz:<id>`."""
 
     name = "curated"
 
-    def __init__(self, path: Path | None = None):
+    def __init__(self, path: Path | None = None, seats: Path | None = None):
+        # A custom places file comes without the packaged seat regions unless they are asked for.
         self.path = Path(path) if path else curated_path()
+        self.seats = Path(seats) if seats else (data_path(SEAT_FILE) if path is None else None)
 
     def source_files(self) -> list[Path]:
-        return [self.path]
+        if self.seats is None:
+            return [self.path]
+        from gazetteer.layers.geonames import cities_path
+
+        return [self.path, self.seats, cities_path()]
 
     def iter_places(self) -> Iterator[tuple[Place, tuple[str, ...]]]:
-        yield from read_curated(self.path, self.name)
+        places = read_curated(self.path, self.name)
+        yield from places
+        if self.seats is not None:
+            from gazetteer.layers.geonames import cities_path
+
+            taken = {p.id for p, _ in places}
+            for place, names in read_seat_regions(self.seats, cities_path(), self.name):
+                if place.id in taken:
+                    raise ImportFileError(f"id {place.id} is also in {self.path.name}", str(self.seats), 0)
+                yield place, names
