@@ -389,7 +389,6 @@ def test_composite_region_with_an_unknown_member_names_the_file_and_line(tmp_pat
 def test_seat_regions_sit_at_their_seats_point_with_its_country(tmp_path):
     import json
 
-    from gazetteer.layers.curated import read_seat_regions
     from gazetteer.layers.geonames import cities_path
 
     places = {p.id: (p, names) for p, names in CuratedLayer().iter_places() if p.id.startswith("cz:")}
