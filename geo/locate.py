@@ -47,6 +47,9 @@ _DATEISH = re.compile(r"\d|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day|\b(?:jan
 _LOOKBACK = 60
 # Between two coordinated places: "and", "or", a comma, a few words of description ("the province of").
 _COORDINATED = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?(?:[a-z][\w’'-]*\s+){0,3}")
+# ... but not words that make the next place a reference point: "al-Mayadin, southeast of Deir al-Zor".
+_RELATIVE = re.compile(r"\b(?:(?:north|south)(?:-?(?:east|west))?|east|west|near|outside|from|beyond|across|toward|"
+                       r"towards|between|upstream|downstream|opposite|past|off)\b")
 
 _PRECISION_BY_LEVEL = {
     Level.CONTINENT: GeoPrecision.REGION, Level.COUNTRY: GeoPrecision.REGION,
@@ -215,6 +218,8 @@ class Placer:
                 break
             # A bare comma may introduce a container ("Odessa, Ukraine"): only like joins like.
             bare = not re.search(r"\b(?:and|or)\b", m.group(0))
+            if bare and _RELATIVE.search(m.group(0)):
+                break
             if bare and (topo.place.level is not chosen.place.level or contains(topo.place, chosen.place)):
                 break
             if topo.place.id != chosen.place.id:

@@ -93,6 +93,20 @@ def test_coordinated_places_each_get_the_incident():
     assert sorted(i.place.name for i in incs) == ["Ankara", "Bursa"]
 
 
+def test_a_reference_point_after_a_comma_is_not_a_coordinated_place():
+    deir = Place("t:deir", "Deir ez-Zor", 35.33, 40.14, Level.CITY, "user", "SY", "Deir ez-Zor")
+    mayadin = Place("t:mayadin", "Al Mayadin", 35.02, 40.45, Level.CITY, "user", "SY", "Deir ez-Zor")
+    body = ("Syria's army has encircled Islamic State in the city of al-Mayadin, southeast of Deir al-Zor, "
+            "a military source said on Sunday.")
+    incs = run(body, [("al-Mayadin", mayadin, 0.95), ("Deir al-Zor", deir, 0.95)])
+    assert [i.place.name for i in incs] == ["Al Mayadin"]
+    # a list of like places still gives each its incident
+    raqqa = Place("t:raqqa", "Raqqa", 35.95, 39.01, Level.CITY, "user", "SY", "Raqqa")
+    body = "Air strikes hit al-Mayadin, Deir al-Zor and Raqqa on Sunday, killing 20 people."
+    incs = run(body, [("al-Mayadin", mayadin, 0.95), ("Deir al-Zor", deir, 0.95), ("Raqqa", raqqa, 0.95)])
+    assert sorted(i.place.name for i in incs) == ["Al Mayadin", "Deir ez-Zor", "Raqqa"]
+
+
 def test_same_place_twice_in_one_sentence_is_one_incident():
     body = "Police arrested two men in Mosul on Monday and arrested a third man in Mosul later."
     incs = run(body, [("Mosul", MOSUL, 1.0), ("Mosul", MOSUL, 1.0)])
