@@ -32,6 +32,9 @@ _WEIGHT_WORDS = 0.5
 _BONUS_DAY, _BONUS_WEEK, _BONUS_COUNT = 0.25, 0.1, 0.1
 _BONUS_PLACE = {GeoPrecision.TOWN: 0.2, GeoPrecision.NEAR: 0.15, GeoPrecision.REGION: 0.1}
 _BONUS_TIED = 0.05       # the place is governed by in/at/near or by the trigger verb itself
+_BONUS_OBJECT = 0.05     # ... and is the verb's very object: "forces had captured al-Qaim"
+_OBJECT_GAP = re.compile(r"\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?(?:(?:al|el|ad|ar|as|ash|at|an|az)-)?",
+                         re.IGNORECASE)
 _SAME_KM = 10.0          # one article telling one incident twice: same family, place and day
 # A definite reference ("the strikes", "this attack") to an incident told just before.
 _ANAPHOR = re.compile(r"\b(?:the|this|that|these|those|its|their|same)\s+(?:[\w’'-]+\s+){0,3}$", re.IGNORECASE)
@@ -123,6 +126,9 @@ def extract_incidents(article: Article, toponyms: Sequence[Toponym], *, taxonomy
             locality = placer.locality(sentence, (hit.start, hit.end))
             conf = _confidence(hit.strength * factor, own_date, own_place, _has_counts(sentence.text),
                                bool(locality))
+            if own_place and own_place.tied and _VERB.match(hit.text) \
+                    and _OBJECT_GAP.fullmatch(text, hit.end, max(hit.end, own_place.start)):
+                conf = min(conf + _BONUS_OBJECT, 1.0)
             ante = _antecedent(drafts, taxonomy, family, text, sentence, hit, own_place, own_date)
             evidence = _evidence(article, sentence, hit)
             if ante is not None:

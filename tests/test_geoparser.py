@@ -312,6 +312,21 @@ def test_real_index_reads_heads_and_captions_in_capitals(gazetteer_index, text, 
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("text, mention", [
+    ("Government forces had captured al-Qaim, the border town.", "Qaim"),
+    ("Iraqi troops retook Hawija on Thursday.", "Hawija"),
+    ("Islamic State militants overran al-Mayadin last year.", "Mayadin"),
+])
+def test_real_index_takes_the_object_of_a_verb_of_war_as_a_place_slot(gazetteer_index, text, mention):
+    """A little-known town needs a place slot; "captured X" is one, like "in X"."""
+    geo = Geoparser.open(gazetteer_index.path)
+    place = _sole_place(geo, text, mention)
+    assert place is not None and place.country_code in ("IQ", "SY")
+    # the same name with no slot stays out: a capitalised word alone is not yet a place
+    assert mention not in {t.mention.text for t in geo.parse(text.replace(mention, mention + " Smith"))}
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("name, region", [("Shabwa", "Shabwah"), ("Mahra", "Al Mahrah"), ("Lahj", "Lahij")])
 def test_real_index_knows_yemeni_governorates_by_their_press_spellings(gazetteer_index, name, region):
     geo = Geoparser.open(gazetteer_index.path)

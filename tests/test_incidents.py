@@ -118,6 +118,13 @@ def test_place_prefers_the_finest_place_tied_to_the_trigger():
     assert inc.geo_precision is GeoPrecision.TOWN
 
 
+def test_a_place_that_is_the_verbs_object_counts_even_undated():
+    (inc,) = extract("Abadi announced that government forces had captured al-Qaim, the border town with Syria.")
+    assert inc.type == "territory_retaken" and inc.place_text == "Qaim" and inc.date is None
+    # the same verb with the place further off and no date is not enough on its own
+    assert extract("Government forces had captured a hill, officials in the town of Qaim said.") == []
+
+
 def test_near_a_town_is_precision_two():
     (inc,) = extract("A roadside bomb exploded near Kabul on Monday, killing three soldiers.")
     assert inc.place_text == "Kabul" and inc.geo_precision is GeoPrecision.NEAR
