@@ -49,7 +49,7 @@ class Lexicon:
     first_names: frozenset[str]      # "patrick", "talib"
     place_first_names: frozenset[str]  # given names that are also places ("jordan", "georgia")
     level_words: dict[str, str]      # "district" -> "district", "town" -> "city"
-    variants: dict[str, tuple[str, str]]  # normalised alias -> (gazetteer key, "any" | "container")
+    variants: dict[str, tuple[str, str]]  # normalised alias -> (gazetteer key, "any" | "container" | "seat")
 
 
 @lru_cache(maxsize=1)

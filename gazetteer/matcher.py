@@ -291,7 +291,7 @@ class Matcher:
         capitalised = last[:1].isupper() or last[:1].isdigit()
         rejected = key in lex.stop_always or _demonym_key(key, lex) is not None
         listed = lex.variants.get(key)
-        info = (key, single, caps, acronym, capitalised, rejected, listed is not None and listed[1] == "any")
+        info = (key, single, caps, acronym, capitalised, rejected, listed is not None and listed[1] in ("any", "seat"))
         if len(self._surfaces) >= 100_000:
             self._surfaces.clear()
         self._surfaces[surface] = info

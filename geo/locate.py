@@ -46,6 +46,9 @@ _DATEISH = re.compile(r"\d|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day|\b(?:jan
                       r"week|month|year|mid|early|late|night|morning|evening|afternoon|weekend|decade|century)",
                       re.IGNORECASE)
 _LOOKBACK = 60
+# Before a seat of government ("the White House"), the words that make it where something happened.
+_AT_SEAT = re.compile(r"\b(?:in|at|inside|outside|near|to|into|from|around|toward|towards|opposite)\s+(?:the\s+)?$",
+                      re.IGNORECASE)
 # Between two coordinated places: "and", "or", a comma, a few words of description ("the province of").
 _COORDINATED = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?(?:[a-z][\w’'-]*\s+){0,3}")
 # ... but not words that make the next place a reference point: "al-Mayadin, southeast of Deir al-Zor".
@@ -157,6 +160,8 @@ class Placer:
             return ""
         if _INITIAL.search(self.text, max(0, m.start - 4), m.start):
             return ""            # "George W. Bush"
+        if _is_seat(m.text) and not _AT_SEAT.search(self.text, max(0, m.start - 16), m.start):
+            return ""            # "the Kremlin launched air strikes in Syria": the government acting, not where
         others = sum(self._home.values()) - (1 if topo.score >= _SURE else 0) > 0 or self._dateline_countries
         if place.level.rank >= Level.CITY.rank and others and not self._at_home(topo) and (topo.score < _DOUBT or (place.population or 0) < _LONE_TOWN):
             # A small town in a country nothing else in the story names ("Shi ite" -> Ski, Norway;
@@ -281,6 +286,15 @@ class Placer:
         score -= 2.0 * max(0.0, 1.0 - topo.score) if topo.score else 0.0
         return score, PlaceChoice(place, topo.mention.text, geo_precision(place.level, near=near), "sentence",
                                   start=start, tied=tied)
+
+
+def _is_seat(name: str) -> bool:
+    """True for a building that stands for a government ("White House", "Kremlin"; name_variants.csv)."""
+    from gazetteer.lexicon import load_lexicon
+    from gazetteer.names import normalize
+
+    got = load_lexicon().variants.get(normalize(name))
+    return got is not None and got[1] == "seat"
 
 
 def _wire_dateline(article: Article) -> Span | None:

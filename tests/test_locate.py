@@ -107,6 +107,17 @@ def test_a_reference_point_after_a_comma_is_not_a_coordinated_place():
     assert sorted(i.place.name for i in incs) == ["Al Mayadin", "Deir ez-Zor", "Raqqa"]
 
 
+def test_a_seat_of_government_acting_is_no_place_but_one_where_things_happen_is():
+    moscow = Place("t:moscow", "Moscow", 55.75, 37.62, Level.CITY, "user", "RU", "Moscow", population=12_000_000)
+    washington = Place("t:dc", "Washington", 38.9, -77.04, Level.CITY, "user", "US", "District of Columbia")
+    body = "The Kremlin first launched air strikes in Syria in September 2015, turning the tide of the war."
+    incs = run(body, [("Kremlin", moscow, 0.95), ("Syria", SYRIA, 1.0)])
+    assert [i.place.name for i in incs] == ["Syria"]
+    body = "Police arrested 20 protesters outside the White House on Monday."
+    incs = run(body, [("White House", washington, 0.95)])
+    assert {i.place.name for i in incs} == {"Washington"}
+
+
 def test_same_place_twice_in_one_sentence_is_one_incident():
     body = "Police arrested two men in Mosul on Monday and arrested a third man in Mosul later."
     incs = run(body, [("Mosul", MOSUL, 1.0), ("Mosul", MOSUL, 1.0)])
