@@ -102,9 +102,19 @@ def test_finds_incident_type(sentence, expected):
     "The foreign minister protested the expulsion of diplomats from Paris on Monday.",
     "An earthquake killed 20 people in Kabul on Monday.",
     "North Korea's missile program was discussed in Paris on Monday.",
+    "Iran deployed a dozen tanks supported by artillery at its border with Iraq on Monday.",
+    "North Korea test-fired a ballistic missile from Kabul on Monday.",
+    "The army deployed missiles in Erbil on Monday.",
 ])
 def test_warnings_plans_denials_and_idioms_are_not_incidents(sentence):
     assert extract(sentence) == []
+
+
+def test_weapons_named_as_equipment_are_not_a_second_incident():
+    (inc,) = extract("Militants armed with rockets and machine guns attacked a police post in Kabul on Monday, killing four.")
+    assert inc.evidence[0].trigger.startswith("attacked")
+    (inc,) = extract("Rebels fired artillery at Erbil on Monday.")
+    assert inc.type == "shelling"
 
 
 def test_suicide_car_bombs_win_over_generic_car_bombs():
