@@ -105,6 +105,7 @@ def test_finds_incident_type(sentence, expected):
     "Iran deployed a dozen tanks supported by artillery at its border with Iraq on Monday.",
     "North Korea test-fired a ballistic missile from Kabul on Monday.",
     "The army deployed missiles in Erbil on Monday.",
+    "Options being discussed include expanding U.S. drone strikes in Kabul, officials said on Monday.",
 ])
 def test_warnings_plans_denials_and_idioms_are_not_incidents(sentence):
     assert extract(sentence) == []
