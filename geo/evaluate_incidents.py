@@ -93,8 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("corpus", nargs="?", default=CORPUS)
     ap.add_argument("--gold", default=str(GOLD))
     ap.add_argument("--show", action="store_true", help="list gold and predicted incidents per article")
-    ap.add_argument("--split", choices=("dev", "test", "all"), default="all",
-                    help="dev: the set the rules were tuned on; test: held out, annotated before any run")
+    ap.add_argument("--split", choices=("dev", "test", "holdout", "all"), default="all",
+                    help="dev: the set the rules were tuned on; test: annotated before any run, since read; "
+                         "holdout: annotated on the fifth day before any run on it")
     ap.add_argument("--non-conflict", type=int, metavar="N", default=0,
                     help="instead: incidents per article on the first N politicsNews stories of the full ISOT"
                          " sample that are not in the conflict subset (the false-positive rate)")

@@ -38,6 +38,10 @@ _OBJECT_GAP = re.compile(r"\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?(?:(?
 _SAME_KM = 10.0          # one article telling one incident twice: same family, place and day
 # A definite reference ("the strikes", "this attack") to an incident told just before.
 _ANAPHOR = re.compile(r"\b(?:the|this|that|these|those|its|their|same)\s+(?:[\w’'-]+\s+){0,3}$", re.IGNORECASE)
+# A definite "the city" standing for the town named just before ("air strikes ... in the city on Tuesday").
+_THE_TOWN = re.compile(r"\b(?:in|at|near|around|outside|inside|into|on|across|through)\s+the\s+(?:city|town)\b",
+                       re.IGNORECASE)
+_ANAPHOR_REACH = 600     # characters back to the town it stands for
 # A trigger that is a verb ("the soldiers seized") tells a new act; only nouns refer back.
 _VERB = re.compile(r"\w+ed\b|(?:took|fought|fled|drove|shot|won|hit|struck|fell|overran|blew)\b", re.IGNORECASE)
 # Violence against civilians told in the same sentence as an air strike or a battle is that strike
@@ -162,8 +166,13 @@ def _elsewhere(place: PlaceChoice | None, taken: list[PlaceChoice | None]) -> bo
 
 
 def _place_fallback(placer: Placer, sents: list[Sentence], si: int, hit: Hit) -> PlaceChoice | None:
-    """Nearest earlier sentence of the same paragraph with a place, else the dateline."""
+    """"In the city": the town named last before; else the nearest earlier sentence of the same
+    paragraph with a place; else the dateline."""
     sentence = sents[si]
+    if _THE_TOWN.search(sentence.text):
+        got = placer.last_town(sentence.start, _ANAPHOR_REACH)
+        if got:
+            return got
     for j in range(si - 1, -1, -1):
         prev = sents[j]
         if prev.paragraph != sentence.paragraph:

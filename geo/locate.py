@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 from collections import Counter
 import re
 from collections.abc import Sequence
@@ -42,7 +43,7 @@ _TOWN_LEVELS = {Level.CITY, Level.DISTRICT}
 _PART_OF_TOWN = {Level.DISTRICT, Level.NEIGHBOURHOOD, Level.CAMP, Level.LANDMARK, Level.FEATURE}
 # Cheap test before the full date parser: words without which a sentence states no date.
 _DATEISH = re.compile(r"\d|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
-                      r"nov|dec)[a-z]*\b|\b(?:today|tonight|yesterday|overnight|ago|last|this|earlier|previous|before|"
+                      r"nov|dec)[a-z]*\b|\b(?:today|tonight|yesterday|overnight|ago|last|this|earlier|previous|before|next|following|later|"
                       r"week|month|year|mid|early|late|night|morning|evening|afternoon|weekend|decade|century)",
                       re.IGNORECASE)
 _LOOKBACK = 60
@@ -195,6 +196,14 @@ class Placer:
             return None
         return PlaceChoice(pick.place, pick.mention.text, GeoPrecision.TOWN, "locality", text)
 
+    def last_town(self, offset: int, reach: int) -> PlaceChoice | None:
+        """The last usable town named in the `reach` characters before `offset`, for "in the city"."""
+        for i in reversed(self._range(max(0, offset - reach), offset)):
+            t = self._all[i]
+            if self._kind(i) == "place" and t.place.level is Level.CITY and t not in self._dateline:
+                return PlaceChoice(t.place, t.mention.text, GeoPrecision.TOWN, "anaphor", start=t.mention.start)
+        return None
+
     def in_span(self, start: int, end: int) -> list[Toponym]:
         """Usable resolved toponyms inside text[start:end]."""
         return [self._all[i] for i in self._range(start, end)
@@ -309,6 +318,11 @@ def date_precision_or_unknown(date, precision: DatePrecision) -> DatePrecision:
     return precision if date is not None else DatePrecision.UNKNOWN
 
 
+# A day counted from another sentence's day: "Two days earlier", "a day later", "the next day".
+_COUNTED_DAYS = re.compile(r"\b(?:(?P<n>a|an|one|two|three|four|five|six|\d)\s+days?\s+(?P<dir>earlier|before|later|after)\b"
+                           r"|the\s+(?:next|following)\s+day\b)", re.IGNORECASE)
+
+
 class Dater:
     """Dates sentences of one article lazily: own date, else the paragraph's, else the lead's."""
 
@@ -331,8 +345,35 @@ class Dater:
             a = self._article
             got = event_date(self._sents[i].text, published=a.date,
                              published_precision=a.date_precision if a.date else DatePrecision.DAY)
+            if got.date is None:
+                got = self._counted_from_before(i) or got
             self._cache[i] = got
         return got
+
+    def _counted_from_before(self, i: int):
+        """"Two days earlier", "the next day": a day counted from the day a sentence just before tells.
+
+        Only from a sentence dated to the day, at most three sentences back; without one the date
+        stays unknown rather than being counted from the publication date.
+        """
+        m = _COUNTED_DAYS.search(self._sents[i].text)
+        if m is None:
+            return None
+        for j in range(i - 1, max(-1, i - 4), -1):
+            anchor = self.own(j)
+            if anchor.date is not None:
+                if anchor.precision is not DatePrecision.DAY:
+                    return None
+                from geo.dates import EventDate
+                from geo.numbers import number_words
+
+                word = (m.group("n") or "one").lower()
+                n = int(word) if word.isdigit() else {"a": 1, "an": 1, **number_words()}.get(word)
+                if n is None:
+                    return None
+                sign = -1 if (m.group("dir") or "").lower() in ("earlier", "before") else 1
+                return EventDate(anchor.date + dt.timedelta(days=sign * n), DatePrecision.DAY, m.group(0))
+        return None
 
     def inherited(self, i: int):
         """The nearest earlier dated sentence of the same paragraph; in the lead, any dated lead sentence."""

@@ -106,6 +106,7 @@ def test_finds_incident_type(sentence, expected):
     "North Korea test-fired a ballistic missile from Kabul on Monday.",
     "The army deployed missiles in Erbil on Monday.",
     "Options being discussed include expanding U.S. drone strikes in Kabul, officials said on Monday.",
+    "A man traveled to Mosul in 2015 to become a suicide bomber, prosecutors said on Monday.",
 ])
 def test_warnings_plans_denials_and_idioms_are_not_incidents(sentence):
     assert extract(sentence) == []
@@ -116,6 +117,40 @@ def test_weapons_named_as_equipment_are_not_a_second_incident():
     assert inc.evidence[0].trigger.startswith("attacked")
     (inc,) = extract("Rebels fired artillery at Erbil on Monday.")
     assert inc.type == "shelling"
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("More than 20 policemen were killed in fighting with Taliban insurgents in Nangarhar on Monday.", "armed_clash"),
+    ("Dozens of security personnel were killed and scores wounded in Taliban attacks on government compounds "
+     "in Nangarhar on Monday.", "armed_clash"),
+])
+def test_deaths_in_fighting_or_attacks_on_the_state_are_battles(sentence, expected):
+    (inc,) = extract(sentence)
+    assert inc.type == expected and inc.place_text == "Nangarhar"
+
+
+def test_many_events_told_as_one_are_background():
+    # "a wave of", "for years": no single incident, so the words alone (undated, unplaced) do not make one
+    assert extract("Cities including the capital have been hit by a wave of suicide attacks.") == []
+    assert extract("Islamic State had for years besieged a government enclave.") == []
+
+
+def test_a_day_counted_from_the_day_before_it():
+    body = ("On Thursday the Taliban stormed a military base in Kandahar, killing 43 soldiers. Two days earlier "
+            "dozens of soldiers were killed in Taliban attacks on government compounds in Nangarhar.")
+    incs = {i.place_text: i for i in extract(body, date=dt.date(2017, 10, 21))}
+    assert incs["Nangarhar"].date == dt.date(2017, 10, 17)
+    # without a day to count from, the date stays unknown
+    (inc,) = extract("Two days earlier a car bomb exploded in Kabul, killing five.")
+    assert inc.date is None
+
+
+def test_in_the_city_is_the_town_named_just_before():
+    body = ("Street fighting raged in Mosul on Monday, a spokesman said.\n\n"
+            "Air strikes that struck militant targets in the city on Tuesday helped troops advance.")
+    incs = extract(body)
+    strike = next(i for i in incs if i.type == "air_strike")
+    assert strike.place_text == "Mosul" and strike.geo_precision is GeoPrecision.TOWN
 
 
 def test_suicide_car_bombs_win_over_generic_car_bombs():
