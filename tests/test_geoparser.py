@@ -214,6 +214,22 @@ def test_real_index_resolves_regions_without_a_boundary_of_their_own(gazetteer_i
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("text, mention, expected", [
+    ("MOGADISHU (Reuters) - Al Shabaab attacked a base in Lower Shabelle on Monday.", "Lower Shabelle", "Shabeellaha Hoose"),
+    # not Juba, South Sudan, with its part word
+    ("MOGADISHU (Reuters) - Troops retook a town in the Lower Juba region.", "Lower Juba", "Jubbada Hoose"),
+    ("YAOUNDE (Reuters) - Boko Haram attacked a village in Cameroon's Far North region.", "Far North", "Extrême-Nord"),
+    ("YAOUNDE (Reuters) - Separatists clashed with troops in the Northwest Region.", "Northwest Region", "Nord-Ouest"),
+    # ... while the longer Australian name keeps its own place
+    ("Heavy rain hit Far North Queensland on Monday.", "Far North Queensland", "Queensland"),
+])
+def test_real_index_knows_conflict_regions_by_their_english_names(gazetteer_index, text, mention, expected):
+    geo = Geoparser.open(gazetteer_index.path)
+    place = _sole_place(geo, text, mention)
+    assert place is not None and place.name == expected and place.level is Level.PROVINCE
+
+
+@pytest.mark.slow
 def test_real_index_leaves_a_region_abroad_of_another_level_unresolved(gazetteer_index):
     """"the X region" names a region of the story's country, not a namesake town far abroad."""
     geo = Geoparser.open(gazetteer_index.path)
