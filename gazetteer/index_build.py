@@ -20,7 +20,7 @@ from gazetteer.model import Level
 # Bump when the tables below change; an index with another version is rebuilt.
 SCHEMA_VERSION = 3
 # Bumped when the same sources give different rows (how names are weighted or varied); a change rebuilds.
-RANK_VERSION = 3   # 3: admin-1 names ending in -ah also end in -a
+RANK_VERSION = 4   # 3: admin-1 names ending in -ah also end in -a; 4: no region name is a country name ("Gaza Strip")
 # A town known here only by one of its alternate names ("Human" for Uman, "Due" for Douai) is a
 # common word more often than the town: that key ranks below the town's own name, and in mention
 # finding a mid-sized town then needs a place slot ("in Sete"). Big cities keep their exonyms.

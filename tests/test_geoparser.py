@@ -230,6 +230,15 @@ def test_real_index_knows_conflict_regions_by_their_english_names(gazetteer_inde
 
 
 @pytest.mark.slow
+def test_real_index_gaza_strip_is_its_region_not_palestine_at_the_west_banks_point(gazetteer_index):
+    geo = Geoparser.open(gazetteer_index.path)
+    place = _sole_place(geo, "Israeli air strikes hit the Gaza Strip on Monday.", "Gaza Strip")
+    assert place.level is Level.PROVINCE and place.lon < 34.6
+    [(country, _)] = [(p, s) for p, s in geo.lookup("Palestine", limit=1)]
+    assert country.level is Level.COUNTRY and country.name != "Gaza Strip"
+
+
+@pytest.mark.slow
 def test_real_index_leaves_a_region_abroad_of_another_level_unresolved(gazetteer_index):
     """"the X region" names a region of the story's country, not a namesake town far abroad."""
     geo = Geoparser.open(gazetteer_index.path)

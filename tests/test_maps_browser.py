@@ -164,7 +164,9 @@ def test_incidents_at_one_point_share_a_marker_with_a_pager(loaded):
     page = loaded.page
     page.evaluate("incidentmap.show('air_strike', 0)")
     popup = page.locator(".leaflet-popup-content .im-popup")
-    popup.wait_for(timeout=10_000)
+    # wait for this popup, not one an earlier test left open on the shared page (slow machines)
+    page.wait_for_function("(() => { const p = document.querySelector('.leaflet-popup-content .im-pager');"
+                           " return p !== null && p.textContent.includes('1 of 2'); })()", timeout=10_000)
     assert "1 of 2 incidents here" in popup.locator(".im-pager").inner_text()
     first = popup.locator(".im-facts").inner_text()
     popup.locator(".im-pager button").nth(1).click()
