@@ -22,7 +22,7 @@ from gazetteer.names import normalize, variant_keys
 from gazetteer.patterns import (  # the matcher's own patterns, kept apart for size
     _ADJACENT, _ARTICLE_BEFORE, _ARTICLE_PREFIX, _CAP_AFTER, _CAP_WORD, _COMMA, _CONTAINER_GAP, _DATELINE_MARK, _DEMONYM_END,
     _HINT_BEFORE, _HYPHEN_WORD, _LEVEL_AFTER, _LIST_AFTER, _LIST_BEFORE, _NAME_AT_END, _NAMED_LEVEL,
-    _NEXT_WORD, _NO_PLACE_HEAD, _OF_THE_NAME, _PART_BEFORE, _PERSON, _ROAD_WORDS, _SENT_END, _SLOT_BEFORE, _SLOT_PREP, _SPEECH, _dateline_heads,
+    _NEXT_WORD, _NO_PLACE_HEAD, _OF_THE_NAME, _PART_BEFORE, _PERSON, _POSSESSIVE_WORD, _ROAD_WORDS, _SENT_END, _SLOT_BEFORE, _SLOT_PREP, _SPEECH, _dateline_heads,
     _is_title_line, _level_word_after, _may_end_with_of, _prev_word, _slot_names,
 )
 from gazetteer.textmap import normalize_text
@@ -174,7 +174,7 @@ class Matcher:
             elif end < len(text) and text[end] == "." and ("." in surface or self._is_container_abbreviation(text, surface, alias, chosen, start)):
                 end += 1   # "U.S.", "W.Va.": the abbreviation's own full stop
                 surface = text[start:end]
-            elif not self._accept(text, start, end, surface, bucket, source):
+            elif not self._accept(text, start, end, surface, bucket, source, chosen[-1].end if chosen else -1):
                 continue
             if source == "gazetteer":
                 part = _PART_BEFORE.search(text, max(last_end, start - 14), start)
@@ -192,7 +192,8 @@ class Matcher:
         chosen.sort(key=lambda m: m.start)
         return _annotate(text, chosen, self.lex)
 
-    def _accept(self, text: str, start: int, end: int, surface: str, bucket: int, source: str) -> bool:
+    def _accept(self, text: str, start: int, end: int, surface: str, bucket: int, source: str,
+                prev_end: int = -1) -> bool:
         lex = self.lex
         info = self._surfaces.get(surface)
         if info is None:
@@ -257,11 +258,11 @@ class Matcher:
                 return False
         if single and not major and end < len(text) - 1 and text[end] in "-‐" and text[end + 1].isalpha():
             return False   # "Wal-Mart", "Coca-Cola": part of a compound word
-        if single and not major and key in lex.surnames and not self._locative(text, start, end, prev_word, adjacent):
+        if single and not major and key in lex.surnames and not self._locative(text, start, end, prev_word, adjacent, prev_end):
             return False   # "Williams", "Clark": a surname unless it stands where a place must
         if single and not major and prev_word in ("said", "says", "told", "according"):
             return False
-        if single and bucket < self.min_bucket and key not in lex.acronyms and not self._locative(text, start, end, prev_word, adjacent):
+        if single and bucket < self.min_bucket and key not in lex.acronyms and not self._locative(text, start, end, prev_word, adjacent, prev_end):
             # A little-known place name needs a place slot: "in Pandi", "Pandi, Bulacan", "Pandi town".
             return False
         return True
@@ -297,14 +298,17 @@ class Matcher:
         self._surfaces[surface] = info
         return info
 
-    def _locative(self, text: str, start: int, end: int, prev_word: str, adjacent: bool) -> bool:
+    def _locative(self, text: str, start: int, end: int, prev_word: str, adjacent: bool, prev_end: int = -1) -> bool:
         if adjacent and prev_word in self.lex.locatives:
             return True
         if _level_word_after(text, end, self.lex.level_words):
             return True
-        if _LIST_AFTER.match(text, end) or _LIST_BEFORE.search(text, max(0, start - 3), start):
-            return True
-        return False
+        after = _LIST_AFTER.match(text, end)
+        if after and not _POSSESSIVE_WORD.match(text, after.end() - 1):
+            return True   # "Pandi, Bulacan"; not "Nissan, Japan's second-largest automaker"
+        before = _LIST_BEFORE.search(text, max(0, start - 3), start)
+        # A list goes on from a place: "Kurram, Bajaur", not "A former San Antonio mayor, Castro was"
+        return before is not None and prev_end == before.start()
 
     def _is_container_abbreviation(self, text: str, surface: str, alias: int, chosen: list[Mention], start: int) -> bool:
         """'Calif.' right after 'Los Angeles, ': an AP state abbreviation with its full stop."""

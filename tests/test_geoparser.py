@@ -239,6 +239,23 @@ def test_real_index_gaza_strip_is_its_region_not_palestine_at_the_west_banks_poi
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("text, name, found", [
+    # a comma after a place continues a list of places ...
+    ("Fighting in Bajaur, Kurram and Khyber killed ten.", "Kurram", True),
+    ("He lives in Pandi, Bulacan, police said.", "Bulacan", True),
+    # ... a comma after anything else does not make a person or a firm a place
+    ("A former San Antonio mayor, Castro was elected as the city's youngest councilman.", "Castro", False),
+    ("As one of the most powerful storms in a century, Irma has killed 21 people.", "Irma", False),
+    ("The CEOs of Novartis AG, Merck & Co Inc and Celgene attended.", "Merck", False),
+    # "X, Japan's ..." is an apposition, not "town, country"
+    ("But it is Nissan, Japan's second-largest automaker, which would be hit.", "Nissan", False),
+])
+def test_real_index_a_list_comma_counts_only_after_a_place(gazetteer_index, text, name, found):
+    geo = Geoparser.open(gazetteer_index.path)
+    assert (name in {t.mention.text for t in geo.parse(text)}) is found
+
+
+@pytest.mark.slow
 def test_real_index_leaves_a_region_abroad_of_another_level_unresolved(gazetteer_index):
     """"the X region" names a region of the story's country, not a namesake town far abroad."""
     geo = Geoparser.open(gazetteer_index.path)
