@@ -262,6 +262,9 @@ class Matcher:
             return False   # "Williams", "Clark": a surname unless it stands where a place must
         if single and not major and prev_word in ("said", "says", "told", "according"):
             return False
+        if not single and not major and self._person_like(surface) \
+                and not self._locative(text, start, end, prev_word, adjacent, prev_end):
+            return False   # "Queen Elizabeth", "Prince William": a person unless it stands where a place must
         if single and bucket < self.min_bucket and key not in lex.acronyms and not self._locative(text, start, end, prev_word, adjacent, prev_end):
             # A little-known place name needs a place slot: "in Pandi", "Pandi, Bulacan", "Pandi town".
             return False
@@ -297,6 +300,13 @@ class Matcher:
             self._surfaces.clear()
         self._surfaces[surface] = info
         return info
+
+    def _person_like(self, surface: str) -> bool:
+        """A title or first name followed by a first name or surname: "Queen Elizabeth", "Prince George"."""
+        words = surface.lower().replace(".", "").split()
+        lex = self.lex
+        return len(words) == 2 and (words[0] in lex.titles or words[0] in lex.first_names) \
+            and (words[1] in lex.first_names or words[1] in lex.surnames)
 
     def _locative(self, text: str, start: int, end: int, prev_word: str, adjacent: bool, prev_end: int = -1) -> bool:
         if adjacent and prev_word in self.lex.locatives:

@@ -256,6 +256,15 @@ def test_real_index_a_list_comma_counts_only_after_a_place(gazetteer_index, text
 
 
 @pytest.mark.slow
+def test_real_index_a_title_and_a_name_are_a_person_unless_a_place_slot_says_otherwise(gazetteer_index):
+    geo = Geoparser.open(gazetteer_index.path)
+    names = {t.mention.text for t in geo.parse("LONDON (Reuters) - Britain's Queen Elizabeth formally opened the bridge.")}
+    assert "Queen Elizabeth" not in names and "Britain" in names
+    place = _sole_place(geo, "Fire crews were sent to Prince George, British Columbia, on Monday.", "Prince George")
+    assert place is not None and place.country_code == "CA"
+
+
+@pytest.mark.slow
 def test_real_index_leaves_a_region_abroad_of_another_level_unresolved(gazetteer_index):
     """"the X region" names a region of the story's country, not a namesake town far abroad."""
     geo = Geoparser.open(gazetteer_index.path)
