@@ -53,6 +53,7 @@ def extract(body: str, **kw):
     ("Gunmen opened fire on worshippers in Kabul on Friday, killing six.", "attack_on_civilians"),
     ("Iraqi forces retook two districts of Mosul on Thursday.", "territory_retaken"),
     ("Islamic State militants captured the town of Qaim on Monday.", "territory_captured"),
+    ("Iraqi troops pushed into the town of Qaim on Monday.", "territory_retaken"),
     ("Iraqi troops seized Salam hospital in Mosul on Tuesday.", "territory_retaken"),
     ("Police arrested two men in Marseille on Tuesday.", "arrest"),
     ("Hundreds of families fled Mosul on Saturday.", "displacement"),
@@ -106,6 +107,7 @@ def test_finds_incident_type(sentence, expected):
     "North Korea test-fired a ballistic missile from Kabul on Monday.",
     "The army deployed missiles in Erbil on Monday.",
     "Options being discussed include expanding U.S. drone strikes in Kabul, officials said on Monday.",
+    "Tourists entered the city of Paris on Friday.",
     "A man traveled to Mosul in 2015 to become a suicide bomber, prosecutors said on Monday.",
 ])
 def test_warnings_plans_denials_and_idioms_are_not_incidents(sentence):
