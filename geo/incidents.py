@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 
-from geo.locate import Dater, PlaceChoice, Placer, contains, distance_km
+from geo.locate import _GLUED_ARTICLE, Dater, PlaceChoice, Placer, contains, distance_km
 from geo.model import Article, DatePrecision, Evidence, GeoPrecision, Incident, Level, Span, Toponym
 from geo.taxonomy import Taxonomy
 from geo.text import Sentence, sentences
@@ -33,8 +33,7 @@ _BONUS_DAY, _BONUS_WEEK, _BONUS_COUNT = 0.25, 0.1, 0.1
 _BONUS_PLACE = {GeoPrecision.TOWN: 0.2, GeoPrecision.NEAR: 0.15, GeoPrecision.REGION: 0.1}
 _BONUS_TIED = 0.05       # the place is governed by in/at/near or by the trigger verb itself
 _BONUS_OBJECT = 0.05     # ... and is the verb's very object: "forces had captured al-Qaim"
-_OBJECT_GAP = re.compile(r"\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?(?:(?:al|el|ad|ar|as|ash|at|an|az)-)?",
-                         re.IGNORECASE)
+_OBJECT_GAP = re.compile(r"\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?" + _GLUED_ARTICLE, re.IGNORECASE)
 _SAME_KM = 10.0          # one article telling one incident twice: same family, place and day
 # A definite reference ("the strikes", "this attack") to an incident told just before.
 _ANAPHOR = re.compile(r"\b(?:the|this|that|these|those|its|their|same)\s+(?:[\w’'-]+\s+){0,3}$", re.IGNORECASE)

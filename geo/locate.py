@@ -15,19 +15,21 @@ from geo.text import Sentence
 
 __all__ = ["Dater", "PlaceChoice", "Placer", "contains", "distance_km", "geo_precision"]
 
+# An Arabic article glued to the name the mention leaves out: "captured al-Qaim" (the mention is "Qaim").
+_GLUED_ARTICLE = r"(?:(?:al|el|ad|ar|as|ash|at|an|az)-)?"
 # Words right before a mention that tie it to an event happening there (ACLED precision 1) ...
 _AT = re.compile(r"(?:\b(?:in|at|inside|into|across|throughout|on|over|hit|struck|targeted|attacked|entered|"
                  r"seized|retook|recaptured|captured|stormed|overran)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3})"
-                 r"(?:(?:al|el|ad|ar|as|ash|at|an|az)-)?$",   # "captured al-Qaim": the mention is "Qaim"
+                 + _GLUED_ARTICLE + "$",
                  re.IGNORECASE)
 # ... or only near it (ACLED precision 2).
 _NEAR = re.compile(r"(?:\b(?:near|outside|around|outskirts\s+of|edge\s+of|close\s+to|"
                    r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\s+of)\s+"
-                   r"(?:the\s+)?(?:[\w’'-]+\s+){0,2})(?:(?:al|el|ad|ar|as|ash|at|an|az)-)?$", re.IGNORECASE)
+                   r"(?:the\s+)?(?:[\w’'-]+\s+){0,2})" + _GLUED_ARTICLE + "$", re.IGNORECASE)
 # "280 km (175 miles) southwest of Mosul": a reference point, not where it happened.
 _DISTANCE = re.compile(r"(\d[\d,.]*)\s*(?:km|kms|kilometres|kilometers|miles?)\b[^.;]{0,30}?"
                        r"\b(?:of|from)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}$", re.IGNORECASE)
-_FROM = re.compile(r"\bfrom\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}(?:(?:al|el|ad|ar|as|ash|at|an|az)-)?$", re.IGNORECASE)
+_FROM = re.compile(r"\bfrom\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}" + _GLUED_ARTICLE + "$", re.IGNORECASE)
 # "KABUL (Reuters) -" at the start of the body, for articles read without a parsed dateline.
 _WIRE_DATELINE = re.compile(r"[^\n()]{2,80}?\((?:Reuters|REUTERS|AP|AFP)\)\s*[-–—]")
 _FAR_KM = 25.0

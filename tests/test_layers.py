@@ -415,15 +415,19 @@ def test_seat_regions_sit_at_their_seats_point_with_its_country(tmp_path):
     ("atlantis,Atlantis,,province,RGN,gn:611403,", "needs id"),
 ])
 def test_bad_seat_region_names_the_file_and_line(tmp_path, row, message):
+    """Line numbers count the comment and blank lines; a seat id may not repeat a curated one."""
     from gazetteer.layers.curated import read_seat_regions
     from gazetteer.layers.geonames import cities_path
 
     path = tmp_path / "seats.csv"
     path.write_text("# comment\nid,name,aliases,level,feature_code,seat,source\n"
-                    "ok,Ok,,province,RGN,gn:611403,https://example.org/ok\n" + row + "\n", encoding="utf-8")
+                    "ok,Ok,,province,RGN,gn:611403,https://example.org/ok\n\n" + row + "\n", encoding="utf-8")
     with pytest.raises(ImportFileError, match=message) as err:
         read_seat_regions(path, cities_path())
-    assert err.value.line == 4 and err.value.path == str(path)
+    assert err.value.line == 5 and err.value.path == str(path)
+    with pytest.raises(ImportFileError, match="also a curated place") as err:
+        read_seat_regions(path, cities_path(), taken=frozenset({"cz:ok"}))
+    assert err.value.line == 3
 
 
 def test_macro_regions_lie_inside_one_of_their_members():

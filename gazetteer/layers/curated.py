@@ -99,7 +99,8 @@ def read_curated(path: Path, layer: str = "curated") -> list[tuple[Place, tuple[
     return out
 
 
-def read_seat_regions(path: Path, cities: Path, layer: str = "curated") -> list[tuple[Place, tuple[str, ...]]]:
+def read_seat_regions(path: Path, cities: Path, layer: str = "curated",
+                      taken: frozenset[str] = frozenset()) -> list[tuple[Place, tuple[str, ...]]]:
     """Regions no boundary file holds (South Ossetia, North Waziristan, Ituri), placed at their seat.
 
     ACLED codes an event known only to its region at the region's capital; these rows carry that
@@ -117,22 +118,24 @@ def read_seat_regions(path: Path, cities: Path, layer: str = "curated") -> list[
     skipped = 0
     while skipped < len(lines) and lines[skipped].startswith("#"):
         skipped += 1
-    rows = list(csv.DictReader(lines[skipped:]))
+    reader = csv.DictReader(lines[skipped:])
+    rows = [(skipped + reader.line_num, row) for row in reader]
     if not rows:
         return []
     with cities.open(encoding="utf-8") as fh:
-        wanted = {(r.get("seat") or "").strip().removeprefix("gn:") for r in rows}
+        wanted = {(r.get("seat") or "").strip().removeprefix("gn:") for _, r in rows}
         towns = {k: v for k, v in json.load(fh).items() if k in wanted}
     from gazetteer.boundaries import admin1_at
 
     regions = admin1_at([float(t["latitude"]) for t in towns.values()], [float(t["longitude"]) for t in towns.values()])
     region_of = dict(zip(towns, regions))
     out: list[tuple[Place, tuple[str, ...]]] = []
-    for n, row in enumerate(rows):
-        line = skipped + n + 2   # the header line, then one line per row
+    for line, row in rows:
         raw_id, name, source = ((row.get(k) or "").strip() for k in ("id", "name", "source"))
         if not _ID.match(raw_id) or not name or not source:
             raise ImportFileError("needs id (letters, digits, '-', '_', '.'), name, level, seat and source", str(path), line)
+        if f"cz:{raw_id}" in taken:
+            raise ImportFileError(f"id cz:{raw_id} is also a curated place", str(path), line)
         seat_id = (row.get("seat") or "").strip().removeprefix("gn:")
         town = towns.get(seat_id)
         if town is None:
@@ -187,8 +190,4 @@ class CuratedLayer(Layer):
         if self.seats is not None:
             from gazetteer.layers.geonames import cities_path
 
-            taken = {p.id for p, _ in places}
-            for place, names in read_seat_regions(self.seats, cities_path(), self.name):
-                if place.id in taken:
-                    raise ImportFileError(f"id {place.id} is also in {self.path.name}", str(self.seats), 0)
-                yield place, names
+            yield from read_seat_regions(self.seats, cities_path(), self.name, frozenset(p.id for p, _ in places))
