@@ -38,8 +38,6 @@ _HYPHEN_WORD = re.compile(r"-([a-z]+)")   # "English-language", "French-speaking
 _ADJACENT = re.compile(r"[A-Za-z][\w’'\-.]*[ \t]+")
 _LIST_AFTER = re.compile(r",[ \t]+[A-Z]")
 _LIST_BEFORE = re.compile(r",[ \t]+$")
-# A capitalised word, then the "s" of a possessive whose apostrophe was lost: "Cox s Bazar".
-_LOST_APOSTROPHE = re.compile(r"(\b[A-Z][\w-]*) (?=s\b)")
 # A capitalised word in the possessive: "Japan's", "Japan’s", "Japan s" (ISOT lost the apostrophe).
 _POSSESSIVE_WORD = re.compile(r"[A-Z][\w.-]*?(?:['’]s|[ \t]s)\b")
 _CONTAINER_GAP = re.compile(r",?[ \t]+(?:in|of)[ \t]+(?:the[ \t]+)?")
