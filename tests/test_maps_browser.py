@@ -164,13 +164,15 @@ def test_incidents_at_one_point_share_a_marker_with_a_pager(loaded):
     page = loaded.page
     page.evaluate("incidentmap.show('air_strike', 0)")
     popup = page.locator(".leaflet-popup-content .im-popup")
-    # wait for this popup, not one an earlier test left open on the shared page (slow machines)
-    page.wait_for_function("(() => { const p = document.querySelector('.leaflet-popup-content .im-pager');"
-                           " return p !== null && p.textContent.includes('1 of 2'); })()", timeout=10_000)
+    # The pager is rebuilt on every page turn, so for a moment it is not in the document: the
+    # predicates must not throw then (a thrown predicate fails the wait instead of polling again).
+    pager_says = ("(text) => { const p = document.querySelector('.leaflet-popup-content .im-pager span');"
+                  " return p !== null && p.textContent.startsWith(text); }")
+    page.wait_for_function(pager_says, arg="1 of 2", timeout=10_000)
     assert "1 of 2 incidents here" in popup.locator(".im-pager").inner_text()
     first = popup.locator(".im-facts").inner_text()
     popup.locator(".im-pager button").nth(1).click()
-    page.wait_for_function("document.querySelector('.im-pager span').textContent.startsWith('2 of 2')")
+    page.wait_for_function(pager_says, arg="2 of 2", timeout=10_000)
     assert popup.locator(".im-facts").inner_text() != first
     loaded.assert_nothing_ran()
 
