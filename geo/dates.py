@@ -383,6 +383,11 @@ def event_dates(text: str, *, published: dt.date | None,
     return found
 
 
+# A relative clause that dates something else's start: "the investigation that began in June 2016".
+_OTHER_START = re.compile(r"\b(?:that|which)\s+(?:began|started|opened|was\s+launched|were\s+launched|was\s+founded|"
+                          r"was\s+set\s+up|took\s+office)\s+(?:(?:in|on|at)\s+(?:the\s+)?)?$", re.IGNORECASE)
+
+
 def _is_reporting(text: str, d: EventDate) -> bool:
     """True if the date says when something was said rather than when it happened."""
     if _SPEECH_BEFORE.search(text, max(0, d.start - 80), d.start):
@@ -404,8 +409,15 @@ def event_date(text: str, *, published: dt.date | None,
     >>> d = event_date("Police said on Friday a car bomb killed five.", published=dt.date(2017, 1, 6))
     >>> d.date, d.precision.value
     (datetime.date(2017, 1, 6), 'week')
+
+    A date in a clause about something else's start does not date the event:
+
+    >>> event_date("She was detained in the investigation that began in June 2016.",
+    ...            published=dt.date(2017, 11, 7)).date is None
+    True
     """
-    candidates = event_dates(text, published=published, published_precision=published_precision)
+    candidates = [d for d in event_dates(text, published=published, published_precision=published_precision)
+                  if not _OTHER_START.search(text, max(0, d.start - 40), d.start)]
     events = [d for d in candidates if not _is_reporting(text, d)]
     for d in events:
         if d.date is not None:
