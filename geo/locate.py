@@ -114,6 +114,7 @@ class Placer:
         self._starts = [t.mention.start for t in ordered]
         self._kinds: dict[int, str] = {}
         self._dateline = on_dateline
+        self._demonyms: set[str] | None = None   # countries named by a demonym, read when first needed
 
     def _kind(self, i: int) -> str:
         got = self._kinds.get(i)
@@ -130,10 +131,15 @@ class Placer:
         return range(bisect.bisect_left(self._starts, start), bisect.bisect_left(self._starts, end))
 
     def _at_home(self, topo: Toponym) -> bool:
-        """True if another mention surely in the same country (or the dateline) backs this place up."""
+        """True if another mention surely in the same country, the dateline, or the country's demonym
+        ("on the Iraqi side ... entering al-Qaim") backs this place up."""
         cc = topo.place.country_code
         own = 1 if topo.score >= _SURE else 0
-        return cc in self._dateline_countries or self._home[cc] - own > 0
+        if cc in self._dateline_countries or self._home[cc] - own > 0:
+            return True
+        if self._demonyms is None:
+            self._demonyms = _demonym_countries(self.text)
+        return cc in self._demonyms
 
     def _near_story(self, topo: Toponym) -> bool:
         """True if the place lies within reach of the story's sure towns (or the story has none)."""
@@ -297,6 +303,24 @@ class Placer:
         score -= 2.0 * max(0.0, 1.0 - topo.score) if topo.score else 0.0
         return score, PlaceChoice(place, topo.mention.text, geo_precision(place.level, near=near), "sentence",
                                   start=start, tied=tied)
+
+
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
+
+
+def _demonym_countries(text: str) -> set[str]:
+    """ISO codes of the countries whose demonym the text uses ("Iraqi", "Syrians")."""
+    from gazetteer.lexicon import load_lexicon
+    from gazetteer.names import normalize
+
+    demonyms = load_lexicon().demonyms
+    out = set()
+    for word in set(_CAPITALISED.findall(text)):
+        key = normalize(word)
+        got = demonyms.get(key) or (demonyms.get(key[:-1]) if key.endswith("s") else None)
+        if got and got.startswith("cc:"):
+            out.add(got[3:])
+    return out
 
 
 def _is_seat(name: str) -> bool:

@@ -118,6 +118,17 @@ def test_a_seat_of_government_acting_is_no_place_but_one_where_things_happen_is(
     assert {i.place.name for i in incs} == {"Washington"}
 
 
+def test_a_demonym_backs_up_a_lone_town_of_its_country():
+    raqqa = Place("t:raqqa", "Raqqa", 35.95, 39.01, Level.CITY, "user", "SY", "Raqqa")
+    body = ("Syrian troops declared victory in Raqqa in Syria on Friday. Iraqi forces began their own "
+            "offensive on Friday, entering the town of Qaim.")
+    names = [("Raqqa", raqqa, 1.0), ("Syria", SYRIA, 1.0), ("Qaim", QAIM, 0.9)]
+    assert "Al Qaim" in {i.place.name for i in run(body, names) if i.place}
+    # without "Iraqi" the lone town in a country the story never names is still taken for a namesake
+    body = body.replace("Iraqi forces", "Forces")
+    assert "Al Qaim" not in {i.place.name for i in run(body, names) if i.place}
+
+
 def test_same_place_twice_in_one_sentence_is_one_incident():
     body = "Police arrested two men in Mosul on Monday and arrested a third man in Mosul later."
     incs = run(body, [("Mosul", MOSUL, 1.0), ("Mosul", MOSUL, 1.0)])
