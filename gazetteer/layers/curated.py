@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from gazetteer.errors import ImportFileError
-from gazetteer.layers.base import Layer, data_path, unique_names
+from gazetteer.layers.base import Layer, csv_rows, data_path, unique_names
 from gazetteer.model import Level, Place
 
 CURATED_FILE = "conflict_places.csv"
@@ -113,13 +113,7 @@ def read_seat_regions(path: Path, cities: Path, layer: str = "curated",
 
     if not path.exists():
         return []
-    with path.open(encoding="utf-8", newline="") as fh:
-        lines = list(fh)
-    skipped = 0
-    while skipped < len(lines) and lines[skipped].startswith("#"):
-        skipped += 1
-    reader = csv.DictReader(lines[skipped:])
-    rows = [(skipped + reader.line_num, row) for row in reader]
+    rows = csv_rows(path)
     if not rows:
         return []
     with cities.open(encoding="utf-8") as fh:

