@@ -55,6 +55,8 @@ class Matcher:
         self.major_bucket = 11  # provinces, countries and cities of about 300,000 and more
         self.demonyms = False   # report "Iraqi", "Russians" as mentions of their country (source "demonym")
         self._surfaces: dict[str, tuple] = {}
+        # Words that open a person's name: titles and first names ("Queen Elizabeth", "Talib Shaghati").
+        self._person_leads = self.lex.titles | self.lex.first_names
 
     # ----------------------------------------------------------------- building / caching
     @classmethod
@@ -307,7 +309,7 @@ class Matcher:
         """A title or first name followed by a first name or surname: "Queen Elizabeth", "Prince George"."""
         words = surface.lower().replace(".", "").split()
         lex = self.lex
-        return len(words) == 2 and (words[0] in lex.titles or words[0] in lex.first_names) \
+        return len(words) == 2 and words[0] in self._person_leads \
             and (words[1] in lex.first_names or words[1] in lex.surnames)
 
     def _locative(self, text: str, start: int, end: int, prev_word: str, adjacent: bool, prev_end: int = -1) -> bool:
@@ -332,8 +334,7 @@ class Matcher:
     def _person_words(self, text: str) -> set[str]:
         """Surnames in this text: capitalised words after a title or first name ("Talib Shaghati")."""
         out: set[str] = set()
-        lex = self.lex
-        lead = lex.titles | lex.first_names
+        lead = self._person_leads
         for m in _PERSON.finditer(text):
             head = m.group(1)
             if head.endswith(".") and len(head) > 5:
@@ -374,7 +375,7 @@ class Matcher:
                 name = m.group(1)
                 key = normalize(name)
                 first = name.split()[0].lower().strip("’'")
-                if key in lex.stop_always or first in lex.titles or first in lex.first_names:
+                if key in lex.stop_always or first in self._person_leads:
                     continue
                 if key in lex.stop_initial and _SENT_END.search(text[max(0, a - 3):a]):
                     continue
