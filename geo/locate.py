@@ -42,6 +42,7 @@ _SURE, _DOUBT = 0.9, 0.85       # resolver scores: sure enough to define the sto
 _INITIAL = re.compile(r"\b[A-Z]\.\s+$")
 _NOUN_AFTER = re.compile(r"\s+[\w’'-]+")
 _TOWN_LEVELS = {Level.CITY, Level.DISTRICT}
+_CITY = {Level.CITY}
 _PART_OF_TOWN = {Level.DISTRICT, Level.NEIGHBOURHOOD, Level.CAMP, Level.LANDMARK, Level.FEATURE}
 # Cheap test before the full date parser: words without which a sentence states no date.
 _DATEISH = re.compile(r"\d|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
@@ -191,26 +192,29 @@ class Placer:
     def town_of(self, sentence: Sentence, offset: int, text: str) -> PlaceChoice | None:
         """The town a locality at `offset` belongs to: the nearest town in its sentence, else the last
         town named before it (ACLED codes a neighbourhood missing from the gazetteer to its town)."""
-        def town(i: int) -> bool:
-            t = self._all[i]
-            return self._kind(i) == "place" and t.place.level in _TOWN_LEVELS and t not in self._dateline
-
-        inside = [self._all[i] for i in self._range(sentence.start, sentence.end) if town(i)]
+        inside = [self._all[i] for i in self._range(sentence.start, sentence.end) if self._town(i, _TOWN_LEVELS)]
         if inside:
             pick = min(inside, key=lambda t: abs(t.mention.start - offset))
         else:
-            pick = next((self._all[i] for i in reversed(self._range(0, offset)) if town(i)), None)
+            pick = self._last_town(0, offset, _TOWN_LEVELS)
         if pick is None:
             return None
         return PlaceChoice(pick.place, pick.mention.text, GeoPrecision.TOWN, "locality", text)
 
     def last_town(self, offset: int, reach: int) -> PlaceChoice | None:
-        """The last usable town named in the `reach` characters before `offset`, for "in the city"."""
-        for i in reversed(self._range(max(0, offset - reach), offset)):
-            t = self._all[i]
-            if self._kind(i) == "place" and t.place.level is Level.CITY and t not in self._dateline:
-                return PlaceChoice(t.place, t.mention.text, GeoPrecision.TOWN, "anaphor", start=t.mention.start)
-        return None
+        """The last usable city named in the `reach` characters before `offset`, for "in the city"."""
+        pick = self._last_town(max(0, offset - reach), offset, _CITY)
+        if pick is None:
+            return None
+        return PlaceChoice(pick.place, pick.mention.text, GeoPrecision.TOWN, "anaphor", start=pick.mention.start)
+
+    def _town(self, i: int, levels) -> bool:
+        t = self._all[i]
+        return self._kind(i) == "place" and t.place.level in levels and t not in self._dateline
+
+    def _last_town(self, start: int, end: int, levels) -> Toponym | None:
+        """The last usable toponym of one of `levels` mentioned in text[start:end], not on the dateline."""
+        return next((self._all[i] for i in reversed(self._range(start, end)) if self._town(i, levels)), None)
 
     def in_span(self, start: int, end: int) -> list[Toponym]:
         """Usable resolved toponyms inside text[start:end]."""
