@@ -315,13 +315,13 @@ _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
 def _demonym_countries(text: str) -> set[str]:
     """ISO codes of the countries whose demonym the text uses ("Iraqi", "Syrians")."""
     from gazetteer.lexicon import load_lexicon
+    from gazetteer.matcher import _demonym_key   # the matcher's own reading: "Iraqi", "Iraqis"
     from gazetteer.names import normalize
 
-    demonyms = load_lexicon().demonyms
+    lex = load_lexicon()
     out = set()
     for word in set(_CAPITALISED.findall(text)):
-        key = normalize(word)
-        got = demonyms.get(key) or (demonyms.get(key[:-1]) if key.endswith("s") else None)
+        got = _demonym_key(normalize(word), lex)
         if got and got.startswith("cc:"):
             out.add(got[3:])
     return out
