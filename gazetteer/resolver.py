@@ -231,11 +231,13 @@ class Resolver:
                     s += w.parent
                 elif p.level in _SUB_CITY:
                     s -= w.orphan
-            if (anchors and p.level in _MISFITS_ABROAD.get(m.hint, ()) and ctx.share(c.cc) < w.stray_share
-                    and _nearest_km(p.lat, p.lon, anchors) > w.stray_km):
-                # "the Abyan district of east Mosul" is no province or town of Yemen, and "the Kasai
-                # region" in a Congo story no town in Japan
-                continue
+            to_anchors: float | None = None   # km to the story's nearest place, computed at most once
+            if anchors and p.level in _MISFITS_ABROAD.get(m.hint, ()) and ctx.share(c.cc) < w.stray_share:
+                to_anchors = _nearest_km(p.lat, p.lon, anchors)
+                if to_anchors > w.stray_km:
+                    # "the Abyan district of east Mosul" is no province or town of Yemen, and "the
+                    # Kasai region" in a Congo story no town in Japan
+                    continue
             if hint_levels is not None:
                 if p.level in hint_levels:
                     s += w.hint
@@ -257,7 +259,7 @@ class Resolver:
                 d = _nearest_km(p.lat, p.lon, ctx.country_points)
                 s += w.neighbour * math.exp(-d / w.neighbour_km) * (ctx.local if c.small else 1.0)
             if anchors and p.level not in _BIG:
-                d = _nearest_km(p.lat, p.lon, anchors)
+                d = to_anchors if to_anchors is not None else _nearest_km(p.lat, p.lon, anchors)
                 if (hint_levels is not None and m.hint == "neighbourhood" and d > w.neighbourhood_km
                         and ctx.share(c.cc) < w.stray_share):
                     continue   # a neighbourhood abroad lies in a city the story names: "Ilam" in Mosul is not Iran's
