@@ -159,8 +159,10 @@ def insert_places(conn: sqlite3.Connection, layers: Iterable[Layer], *, src: int
 
         def add_names(rowid: int, imp: float, names: Iterable[str], main: str | None = None) -> None:
             names = set(names)
-            # "Cox's Bazar" is also found where the apostrophe was lost ("Cox s Bazar", as in the ISOT
-            # Reuters texts): normalising drops the apostrophe but keeps the space.
+            # A possessive inside a name is also keyed as the text map reads it: `names.normalize`
+            # glues "Cox's" into "coxs", but mention finding splits it off ("cox s bazar"), as it
+            # does a lost apostrophe ("Cox s Bazar" in the ISOT Reuters texts). Without this key
+            # neither spelling of Cox's Bazar was found in running text.
             names |= {_POSSESSIVE.sub(r"\1 s", n) for n in names if "s" in n and _POSSESSIVE.search(n)}
             for name in names:
                 key = key_cache.get(name)
