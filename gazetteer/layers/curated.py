@@ -109,16 +109,14 @@ def read_seat_regions(path: Path, cities: Path, layer: str = "curated",
     GeoNames id (`gn:<geonameid>`) of cities500; the point, country and admin-1 are the seat's, so
     no coordinate is typed in. A bad row raises ImportFileError naming file and line.
     """
-    import json
+    from gazetteer.layers.geonames import cities_by_id
 
     if not path.exists():
         return []
     rows = csv_rows(path)
     if not rows:
         return []
-    with cities.open(encoding="utf-8") as fh:
-        wanted = {(r.get("seat") or "").strip().removeprefix("gn:") for _, r in rows}
-        towns = {k: v for k, v in json.load(fh).items() if k in wanted}
+    towns = cities_by_id(cities, {(r.get("seat") or "").strip().removeprefix("gn:") for _, r in rows})
     from gazetteer.boundaries import admin1_at
 
     regions = admin1_at([float(t["latitude"]) for t in towns.values()], [float(t["longitude"]) for t in towns.values()])

