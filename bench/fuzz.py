@@ -198,7 +198,7 @@ def scan_html(path: Path) -> list[str]:
 
 
 def scan_csv(path: Path) -> list[str]:
-    from geo.export import NUMERIC_FIELDS
+    from geo.outputs.export import NUMERIC_FIELDS
 
     csv.field_size_limit(2**31 - 1)
     bad = []
@@ -245,7 +245,7 @@ def main(argv=None) -> int:
     with open(src, "ab") as f:
         f.write(b'\xe9"}\n')
 
-    from geo.articles import read_articles
+    from geo.read.articles import read_articles
 
     counts = {"generated": args.n + 1, "records_skipped": 0, "record_warnings": 0, "crashes": 0, "unescaped": 0}
     crashes: list[str] = []
@@ -264,7 +264,7 @@ def main(argv=None) -> int:
 
     incidents = None
     try:
-        from geo.pipeline import Pipeline, merged
+        from geo.run.pipeline import Pipeline, merged
 
         pipeline = Pipeline()
         pipeline.geoparser, pipeline.taxonomy, pipeline.actors    # noqa: B018 - load stages now
@@ -289,7 +289,7 @@ def main(argv=None) -> int:
         counts["synthetic_incidents"] = 1
     counts["incidents"] = len(incidents)
 
-    from geo.export import write_incidents
+    from geo.outputs.export import write_incidents
 
     findings: list[str] = []
     for name in ("incidents.geojson", "incidents.jsonl", "incidents.csv", "incidents.gpkg"):
@@ -303,7 +303,7 @@ def main(argv=None) -> int:
         elif not name.endswith(".gpkg"):
             findings += scan_text(workdir / name, JSON_LIVE)
     try:
-        from geo.maps import write_map
+        from geo.maps.build import write_map
     except ImportError as e:
         print(f"map not checked: {e}", file=sys.stderr)
     else:

@@ -6,8 +6,8 @@ Everything runs on one core in this process (the open time in fresh interpreters
 median of --repeat runs, as CPU time (`time.process_time`, steady on a shared machine) and wall time.
 Baselines over the same texts: geotext (regex over city/country lists) and, when installed, spaCy's
 small English NER (`en_core_web_sm`; GPE/LOC/FAC entities only, no resolution). The corpus is JSONL
-with a `text` field; the end-to-end figure reads it with `geo.articles.read_articles` and runs
-`geo.pipeline.Pipeline.process` (dates, find + resolve, incidents) on every article.
+with a `text` field; the end-to-end figure reads it with `geo.read.articles.read_articles` and runs
+`geo.run.pipeline.Pipeline.process` (dates, find + resolve, incidents) on every article.
 """
 
 from __future__ import annotations
@@ -108,8 +108,8 @@ def main(argv=None) -> int:
     print(line("find mentions", n, *timed(lambda: [geo.find_mentions(t) for t in texts], args.repeat)))
     print(line("find + resolve", n, *timed(lambda: [geo.parse(t) for t in texts], args.repeat)))
 
-    from geo.articles import read_articles
-    from geo.pipeline import Pipeline
+    from geo.read.articles import read_articles
+    from geo.run.pipeline import Pipeline
 
     pipeline = Pipeline(geoparser=geo)
     for article in read_articles(args.corpus[:1]):

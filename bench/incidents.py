@@ -2,8 +2,8 @@
 
     PYTHONPATH=. python bench/incidents.py CORPUS.jsonl [--limit N]
 
-Both stages run on the same articles in one process, as `geo.pipeline.Pipeline.process` runs them:
-geoparse = `Geoparser.parse`; extraction = `geo.incidents.extract_incidents` (rules, dates, counts,
+Both stages run on the same articles in one process, as `geo.run.pipeline.Pipeline.process` runs them:
+geoparse = `Geoparser.parse`; extraction = `geo.extract.incidents.extract_incidents` (rules, dates, counts,
 actors). CPU time (`time.process_time`) resists the load of a shared machine. The budget is that
 extraction adds no more than half again to geoparsing: median ratio <= 0.5.
 """
@@ -22,15 +22,15 @@ BUDGET = 0.5
 def main(argv: list[str] | None = None) -> int:
     """Print median and 95th-percentile ms/article for each stage and the extraction/geoparse ratio."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("corpus", help="articles (.jsonl, .txt, ... anything geo.articles reads)")
+    ap.add_argument("corpus", help="articles (.jsonl, .txt, ... anything geo.read.articles reads)")
     ap.add_argument("--limit", type=int, default=500, help="articles to time (default 500), after one warm-up")
     args = ap.parse_args(argv)
     if not Path(args.corpus).exists():
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
         return 2
-    from geo.articles import read_articles
-    from geo.incidents import Rules, extract_incidents
-    from geo.pipeline import Pipeline, dated, excluded_spans
+    from geo.read.articles import read_articles
+    from geo.extract.incidents import Rules, extract_incidents
+    from geo.run.pipeline import Pipeline, dated, excluded_spans
 
     pipeline = Pipeline()
     parser, taxonomy, actors, rules = pipeline.geoparser, pipeline.taxonomy, pipeline.actors, Rules.load()

@@ -4,7 +4,7 @@
 
 Synthetic incidents (unique evidence sentences drawn word by word from the seed stories'
 vocabulary, ~2.5 incidents per article, 12 types, 3% unlocated) are mapped by
-`geo.maps` and by two folium baselines measured in the same run: one `folium.Marker`
+`geo.maps.build` and by two folium baselines measured in the same run: one `folium.Marker`
 with popup and tooltip per incident (1k and 10k, extrapolated linearly to 100k) and
 `FastMarkerCluster` (no popups) at the largest size. Build time is the median of
 --repeat runs of build + render; open time is one headless-Chromium load of the
@@ -105,7 +105,7 @@ def _figures(seconds: float, cpu: float, html: str) -> dict:
 # --- what is measured ------------------------------------------------------------------------
 
 def ours(incidents, **kw) -> str:
-    from geo.maps import map_html, build_map
+    from geo.maps.build import map_html, build_map
 
     return map_html(build_map(incidents, **kw))
 
@@ -114,7 +114,7 @@ def folium_markers(incidents) -> str:
     """The naive way: one folium Marker (escaped popup + tooltip) per incident, one FeatureGroup per type."""
     import folium
 
-    from geo.escape import js_template_safe
+    from geo.maps.escape import js_template_safe
 
     fmap = folium.Map(location=[20, 0], zoom_start=2)
     groups: dict[str, folium.FeatureGroup] = {}
@@ -134,7 +134,7 @@ def folium_markers(incidents) -> str:
 def fast_cluster(incidents) -> str:
     from folium.plugins import FastMarkerCluster
 
-    from geo.maps import _map_class
+    from geo.maps.build import _map_class
 
     # folium.Map minus the awesome-markers assets, which have no offline copy (nor use here).
     fmap = _map_class()(location=[20, 0], zoom_start=2)
@@ -184,7 +184,7 @@ def main(argv=None) -> int:
     base_sizes = [int(s) for s in args.baseline_sizes.split(",") if s]
     browser = not args.no_browser and Path(CHROMIUM).exists()
     if browser:
-        from geo.assets import MissingAssetsError, require_assets
+        from geo.maps.assets import MissingAssetsError, require_assets
 
         try:
             require_assets()
@@ -222,7 +222,7 @@ def main(argv=None) -> int:
         seconds, cpu, html = median_time(lambda: fast_cluster(incidents), args.repeat)
         row = _figures(seconds, cpu, html)
         if browser:
-            from geo.assets import inline_assets
+            from geo.maps.assets import inline_assets
 
             path = Path(tmp) / f"fast-{n}.html"
             path.write_text(inline_assets(html), encoding="utf-8")

@@ -51,9 +51,9 @@ def median_time(fn, repeat: int) -> float:
 
 def stage_rates(path: Path, repeat: int) -> dict[str, float]:
     """Articles per second for reading, geoparsing, incident extraction and all of it, one core."""
-    from geo.articles import read_articles
-    from geo.incidents import extract_incidents
-    from geo.pipeline import Pipeline, dated, excluded_spans
+    from geo.read.articles import read_articles
+    from geo.extract.incidents import extract_incidents
+    from geo.run.pipeline import Pipeline, dated, excluded_spans
 
     pipeline = Pipeline()
     t = time.perf_counter()
@@ -80,7 +80,7 @@ def stage_rates(path: Path, repeat: int) -> dict[str, float]:
 
 def baseline_rates(path: Path, limit: int, repeat: int) -> dict[str, float | str]:
     """Articles per second for spaCy's small English NER alone and for geotext, same texts."""
-    from geo.articles import read_articles
+    from geo.read.articles import read_articles
 
     texts = [a.text for a in itertools.islice(read_articles([path]), limit)]
     out: dict[str, float | str] = {"baseline_articles": len(texts)}
@@ -107,9 +107,9 @@ CHILD = r"""
 import sys, time, json
 sys.path.insert(0, sys.argv[1])
 mode, path, workers, db = sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
-from geo.articles import read_articles
-from geo.pipeline import Pipeline, Settings, merged
-from geo.parallel import process_parallel
+from geo.read.articles import read_articles
+from geo.run.pipeline import Pipeline, Settings, merged
+from geo.run.parallel import process_parallel
 t = time.perf_counter()
 if mode == "e2e":
     # every result whole, toponyms included (what `places` and `ingest` consume)
@@ -123,7 +123,7 @@ elif mode == "incidents":
     out = {"incidents": len(merged(process_parallel(read_articles([path]), Settings(), workers=workers,
                                                      toponyms=False)))}
 else:
-    from geo.store import open_store, changed_articles
+    from geo.store.base import open_store, changed_articles
     seen = [0]
     def counted(articles):
         for a in articles:
@@ -256,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         raise SystemExit(f"unknown section(s) {', '.join(unknown)}; expected: {', '.join(SECTIONS)}")
     report: dict = {"cpu_count": os.cpu_count(), "load_average": os.getloadavg()[0]}
-    from geo.pipeline import Pipeline
+    from geo.run.pipeline import Pipeline
 
     t = time.perf_counter()
     Pipeline().geoparser   # noqa: B018 - build the gazetteer index now if stale, so no child pays for it

@@ -9,7 +9,7 @@ from gazetteer.errors import GazetteerError, IncidentMapError
 from gazetteer.model import Level, Mention, Place, Toponym
 
 _LAZY = {
-    "GazetteerIndex": "gazetteer.index",
+    "GazetteerIndex": "gazetteer.index.lookup",
     "Geoparser": "gazetteer.geoparser",
     "import_file": "gazetteer.layers.user",
     "ImportReport": "gazetteer.layers.user",

@@ -6,10 +6,10 @@ import hashlib
 import os
 from collections.abc import Callable, Sequence
 
-from gazetteer.matcher import MATCHER_FORMAT, Matcher
+from gazetteer.mentions.matcher import MATCHER_FORMAT, Matcher
 from gazetteer.model import Mention, Place, Toponym
 from gazetteer.names import NAMES_VERSION, skeleton
-from gazetteer.resolver import Resolver, haversine_km
+from gazetteer.resolve.resolver import Resolver, haversine_km
 
 __all__ = ["Geoparser"]
 
@@ -40,7 +40,7 @@ class Geoparser:
         demonyms: bool = False,
     ) -> "Geoparser":
         """Open (building if needed) the local index and the mention matcher cached beside it."""
-        from gazetteer.index import GazetteerIndex
+        from gazetteer.index.lookup import GazetteerIndex
 
         index = GazetteerIndex.open(gazetteer_path)
         matcher = _cached_matcher(index)
@@ -133,7 +133,7 @@ def _build_id(index) -> str:
 
 
 def _lexicon_stamp() -> str:
-    from gazetteer.lexicon import DATA
+    from gazetteer.mentions.lexicon import DATA
 
     digest = hashlib.sha1()
     for name in ("stopwords.txt", "name_variants.csv", "demonyms.csv", "demonym_regions.csv", "surnames.txt"):

@@ -1,5 +1,5 @@
 """`python -m geo` runs the incidentmap command line."""
 
-from geo.cli import main
+from geo.cli.main import main
 
 main(prog_name="incidentmap")

@@ -82,7 +82,7 @@ def gazetteer_index():
 
     The first open builds it (about 20 s); CI starts from an empty cache folder, so that build is tested too.
     """
-    from gazetteer.index import GazetteerIndex
+    from gazetteer.index.lookup import GazetteerIndex
 
     index = GazetteerIndex.open()
     yield index

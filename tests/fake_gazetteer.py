@@ -51,7 +51,7 @@ ROWS = [
 
 
 class FakeIndex:
-    """Same lookup methods as gazetteer.index.GazetteerIndex, over ROWS."""
+    """Same lookup methods as gazetteer.index.lookup.GazetteerIndex, over ROWS."""
 
     def __init__(self, rows=ROWS):
         self._by_key = defaultdict(list)

@@ -1,4 +1,4 @@
-"""Tests for geo.actors: the actor lexicon and its matcher."""
+"""Tests for geo.extract.actors: the actor lexicon and its matcher."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import doctest
 
 import pytest
 
-import geo.actors
-from geo.actors import Actor, ActorLexicon, read_actors
+import geo.extract.actors
+from geo.extract.actors import Actor, ActorLexicon, read_actors
 from geo.errors import InputError, RecordError
 
 
@@ -92,4 +92,4 @@ def test_empty_lexicon_finds_nothing():
 
 
 def test_doctests():
-    assert doctest.testmod(geo.actors).failed == 0
+    assert doctest.testmod(geo.extract.actors).failed == 0

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.articles import check_paths, content_hash, parse_metadata_date, read_articles
+from geo.read.articles import check_paths, content_hash, parse_metadata_date, read_articles
 from geo.errors import InputError, RecordError
 from geo.model import DatePrecision
 
@@ -235,7 +235,7 @@ def test_json_array_file_is_accepted(tmp_path):
     (b"Stdin headline\n\nOSLO (Reuters) - From stdin.\n", "wire"),
 ])
 def test_reads_standard_input_sniffing_the_format(data, kind):
-    script = ("import sys; from geo.articles import read_articles\n"
+    script = ("import sys; from geo.read.articles import read_articles\n"
               "for a in read_articles(['-']): print(a.id, a.path, a.title, sep='|')")
     out = subprocess.run([sys.executable, "-c", script], input=data, capture_output=True, timeout=60,
                          env={"PYTHONPATH": str(ROOT)}, check=True).stdout.decode()

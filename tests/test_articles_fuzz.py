@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo.articles import read_articles
+from geo.read.articles import read_articles
 from geo.errors import RecordError
 
 # Fixed examples in CI (no flaky runs); FUZZ_EXAMPLES=2000 explores fresh random cases locally.

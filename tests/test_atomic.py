@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.atomic import atomic_path, atomic_write
+from geo.outputs.atomic import atomic_path, atomic_write
 from geo.errors import OutputError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -143,7 +143,7 @@ def test_atomic_path_with_nothing_written_is_an_error(tmp_path):
 
 _WRITER = """
 import sys, time
-from geo.atomic import atomic_write
+from geo.outputs.atomic import atomic_write
 with atomic_write(sys.argv[1]) as f:
     for i in range(1_000_000):
         f.write("new line %d %s\\n" % (i, "x" * 200))
@@ -179,7 +179,7 @@ def test_sigkill_mid_write_leaves_the_old_file_intact(tmp_path):
 def test_completed_subprocess_write_replaces_whole_file(tmp_path):
     out = tmp_path / "big.txt"
     out.write_text("old\n")
-    script = "import sys\nfrom geo.atomic import atomic_write\nwith atomic_write(sys.argv[1]) as f:\n" \
+    script = "import sys\nfrom geo.outputs.atomic import atomic_write\nwith atomic_write(sys.argv[1]) as f:\n" \
              "    f.writelines('line %d\\n' % i for i in range(100000))\n"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     subprocess.run([sys.executable, "-c", script, str(out)], check=True, env=env, timeout=60)

@@ -67,7 +67,7 @@ def test_map_writes_html_and_reports_counts(cli, tmp_path):
 
 
 def test_places_lists_resolved_mentions_with_offsets(cli):
-    from geo.articles import read_articles
+    from geo.read.articles import read_articles
 
     proc = cli("places", str(SEEDS), "--workers", "1")
     assert proc.returncode == 0, proc.stderr

@@ -9,7 +9,7 @@ import pytest
 
 from geo.errors import InputError
 from geo.model import Article, DatePrecision, Evidence, Incident, Level, Mention, Place, Span, Toponym
-from geo.pipeline import ArticleResult, Settings
+from geo.run.pipeline import ArticleResult, Settings
 
 pytest.importorskip("distributed")
 
@@ -61,8 +61,8 @@ def scheduler():
 
 
 def test_shards_go_into_the_store_in_order_and_reingest_adds_nothing(shards, scheduler, tmp_path):
-    from geo.cluster import process_dask
-    from geo.store import open_store
+    from geo.run.cluster import process_dask
+    from geo.store.base import open_store
 
     db = str(tmp_path / "s.gpkg")
     summary = process_dask(shards, Settings(), address=scheduler, out=db, factory=KabulPipeline)
@@ -78,7 +78,7 @@ def test_shards_go_into_the_store_in_order_and_reingest_adds_nothing(shards, sch
 
 def test_shards_written_as_one_geoparquet_file_each(shards, scheduler, tmp_path):
     geopandas = pytest.importorskip("geopandas")
-    from geo.cluster import process_dask
+    from geo.run.cluster import process_dask
 
     out = tmp_path / "parquet"
     summary = process_dask([shards[0].replace("shard0", "shard*")], Settings(), address=scheduler,
@@ -92,7 +92,7 @@ def test_shards_written_as_one_geoparquet_file_each(shards, scheduler, tmp_path)
 
 
 def test_local_address_starts_its_own_cluster(shards, tmp_path):
-    from geo.cluster import process_dask
+    from geo.run.cluster import process_dask
 
     summary = process_dask(shards[:1], Settings(), address="local", out=str(tmp_path / "s.gpkg"),
                            factory=KabulPipeline)
@@ -100,7 +100,7 @@ def test_local_address_starts_its_own_cluster(shards, tmp_path):
 
 
 def test_missing_shard_glob_is_an_input_error(tmp_path):
-    from geo.cluster import expand_shards
+    from geo.run.cluster import expand_shards
 
     with pytest.raises(InputError, match="no files match"):
         expand_shards([str(tmp_path / "*.jsonl")])
@@ -110,14 +110,14 @@ def test_real_pipeline_on_seed_shards_matches_in_process_run(scheduler, seeds_di
     import importlib
 
     try:
-        for name in ("gazetteer.geoparser", "gazetteer.index", "geo.incidents", "geo.export"):
+        for name in ("gazetteer.geoparser", "gazetteer.index.lookup", "geo.extract.incidents", "geo.outputs.export"):
             importlib.import_module(name)
     except ImportError:
         pytest.skip("real pipeline modules not present yet")
-    from geo.articles import read_articles
-    from geo.cluster import process_dask
-    from geo.pipeline import Pipeline
-    from geo.store import open_store
+    from geo.read.articles import read_articles
+    from geo.run.cluster import process_dask
+    from geo.run.pipeline import Pipeline
+    from geo.store.base import open_store
 
     seeds = sorted(str(p) for p in seeds_dir.glob("*.txt"))
     want = [i for r in Pipeline().run(read_articles(seeds)) for i in r.incidents]

@@ -1,4 +1,4 @@
-"""Tests for geo.dates: publication dates from captions and leads, event dates in sentences."""
+"""Tests for geo.extract.dates: publication dates from captions and leads, event dates in sentences."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-import geo.dates
-from geo.dates import EventDate, event_date, event_dates, publication_date
+import geo.extract.dates
+from geo.extract.dates import EventDate, event_date, event_dates, publication_date
 from geo.model import Article, DatePrecision, Span
 
 D = dt.date
@@ -185,7 +185,7 @@ def test_event_dates_is_fast_enough_for_every_sentence():
 
 
 def test_doctests():
-    assert doctest.testmod(geo.dates).failed == 0
+    assert doctest.testmod(geo.extract.dates).failed == 0
 
 
 @pytest.mark.parametrize("sentence", [

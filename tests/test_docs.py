@@ -8,7 +8,7 @@ import subprocess
 import click
 import pytest
 
-from geo.cli import main
+from geo.cli.main import main
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import geo.escape
-from geo.escape import html_text, js_template_safe, script_json
+import geo.maps.escape
+from geo.maps.escape import html_text, js_template_safe, script_json
 
 HOSTILE = [
     "<img src=x onerror=alert(1)>",
@@ -26,7 +26,7 @@ HOSTILE = [
 
 
 def test_doctests_pass():
-    result = doctest.testmod(geo.escape)
+    result = doctest.testmod(geo.maps.escape)
     assert result.attempted > 5 and result.failed == 0
 
 

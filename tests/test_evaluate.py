@@ -6,7 +6,7 @@ import pytest
 
 from gazetteer.geoparser import Geoparser
 from geo.errors import InputError, RecordError
-from geo.evaluate import MAX_KM, auc_of_errors, evaluate, load_gold
+from geo.evaluate.geoparse import MAX_KM, auc_of_errors, evaluate, load_gold
 from tests.conftest import CORPORA
 from tests.fake_gazetteer import FakeIndex
 
@@ -101,7 +101,7 @@ def test_literal_only_keeps_literal_geowebnews_types(tmp_path):
 @pytest.mark.slow
 @pytest.mark.skipif(not (CORPORA / "lgl" / "lgl.jsonl").exists(), reason="evaluation corpora not available")
 def test_lgl_sample_resolves_better_than_the_population_baseline():
-    from gazetteer.index import default_index_path
+    from gazetteer.index.lookup import default_index_path
 
     if not default_index_path().exists():
         pytest.skip("the local gazetteer index has not been built")

@@ -1,4 +1,4 @@
-"""Tests for geo.fatalities: ACLED-style counts of people killed and injured."""
+"""Tests for geo.extract.fatalities: ACLED-style counts of people killed and injured."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 
 from tests.conftest import CORPORA
 
-import geo.fatalities
-from geo.fatalities import Casualties, casualties
+import geo.extract.fatalities
+from geo.extract.fatalities import Casualties, casualties
 
 CASES = [
     # sentence, fatalities, injured — from the seed articles and the ISOT Reuters sample
@@ -85,4 +85,4 @@ def test_reuters_sample_counts_are_plausible():
 
 
 def test_doctests():
-    assert doctest.testmod(geo.fatalities).failed == 0
+    assert doctest.testmod(geo.extract.fatalities).failed == 0

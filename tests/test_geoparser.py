@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from gazetteer.geoparser import Geoparser
 from gazetteer.model import Level, Mention
-from gazetteer.resolver import haversine_km
+from gazetteer.resolve.resolver import haversine_km
 from tests.fake_gazetteer import FakeIndex
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -111,7 +111,7 @@ class _FakeOnline:
 
 
 def test_online_geocoder_is_asked_only_for_unresolved_names_once_each():
-    from gazetteer.matcher import Matcher
+    from gazetteer.mentions.matcher import Matcher
 
     index = FakeIndex()
     online = _FakeOnline()
@@ -140,8 +140,8 @@ def test_any_text_gives_valid_spans_and_never_zero_zero(text):
 
 @pytest.mark.slow
 def test_real_index_leaves_unknown_mosul_names_unresolved_rather_than_abroad(gazetteer_index):
-    from geo.articles import read_articles
-    from geo.pipeline import Pipeline
+    from geo.read.articles import read_articles
+    from geo.run.pipeline import Pipeline
 
     [article] = [a for a in read_articles([str(SEEDS)]) if a.title == "Iraqi troops retreat after Mosul hospital battle"]
     result = Pipeline(geoparser=Geoparser.open(gazetteer_index.path)).process(article)
@@ -296,7 +296,7 @@ def test_real_index_never_locates_an_incident_at_a_macro_region(gazetteer_index)
     import datetime as dt
 
     from geo.model import Article
-    from geo.pipeline import Pipeline
+    from geo.run.pipeline import Pipeline
 
     text = "An air strike killed 12 civilians in the Middle East on Monday, a monitor said."
     article = Article(id="t1", text=text, date=dt.date(2017, 2, 6))

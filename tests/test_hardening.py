@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from geo.dates import event_date, event_dates
+from geo.extract.dates import event_date, event_dates
 from geo.model import DatePrecision
 
 unicode_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=1_500)

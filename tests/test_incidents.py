@@ -6,9 +6,9 @@ import re
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from geo.incidents import Rules, compile_pattern, extract_incidents
+from geo.extract.incidents import Rules, compile_pattern, extract_incidents
 from geo.model import Article, Dateline, DatePrecision, GeoPrecision, Level, Mention, Place, Span, Toponym
-from geo.taxonomy import Taxonomy
+from geo.extract.taxonomy import Taxonomy
 
 TAX = Taxonomy.load()
 
@@ -275,8 +275,8 @@ def test_every_trigger_type_is_in_the_taxonomy():
 
 @pytest.fixture(scope="module")
 def seed_incidents(seeds_dir):
-    from geo.articles import read_articles
-    from geo.pipeline import Pipeline
+    from geo.read.articles import read_articles
+    from geo.run.pipeline import Pipeline
 
     pipeline = Pipeline()
     out = {}
@@ -349,7 +349,7 @@ def test_seed_credit_and_byline_are_never_evidence(seed_incidents):
 
 
 def _paragraph_of(text, span):
-    from geo.text import paragraph_spans
+    from geo.read.text import paragraph_spans
 
     return next((text[s:e] for s, e in paragraph_spans(text) if s <= span.start < e), "")
 

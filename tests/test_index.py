@@ -1,4 +1,4 @@
-"""Tests for gazetteer.index: building, staleness, lookups and the merged user layer."""
+"""Tests for gazetteer.index.lookup: building, staleness, lookups and the merged user layer."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from gazetteer import names
-from gazetteer.index import GazetteerIndex, default_index_path
+from gazetteer.index.lookup import GazetteerIndex, default_index_path
 from gazetteer.layers.base import Layer
 from gazetteer.layers.curated import CuratedLayer
 from gazetteer.layers.user import import_file

@@ -4,11 +4,11 @@ import datetime as dt
 
 import pytest
 
-from geo.incidents import Rules, extract_incidents
-from geo.locate import Placer, contains, geo_precision
+from geo.extract.incidents import Rules, extract_incidents
+from geo.extract.locate import Placer, contains, geo_precision
 from geo.model import Article, Dateline, DatePrecision, GeoPrecision, Level, Mention, Place, Span, Toponym
-from geo.taxonomy import Taxonomy
-from geo.text import sentences
+from geo.extract.taxonomy import Taxonomy
+from geo.read.text import sentences
 
 TAX = Taxonomy.load()
 MOSUL = Place("t:mosul", "Mosul", 36.34, 43.13, Level.CITY, "user", "IQ", "Nineveh")

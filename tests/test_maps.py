@@ -12,11 +12,11 @@ import pytest
 from mapcases import (HOSTILE_ACTOR, HOSTILE_PLACE, HOSTILE_TITLE, XSS_IMG, XSS_SCRIPT, XSS_TEMPLATE, XSS_URL,
                       hostile_incident, incident, place, sample_incidents, square_countries, square_regions)
 
-import geo.mapdata
-from geo import assets
-from geo.escape import js_template_safe
-from geo.mapdata import LayerEncoder, mention_offsets, type_styles
-from geo.maps import build_map, render_map, write_map
+import geo.maps.data
+from geo.maps import assets
+from geo.maps.escape import js_template_safe
+from geo.maps.data import LayerEncoder, mention_offsets, type_styles
+from geo.maps.build import build_map, render_map, write_map
 
 
 def _render(incidents, **kw):
@@ -26,7 +26,7 @@ def _render(incidents, **kw):
 
 
 def test_mapdata_doctests_pass():
-    assert doctest.testmod(geo.mapdata).failed == 0
+    assert doctest.testmod(geo.maps.data).failed == 0
 
 
 def test_same_input_gives_byte_identical_html():
@@ -231,7 +231,7 @@ def test_html_is_identical_across_processes_with_different_hash_seeds(tmp_path):
     import sys
     from pathlib import Path
 
-    code = ("import sys; from mapcases import *; from geo.maps import render_map; "
+    code = ("import sys; from mapcases import *; from geo.maps.build import render_map; "
             "sys.stdout.write(render_map([hostile_incident(), *sample_incidents()], regions=square_regions(), "
             "countries=square_countries(), tiles=None))")
     root = Path(__file__).resolve().parent.parent
@@ -247,10 +247,10 @@ def test_large_string_tables_are_embedded_gzipped_and_decode_to_the_same_json(mo
     import base64
     import gzip
 
-    import geo.mapjs
+    import geo.maps.js
 
     plain = _render([hostile_incident(), *sample_incidents()])
-    monkeypatch.setattr(geo.mapjs, "PACK_ABOVE", 0)
+    monkeypatch.setattr(geo.maps.js, "PACK_ABOVE", 0)
     packed = _render([hostile_incident(), *sample_incidents()])
     table = re.search(r"incidentmap\.strings = (.*);\n", plain).group(1)
     blob = re.search(r'incidentmap\.load\("([A-Za-z0-9+/=]+)"\);', packed).group(1)

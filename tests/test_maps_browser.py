@@ -12,8 +12,8 @@ import pytest
 from mapcases import (HOSTILE_PLACE, HOSTILE_TITLE, JINJA, XSS_IMG, XSS_SCRIPT, XSS_URL, hostile_incident,
                       sample_incidents, square_countries, square_regions)
 
-from geo import assets
-from geo.maps import write_map
+from geo.maps import assets
+from geo.maps.build import write_map
 
 pytestmark = pytest.mark.browser
 
@@ -178,9 +178,9 @@ def test_incidents_at_one_point_share_a_marker_with_a_pager(loaded):
 
 
 def test_gzipped_string_table_unpacks_in_the_browser(browser, tmp_path, monkeypatch):
-    import geo.mapjs
+    import geo.maps.js
 
-    monkeypatch.setattr(geo.mapjs, "PACK_ABOVE", 0)
+    monkeypatch.setattr(geo.maps.js, "PACK_ABOVE", 0)
     path = tmp_path / "packed.html"
     write_map([hostile_incident(), *sample_incidents()], path, self_contained=True, tiles=None,
               regions=square_regions(), countries=square_countries())

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gazetteer.matcher import Matcher
-from gazetteer.textmap import normalize_text
+from gazetteer.mentions.matcher import Matcher
+from gazetteer.mentions.textmap import normalize_text
 from tests.fake_gazetteer import FakeIndex
 
 
@@ -131,7 +131,7 @@ _TEXT = st.text(alphabet=st.sampled_from(list("Ab zQ.'’‘-_,;\n\t9é(—\"“
 @settings(max_examples=400, deadline=None)
 @given(_TEXT)
 def test_byte_table_folding_matches_the_general_translation(text):
-    from gazetteer.textmap import _fold, _fold_slow
+    from gazetteer.mentions.textmap import _fold, _fold_slow
 
     assert _fold(text, False) == _fold_slow(text, False)
     assert _fold(text, True) == _fold_slow(text, True)
@@ -140,7 +140,7 @@ def test_byte_table_folding_matches_the_general_translation(text):
 @settings(max_examples=400, deadline=None)
 @given(_TEXT)
 def test_word_before_found_from_the_end_matches_the_regex(text):
-    from gazetteer.patterns import _PREV_WORD, _prev_word
+    from gazetteer.mentions.patterns import _PREV_WORD, _prev_word
 
     m = _PREV_WORD.search(text)
     assert _prev_word(text) == (None if m is None else (m.group(0), m.group(1)))
@@ -152,7 +152,7 @@ _ONE_PASS_HEAD = re.compile(r"(?:^|\n|[.!?][ \t]+)[ \t]*([A-Z][A-Z.'’\- /]{2,6
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("AB KHIL,\n\t.!?—–-(a'’/x")), max_size=60))
 def test_dateline_heads_match_the_one_pass_pattern(text):
-    from gazetteer.patterns import _dateline_heads
+    from gazetteer.mentions.patterns import _dateline_heads
 
     assert _dateline_heads(text) == [m.span(1) for m in _ONE_PASS_HEAD.finditer(text, 0, 4000)]
 
@@ -168,7 +168,7 @@ _SLOT_WORDS = ["in", "near", "at", "to", "from", "village", "villages of", "of",
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(_SLOT_WORDS), st.sampled_from([" ", " ", "", "-"])), max_size=12))
 def test_place_slots_found_from_the_name_match_the_plain_patterns(parts):
-    from gazetteer.patterns import _SLOT_BEFORE, _SLOT_PREP, _slot_names
+    from gazetteer.mentions.patterns import _SLOT_BEFORE, _SLOT_PREP, _slot_names
 
     text = "".join(w + sep for w, sep in parts)
     for rx in (_SLOT_BEFORE, _SLOT_PREP):

@@ -10,8 +10,8 @@ import pytest
 
 from geo.errors import UsageError
 from geo.model import Article, Mention, Toponym
-from geo.parallel import process_parallel
-from geo.pipeline import ArticleResult, Settings
+from geo.run.parallel import process_parallel
+from geo.run.pipeline import ArticleResult, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -77,7 +77,7 @@ def test_zero_workers_is_a_usage_error():
 
 def _real_pipeline_available() -> bool:
     try:
-        for name in ("gazetteer.geoparser", "gazetteer.index", "geo.incidents", "geo.articles"):
+        for name in ("gazetteer.geoparser", "gazetteer.index.lookup", "geo.extract.incidents", "geo.read.articles"):
             importlib.import_module(name)
     except ImportError:
         return False
@@ -86,7 +86,7 @@ def _real_pipeline_available() -> bool:
 
 @pytest.mark.skipif(not _real_pipeline_available(), reason="real pipeline modules not present yet")
 def test_real_pipeline_on_seeds_same_with_two_workers():
-    from geo.articles import read_articles
+    from geo.read.articles import read_articles
 
     seeds = sorted(str(p) for p in (ROOT / "seeds").glob("*.txt"))
     if not seeds:
@@ -100,7 +100,7 @@ def test_real_pipeline_on_seeds_same_with_two_workers():
 @pytest.mark.skipif(not _real_pipeline_available(), reason="real pipeline modules not present yet")
 @pytest.mark.parametrize("workers", [1, 2])
 def test_results_without_toponyms_keep_incidents_and_place_counts(workers):
-    from geo.articles import read_articles
+    from geo.read.articles import read_articles
 
     seeds = sorted(str(p) for p in (ROOT / "seeds").glob("*.txt"))
     if not seeds:
@@ -148,7 +148,7 @@ class _Stream:
 
 
 def test_progress_draws_rate_on_a_terminal():
-    from geo.progress import progress
+    from geo.run.progress import progress
 
     stream = _Stream(tty=True)
     assert list(progress(range(5), desc="articles", stream=stream)) == [0, 1, 2, 3, 4]
@@ -158,7 +158,7 @@ def test_progress_draws_rate_on_a_terminal():
 
 @pytest.mark.parametrize("tty, quiet", [(False, False), (True, True)])
 def test_progress_is_silent_off_terminal_or_quiet(tty, quiet):
-    from geo.progress import progress
+    from geo.run.progress import progress
 
     stream = _Stream(tty=tty)
     assert list(progress(iter(range(5)), desc="articles", quiet=quiet, stream=stream)) == [0, 1, 2, 3, 4]

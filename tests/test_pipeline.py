@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from geo.articles import read_articles
+from geo.read.articles import read_articles
 from geo.model import Article, DatePrecision
-from geo.pipeline import Pipeline, Settings, dated, excluded_spans
+from geo.run.pipeline import Pipeline, Settings, dated, excluded_spans
 from tests.conftest import SEEDS
 
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from gazetteer.matcher import Matcher
+from gazetteer.mentions.matcher import Matcher
 from gazetteer.model import Mention
-from gazetteer.resolver import Resolver, haversine_km
+from gazetteer.resolve.resolver import Resolver, haversine_km
 from tests.fake_gazetteer import FakeIndex
 
 
@@ -139,7 +139,7 @@ _NAMESAKES = [
 def test_names_that_only_fit_together_resolve_near_each_other():
     from dataclasses import replace
 
-    from gazetteer.resolver import Weights
+    from gazetteer.resolve.resolver import Weights
 
     index = FakeIndex(_NAMESAKES)
     text = "Deputies in Henry County said the Paris man was arrested."

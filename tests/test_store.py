@@ -12,9 +12,9 @@ from geo.errors import IncidentMapError, UsageError
 from geo.model import (
     Article, DatePrecision, Evidence, GeoPrecision, Incident, Level, Mention, Place, Span, Toponym,
 )
-from geo.pipeline import ArticleResult
-from geo.store import IngestStats, changed_articles, open_store
-from geo.store_schema import MIGRATIONS, SCHEMA_VERSION, SchemaVersionError
+from geo.run.pipeline import ArticleResult
+from geo.store.base import IngestStats, changed_articles, open_store
+from geo.store.schema import MIGRATIONS, SCHEMA_VERSION, SchemaVersionError
 
 MOSUL = Place("gn:99072", "Mosul", 36.335, 43.11889, Level.CITY, "geonames", "IQ", "Nineveh", None,
               "PPLA", 1739800, "ne0:IQ", "GeoNames", (("asciiname", "Mosul"), ("timezone", "Asia/Baghdad")))
@@ -248,7 +248,7 @@ def test_geopackage_refuses_a_foreign_sqlite_file(tmp_path):
 
 
 def test_geopackage_in_missing_folder_or_not_a_database_is_a_store_error(tmp_path):
-    from geo.store import StoreError
+    from geo.store.base import StoreError
 
     with pytest.raises(StoreError, match="does not exist"):
         open_store(str(tmp_path / "nowhere" / "s.gpkg"))
@@ -262,11 +262,11 @@ def _real_pipeline():
     import importlib
 
     try:
-        for name in ("gazetteer.geoparser", "gazetteer.index", "geo.incidents", "geo.articles"):
+        for name in ("gazetteer.geoparser", "gazetteer.index.lookup", "geo.extract.incidents", "geo.read.articles"):
             importlib.import_module(name)
     except ImportError:
         return None
-    from geo.pipeline import Pipeline
+    from geo.run.pipeline import Pipeline
 
     return Pipeline()
 
@@ -275,7 +275,7 @@ def test_real_pipeline_results_on_seeds_round_trip(store_url, seeds_dir):
     pipeline = _real_pipeline()
     if pipeline is None:
         pytest.skip("real pipeline modules not present yet")
-    from geo.articles import read_articles
+    from geo.read.articles import read_articles
 
     results = list(pipeline.run(read_articles(sorted(str(p) for p in seeds_dir.glob("*.txt")))))
     assert results, "no seed articles"
@@ -309,7 +309,7 @@ def test_postgis_geometry_is_typed_and_spatially_indexed(store_url):
 
 
 def test_ingest_articles_processes_only_new_or_changed_and_counts_skipped(store_url):
-    from geo.store import ingest_articles
+    from geo.store.base import ingest_articles
 
     by_id = {r.article.id: r for r in [make_result("a1"), make_result("a2")]}
     seen: list[str] = []

@@ -1,4 +1,4 @@
-"""Tests for geo.summary: regions by spatial join, trend, renderers and the chart."""
+"""Tests for geo.outputs.summary: regions by spatial join, trend, renderers and the chart."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ import json
 
 import pytest
 
-import geo.summary
+import geo.outputs.summary
 from gazetteer.errors import GazetteerError
 from geo.errors import UsageError
 from geo.model import DatePrecision, Evidence, Incident, Level, Place, Span
-from geo.summary import UNLOCATED, RegionLevel, render, summarize
-from geo.summary_render import SummaryFormat
+from geo.outputs.summary import UNLOCATED, RegionLevel, render, summarize
+from geo.outputs.summary_render import SummaryFormat
 
 geopandas = pytest.importorskip("geopandas")
 shapely_geometry = pytest.importorskip("shapely.geometry")
@@ -163,7 +163,7 @@ def test_chart_writes_a_png(tmp_path, regions):
     incs = [incident(n, WEST_TOWN if n % 2 else MISNAMED, DAY0 - dt.timedelta(days=3 * n),
                      kind="battle" if n % 3 else "explosion") for n in range(12)]
     out = tmp_path / "chart.png"
-    geo.summary.chart(incs, "admin1", out, regions=regions)
+    geo.outputs.summary.chart(incs, "admin1", out, regions=regions)
     data = out.read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 1000
     assert [p.name for p in tmp_path.iterdir()] == ["chart.png"]
@@ -171,7 +171,7 @@ def test_chart_writes_a_png(tmp_path, regions):
 
 def test_chart_without_dates_still_writes_a_png(tmp_path, regions):
     out = tmp_path / "empty.png"
-    geo.summary.chart([incident(1, None, None)], "admin1", out, regions=regions)
+    geo.outputs.summary.chart([incident(1, None, None)], "admin1", out, regions=regions)
     assert out.read_bytes().startswith(b"\x89PNG")
 
 
@@ -187,4 +187,4 @@ def test_packaged_admin1_boundaries_place_mosul_in_nineveh():
 
 
 def test_doctests():
-    assert doctest.testmod(geo.summary).failed == 0
+    assert doctest.testmod(geo.outputs.summary).failed == 0

@@ -3,7 +3,7 @@
 import pytest
 
 from geo.errors import UsageError
-from geo.taxonomy import ACLED_TYPES, Taxonomy
+from geo.extract.taxonomy import ACLED_TYPES, Taxonomy
 
 HEADER = "name,event_type,sub_event_type,family,label,colour,icon\n"
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from geo.text import paragraph_spans, sentences
+from geo.read.text import paragraph_spans, sentences
 
 
 def test_sentence_offsets_index_the_text():

@@ -47,7 +47,7 @@ def user_store_path(index_path: str | os.PathLike | None = None) -> Path:
     env = os.environ.get(ENV_STORE)
     if env:
         return Path(env).expanduser()
-    from gazetteer.index import ENV_PATH, default_index_path
+    from gazetteer.index.lookup import ENV_PATH, default_index_path
 
     index = Path(index_path).expanduser() if index_path is not None else default_index_path()
     if not os.environ.get(ENV_PATH) and index == default_index_path():

@@ -1,0 +1,1 @@
+"""The local SQLite index of places: building it and looking names up."""

@@ -1,0 +1,1 @@
+"""Finding place mentions in text: the name matcher, text map, patterns and word lists."""

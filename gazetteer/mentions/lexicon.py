@@ -1,0 +1,98 @@
+"""The word lists that steer mention finding: stop words, person titles, first names, level words."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = ["Lexicon", "load_lexicon"]
+
+DATA = Path(__file__).parent.parent / "data"
+
+
+def _lines(name: str) -> list[str]:
+    text = (DATA / name).read_text(encoding="utf-8")
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+def _sections(name: str) -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    current = None
+    for ln in _lines(name):
+        if ln.startswith("[") and ln.endswith("]"):
+            current = out.setdefault(ln[1:-1], set())
+        elif current is not None:
+            current.add(ln.lower())
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Word lists read from `gazetteer/data`; all entries are lower case."""
+
+    stop_always: frozenset[str]      # never a place on its own ("police", "the")
+    stop_initial: frozenset[str]     # a common word when it starts a sentence ("reading", "nice")
+    modifiers: frozenset[str]        # words that may precede a place inside a capitalised run ("Northern")
+    part_words: frozenset[str]       # "eastern": names a part of the place after it ("Eastern Ghouta")
+    demonyms: dict[str, str]         # "iraqi" -> "cc:IQ", "european" -> "europe": adjectives, not places
+    locatives: frozenset[str]        # "in", "near": words that open a place slot
+    transliterated: frozenset[str]   # country codes whose names are transliterated ("IQ", "AF")
+    person_nouns: frozenset[str]     # "administration": after a one-word name, a person ("the Obama administration")
+    org_words: frozenset[str]        # "police", "university": may follow a place inside a name
+    surnames: frozenset[str]         # "williams", "clark": places only in a place slot
+    acronyms: frozenset[str]         # all-caps forms that are places ("us", "uk", "uae")
+    titles: frozenset[str]           # "president", "general"
+    language_after: frozenset[str]   # "language": after a demonym it names a language ("English language")
+    language_before: frozenset[str]  # "speak", "learned": before a demonym, the same
+    first_names: frozenset[str]      # "patrick", "talib"
+    place_first_names: frozenset[str]  # given names that are also places ("jordan", "georgia")
+    level_words: dict[str, str]      # "district" -> "district", "town" -> "city"
+    variants: dict[str, tuple[str, str]]  # normalised alias -> (gazetteer key, "any" | "container" | "seat")
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    """The packaged word lists (read once per process)."""
+    from gazetteer.names import normalize
+
+    stops = _sections("stopwords.txt")
+    levels = {}
+    with (DATA / "level_words.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            levels[row["word"].strip().lower()] = row["level"].strip()
+    variants = {}
+    with (DATA / "name_variants.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(ln for ln in fh if not ln.startswith("#")):
+            variants[normalize(row["variant"])] = (normalize(row["name"] or ""), row.get("where") or "any")
+    demonyms = {}
+    # demonyms.csv (country_code,demonym) is shared with the opt-in demonym index layer.
+    with (DATA / "demonyms.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(ln for ln in fh if not ln.startswith("#")):
+            code, dem = (row.get("country_code") or "").strip().upper(), (row.get("demonym") or "").strip()
+            if len(code) == 2 and dem:
+                demonyms[normalize(dem)] = "cc:" + code
+    with (DATA / "demonym_regions.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(ln for ln in fh if not ln.startswith("#")):
+            demonyms[normalize(row["demonym"])] = normalize(row["place"])
+    return Lexicon(
+        stop_always=stops.get("always", frozenset()),
+        stop_initial=stops.get("sentence-start", frozenset()),
+        modifiers=stops.get("modifiers", frozenset()),
+        part_words=stops.get("part-words", frozenset()),
+        acronyms=stops.get("acronyms", frozenset()),
+        org_words=stops.get("org-words", frozenset()),
+        surnames=frozenset(_lines("surnames.txt")),
+        person_nouns=stops.get("person-nouns", frozenset()),
+        demonyms=demonyms,
+        transliterated=frozenset(c.upper() for c in _lines("transliterated_countries.txt")),
+        locatives=stops.get("locatives", frozenset()),
+        titles=frozenset(_lines("person_titles.txt")),
+        language_after=frozenset(w for w in stops.get("language-words", ()) if not w.startswith("<")),
+        language_before=frozenset(w[1:] for w in stops.get("language-words", ()) if w.startswith("<")),
+        first_names=_sections("first_names.txt").get("names", frozenset()),
+        place_first_names=_sections("first_names.txt").get("also places", frozenset()),
+        level_words=levels,
+        variants=variants,
+    )

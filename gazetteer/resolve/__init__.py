@@ -1,0 +1,1 @@
+"""Choosing the place a mention means among the gazetteer's candidates."""

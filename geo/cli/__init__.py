@@ -1,0 +1,1 @@
+"""The `incidentmap` command line."""

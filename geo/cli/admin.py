@@ -1,0 +1,162 @@
+"""Commands around the tool rather than the news: the gazetteer, evaluation, map assets."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from geo.cli.main import handle_errors, main
+from geo.errors import UsageError
+
+
+def _parse_near(value: str | None) -> tuple[float, float] | None:
+    if not value:
+        return None
+    try:
+        lat_text, lon_text = value.split(",")
+        lat, lon = float(lat_text), float(lon_text)
+    except ValueError:
+        raise UsageError(f"--near must be LAT,LON (for example 36.34,43.13), got {value!r}") from None
+    from gazetteer.model import check_coordinates
+
+    try:
+        check_coordinates(lat, lon)
+    except ValueError as exc:
+        raise UsageError(f"--near: {exc}") from None
+    return lat, lon
+
+
+@main.group("gazetteer")
+def gazetteer_group() -> None:
+    """Inspect and extend the offline gazetteer.
+
+    \b
+    Example:
+      incidentmap gazetteer lookup Odessa --country UA
+    """
+
+
+@gazetteer_group.command("lookup")
+@click.argument("name")
+@click.option("--country", help="ISO country code that the place should be in.")
+@click.option("--near", help="LAT,LON that the place should be near.")
+@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per candidate.")
+@handle_errors
+def lookup_cmd(name: str, country: str | None, near: str | None, limit: int, as_json: bool) -> None:
+    """Show ranked candidates for a place name, with their layer.
+
+    \b
+    Example:
+      incidentmap gazetteer lookup "Tel Keyf" --near 36.34,43.13
+    """
+    from gazetteer.geoparser import Geoparser
+
+    geoparser = Geoparser.open()
+    ranked = geoparser.lookup(name, country=country.upper() if country else None, near=_parse_near(near), limit=limit)
+    if not ranked:
+        click.echo(f"no place named {name!r} in the gazetteer", err=True)
+        return
+    for place, score in ranked:
+        row = {
+            "score": round(score, 4), "name": place.name, "place_id": place.id, "layer": place.layer,
+            "level": place.level.value, "feature_code": place.feature_code, "country_code": place.country_code,
+            "admin1": place.admin1, "lat": round(place.lat, 6), "lon": round(place.lon, 6),
+            "population": place.population,
+        }
+        if as_json:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        else:
+            click.echo(
+                f"{row['score']:>6.3f}  {place.name:<28} {place.layer:<12} {place.level.value:<13} "
+                f"{place.country_code or '--':<3} {(place.admin1 or '')[:20]:<20} {place.lat:9.4f} {place.lon:10.4f}  {place.id}"
+            )
+
+
+@gazetteer_group.command("info")
+@handle_errors
+def info_cmd() -> None:
+    """Show the gazetteer's layers, entry counts and index location.
+
+    \b
+    Example:
+      incidentmap gazetteer info
+    """
+    from gazetteer.index.lookup import GazetteerIndex
+
+    index = GazetteerIndex.open()
+    try:
+        click.echo(json.dumps(index.info(), indent=2, ensure_ascii=False, default=str))
+    finally:
+        index.close()
+
+
+@gazetteer_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@handle_errors
+def import_cmd(file: str) -> None:
+    """Add places from a GeoNames dump, alternateNames file, CSV or GeoJSON.
+
+    \b
+    Example:
+      incidentmap gazetteer import IQ.txt
+    """
+    from gazetteer.layers.user import import_file
+
+    report = import_file(file)
+    for error in getattr(report, "errors", ()):
+        click.echo(f"warning: {error}", err=True)
+    click.echo(f"{file}: {report.added} added, {report.skipped} skipped")
+
+
+@main.command("eval")
+@click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--mode", type=click.Choice(["resolve", "end-to-end", "both"]), default="both", show_default=True,
+              help="resolve: gold spans given; end-to-end: from raw text; both.")
+@click.option("--limit", type=click.IntRange(min=1), help="Only the first N documents of each file.")
+@click.option("--literal-only", is_flag=True, help="GeoWebNews: only literal toponym types.")
+@click.option("--no-demonyms", is_flag=True, help="Do not report demonyms ('Iraqi') as toponyms.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@handle_errors
+def eval_cmd(gold: tuple[str, ...], mode: str, limit: int | None, literal_only: bool, no_demonyms: bool,
+             as_json: bool) -> None:
+    """Score the geoparser on gold files (text + toponyms with spans and coordinates).
+
+    \b
+    Example:
+      incidentmap eval ../shared/corpora/lgl/lgl.jsonl --mode resolve
+    """
+    from gazetteer.geoparser import Geoparser
+    from geo.evaluate.geoparse import evaluate
+
+    # LGL and GeoWebNews annotate demonyms ("Iraqi") as toponyms, so scoring recognises them by default.
+    geoparser = Geoparser.open(demonyms=not no_demonyms)
+    for path in gold:
+        report = evaluate(path, geoparser, mode=mode, limit=limit, literal_only=literal_only)
+        click.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.format())
+
+
+@main.group("assets")
+def assets_group() -> None:
+    """Manage the JS/CSS assets inlined by `map --self-contained`.
+
+    \b
+    Example:
+      incidentmap assets fetch
+    """
+
+
+@assets_group.command("fetch")
+@handle_errors
+def assets_fetch_cmd() -> None:
+    """Download the exact Leaflet/plugin versions folium uses (npm registry) into the cache.
+
+    \b
+    Example:
+      incidentmap assets fetch
+    """
+    from geo.maps.assets import fetch_assets
+
+    where = fetch_assets()
+    click.echo(f"assets ready in {where}")

@@ -1,0 +1,281 @@
+"""The `incidentmap` command line: a click group of verb commands.
+
+Library code raises typed errors; only this layer turns them into one-line messages
+and exit codes (0 ok, 1 records skipped under --strict, 2 usage or missing input,
+3 output could not be written).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+import click
+
+from geo.errors import IncidentMapError, InputError, OutputError, RecordError, UsageError
+from geo.run.runner import Filters, RunOptions, Runner
+
+EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_OUTPUT = 0, 1, 2, 3
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def handle_errors(func: Callable) -> Callable:
+    """Turn library errors into a message on stderr and the documented exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except (InputError, UsageError, RecordError) as exc:
+            _fail(str(exc), EXIT_USAGE)
+        except OutputError as exc:
+            _fail(str(exc), EXIT_OUTPUT)
+        except IncidentMapError as exc:
+            _fail(str(exc), EXIT_USAGE)
+        except BrokenPipeError:
+            sys.stderr.close()
+            sys.exit(EXIT_OK)
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+
+    return wrapper
+
+
+def pipeline_options(func: Callable) -> Callable:
+    """Options shared by every command that reads articles."""
+    decorators = [
+        click.argument("paths", nargs=-1, type=click.Path(allow_dash=True)),
+        click.option("--db", help="Read incidents from this store (FILE.gpkg or postgresql://...) instead of PATHS."),
+        click.option("--taxonomy", type=click.Path(dir_okay=False), help="Replacement incident taxonomy CSV."),
+        click.option("--actors", "actor_files", multiple=True, type=click.Path(dir_okay=False),
+                     help="Extra actor lexicon CSV (repeatable)."),
+        click.option("--online", is_flag=True, help="Resolve names the offline gazetteer lacks with an online geocoder."),
+        click.option("--geocoder", type=click.Choice(["nominatim", "geonames"]), default="nominatim", show_default=True),
+        click.option("--geonames-username", envvar="GEONAMES_USERNAME", help="GeoNames user name (with --geocoder geonames)."),
+        click.option("--no-merge", is_flag=True, help="Keep the same incident told by several articles apart."),
+        click.option("--workers", type=click.IntRange(min=0), default=0, show_default="all cores",
+                     help="Parallel worker processes (1 = in-process)."),
+        click.option("--max-article-chars", type=click.IntRange(min=1000), default=200_000, show_default=True),
+        click.option("--max-mentions", type=click.IntRange(min=1), default=2_000, show_default=True,
+                     help="Place mentions kept per article."),
+        click.option("--strict", is_flag=True, help="Exit 1 if any input record was skipped."),
+        click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary line."),
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+def filter_options(func: Callable) -> Callable:
+    """Incident filters shared by map, extract and summary."""
+    decorators = [
+        click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only incidents on or after this date."),
+        click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Only incidents on or before this date."),
+        click.option("--type", "types", multiple=True, help="Only these incident types (repeatable)."),
+        click.option("--country", "countries", multiple=True, help="Only these ISO country codes (repeatable)."),
+        click.option("--min-confidence", type=click.FloatRange(0, 1), help="Only incidents at least this confident."),
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+def make_runner(kw: dict) -> Runner:
+    """Build a Runner from the shared options (popping them from `kw`)."""
+    opts = RunOptions(
+        paths=tuple(kw.pop("paths")),
+        db=kw.pop("db"),
+        taxonomy=kw.pop("taxonomy"),
+        actor_files=tuple(kw.pop("actor_files")),
+        online=kw.pop("online"),
+        geocoder=kw.pop("geocoder"),
+        geonames_username=kw.pop("geonames_username"),
+        merge=not kw.pop("no_merge"),
+        workers=kw.pop("workers") or (os.cpu_count() or 1),
+        max_article_chars=kw.pop("max_article_chars"),
+        max_mentions=kw.pop("max_mentions"),
+        strict=kw.pop("strict"),
+        quiet=kw.pop("quiet"),
+    )
+    return Runner(opts, warn=lambda m: click.echo(f"warning: {m}", err=True))
+
+
+def make_filters(kw: dict) -> Filters:
+    since, until = kw.pop("since", None), kw.pop("until", None)
+    return Filters(
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+        types=tuple(kw.pop("types", ())),
+        countries=tuple(c.upper() for c in kw.pop("countries", ())),
+        min_confidence=kw.pop("min_confidence", None),
+    )
+
+
+def finish(runner: Runner, message: str) -> None:
+    """Print the closing line and exit with the code the run earned."""
+    if not runner.options.quiet:
+        click.echo(message, err=True)
+    if runner.skipped:
+        click.echo(f"{runner.skipped} record(s) skipped", err=True)
+        if runner.options.strict:
+            sys.exit(EXIT_SKIPPED)
+
+
+def _version() -> str:
+    """The installed distribution's version, else the one in the source tree's pyproject.toml."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("incidentmap")
+    except metadata.PackageNotFoundError:
+        import tomllib
+        from pathlib import Path
+
+        pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
+        try:
+            return tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"]
+        except (OSError, KeyError, tomllib.TOMLDecodeError):
+            return "unknown"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(version=_version(), prog_name="incidentmap")
+def main() -> None:
+    """Turn conflict and security news into incident maps, offline.
+
+    \b
+    Example:
+      incidentmap map seeds/            # writes maps/incidents.html
+    """
+
+
+@main.command("map")
+@pipeline_options
+@filter_options
+@click.option("-o", "--output", default=os.path.join("maps", "incidents.html"), show_default=True,
+              type=click.Path(dir_okay=False), help="HTML file to write.")
+@click.option("--title", default="Incidents", show_default=True, help="Map title.")
+@click.option("--self-contained", is_flag=True,
+              help="Inline every JS/CSS asset so the map works offline (run `incidentmap assets fetch` once).")
+@click.option("--no-tiles", is_flag=True, help="No web tiles; country outlines from the gazetteer only.")
+@handle_errors
+def map_cmd(output: str, title: str, self_contained: bool, no_tiles: bool, **kw) -> None:
+    """Map the incidents in articles as one shareable HTML file.
+
+    \b
+    Example:
+      incidentmap map seeds/ -o maps/incidents.html --self-contained
+    """
+    from geo.maps.build import write_map
+
+    runner, filters = make_runner(kw), make_filters(kw)
+    incidents = runner.incidents(filters)
+    write_map(incidents, output, title=title, self_contained=self_contained, tiles=None if no_tiles else "OpenStreetMap")
+    finish(runner, f"wrote {output}: {runner.summary_line(incidents)}")
+
+
+@main.command("extract")
+@pipeline_options
+@filter_options
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="Output file: .geojson, .gpkg, .csv, .jsonl, or - for GeoJSON on stdout.")
+@handle_errors
+def extract_cmd(output: str, **kw) -> None:
+    """Write incidents as GeoJSON, GeoPackage, CSV or JSON Lines.
+
+    \b
+    Example:
+      incidentmap extract seeds/ -o incidents.geojson
+    """
+    from geo.outputs.export import write_incidents
+
+    runner, filters = make_runner(kw), make_filters(kw)
+    incidents = runner.incidents(filters)
+    write_incidents(incidents, output)
+    finish(runner, f"wrote {output}: {runner.summary_line(incidents)}")
+
+
+@main.command("places")
+@pipeline_options
+@click.option("-o", "--output", default="-", type=click.Path(dir_okay=False, allow_dash=True),
+              help="JSON Lines file (default: stdout).")
+@click.option("--unresolved/--no-unresolved", default=False, help="Also list mentions no place was found for.")
+@handle_errors
+def places_cmd(output: str, unresolved: bool, **kw) -> None:
+    """List every resolved place mention as one JSON object per line.
+
+    \b
+    Example:
+      incidentmap places seeds/ | head
+    """
+    from geo.outputs.atomic import atomic_write
+
+    runner = make_runner(kw)
+    count = 0
+    with atomic_write(output, "w") as out:
+        for row in runner.place_rows(unresolved=unresolved):
+            out.write(json.dumps(row, ensure_ascii=False, sort_keys=False) + "\n")
+            count += 1
+    finish(runner, f"{count} place mention(s) from {runner.articles_read} article(s)")
+
+
+@main.command("summary")
+@pipeline_options
+@filter_options
+@click.option("--by", "by", type=click.Choice(["country", "admin1", "admin2", "place"]), default="admin1", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "markdown", "csv", "json"]), default="table", show_default=True)
+@click.option("-o", "--output", default="-", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--chart", type=click.Path(dir_okay=False), help="Also write a PNG chart of incidents over time per region.")
+@handle_errors
+def summary_cmd(by: str, fmt: str, output: str, chart: str | None, **kw) -> None:
+    """Summarise incidents per region (spatial join with admin polygons).
+
+    \b
+    Example:
+      incidentmap summary seeds/ --by admin1 --format markdown
+    """
+    from geo.outputs.atomic import atomic_write
+    from geo.outputs.summary import chart as draw_chart, render, summarize
+
+    runner, filters = make_runner(kw), make_filters(kw)
+    incidents = runner.incidents(filters)
+    text = render(summarize(incidents, by=by), fmt)
+    with atomic_write(output, "w") as out:
+        out.write(text if text.endswith("\n") else text + "\n")
+    if chart:
+        draw_chart(incidents, by, chart)
+    finish(runner, runner.summary_line(incidents))
+
+
+@main.command("ingest")
+@pipeline_options
+@click.option("--dask", "dask_address", help="Run on a Dask cluster: a scheduler address or 'local'.")
+@handle_errors
+def ingest_cmd(dask_address: str | None, **kw) -> None:
+    """Add articles to an incident store; unchanged articles are skipped.
+
+    \b
+    Example:
+      incidentmap ingest seeds/ --db incidents.gpkg
+    """
+    runner = make_runner(kw)
+    if not runner.options.db:
+        raise UsageError("ingest needs --db FILE.gpkg or --db postgresql://...")
+    stats = runner.ingest(dask_address=dask_address)
+    finish(runner, f"{runner.options.db}: {stats}")
+
+
+def _register_admin_commands() -> None:
+    from geo.cli import admin  # noqa: F401  (registers gazetteer, eval, assets on `main`)
+
+
+_register_admin_commands()
+
+__all__: Sequence[str] = ["main", "handle_errors", "EXIT_OK", "EXIT_SKIPPED", "EXIT_USAGE", "EXIT_OUTPUT"]

@@ -1,0 +1,1 @@
+"""Scoring against gold data: the geoparser on toponym corpora, incidents on annotated articles."""

@@ -1,0 +1,291 @@
+"""Scoring the geoparser against gold toponym files (LGL, GeoWebNews, GeoVirus JSONL).
+
+Metrics follow Gritta et al., "A Pragmatic Guide to Geoparsing Evaluation" (2020): accuracy
+within 161 km, AUC of the sorted log errors (log(1 + km) / log(20039), trapezoidal rule,
+lower is better), median and mean error in km. An unresolved toponym counts as the maximum
+error, 20,039 km (half the Earth's circumference).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import statistics
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+
+from gazetteer.model import Level, Mention
+from gazetteer.resolve.resolver import haversine_km
+from geo.errors import InputError, RecordError
+
+__all__ = ["EvalReport", "ResolutionScores", "RecognitionScores", "evaluate", "load_gold", "MODES"]
+
+MAX_KM = 20039.0
+ACC_KM = 161.0
+MODES = ("resolve", "end-to-end", "both")
+# GeoWebNews toponym types that name a place literally (the paper's strict geotagging subset).
+LITERAL_TYPES = frozenset({"Literal", "Mixed", "Literal_Modifier", "Coercion", "Embedded_Literal"})
+
+
+@dataclass(frozen=True, slots=True)
+class GoldToponym:
+    start: int
+    end: int
+    name: str
+    lat: float | None
+    lon: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class GoldDoc:
+    id: str
+    text: str
+    toponyms: tuple[GoldToponym, ...]       # with coordinates: scored for resolution
+    unresolved: tuple[GoldToponym, ...] = ()  # toponyms the gold could not geocode: recognition only
+
+
+@dataclass(frozen=True, slots=True)
+class ResolutionScores:
+    """Resolution quality over a list of errors in km."""
+
+    n: int
+    unresolved: int
+    accuracy_161: float
+    auc: float
+    median_km: float
+    mean_km: float
+
+    @classmethod
+    def from_errors(cls, errors: list[float], unresolved: int) -> "ResolutionScores":
+        if not errors:
+            return cls(0, 0, 0.0, 0.0, 0.0, 0.0)
+        return cls(
+            n=len(errors),
+            unresolved=unresolved,
+            accuracy_161=round(sum(e <= ACC_KM for e in errors) / len(errors), 4),
+            auc=round(auc_of_errors(errors), 4),
+            median_km=round(statistics.median(errors), 1),
+            mean_km=round(statistics.fmean(errors), 1),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RecognitionScores:
+    """Toponym recognition against gold spans."""
+
+    gold: int
+    predicted: int
+    exact: int
+    overlap: int
+    precision: float
+    recall: float
+    f1: float
+    overlap_precision: float
+    overlap_recall: float
+    overlap_f1: float
+    accuracy_161_matched: float   # resolution accuracy over exactly matched spans with coordinates
+
+
+@dataclass(frozen=True, slots=True)
+class EvalReport:
+    """Everything one evaluation run measured."""
+
+    corpus: str
+    mode: str
+    documents: int
+    seconds: float
+    resolution: ResolutionScores | None = None
+    baseline: ResolutionScores | None = None        # most populous candidate, same candidates
+    recognition: RecognitionScores | None = None
+    skeleton: dict = field(default_factory=dict)      # skeleton-only resolutions: count and precision
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def format(self) -> str:
+        """A plain-text table."""
+        lines = [f"{self.corpus}: {self.documents} documents, mode {self.mode}, {self.seconds:.1f} s"]
+        rows = []
+        if self.resolution:
+            rows.append(("geoparser", self.resolution))
+        if self.baseline:
+            rows.append(("most populous", self.baseline))
+        if rows:
+            lines.append(f"{'resolution':<16}{'n':>7}{'unres':>7}{'acc@161':>9}{'AUC':>8}{'median km':>11}{'mean km':>10}")
+            for label, r in rows:
+                lines.append(f"{label:<16}{r.n:>7}{r.unresolved:>7}{r.accuracy_161:>9.3f}{r.auc:>8.3f}{r.median_km:>11.1f}{r.mean_km:>10.1f}")
+        if self.skeleton:
+            lines.append(f"skeleton-only resolutions: {self.skeleton['count']}, right within 161 km: {self.skeleton['precision']:.3f}")
+        if self.recognition:
+            g = self.recognition
+            lines.append(f"{'recognition':<16}{'gold':>7}{'pred':>7}{'P':>8}{'R':>8}{'F1':>8}")
+            lines.append(f"{'exact span':<16}{g.gold:>7}{g.predicted:>7}{g.precision:>8.3f}{g.recall:>8.3f}{g.f1:>8.3f}")
+            lines.append(f"{'overlap':<16}{g.gold:>7}{g.predicted:>7}{g.overlap_precision:>8.3f}{g.overlap_recall:>8.3f}{g.overlap_f1:>8.3f}")
+            lines.append(f"acc@161 of exactly matched toponyms: {g.accuracy_161_matched:.3f}")
+        return "\n".join(lines)
+
+
+def auc_of_errors(errors: list[float]) -> float:
+    """Area under the sorted log-error curve, scaled to [0, 1] (Gritta et al.); lower is better."""
+    scaled = sorted(math.log(1.0 + min(max(e, 0.0), MAX_KM)) / math.log(MAX_KM) for e in errors)
+    if len(scaled) == 1:
+        return scaled[0]
+    area = sum((a + b) / 2.0 for a, b in zip(scaled, scaled[1:]))
+    return area / (len(scaled) - 1)
+
+
+def load_gold(path: str, *, literal_only: bool = False) -> Iterator[GoldDoc]:
+    """Documents of a gold JSONL file (`text`, `toponyms` with start/end/lat/lon)."""
+    try:
+        fh = open(path, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot read gold file {path}: {exc.strerror or exc}") from exc
+    with fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+                text = obj["text"]
+                tops = []
+                for t in obj.get("toponyms", ()):
+                    if literal_only and t.get("type") and t["type"] not in LITERAL_TYPES:
+                        continue
+                    tops.append(_gold(t, text))
+                unres = tuple(_gold(t, text, coords=False) for t in obj.get("unresolved_toponyms", ()))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise RecordError(f"not a gold toponym record: {exc}", path, n) from exc
+            yield GoldDoc(str(obj.get("id", n)), text, tuple(tops), unres)
+
+
+def _gold(t: dict, text: str, *, coords: bool = True) -> GoldToponym:
+    start, end = int(t["start"]), int(t["end"])
+    if not (0 <= start < end <= len(text)):
+        raise ValueError(f"span {start}:{end} outside the text")
+    lat = float(t["lat"]) if coords and t.get("lat") is not None else None
+    lon = float(t["lon"]) if coords and t.get("lon") is not None else None
+    return GoldToponym(start, end, text[start:end], lat, lon)
+
+
+def evaluate(gold_path: str, geoparser, *, mode: str = "resolve", limit: int | None = None, literal_only: bool = False) -> EvalReport:
+    """Score `geoparser` on a gold file; `mode` is resolve, end-to-end or both."""
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}; expected one of: {', '.join(MODES)}")
+    t0 = time.perf_counter()
+    docs = list(load_gold(gold_path, literal_only=literal_only))[:limit]
+    errors: list[float] = []
+    base_errors: list[float] = []
+    unresolved = base_unresolved = 0
+    skel_total = skel_right = 0
+    rec = _RecCounter()
+    for doc in docs:
+        if mode in ("resolve", "both"):
+            spans = sorted(doc.toponyms + doc.unresolved, key=lambda t: t.start)
+            mentions = [Mention(t.start, t.end, t.name, "gold") for t in spans]
+            toponyms = geoparser.resolve(doc.text, mentions)
+            for g, top in zip(spans, toponyms):
+                if g.lat is None:
+                    continue
+                if top.place is None:
+                    unresolved += 1
+                    errors.append(MAX_KM)
+                else:
+                    err = haversine_km(top.place.lat, top.place.lon, g.lat, g.lon)
+                    errors.append(err)
+                    if _skeleton_only(geoparser, g.name, top.place):
+                        skel_total += 1
+                        skel_right += err <= ACC_KM
+                best = _most_populous(geoparser, g.name)
+                if best is None:
+                    base_unresolved += 1
+                    base_errors.append(MAX_KM)
+                else:
+                    base_errors.append(haversine_km(best.lat, best.lon, g.lat, g.lon))
+        if mode in ("end-to-end", "both"):
+            rec.add(doc, geoparser.parse(doc.text))
+    res = ResolutionScores.from_errors(errors, unresolved) if errors else None
+    base = ResolutionScores.from_errors(base_errors, base_unresolved) if base_errors else None
+    skel = {"count": skel_total, "precision": round(skel_right / skel_total, 4) if skel_total else 0.0} if errors else {}
+    name = gold_path.rsplit("/", 1)[-1]
+    return EvalReport(name, mode, len(docs), round(time.perf_counter() - t0, 2), res, base, rec.scores() if rec.gold or rec.pred else None, skel)
+
+
+def _most_populous(geoparser, name: str):
+    """The baseline: the candidate with the largest population (larger units break ties)."""
+    cands = geoparser.resolver.candidates(name)
+    if not cands:
+        return None
+    big = {Level.CONTINENT: 3, Level.COUNTRY: 2, Level.PROVINCE: 1}
+    return max((c.place for c in cands if not c.skel), key=lambda p: (p.population or 0, big.get(p.level, 0)), default=None)
+
+
+def _skeleton_only(geoparser, name: str, place) -> bool:
+    return any(c.skel and c.place.id == place.id for c in geoparser.resolver.candidates(name))
+
+
+class _RecCounter:
+    def __init__(self):
+        self.gold = self.pred = self.exact = self.gold_hit = self.pred_hit = 0
+        self.matched = self.matched_right = 0
+
+    def add(self, doc: GoldDoc, toponyms) -> None:
+        gold = doc.toponyms + doc.unresolved
+        gspans = {(g.start, g.end): g for g in gold}
+        pspans = [(t.mention.start, t.mention.end, t) for t in toponyms]
+        self.gold += len(gspans)
+        self.pred += len(pspans)
+        for s, e, t in pspans:
+            g = gspans.get((s, e))
+            if g is not None:
+                self.exact += 1
+                if g.lat is not None:
+                    self.matched += 1
+                    if t.place is not None and haversine_km(t.place.lat, t.place.lon, g.lat, g.lon) <= ACC_KM:
+                        self.matched_right += 1
+            if any(gs < e and s < ge for gs, ge in gspans):
+                self.pred_hit += 1
+        for gs, ge in gspans:
+            if any(gs < e and s < ge for s, e, _ in pspans):
+                self.gold_hit += 1
+
+    def scores(self) -> RecognitionScores:
+        p = self.exact / self.pred if self.pred else 0.0
+        r = self.exact / self.gold if self.gold else 0.0
+        op = self.pred_hit / self.pred if self.pred else 0.0
+        orr = self.gold_hit / self.gold if self.gold else 0.0
+        return RecognitionScores(
+            self.gold, self.pred, self.exact, self.pred_hit,
+            round(p, 4), round(r, 4), round(_f1(p, r), 4), round(op, 4), round(orr, 4), round(_f1(op, orr), 4),
+            round(self.matched_right / self.matched, 4) if self.matched else 0.0,
+        )
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def main(argv=None) -> int:
+    """`python -m geo.evaluate.geoparse GOLD.jsonl [--mode ...]` until the CLI command lands."""
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m geo.evaluate.geoparse", description="Score the geoparser on gold toponym files.")
+    ap.add_argument("gold", nargs="+")
+    ap.add_argument("--mode", choices=MODES, default="both")
+    ap.add_argument("--limit", type=int, default=None, help="only the first N documents")
+    ap.add_argument("--literal-only", action="store_true", help="GeoWebNews: only literal toponym types")
+    ap.add_argument("--gazetteer", default=None, help="index path")
+    ap.add_argument("--no-demonyms", action="store_true", help="do not report demonyms ('Iraqi') as toponyms")
+    ap.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    args = ap.parse_args(argv)
+    from gazetteer.geoparser import Geoparser
+
+    geoparser = Geoparser.open(args.gazetteer, demonyms=not args.no_demonyms)
+    for path in args.gold:
+        report = evaluate(path, geoparser, mode=args.mode, limit=args.limit, literal_only=args.literal_only)
+        print(json.dumps(report.to_dict()) if args.json else report.format())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,186 @@
+"""Score incident extraction against the hand-annotated set in tests/data/incidents_gold.jsonl.
+
+    PYTHONPATH=. python -m geo.evaluate.incidents [CORPUS.jsonl] [--gold FILE] [--show]
+
+A predicted incident matches a gold one when the family is the same, the place has the same name
+(or one of the gold alternatives; the predicted surface text or the place's name) or lies within
+50 km of a gold coordinate, and — when the gold has a date — the dates are at most one day apart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import re
+import sys
+import time
+import unicodedata
+from pathlib import Path
+
+from geo.model import Article, Incident, Level, Place
+
+__all__ = ["load_gold", "main", "match", "pairs"]
+
+# The corpora are not committed (Reuters copyright); they sit in ../shared beside a checkout.
+_REUTERS = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "isot-reuters-true-sample"
+CORPUS = str(_REUTERS / "isot-true.conflict.jsonl")
+ALL = str(_REUTERS / "isot-true.jsonl")
+GOLD = Path(__file__).resolve().parents[2] / "tests" / "data" / "incidents_gold.jsonl"
+MAX_KM = 50.0
+
+
+def load_gold(path: str | Path = GOLD) -> dict[str, dict]:
+    """Gold records by article id."""
+    with open(path, encoding="utf-8") as f:
+        return {r["article_id"]: r for r in map(json.loads, filter(str.strip, f))}
+
+
+def _norm(name: str) -> str:
+    s = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    s = re.sub(r"^(?:al|ar|as|an|ad|el)[- ]", "", s)
+    return re.sub(r"[^a-z]", "", s)
+
+
+def _place_ok(gold: dict, inc: Incident, taxonomy) -> bool:
+    if inc.place is None:
+        return False
+    names = {_norm(n) for n in [gold["place"], *gold.get("place_alt", [])]}
+    if _norm(inc.place_text) in names or _norm(inc.place.name) in names:
+        return True
+    if gold.get("lat") is not None:
+        from geo.extract.locate import distance_km
+
+        ref = Place("gold", "gold", gold["lat"], gold["lon"], Level.CITY, "gold")
+        return distance_km(ref, inc.place) <= MAX_KM
+    return False
+
+
+def _date_ok(gold: dict, inc: Incident) -> bool:
+    if not gold.get("date"):
+        return True
+    return inc.date is not None and abs((inc.date - dt.date.fromisoformat(gold["date"])).days) <= 1
+
+
+def match(gold: list[dict], predicted: list[Incident], taxonomy, *, strict: bool = True) -> int:
+    """How many gold incidents find a distinct matching prediction (greedy, in text order)."""
+    return len(pairs(gold, predicted, taxonomy, strict=strict))
+
+
+def pairs(gold: list[dict], predicted: list[Incident], taxonomy, *, strict: bool = True) -> dict[int, int]:
+    """Gold index -> index of the prediction it matched (greedy, one-to-one, in text order)."""
+    used: dict[int, int] = {}
+    for gi, g in enumerate(gold):
+        for n, inc in enumerate(predicted):
+            if n in used.values() or taxonomy.get(inc.type).family != g["family"]:
+                continue
+            if strict and not (_place_ok(g, inc, taxonomy) and _date_ok(g, inc)):
+                continue
+            used[gi] = n
+            break
+    return used
+
+
+def _articles(corpus: str, ids: set[str]) -> list[Article]:
+    from geo.read.articles import read_articles
+
+    return [a for a in read_articles([corpus]) if a.id in ids]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print recall and precision of incident extraction on the gold set."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("corpus", nargs="?", default=CORPUS)
+    ap.add_argument("--gold", default=str(GOLD))
+    ap.add_argument("--show", action="store_true", help="list gold and predicted incidents per article")
+    ap.add_argument("--split", choices=("dev", "test", "holdout", "all"), default="all",
+                    help="dev: the set the rules were tuned on; test: annotated before any run, since read; "
+                         "holdout: annotated on the fifth day before any run on it")
+    ap.add_argument("--non-conflict", type=int, metavar="N", default=0,
+                    help="instead: incidents per article on the first N politicsNews stories of the full ISOT"
+                         " sample that are not in the conflict subset (the false-positive rate)")
+    args = ap.parse_args(argv)
+    if args.non_conflict:
+        return _non_conflict(args.corpus, args.non_conflict, args.show)
+    if not Path(args.corpus).exists():
+        print(f"corpus not found: {args.corpus}", file=sys.stderr)
+        return 2
+    from geo.run.pipeline import Pipeline
+
+    pipeline = Pipeline()
+    taxonomy = pipeline.taxonomy
+    gold = {k: v for k, v in load_gold(args.gold).items()
+            if args.split == "all" or v.get("split", "dev") == args.split}
+    articles = _articles(args.corpus, set(gold))
+    tally: dict[str, list[int]] = {}
+    started = time.perf_counter()
+    for a in articles:
+        result = pipeline.process(a)
+        a, got = result.article, list(result.incidents)
+        g = gold[a.id]["incidents"]
+        for split in (gold[a.id].get("split", "dev"), "all"):
+            t = tally.setdefault(split, [0, 0, 0, 0, 0])
+            t[0] += 1
+            t[1] += len(g)
+            t[2] += len(got)
+            t[3] += match(g, got, taxonomy)
+            t[4] += match(g, got, taxonomy, strict=False)
+        if args.show:
+            print(f"## {a.id} {a.date} {a.title[:70]}")
+            hit = pairs(g, got, taxonomy)
+            for n, x in enumerate(g):
+                mark = "+" if n in hit else "-"
+                print(f" {mark} gold {x['family']:26} {x['place']:12} {x['date']}  “{x['quote']}”")
+            for n, i in enumerate(got):
+                mark = "+" if n in hit.values() else "x"
+                print(f" {mark} pred {taxonomy.get(i.type).family:26} {i.place_text or '-':12} {i.date}  "
+                      f"[{i.evidence[0].trigger}] {i.confidence:.2f}")
+    elapsed = time.perf_counter() - started
+    print("pipeline: geo.run.pipeline.Pipeline (gazetteer.geoparser, geo.extract.incidents)")
+    for split, (n_art, n_gold, n_pred, strict, loose) in sorted(tally.items()):
+        print(f"[{split}] articles {n_art}  gold incidents {n_gold}  predicted {n_pred}")
+        for label, hits in (("family+place+date", strict), ("family only", loose)):
+            recall = hits / n_gold if n_gold else 0.0
+            precision = hits / n_pred if n_pred else 0.0
+            print(f"  {label:18}  recall {recall:.2f} ({hits}/{n_gold})  precision {precision:.2f} ({hits}/{n_pred})")
+    print(f"time {elapsed:.2f} s")
+    return 0
+
+
+def non_conflict_ids(corpus: str, conflict: str, n: int, subject: str = "politicsNews") -> list[str]:
+    """Ids of the first `n` stories of `subject` in `corpus` (by numeric id) that `conflict` lacks."""
+    with open(conflict, encoding="utf-8") as f:
+        war = {json.loads(line)["id"] for line in f if line.strip()}
+    with open(corpus, encoding="utf-8") as f:
+        rows = [json.loads(line) for line in f if line.strip()]
+    ids = [r["id"] for r in rows if r.get("subject") == subject and r["id"] not in war]
+    return sorted(ids, key=lambda i: int(re.sub(r"\D", "", i) or 0))[:n]
+
+
+def _non_conflict(conflict: str, n: int, show: bool) -> int:
+    """Print incidents per article on non-conflict politics stories: should be (nearly) zero."""
+    if not (Path(ALL).exists() and Path(conflict).exists()):
+        print(f"corpus not found: {ALL}", file=sys.stderr)
+        return 2
+    from geo.read.articles import read_articles
+    from geo.run.pipeline import Pipeline
+
+    ids = set(non_conflict_ids(ALL, conflict, n))
+    pipeline = Pipeline()
+    found = with_any = 0
+    articles = [a for a in read_articles([ALL]) if a.id in ids]
+    for a in articles:
+        got = pipeline.process(a).incidents
+        found += len(got)
+        with_any += bool(got)
+        if show and got:
+            print(f"## {a.id} {a.title[:70]}")
+            for i in got:
+                print(f"   {i.type:20} {i.place_text or '-':14} [{i.evidence[0].trigger}] “{i.evidence[0].sentence[:110]}”")
+    print(f"non-conflict politicsNews articles {len(articles)}  incidents {found}  "
+          f"per article {found / max(len(articles), 1):.2f}  articles with any {with_any}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

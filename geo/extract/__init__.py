@@ -1,0 +1,1 @@
+"""The incident stage: events, their type, place, date, counts and actors."""

@@ -1,0 +1,543 @@
+"""Dates in news copy: the publication date of an article and the dates events happened.
+
+Wire-copy conventions this module encodes (any agency, any country):
+
+- Relative expressions ("on Thursday", "yesterday", "last week") are resolved against the publication
+  date. Without one they stay unresolved (`None`, precision unknown): we never guess.
+- A weekday is the most recent such day on or before publication ("last Thursday": strictly before).
+- A month-day without a year takes the year that puts it on or before publication (one day of slack);
+  if that would be more than ~11 months back, it is an announced future date and stays unresolved.
+- A bare year ("in 2014", "mid-2014") is too coarse for ACLED (no year precision): it is reported with
+  its text but no date.
+- The result is never more precise than the publication date it was resolved against.
+"""
+
+from __future__ import annotations
+
+import bisect
+import calendar
+import csv
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from geo.model import Article, DatePrecision
+from geo.extract.numbers import number_pattern, parse_number
+
+__all__ = ["EventDate", "event_date", "event_dates", "publication_date"]
+
+_DAY, _WEEK, _MONTH, _UNKNOWN = (DatePrecision.DAY, DatePrecision.WEEK, DatePrecision.MONTH,
+                                 DatePrecision.UNKNOWN)
+_RANK = {_DAY: 0, _WEEK: 1, _MONTH: 2, _UNKNOWN: 3}
+
+# Spellings in copy, longest first so "Sept." wins over "Sep".
+_MONTHS: dict[str, int] = {}
+for _i, _name in enumerate(calendar.month_name[1:], 1):
+    _MONTHS[_name] = _i
+    _MONTHS[_name[:3]] = _i
+    _MONTHS[_name[:3] + "."] = _i
+_MONTHS.update({"Sept": 9, "Sept.": 9})
+_WEEKDAYS = {name: i for i, name in enumerate(calendar.day_name)}
+
+_RX_MONTH = r"(?P<month>" + "|".join(re.escape(m) for m in sorted(_MONTHS, key=len, reverse=True)) + r")(?![A-Za-z])"
+_MONTH_FULL = r"(?P<month>" + "|".join(calendar.month_name[1:]) + r")\b"
+_WEEKDAY = r"(?P<wd>" + "|".join(calendar.day_name) + r")\b"
+_OPT_WD = r"(?:(?:" + "|".join(calendar.day_name) + r"),?\s+)?"
+# Named days that are not the day of the week before the story: "Super Tuesday", "Good Friday".
+_NOT_A_DAY = "".join(f"(?<!{w} )" for w in ("Super", "Black", "Good", "Holy", "Bloody", "Ash", "Palm", "Easter",
+                                            "Cyber", "Maundy", "Shrove"))
+_ORD = r"(?:st|nd|rd|th)?"
+_LEAD_IN = r"(?:(?i:on|in|as of|since|until|by|from|through|during|before|after)\s+)?"
+_PART = r"(?:(?i:early|late|mid|the end of|the start of|the beginning of)[\s-]+)?"
+_YEAR = (r"(?P<year>(?:19|20)\d\d)(?![\d,]\d)"
+         # "a force of 2000 men" counts people, not years
+         r"(?!\s+(?:people|persons|men|women|troops|soldiers|fighters|civilians|police|policemen|militants|"
+         r"residents|families|children|members|refugees|prisoners|others|of)\b)")
+
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(rx)) for kind, rx in (
+    ("iso", r"(?<!\d)(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]\d)-(?P<day>[0-3]\d)(?!\d)"),
+    ("mdy", _LEAD_IN + _OPT_WD + _RX_MONTH + r"\s+(?P<day>\d{1,2})" + _ORD + r"(?:,\s*|\s+)" + _YEAR),
+    ("dmy", _LEAD_IN + _OPT_WD + r"(?<!\d)(?P<day>\d{1,2})" + _ORD + r"\s+(?:of\s+)?" + _RX_MONTH
+     + r",?\s+" + _YEAR),
+    ("my", _LEAD_IN + _PART + _RX_MONTH + r",?\s+" + _YEAR),
+    ("md", _LEAD_IN + _OPT_WD + _RX_MONTH + r"\s+(?P<day>\d{1,2})" + _ORD + r"(?![\d:]|,\d|\.\d)"),
+    ("dm", _LEAD_IN + _OPT_WD + r"(?<![\d,.])(?P<day>\d{1,2})" + _ORD + r"\s+(?:of\s+)?" + _RX_MONTH),
+    ("m", r"(?:(?i:in|since|until|by|from|through|during|of)\s+)?(?P<rel>(?i:last|this|next|early|late|mid|"
+     r"the end of|the start of|the beginning of))[\s-]+" + _MONTH_FULL),
+    ("m", r"(?i:in|since|until|by|from|through|during)\s+" + _MONTH_FULL),
+    ("y", r"(?:(?i:in|since|until|by|during|from|through|of)\s+)" + _PART + r"(?<![\d,.])" + _YEAR),
+    ("y", r"(?i:early|late|mid)[\s-]+" + _YEAR),
+    ("wd", r"(?:(?i:late|early)\s+)?(?:(?i:on|since|from|until|by)\s+)?(?:(?i:late|early)\s+)?"
+     r"(?:(?P<rel>(?i:last|next|this|previous|past))\s+)?" + _NOT_A_DAY + _WEEKDAY
+     + r"(?:['’]s)?(?:\s+(?:night|morning|afternoon|evening))?"),
+))
+
+# Cheap test that a sentence may hold a date at all; most sentences do not.
+_CUE = re.compile(r"\d|(?i:day|night|week|month|year|ago|tomorrow)|" + "|".join(sorted({m[:3] for m in _MONTHS})))
+
+# Reporting the news is not the event: "said on Thursday", "told Reuters in an interview late on Wednesday".
+_SPEECH_BEFORE = re.compile(
+    r"\b(?:said|says|say|told|tells|announced|added|reported|reports|warned|confirmed|stated|denied|"
+    r"wrote|tweeted|statement|interview|conference|briefing|news)"
+    r"(?:[\s,]+(?:in|at|to|during|on|via|by|over|a|an|the|its|his|her|their|Reuters|reporters|journalists|"
+    r"him|her|them|us|me|news|press|televised|telephone|phone|written|interview|statement|conference|"
+    r"briefing|speech|released|issued))*[\s,]*$")
+_SPEECH_AFTER = re.compile(r"^\s*,\s*(?:[\w.’'-]+\s+){0,4}(?:said|says|told|announced|reported)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class EventDate:
+    """A date read from text: the date (None if unresolved), its precision, and the words it came from."""
+
+    date: dt.date | None
+    precision: DatePrecision
+    text: str
+    start: int = -1
+    end: int = -1
+
+    def __post_init__(self) -> None:
+        if (self.date is None) != (self.precision is _UNKNOWN):
+            raise ValueError(f"date {self.date!r} does not fit precision {self.precision.value!r}")
+
+
+_NONE = EventDate(None, _UNKNOWN, "")
+_MONTH_DAY = ("md", "dm", "mdy", "dmy", "iso")
+
+
+@cache
+def _relative_table() -> tuple[re.Pattern[str], dict[str, tuple[str, str, DatePrecision]]]:
+    """Compiled relative-phrase regex and its rules, from `geo/data/date_phrases.csv`."""
+    text = (Path(__file__).parent.parent / "data" / "date_phrases.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
+    rules: dict[str, tuple[str, str, DatePrecision]] = {}
+    alternatives = []
+    for i, row in enumerate(rows):
+        phrase = row["phrase"].strip().lower()
+        rules[f"r{i}"] = (row["unit"].strip(), row["amount"].strip(), DatePrecision(row["precision"].strip()))
+        body = r"\s+".join(re.escape(w) for w in phrase.split())
+        body = body.replace(re.escape("{n}"), rf"(?P<n{i}>{number_pattern()})")
+        alternatives.append((len(phrase), rf"(?P<r{i}>{body})"))
+    alternatives.sort(key=lambda a: -a[0])
+    rx = re.compile(r"(?i)\b(?:" + "|".join(a for _, a in alternatives) + r")(?:['’]s)?\b")
+    return rx, rules
+
+
+@cache
+def _relative_by_last_word() -> dict[str, re.Pattern[str]]:
+    """The relative-phrase regex split by the phrase's last word (same group names as the full one)."""
+    text = (Path(__file__).parent.parent / "data" / "date_phrases.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
+    by: dict[str, list[tuple[int, str]]] = {}
+    for i, row in enumerate(rows):
+        phrase = row["phrase"].strip().lower()
+        body = r"\s+".join(re.escape(w) for w in phrase.split())
+        body = body.replace(re.escape("{n}"), rf"(?P<n{i}>{number_pattern()})")
+        by.setdefault(phrase.split()[-1], []).append((len(phrase), rf"(?P<r{i}>{body})"))
+    return {word: re.compile(r"(?i)\b(?:" + "|".join(a for _, a in sorted(alts, key=lambda a: -a[0]))
+                             + r")(?:['’]s)?\b") for word, alts in by.items()}
+
+
+def _relative_matches(text: str, starts: list[int]):
+    """Leftmost, longest relative phrases: each must end at one of the phrases' last words."""
+    by_word = _relative_by_last_word()
+    done = -1
+    for key in _relative_keys().finditer(text.lower()):
+        rx = by_word[key.group(0)]
+        lo = max(0, key.start() - _REACH_BACK)
+        for pos in starts[bisect.bisect_left(starts, max(lo, done)):bisect.bisect_right(starts, key.start())]:
+            m = rx.match(text, pos, min(len(text), key.end() + 2))
+            if m and m.end() >= key.end():
+                done = m.end()
+                yield m
+                break
+
+
+@cache
+def _named_event_table() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Regexes for words that turn a month-day into an event's name, from `geo/data/date_named_events.csv`."""
+    text = (Path(__file__).parent.parent / "data" / "date_named_events.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
+    words: dict[str, list[str]] = {"after": [], "before": []}
+    for row in rows:
+        word = row["word"].strip().lower()
+        body = re.escape(word.rstrip("*")) + (r"\w*" if word.endswith("*") else "")
+        words[row["where"].strip()].append(body)
+    after = re.compile(r"(?i)(?:['’]s)?\s+(?:" + "|".join(words["after"]) + r")\b")
+    before = re.compile(r"(?i)\bthe\s+(?:" + "|".join(words["before"]) + r")\s+(?:of|on)\s+$")
+    return after, before
+
+
+def _names_an_event(text: str, start: int, end: int) -> bool:
+    """True if the month-day at text[start:end] is part of an event's name ("the Sept. 11 attacks")."""
+    after, before = _named_event_table()
+    return bool(after.match(text, end)) or bool(before.search(text, max(0, start - 40), start))
+
+
+# Cheap tests run before the full patterns, which are slow to fail on long sentences.
+_REACH_BACK, _REACH_ON = 45, 30     # characters a date expression may span before/after its key word
+
+
+def _add_window(out: list[tuple[int, int]], start: int, end: int, size: int) -> None:
+    lo, hi = max(0, start - _REACH_BACK), min(size, end + _REACH_ON)
+    if out and lo <= out[-1][1]:
+        out[-1] = (out[-1][0], max(hi, out[-1][1]))
+    else:
+        out.append((lo, hi))
+
+
+@cache
+def _relative_keys() -> re.Pattern[str]:
+    """The last words of the relative phrases, to search in lower-cased text."""
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, _relative_last_words())) + r")\b")
+
+
+_HAS_MONTH = re.compile(r"(?<![A-Za-z])(?=[ADFJMNOS])" + _RX_MONTH)
+_HAS_YEAR = re.compile(r"(?:19|20)\d\d")
+_HAS_WEEKDAY = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day")
+_HAS_ISO = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+def _windows(rx: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for m in rx.finditer(text):
+        _add_window(out, m.start(), m.end(), len(text))
+    return out
+
+
+def _present(text: str) -> dict[str, list[tuple[int, int]]]:
+    """Where in `text` each pattern kind can match: the full patterns are slow to fail on long sentences."""
+    month, year = _windows(_HAS_MONTH, text), _windows(_HAS_YEAR, text)
+    both = month if year else []
+    return {"iso": _windows(_HAS_ISO, text), "mdy": both, "dmy": both, "my": both, "md": month, "dm": month,
+            "m": month, "y": year, "wd": _windows(_HAS_WEEKDAY, text)}
+
+
+def _matches(rx: re.Pattern[str], text: str, windows: list[tuple[int, int]], starts: list[int]):
+    """Leftmost non-overlapping matches of `rx` starting at a word start inside `windows`.
+
+    Every date pattern begins at a word, so trying only word starts (a handful per window) gives
+    what `finditer` would, several times faster; lookbehinds still see the text before a window.
+    """
+    done = -1
+    for lo, hi in windows:
+        for pos in starts[bisect.bisect_left(starts, max(lo, done)):bisect.bisect_left(starts, hi)]:
+            if pos < done:
+                continue
+            m = rx.match(text, pos, hi)
+            if m and m.end() > m.start():
+                done = m.end()
+                yield m
+
+
+_WORD_START = re.compile(r"(?<!\w)\w")
+
+
+@cache
+def _relative_last_words() -> tuple[str, ...]:
+    """The last word of every relative phrase: a sentence without one holds no relative date."""
+    text = (Path(__file__).parent.parent / "data" / "date_phrases.csv").read_text(encoding="utf-8")
+    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    return tuple(sorted({row["phrase"].strip().lower().split()[-1] for row in rows}, key=len, reverse=True))
+
+
+def _coarsest(*precisions: DatePrecision) -> DatePrecision:
+    return max(precisions, key=_RANK.__getitem__)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """First day of the month `months` away from `day`'s month."""
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _year_for(month: int, day: int, published: dt.date) -> dt.date | None:
+    """The month-day on or before publication (one day slack); None if that is over ~11 months back."""
+    this_year = _safe_date(published.year, month, day)
+    if this_year is not None and this_year <= published + dt.timedelta(days=1):
+        return this_year
+    previous = _safe_date(published.year - 1, month, day)
+    if previous is None or (published - previous).days > 335:
+        return None
+    return previous
+
+
+def _resolve(kind: str, m: re.Match[str], published: dt.date | None,
+             pub_precision: DatePrecision) -> tuple[dt.date | None, DatePrecision]:
+    """Date and precision of one matched expression of `kind`."""
+    g = m.groupdict()
+    if kind in ("iso", "mdy", "dmy"):
+        month = int(g["mnum"]) if kind == "iso" else _MONTHS[g["month"]]
+        day = _safe_date(int(g["year"]), month, int(g["day"]))
+        return (day, _DAY) if day else (None, _UNKNOWN)
+    if kind == "my":
+        return dt.date(int(g["year"]), _MONTHS[g["month"]], 1), _MONTH
+    if kind == "y" or published is None or pub_precision is _UNKNOWN:
+        return None, _UNKNOWN
+    if kind in ("md", "dm"):
+        day = _year_for(_MONTHS[g["month"]], int(g["day"]), published)
+        return (day, _coarsest(_DAY, pub_precision)) if day else (None, _UNKNOWN)
+    if kind == "m":
+        month = _MONTHS[g["month"]]
+        rel = (g.get("rel") or "").lower()
+        year = published.year if month <= published.month else published.year - 1
+        if rel == "last" and month == published.month:
+            year -= 1
+        elif rel == "next":
+            year = published.year if month > published.month else published.year + 1
+        elif rel == "this":
+            year = published.year
+        return dt.date(year, month, 1), _coarsest(_MONTH, pub_precision)
+    if pub_precision is _MONTH:
+        return None, _UNKNOWN       # a weekday or "yesterday" against a month is meaningless
+    if kind == "wd":
+        target, rel = _WEEKDAYS[g["wd"]], (g.get("rel") or "").lower()
+        if rel == "next":
+            day = published + dt.timedelta(days=(target - published.weekday()) % 7 or 7)
+        else:
+            back = (published.weekday() - target) % 7
+            if rel in ("last", "previous", "past") and back == 0:
+                back = 7
+            day = published - dt.timedelta(days=back)
+        return day, _coarsest(_DAY, pub_precision)
+    return None, _UNKNOWN
+
+
+def _resolve_relative(m: re.Match[str], published: dt.date | None,
+                      pub_precision: DatePrecision) -> tuple[dt.date | None, DatePrecision]:
+    _, rules = _relative_table()
+    key = next(k for k, v in m.groupdict().items() if v is not None and k.startswith("r"))
+    unit, amount, precision = rules[key]
+    if precision is _UNKNOWN:
+        return None, _UNKNOWN       # "last year": too coarse for any ACLED precision
+    if published is None or pub_precision is _UNKNOWN or (pub_precision is _MONTH and unit in ("days", "weeks")):
+        return None, _UNKNOWN
+    if "n" in amount:
+        n = parse_number(m.group("n" + key[1:]) or "")
+        if n is None:
+            return None, _UNKNOWN
+        count = -n if amount.startswith("-") else n
+    else:
+        count = int(amount)
+    if unit == "days":
+        return published + dt.timedelta(days=count), _coarsest(precision, pub_precision)
+    if unit == "weekend":
+        saturday = published - dt.timedelta(days=(published.weekday() - 5) % 7)
+        return saturday, _coarsest(_WEEK, pub_precision)
+    if unit == "weeks":
+        return published + dt.timedelta(days=7 * count), _coarsest(precision, pub_precision)
+    months = count * 12 if unit == "years" else count
+    return _add_months(published, months), _coarsest(precision, pub_precision)
+
+
+def event_dates(text: str, *, published: dt.date | None,
+                published_precision: DatePrecision = DatePrecision.DAY) -> list[EventDate]:
+    """Every date expression in `text`, resolved against the publication date, in text order.
+
+    >>> [(d.date, d.precision.value, d.text) for d in event_dates(
+    ...     "Gunmen killed six people late on Thursday, police said on Friday.",
+    ...     published=dt.date(2017, 4, 21))]
+    [(datetime.date(2017, 4, 20), 'day', 'late on Thursday'), (datetime.date(2017, 4, 21), 'day', 'on Friday')]
+    >>> [(d.date, d.precision.value) for d in event_dates("an offensive launched on Oct. 17",
+    ...     published=dt.date(2017, 1, 6))]
+    [(datetime.date(2016, 10, 17), 'day')]
+    >>> [(d.date, d.text) for d in event_dates("captured in mid-2014", published=dt.date(2017, 4, 18))]
+    [(None, 'in mid-2014')]
+    """
+    taken: list[tuple[int, int]] = []
+    found: list[EventDate] = []
+    if not _CUE.search(text):
+        return found
+
+    def add(m: re.Match[str], day: dt.date | None, precision: DatePrecision) -> None:
+        start, end = m.span()
+        if any(start < e and s < end for s, e in taken):
+            return
+        taken.append((start, end))
+        found.append(EventDate(day, precision if day else _UNKNOWN, m.group(0), start, end))
+
+    needs = _present(text)
+    starts = [m.start() for m in _WORD_START.finditer(text)]
+    for kind, rx in _PATTERNS[:-1]:
+        if not needs[kind]:
+            continue
+        for m in _matches(rx, text, needs[kind], starts):
+            if kind in _MONTH_DAY and _names_an_event(text, m.start(), m.end()):
+                taken.append(m.span())      # a name, not a date: nothing else may date these words
+                continue
+            add(m, *_resolve(kind, m, published, published_precision))
+    for m in _relative_matches(text, starts):
+        add(m, *_resolve_relative(m, published, published_precision))
+    if needs["wd"]:
+        for m in _matches(_PATTERNS[-1][1], text, needs["wd"], starts):
+            add(m, *_resolve("wd", m, published, published_precision))
+    found.sort(key=lambda d: d.start)
+    return found
+
+
+# A relative clause that dates something else's start: "the investigation that began in June 2016".
+_OTHER_START = re.compile(r"\b(?:that|which)\s+(?:began|started|opened|was\s+launched|were\s+launched|was\s+founded|"
+                          r"was\s+set\s+up|took\s+office)\s+(?:(?:in|on|at)\s+(?:the\s+)?)?$", re.IGNORECASE)
+
+
+def _is_reporting(text: str, d: EventDate) -> bool:
+    """True if the date says when something was said rather than when it happened."""
+    if _SPEECH_BEFORE.search(text, max(0, d.start - 80), d.start):
+        return True
+    return not text[:d.start].strip() and bool(_SPEECH_AFTER.match(text, d.end))
+
+
+def event_date(text: str, *, published: dt.date | None,
+               published_precision: DatePrecision = DatePrecision.DAY) -> EventDate:
+    """The expression that best dates the event in this sentence.
+
+    The first date not attached to a reporting verb wins. If the only dates say when something was
+    *said*, the event happened on or before that day: that date is returned with at least week
+    precision. No date at all gives `EventDate(None, UNKNOWN, "")`.
+
+    >>> event_date("An attack killed six people on Thursday, officials said on Friday.",
+    ...            published=dt.date(2017, 1, 6)).date
+    datetime.date(2017, 1, 5)
+    >>> d = event_date("Police said on Friday a car bomb killed five.", published=dt.date(2017, 1, 6))
+    >>> d.date, d.precision.value
+    (datetime.date(2017, 1, 6), 'week')
+
+    A date in a clause about something else's start does not date the event:
+
+    >>> event_date("She was detained in the investigation that began in June 2016.",
+    ...            published=dt.date(2017, 11, 7)).date is None
+    True
+    """
+    candidates = [d for d in event_dates(text, published=published, published_precision=published_precision)
+                  if not _OTHER_START.search(text, max(0, d.start - 40), d.start)]
+    events = [d for d in candidates if not _is_reporting(text, d)]
+    for d in events:
+        if d.date is not None:
+            return d
+    if events:
+        return events[0]
+    for d in candidates:
+        if d.date is not None:
+            return EventDate(d.date, _coarsest(_WEEK, d.precision), d.text, d.start, d.end)
+    return candidates[0] if candidates else _NONE
+
+
+# --- publication date -------------------------------------------------------------------------------
+
+_CREDIT = re.compile(r"\b(?:REUTERS|Reuters|AFP|AP|EPA|GETTY)\s*/")
+_AGENCY_DATELINE = re.compile(r"\((?:Reuters|REUTERS|AFP|AP)\)\s*[-–—]?\s*")
+_ABBREVIATION = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Lt|Col|Sgt|Maj|Capt|Gov|Sen|Rep|No|Jan|Feb|"
+                           r"Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|approx|vs))$")
+_SENTENCE_END = re.compile(r"[.!?][”\"’)]?\s+(?=[A-Z“\"‘(])|\n")
+
+
+def _caption_text(article: Article) -> str:
+    """The photo caption(s): the caption span, else lines carrying a photo credit ("REUTERS/Name")."""
+    if article.caption_span is not None:
+        return article.caption
+    head = article.text[: article.body_span.start] if article.body_span else article.text[:3000]
+    lines = [line for line in head.splitlines() if _CREDIT.search(line)]
+    return "\n".join(lines)
+
+
+def _caption_date(caption: str) -> dt.date | None:
+    """The last full date in a (non file-photo) caption: the day the photo was taken."""
+    best = None
+    for line in caption.splitlines() or [caption]:
+        if "FILE PHOTO" in line.upper():
+            continue       # an archive picture says nothing about when the story ran
+        for kind, rx in _PATTERNS[:3]:
+            for m in rx.finditer(line):
+                day, _ = _resolve(kind, m, None, _UNKNOWN)
+                if day is not None:
+                    best = day
+    return best
+
+
+def _lead_sentence(article: Article) -> str:
+    """The first sentence after the dateline ("CITY (Reuters) - ...")."""
+    text = article.text
+    if article.dateline is not None:
+        start = article.dateline.span.end
+    elif m := _AGENCY_DATELINE.search(text, article.body_span.start if article.body_span else 0):
+        start = m.end()
+    elif article.body_span is not None:
+        start = article.body_span.start
+    else:
+        return ""
+    for m in _SENTENCE_END.finditer(text, start, min(len(text), start + 1000)):
+        if m.group(0) == "\n" or not _ABBREVIATION.search(text, max(start, m.start() - 6), m.start()):
+            if m.start() > start:
+                return text[start:m.start() + 1]
+    return text[start:start + 600]
+
+
+def _lead_weekday(lead: str) -> int | None:
+    """The weekday naming the news day in a lead: one tied to a reporting verb, else the last one."""
+    days = [m for m in _PATTERNS[-1][1].finditer(lead) if not m.group("rel")]
+    if not days:
+        return None
+    reported = [m for m in days
+                if _SPEECH_BEFORE.search(lead, max(0, m.start() - 80), m.start())]
+    return _WEEKDAYS[(reported or days)[-1].group("wd")]
+
+
+def _dateline_text(article: Article) -> str:
+    """The dateline ("BAGHDAD, April 21 (Reuters) -"), where some agencies put the day of the story."""
+    if article.dateline is not None:
+        return article.slice(article.dateline.span)
+    text = article.text
+    m = _AGENCY_DATELINE.search(text, article.body_span.start if article.body_span else 0)
+    if m is None:
+        return ""
+    return text[max(text.rfind("\n", 0, m.start()) + 1, m.start() - 80):m.end()]
+
+
+def _dateline_date(dateline: str, caption: dt.date | None) -> tuple[dt.date | None, str]:
+    """A full date in the dateline; or its month-day placed in the week from the caption date."""
+    for kind, rx in _PATTERNS[:3]:
+        if m := rx.search(dateline):
+            return _resolve(kind, m, None, _UNKNOWN)[0], "dateline"
+    if caption is None:
+        return None, ""
+    for kind in ("md", "dm"):
+        m = next(rx for k, rx in _PATTERNS if k == kind).search(dateline)
+        if m is None:
+            continue
+        for year in (caption.year, caption.year + 1):
+            day = _safe_date(year, _MONTHS[m.group("month")], int(m.group("day")))
+            if day is not None and 0 <= (day - caption).days <= 6:
+                return day, "caption+dateline"
+    return None, ""
+
+
+def publication_date(article: Article) -> tuple[dt.date | None, DatePrecision, str]:
+    """(date, precision, source) of an article: metadata, else its photo caption and lead.
+
+    A full date in the dateline ("BAGHDAD, April 21, 2017 (AFP) -") is the day ("dateline"). A dated
+    caption is a lower bound (the photo is taken on or before the story runs): a dateline month-day
+    ("KABUL, Oct 5 (Reuters)") within six days of it gives "caption+dateline"; else the weekday the lead
+    names ("officials said on Friday") fixes the day: the first such weekday on or after the caption
+    date ("caption+lead"). A caption alone gives week precision. Nothing gives (None, UNKNOWN, "").
+    """
+    if article.date is not None:
+        precision = article.date_precision if article.date_precision is not _UNKNOWN else _DAY
+        return article.date, precision, "metadata"
+    caption = _caption_date(_caption_text(article))
+    day, source = _dateline_date(_dateline_text(article), caption)
+    if day is not None:
+        return day, _DAY, source
+    if caption is None:
+        return None, _UNKNOWN, ""
+    weekday = _lead_weekday(_lead_sentence(article))
+    if weekday is None:
+        return caption, _WEEK, "caption"
+    return caption + dt.timedelta(days=(weekday - caption.weekday()) % 7), _DAY, "caption+lead"

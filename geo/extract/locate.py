@@ -1,0 +1,435 @@
+"""Where and when an incident happened: the place and date tied to a trigger in its article."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections import Counter
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from gazetteer.resolve.resolver import haversine_km
+from geo.model import Article, DatePrecision, GeoPrecision, Level, Place, Span, Toponym
+from geo.read.text import Sentence
+
+__all__ = ["Dater", "PlaceChoice", "Placer", "contains", "distance_km", "geo_precision"]
+
+# An Arabic article glued to the name the mention leaves out: "captured al-Qaim" (the mention is "Qaim").
+_GLUED_ARTICLE = r"(?:(?:al|el|ad|ar|as|ash|at|an|az)-)?"
+# Words right before a mention that tie it to an event happening there (ACLED precision 1) ...
+_AT = re.compile(r"(?:\b(?:in|at|inside|into|across|throughout|on|over|hit|struck|targeted|attacked|entered|"
+                 r"seized|retook|recaptured|captured|stormed|overran)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3})"
+                 + _GLUED_ARTICLE + "$",
+                 re.IGNORECASE)
+# ... or only near it (ACLED precision 2).
+_NEAR = re.compile(r"(?:\b(?:near|outside|around|outskirts\s+of|edge\s+of|close\s+to|"
+                   r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\s+of)\s+"
+                   r"(?:the\s+)?(?:[\w’'-]+\s+){0,2})" + _GLUED_ARTICLE + "$", re.IGNORECASE)
+# "280 km (175 miles) southwest of Mosul": a reference point, not where it happened.
+_DISTANCE = re.compile(r"(\d[\d,.]*)\s*(?:km|kms|kilometres|kilometers|miles?)\b[^.;]{0,30}?"
+                       r"\b(?:of|from)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}$", re.IGNORECASE)
+_FROM = re.compile(r"\bfrom\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}" + _GLUED_ARTICLE + "$", re.IGNORECASE)
+# "KABUL (Reuters) -" at the start of the body, for articles read without a parsed dateline.
+_WIRE_DATELINE = re.compile(r"[^\n()]{2,80}?\((?:Reuters|REUTERS|AP|AFP)\)\s*[-–—]")
+_FAR_KM = 25.0
+_STORY_KM = 300.0
+_LONE_TOWN = 100_000    # population below which a town alone in its country is taken for a namesake
+_TIED_GAP, _LOOSE_GAP = 100, 60
+_RIGHT_AFTER = 40
+_OTHER_CLAUSE = 1.5      # a place in another clause ("..., and a worker was detained in Istanbul") is another event's     # characters between trigger and place
+_SURE, _DOUBT = 0.9, 0.85       # resolver scores: sure enough to define the story's countries; too doubtful
+_INITIAL = re.compile(r"\b[A-Z]\.\s+$")
+_NOUN_AFTER = re.compile(r"\s+[\w’'-]+")
+_TOWN_LEVELS = {Level.CITY, Level.DISTRICT}
+_CITY = {Level.CITY}
+_PART_OF_TOWN = {Level.DISTRICT, Level.NEIGHBOURHOOD, Level.CAMP, Level.LANDMARK, Level.FEATURE}
+# Cheap test before the full date parser: words without which a sentence states no date.
+_DATEISH = re.compile(r"\d|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
+                      r"nov|dec)[a-z]*\b|\b(?:today|tonight|yesterday|overnight|ago|last|this|earlier|previous|before|next|following|later|"
+                      r"week|month|year|mid|early|late|night|morning|evening|afternoon|weekend|decade|century)",
+                      re.IGNORECASE)
+_LOOKBACK = 60
+# Before a seat of government ("the White House"), the words that make it where something happened.
+_AT_SEAT = re.compile(r"\b(?:in|at|inside|outside|near|to|into|from|around|toward|towards|opposite)\s+(?:the\s+)?$",
+                      re.IGNORECASE)
+# Between two coordinated places: "and", "or", a comma, a few words of description ("the province of").
+_COORDINATED = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?(?:[a-z][\w’'-]*\s+){0,3}")
+# ... but not words that make the next place a reference point: "al-Mayadin, southeast of Deir al-Zor".
+_RELATIVE = re.compile(r"\b(?:(?:north|south)(?:-?(?:east|west))?|east|west|near|outside|from|beyond|across|toward|"
+                       r"towards|between|upstream|downstream|opposite|past|off)\b")
+
+_PRECISION_BY_LEVEL = {
+    Level.CONTINENT: GeoPrecision.REGION, Level.COUNTRY: GeoPrecision.REGION,
+    Level.PROVINCE: GeoPrecision.REGION, Level.DISTRICT: GeoPrecision.NEAR,
+    Level.CITY: GeoPrecision.TOWN, Level.NEIGHBOURHOOD: GeoPrecision.TOWN, Level.CAMP: GeoPrecision.TOWN,
+    Level.LANDMARK: GeoPrecision.TOWN, Level.FEATURE: GeoPrecision.NEAR,
+}
+
+
+def geo_precision(level: Level, *, near: bool = False) -> GeoPrecision:
+    """ACLED geo precision for a place of `level`, one step coarser when the text says "near" it.
+
+    >>> geo_precision(Level.CITY).value, geo_precision(Level.CITY, near=True).value
+    (1, 2)
+    >>> geo_precision(Level.PROVINCE, near=True).value
+    3
+    """
+    base = _PRECISION_BY_LEVEL.get(level, GeoPrecision.REGION)
+    if near and base is GeoPrecision.TOWN:
+        return GeoPrecision.NEAR
+    return base
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceChoice:
+    """The place picked for an incident and how it was found ("sentence", "paragraph", "dateline")."""
+
+    place: Place
+    text: str
+    precision: GeoPrecision
+    how: str
+    locality: str = ""          # a neighbourhood/site the gazetteer lacks, coded to this town
+    start: int = -1             # offset of the mention in the article text (-1: not from a mention)
+    tied: bool = False          # governed by in/at/near/... or the trigger's own verb ("seized Qaim")
+
+
+class Placer:
+    """Finds the place of a trigger among an article's resolved toponyms."""
+
+    def __init__(self, article: Article, toponyms: Sequence[Toponym], rules=None):
+        self.text = article.text
+        self._rules = rules
+        span = article.dateline.span if article.dateline else _wire_dateline(article)
+        ordered = sorted(toponyms, key=lambda t: t.mention.start)
+        on_dateline = [t for t in ordered if t.place is not None and span
+                       and t.mention.start < span.end and span.start < t.mention.end]
+        # Countries the story is surely about: a doubtful match elsewhere is more likely a namesake.
+        self._home = Counter(t.place.country_code for t in ordered
+                             if t.place is not None and t not in on_dateline and t.score >= _SURE)
+        self._dateline_countries = {t.place.country_code for t in on_dateline}
+        self._sure_towns = [t.place for t in ordered if t.place is not None and t.score >= _SURE
+                            and t.place.level.rank >= Level.DISTRICT.rank]
+        # Judged lazily: most toponyms are never near a trigger.
+        self._all = ordered
+        self._starts = [t.mention.start for t in ordered]
+        self._kinds: dict[int, str] = {}
+        self._dateline = on_dateline
+        self._demonyms: set[str] | None = None   # countries named by a demonym, read when first needed
+
+    def _kind(self, i: int) -> str:
+        got = self._kinds.get(i)
+        if got is None:
+            t = self._all[i]
+            if t.place is not None and t.place.level is Level.CONTINENT:
+                got = ""         # Africa, the Middle East: ACLED never codes an event to more than a country
+            else:
+                got = "place" if t in self._dateline else self._judge(t)
+            self._kinds[i] = got
+        return got
+
+    def _range(self, start: int, end: int) -> range:
+        return range(bisect.bisect_left(self._starts, start), bisect.bisect_left(self._starts, end))
+
+    def _at_home(self, topo: Toponym) -> bool:
+        """True if another mention surely in the same country, the dateline, or the country's demonym
+        ("on the Iraqi side ... entering al-Qaim") backs this place up."""
+        cc = topo.place.country_code
+        own = 1 if topo.score >= _SURE else 0
+        if cc in self._dateline_countries or self._home[cc] - own > 0:
+            return True
+        if self._demonyms is None:
+            self._demonyms = _demonym_countries(self.text)
+        return cc in self._demonyms
+
+    def _near_story(self, topo: Toponym) -> bool:
+        """True if the place lies within reach of the story's sure towns (or the story has none)."""
+        if topo.score >= _SURE:
+            return True
+        sure = [p for p in self._sure_towns if p.id != topo.place.id]
+        return not sure or min(distance_km(p, topo.place) for p in sure) <= _STORY_KM
+
+    def _judge(self, topo: Toponym) -> str:
+        """"place" for a usable place; the locality's words for a part of a town; "" to ignore it."""
+        place, m, rules = topo.place, topo.mention, self._rules
+        if rules is None:
+            return "place" if place is not None else ""
+        noun = _NOUN_AFTER.match(self.text, m.end)
+        if rules.around("locality", self.text, m.start, m.end):
+            if place is None or place.level in _PART_OF_TOWN or (self._at_home(topo) and self._near_story(topo)):
+                return "place" if place is not None else m.text + (noun.group(0) if noun else "")
+            return m.text + (noun.group(0) if noun else "")
+        doubtful = place is None or (topo.score < _SURE and not self._at_home(topo))
+        if rules.around("facility", self.text, m.start, m.end) and doubtful:
+            return m.text + (noun.group(0) if noun else "")
+        if place is None:
+            return m.text if m.source == "pattern" else ""     # "the village of X": a place, if unknown
+        if rules.around("attributive", self.text, m.start, m.end):
+            return ""            # "a U.S.-backed offensive": who, not where
+        if place.level is not Level.COUNTRY and rules.around("person", self.text, m.start, m.end):
+            return ""
+        if _INITIAL.search(self.text, max(0, m.start - 4), m.start):
+            return ""            # "George W. Bush"
+        if _is_seat(m.text) and not _AT_SEAT.search(self.text, max(0, m.start - 16), m.start):
+            return ""            # "the Kremlin launched air strikes in Syria": the government acting, not where
+        others = sum(self._home.values()) - (1 if topo.score >= _SURE else 0) > 0 or self._dateline_countries
+        if place.level.rank >= Level.CITY.rank and others and not self._at_home(topo) and (topo.score < _DOUBT or (place.population or 0) < _LONE_TOWN):
+            # A small town in a country nothing else in the story names ("Shi ite" -> Ski, Norway;
+            # "Sada" -> Spain) is a namesake far more often than a place the story is about.
+            return ""
+        return "place"
+
+    def locality(self, sentence: Sentence, trigger: tuple[int, int]) -> tuple[int, str] | None:
+        """(offset, words) of the neighbourhood or site missing from the gazetteer nearest the trigger."""
+        near = []
+        for i in self._range(sentence.start, sentence.end):
+            kind = self._kind(i)
+            if kind not in ("place", ""):
+                start = self._all[i].mention.start
+                near.append((abs(start - trigger[0]), start, kind))
+        return min(near)[1:] if near else None
+
+    def town_of(self, sentence: Sentence, offset: int, text: str) -> PlaceChoice | None:
+        """The town a locality at `offset` belongs to: the nearest town in its sentence, else the last
+        town named before it (ACLED codes a neighbourhood missing from the gazetteer to its town)."""
+        inside = [self._all[i] for i in self._range(sentence.start, sentence.end) if self._town(i, _TOWN_LEVELS)]
+        if inside:
+            pick = min(inside, key=lambda t: abs(t.mention.start - offset))
+        else:
+            pick = self._last_town(0, offset, _TOWN_LEVELS)
+        if pick is None:
+            return None
+        return PlaceChoice(pick.place, pick.mention.text, GeoPrecision.TOWN, "locality", text)
+
+    def last_town(self, offset: int, reach: int) -> PlaceChoice | None:
+        """The last usable city named in the `reach` characters before `offset`, for "in the city"."""
+        pick = self._last_town(max(0, offset - reach), offset, _CITY)
+        if pick is None:
+            return None
+        return PlaceChoice(pick.place, pick.mention.text, GeoPrecision.TOWN, "anaphor", start=pick.mention.start)
+
+    def _town(self, i: int, levels) -> bool:
+        t = self._all[i]
+        return self._kind(i) == "place" and t.place.level in levels and t not in self._dateline
+
+    def _last_town(self, start: int, end: int, levels) -> Toponym | None:
+        """The last usable toponym of one of `levels` mentioned in text[start:end], not on the dateline."""
+        return next((self._all[i] for i in reversed(self._range(start, end)) if self._town(i, levels)), None)
+
+    def in_span(self, start: int, end: int) -> list[Toponym]:
+        """Usable resolved toponyms inside text[start:end]."""
+        return [self._all[i] for i in self._range(start, end)
+                if self._all[i].mention.end <= end and self._kind(i) == "place"]
+
+    def in_sentence(self, sentence: Sentence, trigger: tuple[int, int],
+                    clause: tuple[int, int] | None = None) -> PlaceChoice | None:
+        """The most specific place tied to the trigger within its sentence (its clause preferred)."""
+        best: tuple[float, PlaceChoice] | None = None
+        for topo in self.in_span(sentence.start, sentence.end):
+            if topo in self._dateline:
+                continue
+            scored = self._score(topo, sentence, trigger)
+            if scored is not None and clause and not clause[0] <= topo.mention.start < clause[1]:
+                scored = (scored[0] - _OTHER_CLAUSE, scored[1])
+            if scored is not None and (best is None or scored[0] > best[0]):
+                best = scored
+        return best[1] if best else None
+
+    def coordinated(self, sentence: Sentence, chosen: PlaceChoice) -> list[PlaceChoice]:
+        """Places joined to the chosen one by "and" or a comma ("in Paris and California")."""
+        out: list[PlaceChoice] = []
+        last = chosen.start + len(chosen.text)
+        for topo in self.in_span(last, sentence.end):
+            m = _COORDINATED.fullmatch(self.text, last, topo.mention.start)
+            if m is None:
+                break
+            # A bare comma may introduce a container ("Odessa, Ukraine"): only like joins like.
+            bare = not re.search(r"\b(?:and|or)\b", m.group(0))
+            if bare and _RELATIVE.search(m.group(0)):
+                break
+            if bare and (topo.place.level is not chosen.place.level or contains(topo.place, chosen.place)):
+                break
+            if topo.place.id != chosen.place.id:
+                out.append(PlaceChoice(topo.place, topo.mention.text, geo_precision(topo.place.level),
+                                       "sentence", start=topo.mention.start, tied=True))
+            last = topo.mention.end
+        return out
+
+    def dateline(self) -> PlaceChoice | None:
+        """The finest dateline place, one precision step coarser (it says where the reporter was).
+
+        A dateline abroad ("LONDON" over a story about Macedonia) says nothing of where things
+        happened: then the country the story names most often stands in, at region precision.
+        """
+        usable = [t for i, t in enumerate(self._all) if t not in self._dateline and self._kind(i) == "place"]
+        countries = Counter(t.place.country_code for t in usable if t.place.country_code)
+        if self._dateline and (not countries or self._dateline_countries & set(countries)):
+            topo = max(self._dateline, key=lambda t: t.place.level.rank)
+            precision = geo_precision(topo.place.level, near=True)
+            return PlaceChoice(topo.place, topo.mention.text, precision, "dateline")
+        for cc, _ in countries.most_common(1):
+            topo = next((t for t in usable if t.place.country_code == cc and t.place.level is Level.COUNTRY), None)
+            if topo is not None:
+                return PlaceChoice(topo.place, topo.mention.text, GeoPrecision.REGION, "story")
+        return None
+
+    def _score(self, topo: Toponym, sentence: Sentence, trigger: tuple[int, int]) -> tuple[float, PlaceChoice] | None:
+        start = topo.mention.start
+        before = self.text[max(sentence.start, start - _LOOKBACK):start]
+        far = _DISTANCE.search(before)
+        if far:
+            try:
+                km = float(far.group(1).replace(",", ""))
+            except ValueError:
+                km = _FAR_KM + 1
+            if "mile" in far.group(0).lower():
+                km *= 1.609
+            if km > _FAR_KM:
+                return None
+        if topo.place.level is Level.COUNTRY and start < trigger[0] and not self.text[topo.mention.end:trigger[0]].strip():
+            return None          # "a U.S. missile strike": whose, not where
+        if self._rules is not None and self._rules.around("reference", self.text, start, start):
+            return None          # "close to the border with Syria": a landmark, not the place
+        near = bool(far) or bool(_NEAR.search(before))
+        tied = near or bool(_AT.search(before))
+        place = topo.place
+        # Finer places win (a city over the country it is "in"); words tying it to the event help.
+        score = place.level.rank * 1.0 + (1.0 if tied else 0.0)
+        if _FROM.search(before):
+            score += 0.5
+        gap = trigger[0] - topo.mention.end if start < trigger[0] else start - trigger[1]
+        # A sentence may open on its place ("On patrol south of Bagram, ... an IED exploded").
+        if gap > ((_TIED_GAP * (2 if start < trigger[0] else 1)) if tied else _LOOSE_GAP):
+            return None          # far from the trigger and not governed by in/at/near: another clause's place
+        score -= max(gap, 0) / 80.0
+        if tied and start > trigger[1] and gap <= _RIGHT_AFTER:
+            score += 0.3         # "were arrested in X": the phrase right after the trigger governs it
+        score -= 2.0 * max(0.0, 1.0 - topo.score) if topo.score else 0.0
+        return score, PlaceChoice(place, topo.mention.text, geo_precision(place.level, near=near), "sentence",
+                                  start=start, tied=tied)
+
+
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
+
+
+def _demonym_countries(text: str) -> set[str]:
+    """ISO codes of the countries whose demonym the text uses ("Iraqi", "Syrians")."""
+    from gazetteer.mentions.lexicon import load_lexicon
+    from gazetteer.mentions.matcher import _demonym_key   # the matcher's own reading: "Iraqi", "Iraqis"
+    from gazetteer.names import normalize
+
+    lex = load_lexicon()
+    out = set()
+    for word in set(_CAPITALISED.findall(text)):
+        got = _demonym_key(normalize(word), lex)
+        if got and got.startswith("cc:"):
+            out.add(got[3:])
+    return out
+
+
+def _is_seat(name: str) -> bool:
+    """True for a building that stands for a government ("White House", "Kremlin"; name_variants.csv)."""
+    from gazetteer.mentions.lexicon import load_lexicon
+    from gazetteer.names import normalize
+
+    got = load_lexicon().variants.get(normalize(name))
+    return got is not None and got[1] == "seat"
+
+
+def _wire_dateline(article: Article) -> Span | None:
+    """Span of a "CITY (Reuters) -" opening when the reader gave no dateline."""
+    start = article.body_span.start if article.body_span else 0
+    m = _WIRE_DATELINE.match(article.text, start)
+    return Span(m.start(), m.end()) if m else None
+
+
+def date_precision_or_unknown(date, precision: DatePrecision) -> DatePrecision:
+    """UNKNOWN whenever the date is missing, so Incident's invariant holds."""
+    return precision if date is not None else DatePrecision.UNKNOWN
+
+
+# A day counted from another sentence's day: "Two days earlier", "a day later", "the next day".
+_COUNTED_DAYS = re.compile(r"\b(?:(?P<n>a|an|one|two|three|four|five|six|\d)\s+days?\s+(?P<dir>earlier|before|later|after)\b"
+                           r"|the\s+(?:next|following)\s+day\b)", re.IGNORECASE)
+
+
+class Dater:
+    """Dates sentences of one article lazily: own date, else the paragraph's, else the lead's."""
+
+    def __init__(self, article: Article, sents: Sequence[Sentence]):
+        self._article = article
+        self._sents = sents
+        self._cache: dict[int, object] = {}
+        self._lead = sents[0].paragraph if sents else -1
+
+    def own(self, i: int):
+        """The date expression of sentence `i` (an EventDate; empty text when it has none)."""
+        got = self._cache.get(i)
+        if got is None and not _DATEISH.search(self._sents[i].text):
+            from geo.extract.dates import EventDate
+
+            got = self._cache[i] = EventDate(None, DatePrecision.UNKNOWN, "")
+        if got is None:
+            from geo.extract.dates import event_date
+
+            a = self._article
+            got = event_date(self._sents[i].text, published=a.date,
+                             published_precision=a.date_precision if a.date else DatePrecision.DAY)
+            if got.date is None:
+                got = self._counted_from_before(i) or got
+            self._cache[i] = got
+        return got
+
+    def _counted_from_before(self, i: int):
+        """"Two days earlier", "the next day": a day counted from the day a sentence just before tells.
+
+        Only from a sentence dated to the day, at most three sentences back; without one the date
+        stays unknown rather than being counted from the publication date.
+        """
+        m = _COUNTED_DAYS.search(self._sents[i].text)
+        if m is None:
+            return None
+        for j in range(i - 1, max(-1, i - 4), -1):
+            anchor = self.own(j)
+            if anchor.date is not None:
+                if anchor.precision is not DatePrecision.DAY:
+                    return None
+                from geo.extract.dates import EventDate
+                from geo.extract.numbers import number_words
+
+                word = (m.group("n") or "one").lower()
+                n = int(word) if word.isdigit() else {"a": 1, "an": 1, **number_words()}.get(word)
+                if n is None:
+                    return None
+                sign = -1 if (m.group("dir") or "").lower() in ("earlier", "before") else 1
+                return EventDate(anchor.date + dt.timedelta(days=sign * n), DatePrecision.DAY, m.group(0))
+        return None
+
+    def inherited(self, i: int):
+        """The nearest earlier dated sentence of the same paragraph; in the lead, any dated lead sentence."""
+        para = self._sents[i].paragraph
+        order = [j for j in range(i - 1, -1, -1) if self._sents[j].paragraph == para]
+        if para == self._lead:
+            order += [j for j in range(i + 1, len(self._sents)) if self._sents[j].paragraph == para]
+        for j in order:
+            d = self.own(j)
+            if d.text:
+                return d
+        return self.own(i)
+
+
+def contains(big: Place, small: Place) -> bool:
+    """True if `big` is `small`, its parent, its first-level region or its country."""
+    if big.id == small.id or small.parent_id == big.id:
+        return True
+    if big.country_code is None or big.country_code != small.country_code:
+        return False
+    if big.level is Level.COUNTRY:
+        return small.level is not Level.COUNTRY
+    return big.level is Level.PROVINCE and small.admin1 is not None and big.admin1 == small.admin1 \
+        and small.level.rank > big.level.rank
+
+
+def distance_km(a: Place, b: Place) -> float:
+    """Great-circle distance between two places in kilometres."""
+    return haversine_km(a.lat, a.lon, b.lat, b.lon)

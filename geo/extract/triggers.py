@@ -1,0 +1,314 @@
+"""Trigger phrases and context cues: the rule files compiled, and matched against sentences.
+
+`geo/data/triggers.csv` says which words denote which incident type; `geo/data/cues.csv` gives
+the context that cancels or weakens a trigger, and the words around a place mention that make it
+no incident's place. The syntax of both is in the header of triggers.csv; see docs/incidents.md.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from geo.errors import UsageError
+from geo.extract.taxonomy import Taxonomy
+from geo.read.text import Sentence
+
+__all__ = ["Hit", "Rules", "clause_of", "compile_pattern"]
+
+DATA = Path(__file__).parent.parent / "data"
+_CLAUSE = re.compile(r"[;:,()“”\"—–]|\b(?:but|while|whereas|after|before|when|because|although|though|"
+                     r"which|who|where)\b", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_][\w'’]*")
+
+
+def compile_pattern(pattern: str) -> str:
+    """The regex for one trigger/cue pattern (see the header of triggers.csv).
+
+    >>> bool(re.fullmatch(compile_pattern("air strike*|airstrike*"), "air-strikes", re.I))
+    True
+    >>> bool(re.fullmatch(compile_pattern("suicide ~2 bomb*"), "suicide car bombs", re.I))
+    True
+    """
+    parts = re.split(r"\s+~(\d+)\s+", pattern.strip())
+    if not parts[0] or not parts[-1] or any(not p.strip() for p in parts[::2]):
+        raise ValueError(f"bad pattern {pattern!r}: empty slot or gap at an end")
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2:
+            out.append(rf"(?:[^\w;:]+\w+){{0,{int(part)}}}?[^\w;:]+")
+            continue
+        phrases = sorted((p.split() for p in part.split("|") if p.strip()), key=len, reverse=True)
+        if not phrases:
+            raise ValueError(f"bad pattern {pattern!r}: empty alternative")
+        out.append("(?:" + "|".join(r"[\s-]+".join(map(_word, words)) for words in phrases) + ")")
+    return r"(?<![\w])" + "".join(out) + r"(?![\w])"
+
+
+def _word(token: str) -> str:
+    token = token.lower().replace("’", "'")
+    if token.endswith("*"):
+        return re.escape(token[:-1]) + r"\w*"
+    return re.escape(token).replace("'", "['’]")
+
+
+@dataclass(frozen=True, slots=True)
+class _Trigger:
+    regex: re.Pattern[str]
+    type: str                    # taxonomy name, or "-" for a blocker
+    strength: float
+    pattern: str
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A trigger found in a sentence."""
+
+    type: str
+    strength: float
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Cue:
+    regex: re.Pattern[str]
+    kind: str
+    scope: str
+    window: int
+
+
+class Rules:
+    """Compiled triggers and context cues."""
+
+    def __init__(self, triggers: list[_Trigger], cues: list[_Cue]):
+        self.triggers = triggers
+        self.cues = cues
+        self._first: list[tuple[str, bool, int]] = []   # (word, is_stem, trigger index)
+        for n, t in enumerate(triggers):
+            for phrase in re.split(r"\s+~\d+\s+", t.pattern)[0].split("|"):
+                word = phrase.split()[0].lower().replace("’", "'")
+                stem = word.endswith("*")
+                self._first.append((word.rstrip("*"), stem, n))
+        self._exact: dict[str, list[tuple[str, bool, int]]] = {}
+        self._stems: dict[str, list[tuple[str, bool, int]]] = {}
+        self._short: list[tuple[str, bool, int]] = []
+        for entry in self._first:
+            word, stem, _ = entry
+            if not stem:
+                self._exact.setdefault(word, []).append(entry)
+            elif len(word) >= 3:
+                self._stems.setdefault(word[:3], []).append(entry)
+            else:
+                self._short.append(entry)
+        self._candidates: dict[str, tuple[int, ...]] = {}
+        # One pass of a prefix-tree regex finds the words that can start a trigger.
+        tree = _trie({w: stem for w, stem, _ in self._first})
+        self._starts = re.compile(r"(?i)(?<![\w'’])" + tree)
+        self._starts_lower = re.compile(r"(?<![\w'’])" + tree)     # on lower-cased text: no case folding
+        # Blockers ("house arrest", "trade war") start on common words but matter only beside a
+        # trigger: where incidents may be is found from trigger words alone.
+        self._opens: dict[str, bool] = {}
+        # Cues of one kind, scope and window are searched as one alternation: one regex call, not dozens.
+        grouped: dict[tuple[str, str, int], list[str]] = {}
+        for c in cues:
+            grouped.setdefault((c.kind, c.scope, c.window), []).append(c.regex.pattern)
+        self._by: dict[tuple[str, str], list[_Cue]] = {}
+        for (kind, scope, window), patterns in grouped.items():
+            merged = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+            self._by.setdefault((kind, scope), []).append(_Cue(merged, kind, scope, window))
+        self._in_sentence: dict[tuple[str, str], bool] = {}
+
+    @classmethod
+    @cache
+    def load(cls, triggers: str | None = None, cues: str | None = None) -> "Rules":
+        """Rules from the bundled files or the given paths; a bad file raises UsageError."""
+        tpath = Path(triggers) if triggers else DATA / "triggers.csv"
+        cpath = Path(cues) if cues else DATA / "cues.csv"
+        trig = [_Trigger(re.compile(compile_pattern(r["pattern"]), re.IGNORECASE), r["type"],
+                         float(r["strength"] or 0), r["pattern"])
+                for r in _rows(tpath, ("pattern", "type", "strength"))]
+        cue = [_Cue(re.compile(compile_pattern(r["cue"]), re.IGNORECASE), r["kind"], r["scope"], int(r["window"] or 0))
+               for r in _rows(cpath, ("cue", "kind", "scope", "window"))]
+        return cls(trig, cue)
+
+    def check(self, taxonomy: Taxonomy) -> None:
+        """Raise UsageError if a trigger names a type the taxonomy lacks."""
+        for t in self.triggers:
+            if t.type != "-" and t.type not in taxonomy:
+                raise UsageError(f"trigger {t.pattern!r} has type {t.type!r}, which the taxonomy does not define")
+
+    def starts(self, text: str, start: int, end: int) -> list[int]:
+        """Offsets in text[start:end] of the words that may begin a trigger or a blocker, in order."""
+        folded, lowered = self._starts, self._starts_lower
+        # Lower-cased, the regex needs no case folding; the character before `start` keeps the
+        # word-start test right at the edge.
+        lo = max(0, start - 1)
+        low = text[lo:end].lower()
+        if len(low) != end - lo:          # a few letters lower-case to two characters: offsets would shift
+            return [m.start() for m in folded.finditer(text, start, end)]
+        return [m.start() + lo for m in lowered.finditer(low, start - lo)]
+
+    def trigger_starts(self, text: str, starts: Sequence[int]) -> list[int]:
+        """Those of `starts` (from `starts()`) that may begin a trigger, not only a blocker."""
+        out = []
+        for pos in starts:
+            m = _WORD.match(text, pos)
+            if m is not None and self._opens_trigger(m.group(0)):
+                out.append(pos)
+        return out
+
+    def _opens_trigger(self, word: str) -> bool:
+        got = self._opens.get(word)
+        if got is None:
+            got = self._opens[word] = any(self.triggers[n].type != "-" for n in self._candidates_for(word))
+        return got
+
+    def hits(self, text: str, start: int, end: int, starts: Sequence[int] | None = None) -> list[Hit]:
+        """Triggers in text[start:end] after blockers and overlaps are resolved (longest wins).
+
+        `starts` may give `self.starts(text, ...)` for a stretch holding [start, end), computed once.
+        """
+        found: list[tuple[int, int, _Trigger]] = []
+        if starts is None:
+            starts = self.starts(text, start, end)
+        for pos in starts[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]:
+            m = _WORD.match(text, pos, end)
+            if m is None:
+                continue
+            cands = self._candidates_for(m.group(0))
+            for n in cands:
+                t = self.triggers[n]
+                mm = t.regex.match(text, m.start(), end)
+                if mm:
+                    found.append((mm.start(), mm.end(), t))
+        if not found:
+            return []
+        found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
+        kept: list[tuple[int, int, _Trigger]] = []
+        for s, e, t in found:
+            if all(e <= ks or ke <= s for ks, ke, _ in kept):
+                kept.append((s, e, t))
+        return sorted((Hit(t.type, t.strength, s, e, text[s:e]) for s, e, t in kept if t.type != "-"),
+                      key=lambda h: h.start)
+
+    def _candidates_for(self, word: str) -> tuple[int, ...]:
+        key = word.lower().replace("’", "'")
+        got = self._candidates.get(key)
+        if got is None:
+            pool = self._exact.get(key, []) + self._stems.get(key[:3], []) + self._short
+            got = tuple(sorted({n for w, stem, n in pool if (key.startswith(w) if stem else key == w)}))
+            self._candidates[key] = got
+        return got
+
+    def cue(self, kind: str, text: str, sentence: Sentence, hit: Hit) -> bool:
+        """True if a cue of `kind` applies to `hit` (within its window, clause or sentence)."""
+        key = (kind, sentence.text)
+        found = self._in_sentence.get(key)
+        if found is None:
+            if len(self._in_sentence) > 4096:
+                self._in_sentence.clear()
+            found = self._in_sentence[key] = any(c.regex.search(text, sentence.start, sentence.end)
+                                                 for c in self._by.get((kind, "sentence"), ()))
+        if found:
+            return True
+        before, after = self._by.get((kind, "before"), ()), self._by.get((kind, "after"), ())
+        if not before and not after:
+            return False
+        clause_start, clause_end = clause_of(text, sentence, hit)
+        for c in before:
+            lo = clause_start if kind != "state" else sentence.start
+            if c.regex.search(_last_words(text[lo:hit.start], c.window)):
+                return True
+        for c in after:
+            if c.regex.search(_first_words(text[hit.end:clause_end], c.window)):
+                return True
+        return False
+
+    def around(self, kind: str, text: str, start: int, end: int) -> bool:
+        """True if a cue of `kind` lies within its window before or after text[start:end] (any span)."""
+        for c in self._by.get((kind, "before"), ()):
+            if c.regex.search(_last_words(text[max(0, start - 120):start], c.window)):
+                return True
+        for c in self._by.get((kind, "after"), ()):
+            if c.regex.search(_first_words(text[end:end + 120], c.window)):
+                return True
+        return False
+
+
+def _trie(words: dict[str, bool]) -> str:
+    """A regex matching any of `words` (True: as a prefix; False: as a whole word), factored by prefix."""
+    root: dict = {}
+    for word, stem in words.items():
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = node.get("", False) or stem
+
+    def emit(node: dict) -> str:
+        alts = [("['’]" if ch == "'" else re.escape(ch)) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if "" in node:
+            alts.append("" if node[""] else r"(?![\w'’])")
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return emit(root)
+
+
+def _rows(path: Path, need: tuple[str, ...]) -> list[dict[str, str]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read rules file: {exc}") from exc
+    lines = [(n, l) for n, l in enumerate(text.splitlines(), 1) if l.strip() and not l.startswith("#")]
+    if not lines:
+        raise UsageError(f"{path}: rules file is empty")
+    header = next(csv.reader([lines[0][1]]))
+    if any(c not in header for c in need):
+        raise UsageError(f"{path}:{lines[0][0]}: header must have columns {', '.join(need)}")
+    rows = []
+    for n, line in lines[1:]:
+        cells = next(csv.reader([line]))
+        row = dict(zip(header, (c.strip() for c in cells)))
+        try:
+            compile_pattern(row[need[0]])
+            float(row.get("strength") or 0), int(row.get("window") or 0)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise UsageError(f"{path}:{n}: {exc}") from exc
+        rows.append(row)
+    return rows
+
+
+def clause_of(text: str, sentence: Sentence, hit: Hit) -> tuple[int, int]:
+    """Start and end of the clause around `hit` (memoised: every cue of a hit asks for it)."""
+    key = (sentence.text, sentence.start, hit.start, hit.end)
+    got = _CLAUSES.get(key)
+    if got is None:
+        if len(_CLAUSES) > 4096:
+            _CLAUSES.clear()
+        got = _CLAUSES[key] = _find_clause(text, sentence, hit)
+    return got
+
+
+_CLAUSES: dict[tuple[str, int, int, int], tuple[int, int]] = {}
+
+
+def _find_clause(text: str, sentence: Sentence, hit: Hit) -> tuple[int, int]:
+    start = sentence.start
+    for m in _CLAUSE.finditer(text, max(sentence.start, hit.start - 200), hit.start):
+        start = m.end()
+    m = _CLAUSE.search(text, hit.end, sentence.end)
+    return start, (m.start() if m else sentence.end)
+
+
+def _last_words(text: str, n: int) -> str:
+    return " ".join(text.replace("’", "'").split()[-n:]) if n else ""
+
+
+def _first_words(text: str, n: int) -> str:
+    return " ".join(text.replace("’", "'").split()[:n]) if n else ""

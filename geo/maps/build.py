@@ -1,0 +1,242 @@
+"""The interactive HTML map of incidents: one layer per type, summaries, and a reproducible, safe file.
+
+Markers are created in the browser from compact column data (see `geo.maps.data`, `geo.maps.js`),
+which keeps 100,000 incidents with popups to a few seconds and a few tens of megabytes.
+Element ids are numbered in tree order, so the same input gives byte-identical HTML.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections import OrderedDict
+from collections.abc import Sequence
+from pathlib import Path
+
+from geo.errors import OutputError, UsageError
+from geo.maps.escape import js_template_safe
+from geo.model import Incident
+
+__all__ = ["build_map", "map_html", "render_map", "write_map"]
+
+WORLD = ((-60.0, -170.0), (75.0, 175.0))
+MIN_ZOOM, MAX_ZOOM = 2, 17
+
+
+def _map_class():
+    """folium.Map without the awesome-markers and glyphicon assets, which this map does not use."""
+    import folium
+
+    class IncidentMap(folium.Map):
+        default_js = [js for js in folium.Map.default_js if js[0] != "awesome_markers"]
+        default_css = [css for css in folium.Map.default_css
+                       if css[0] not in ("glyphicons_css", "awesome_markers_css", "awesome_rotate_css")]
+
+    return IncidentMap
+
+
+def _taxonomy(taxonomy):
+    if taxonomy is not None:
+        return taxonomy
+    try:
+        from geo.extract.taxonomy import Taxonomy
+
+        return Taxonomy.load()
+    except (ImportError, UsageError):
+        return None  # fall back to the default palette keyed by type name
+
+
+def build_map(
+    incidents: Sequence[Incident],
+    *,
+    title: str = "incidentmap",
+    taxonomy=None,
+    self_contained: bool = False,
+    regions=None,
+    countries=None,
+    tiles: str | None = "OpenStreetMap",
+    assets_dir: str | os.PathLike | None = None,
+):
+    """A folium map of the incidents: type layers with lazy popups, heat, time slider, choropleth, panel.
+
+    `regions`/`countries` are GeoDataFrames (id, name, country_code, geometry) that replace the
+    gazetteer's admin-1 regions and country outlines; `assets_dir` is the asset cache for
+    `self_contained` maps (default: the user cache filled by `incidentmap assets fetch`).
+    """
+    import folium
+    from folium.map import FitBounds
+    from folium.plugins import Fullscreen, MiniMap
+
+    from geo.maps import layers as maplayers
+    from geo.maps.data import DATE_PRECISIONS, LayerEncoder, summarise, type_styles
+    from geo.maps.js import (IncidentHeatMap, IncidentLayer, IncidentRuntime, OutlineMiniMap, Outlines, SummaryPanel,
+                           TimeSlider)
+
+    if self_contained:
+        from geo.maps.assets import require_assets
+
+        require_assets(assets_dir)
+    incidents = list(incidents)
+    styles = type_styles(incidents, _taxonomy(taxonomy))
+    by_type: dict[str, list[Incident]] = {}
+    for incident in incidents:
+        by_type.setdefault(incident.type, []).append(incident)
+    encoder = LayerEncoder()
+    columns = [(style, encoder.layer(by_type[style.key])) for style in styles]
+
+    try:
+        fmap = _map_class()(location=[20, 0], zoom_start=2, tiles=tiles, control_scale=True, max_zoom=MAX_ZOOM)
+    except ValueError as exc:
+        raise UsageError(f"cannot use tiles {tiles!r}: {exc}") from exc
+    # Marker clustering needs a maximum zoom even when no tile layer sets one; every zoom level
+    # between the two limits costs clustering work per marker.
+    fmap.options["maxZoom"] = MAX_ZOOM
+    fmap.options["minZoom"] = MIN_ZOOM
+    fmap.self_contained = self_contained
+    fmap.assets_dir = assets_dir
+    fmap.get_root().title = js_template_safe(title)
+
+    outlines = None
+    if tiles is None or self_contained:
+        outlines = Outlines(maplayers.outline_geojson(countries), base=tiles is None)
+        outlines.add_to(fmap)
+    IncidentRuntime(encoder.strings.values, encoder.refs, DATE_PRECISIONS).add_to(fmap)
+    located = [i for i in incidents if i.place is not None]
+    # Set the view before markers load: clustering restarts (and markercluster 1.1 can fail)
+    # when the zoom changes while chunks are still being added.
+    fit = FitBounds(_bounds(located), max_zoom=10)
+    fit.options["animate"] = False
+    fit.add_to(fmap)
+    for style, data in columns:
+        if not data["y"]:
+            continue
+        # colour and icon were checked against #rrggbb and [a-z0-9-] in type_styles.
+        icon = f'<div style="background:{style.colour}"><i class="fa fa-{style.icon}"></i></div>'
+        IncidentLayer(
+            style.key, f"{js_template_safe(style.label)} ({len(data['t']):,})", data,
+            {"key": style.key, "label": style.label, "colour": style.colour, "html": icon},
+        ).add_to(fmap)
+    if located:
+        IncidentHeatMap(name="Heat map").add_to(fmap)
+        timeline = maplayers.time_geojson(located)
+        if timeline["features"]:
+            TimeSlider(timeline, name="Time slider (dated incidents)").add_to(fmap)
+        choropleth = _choropleth(located, regions)
+        if choropleth is not None:
+            choropleth.add_to(fmap)
+
+    SummaryPanel(_panel_html(title, summarise(incidents, styles))).add_to(fmap)
+    Fullscreen(position="topleft").add_to(fmap)
+    if tiles is not None:
+        MiniMap(tile_layer=tiles, toggle_display=True, position="bottomright").add_to(fmap)
+    elif outlines is not None:
+        OutlineMiniMap(outlines).add_to(fmap)
+    folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
+    _renumber(fmap.get_root())
+    return fmap
+
+
+def _choropleth(located: list[Incident], regions):
+    """The admin-1 layer, or None when boundaries are unavailable (the map is still useful without it)."""
+    from geo.maps import layers as maplayers
+
+    try:
+        return maplayers.choropleth_layer(located, regions)
+    except (ImportError, OSError) as exc:
+        import warnings
+
+        warnings.warn(f"map: no regions layer ({exc})", stacklevel=3)
+        return None
+
+
+def _bounds(located: list[Incident]):
+    if not located:
+        return [list(WORLD[0]), list(WORLD[1])]
+    lats = [i.place.lat for i in located]
+    lons = [i.place.lon for i in located]
+    south, west, north, east = min(lats), min(lons), max(lats), max(lons)
+    pad = 0.5 if (north - south) < 1 and (east - west) < 1 else 0.0  # one town: show its surroundings
+    return [[max(south - pad, -90), max(west - pad, -180)], [min(north + pad, 90), min(east + pad, 180)]]
+
+
+def _panel_html(title: str, summary) -> str:
+    """The summary panel: every value escaped, since type labels and the title may come from users."""
+    unlocated = summary.total - summary.located
+    if summary.first_date:
+        dates = (summary.first_date if summary.first_date == summary.last_date
+                 else f"{summary.first_date} \u2013 {summary.last_date}")
+    else:
+        dates = "no dated incidents"
+    rows = "".join(
+        f'<tr><td><span class="im-swatch" style="background:{style.colour}"></span>'
+        f'<i class="fa fa-{style.icon}"></i></td><td>{js_template_safe(style.label)}</td>'
+        f'<td class="n">{count:,}</td></tr>'
+        for style, count in summary.by_type
+    )
+    fatalities = f"{summary.fatalities:,}" + (
+        f" (reported for {summary.fatalities_reported:,} incidents)" if summary.fatalities_reported else "")
+    return (
+        f"<h1>{js_template_safe(title)}</h1>"
+        f"<div>{summary.total:,} incidents, {summary.located:,} located, {unlocated:,} unlocated</div>"
+        f"<div>Dates: {js_template_safe(dates)}</div>"
+        f"<div>Fatalities: {fatalities}</div>"
+        f'<details open><summary>Incident types</summary><table class="im-legend">{rows}</table></details>'
+    )
+
+
+def _renumber(root) -> None:
+    """Give every element of the tree a sequential id instead of branca's random one.
+
+    Elements referenced from attributes (a mini-map's tile layer) are numbered too; children
+    keyed by their old name are re-keyed, so nothing outside this tree is touched.
+    """
+    from branca.element import Element
+
+    counter = itertools.count(1)
+    seen: set[int] = set()
+
+    def walk(element: Element) -> None:
+        if id(element) in seen:
+            return
+        seen.add(id(element))
+        old = [(key, child, key == child.get_name()) for key, child in element._children.items()]
+        element._id = f"{next(counter):04d}"
+        for child in element._children.values():
+            walk(child)
+        for value in list(vars(element).values()):
+            if isinstance(value, Element):
+                walk(value)
+        element._children = OrderedDict(
+            (child.get_name() if by_name else key, child) for key, child, by_name in old
+        )
+
+    walk(root)
+
+
+def map_html(fmap) -> str:
+    """The complete HTML document of a map from `build_map` (assets inlined if it is self-contained)."""
+    html = fmap.get_root().render()
+    if getattr(fmap, "self_contained", False):
+        from geo.maps.assets import inline_assets
+
+        html = inline_assets(html, getattr(fmap, "assets_dir", None))
+    return html
+
+
+def render_map(incidents: Sequence[Incident], **kw) -> str:
+    """The full HTML of the incident map (see `build_map` for the options)."""
+    return map_html(build_map(incidents, **kw))
+
+
+def write_map(incidents: Sequence[Incident], path: str | os.PathLike, **kw) -> None:
+    """Render the map and write it atomically to `path`, creating its folder if needed."""
+    from geo.outputs.atomic import atomic_write
+
+    html = render_map(incidents, **kw)
+    folder = Path(path).parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create {folder}: {exc.strerror or exc}") from exc
+    with atomic_write(path, "w", encoding="utf-8") as out:
+        out.write(html)

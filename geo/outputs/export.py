@@ -1,0 +1,195 @@
+"""Incident exports: GeoJSON (RFC 7946), GeoPackage, CSV and JSON Lines, all from one flat schema.
+
+Decisions:
+- GeoJSON is the one place where coordinates flip to [lon, lat]; 6 decimals (~0.1 m); no `crs`
+  member; an incident that could not be located has `"geometry": null`, never 0,0.
+- JSON outputs escape `<`, `>`, `&` as \\u003c... (same data when parsed) so a file can be inlined
+  into a web page without becoming markup.
+- CSV is spreadsheet-safe: a text cell starting with = + - @ tab or CR gets a leading `'`. Numeric
+  columns stay numeric (a longitude of -3.2 is a number, not a formula).
+- GeoPackage text gets the same neutralising as CSV: GIS users copy attribute tables into
+  spreadsheets, and the same field must read the same in both exports.
+- Only absolute http(s) URLs are exported; `javascript:`, `data:` and relative URLs become null,
+  since a viewer that links them would run them and they carry nothing a reader needs.
+- Lists (actors, sources, source_urls, notes) are JSON arrays in GeoJSON/JSON Lines and
+  "; "-joined in CSV/GeoPackage. Every write replaces the file atomically.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Sequence
+
+from geo.outputs.atomic import atomic_path, atomic_write
+from geo.errors import UsageError
+from geo.model import Incident
+from geo.outputs.safe import json_dumps_html_safe, safe_url, spreadsheet_safe
+
+__all__ = [
+    "FIELDS", "FORMATS", "NUMERIC_FIELDS", "feature", "feature_collection", "flat_row", "incident_properties",
+    "to_geodataframe", "write_incidents",
+]
+
+FIELDS = (
+    "id", "type", "event_type", "sub_event_type", "date", "date_precision", "time_precision",
+    "date_text", "place_name", "place_text", "place_id", "country_code", "admin1", "admin2", "level",
+    "geo_precision", "latitude", "longitude", "fatalities", "injured", "actors", "confidence",
+    "article_id", "article_title", "article_date", "sentence", "sentence_start", "sentence_end",
+    "trigger", "url", "sources", "source_urls", "notes",
+)
+NUMERIC_FIELDS = frozenset({
+    "time_precision", "geo_precision", "latitude", "longitude", "fatalities", "injured",
+    "confidence", "sentence_start", "sentence_end",
+})
+LIST_FIELDS = ("actors", "sources", "source_urls", "notes")
+FORMATS = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".csv": "csv",
+           ".jsonl": "jsonl", ".ndjson": "jsonl"}
+LAYER = "incidents"
+_DIGITS = 6
+
+
+def incident_properties(incident: Incident) -> dict:
+    """The flat, documented attribute schema of one incident (lists stay lists)."""
+    place, first = incident.place, incident.evidence[0]
+    return {
+        "id": incident.id,
+        "type": incident.type,
+        "event_type": incident.event_type,
+        "sub_event_type": incident.sub_event_type,
+        "date": incident.date.isoformat() if incident.date else None,
+        "date_precision": incident.date_precision.value,
+        "time_precision": incident.date_precision.acled,
+        "date_text": incident.date_text,
+        "place_name": place.name if place else None,
+        "place_text": incident.place_text,
+        "place_id": place.id if place else None,
+        "country_code": place.country_code if place else None,
+        "admin1": place.admin1 if place else None,
+        "admin2": place.admin2 if place else None,
+        "level": place.level.value if place else None,
+        "geo_precision": int(incident.geo_precision) if incident.geo_precision is not None else None,
+        "latitude": round(place.lat, _DIGITS) if place else None,
+        "longitude": round(place.lon, _DIGITS) if place else None,
+        "fatalities": incident.fatalities,
+        "injured": incident.injured,
+        "actors": list(incident.actors),
+        "confidence": round(float(incident.confidence), 4),
+        "article_id": first.article_id,
+        "article_title": first.article_title,
+        "article_date": first.article_date.isoformat() if first.article_date else None,
+        "sentence": first.sentence,
+        "sentence_start": first.sentence_span.start,
+        "sentence_end": first.sentence_span.end,
+        "trigger": first.trigger,
+        "url": safe_url(first.url),
+        "sources": list(incident.sources),
+        "source_urls": list(dict.fromkeys(u for u in map(safe_url, (e.url for e in incident.evidence)) if u)),
+        "notes": list(incident.notes),
+    }
+
+
+def feature(incident: Incident) -> dict:
+    """One GeoJSON Feature; geometry is null when the incident has no place."""
+    geometry = None
+    if incident.place is not None:
+        geometry = {"type": "Point",
+                    "coordinates": [round(incident.place.lon, _DIGITS), round(incident.place.lat, _DIGITS)]}
+    return {"type": "Feature", "id": incident.id, "geometry": geometry, "properties": incident_properties(incident)}
+
+
+def feature_collection(incidents: Sequence[Incident]) -> dict:
+    """An RFC 7946 FeatureCollection (WGS 84 implied, so no `crs` member)."""
+    return {"type": "FeatureCollection", "features": [feature(i) for i in incidents]}
+
+
+def flat_row(incident: Incident) -> dict:
+    """Properties with lists joined by "; " (for CSV and GeoPackage)."""
+    row = incident_properties(incident)
+    for name in LIST_FIELDS:
+        row[name] = "; ".join(row[name])
+    return row
+
+
+def to_geodataframe(incidents: Sequence[Incident]):
+    """A GeoDataFrame (EPSG:4326) with one row per incident; unlocated incidents have no geometry."""
+    import geopandas
+    import pandas
+    from shapely.geometry import Point
+
+    rows = [flat_row(i) for i in incidents]
+    frame = pandas.DataFrame(rows, columns=list(FIELDS))
+    for name in ("time_precision", "geo_precision", "fatalities", "injured", "sentence_start", "sentence_end"):
+        frame[name] = frame[name].astype("Int64")
+    for name in ("latitude", "longitude", "confidence"):
+        frame[name] = frame[name].astype("float64")
+    geometry = [Point(i.place.lon, i.place.lat) if i.place else None for i in incidents]
+    return geopandas.GeoDataFrame(frame, geometry=geopandas.GeoSeries(geometry, crs="EPSG:4326"), crs="EPSG:4326")
+
+
+def write_incidents(incidents: Sequence[Incident], path: str, *, fmt: str | None = None) -> int:
+    """Write incidents to `path` (format from `fmt` or the extension; "-" is GeoJSON on stdout)."""
+    incidents = list(incidents)
+    kind = _format(os.fspath(path), fmt)
+    if kind == "gpkg":
+        _write_gpkg(incidents, path)
+    elif kind == "csv":
+        _write_csv(incidents, path)
+    elif kind == "jsonl":
+        with atomic_write(path, "w") as out:
+            for incident in incidents:
+                out.write(json_dumps_html_safe(incident_properties(incident), allow_nan=False) + "\n")
+    else:
+        _write_geojson(incidents, path)
+    return len(incidents)
+
+
+def _format(path: str, fmt: str | None) -> str:
+    allowed = sorted(set(FORMATS.values()))
+    if fmt is not None:
+        kind = fmt.lower().lstrip(".")
+        if kind not in allowed:
+            raise UsageError(f"unknown output format {fmt!r}; expected one of: {', '.join(allowed)}")
+    elif path == "-":
+        kind = "geojson"
+    else:
+        ext = os.path.splitext(path)[1].lower()
+        if ext not in FORMATS:
+            raise UsageError(
+                f"cannot tell the output format of {path!r} from its extension; "
+                f"use one of: {', '.join(sorted(FORMATS))}"
+            )
+        kind = FORMATS[ext]
+    if kind == "gpkg" and path == "-":
+        raise UsageError("a GeoPackage cannot be written to standard output; give a .gpkg path")
+    return kind
+
+
+def _write_geojson(incidents: list[Incident], path: str) -> None:
+    # One feature per line: still one valid JSON document, and re-runs diff line by line.
+    with atomic_write(path, "w") as out:
+        out.write('{"type": "FeatureCollection", "features": [')
+        for n, incident in enumerate(incidents):
+            out.write(("," if n else "") + "\n" + json_dumps_html_safe(feature(incident), allow_nan=False))
+        out.write("\n]}\n")
+
+
+def _write_csv(incidents: list[Incident], path: str) -> None:
+    with atomic_write(path, "w", newline="") as out:
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(FIELDS)
+        for incident in incidents:
+            row = flat_row(incident)
+            writer.writerow(
+                "" if row[name] is None else row[name] if name in NUMERIC_FIELDS else spreadsheet_safe(str(row[name]))
+                for name in FIELDS
+            )
+
+
+def _write_gpkg(incidents: list[Incident], path: str) -> None:
+    frame = to_geodataframe(incidents)
+    for name in FIELDS:
+        if name not in NUMERIC_FIELDS:
+            frame[name] = frame[name].map(lambda v: v if v is None or v != v else spreadsheet_safe(str(v)))
+    with atomic_path(path) as tmp:
+        frame.to_file(tmp, driver="GPKG", layer=LAYER, engine="pyogrio", geometry_type="Point")

@@ -1,0 +1,1 @@
+"""Reading articles: files and streams, wire-copy structure, paragraphs and sentences."""

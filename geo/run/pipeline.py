@@ -1,0 +1,174 @@
+"""The processing chain: read -> find and resolve places -> extract incidents -> merge.
+
+Each stage is a pure function of its inputs; `Pipeline` only holds the loaded resources
+(gazetteer index, taxonomy, actor lexicon) so they are built once per process.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from geo.model import Article, Incident, Span, Toponym
+
+__all__ = ["ArticleResult", "Pipeline", "Settings", "dated", "excluded_spans", "merged"]
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything that changes what the pipeline produces (so it can be shipped to workers)."""
+
+    taxonomy: str | None = None          # path of a replacement taxonomy file
+    actor_files: tuple[str, ...] = ()    # extra actor lexicons
+    online: bool = False                 # resolve unknown names through an online geocoder
+    geocoder: str = "nominatim"
+    geonames_username: str | None = None
+    gazetteer_path: str | None = None
+    max_article_chars: int = 200_000
+    max_mentions: int = 2_000
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleResult:
+    """What one article yields; `warnings` are limits hit and similar notes.
+
+    `places_resolved` counts the resolved toponyms; it survives `without_toponyms()`, which
+    workers use when the consumer needs only incidents (shipping ~15 toponyms per article
+    back to the parent process is most of the cost of running on several cores).
+    """
+
+    article: Article
+    toponyms: tuple[Toponym, ...]
+    incidents: tuple[Incident, ...]
+    warnings: tuple[str, ...] = field(default=())
+    places_resolved: int = -1
+
+    def __post_init__(self) -> None:
+        if self.places_resolved < 0:
+            object.__setattr__(self, "places_resolved", sum(1 for t in self.toponyms if t.place is not None))
+
+    def without_toponyms(self) -> "ArticleResult":
+        """The same result without its toponyms (their count is kept)."""
+        return dataclasses.replace(self, toponyms=())
+
+
+def dated(article: Article) -> Article:
+    """The article with its publication date filled in from its own text when metadata lacks one."""
+    if article.date is not None:
+        return article
+    from geo.extract.dates import publication_date
+
+    date, precision, source = publication_date(article)
+    if date is None:
+        return article
+    return dataclasses.replace(article, date=date, date_precision=precision, date_source=source)
+
+
+_SPAN_FIELDS = ("title_span", "caption_span", "byline_span", "body_span", "credit_span")
+
+
+def _clip(span: Span | None, limit: int) -> Span | None:
+    if span is None or span.start >= limit:
+        return None
+    return span if span.end <= limit else Span(span.start, limit)
+
+
+def truncated(article: Article, limit: int) -> Article:
+    """The article cut to `limit` characters, with every span clipped to the new text."""
+    changes = {name: _clip(getattr(article, name), limit) for name in _SPAN_FIELDS}
+    dateline = article.dateline
+    if dateline is not None:
+        span = _clip(dateline.span, limit)
+        dateline = dataclasses.replace(dateline, span=span) if span else None
+    return dataclasses.replace(article, text=article.text[:limit], dateline=dateline, **changes)
+
+
+def excluded_spans(article: Article) -> tuple[Span, ...]:
+    """Parts of a wire story that name reporters' whereabouts, not the story's places."""
+    return tuple(s for s in (article.byline_span, article.credit_span) if s is not None)
+
+
+class Pipeline:
+    """Runs the per-article stages with resources loaded once."""
+
+    def __init__(self, settings: Settings | None = None, *, geoparser=None, taxonomy=None, actors=None):
+        self.settings = settings or Settings()
+        self._geoparser = geoparser
+        self._taxonomy = taxonomy
+        self._actors = actors
+
+    @property
+    def geoparser(self):
+        if self._geoparser is None:
+            from gazetteer.geoparser import Geoparser
+
+            self._geoparser = Geoparser.open(
+                self.settings.gazetteer_path,
+                online=self.settings.online,
+                geocoder=self.settings.geocoder,
+                geonames_username=self.settings.geonames_username,
+                max_mentions=self.settings.max_mentions,
+            )
+        return self._geoparser
+
+    @property
+    def taxonomy(self):
+        if self._taxonomy is None:
+            from geo.extract.taxonomy import Taxonomy
+
+            self._taxonomy = Taxonomy.load(self.settings.taxonomy)
+        return self._taxonomy
+
+    @property
+    def actors(self):
+        if self._actors is None:
+            from geo.extract.actors import ActorLexicon
+
+            self._actors = ActorLexicon.load(self.settings.actor_files or None)
+        return self._actors
+
+    def process(self, article: Article) -> ArticleResult:
+        """Find places and incidents in one article."""
+        from geo.extract.incidents import extract_incidents
+
+        warnings: list[str] = []
+        limit = self.settings.max_article_chars
+        if len(article.text) > limit:
+            warnings.append(
+                f"{article.path or '-'}:{article.line}: article {article.id} has {len(article.text):,} characters;"
+                f" only the first {limit:,} were read (--max-article-chars)"
+            )
+            article = truncated(article, limit)
+        article = dated(article)
+        dateline = article.dateline
+        toponyms = tuple(
+            self.geoparser.parse(
+                article.text,
+                dateline_places=dateline.places if dateline else (),
+                dateline_country=dateline.country if dateline else None,
+                skip=tuple((s.start, s.end) for s in excluded_spans(article)),
+                warn=warnings.append,
+            )
+        )
+        incidents = tuple(
+            extract_incidents(article, toponyms, taxonomy=self.taxonomy, actors=self.actors)
+        )
+        return ArticleResult(article, toponyms, incidents, tuple(warnings))
+
+    def run(self, articles: Iterable[Article]) -> Iterator[ArticleResult]:
+        """Process articles one after another, in input order."""
+        for article in articles:
+            yield self.process(article)
+
+
+def merged(results: Iterable[ArticleResult], *, merge: bool = True, taxonomy=None) -> list[Incident]:
+    """All incidents of a run (results may be a stream), merged across articles unless `merge` is false."""
+    incidents = [i for r in results for i in r.incidents]
+    if not merge:
+        return incidents
+    from geo.merge import merge_incidents
+
+    return merge_incidents(incidents, taxonomy=taxonomy)
+
+

@@ -1,0 +1,234 @@
+"""One run of the tool: read inputs (or a store), run the pipeline, filter, count what was skipped."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from geo.errors import RecordError, UsageError
+from geo.model import Article, Incident, Toponym
+from geo.run.pipeline import ArticleResult, Settings, merged
+
+__all__ = ["Filters", "RunOptions", "Runner", "apply_filters"]
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Which incidents to keep; empty means keep all."""
+
+    since: dt.date | None = None
+    until: dt.date | None = None
+    types: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    min_confidence: float | None = None
+
+    def keep(self, incident: Incident) -> bool:
+        if self.since and (incident.date is None or incident.date < self.since):
+            return False
+        if self.until and (incident.date is None or incident.date > self.until):
+            return False
+        if self.types and incident.type not in self.types:
+            return False
+        if self.countries:
+            cc = incident.place.country_code if incident.place else None
+            if (cc or "").upper() not in self.countries:
+                return False
+        if self.min_confidence is not None and incident.confidence < self.min_confidence:
+            return False
+        return True
+
+
+def apply_filters(incidents: list[Incident], filters: Filters) -> list[Incident]:
+    return [i for i in incidents if filters.keep(i)]
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """Command-line options that shape a run."""
+
+    paths: tuple[str, ...] = ()
+    db: str | None = None
+    taxonomy: str | None = None
+    actor_files: tuple[str, ...] = ()
+    online: bool = False
+    geocoder: str = "nominatim"
+    geonames_username: str | None = None
+    merge: bool = True
+    workers: int = 1
+    max_article_chars: int = 200_000
+    max_mentions: int = 2_000
+    strict: bool = False
+    quiet: bool = False
+
+    @property
+    def settings(self) -> Settings:
+        return Settings(
+            taxonomy=self.taxonomy,
+            actor_files=self.actor_files,
+            online=self.online,
+            geocoder=self.geocoder,
+            geonames_username=self.geonames_username,
+            max_article_chars=self.max_article_chars,
+            max_mentions=self.max_mentions,
+        )
+
+
+@dataclass
+class Runner:
+    """Reads, processes and counts; the CLI asks it for incidents, place rows or an ingest."""
+
+    options: RunOptions
+    warn: Callable[[str], None] = print
+    skipped: int = 0
+    articles_read: int = 0
+    places_found: int = 0
+
+    def _on_error(self, error: RecordError) -> None:
+        # The reader also reports repairs (a dropped date, a renamed duplicate id); only skips count.
+        if getattr(error, "skipped", True):
+            self.skipped += 1
+        self.warn(str(error))
+
+    def _from_store(self) -> bool:
+        """True when the run reads a store (--db without paths); paths and --db together are refused."""
+        if self.options.db and self.options.paths:
+            raise UsageError("give either input PATHS or --db, not both (use `incidentmap ingest` to add articles)")
+        return bool(self.options.db)
+
+    def _check_inputs(self) -> None:
+        from geo.read.articles import check_paths
+
+        if not self.options.paths:
+            raise UsageError("give at least one input PATH (a file, a folder, or - for standard input)")
+        check_paths(self.options.paths)
+
+    def process(self, select: Callable[[Iterator[Article]], Iterator[Article]] | None = None, *,
+                toponyms: bool = True) -> Iterator[ArticleResult]:
+        """Stream results for the input paths, in input order (`select` may drop articles first).
+
+        `toponyms=False` drops each result's toponyms (their count stays) for callers that
+        need only incidents.
+        """
+        from geo.read.articles import read_articles
+        from geo.run.progress import progress
+
+        self._check_inputs()
+        articles = read_articles(self.options.paths, on_error=self._on_error)
+        if select is not None:
+            articles = select(articles)
+        from geo.run.parallel import process_parallel   # one worker runs in this process
+
+        stream = process_parallel(articles, self.options.settings, workers=self.options.workers,
+                                  toponyms=toponyms)
+        for result in progress(stream, desc="articles", quiet=self.options.quiet):
+            self.articles_read += 1
+            self.places_found += result.places_resolved
+            for note in result.warnings:
+                self.warn(note)
+            yield result
+
+    def incidents(self, filters: Filters | None = None) -> list[Incident]:
+        """Incidents from the store (--db) or from processing the input paths, filtered."""
+        filters = filters or Filters()
+        if self._from_store():
+            from geo.store.base import open_store
+
+            store = open_store(self.options.db)
+            try:
+                found = store.incidents(
+                    since=filters.since, until=filters.until, types=filters.types or None,
+                    countries=filters.countries or None, min_confidence=filters.min_confidence,
+                )
+            finally:
+                store.close()
+            self.articles_read = len({i.article_id for i in found})
+            if self.options.merge:
+                from geo.merge import merge_incidents
+
+                found = merge_incidents(found, taxonomy=self._taxonomy())
+            return apply_filters(found, filters)
+        # streamed: only the incidents are kept, not every article's text and toponyms
+        found = merged(self.process(toponyms=False), merge=self.options.merge, taxonomy=self._taxonomy())
+        return apply_filters(found, filters)
+
+    def _taxonomy(self):
+        """The user's replacement taxonomy, or None for the built-in one."""
+        if not self.options.taxonomy:
+            return None
+        from geo.extract.taxonomy import Taxonomy
+
+        return Taxonomy.load(self.options.taxonomy)
+
+    def place_rows(self, *, unresolved: bool = False) -> Iterator[dict]:
+        """One dict per place mention, in the documented `places` schema (from the inputs or the store)."""
+        for article_id, title, top in self._mentions():
+            place = top.place
+            if place is None and not unresolved:
+                continue
+            yield {
+                "article_id": article_id,
+                "article_title": title,
+                "start": top.mention.start,
+                "end": top.mention.end,
+                "text": top.mention.text,
+                "name": place.name if place else None,
+                "lat": round(place.lat, 6) if place else None,
+                "lon": round(place.lon, 6) if place else None,
+                "country_code": place.country_code if place else None,
+                "admin1": place.admin1 if place else None,
+                "feature_code": place.feature_code if place else None,
+                "level": place.level.value if place else None,
+                "place_id": place.id if place else None,
+                "score": round(top.score, 4),
+            }
+
+    def _mentions(self) -> Iterator[tuple[str, str, Toponym]]:
+        if self._from_store():
+            from geo.store.base import open_store
+
+            store = open_store(self.options.db)
+            try:
+                titles = {a.id: a.title for a in store.articles()}
+                self.articles_read = len(titles)
+                for article_id, top in store.toponyms():
+                    yield article_id, titles.get(article_id, ""), top
+            finally:
+                store.close()
+            return
+        for result in self.process():
+            for top in result.toponyms:
+                yield result.article.id, result.article.title, top
+
+    def ingest(self, *, dask_address: str | None = None):
+        """Add the input articles to the store, skipping those already stored unchanged."""
+        from geo.store.base import open_store
+
+        self._check_inputs()
+        if dask_address:
+            from geo.run.cluster import process_dask
+
+            return process_dask(list(self.options.paths), self.options.settings, address=dask_address,
+                                out=self.options.db)
+        from geo.store.base import IngestStats, changed_articles
+
+        unchanged = 0
+
+        def skip(_article: Article) -> None:
+            nonlocal unchanged
+            unchanged += 1
+
+        store = open_store(self.options.db)
+        try:
+            stats = store.ingest(self.process(select=lambda arts: changed_articles(store, arts, on_skip=skip)))
+        finally:
+            store.close()
+        return stats + IngestStats(unchanged=unchanged)
+
+    def summary_line(self, incidents: list[Incident]) -> str:
+        located = sum(1 for i in incidents if i.place is not None)
+        counted = f"{len(incidents)} incident(s) ({located} located)"
+        if self._from_store():
+            return f"{counted} from {self.articles_read} stored article(s)"
+        return f"{self.articles_read} article(s), {self.places_found} place mention(s) resolved, {counted}"
+

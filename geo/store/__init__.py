@@ -1,0 +1,1 @@
+"""The incremental store of articles, places and incidents (GeoPackage or PostGIS)."""

@@ -1,0 +1,259 @@
+"""The store as a GeoPackage file, written with the standard library's sqlite3.
+
+The file is a conforming GeoPackage (QGIS and GDAL open the `incidents` and `toponyms`
+layers directly): GeoPackage metadata tables, point geometries as GeoPackage binary blobs
+in EPSG:4326, and an R-tree spatial index kept current by the standard triggers, for
+which this module supplies the ST_* SQL functions those triggers call.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sqlite3
+import struct
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+from geo.store.base import SqlStore
+from geo.store.schema import (
+    SCHEMA_VERSION, SRID, TABLES, StoreError, Table, migration_plan, parse_version, point_wkb,
+)
+
+__all__ = ["GeoPackageStore", "gpkg_point"]
+
+_APPLICATION_ID = 0x47504B47      # "GPKG"
+_USER_VERSION = 10300             # GeoPackage 1.3
+_SQL_TYPES = {"text": "TEXT", "int": "INTEGER", "real": "DOUBLE", "date": "DATE", "json": "TEXT"}
+_ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
+
+_WGS84_WKT = (
+    'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,'
+    'AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,'
+    'AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],'
+    'AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]]'
+)
+
+_CORE_DDL = [
+    """CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, srs_id INTEGER PRIMARY KEY,
+        organization TEXT NOT NULL, organization_coordsys_id INTEGER NOT NULL,
+        definition TEXT NOT NULL, description TEXT)""",
+    """CREATE TABLE gpkg_contents (table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL,
+        identifier TEXT UNIQUE, description TEXT DEFAULT '',
+        last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+        min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER,
+        CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id))""",
+    """CREATE TABLE gpkg_geometry_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL,
+        geometry_type_name TEXT NOT NULL, srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL,
+        CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
+        CONSTRAINT uk_gc_table_name UNIQUE (table_name),
+        CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
+        CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id))""",
+    """CREATE TABLE gpkg_extensions (table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL,
+        definition TEXT NOT NULL, scope TEXT NOT NULL,
+        CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))""",
+]
+
+_SRS_ROWS = [
+    ("Undefined cartesian SRS", -1, "NONE", -1, "undefined", "undefined cartesian coordinate reference system"),
+    ("Undefined geographic SRS", 0, "NONE", 0, "undefined", "undefined geographic coordinate reference system"),
+    ("WGS 84 geodetic", SRID, "EPSG", SRID, _WGS84_WKT, "longitude/latitude coordinates in decimal degrees"),
+]
+
+# The GeoPackage spec's R-tree triggers (gpkg_rtree_index extension), for table t, column c, key i.
+_RTREE_TRIGGERS = """
+CREATE TRIGGER rtree_{t}_{c}_insert AFTER INSERT ON {t}
+WHEN (new.{c} NOT NULL AND NOT ST_IsEmpty(NEW.{c}))
+BEGIN INSERT OR REPLACE INTO rtree_{t}_{c} VALUES (NEW.{i},
+  ST_MinX(NEW.{c}), ST_MaxX(NEW.{c}), ST_MinY(NEW.{c}), ST_MaxY(NEW.{c})); END;
+CREATE TRIGGER rtree_{t}_{c}_update1 AFTER UPDATE OF {c} ON {t}
+WHEN OLD.{i} = NEW.{i} AND (NEW.{c} NOTNULL AND NOT ST_IsEmpty(NEW.{c}))
+BEGIN INSERT OR REPLACE INTO rtree_{t}_{c} VALUES (NEW.{i},
+  ST_MinX(NEW.{c}), ST_MaxX(NEW.{c}), ST_MinY(NEW.{c}), ST_MaxY(NEW.{c})); END;
+CREATE TRIGGER rtree_{t}_{c}_update2 AFTER UPDATE OF {c} ON {t}
+WHEN OLD.{i} = NEW.{i} AND (NEW.{c} ISNULL OR ST_IsEmpty(NEW.{c}))
+BEGIN DELETE FROM rtree_{t}_{c} WHERE id = OLD.{i}; END;
+CREATE TRIGGER rtree_{t}_{c}_update3 AFTER UPDATE ON {t}
+WHEN OLD.{i} != NEW.{i} AND (NEW.{c} NOTNULL AND NOT ST_IsEmpty(NEW.{c}))
+BEGIN DELETE FROM rtree_{t}_{c} WHERE id = OLD.{i};
+  INSERT OR REPLACE INTO rtree_{t}_{c} VALUES (NEW.{i},
+  ST_MinX(NEW.{c}), ST_MaxX(NEW.{c}), ST_MinY(NEW.{c}), ST_MaxY(NEW.{c})); END;
+CREATE TRIGGER rtree_{t}_{c}_update4 AFTER UPDATE ON {t}
+WHEN OLD.{i} != NEW.{i} AND (NEW.{c} ISNULL OR ST_IsEmpty(NEW.{c}))
+BEGIN DELETE FROM rtree_{t}_{c} WHERE id IN (OLD.{i}, NEW.{i}); END;
+CREATE TRIGGER rtree_{t}_{c}_delete AFTER DELETE ON {t} WHEN old.{c} NOT NULL
+BEGIN DELETE FROM rtree_{t}_{c} WHERE id = OLD.{i}; END;
+"""
+
+
+def gpkg_point(lat: float | None, lon: float | None) -> bytes | None:
+    """A GeoPackage binary point in EPSG:4326 (no envelope, little-endian), or None."""
+    if lat is None or lon is None:
+        return None
+    return b"GP\x00\x01" + struct.pack("<i", SRID) + point_wkb(lat, lon)
+
+
+def _point_xy(blob: bytes | None) -> tuple[float, float] | None:
+    """(x, y) of a GeoPackage point blob; None for NULL, empty or non-point geometries."""
+    if not blob or len(blob) < 8 or blob[:2] != b"GP" or blob[3] & 0x10:
+        return None
+    start = 8 + _ENVELOPE_BYTES.get((blob[3] >> 1) & 0x07, 0)
+    wkb = blob[start:]
+    if len(wkb) < 21:
+        return None
+    order = "<" if wkb[0] == 1 else ">"
+    if struct.unpack(order + "I", wkb[1:5])[0] % 1000 != 1:
+        return None
+    x, y = struct.unpack(order + "dd", wkb[5:21])
+    return None if math.isnan(x) else (x, y)
+
+
+def _st(fn):
+    def call(blob):
+        xy = _point_xy(blob)
+        return None if xy is None else fn(xy)
+    return call
+
+
+class GeoPackageStore(SqlStore):
+    """A store in one GeoPackage file (created on first use)."""
+
+    placeholder = "?"
+    geometry_sql = "?"
+    dialect = "gpkg"
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = os.fspath(path)
+        self.url = self.path
+        folder = os.path.dirname(os.path.abspath(self.path))
+        if not os.path.isdir(folder):
+            raise StoreError(f"cannot create store {self.path}: folder {folder} does not exist")
+        try:
+            self._conn = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
+            self._conn.row_factory = sqlite3.Row
+            self._register_functions()
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.execute("PRAGMA foreign_keys=ON")
+            self._prepare()
+        except sqlite3.Error as exc:
+            self.close()
+            raise StoreError(f"cannot open store {self.path}: {exc}") from exc
+        except BaseException:
+            self.close()
+            raise
+
+    # -- dialect hooks ----------------------------------------------------------------------
+    @contextmanager
+    def _transaction(self):
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot write store {self.path}: {exc}") from exc
+        try:
+            yield
+            self._conn.execute("COMMIT")
+        except BaseException as exc:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise StoreError(f"cannot write store {self.path}: {exc}") from exc
+            raise
+
+    def _rows(self, sql: str, params: Sequence = ()) -> Iterator[sqlite3.Row]:
+        cur = self._conn.execute(sql, list(params))
+        while chunk := cur.fetchmany(1000):
+            yield from chunk
+
+    def _execute(self, sql: str, params: Sequence = ()) -> None:
+        self._conn.execute(sql, list(params))
+
+    def _executemany(self, sql: str, rows: list[Sequence]) -> None:
+        self._conn.executemany(sql, rows)
+
+    def _geometry(self, lat, lon):
+        return gpkg_point(lat, lon)
+
+    def _date(self, value):
+        return value.isoformat() if value is not None else None
+
+    def _touched(self, tables) -> None:
+        names = list(tables)
+        if names:
+            self._conn.execute(
+                f"UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now')"
+                f" WHERE table_name IN ({', '.join('?' * len(names))})", names)
+
+    def close(self) -> None:
+        conn, self._conn = getattr(self, "_conn", None), None
+        if conn is not None:
+            conn.close()
+
+    # -- setup ------------------------------------------------------------------------------
+    def _register_functions(self) -> None:
+        c = self._conn
+        c.create_function("ST_IsEmpty", 1, lambda b: None if b is None else int(_point_xy(b) is None),
+                          deterministic=True)
+        c.create_function("ST_MinX", 1, _st(lambda p: p[0]), deterministic=True)
+        c.create_function("ST_MaxX", 1, _st(lambda p: p[0]), deterministic=True)
+        c.create_function("ST_MinY", 1, _st(lambda p: p[1]), deterministic=True)
+        c.create_function("ST_MaxY", 1, _st(lambda p: p[1]), deterministic=True)
+
+    def _prepare(self) -> None:
+        tables = {r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "meta" not in tables:
+            if tables - {"gpkg_spatial_ref_sys", "gpkg_contents", "gpkg_geometry_columns",
+                         "gpkg_extensions", "gpkg_ogr_contents", "sqlite_sequence"}:
+                raise StoreError(f"{self.path} is a database but not an incidentmap store")
+            with self._transaction():
+                self._create(tables)
+            return
+        row = self._conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        found = parse_version(row[0] if row else None, where=self.path)
+        steps = migration_plan(found, where=self.path)
+        if steps:
+            with self._transaction():
+                for v, step in enumerate(steps, start=found):
+                    step(self._conn.execute, self.dialect)
+                    self._conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(v + 1)])
+
+    def _create(self, existing: set[str]) -> None:
+        x = self._conn.execute
+        x(f"PRAGMA application_id = {_APPLICATION_ID}")
+        x(f"PRAGMA user_version = {_USER_VERSION}")
+        if "gpkg_spatial_ref_sys" not in existing:
+            for ddl in _CORE_DDL:
+                x(ddl)
+            self._conn.executemany("INSERT INTO gpkg_spatial_ref_sys VALUES (?, ?, ?, ?, ?, ?)", _SRS_ROWS)
+        x("CREATE TABLE meta (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, key TEXT NOT NULL UNIQUE, value TEXT)")
+        x("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+        x("INSERT INTO meta (key, value) VALUES ('application', 'incidentmap')")
+        x("INSERT INTO gpkg_contents (table_name, data_type, identifier, description)"
+          " VALUES ('meta', 'attributes', 'meta', 'incidentmap store metadata (schema_version)')")
+        for table in TABLES:
+            self._create_table(table)
+        x("CREATE UNIQUE INDEX articles_article_id ON articles (article_id)")
+        x("CREATE INDEX toponyms_article_id ON toponyms (article_id)")
+        x("CREATE INDEX incidents_article_id ON incidents (article_id)")
+        x("CREATE INDEX incidents_date ON incidents (date)")
+        x("CREATE INDEX incidents_incident_id ON incidents (incident_id)")
+
+    def _create_table(self, table: Table) -> None:
+        x = self._conn.execute
+        cols = ["fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL"]
+        if table.geometry:
+            cols.append("geom POINT")
+        cols += [f"{name} {_SQL_TYPES[kind]}" for name, kind in table.columns]
+        x(f"CREATE TABLE {table.name} ({', '.join(cols)})")
+        kind = "features" if table.geometry else "attributes"
+        x("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id)"
+          " VALUES (?, ?, ?, ?, ?)",
+          [table.name, kind, table.name, table.description, SRID if table.geometry else None])
+        if table.geometry:
+            x("INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', 'POINT', ?, 0, 0)", [table.name, SRID])
+            x(f"CREATE VIRTUAL TABLE rtree_{table.name}_geom USING rtree(id, minx, maxx, miny, maxy)")
+            for stmt in _RTREE_TRIGGERS.format(t=table.name, c="geom", i="fid").split("END;"):
+                if stmt.strip():
+                    x(stmt + "END;")
+            x("INSERT INTO gpkg_extensions VALUES (?, 'geom', 'gpkg_rtree_index',"
+              " 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')", [table.name])
