@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from gazetteer.errors import IncidentMapError
 
-__all__ = ["IncidentMapError", "InputError", "RecordError", "OutputError", "UsageError"]
+__all__ = ["IncidentMapError", "InputError", "ModelError", "OutputError", "RecordError", "UsageError"]
 
 
 class InputError(IncidentMapError, OSError):
@@ -28,3 +28,7 @@ class OutputError(IncidentMapError, OSError):
 
 class UsageError(IncidentMapError, ValueError):
     """Options that do not make sense together, or a bad option value."""
+
+
+class ModelError(IncidentMapError, ValueError):
+    """The event model file is missing, corrupt or from another version; the message says how to retrain."""

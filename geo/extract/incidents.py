@@ -1,7 +1,8 @@
-"""Incident extraction: trigger phrases in context, tied to a place, a date, counts and actors.
+"""Incident extraction: sentences the event detector types, tied to a place, a date, counts and actors.
 
-Rules live in `geo/data/triggers.csv` (what words denote which incident type) and
-`geo/data/cues.csv` (context that cancels or weakens a trigger); see docs/incidents.md.
+The detector (`geo.extract.events`) decides what happened; the trigger and cue files
+(`geo/data/triggers.csv`, `geo/data/cues.csv`) are among its features and point at the words that tell
+the event, from which the place and date are read; see docs/incidents.md.
 """
 
 from __future__ import annotations
@@ -11,29 +12,17 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import cache
 
-from geo.extract.locate import _GLUED_ARTICLE, Dater, PlaceChoice, Placer, contains, distance_km
-from geo.model import Article, DatePrecision, Evidence, GeoPrecision, Incident, Level, Span, Toponym
+from geo.extract.events import Detection, EventModel, bundled_model
+from geo.extract.fatalities import casualties
+from geo.extract.locate import Dater, PlaceChoice, Placer, contains, distance_km
 from geo.extract.taxonomy import Taxonomy
-from geo.read.text import Sentence, sentences
 from geo.extract.triggers import Hit, Rules, clause_of, compile_pattern
+from geo.model import Article, DatePrecision, Evidence, Incident, Level, Span, Toponym
+from geo.read.text import Sentence, sentences
 
 __all__ = ["Hit", "Rules", "compile_pattern", "extract_incidents", "incident_id"]
 
-THRESHOLD = 0.6          # least confidence for an incident to be reported
-STRONG = 0.5             # triggers below this need violence context and casualties in their sentence
-SURE = 0.85              # violent triggers below this need violence context in their sentence
-_VIOLENT = frozenset({"battle", "violence_against_civilians", "riot"})   # explosions are rarely figures of speech
-_HEDGE, _BACKGROUND = 0.8, 0.3
-# Confidence = words x context + anchors: a trigger alone never reaches THRESHOLD; it must be
-# dated, placed or counted in its own sentence (an incident is something that happened somewhere).
-_WEIGHT_WORDS = 0.5
-_BONUS_DAY, _BONUS_WEEK, _BONUS_COUNT = 0.25, 0.1, 0.1
-_BONUS_PLACE = {GeoPrecision.TOWN: 0.2, GeoPrecision.NEAR: 0.15, GeoPrecision.REGION: 0.1}
-_BONUS_TIED = 0.05       # the place is governed by in/at/near or by the trigger verb itself
-_BONUS_OBJECT = 0.05     # ... and is the verb's very object: "forces had captured al-Qaim"
-_OBJECT_GAP = re.compile(r"\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?" + _GLUED_ARTICLE, re.IGNORECASE)
 _SAME_KM = 10.0          # one article telling one incident twice: same family, place and day
 # A definite reference ("the strikes", "this attack") to an incident told just before.
 _ANAPHOR = re.compile(r"\b(?:the|this|that|these|those|its|their|same)\s+(?:[\w’'-]+\s+){0,3}$", re.IGNORECASE)
@@ -43,24 +32,10 @@ _THE_TOWN = re.compile(r"\b(?:in|at|near|around|outside|inside|into|on|across|th
 _ANAPHOR_REACH = 600     # characters back to the town it stands for
 # A trigger that is a verb ("the soldiers seized") tells a new act; only nouns refer back.
 _VERB = re.compile(r"\w+ed\b|(?:took|fought|fled|drove|shot|won|hit|struck|fell|overran|blew)\b", re.IGNORECASE)
-# Violence against civilians told in the same sentence as an air strike or a battle is that strike
-# or battle (ACLED codes the event once, by its form); only weak VAC triggers are subsumed.
-_SUBSUMED_BY = {"violence_against_civilians": ("remote_violence", "battle")}
-_SUBSUMED_BELOW = 0.7
-
 
 def incident_id(*parts: object) -> str:
     """A short stable hash of the parts."""
     return hashlib.sha1("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:16]
-
-
-@cache
-def _casualties():
-    try:
-        from geo.extract.fatalities import casualties
-    except ImportError:          # helper module not installed in this build
-        return None
-    return casualties
 
 
 def _segments(article: Article, starts: list[int] | None = None) -> list[Sentence]:
@@ -97,13 +72,17 @@ class _Draft:
 
 
 def extract_incidents(article: Article, toponyms: Sequence[Toponym], *, taxonomy: Taxonomy, actors=None,
-                      rules: Rules | None = None) -> list[Incident]:
-    """The incidents an article reports, in text order."""
+                      rules: Rules | None = None, model: EventModel | None = None) -> list[Incident]:
+    """The incidents an article reports, in text order.
+
+    The learned detector (`geo.extract.events`) decides whether a sentence reports an event and of
+    which types; the rules only point at the words that tell it, for the place, date and evidence.
+    """
     rules = rules or Rules.load()
+    model = model or bundled_model()
     text = article.text
     body = article.body_span or Span(0, len(text))
-    every = rules.starts(text, body.start, body.end)
-    starts = rules.trigger_starts(text, every)
+    starts = model.candidate_starts(text, body.start, body.end)
     if not starts:
         return []
     sents = _segments(article, starts)
@@ -113,47 +92,61 @@ def extract_incidents(article: Article, toponyms: Sequence[Toponym], *, taxonomy
     for si, sentence in enumerate(sents):
         i = bisect.bisect_left(starts, sentence.start)
         if i == len(starts) or starts[i] >= sentence.end:
-            continue             # no word in the sentence can begin a trigger
-        hits = rules.hits(text, sentence.start, sentence.end, every)
-        if not hits:
-            continue
-        chosen = _choose(rules, taxonomy, text, sentence, hits)
-        taken: dict[str, list[PlaceChoice | None]] = {}
-        for hit, factor, primary in chosen:
-            own_date = dater.own(si)
-            own_place = placer.in_sentence(sentence, (hit.start, hit.end), clause_of(text, sentence, hit))
-            family = taxonomy.get(hit.type).family
-            if not primary and not _elsewhere(own_place, taken.get(family, [])):
-                continue          # the same family told twice in one sentence at one place: one incident
-            taken.setdefault(family, []).append(own_place)
-            locality = placer.locality(sentence, (hit.start, hit.end))
-            conf = _confidence(hit.strength * factor, own_date, own_place, _has_counts(sentence.text),
-                               bool(locality))
-            if own_place and own_place.tied and _VERB.match(hit.text) \
-                    and _OBJECT_GAP.fullmatch(text, hit.end, max(hit.end, own_place.start)):
-                conf = min(conf + _BONUS_OBJECT, 1.0)
-            ante = _antecedent(drafts, taxonomy, family, text, sentence, hit, own_place, own_date)
-            evidence = _evidence(article, sentence, hit)
-            if ante is not None:
-                ante.evidence.append(evidence)
-                if ante.place is None or (not _own(ante.place) and own_place):
-                    ante.place = own_place or ante.place
-                if ante.date.date is None and own_date.date is not None:
-                    ante.date = own_date
-                continue
-            if conf < THRESHOLD - 1e-9:
-                continue
-            place = own_place or _place_fallback(placer, sents, si, hit)
-            if locality and (place is None or place.place.level.rank <= Level.CITY.rank):
-                place = placer.town_of(sentence, *locality) or place
-            date = own_date if own_date.text else dater.inherited(si)
-            drafts.append(_Draft(hit, sentence, min(conf, 1.0), place, date, [evidence]))
-            # "in the capital Ankara and the province of Bursa": one event per place, as ACLED codes them.
-            for other in placer.coordinated(sentence, own_place) if own_place else ():
-                if _elsewhere(other, taken[family]):
-                    taken[family].append(other)
-                    drafts.append(_Draft(hit, sentence, min(conf, 1.0), other, date, [evidence]))
+            continue             # no word in the sentence weighs for any event type
+        detections = [d for d in model.detect(sentence.text) if d.type in taxonomy]
+        if detections:
+            _read_sentence(article, si, sents, detections, rules, taxonomy, placer, dater, drafts)
     return [_incident(d, article, taxonomy, actors) for d in _coalesce(drafts, taxonomy)]
+
+
+def _read_sentence(article: Article, si: int, sents: list[Sentence], detections: list[Detection], rules: Rules,
+                   taxonomy: Taxonomy, placer: Placer, dater: Dater, drafts: list[_Draft]) -> None:
+    """Drafts for the types detected in one sentence (one per family, more where places differ)."""
+    text, sentence = article.text, sents[si]
+    hits = rules.hits(text, sentence.start, sentence.end)
+    taken: dict[str, list[PlaceChoice | None]] = {}
+    for det in detections:
+        hit = _anchor(det, hits, taxonomy, text, sentence)
+        own_date = dater.own(si)
+        own_place = placer.in_sentence(sentence, (hit.start, hit.end), clause_of(text, sentence, hit))
+        family = taxonomy.get(hit.type).family
+        if family in taken and not _elsewhere(own_place, taken[family]):
+            continue          # the same family told twice in one sentence at one place: one incident
+        taken.setdefault(family, []).append(own_place)
+        ante = _antecedent(drafts, taxonomy, family, text, sentence, hit, own_place, own_date)
+        evidence = _evidence(article, sentence, hit)
+        if ante is not None:
+            ante.evidence.append(evidence)
+            if ante.place is None or (not _own(ante.place) and own_place):
+                ante.place = own_place or ante.place
+            if ante.date.date is None and own_date.date is not None:
+                ante.date = own_date
+            continue
+        locality = placer.locality(sentence, (hit.start, hit.end))
+        place = own_place or _place_fallback(placer, sents, si, hit)
+        if locality and (place is None or place.place.level.rank <= Level.CITY.rank):
+            place = placer.town_of(sentence, *locality) or place
+        date = own_date if own_date.text else dater.inherited(si)
+        drafts.append(_Draft(hit, sentence, det.probability, place, date, [evidence]))
+        # "in the capital Ankara and the province of Bursa": one event per place, as ACLED codes them.
+        for other in placer.coordinated(sentence, own_place) if own_place else ():
+            if _elsewhere(other, taken[family]):
+                taken[family].append(other)
+                drafts.append(_Draft(hit, sentence, det.probability, other, date, [evidence]))
+
+
+def _anchor(det: Detection, hits: list[Hit], taxonomy: Taxonomy, text: str, sentence: Sentence) -> Hit:
+    """The words that tell the detected event: a trigger of its type, else of its family, else the
+    word that weighs most for the type; typed as detected."""
+    family = taxonomy.get(det.type).family
+    for same in (lambda h: h.type == det.type, lambda h: h.type in taxonomy and taxonomy.get(h.type).family == family):
+        found = [h for h in hits if same(h)]
+        if found:
+            best = max(found, key=lambda h: h.strength)
+            return replace(best, type=det.type, strength=det.probability)
+    m = re.search(r"\b" + re.escape(det.anchor) + r"\b", sentence.text, re.IGNORECASE) if det.anchor else None
+    start, end = (sentence.start + m.start(), sentence.start + m.end()) if m else (sentence.start, sentence.start)
+    return Hit(det.type, det.probability, start, end, text[start:end])
 
 
 def _elsewhere(place: PlaceChoice | None, taken: list[PlaceChoice | None]) -> bool:
@@ -182,54 +175,6 @@ def _place_fallback(placer: Placer, sents: list[Sentence], si: int, hit: Hit) ->
     return placer.dateline()
 
 
-def _choose(rules: Rules, taxonomy: Taxonomy, text: str, sentence: Sentence,
-            hits: list[Hit]) -> list[tuple[Hit, float, bool]]:
-    """(hit, context factor, primary) after context cues; the strongest hit of each family is primary.
-
-    Weak hits need violence context. Other hits of a taken family are kept as extras: they make
-    incidents of their own only where they name a distinct place ("82 were arrested in Istanbul,
-    11 in Adana").
-    """
-    violent: bool | None = None
-    kept: list[tuple[Hit, float, str]] = []
-    for hit in hits:
-        if hit.type not in taxonomy:       # a user taxonomy may leave types out
-            continue
-        if rules.cue("block", text, sentence, hit):
-            continue
-        quiet = False
-        if hit.strength < STRONG:
-            if violent is None:
-                violent = rules.cue("violence", text, sentence, hit)
-            # Weak words count only with violence around them and stated casualties; otherwise the
-            # hit is kept only as a possible retelling ("the strikes") of an earlier incident.
-            quiet = not violent or not _has_counts(sentence.text)
-        elif hit.strength < SURE and taxonomy.get(hit.type).family in _VIOLENT:
-            if violent is None:
-                violent = rules.cue("violence", text, sentence, hit)
-            # "clashed with the president", "came under fire for": violent words in a sentence with no
-            # one armed, hurt or fighting are figures of speech.
-            quiet = not violent
-        if hit.type == "territory_captured" and "territory_retaken" in taxonomy \
-                and rules.cue("state", text, sentence, hit):
-            hit = replace(hit, type="territory_retaken")
-        factor = 0.0 if quiet else _HEDGE if rules.cue("hedge", text, sentence, hit) else 1.0
-        if rules.cue("background", text, sentence, hit):
-            factor *= _BACKGROUND
-        kept.append((hit, factor, taxonomy.get(hit.type).family))
-    best: dict[str, tuple[Hit, float]] = {}
-    for hit, factor, family in kept:
-        if family not in best or hit.strength * factor > best[family][0].strength * best[family][1]:
-            best[family] = (hit, factor)
-    for family, over in _SUBSUMED_BY.items():
-        if family in best and best[family][0].strength < _SUBSUMED_BELOW and any(f in best for f in over):
-            del best[family]
-    out = [(h, f, True) for h, f in best.values()]
-    out += [(h, f, False) for h, f, family in kept
-            if family in best and best[family][0] is not h and h.strength >= STRONG and f > 0]
-    return sorted(out, key=lambda hf: (not hf[2], hf[0].start))
-
-
 def _antecedent(drafts: list[_Draft], taxonomy: Taxonomy, family: str, text: str, sentence: Sentence,
                 hit: Hit, own_place: PlaceChoice | None, own_date) -> _Draft | None:
     """An earlier incident this hit refers back to ("the strikes"), if it is one."""
@@ -245,19 +190,6 @@ def _antecedent(drafts: list[_Draft], taxonomy: Taxonomy, family: str, text: str
             return None
         return d
     return None
-
-
-def _confidence(words: float, date, place: PlaceChoice | None, counts: bool, locality: bool = False) -> float:
-    """How sure we are that this sentence reports an incident."""
-    conf = _WEIGHT_WORDS * words
-    if date.date is not None:
-        conf += _BONUS_WEEK if date.precision is DatePrecision.WEEK else _BONUS_DAY
-    elif date.text:
-        conf += _BONUS_WEEK          # dated, but too vaguely to resolve ("in mid-2014")
-    conf += _BONUS_PLACE[place.precision] if place else _BONUS_PLACE[GeoPrecision.TOWN] if locality else 0.0
-    conf += _BONUS_TIED if place and place.tied else 0.0
-    conf += _BONUS_COUNT if counts else 0.0
-    return min(conf, 1.0)
 
 
 def _coalesce(drafts: list[_Draft], taxonomy: Taxonomy) -> list[_Draft]:
@@ -314,15 +246,12 @@ def _has_counts(sentence: str) -> bool:
 
 
 def _counts(sentence: str):
-    """Casualties stated in a sentence (None when geo.extract.fatalities is unavailable); memoised per text."""
-    fn = _casualties()
-    if fn is None:
-        return None
+    """Casualties stated in a sentence, memoised per text."""
     got = _COUNTS.get(sentence)
     if got is None:
         if len(_COUNTS) > 4096:
             _COUNTS.clear()
-        got = _COUNTS[sentence] = fn(sentence)
+        got = _COUNTS[sentence] = casualties(sentence)
     return got
 
 

@@ -108,6 +108,11 @@ class Taxonomy:
     def types(self) -> tuple[IncidentType, ...]:
         return self._types
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Type names, in file order."""
+        return tuple(t.name for t in self._types)
+
     def families(self) -> tuple[str, ...]:
         """Distinct families, in file order."""
         return tuple(dict.fromkeys(t.family for t in self._types))

@@ -1,0 +1,73 @@
+"""Score the event detector sentence by sentence: per type, per ACLED sub-event type, and event/no-event.
+
+    PYTHONPATH=. python -m geo.evaluate.events --split dev            # annotated Reuters/GWN/LGL sentences
+    PYTHONPATH=. python -m geo.evaluate.events --split written-test   # held-out written sentences
+    PYTHONPATH=. python -m geo.evaluate.events --split test --confusion
+
+The corpus splits read their text from ../shared/corpora beside the checkout (research-only texts are
+never stored here; `tests/data/event_sentences_<split>.jsonl` holds offsets and labels).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from geo.extract.eventdata import LabelledSentence, corpus_sentences, read_labelled, written_files
+from geo.extract.events import REPORT_AT, EventModel
+from geo.extract.taxonomy import Taxonomy
+from geo.extract.training import score
+
+__all__ = ["CORPORA", "corpus_paths", "main"]
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPORA = ROOT.parent / "shared" / "corpora"
+_FILES = {"isot": "isot-reuters-true-sample/isot-true.jsonl", "gwn": "geowebnews/geowebnews.jsonl",
+          "lgl": "lgl/lgl.jsonl"}
+
+
+def corpus_paths(folder: Path = CORPORA) -> dict[str, Path]:
+    """id prefix -> corpus file."""
+    return {prefix: folder / name for prefix, name in _FILES.items()}
+
+
+def rows_for(split: str, taxonomy: Taxonomy, folder: Path = CORPORA) -> list[LabelledSentence]:
+    """The labelled sentences of one split: `dev`/`test` (corpus) or `written-dev`/`written-test`."""
+    if split.startswith("written-"):
+        part = split.removeprefix("written-")
+        return [r for r in read_labelled(written_files(), taxonomy.names) if r.split == part]
+    gold = ROOT / "tests" / "data" / f"event_sentences_{split}.jsonl"
+    return corpus_sentences(gold, corpus_paths(folder), taxonomy.names)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print sentence-level scores of the bundled event model on one split."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--split", default="dev", choices=("dev", "test", "written-dev", "written-test"))
+    ap.add_argument("--at", type=float, default=REPORT_AT, help="P(event) threshold")
+    ap.add_argument("--model", type=Path, default=None, help="another model file")
+    ap.add_argument("--confusion", action="store_true", help="also print the confusion table")
+    args = ap.parse_args(argv)
+    taxonomy = Taxonomy.load()
+    if not args.split.startswith("written-") and not CORPORA.is_dir():
+        print(f"corpora not found: {CORPORA}", file=sys.stderr)
+        return 2
+    rows = rows_for(args.split, taxonomy)
+    model = EventModel.load(args.model)
+    print(f"[{args.split}] {len(rows)} sentences, {sum(1 for r in rows if r.labels)} with an event; "
+          f"threshold P(event) >= {args.at}")
+    by_type = score(model, rows, at=args.at)
+    print(by_type.table())
+    acled = {t.name: t.sub_event_type for t in taxonomy.types()}
+    by_acled = score(model, rows, at=args.at, relabel=acled)
+    print(f"ACLED sub-event types: weighted F1 {by_acled.weighted_f1:.3f}")
+    family = {t.name: t.family for t in taxonomy.types()}
+    print(f"families: weighted F1 {score(model, rows, at=args.at, relabel=family).weighted_f1:.3f}")
+    if args.confusion:
+        print(by_type.confusion_table())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""What the event detector sees in a sentence: words, stems, word pairs, and the rule lexicons as classes.
+
+Every feature is a short string ("w:bombed", "s:bomb", "b:air_strike", "t:air_strike", "c:block",
+"a:state_forces"); the model keeps a weight per feature and label. The trigger and cue files and the
+actor lexicon enter as features, so a list of words informs the decision without making it.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+from geo.errors import UsageError
+from geo.extract.actors import ActorLexicon
+from geo.extract.fatalities import casualties
+from geo.extract.taxonomy import Taxonomy
+from geo.extract.triggers import Rules
+from geo.read.text import Sentence
+
+__all__ = ["FEATURES_VERSION", "Featurizer", "stem", "tokens"]
+
+# Bump when the features change: a model trained on other features is refused with a retrain hint.
+FEATURES_VERSION = 2
+FUNCTION_WORDS = Path(__file__).parent.parent / "data" / "function_words.csv"
+
+_TOKEN = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?|\d[\d,.]*", re.UNICODE)
+# Inflections folded so "shelled", "shelling" and "shells" share a stem; the longest suffix first.
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "ies", "ied", "ed", "es", "er", "s", "ly")
+_MIN_STEM = 3
+_CUE_KINDS = ("block", "hedge", "background", "violence", "state")
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case word tokens; numbers become `<num>`.
+
+    >>> tokens("Gunmen killed 12 villagers in Zamfara’s Maru area.")
+    ['gunmen', 'killed', '<num>', 'villagers', 'in', "zamfara's", 'maru', 'area']
+    """
+    out = []
+    for m in _TOKEN.finditer(text):
+        w = m.group()
+        out.append("<num>" if w[0].isdigit() else w.lower().replace("’", "'"))
+    return out
+
+
+def stem(word: str) -> str:
+    """A crude stem: the word without its longest inflectional suffix.
+
+    >>> [stem(w) for w in ("shelled", "shelling", "shells", "protesters", "clashes", "ied")]
+    ['shell', 'shell', 'shell', 'protest', 'clash', 'ied']
+    """
+    if word.endswith("'s"):
+        word = word[:-2]
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
+            return word[: -len(suffix)]
+    return word
+
+
+class Featurizer:
+    """Turns a sentence into its set of feature strings, with the rule files and actor lexicon loaded once."""
+
+    def __init__(self, rules: Rules, taxonomy: Taxonomy, actors: ActorLexicon):
+        self._rules = rules
+        self._taxonomy = taxonomy
+        self._actors = actors
+
+    @classmethod
+    def load(cls) -> "Featurizer":
+        """The featurizer over the bundled rule files, taxonomy and actor lexicon."""
+        return cls(Rules.load(), Taxonomy.load(), ActorLexicon.load())
+
+    def features(self, text: str) -> set[str]:
+        """The features of one sentence."""
+        words = tokens(text)
+        stems = [stem(w) for w in words]
+        kinds = function_words()
+        feats = {"bias"}
+        feats.update("w:" + w for w in words if w not in kinds)
+        feats.update("s:" + s for w, s in zip(words, stems) if w not in kinds)
+        feats.update(f"b:{a}_{b}" for (wa, a), (wb, b) in zip(zip(words, stems), zip(words[1:], stems[1:]))
+                     if wa not in kinds or wb not in kinds or kinds[wa] != "stop" or kinds[wb] != "stop")
+        feats.update("m:" + kinds[w] for w in words if kinds.get(w, "stop") != "stop")
+        feats.update(self._rule_features(text))
+        counts = casualties(text)
+        if counts.fatalities:
+            feats.add("k:killed")
+        if counts.injured:
+            feats.add("k:injured")
+        feats.update("a:" + m.actor.kind for m in self._actors.matches(text))
+        return feats
+
+    def _rule_features(self, text: str) -> Iterator[str]:
+        sentence = Sentence(0, len(text), text, 0, 0)
+        for hit in self._rules.hits(text, 0, len(text)):
+            if hit.type not in self._taxonomy:
+                continue
+            strength = "strong" if hit.strength >= 0.8 else "weak"
+            yield "t:" + hit.type
+            yield f"t:{hit.type}:{strength}"
+            yield "f:" + self._taxonomy.get(hit.type).family
+            for kind in _CUE_KINDS:
+                if self._rules.cue(kind, text, sentence, hit):
+                    yield f"c:{kind}"
+                    yield f"c:{kind}:{hit.type}"
+
+
+@cache
+def function_words(path: Path = FUNCTION_WORDS) -> dict[str, str]:
+    """word -> kind (stop, modal, negation, perfect) from the function-word file."""
+    out: dict[str, str] = {}
+    lines = path.read_text(encoding="utf-8").splitlines()
+    rows = csv.DictReader(line for line in lines if not line.startswith("#"))
+    for number, row in enumerate(rows, 2 + sum(1 for line in lines if line.startswith("#"))):
+        if row.get("kind") not in ("stop", "modal", "negation", "perfect") or not row.get("word"):
+            raise UsageError(f"{path}:{number}: expected kind stop|modal|negation|perfect and a word, got {row}")
+        out[row["word"]] = row["kind"]
+    return out
