@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from gazetteer.model import Level, Mention, Place, Toponym, check_coordinates
 
 __all__ = [
+    "ArticleResult",
     "Article", "Dateline", "DatePrecision", "Evidence", "GeoPrecision", "Incident",
     "Level", "Mention", "Place", "Span", "Toponym",
 ]
@@ -177,3 +178,27 @@ class Incident:
     @property
     def __geo_interface__(self) -> dict | None:
         return self.place.__geo_interface__ if self.place else None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleResult:
+    """What one article yields; `warnings` are limits hit and similar notes.
+
+    `places_resolved` counts the resolved toponyms; it survives `without_toponyms()`, which
+    workers use when the consumer needs only incidents (shipping ~15 toponyms per article
+    back to the parent process is most of the cost of running on several cores).
+    """
+
+    article: Article
+    toponyms: tuple[Toponym, ...]
+    incidents: tuple[Incident, ...]
+    warnings: tuple[str, ...] = field(default=())
+    places_resolved: int = -1
+
+    def __post_init__(self) -> None:
+        if self.places_resolved < 0:
+            object.__setattr__(self, "places_resolved", sum(1 for t in self.toponyms if t.place is not None))
+
+    def without_toponyms(self) -> "ArticleResult":
+        """The same result without its toponyms (their count is kept)."""
+        return replace(self, toponyms=())

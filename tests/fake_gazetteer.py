@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from gazetteer.model import Level, Place
 from gazetteer.layers.base import importance
+from gazetteer.model import Level, Place
 from gazetteer.names import normalize, skeleton
 
 # (id, name, lat, lon, level, country, admin1, population, parent, alternate names)

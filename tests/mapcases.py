@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from geo.model import DatePrecision, Evidence, GeoPrecision, Incident, Level, Place, Span
+from geo.model import (
+    DatePrecision,
+    Evidence,
+    GeoPrecision,
+    Incident,
+    Level,
+    Place,
+    Span,
+)
 
 XSS_IMG = "<img src=x onerror=alert(1)>"
 XSS_SCRIPT = "</script><script>alert(2)</script>"

@@ -7,8 +7,8 @@ import doctest
 import pytest
 
 import geo.extract.actors
-from geo.extract.actors import Actor, ActorLexicon, read_actors
 from geo.errors import InputError, RecordError
+from geo.extract.actors import Actor, ActorLexicon, read_actors
 
 
 @pytest.fixture(scope="module")

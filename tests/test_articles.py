@@ -11,9 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from geo.read.articles import check_paths, content_hash, parse_metadata_date, read_articles
 from geo.errors import InputError, RecordError
 from geo.model import DatePrecision
+from geo.read.articles import (
+    check_paths,
+    content_hash,
+    parse_metadata_date,
+    read_articles,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo.read.articles import read_articles
 from geo.errors import RecordError
+from geo.read.articles import read_articles
 
 # Fixed examples in CI (no flaky runs); FUZZ_EXAMPLES=2000 explores fresh random cases locally.
 FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "60")), deadline=None,

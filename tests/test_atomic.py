@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from geo.outputs.atomic import atomic_path, atomic_write
 from geo.errors import OutputError
+from geo.outputs.atomic import atomic_path, atomic_write
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -8,8 +8,19 @@ import re
 import pytest
 
 from geo.errors import InputError
-from geo.model import Article, DatePrecision, Evidence, Incident, Level, Mention, Place, Span, Toponym
-from geo.run.pipeline import ArticleResult, Settings
+from geo.model import (
+    Article,
+    ArticleResult,
+    DatePrecision,
+    Evidence,
+    Incident,
+    Level,
+    Mention,
+    Place,
+    Span,
+    Toponym,
+)
+from geo.run.pipeline import Settings
 
 pytest.importorskip("distributed")
 

@@ -11,7 +11,6 @@ from tests.conftest import CORPORA
 from tests.fake_gazetteer import FakeIndex
 
 
-
 @pytest.fixture(scope="module")
 def geoparser():
     return Geoparser.from_index(FakeIndex())

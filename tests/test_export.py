@@ -9,11 +9,29 @@ import json
 import pytest
 
 from geo.errors import OutputError, UsageError
-from geo.outputs.export import (
-    FIELDS, NUMERIC_FIELDS, feature_collection, incident_properties, to_geodataframe, write_incidents,
+from geo.model import (
+    DatePrecision,
+    Evidence,
+    GeoPrecision,
+    Incident,
+    Level,
+    Place,
+    Span,
 )
-from geo.model import DatePrecision, Evidence, GeoPrecision, Incident, Level, Place, Span
-from geo.outputs.safe import FORMULA_STARTS, json_dumps_html_safe, safe_url, spreadsheet_safe
+from geo.outputs.export import (
+    FIELDS,
+    NUMERIC_FIELDS,
+    feature_collection,
+    incident_properties,
+    to_geodataframe,
+    write_incidents,
+)
+from geo.outputs.safe import (
+    FORMULA_STARTS,
+    json_dumps_html_safe,
+    safe_url,
+    spreadsheet_safe,
+)
 
 MOSUL = Place("gn:99072", "Mosul", 36.335, 43.118889, Level.CITY, "geonames", country_code="IQ", admin1="Nineveh")
 MADRID = Place("gn:3117735", "Madrid", 40.4165, -3.70256, Level.CITY, "geonames", country_code="ES")

@@ -7,10 +7,9 @@ import json
 
 import pytest
 
-from tests.conftest import CORPORA
-
 import geo.extract.fatalities
 from geo.extract.fatalities import Casualties, casualties
+from tests.conftest import CORPORA
 
 CASES = [
     # sentence, fatalities, injured — from the seed articles and the ISOT Reuters sample

@@ -4,11 +4,22 @@ import datetime as dt
 import re
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geo.extract.incidents import Rules, compile_pattern, extract_incidents
-from geo.model import Article, Dateline, DatePrecision, GeoPrecision, Level, Mention, Place, Span, Toponym
 from geo.extract.taxonomy import Taxonomy
+from geo.model import (
+    Article,
+    Dateline,
+    DatePrecision,
+    GeoPrecision,
+    Level,
+    Mention,
+    Place,
+    Span,
+    Toponym,
+)
 
 TAX = Taxonomy.load()
 

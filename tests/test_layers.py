@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from gazetteer.errors import ImportFileError, UnknownLayerError
-from gazetteer.layers.base import DEFAULT_LAYERS, importance, is_latin, layer_class, layer_names
+from gazetteer.layers.base import (
+    DEFAULT_LAYERS,
+    importance,
+    is_latin,
+    layer_class,
+    layer_names,
+)
 from gazetteer.layers.curated import CuratedLayer, read_curated
 from gazetteer.layers.geonames import keep_alternate_name
 from gazetteer.layers.naturalearth import NaturalEarthLayer, admin1_name_variants

@@ -6,8 +6,18 @@ import pytest
 
 from geo.extract.incidents import Rules, extract_incidents
 from geo.extract.locate import Placer, contains, geo_precision
-from geo.model import Article, Dateline, DatePrecision, GeoPrecision, Level, Mention, Place, Span, Toponym
 from geo.extract.taxonomy import Taxonomy
+from geo.model import (
+    Article,
+    Dateline,
+    DatePrecision,
+    GeoPrecision,
+    Level,
+    Mention,
+    Place,
+    Span,
+    Toponym,
+)
 from geo.read.text import sentences
 
 TAX = Taxonomy.load()

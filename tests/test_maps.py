@@ -9,14 +9,27 @@ import subprocess
 import tarfile
 
 import pytest
-from mapcases import (HOSTILE_ACTOR, HOSTILE_PLACE, HOSTILE_TITLE, XSS_IMG, XSS_SCRIPT, XSS_TEMPLATE, XSS_URL,
-                      hostile_incident, incident, place, sample_incidents, square_countries, square_regions)
+from mapcases import (
+    HOSTILE_ACTOR,
+    HOSTILE_PLACE,
+    HOSTILE_TITLE,
+    XSS_IMG,
+    XSS_SCRIPT,
+    XSS_TEMPLATE,
+    XSS_URL,
+    hostile_incident,
+    incident,
+    place,
+    sample_incidents,
+    square_countries,
+    square_regions,
+)
 
 import geo.maps.data
 from geo.maps import assets
-from geo.maps.escape import js_template_safe
-from geo.maps.data import LayerEncoder, mention_offsets, type_styles
 from geo.maps.build import build_map, render_map, write_map
+from geo.maps.data import LayerEncoder, mention_offsets, type_styles
+from geo.maps.escape import js_template_safe
 
 
 def _render(incidents, **kw):

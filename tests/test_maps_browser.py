@@ -9,8 +9,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from mapcases import (HOSTILE_PLACE, HOSTILE_TITLE, JINJA, XSS_IMG, XSS_SCRIPT, XSS_URL, hostile_incident,
-                      sample_incidents, square_countries, square_regions)
+from mapcases import (
+    HOSTILE_PLACE,
+    HOSTILE_TITLE,
+    JINJA,
+    XSS_IMG,
+    XSS_SCRIPT,
+    XSS_URL,
+    hostile_incident,
+    sample_incidents,
+    square_countries,
+    square_regions,
+)
 
 from geo.maps import assets
 from geo.maps.build import write_map

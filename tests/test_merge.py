@@ -5,7 +5,15 @@ import datetime as dt
 import pytest
 
 from geo.merge import merge_incidents, same_incident
-from geo.model import DatePrecision, Evidence, GeoPrecision, Incident, Level, Place, Span
+from geo.model import (
+    DatePrecision,
+    Evidence,
+    GeoPrecision,
+    Incident,
+    Level,
+    Place,
+    Span,
+)
 
 MOSUL = Place("t:mosul", "Mosul", 36.34, 43.13, Level.CITY, "user", "IQ")
 WAHDA = Place("t:wahda", "Wahda", 36.32, 43.18, Level.NEIGHBOURHOOD, "user", "IQ", parent_id="t:mosul")

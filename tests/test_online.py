@@ -18,7 +18,12 @@ from geopy.geocoders import Nominatim
 from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
 
-from gazetteer.layers.online import GeocoderWarning, OnlineGeocoder, make_geocoder, user_agent
+from gazetteer.layers.online import (
+    GeocoderWarning,
+    OnlineGeocoder,
+    make_geocoder,
+    user_agent,
+)
 from gazetteer.model import Level
 
 MOSUL_RAW = {

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from geo.errors import UsageError
-from geo.model import Article, Mention, Toponym
+from geo.model import Article, ArticleResult, Mention, Toponym
 from geo.run.parallel import process_parallel
-from geo.run.pipeline import ArticleResult, Settings
+from geo.run.pipeline import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 

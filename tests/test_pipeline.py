@@ -6,10 +6,11 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from geo.read.articles import read_articles
 from geo.model import Article, DatePrecision
+from geo.read.articles import read_articles
 from geo.run.pipeline import Pipeline, Settings, dated, excluded_spans
 from tests.conftest import SEEDS
 

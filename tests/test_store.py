@@ -10,9 +10,18 @@ import pytest
 
 from geo.errors import IncidentMapError, UsageError
 from geo.model import (
-    Article, DatePrecision, Evidence, GeoPrecision, Incident, Level, Mention, Place, Span, Toponym,
+    Article,
+    ArticleResult,
+    DatePrecision,
+    Evidence,
+    GeoPrecision,
+    Incident,
+    Level,
+    Mention,
+    Place,
+    Span,
+    Toponym,
 )
-from geo.run.pipeline import ArticleResult
 from geo.store.base import IngestStats, changed_articles, open_store
 from geo.store.schema import MIGRATIONS, SCHEMA_VERSION, SchemaVersionError
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from geo.read.wire import credit_span, find_dateline, is_byline, is_credit, paragraphs, parse_dateline, split_wire
+from geo.read.wire import (
+    credit_span,
+    find_dateline,
+    is_byline,
+    is_credit,
+    paragraphs,
+    parse_dateline,
+    split_wire,
+)
 
 # (dateline text, places, country, near); the text after the dash is the lead.
 DATELINES = [

@@ -17,9 +17,9 @@ from gazetteer import names as names_module
 from gazetteer.errors import IndexError_
 from gazetteer.layers.base import Layer, importance
 from gazetteer.model import Level
+from gazetteer.paths import SCHEMA_VERSION
 
 # Bump when the tables below change; an index with another version is rebuilt.
-SCHEMA_VERSION = 3
 # Bumped when the same sources give different rows (how names are weighted or varied); a change rebuilds.
 RANK_VERSION = 6   # 3: admin-1 names ending in -ah also end in -a; 4: no region name is a country name ("Gaza Strip");
                    # 5, 6: names with a possessive inside also without its apostrophe ("Cox s Bazar")

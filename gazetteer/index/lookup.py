@@ -14,8 +14,8 @@ from gazetteer.errors import IndexError_
 from gazetteer.index.build import (
     RANK_VERSION,
     SCHEMA_VERSION,
-    data_package_versions,
     build_index,
+    data_package_versions,
     insert_places,
     read_meta,
     source_keys,
@@ -23,9 +23,10 @@ from gazetteer.index.build import (
     stamps_match,
 )
 from gazetteer.layers.base import DEFAULT_LAYERS, Layer, layer_class
+from gazetteer.layers.user import UserLayer
 from gazetteer.model import Level, Place
+from gazetteer.paths import ENV_PATH, default_index_path, user_store_path
 
-ENV_PATH = "INCIDENTMAP_GAZETTEER"
 _PLACE_COLUMNS = (
     "p.id, p.name, p.lat, p.lon, p.level, p.layer, p.country_code, p.admin1, p.admin2, "
     "p.feature_code, p.population, p.parent_id, s.text, p.raw"
@@ -33,18 +34,7 @@ _PLACE_COLUMNS = (
 _SOURCE_JOIN = "LEFT JOIN sources s ON s.rowid = p.source"
 
 
-def default_index_path() -> Path:
-    """`$INCIDENTMAP_GAZETTEER`, else the per-user cache file for this schema version."""
-    env = os.environ.get(ENV_PATH)
-    if env:
-        return Path(env).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("incidentmap")) / f"gazetteer-v{SCHEMA_VERSION}.sqlite"
-
-
 def _make_layers(index_path: Path, layers: Sequence[str | Layer] | None) -> list[Layer]:
-    from gazetteer.layers.user import UserLayer, user_store_path
 
     out: list[Layer] = []
     for item in layers if layers is not None else DEFAULT_LAYERS:
@@ -156,7 +146,6 @@ class GazetteerIndex:
 
     def _refresh_user_places(self, layers: list[Layer]) -> None:
         """Re-merge the user layer when its store changed since the index was built."""
-        from gazetteer.layers.user import UserLayer
 
         user = next((layer for layer in layers if isinstance(layer, UserLayer)), None)
         if user is None:

@@ -13,8 +13,8 @@ from gazetteer.errors import ImportFileError
 from gazetteer.layers.base import Layer
 from gazetteer.layers.user_formats import ParsedFile, parse_file
 from gazetteer.model import Level, Place
+from gazetteer.paths import user_store_path
 
-ENV_STORE = "INCIDENTMAP_USER_PLACES"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS user_places (
@@ -37,24 +37,6 @@ class ImportReport:
     added: int
     skipped: int
     errors: tuple[str, ...] = ()
-
-
-def user_store_path(index_path: str | os.PathLike | None = None) -> Path:
-    """Where imported places live: `$INCIDENTMAP_USER_PLACES`, else beside the index.
-
-    For the default index that is the per-user data dir (not the cache: imports are user data).
-    """
-    env = os.environ.get(ENV_STORE)
-    if env:
-        return Path(env).expanduser()
-    from gazetteer.index.lookup import ENV_PATH, default_index_path
-
-    index = Path(index_path).expanduser() if index_path is not None else default_index_path()
-    if not os.environ.get(ENV_PATH) and index == default_index_path():
-        import platformdirs
-
-        return Path(platformdirs.user_data_dir("incidentmap")) / "user-places.sqlite"
-    return index.with_name(index.stem + ".user-places.sqlite")
 
 
 def _connect(path: Path) -> sqlite3.Connection:

@@ -7,9 +7,9 @@ import dataclasses
 import hashlib
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from collections.abc import Iterator
 from pathlib import Path
 
 from gazetteer.errors import ImportFileError

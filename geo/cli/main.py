@@ -15,8 +15,14 @@ from collections.abc import Callable, Sequence
 
 import click
 
-from geo.errors import IncidentMapError, InputError, OutputError, RecordError, UsageError
-from geo.run.runner import Filters, RunOptions, Runner
+from geo.errors import (
+    IncidentMapError,
+    InputError,
+    OutputError,
+    RecordError,
+    UsageError,
+)
+from geo.run.runner import Filters, Runner, RunOptions
 
 EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_OUTPUT = 0, 1, 2, 3
 
@@ -242,7 +248,8 @@ def summary_cmd(by: str, fmt: str, output: str, chart: str | None, **kw) -> None
       incidentmap summary seeds/ --by admin1 --format markdown
     """
     from geo.outputs.atomic import atomic_write
-    from geo.outputs.summary import chart as draw_chart, render, summarize
+    from geo.outputs.summary import chart as draw_chart
+    from geo.outputs.summary import render, summarize
 
     runner, filters = make_runner(kw), make_filters(kw)
     incidents = runner.incidents(filters)

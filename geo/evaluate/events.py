@@ -14,7 +14,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from geo.extract.eventdata import LabelledSentence, corpus_sentences, read_labelled, written_files
+from geo.extract.eventdata import (
+    LabelledSentence,
+    corpus_sentences,
+    read_labelled,
+    written_files,
+)
 from geo.extract.events import REPORT_AT, EventModel
 from geo.extract.taxonomy import Taxonomy
 from geo.extract.training import score

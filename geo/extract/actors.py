@@ -85,7 +85,7 @@ class ActorLexicon:
     """A fast alias matcher (Aho-Corasick over case-folded text) returning canonical actor names."""
 
     def __init__(self, actors: Iterable[Actor]):
-        import ahocorasick      # C extension: imported when a lexicon is built, not at module import
+        import ahocorasick  # C extension: imported when a lexicon is built, not at module import
 
         self._actors: dict[str, Actor] = {}
         for actor in actors:      # later files override earlier ones, alias by alias

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from geo.model import Article, DatePrecision
 from geo.extract.numbers import number_pattern, parse_number
+from geo.model import Article, DatePrecision
 
 __all__ = ["EventDate", "event_date", "event_dates", "publication_date"]
 

@@ -86,16 +86,22 @@ def extract_incidents(article: Article, toponyms: Sequence[Toponym], *, taxonomy
     if not starts:
         return []
     sents = _segments(article, starts)
-    placer = Placer(article, toponyms, rules)
-    dater = Dater(article, sents)
-    drafts: list[_Draft] = []
+    found: dict[int, list[Detection]] = {}
     for si, sentence in enumerate(sents):
         i = bisect.bisect_left(starts, sentence.start)
         if i == len(starts) or starts[i] >= sentence.end:
             continue             # no word in the sentence weighs for any event type
         detections = [d for d in model.detect(sentence.text) if d.type in taxonomy]
         if detections:
-            _read_sentence(article, si, sents, detections, rules, taxonomy, placer, dater, drafts)
+            found[si] = detections
+    if not found:
+        return []
+    families = {si: frozenset(taxonomy.get(d.type).family for d in ds) for si, ds in found.items()}
+    placer = Placer(article, toponyms, rules)
+    dater = Dater(article, sents, lambda j: families.get(j, frozenset()))
+    drafts: list[_Draft] = []
+    for si, detections in found.items():
+        _read_sentence(article, si, sents, detections, rules, taxonomy, placer, dater, drafts)
     return [_incident(d, article, taxonomy, actors) for d in _coalesce(drafts, taxonomy)]
 
 
@@ -126,7 +132,7 @@ def _read_sentence(article: Article, si: int, sents: list[Sentence], detections:
         place = own_place or _place_fallback(placer, sents, si, hit)
         if locality and (place is None or place.place.level.rank <= Level.CITY.rank):
             place = placer.town_of(sentence, *locality) or place
-        date = own_date if own_date.text else dater.inherited(si)
+        date = own_date if own_date.text else dater.inherited(si, family)
         drafts.append(_Draft(hit, sentence, det.probability, place, date, [evidence]))
         # "in the capital Ankara and the province of Bursa": one event per place, as ACLED codes them.
         for other in placer.coordinated(sentence, own_place) if own_place else ():

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections import Counter
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from gazetteer.resolve.resolver import haversine_km
@@ -315,7 +315,9 @@ _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
 def _demonym_countries(text: str) -> set[str]:
     """ISO codes of the countries whose demonym the text uses ("Iraqi", "Syrians")."""
     from gazetteer.mentions.lexicon import load_lexicon
-    from gazetteer.mentions.matcher import _demonym_key   # the matcher's own reading: "Iraqi", "Iraqis"
+    from gazetteer.mentions.matcher import (
+        _demonym_key,  # the matcher's own reading: "Iraqi", "Iraqis"
+    )
     from gazetteer.names import normalize
 
     lex = load_lexicon()
@@ -356,11 +358,13 @@ _COUNTED_DAYS = re.compile(r"\b(?:(?P<n>a|an|one|two|three|four|five|six|\d)\s+d
 class Dater:
     """Dates sentences of one article lazily: own date, else the paragraph's, else the lead's."""
 
-    def __init__(self, article: Article, sents: Sequence[Sentence]):
+    def __init__(self, article: Article, sents: Sequence[Sentence],
+                 families: Callable[[int], frozenset[str]] | None = None):
         self._article = article
         self._sents = sents
         self._cache: dict[int, object] = {}
         self._lead = sents[0].paragraph if sents else -1
+        self._families = families
 
     def own(self, i: int):
         """The date expression of sentence `i` (an EventDate; empty text when it has none)."""
@@ -405,13 +409,19 @@ class Dater:
                 return EventDate(anchor.date + dt.timedelta(days=sign * n), DatePrecision.DAY, m.group(0))
         return None
 
-    def inherited(self, i: int):
-        """The nearest earlier dated sentence of the same paragraph; in the lead, any dated lead sentence."""
+    def inherited(self, i: int, family: str | None = None):
+        """The nearest earlier dated sentence of the same paragraph; in the lead, any dated lead sentence.
+
+        With `family` (and the article's detected families), only a sentence telling an event of that
+        family lends its date: "the envoy said on Tuesday" does not date the attack told next.
+        """
         para = self._sents[i].paragraph
         order = [j for j in range(i - 1, -1, -1) if self._sents[j].paragraph == para]
         if para == self._lead:
             order += [j for j in range(i + 1, len(self._sents)) if self._sents[j].paragraph == para]
         for j in order:
+            if family is not None and self._families is not None and family not in self._families(j):
+                continue
             d = self.own(j)
             if d.text:
                 return d

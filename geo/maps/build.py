@@ -69,8 +69,15 @@ def build_map(
 
     from geo.maps import layers as maplayers
     from geo.maps.data import DATE_PRECISIONS, LayerEncoder, summarise, type_styles
-    from geo.maps.js import (IncidentHeatMap, IncidentLayer, IncidentRuntime, OutlineMiniMap, Outlines, SummaryPanel,
-                           TimeSlider)
+    from geo.maps.js import (
+        IncidentHeatMap,
+        IncidentLayer,
+        IncidentRuntime,
+        OutlineMiniMap,
+        Outlines,
+        SummaryPanel,
+        TimeSlider,
+    )
 
     if self_contained:
         from geo.maps.assets import require_assets

@@ -21,9 +21,9 @@ import csv
 import os
 from collections.abc import Sequence
 
-from geo.outputs.atomic import atomic_path, atomic_write
 from geo.errors import UsageError
 from geo.model import Incident
+from geo.outputs.atomic import atomic_path, atomic_write
 from geo.outputs.safe import json_dumps_html_safe, safe_url, spreadsheet_safe
 
 __all__ = [

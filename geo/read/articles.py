@@ -16,8 +16,8 @@ Decisions worth knowing:
 from __future__ import annotations
 
 import codecs
-import dataclasses
 import csv
+import dataclasses
 import datetime as dt
 import hashlib
 import io

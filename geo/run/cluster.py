@@ -15,7 +15,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from geo.errors import InputError, UsageError
-from geo.run.pipeline import ArticleResult, Pipeline, Settings
+from geo.model import ArticleResult
+from geo.run.pipeline import Pipeline, Settings
 
 __all__ = ["DaskSummary", "expand_shards", "process_dask"]
 

@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from geo.errors import UsageError
-from geo.model import Article
-from geo.run.pipeline import ArticleResult, Pipeline, Settings
+from geo.model import Article, ArticleResult
+from geo.run.pipeline import Pipeline, Settings
 
 __all__ = ["default_workers", "process_parallel"]
 

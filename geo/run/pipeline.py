@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from geo.model import Article, Incident, Span, Toponym
+from geo.model import Article, ArticleResult, Incident, Span
 
 __all__ = ["ArticleResult", "Pipeline", "Settings", "dated", "excluded_spans", "merged"]
 
@@ -27,30 +27,6 @@ class Settings:
     gazetteer_path: str | None = None
     max_article_chars: int = 200_000
     max_mentions: int = 2_000
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleResult:
-    """What one article yields; `warnings` are limits hit and similar notes.
-
-    `places_resolved` counts the resolved toponyms; it survives `without_toponyms()`, which
-    workers use when the consumer needs only incidents (shipping ~15 toponyms per article
-    back to the parent process is most of the cost of running on several cores).
-    """
-
-    article: Article
-    toponyms: tuple[Toponym, ...]
-    incidents: tuple[Incident, ...]
-    warnings: tuple[str, ...] = field(default=())
-    places_resolved: int = -1
-
-    def __post_init__(self) -> None:
-        if self.places_resolved < 0:
-            object.__setattr__(self, "places_resolved", sum(1 for t in self.toponyms if t.place is not None))
-
-    def without_toponyms(self) -> "ArticleResult":
-        """The same result without its toponyms (their count is kept)."""
-        return dataclasses.replace(self, toponyms=())
 
 
 def dated(article: Article) -> Article:

@@ -30,7 +30,7 @@ def progress(iterable: Iterable[T], *, total: int | None = None, desc: str = "",
     if not wants_progress(stream, quiet=quiet):
         yield from iterable
         return
-    from tqdm import tqdm   # imported only when a bar is drawn
+    from tqdm import tqdm  # imported only when a bar is drawn
 
     if total is None:
         try:

@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from geo.errors import RecordError, UsageError
-from geo.model import Article, Incident, Toponym
-from geo.run.pipeline import ArticleResult, Settings, merged
+from geo.model import Article, ArticleResult, Incident, Toponym
+from geo.run.pipeline import Settings, merged
 
 __all__ = ["Filters", "RunOptions", "Runner", "apply_filters"]
 
@@ -117,7 +117,7 @@ class Runner:
         articles = read_articles(self.options.paths, on_error=self._on_error)
         if select is not None:
             articles = select(articles)
-        from geo.run.parallel import process_parallel   # one worker runs in this process
+        from geo.run.parallel import process_parallel  # one worker runs in this process
 
         stream = process_parallel(articles, self.options.settings, workers=self.options.workers,
                                   toponyms=toponyms)

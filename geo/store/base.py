@@ -16,11 +16,22 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 from geo.errors import UsageError
-from geo.model import Article, Incident, Toponym
-from geo.run.pipeline import ArticleResult
+from geo.model import Article, ArticleResult, Incident, Toponym
 from geo.store.schema import (
-    ARTICLES, INCIDENTS, TABLES, TOPONYMS, SchemaVersionError, StoreError, Table, article_from_row,
-    article_hash, article_row, incident_from_row, incident_row, toponym_from_row, toponym_row,
+    ARTICLES,
+    INCIDENTS,
+    TABLES,
+    TOPONYMS,
+    SchemaVersionError,
+    StoreError,
+    Table,
+    article_from_row,
+    article_hash,
+    article_row,
+    incident_from_row,
+    incident_row,
+    toponym_from_row,
+    toponym_row,
 )
 
 __all__ = [

@@ -12,7 +12,14 @@ from contextlib import contextmanager
 
 from geo.store.base import SqlStore
 from geo.store.schema import (
-    SCHEMA_VERSION, SRID, TABLES, StoreError, Table, migration_plan, parse_version, point_wkb,
+    SCHEMA_VERSION,
+    SRID,
+    TABLES,
+    StoreError,
+    Table,
+    migration_plan,
+    parse_version,
+    point_wkb,
 )
 
 __all__ = ["PostGISStore"]

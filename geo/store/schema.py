@@ -16,7 +16,16 @@ from dataclasses import dataclass
 
 from geo.errors import IncidentMapError
 from geo.model import (
-    Article, Dateline, DatePrecision, Evidence, GeoPrecision, Incident, Level, Mention, Place, Span,
+    Article,
+    Dateline,
+    DatePrecision,
+    Evidence,
+    GeoPrecision,
+    Incident,
+    Level,
+    Mention,
+    Place,
+    Span,
     Toponym,
 )
 
