@@ -25,10 +25,22 @@ def seeds_dir() -> Path:
     return SEEDS
 
 
+CORPUS_FILES = ("lgl/lgl.jsonl", "geowebnews/geowebnews.jsonl", "geovirus/geovirus.jsonl",
+                "isot-reuters-true-sample/isot-true.jsonl", "isot-reuters-true-sample/isot-true.conflict.jsonl")
+
+
 @pytest.fixture(scope="session")
 def corpora_dir() -> Path:
+    """../shared/corpora beside the checkout: absent on a fresh clone (skip), but never half there (fail)."""
     if not CORPORA.is_dir():
         pytest.skip(f"evaluation corpora not found at {CORPORA}")
+    for name in CORPUS_FILES:
+        path = CORPORA / name
+        try:
+            with path.open("rb") as fh:
+                fh.read(1)
+        except OSError as exc:
+            pytest.fail(f"{CORPORA} is present but {name} cannot be read ({exc})")
     return CORPORA
 
 

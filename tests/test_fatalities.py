@@ -9,7 +9,6 @@ import pytest
 
 import geo.extract.fatalities
 from geo.extract.fatalities import Casualties, casualties
-from tests.conftest import CORPORA
 
 CASES = [
     # sentence, fatalities, injured — from the seed articles and the ISOT Reuters sample
@@ -67,14 +66,10 @@ def test_negative_counts_are_rejected():
         Casualties(-1, None)
 
 
-CORPUS = CORPORA / "isot-reuters-true-sample" / "isot-true.conflict.jsonl"
-
-
-def test_reuters_sample_counts_are_plausible():
-    if not CORPUS.exists():
-        pytest.skip("ISOT Reuters sample not available")
+def test_reuters_sample_counts_are_plausible(corpora_dir):
+    corpus = corpora_dir / "isot-reuters-true-sample" / "isot-true.conflict.jsonl"
     found = 0
-    for line in CORPUS.read_text(encoding="utf-8").splitlines():
+    for line in corpus.read_text(encoding="utf-8").splitlines():
         for sentence in json.loads(line)["text"].split(". "):
             c = casualties(sentence)
             for n in (c.fatalities, c.injured):

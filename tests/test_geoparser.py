@@ -1,6 +1,5 @@
 """The Geoparser facade: find + resolve, limits, lookup, and the real index when it is built."""
 
-import time
 from pathlib import Path
 
 import pytest
@@ -75,9 +74,8 @@ def test_real_index_resolves_the_seed_targets(gazetteer_index):
     by_text = {t.mention.text: t.place for t in tops}
     assert by_text["Nice"].country_code == "FR"
     assert by_text["Columbus"].admin1 == "Ohio"
-    start = time.perf_counter()
-    Geoparser.open(gazetteer_index.path)
-    assert time.perf_counter() - start < 3.0   # warm open (target 1 s; slack for a busy CI box)
+    again = Geoparser.open(gazetteer_index.path)     # warm open; its speed is measured in bench/geoparse.py
+    assert {t.mention.text: t.place for t in again.parse(text[nice:nice + 200])} == by_text
 
 
 @pytest.mark.slow

@@ -220,7 +220,7 @@ def test_open_store_rejects_unknown_url():
 
 
 def test_geopackage_is_readable_by_gdal(tmp_path):
-    pyogrio = pytest.importorskip("pyogrio")
+    import pyogrio
     path = tmp_path / "s.gpkg"
     with open_store(str(path)) as store:
         store.ingest([make_result("a1"), make_result("a2", place=KABUL)])

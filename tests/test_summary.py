@@ -8,7 +8,9 @@ import doctest
 import io
 import json
 
+import geopandas
 import pytest
+import shapely.geometry as shapely_geometry
 
 import geo.outputs.summary
 from gazetteer.errors import GazetteerError
@@ -17,8 +19,6 @@ from geo.model import DatePrecision, Evidence, Incident, Level, Place, Span
 from geo.outputs.summary import UNLOCATED, RegionLevel, render, summarize
 from geo.outputs.summary_render import SummaryFormat
 
-geopandas = pytest.importorskip("geopandas")
-shapely_geometry = pytest.importorskip("shapely.geometry")
 box = shapely_geometry.box
 
 
@@ -176,7 +176,7 @@ def test_chart_without_dates_still_writes_a_png(tmp_path, regions):
 
 
 def test_packaged_admin1_boundaries_place_mosul_in_nineveh():
-    boundaries = pytest.importorskip("gazetteer.boundaries")
+    from gazetteer import boundaries
     try:
         boundaries.load_admin1()
     except GazetteerError as exc:

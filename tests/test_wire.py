@@ -198,11 +198,7 @@ def test_blank_text_has_no_stories():
     assert split_wire("") == [] and split_wire(" \n\t\n") == []
 
 
-def test_huge_single_line_splits_in_linear_time():
-    import time
-
+def test_huge_single_line_is_one_article():
     text = "Title\n\nPARIS (Reuters) - " + "word " * 400_000 + "\n" + " " * 1_000_000 + "\n"
-    start = time.perf_counter()
-    parts = _parts(text)
-    assert time.perf_counter() - start < 5
+    parts = _parts(text)     # its cost is measured by bench/fuzz.py, never by a timed test
     assert len(parts) == 1 and parts[0]["title"] == "Title"

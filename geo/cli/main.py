@@ -95,6 +95,8 @@ def filter_options(func: Callable) -> Callable:
 
 def make_runner(kw: dict) -> Runner:
     """Build a Runner from the shared options (popping them from `kw`)."""
+    if kw.get("online") and kw.get("geocoder") == "geonames" and not kw.get("geonames_username"):
+        raise UsageError("--geocoder geonames needs --geonames-username NAME (GeoNames' free web-service account)")
     opts = RunOptions(
         paths=tuple(kw.pop("paths")),
         db=kw.pop("db"),
