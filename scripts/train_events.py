@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from geo.extract.eventdata import read_labelled, written_files
+from geo.extract.eventdata import DATA_DIR, read_labelled, written_files
 from geo.extract.events import DEFAULT_MODEL, REPORT_AT
 from geo.extract.features import Featurizer
 from geo.extract.taxonomy import Taxonomy
@@ -26,9 +26,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--c", type=float, default=C, help="inverse regularisation strength")
     ap.add_argument("--min-count", type=int, default=MIN_COUNT, help="least count of a feature")
     ap.add_argument("--at", type=float, default=REPORT_AT, help="threshold for the printed scores")
+    ap.add_argument("--data", type=Path, default=DATA_DIR, help="folder of written_*.jsonl files")
     args = ap.parse_args(argv)
     taxonomy = Taxonomy.load()
-    files = written_files()
+    files = written_files(args.data)
     rows = read_labelled(files, taxonomy.names)
     train_rows = [r for r in rows if r.split == "train"]
     labels = [t for t in taxonomy.names if any(t in r.labels for r in train_rows)]

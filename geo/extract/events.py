@@ -25,9 +25,7 @@ MODEL_FORMAT = 1
 DEFAULT_MODEL = Path(__file__).parent.parent / "data" / "events" / "model.npz"
 RETRAIN = "python scripts/train_events.py"
 # A type is reported for a sentence from this probability on (chosen on the dev split, docs/incidents.md).
-REPORT_AT = 0.7
-# A second type in the same sentence needs at least this share of P(type | event).
-SECOND_TYPE = 0.35
+REPORT_AT = 0.5
 EVENT = "event"
 # The pre-filter: a sentence is scored only if it holds a word whose stem weighs at least this much
 # for some type (read from the model's own weights, so it follows retraining); the rest cannot reach
@@ -129,14 +127,14 @@ class EventModel:
         return self._probabilities(self._rows(self.featurizer.features(text)))
 
     def detect(self, text: str, *, at: float = REPORT_AT) -> list[Detection]:
-        """The types the sentence reports when P(event) >= `at`, most probable first."""
+        """The types whose probability P(event) x P(type | event) is at least `at`, most probable first."""
         feats = self.featurizer.features(text)
         p_event, p_type = self._probabilities(self._rows(feats))
         if p_event < at:
             return []
-        order = np.argsort(-p_type)
-        chosen = [int(order[0])] + [int(j) for j in order[1:] if p_type[j] >= SECOND_TYPE]
-        return [Detection(self.labels[j], p_event * float(p_type[j]), self._anchor(feats, j + 1)) for j in chosen]
+        probs = p_event * p_type
+        chosen = [int(j) for j in np.argsort(-probs) if probs[j] >= at]
+        return [Detection(self.labels[j], float(probs[j]), self._anchor(feats, j + 1)) for j in chosen]
 
     def _rows(self, feats: set[str]) -> list[int]:
         index = self._index

@@ -13,9 +13,17 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from geo.extract.events import Detection, EventModel, bundled_model
+from geo.extract.decide import Candidate, Weights, candidates, score
+from geo.extract.events import EventModel, bundled_model
 from geo.extract.fatalities import casualties
-from geo.extract.locate import Dater, PlaceChoice, Placer, contains, distance_km
+from geo.extract.locate import (
+    _GLUED_ARTICLE,
+    Dater,
+    PlaceChoice,
+    Placer,
+    contains,
+    distance_km,
+)
 from geo.extract.taxonomy import Taxonomy
 from geo.extract.triggers import Hit, Rules, clause_of, compile_pattern
 from geo.model import Article, DatePrecision, Evidence, Incident, Level, Span, Toponym
@@ -23,6 +31,7 @@ from geo.read.text import Sentence, sentences
 
 __all__ = ["Hit", "Rules", "compile_pattern", "extract_incidents", "incident_id"]
 
+_OBJECT_GAP = re.compile(r"\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?" + _GLUED_ARTICLE, re.IGNORECASE)
 _SAME_KM = 10.0          # one article telling one incident twice: same family, place and day
 # A definite reference ("the strikes", "this attack") to an incident told just before.
 _ANAPHOR = re.compile(r"\b(?:the|this|that|these|those|its|their|same)\s+(?:[\w’'-]+\s+){0,3}$", re.IGNORECASE)
@@ -72,53 +81,63 @@ class _Draft:
 
 
 def extract_incidents(article: Article, toponyms: Sequence[Toponym], *, taxonomy: Taxonomy, actors=None,
-                      rules: Rules | None = None, model: EventModel | None = None) -> list[Incident]:
+                      rules: Rules | None = None, model: EventModel | None = None,
+                      weights: Weights | None = None) -> list[Incident]:
     """The incidents an article reports, in text order.
 
-    The learned detector (`geo.extract.events`) decides whether a sentence reports an event and of
-    which types; the rules only point at the words that tell it, for the place, date and evidence.
+    Each sentence that may tell an event gets candidates (families the learned detector or the
+    trigger phrases suggest); a candidate becomes an incident when its weighted evidence
+    (`geo.extract.decide`) reaches the threshold.
     """
     rules = rules or Rules.load()
     model = model or bundled_model()
+    weights = weights or Weights.load()
     text = article.text
     body = article.body_span or Span(0, len(text))
-    starts = model.candidate_starts(text, body.start, body.end)
+    every = rules.starts(text, body.start, body.end)
+    starts = sorted(set(model.candidate_starts(text, body.start, body.end)) | set(rules.trigger_starts(text, every)))
     if not starts:
         return []
     sents = _segments(article, starts)
-    found: dict[int, list[Detection]] = {}
+    found: dict[int, list[Candidate]] = {}
     for si, sentence in enumerate(sents):
         i = bisect.bisect_left(starts, sentence.start)
         if i == len(starts) or starts[i] >= sentence.end:
             continue             # no word in the sentence weighs for any event type
-        detections = [d for d in model.detect(sentence.text) if d.type in taxonomy]
-        if detections:
-            found[si] = detections
+        detections = [d for d in model.detect(sentence.text, at=weights.candidate) if d.type in taxonomy]
+        hits = rules.hits(text, sentence.start, sentence.end, every)
+        if detections or hits:
+            got = candidates(sentence, text, detections, hits, rules, taxonomy, weights, _has_counts(sentence.text))
+            if got:
+                found[si] = got
     if not found:
         return []
-    families = {si: frozenset(taxonomy.get(d.type).family for d in ds) for si, ds in found.items()}
+    families = {si: frozenset(c.family for c in cs) for si, cs in found.items()}
     placer = Placer(article, toponyms, rules)
     dater = Dater(article, sents, lambda j: families.get(j, frozenset()))
     drafts: list[_Draft] = []
-    for si, detections in found.items():
-        _read_sentence(article, si, sents, detections, rules, taxonomy, placer, dater, drafts)
+    for si, cands in found.items():
+        _read_sentence(article, si, sents, cands, weights, taxonomy, placer, dater, drafts)
     return [_incident(d, article, taxonomy, actors) for d in _coalesce(drafts, taxonomy)]
 
 
-def _read_sentence(article: Article, si: int, sents: list[Sentence], detections: list[Detection], rules: Rules,
+def _read_sentence(article: Article, si: int, sents: list[Sentence], cands: list[Candidate], weights: Weights,
                    taxonomy: Taxonomy, placer: Placer, dater: Dater, drafts: list[_Draft]) -> None:
-    """Drafts for the types detected in one sentence (one per family, more where places differ)."""
+    """Drafts for the candidates of one sentence that reach the threshold (one per family and place)."""
     text, sentence = article.text, sents[si]
-    hits = rules.hits(text, sentence.start, sentence.end)
     taken: dict[str, list[PlaceChoice | None]] = {}
-    for det in detections:
-        hit = _anchor(det, hits, taxonomy, text, sentence)
+    for cand in cands:
+        hit, family = cand.hit, cand.family
         own_date = dater.own(si)
         own_place = placer.in_sentence(sentence, (hit.start, hit.end), clause_of(text, sentence, hit))
-        family = taxonomy.get(hit.type).family
-        if family in taken and not _elsewhere(own_place, taken[family]):
+        if not cand.primary and not _elsewhere(own_place, taken.get(family, [])):
             continue          # the same family told twice in one sentence at one place: one incident
         taken.setdefault(family, []).append(own_place)
+        locality = placer.locality(sentence, (hit.start, hit.end))
+        conf = score(cand, weights, own_date, own_place, _has_counts(sentence.text), bool(locality))
+        if own_place and own_place.tied and _VERB.match(hit.text) \
+                and _OBJECT_GAP.fullmatch(text, hit.end, max(hit.end, own_place.start)):
+            conf = min(conf + weights.tied, 1.0)
         ante = _antecedent(drafts, taxonomy, family, text, sentence, hit, own_place, own_date)
         evidence = _evidence(article, sentence, hit)
         if ante is not None:
@@ -128,31 +147,18 @@ def _read_sentence(article: Article, si: int, sents: list[Sentence], detections:
             if ante.date.date is None and own_date.date is not None:
                 ante.date = own_date
             continue
-        locality = placer.locality(sentence, (hit.start, hit.end))
+        if conf < weights.threshold - 1e-9:
+            continue
         place = own_place or _place_fallback(placer, sents, si, hit)
         if locality and (place is None or place.place.level.rank <= Level.CITY.rank):
             place = placer.town_of(sentence, *locality) or place
         date = own_date if own_date.text else dater.inherited(si, family)
-        drafts.append(_Draft(hit, sentence, det.probability, place, date, [evidence]))
+        drafts.append(_Draft(hit, sentence, conf, place, date, [evidence]))
         # "in the capital Ankara and the province of Bursa": one event per place, as ACLED codes them.
         for other in placer.coordinated(sentence, own_place) if own_place else ():
             if _elsewhere(other, taken[family]):
                 taken[family].append(other)
-                drafts.append(_Draft(hit, sentence, det.probability, other, date, [evidence]))
-
-
-def _anchor(det: Detection, hits: list[Hit], taxonomy: Taxonomy, text: str, sentence: Sentence) -> Hit:
-    """The words that tell the detected event: a trigger of its type, else of its family, else the
-    word that weighs most for the type; typed as detected."""
-    family = taxonomy.get(det.type).family
-    for same in (lambda h: h.type == det.type, lambda h: h.type in taxonomy and taxonomy.get(h.type).family == family):
-        found = [h for h in hits if same(h)]
-        if found:
-            best = max(found, key=lambda h: h.strength)
-            return replace(best, type=det.type, strength=det.probability)
-    m = re.search(r"\b" + re.escape(det.anchor) + r"\b", sentence.text, re.IGNORECASE) if det.anchor else None
-    start, end = (sentence.start + m.start(), sentence.start + m.end()) if m else (sentence.start, sentence.start)
-    return Hit(det.type, det.probability, start, end, text[start:end])
+                drafts.append(_Draft(hit, sentence, conf, other, date, [evidence]))
 
 
 def _elsewhere(place: PlaceChoice | None, taken: list[PlaceChoice | None]) -> bool:

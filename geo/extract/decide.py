@@ -1,0 +1,169 @@
+"""Whether a sentence reports an incident of a family: named, weighted evidence added into one score.
+
+The evidence is the learned detector's probability for the family (`geo.extract.events`), the
+strongest trigger phrase of the family after its context cues (`geo/data/triggers.csv`,
+`geo/data/cues.csv`), and the anchors an event has in the text: its own date, place and counts.
+The weights live in `geo/data/decision_weights.csv`, one row each, so a change is one row and its
+effect is measured with `python -m geo.evaluate.incidents`.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, fields, replace
+from functools import cache
+from pathlib import Path
+
+from geo.errors import UsageError
+from geo.extract.events import Detection
+from geo.extract.taxonomy import Taxonomy
+from geo.extract.triggers import Hit, Rules
+from geo.model import DatePrecision, GeoPrecision
+from geo.read.text import Sentence
+
+__all__ = ["Candidate", "Weights", "candidates", "score"]
+
+WEIGHTS_FILE = Path(__file__).parent.parent / "data" / "decision_weights.csv"
+STRONG = 0.5             # triggers below this need violence context and casualties in their sentence
+SURE = 0.85              # violent triggers below this need violence context in their sentence
+_VIOLENT = frozenset({"battle", "violence_against_civilians", "riot"})   # explosions are rarely figures of speech
+_HEDGE, _BACKGROUND = 0.8, 0.3
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """The weights of the decision, one per named piece of evidence."""
+
+    model: float
+    model_prior: float
+    rule: float
+    day: float
+    week: float
+    place_town: float
+    place_near: float
+    place_region: float
+    tied: float
+    counts: float
+    threshold: float
+    candidate: float
+
+    @classmethod
+    @cache
+    def load(cls, path: Path = WEIGHTS_FILE) -> "Weights":
+        """The weights file; a missing, unknown or non-numeric row is an error naming file and line."""
+        lines = path.read_text(encoding="utf-8").split("\n")
+        comments = sum(1 for line in lines if line.startswith("#"))
+        got: dict[str, float] = {}
+        names = {f.name for f in fields(cls)}
+        for number, row in enumerate(csv.DictReader(x for x in lines if x.strip() and not x.startswith("#")),
+                                     comments + 2):
+            name = row.get("name", "")
+            if name not in names:
+                raise UsageError(f"{path}:{number}: unknown weight {name!r}; expected one of: {', '.join(sorted(names))}")
+            try:
+                got[name] = float(row["value"])
+            except (TypeError, ValueError):
+                raise UsageError(f"{path}:{number}: weight {name!r} is not a number: {row.get('value')!r}") from None
+        missing = names - set(got)
+        if missing:
+            raise UsageError(f"{path}: missing weights: {', '.join(sorted(missing))}")
+        return cls(**got)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A possible incident of one family in a sentence: its type, the words that tell it, and its evidence."""
+
+    family: str
+    hit: Hit                 # typed as the incident will be; the trigger, or the detector's anchor word
+    model: float             # P(event of this family) from the detector
+    rule: float              # trigger strength x cue factor (0 without a trigger)
+    primary: bool = True     # False: another trigger of a family already taken (a second place may make it one)
+
+
+def candidates(sentence: Sentence, text: str, detections: list[Detection], hits: list[Hit], rules: Rules,
+               taxonomy: Taxonomy, weights: Weights, counts: bool) -> list[Candidate]:
+    """Families the detector or the triggers suggest for one sentence, each with its best type."""
+    learned: dict[str, list[Detection]] = {}
+    for d in detections:
+        learned.setdefault(taxonomy.get(d.type).family, []).append(d)
+    triggered = _triggers(rules, taxonomy, text, sentence, hits, counts)
+    primary: dict[str, tuple[Hit, float]] = {}
+    for family, hit, factor in triggered:          # strongest first
+        if factor > 0 and family not in primary:
+            primary[family] = (hit, factor)
+    out = []
+    for family in dict.fromkeys([*primary, *learned]):
+        found = learned.get(family, [])
+        p_family = sum(d.probability for d in found)
+        best = max(found, key=lambda d: d.probability) if found else None
+        if family in primary:
+            hit, factor = primary[family]
+            typed = best.type if best is not None and best.probability >= weights.candidate else hit.type
+            out.append(Candidate(family, replace(hit, type=typed), p_family, hit.strength * factor))
+        elif best is not None and p_family >= weights.candidate:
+            out.append(Candidate(family, _anchor_hit(best, text, sentence), p_family, 0.0))
+    taken = {c.family: c for c in out}
+    for family, hit, factor in triggered:
+        # Other strong triggers of a taken family ("82 were arrested in Istanbul, 11 in Adana") make
+        # incidents of their own only where they name another place.
+        if family in taken and factor > 0 and hit.strength >= STRONG and hit is not primary[family][0]:
+            base = taken[family]
+            out.append(Candidate(family, replace(hit, type=base.hit.type), base.model, hit.strength * factor, False))
+    return out
+
+
+def score(c: Candidate, weights: Weights, date, place, counts: bool, locality: bool = False) -> float:
+    """The candidate's score: weighted evidence, capped at 1."""
+    s = weights.model * (c.model - weights.model_prior) + weights.rule * c.rule
+    if date.date is not None:
+        s += weights.week if date.precision is DatePrecision.WEEK else weights.day
+    elif date.text:
+        s += weights.week            # dated, but too vaguely to resolve ("in mid-2014")
+    if place is not None:
+        s += {GeoPrecision.TOWN: weights.place_town, GeoPrecision.NEAR: weights.place_near}.get(
+            place.precision, weights.place_region)
+        s += weights.tied if place.tied else 0.0
+    elif locality:
+        s += weights.place_town
+    s += weights.counts if counts else 0.0
+    return max(0.0, min(s, 1.0))
+
+
+def _anchor_hit(d: Detection, text: str, sentence: Sentence) -> Hit:
+    """A hit at the detector's anchor word (the word that weighs most for the type)."""
+    import re
+
+    m = re.search(r"\b" + re.escape(d.anchor) + r"\b", sentence.text, re.IGNORECASE) if d.anchor else None
+    start, end = (sentence.start + m.start(), sentence.start + m.end()) if m else (sentence.start, sentence.start)
+    return Hit(d.type, d.probability, start, end, text[start:end])
+
+
+def _triggers(rules: Rules, taxonomy: Taxonomy, text: str, sentence: Sentence, hits: list[Hit],
+              counts: bool) -> list[tuple[str, Hit, float]]:
+    """(family, hit, cue factor) for every trigger, strongest first; blocked triggers are left out."""
+    violent: bool | None = None
+    kept: list[tuple[str, Hit, float]] = []
+    for hit in hits:
+        if hit.type not in taxonomy:       # a user taxonomy may leave types out
+            continue
+        if rules.cue("block", text, sentence, hit):
+            continue
+        quiet = False
+        family = taxonomy.get(hit.type).family
+        if hit.strength < STRONG or (hit.strength < SURE and family in _VIOLENT):
+            if violent is None:
+                violent = rules.cue("violence", text, sentence, hit)
+            # Weak words need violence around them and stated casualties; violent words in a sentence
+            # with no one armed, hurt or fighting ("clashed with the president", "came under fire for")
+            # are figures of speech.
+            quiet = not violent or (hit.strength < STRONG and not counts)
+        if hit.type == "territory_captured" and "territory_retaken" in taxonomy \
+                and rules.cue("state", text, sentence, hit):
+            hit = replace(hit, type="territory_retaken")
+        factor = 0.0 if quiet else _HEDGE if rules.cue("hedge", text, sentence, hit) else 1.0
+        if rules.cue("background", text, sentence, hit):
+            factor *= _BACKGROUND
+        kept.append((family, hit, factor))
+    kept.sort(key=lambda fhf: -fhf[1].strength * fhf[2])
+    return kept
