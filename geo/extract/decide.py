@@ -10,12 +10,13 @@ effect is measured with `python -m geo.evaluate.incidents`.
 from __future__ import annotations
 
 import csv
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from functools import cache
 from pathlib import Path
 
 from geo.errors import UsageError
-from geo.extract.events import Detection
 from geo.extract.taxonomy import Taxonomy
 from geo.extract.triggers import Hit, Rules
 from geo.model import DatePrecision, GeoPrecision
@@ -28,6 +29,10 @@ STRONG = 0.5             # triggers below this need violence context and casualt
 SURE = 0.85              # violent triggers below this need violence context in their sentence
 _VIOLENT = frozenset({"battle", "violence_against_civilians", "riot"})   # explosions are rarely figures of speech
 _HEDGE, _BACKGROUND = 0.8, 0.3
+# Violence against civilians told in the same sentence as an air strike or a battle is that strike or
+# battle (ACLED codes the event once, by its form), unless a strong trigger of its own tells it apart.
+_SUBSUMED_BY = {"violence_against_civilians": ("remote_violence", "battle")}
+_SUBSUMED_BELOW = 0.7
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +51,8 @@ class Weights:
     counts: float
     threshold: float
     candidate: float
+    rule_type: float
+    no_trigger: float
 
     @classmethod
     @cache
@@ -81,28 +88,35 @@ class Candidate:
     primary: bool = True     # False: another trigger of a family already taken (a second place may make it one)
 
 
-def candidates(sentence: Sentence, text: str, detections: list[Detection], hits: list[Hit], rules: Rules,
-               taxonomy: Taxonomy, weights: Weights, counts: bool) -> list[Candidate]:
-    """Families the detector or the triggers suggest for one sentence, each with its best type."""
-    learned: dict[str, list[Detection]] = {}
-    for d in detections:
-        learned.setdefault(taxonomy.get(d.type).family, []).append(d)
+def candidates(sentence: Sentence, text: str, probs: dict[str, float], anchor: Callable[[str], str],
+               hits: list[Hit], rules: Rules, taxonomy: Taxonomy, weights: Weights, counts: bool) -> list[Candidate]:
+    """Families the detector or the triggers suggest for one sentence, each with its best type.
+
+    `probs` is the detector's probability of each type; `anchor(type)` the word that weighs most for it.
+    """
+    learned: dict[str, dict[str, float]] = {}
+    for t, p in probs.items():
+        if t in taxonomy:
+            learned.setdefault(taxonomy.get(t).family, {})[t] = p
     triggered = _triggers(rules, taxonomy, text, sentence, hits, counts)
     primary: dict[str, tuple[Hit, float]] = {}
-    for family, hit, factor in triggered:          # strongest first
-        if factor > 0 and family not in primary:
+    for family, hit, factor in triggered:          # strongest first; a quiet trigger (factor 0) may
+        if family not in primary:                  # still tell a retelling ("the strikes") of an event
             primary[family] = (hit, factor)
     out = []
     for family in dict.fromkeys([*primary, *learned]):
-        found = learned.get(family, [])
-        p_family = sum(d.probability for d in found)
-        best = max(found, key=lambda d: d.probability) if found else None
+        found = learned.get(family, {})
+        p_family = sum(found.values())
         if family in primary:
             hit, factor = primary[family]
-            typed = best.type if best is not None and best.probability >= weights.candidate else hit.type
-            out.append(Candidate(family, replace(hit, type=typed), p_family, hit.strength * factor))
-        elif best is not None and p_family >= weights.candidate:
-            out.append(Candidate(family, _anchor_hit(best, text, sentence), p_family, 0.0))
+            out.append(Candidate(family, replace(hit, type=_type(found, hit, factor, weights)), p_family,
+                                 hit.strength * factor))
+        elif p_family >= weights.candidate:
+            best = max(found, key=found.__getitem__)
+            out.append(Candidate(family, _anchor_hit(best, found[best], anchor(best), text, sentence), p_family, 0.0))
+    families = {c.family for c in out}
+    out = [c for c in out if not (c.family in _SUBSUMED_BY and c.rule < _SUBSUMED_BELOW
+                                  and families & set(_SUBSUMED_BY[c.family]))]
     taken = {c.family: c for c in out}
     for family, hit, factor in triggered:
         # Other strong triggers of a taken family ("82 were arrested in Istanbul, 11 in Adana") make
@@ -113,9 +127,18 @@ def candidates(sentence: Sentence, text: str, detections: list[Detection], hits:
     return out
 
 
+def _type(found: dict[str, float], hit: Hit, factor: float, weights: Weights) -> str:
+    """The type within a family: the detector's probability, plus `rule_type` x strength for the trigger's."""
+    votes = dict(found)
+    votes[hit.type] = votes.get(hit.type, 0.0) + weights.rule_type * hit.strength * factor
+    return max(votes, key=votes.__getitem__)
+
+
 def score(c: Candidate, weights: Weights, date, place, counts: bool, locality: bool = False) -> float:
     """The candidate's score: weighted evidence, capped at 1."""
     s = weights.model * (c.model - weights.model_prior) + weights.rule * c.rule
+    if c.rule == 0.0:
+        s -= weights.no_trigger
     if date.date is not None:
         s += weights.week if date.precision is DatePrecision.WEEK else weights.day
     elif date.text:
@@ -130,18 +153,20 @@ def score(c: Candidate, weights: Weights, date, place, counts: bool, locality: b
     return max(0.0, min(s, 1.0))
 
 
-def _anchor_hit(d: Detection, text: str, sentence: Sentence) -> Hit:
+def _anchor_hit(type_name: str, probability: float, word: str, text: str, sentence: Sentence) -> Hit:
     """A hit at the detector's anchor word (the word that weighs most for the type)."""
-    import re
-
-    m = re.search(r"\b" + re.escape(d.anchor) + r"\b", sentence.text, re.IGNORECASE) if d.anchor else None
+    m = re.search(r"\b" + re.escape(word) + r"\b", sentence.text, re.IGNORECASE) if word else None
     start, end = (sentence.start + m.start(), sentence.start + m.end()) if m else (sentence.start, sentence.start)
-    return Hit(d.type, d.probability, start, end, text[start:end])
+    return Hit(type_name, probability, start, end, text[start:end])
 
 
 def _triggers(rules: Rules, taxonomy: Taxonomy, text: str, sentence: Sentence, hits: list[Hit],
               counts: bool) -> list[tuple[str, Hit, float]]:
-    """(family, hit, cue factor) for every trigger, strongest first; blocked triggers are left out."""
+    """(family, hit, cue factor) for every trigger, strongest first; blocked triggers are left out.
+
+    The factor is 0 for a quiet trigger (weak words without violence and casualties, figures of
+    speech): it adds nothing to the score but can still mark a retelling of an earlier incident.
+    """
     violent: bool | None = None
     kept: list[tuple[str, Hit, float]] = []
     for hit in hits:
@@ -165,5 +190,5 @@ def _triggers(rules: Rules, taxonomy: Taxonomy, text: str, sentence: Sentence, h
         if rules.cue("background", text, sentence, hit):
             factor *= _BACKGROUND
         kept.append((family, hit, factor))
-    kept.sort(key=lambda fhf: -fhf[1].strength * fhf[2])
+    kept.sort(key=lambda fhf: (-fhf[1].strength * fhf[2], -fhf[1].strength))
     return kept

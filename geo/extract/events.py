@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -135,6 +136,13 @@ class EventModel:
         probs = p_event * p_type
         chosen = [int(j) for j in np.argsort(-probs) if probs[j] >= at]
         return [Detection(self.labels[j], float(probs[j]), self._anchor(feats, j + 1)) for j in chosen]
+
+    def type_probabilities(self, text: str) -> tuple[dict[str, float], Callable[[str], str]]:
+        """P(event) x P(type | event) for every type, and a function giving a type's anchor word."""
+        feats = self.featurizer.features(text)
+        p_event, p_type = self._probabilities(self._rows(feats))
+        probs = {label: p_event * float(p) for label, p in zip(self.labels, p_type)}
+        return probs, lambda label: self._anchor(feats, 1 + self.labels.index(label))
 
     def _rows(self, feats: set[str]) -> list[int]:
         index = self._index

@@ -104,12 +104,11 @@ def extract_incidents(article: Article, toponyms: Sequence[Toponym], *, taxonomy
         i = bisect.bisect_left(starts, sentence.start)
         if i == len(starts) or starts[i] >= sentence.end:
             continue             # no word in the sentence weighs for any event type
-        detections = [d for d in model.detect(sentence.text, at=weights.candidate) if d.type in taxonomy]
+        probs, anchor = model.type_probabilities(sentence.text)
         hits = rules.hits(text, sentence.start, sentence.end, every)
-        if detections or hits:
-            got = candidates(sentence, text, detections, hits, rules, taxonomy, weights, _has_counts(sentence.text))
-            if got:
-                found[si] = got
+        got = candidates(sentence, text, probs, anchor, hits, rules, taxonomy, weights, _has_counts(sentence.text))
+        if got:
+            found[si] = got
     if not found:
         return []
     families = {si: frozenset(c.family for c in cs) for si, cs in found.items()}
@@ -189,11 +188,19 @@ def _place_fallback(placer: Placer, sents: list[Sentence], si: int, hit: Hit) ->
 
 def _antecedent(drafts: list[_Draft], taxonomy: Taxonomy, family: str, text: str, sentence: Sentence,
                 hit: Hit, own_place: PlaceChoice | None, own_date) -> _Draft | None:
-    """An earlier incident this hit refers back to ("the strikes"), if it is one."""
-    if not _ANAPHOR.search(text, max(sentence.start, hit.start - 40), hit.start) or _VERB.match(hit.text):
+    """An earlier incident this hit refers back to, if it is one.
+
+    Either a definite reference ("the strikes"), or a mention with neither a place nor a date of
+    its own after an incident of the same family: wire copy tells one event several times, and
+    an unanchored retelling is not a second event.
+    """
+    anaphor = bool(_ANAPHOR.search(text, max(sentence.start, hit.start - 40), hit.start)) and not _VERB.match(hit.text)
+    if not anaphor and (own_place is not None or own_date.text):
         return None
     for d in reversed(drafts):
         if taxonomy.get(d.hit.type).family != family:
+            continue
+        if not anaphor and d.hit.type != hit.type and not taxonomy.one_event_across_types(family):
             continue
         if own_place and d.place and _own(d.place) \
                 and not (contains(own_place.place, d.place.place) or contains(d.place.place, own_place.place)):
@@ -228,8 +235,9 @@ def _same_incident(a: _Draft, b: _Draft, taxonomy: Taxonomy) -> bool:
     slack = 7 if DatePrecision.WEEK in (a.date.precision, b.date.precision) else 0
     dates_agree = da is not None and db is not None and abs((da - db).days) <= slack
     if not (a.place and b.place and _own(a.place) and _own(b.place)):
-        # One was placed only by fallback (or not at all): a retelling when type and date agree.
-        return a.hit.type == b.hit.type and dates_agree
+        # One was placed only by fallback (or not at all): a retelling when type and date agree,
+        # or when neither could be dated.
+        return a.hit.type == b.hit.type and (dates_agree or (da is None and db is None))
     pa, pb = a.place.place, b.place.place
     if distance_km(pa, pb) > _SAME_KM:
         # "in eastern Afghanistan last week" and "in the Achin district last Thursday": one event.

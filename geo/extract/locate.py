@@ -166,6 +166,9 @@ class Placer:
             return m.text if m.source == "pattern" else ""     # "the village of X": a place, if unknown
         if rules.around("attributive", self.text, m.start, m.end):
             return ""            # "a U.S.-backed offensive": who, not where
+        owner = _POSSESSIVE.match(self.text, m.end)
+        if owner and not rules.around("part", self.text, m.start, m.end + 2):
+            return ""            # "at Iraq's request", "Syria's army": whose, not where
         if place.level is not Level.COUNTRY and rules.around("person", self.text, m.start, m.end):
             return ""
         if _INITIAL.search(self.text, max(0, m.start - 4), m.start):
@@ -309,6 +312,8 @@ class Placer:
                                   start=start, tied=tied)
 
 
+# A possessive place followed by a common noun ("Iraq's request"); a name after it is another place.
+_POSSESSIVE = re.compile(r"['’]s\s+[a-z]")
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
 
 

@@ -6,6 +6,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from geo.errors import UsageError
@@ -13,6 +14,7 @@ from geo.errors import UsageError
 __all__ = ["ACLED_TYPES", "IncidentType", "Taxonomy"]
 
 DEFAULT_PATH = Path(__file__).parent.parent / "data" / "taxonomy.csv"
+FAMILIES_PATH = Path(__file__).parent.parent / "data" / "families.csv"
 
 # ACLED's six event types and 25 sub-event types, spelled as in the ACLED codebook.
 ACLED_TYPES: dict[str, tuple[str, ...]] = {
@@ -113,9 +115,26 @@ class Taxonomy:
         """Type names, in file order."""
         return tuple(t.name for t in self._types)
 
+    def one_event_across_types(self, family: str) -> bool:
+        """True if the family's types are stages of one event (geo/data/families.csv: differ_by=outcome)."""
+        return family_kinds().get(family) == "outcome"
+
     def families(self) -> tuple[str, ...]:
         """Distinct families, in file order."""
         return tuple(dict.fromkeys(t.family for t in self._types))
+
+
+@cache
+def family_kinds(path: Path = FAMILIES_PATH) -> dict[str, str]:
+    """family -> what tells its types apart (`outcome` or `form`), from the families file."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    comments = sum(1 for line in lines if line.startswith("#"))
+    out: dict[str, str] = {}
+    for number, row in enumerate(csv.DictReader(x for x in lines if x.strip() and not x.startswith("#")), comments + 2):
+        if row.get("differ_by") not in ("outcome", "form") or not _NAME.fullmatch(row.get("family") or ""):
+            raise UsageError(f"{path}:{number}: expected a family name and differ_by outcome|form, got {dict(row)}")
+        out[row["family"]] = row["differ_by"]
+    return out
 
 
 def _checked(row: dict[str, str], path: str, number: int) -> IncidentType:
