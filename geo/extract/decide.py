@@ -53,6 +53,8 @@ class Weights:
     candidate: float
     rule_type: float
     no_trigger: float
+    veto: float
+    veto_below: float
 
     @classmethod
     @cache
@@ -86,6 +88,7 @@ class Candidate:
     model: float             # P(event of this family) from the detector
     rule: float              # trigger strength x cue factor (0 without a trigger)
     primary: bool = True     # False: another trigger of a family already taken (a second place may make it one)
+    event: float = 1.0       # P(the sentence tells any event) from the detector
 
 
 def candidates(sentence: Sentence, text: str, probs: dict[str, float], anchor: Callable[[str], str],
@@ -98,6 +101,7 @@ def candidates(sentence: Sentence, text: str, probs: dict[str, float], anchor: C
     for t, p in probs.items():
         if t in taxonomy:
             learned.setdefault(taxonomy.get(t).family, {})[t] = p
+    p_event = sum(probs.values())
     triggered = _triggers(rules, taxonomy, text, sentence, hits, counts)
     primary: dict[str, tuple[Hit, float]] = {}
     for family, hit, factor in triggered:          # strongest first; a quiet trigger (factor 0) may
@@ -110,21 +114,44 @@ def candidates(sentence: Sentence, text: str, probs: dict[str, float], anchor: C
         if family in primary:
             hit, factor = primary[family]
             out.append(Candidate(family, replace(hit, type=_type(found, hit, factor, weights)), p_family,
-                                 hit.strength * factor))
+                                 hit.strength * factor, event=p_event))
         elif p_family >= weights.candidate:
             best = max(found, key=found.__getitem__)
-            out.append(Candidate(family, _anchor_hit(best, found[best], anchor(best), text, sentence), p_family, 0.0))
-    families = {c.family for c in out}
-    out = [c for c in out if not (c.family in _SUBSUMED_BY and c.rule < _SUBSUMED_BELOW
-                                  and families & set(_SUBSUMED_BY[c.family]))]
+            out.append(Candidate(family, _anchor_hit(best, found[best], anchor(best), text, sentence), p_family, 0.0,
+                                 event=p_event))
+    out = _one_form(out, weights)
     taken = {c.family: c for c in out}
     for family, hit, factor in triggered:
         # Other strong triggers of a taken family ("82 were arrested in Istanbul, 11 in Adana") make
         # incidents of their own only where they name another place.
         if family in taken and factor > 0 and hit.strength >= STRONG and hit is not primary[family][0]:
             base = taken[family]
-            out.append(Candidate(family, replace(hit, type=base.hit.type), base.model, hit.strength * factor, False))
+            out.append(Candidate(family, replace(hit, type=base.hit.type), base.model, hit.strength * factor, False,
+                                 p_event))
     return out
+
+
+def _one_form(cands: list[Candidate], weights: Weights) -> list[Candidate]:
+    """ACLED codes one event once, by its form.
+
+    Violence against civilians told in one sentence with a strike or a battle is that strike or
+    battle, unless a strong trigger of its own tells it apart; but when the detector weighs the
+    attack above a battle word that is not sure of itself ("militants stormed a hotel, killing 70"),
+    the battle word is the attack's.
+    """
+    def evidence(c: Candidate) -> float:
+        return weights.model * c.model + weights.rule * c.rule
+
+    drop: set[int] = set()
+    for c in cands:
+        for other in cands:
+            if c.family not in _SUBSUMED_BY or other.family not in _SUBSUMED_BY[c.family]:
+                continue
+            if evidence(c) > evidence(other) and other.rule < SURE:
+                drop.add(id(other))
+            elif c.rule < _SUBSUMED_BELOW:
+                drop.add(id(c))
+    return [c for c in cands if id(c) not in drop]
 
 
 def _type(found: dict[str, float], hit: Hit, factor: float, weights: Weights) -> str:
@@ -139,6 +166,8 @@ def score(c: Candidate, weights: Weights, date, place, counts: bool, locality: b
     s = weights.model * (c.model - weights.model_prior) + weights.rule * c.rule
     if c.rule == 0.0:
         s -= weights.no_trigger
+    if c.event < weights.veto_below:
+        s -= weights.veto        # the detector is sure nothing happened: a trigger word alone is not enough
     if date.date is not None:
         s += weights.week if date.precision is DatePrecision.WEEK else weights.day
     elif date.text:

@@ -127,8 +127,9 @@ def _read_sentence(article: Article, si: int, sents: list[Sentence], cands: list
     taken: dict[str, list[PlaceChoice | None]] = {}
     for cand in cands:
         hit, family = cand.hit, cand.family
-        own_date = dater.own(si)
-        own_place = placer.in_sentence(sentence, (hit.start, hit.end), clause_of(text, sentence, hit))
+        clause = clause_of(text, sentence, hit)
+        own_date = dater.own_in(si, clause)
+        own_place = placer.in_sentence(sentence, (hit.start, hit.end), clause)
         if not cand.primary and not _elsewhere(own_place, taken.get(family, [])):
             continue          # the same family told twice in one sentence at one place: one incident
         taken.setdefault(family, []).append(own_place)

@@ -389,6 +389,27 @@ class Dater:
             self._cache[i] = got
         return got
 
+    def own_in(self, i: int, clause: tuple[int, int]):
+        """The date of sentence `i` as the clause [start, end) of an event tells it.
+
+        A sentence telling two events ("a journalist was arrested in Izmir in March and an aid
+        worker detained in Ankara last week") dates each by its own clause; a clause without a date
+        of its own takes the sentence's.
+        """
+        whole = self.own(i)
+        sentence = self._sents[i]
+        if not whole.text or (clause[0] <= sentence.start and clause[1] >= sentence.end):
+            return whole
+        part = self._article.text[clause[0]:clause[1]]
+        if not _DATEISH.search(part):
+            return whole
+        from geo.extract.dates import event_date
+
+        a = self._article
+        got = event_date(part, published=a.date,
+                         published_precision=a.date_precision if a.date else DatePrecision.DAY)
+        return got if got.text else whole
+
     def _counted_from_before(self, i: int):
         """"Two days earlier", "the next day": a day counted from the day a sentence just before tells.
 

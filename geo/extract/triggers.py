@@ -22,8 +22,11 @@ from geo.read.text import Sentence
 __all__ = ["Hit", "Rules", "clause_of", "compile_pattern"]
 
 DATA = Path(__file__).parent.parent / "data"
+# Clause boundaries; "and" counts only before a new subject and its verb ("... in March and an aid
+# worker was detained in Ankara"), not between two nouns.
 _CLAUSE = re.compile(r"[;:,()“”\"—–]|\b(?:but|while|whereas|after|before|when|because|although|though|"
-                     r"which|who|where)\b", re.IGNORECASE)
+                     r"which|who|where)\b|\band\b(?=(?:\s+[\w'’-]+){1,4}?\s+(?:was|were|is|are|has|have|had)\b)",
+                     re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_][\w'’]*")
 
 
@@ -300,7 +303,9 @@ _CLAUSES: dict[tuple[str, int, int, int], tuple[int, int]] = {}
 
 def _find_clause(text: str, sentence: Sentence, hit: Hit) -> tuple[int, int]:
     start = sentence.start
-    for m in _CLAUSE.finditer(text, max(sentence.start, hit.start - 200), hit.start):
+    for m in _CLAUSE.finditer(text, max(sentence.start, hit.start - 200), sentence.end):
+        if m.start() >= hit.start:      # the look-ahead after "and" may read past the trigger
+            break
         start = m.end()
     m = _CLAUSE.search(text, hit.end, sentence.end)
     return start, (m.start() if m else sentence.end)
