@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -83,7 +84,7 @@ class EventModel:
                 weights, bias = npz["weights"], npz["bias"]
         except FileNotFoundError as exc:
             raise ModelError(f"{path}: no event model file; {how}") from exc
-        except (OSError, ValueError, KeyError, json.JSONDecodeError) as exc:
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError) as exc:
             raise ModelError(f"{path}: not a readable event model ({exc}); {how}") from exc
         if meta.get("format") != MODEL_FORMAT or meta.get("features_version") != FEATURES_VERSION:
             raise ModelError(f"{path}: event model of format {meta.get('format')}, features "

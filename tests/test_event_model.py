@@ -1,0 +1,160 @@
+"""The event detector's files: the model, the labelled sentences, the weights; and training."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from geo.errors import ModelError, RecordError, UsageError
+from geo.extract.decide import WEIGHTS_FILE, Weights
+from geo.extract.eventdata import LabelledSentence, read_labelled, written_files
+from geo.extract.events import DEFAULT_MODEL, RETRAIN, EventModel
+from geo.extract.features import Featurizer, function_words
+from geo.extract.taxonomy import Taxonomy, family_kinds
+from geo.extract.training import data_digest, score, train
+
+TAX = Taxonomy.load()
+
+
+@pytest.fixture(scope="module")
+def model():
+    return EventModel.load()
+
+
+@pytest.fixture(scope="module")
+def featurizer():
+    return Featurizer.load()
+
+
+def test_the_shipped_model_was_trained_on_the_data_in_the_repository(model):
+    assert model.meta["data"] == data_digest(written_files()), f"stale model: retrain with `{RETRAIN}`"
+
+
+def test_the_shipped_model_knows_every_type_of_the_taxonomy(model):
+    assert set(model.labels) == set(TAX.names)
+
+
+def test_the_model_file_holds_no_pickled_object():
+    with np.load(DEFAULT_MODEL, allow_pickle=False) as npz:     # raises on any object array
+        assert {"features", "labels", "weights", "bias", "meta"} <= set(npz.files)
+        assert all(npz[k].dtype != object for k in npz.files)
+
+
+def test_a_missing_model_says_how_to_retrain(tmp_path):
+    with pytest.raises(ModelError, match="train_events"):
+        EventModel.load(tmp_path / "none.npz")
+
+
+def test_a_corrupt_model_says_how_to_retrain(tmp_path):
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(ModelError, match="train_events"):
+        EventModel.load(bad)
+
+
+def test_a_model_of_another_version_is_refused(tmp_path, model):
+    with np.load(DEFAULT_MODEL, allow_pickle=False) as npz:
+        parts = {k: npz[k] for k in npz.files}
+    meta = json.loads(str(parts["meta"]))
+    meta["features_version"] = -1
+    parts["meta"] = np.array(json.dumps(meta))
+    old = tmp_path / "old.npz"
+    np.savez(old, **parts)
+    with pytest.raises(ModelError, match="features -1"):
+        EventModel.load(old)
+
+
+def test_probabilities_are_a_distribution_and_events_outweigh_chatter(model):
+    attack = model.type_probabilities("Gunmen shot dead five villagers in Zamfara state on Sunday.")[0]
+    chatter = model.type_probabilities("The finance minister presented next year's budget to parliament.")[0]
+    assert 0.0 <= sum(chatter.values()) < 0.5 < sum(attack.values()) <= 1.0 + 1e-9
+    assert max(attack, key=attack.__getitem__) == "attack_on_civilians"
+
+
+def test_the_prefilter_passes_event_words_and_skips_chatter(model):
+    assert model.candidate_starts("Militants shelled the village.")
+    assert not model.candidate_starts("The weather was mild.")
+
+
+def test_features_name_words_stems_pairs_rules_and_actor_kinds(featurizer):
+    feats = featurizer.features("Islamic State militants could not have bombed the bridge on Monday.")
+    assert {"w:bombed", "s:bomb", "m:modal", "m:negation", "a:rebel_group", "t:ied"} <= feats
+    assert "w:the" not in feats          # a stop word alone says nothing
+
+
+def test_function_words_have_kinds():
+    kinds = function_words()
+    assert kinds["not"] == "negation" and kinds["will"] == "modal" and kinds["the"] == "stop"
+
+
+def test_every_family_says_what_tells_its_types_apart():
+    assert set(TAX.families()) <= set(family_kinds())
+    assert TAX.one_event_across_types("battle") and not TAX.one_event_across_types("remote_violence")
+
+
+@pytest.mark.parametrize("line,message", [
+    ('{"id": "a", "text": "x", "labels": ["bombing"], "split": "train"}', "unknown type 'bombing'"),
+    ('{"id": "a", "text": "x", "labels": ["none", "riot"], "split": "train"}', "cannot stand beside"),
+    ('{"id": "a", "text": "x", "labels": ["riot"], "split": "later"}', "split must be one of"),
+    ('{"id": "a", "text": "x", "labels": ["riot"]}', "missing field 'split'"),
+    ('{"id": "a", "text": "x", "labels": ["riot"], "split": "train", "style": "poem"}', "unknown style"),
+    ('{not json', "not JSON"),
+])
+def test_a_bad_labelled_row_names_its_file_and_line(tmp_path, line, message):
+    path = tmp_path / "written_bad.jsonl"
+    good = '{"id": "g", "text": "Police fired tear gas.", "labels": ["protest_intervention"], "split": "train"}'
+    path.write_text(good + "\n" + line + "\n", encoding="utf-8")
+    with pytest.raises(RecordError, match=message) as err:
+        read_labelled([path], TAX.names)
+    assert f"{path}:2" in str(err.value)
+
+
+def test_a_duplicate_id_names_both_lines(tmp_path):
+    path = tmp_path / "written_dup.jsonl"
+    row = '{"id": "same", "text": "Rebels seized the town.", "labels": ["territory_captured"], "split": "dev"}'
+    path.write_text(row + "\n" + row + "\n", encoding="utf-8")
+    with pytest.raises(RecordError, match=r"also at .*:1"):
+        read_labelled([path], TAX.names)
+
+
+def test_the_written_data_covers_every_type_in_every_split():
+    rows = read_labelled(written_files(), TAX.names)
+    for split in ("train", "dev", "test"):
+        part = [r for r in rows if r.split == split]
+        missing = {t for t in TAX.names if not any(t in r.labels for r in part)}
+        assert not missing, (split, missing)
+    assert min(sum(t in r.labels for r in rows) for t in TAX.names) >= 60
+    assert sum(not r.labels for r in rows) > len(rows) / 3      # plenty of look-alikes and chatter
+
+
+@pytest.mark.parametrize("row,message", [
+    ("model,abc,x", "not a number"),
+    ("modle,0.5,x", "unknown weight 'modle'"),
+])
+def test_a_bad_weights_file_names_its_file_and_line(tmp_path, row, message):
+    lines = WEIGHTS_FILE.read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "w.csv"
+    path.write_text("\n".join(lines + [row]) + "\n", encoding="utf-8")
+    with pytest.raises(UsageError, match=message) as err:
+        Weights.load(path)
+    assert f"{path}:{len(lines) + 1}" in str(err.value)
+
+
+def test_training_learns_from_a_small_set_and_saves_what_it_predicts(tmp_path, featurizer):
+    rows = [r for r in read_labelled(written_files(), TAX.names) if r.split == "train"][::4]
+    labels = [t for t in TAX.names if any(t in r.labels for r in rows)]
+    trained = train(rows, labels, featurizer, digest="small")
+    path = tmp_path / "m.npz"
+    trained.save(path)
+    again = EventModel.load(path)
+    text = "Police fired tear gas at students marching in Nairobi on Tuesday."
+    assert again.type_probabilities(text)[0] == pytest.approx(trained.type_probabilities(text)[0], abs=1e-5)
+    held_out = [r for r in read_labelled(written_files(), TAX.names) if r.split == "dev"]
+    assert score(again, held_out).weighted_f1 > 0.5
+
+
+def test_labelled_sentence_rejects_none_as_a_label():
+    with pytest.raises(ValueError):
+        LabelledSentence("x", "text", ("none",), "train")

@@ -1,0 +1,137 @@
+"""The event stage: every incident type told in a sentence written for the test, and its look-alike.
+
+Each row: a type, a sentence that reports an event of that type, and a sentence with the same
+vocabulary that reports none of that type (a plan, a test, a purchase, a quarrel, ordinary crime).
+All were written for these tests (never in the training data) and go through the real pipeline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from geo.extract.taxonomy import Taxonomy
+from geo.model import Article, DatePrecision
+from geo.run.pipeline import Pipeline
+
+CASES = [
+    ('armed_clash',
+     'Soldiers and Al-Shabaab fighters exchanged gunfire for three hours near Jowhar on Tuesday, leaving four soldiers dead.',
+     'The defence minister clashed with opposition lawmakers over the army budget in Nairobi on Tuesday.'),
+    ('territory_retaken',
+     'Government troops recaptured the town of Ayod from rebel forces on Sunday after two days of fighting, the army said.',
+     'The army vowed on Sunday to recapture the town of Ayod from rebel forces before the rainy season.'),
+    ('territory_captured',
+     'Jihadist fighters overran the army post at Boulkessi and took control of the town on Monday, residents said.',
+     'Analysts warned on Monday that jihadist fighters could take control of Boulkessi within weeks.'),
+    ('chemical_weapon',
+     'Dozens of residents of Saraqeb were treated for breathing problems after a chlorine attack on the town on Thursday, doctors said.',
+     'Inspectors said on Thursday they would investigate whether chemical weapons had ever been stored near Saraqeb.'),
+    ('air_strike',
+     'Warplanes bombed a fuel depot outside Taiz on Friday, killing three guards, witnesses said.',
+     'The air force held a bombing exercise over an empty range outside Taiz on Friday.'),
+    ('suicide_bombing',
+     'A suicide bomber blew himself up at a checkpoint in Mogadishu on Saturday, killing five people.',
+     'Police in Mogadishu warned on Saturday that a suicide bomber might try to reach the parliament.'),
+    ('shelling',
+     'Artillery shells slammed into a residential block in Donetsk on Wednesday, wounding seven civilians, local officials said.',
+     'The government announced on Wednesday it would buy new artillery shells for its army in Donetsk.'),
+    ('ied',
+     'A roadside bomb struck a police vehicle in Lashkar Gah on Monday, killing two officers.',
+     'A gas cylinder exploded in a restaurant kitchen in Lashkar Gah on Monday, injuring two cooks.'),
+    ('grenade',
+     'An attacker threw a grenade into a crowded bar in Bujumbura on Friday night, wounding eleven people.',
+     'The football crowd in Bujumbura erupted on Friday night when the striker scored in the final minute.'),
+    ('sexual_violence',
+     'Militiamen raped at least a dozen women during a raid on a village near Bunia last week, a United Nations report said.',
+     'The parliament in Kinshasa debated a new law on sexual violence on Tuesday.'),
+    ('attack_on_civilians',
+     'Gunmen opened fire on worshippers leaving a mosque in Zamfara state on Friday, killing nine people.',
+     'The governor of Zamfara state said on Friday he would meet religious leaders to discuss security.'),
+    ('execution',
+     'Islamic State militants executed four captured shepherds in the desert near Palmyra on Tuesday, a monitoring group said.',
+     'A court in Damascus sentenced a man to death on Tuesday for murdering his business partner.'),
+    ('abduction',
+     'Armed men kidnapped 20 passengers from a bus on the Kaduna-Abuja highway on Sunday, police said.',
+     'Police said on Sunday they had received no reports of kidnappings on the Kaduna-Abuja highway this month.'),
+    ('protest',
+     'Thousands of teachers marched peacefully through central Harare on Monday to demand higher pay.',
+     "Teachers' unions said on Monday they planned to march through Harare next month to demand higher pay."),
+    ('protest_intervention',
+     'Police fired tear gas and water cannon to break up a student sit-in outside parliament in Nairobi on Tuesday.',
+     'Police in Nairobi said on Tuesday they had bought new water cannon trucks.'),
+    ('protest_excessive_force',
+     'Security forces opened fire on peaceful demonstrators in Khartoum on Thursday, killing six protesters, medics said.',
+     'The United Nations urged security forces in Khartoum on Thursday to show restraint at any future demonstrations.'),
+    ('riot',
+     "Protesters hurled stones at police and set cars on fire in downtown Dakar on Friday after the opposition leader's arrest.",
+     'The opposition in Dakar called on Friday for calm ahead of the verdict against its leader.'),
+    ('mob_violence',
+     'A mob lynched two men accused of cattle theft in a village outside Kisumu on Sunday, police said.',
+     'Police in Kisumu said on Sunday that cattle theft had fallen by half this year.'),
+    ('agreement',
+     'The army and the rebel alliance signed a ceasefire agreement in Juba on Wednesday, ending weeks of fighting.',
+     'Mediators in Juba said on Wednesday that talks on a ceasefire had stalled.'),
+    ('arrest',
+     'Security forces arrested an opposition leader and six activists at their homes in Minsk on Thursday.',
+     'Police in Minsk arrested a man on Thursday for stealing a car from a shopping centre.'),
+    ('group_change',
+     'Two armed factions in North Kivu announced on Monday they had merged into a single movement under a new commander.',
+     'Analysts in Goma said on Monday that armed factions in North Kivu were likely to keep fighting.'),
+    ('weapons_disrupted',
+     'Bomb disposal experts defused an explosive device found under a bridge in Maiduguri on Tuesday, the army said.',
+     'The army in Maiduguri said on Tuesday that explosives remained a major threat on the roads.'),
+    ('base_established',
+     'Russian forces set up a new military base at the airport in Timbuktu on Saturday, local officials said.',
+     'Officials said on Saturday that Russia had no plans to open a military base in Timbuktu.'),
+    ('looting',
+     'Militiamen looted and burned dozens of homes in the village of Kumba on Sunday, residents said.',
+     'Residents of Kumba said on Sunday that the price of building materials had doubled since the floods.'),
+    ('territory_transfer',
+     'Rebel forces withdrew from the town of Bunagana on Tuesday and handed control to a regional peacekeeping force without a fight.',
+     'Diplomats in Kampala said on Tuesday that a handover of Bunagana to peacekeepers was being discussed.'),
+    ('displacement',
+     'More than 5,000 people fled their homes in the Cabo Delgado town of Macomia on Friday after insurgents attacked nearby villages.',
+     'The United Nations said on Friday that it needed more funding for people displaced over the past five years in Mozambique.'),
+    ('other',
+     'Houthi forces seized a commercial cargo ship in the Red Sea on Sunday and sailed it to the port of Hodeidah.',
+     'Shipping companies said on Sunday that insurance costs in the Red Sea had risen sharply.'),
+]
+# Known failures of the shipped model, kept visible (strict: they fail loudly once fixed).
+MISSED: dict[str, str] = {}
+TYPED_ANYWAY = {
+    "armed_clash": "'clashed with lawmakers over the army budget': 'army' reads as violence around the trigger",
+    "ied": "a gas cylinder explosion: the detector has too few accidents among its non-events",
+    "protest_intervention": "'water cannon' bought, not used: equipment purchases are under-represented",
+    "arrest": "an arrest for car theft: ordinary crime and political arrests look alike to it",
+}
+PUBLISHED = dt.date(2023, 5, 12)
+
+
+@pytest.fixture(scope="module")
+def pipeline(gazetteer_index):
+    return Pipeline()
+
+
+def _types(pipeline: Pipeline, text: str) -> list[str]:
+    article = Article("t", text, date=PUBLISHED, date_precision=DatePrecision.DAY)
+    return [i.type for i in pipeline.process(article).incidents]
+
+
+def test_every_type_of_the_taxonomy_has_a_case():
+    assert {t for t, _, _ in CASES} == set(Taxonomy.load().names)
+
+
+@pytest.mark.parametrize("kind,told,_", [
+    pytest.param(*c, marks=pytest.mark.xfail(strict=True, reason=MISSED[c[0]])) if c[0] in MISSED else c
+    for c in CASES], ids=[c[0] for c in CASES])
+def test_the_pipeline_types_a_sentence_that_tells_it(pipeline, kind, told, _):
+    assert kind in _types(pipeline, told)
+
+
+@pytest.mark.parametrize("kind,_,lookalike", [
+    pytest.param(*c, marks=pytest.mark.xfail(strict=True, reason=TYPED_ANYWAY[c[0]])) if c[0] in TYPED_ANYWAY else c
+    for c in CASES], ids=[c[0] for c in CASES])
+def test_the_pipeline_does_not_type_its_look_alike(pipeline, kind, _, lookalike):
+    assert kind not in _types(pipeline, lookalike)
