@@ -30,7 +30,8 @@ def place(name="Mosul", lat=36.34, lon=43.13, pid="gn:99072", level=Level.CITY, 
 
 def incident(iid="i1", kind="air_strike", where=None, *, sentence=None, place_text=None, title="Air strike in Mosul",
              url="https://www.reuters.com/article/x", date=dt.date(2016, 10, 17), fatalities=3, actors=("Iraqi army",),
-             event_type="Explosions/Remote violence", sub_event_type="Air/drone strike", located=True):
+             event_type="Explosions/Remote violence", sub_event_type="Air/drone strike", located=True,
+             confidence=0.95):
     where = where if where is not None else place()
     place_text = place_text if place_text is not None else where.name
     sentence = sentence if sentence is not None else f"An air strike hit {place_text} on Monday, killing three."
@@ -40,7 +41,7 @@ def incident(iid="i1", kind="air_strike", where=None, *, sentence=None, place_te
         id=iid, type=kind, event_type=event_type, sub_event_type=sub_event_type, date=date,
         date_precision=DatePrecision.DAY if date else DatePrecision.UNKNOWN, place=where if located else None,
         place_text=place_text, geo_precision=GeoPrecision.TOWN if located else None, evidence=(ev,),
-        fatalities=fatalities, actors=actors,
+        fatalities=fatalities, actors=actors, confidence=confidence,
     )
 
 

@@ -64,6 +64,16 @@ def test_one_layer_per_type_named_with_its_count():
     assert html.count("L.markerClusterGroup(") == 3
 
 
+def test_unsure_incidents_go_to_one_layer_that_is_off_by_default():
+    sure, unsure = incident("a", confidence=0.95), incident("b", "armed_clash", confidence=0.7)
+    html = _render([sure, unsure])
+    assert '"Air/drone strike (1)"' in html and '"Armed clash' not in html
+    assert '"Unconfirmed (less sure; off by default) (1)"' in html
+    layer = html[html.index('"unconfirmed"'):]
+    assert re.search(r'"unconfirmed",.*?,\s*false\s*\)', layer, re.S)
+    assert '"Armed clash (1)"' in _render([sure, unsure], confirmed_at=0.6)
+
+
 def test_layers_follow_taxonomy_order_and_unknown_types_get_a_palette_colour():
     styles = type_styles([incident("x", "zzz_custom"), incident("y", "armed_clash"), incident("z", "air_strike")],
                          taxonomy=None)

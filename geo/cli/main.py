@@ -185,7 +185,10 @@ def map_cmd(output: str, title: str, self_contained: bool, no_tiles: bool, **kw)
 
     runner, filters = make_runner(kw), make_filters(kw)
     incidents = runner.incidents(filters)
-    write_map(incidents, output, title=title, self_contained=self_contained, tiles=None if no_tiles else "OpenStreetMap")
+    # --min-confidence drops what is below it and shows the rest; without it, the unsure stay in a hidden layer.
+    sure = {} if filters.min_confidence is None else {"confirmed_at": filters.min_confidence}
+    write_map(incidents, output, title=title, self_contained=self_contained,
+              tiles=None if no_tiles else "OpenStreetMap", **sure)
     finish(runner, f"wrote {output}: {runner.summary_line(incidents)}")
 
 
