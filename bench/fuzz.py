@@ -94,7 +94,15 @@ def synthetic_incidents(articles):
 
     The place name and region carry payloads too, as a gazetteer fed by user files could.
     """
-    from geo.model import DatePrecision, Evidence, GeoPrecision, Incident, Level, Place, Span
+    from geo.model import (
+        DatePrecision,
+        Evidence,
+        GeoPrecision,
+        Incident,
+        Level,
+        Place,
+        Span,
+    )
 
     mosul = Place("gn:99072", "Mosul <img src=x onerror=alert(1)>", 36.335, 43.118889, Level.CITY, "geonames",
                   country_code="IQ", admin1="${alert(3)}")

@@ -28,8 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     if not Path(args.corpus).exists():
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
         return 2
-    from geo.read.articles import read_articles
     from geo.extract.incidents import Rules, extract_incidents
+    from geo.read.articles import read_articles
     from geo.run.pipeline import Pipeline, dated, excluded_spans
 
     pipeline = Pipeline()

@@ -44,7 +44,15 @@ def _vocabulary() -> list[str]:
 
 def synthetic_incidents(n: int, seed: int = 7):
     """`n` incidents with realistic-length, mostly unique text."""
-    from geo.model import DatePrecision, Evidence, GeoPrecision, Incident, Level, Place, Span
+    from geo.model import (
+        DatePrecision,
+        Evidence,
+        GeoPrecision,
+        Incident,
+        Level,
+        Place,
+        Span,
+    )
 
     rnd = random.Random(seed)
     words = _vocabulary()
@@ -105,7 +113,7 @@ def _figures(seconds: float, cpu: float, html: str) -> dict:
 # --- what is measured ------------------------------------------------------------------------
 
 def ours(incidents, **kw) -> str:
-    from geo.maps.build import map_html, build_map
+    from geo.maps.build import build_map, map_html
 
     return map_html(build_map(incidents, **kw))
 

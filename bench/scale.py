@@ -51,8 +51,8 @@ def median_time(fn, repeat: int) -> float:
 
 def stage_rates(path: Path, repeat: int) -> dict[str, float]:
     """Articles per second for reading, geoparsing, incident extraction and all of it, one core."""
-    from geo.read.articles import read_articles
     from geo.extract.incidents import extract_incidents
+    from geo.read.articles import read_articles
     from geo.run.pipeline import Pipeline, dated, excluded_spans
 
     pipeline = Pipeline()

@@ -17,7 +17,7 @@ from geo.extract.eventdata import DATA_DIR, read_labelled, written_files
 from geo.extract.events import DEFAULT_MODEL, REPORT_AT
 from geo.extract.features import Featurizer
 from geo.extract.taxonomy import Taxonomy
-from geo.extract.training import C, MIN_COUNT, data_digest, score, train
+from geo.extract.training import MIN_COUNT, C, data_digest, score, train
 
 
 def main(argv: list[str] | None = None) -> int:

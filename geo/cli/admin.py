@@ -137,6 +137,35 @@ def eval_cmd(gold: tuple[str, ...], mode: str, limit: int | None, literal_only: 
         click.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.format())
 
 
+@main.command("eval-incidents")
+@click.option("--split", type=click.Choice(["dev", "test", "holdout", "blind", "all"]), default="dev",
+              show_default=True, help="Which annotated articles (tests/data/incidents_*.jsonl).")
+@click.option("--sentences", is_flag=True,
+              help="Instead: the event detector sentence by sentence (per type P/R/F1, weighted F1, confusion).")
+@click.option("--show", is_flag=True, help="List gold and predicted incidents per article.")
+@handle_errors
+def eval_incidents_cmd(split: str, sentences: bool, show: bool) -> None:
+    """Score incident extraction on the hand-annotated articles (needs ../shared/corpora).
+
+    \b
+    Example:
+      incidentmap eval-incidents --split test
+      incidentmap eval-incidents --sentences --split dev
+    """
+    if sentences:
+        from geo.evaluate.events import main as events_main
+
+        if split not in ("dev", "test"):
+            raise UsageError("--sentences has the splits dev and test")
+        code = events_main(["--split", split, "--confusion"])
+    else:
+        from geo.evaluate.incidents import main as incidents_main
+
+        code = incidents_main(["--split", split] + (["--show"] if show else []))
+    if code:
+        raise click.exceptions.Exit(code)
+
+
 @main.group("assets")
 def assets_group() -> None:
     """Manage the JS/CSS assets inlined by `map --self-contained`.

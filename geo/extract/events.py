@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from geo.errors import ModelError
-from geo.extract.features import FEATURES_VERSION, Featurizer
+from geo.extract.features import FEATURES_VERSION, Featurizer, stem
 
 __all__ = ["DEFAULT_MODEL", "MODEL_FORMAT", "RETRAIN", "Detection", "EventModel"]
 
@@ -29,6 +29,7 @@ RETRAIN = "python scripts/train_events.py"
 # A type is reported for a sentence from this probability on (chosen on the dev split, docs/incidents.md).
 REPORT_AT = 0.5
 EVENT = "event"
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 # The pre-filter: a sentence is scored only if it holds a word whose stem weighs at least this much
 # for some type (read from the model's own weights, so it follows retraining); the rest cannot reach
 # REPORT_AT without one (checked on the dev splits: docs/incidents.md).
@@ -69,7 +70,7 @@ class EventModel:
         self._weights = weights.astype(np.float64)
         self._bias = bias.astype(np.float64)
         self._featurizer = featurizer
-        self._prefilter: re.Pattern[str] | None = None
+        self._prefilter: frozenset[str] | None = None
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "EventModel":
@@ -111,18 +112,17 @@ class EventModel:
     def candidate_starts(self, text: str, start: int = 0, end: int | None = None) -> list[int]:
         """Offsets of words in text[start:end] that may open an event sentence (the fast pre-filter)."""
         if self._prefilter is None:
-            self._prefilter = self._compile_prefilter()
+            self._prefilter = self._prefilter_words()
+        keys = self._prefilter
         end = len(text) if end is None else end
-        return [m.start() for m in self._prefilter.finditer(text, start, end)]
+        return [m.start() for m in _WORD.finditer(text, start, end)
+                if (w := m.group().lower().replace("’", "'")) in keys or stem(w) in keys]
 
-    def _compile_prefilter(self) -> re.Pattern[str]:
+    def _prefilter_words(self) -> frozenset[str]:
+        """Words and stems whose weight for the event or some type reaches PREFILTER_WEIGHT."""
         top = self._weights.max(axis=1)
-        stems = sorted({f[2:] for f, i in self._index.items()
-                        if f[:2] in ("s:", "w:") and f[2:] != "<num>" and top[i] >= PREFILTER_WEIGHT})
-        if not stems:
-            return re.compile(r"(?!)")
-        return re.compile(r"\b(?:" + "|".join(re.escape(s) for s in sorted(stems, key=len, reverse=True)) + ")",
-                          re.IGNORECASE)
+        return frozenset(f[2:] for f, i in self._index.items()
+                         if f[:2] in ("s:", "w:") and f[2:] != "<num>" and top[i] >= PREFILTER_WEIGHT)
 
     def probabilities(self, text: str) -> tuple[float, np.ndarray]:
         """P(event) and P(type | event) for each type (in `labels` order) of one sentence."""

@@ -39,25 +39,34 @@ def tokens(text: str) -> list[str]:
     >>> tokens("Gunmen killed 12 villagers in Zamfara’s Maru area.")
     ['gunmen', 'killed', '<num>', 'villagers', 'in', "zamfara's", 'maru', 'area']
     """
-    out = []
-    for m in _TOKEN.finditer(text):
-        w = m.group()
-        out.append("<num>" if w[0].isdigit() else w.lower().replace("’", "'"))
-    return out
+    return ["<num>" if w[0].isdigit() else w for w in _TOKEN.findall(text.lower().replace("’", "'"))]
 
 
 def stem(word: str) -> str:
-    """A crude stem: the word without its longest inflectional suffix.
+    """A crude stem: the word without its longest inflectional suffix (memoised: words repeat).
 
     >>> [stem(w) for w in ("shelled", "shelling", "shells", "protesters", "clashes", "ied")]
     ['shell', 'shell', 'shell', 'protest', 'clash', 'ied']
     """
+    got = _STEMS.get(word)
+    if got is None:
+        if len(_STEMS) > _STEM_CACHE:
+            _STEMS.clear()
+        got = _STEMS[word] = _stem(word)
+    return got
+
+
+def _stem(word: str) -> str:
     if word.endswith("'s"):
         word = word[:-2]
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
             return word[: -len(suffix)]
     return word
+
+
+_STEMS: dict[str, str] = {}
+_STEM_CACHE = 200_000      # distinct words kept; news vocabulary stays far below
 
 
 class Featurizer:
@@ -76,14 +85,13 @@ class Featurizer:
     def features(self, text: str) -> set[str]:
         """The features of one sentence."""
         words = tokens(text)
-        stems = [stem(w) for w in words]
         kinds = function_words()
-        feats = {"bias"}
-        feats.update("w:" + w for w in words if w not in kinds)
-        feats.update("s:" + s for w, s in zip(words, stems) if w not in kinds)
-        feats.update(f"b:{a}_{b}" for (wa, a), (wb, b) in zip(zip(words, stems), zip(words[1:], stems[1:]))
-                     if wa not in kinds or wb not in kinds or kinds[wa] != "stop" or kinds[wb] != "stop")
-        feats.update("m:" + kinds[w] for w in words if kinds.get(w, "stop") != "stop")
+        stems = [stem(w) for w in words]
+        content = [(w, s) for w, s in zip(words, stems) if w not in kinds]
+        feats = {"bias", *("w:" + w for w, _ in content), *("s:" + s for _, s in content),
+                 *("m:" + kinds[w] for w in words if kinds.get(w, "stop") != "stop")}
+        feats.update(f"b:{stems[i]}_{stems[i + 1]}" for i in range(len(words) - 1)
+                     if kinds.get(words[i]) != "stop" or kinds.get(words[i + 1]) != "stop")
         feats.update(self._rule_features(text))
         counts = casualties(text)
         if counts.fatalities:
