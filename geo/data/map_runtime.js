@@ -153,17 +153,22 @@
       m.openTooltip();
     });
     IM.layers[key] = layer;
-    IM.pending = (IM.pending || 0) + 1;
+    IM.pending = IM.pending || 0;
+    // Only layers being filled count as pending: a layer that is off by default is filled when
+    // first shown, and until then must not keep the map "loading".
+    var started = false;
+    function start() { if (!started) { started = true; IM.pending += 1; } }
     group.options.chunkProgress = function (done, total) {
       if (done === total && !layer.loaded) { layer.loaded = true; IM.pending -= 1; }
     };
     // Added while the group is off the map, each marker would be checked against all queued
     // ones (quadratic); on the map they are clustered in chunks without blocking the page.
     if (show) {
+      start();
       group.addTo(IM.map);
       group.addLayers(layer.markers);
     } else {
-      group.once("add", function () { group.addLayers(layer.markers); });
+      group.once("add", function () { start(); group.addLayers(layer.markers); });
     }
   };
   IM.points = function () {
