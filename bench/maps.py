@@ -87,6 +87,8 @@ def synthetic_incidents(n: int, seed: int = 7):
             place=where if located else None, place_text=where.name,
             geo_precision=GeoPrecision.TOWN if located else None, evidence=(ev,),
             fatalities=rnd.choice([None, 0, 1, 2, 5, 12]), actors=tuple(rnd.sample(actors, rnd.randint(0, 2))),
+            # Confident, so every marker is on a layer shown by default (the unsure layer is off until clicked).
+            confidence=round(rnd.uniform(0.9, 1.0), 3),
         ))
     return out
 
