@@ -42,7 +42,7 @@ def merge_incidents(incidents: Sequence[Incident], *, max_km: float = 25.0, max_
     for inc in incidents:
         fam = family(inc)
         if inc.date is not None:
-            keys = [(fam, inc.date + dt.timedelta(days=d)) for d in range(-max_days, max_days + 1)]
+            keys = [(fam, day) for d in range(-max_days, max_days + 1) if (day := _shift(inc.date, d))]
             candidates = sorted({c for k in keys for c in dated.get(k, ())})
         else:
             candidates = undated.get((fam, inc.place.id if inc.place else None), [])
@@ -121,3 +121,11 @@ def _combine(members: list[Incident]) -> Incident:
         confidence=max(m.confidence for m in members),
         notes=(*primary.notes, f"merged from {len(members)} reports"),
     )
+
+
+def _shift(day: dt.date, days: int) -> dt.date | None:
+    """`day` moved by `days`, or None off the calendar's ends (a record dated 9999-12-31)."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return None

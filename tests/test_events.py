@@ -135,3 +135,30 @@ def test_the_pipeline_types_a_sentence_that_tells_it(pipeline, kind, told, _):
     for c in CASES], ids=[c[0] for c in CASES])
 def test_the_pipeline_does_not_type_its_look_alike(pipeline, kind, _, lookalike):
     assert kind not in _types(pipeline, lookalike)
+
+
+@pytest.mark.parametrize("text", [
+    "A car bomb killed five people in Baghdad on Feb. 30.",
+    "Militants shelled Kirkuk on the 45th, killing two.",
+])
+def test_impossible_dates_leave_the_incident_undated(pipeline, text):
+    (incident,) = pipeline.process(Article("x", text, date=PUBLISHED, date_precision=DatePrecision.DAY)).incidents
+    assert incident.date is None and incident.date_precision is DatePrecision.UNKNOWN
+
+
+def test_a_story_dated_at_the_calendars_end_is_still_read(pipeline, tmp_path):
+    from geo.run.pipeline import merged
+
+    article = Article("end", "A car bomb killed five people in Baghdad next week, police said on Friday.",
+                      date=dt.date(9999, 12, 31), date_precision=DatePrecision.DAY)
+    incidents = list(pipeline.process(article).incidents)
+    assert [i.type for i in incidents] == ["ied"] and incidents[0].fatalities == 5
+    assert len(merged([pipeline.process(article), pipeline.process(article)], merge=True)) == 1
+
+
+def test_a_sentence_of_thousands_of_words_and_hundreds_of_places_is_read(pipeline):
+    names = ", ".join(["Mosul", "Kirkuk", "Erbil", "Baghdad", "Basra", "Tikrit"] * 60)
+    text = "Gunmen attacked " + ", ".join(f"farm {i}" for i in range(3000)) + f" and militants shelled {names}."
+    got = pipeline.process(Article("big", text, date=PUBLISHED, date_precision=DatePrecision.DAY)).incidents
+    assert {i.type for i in got} >= {"shelling"}
+    assert len({i.place.name for i in got if i.type == "shelling"}) >= 6       # one event per place named

@@ -338,6 +338,15 @@ def _resolve_relative(m: re.Match[str], published: dt.date | None,
     return _add_months(published, months), _coarsest(precision, pub_precision)
 
 
+def _in_range(resolve, *args) -> tuple[dt.date | None, DatePrecision]:
+    """A resolution, or no date when counting from the publication date leaves the calendar
+    ("on Friday" in a story dated 9999-12-31): an unknown date, never a crash or an invented one."""
+    try:
+        return resolve(*args)
+    except OverflowError:
+        return None, _UNKNOWN
+
+
 def event_dates(text: str, *, published: dt.date | None,
                 published_precision: DatePrecision = DatePrecision.DAY) -> list[EventDate]:
     """Every date expression in `text`, resolved against the publication date, in text order.
@@ -373,12 +382,12 @@ def event_dates(text: str, *, published: dt.date | None,
             if kind in _MONTH_DAY and _names_an_event(text, m.start(), m.end()):
                 taken.append(m.span())      # a name, not a date: nothing else may date these words
                 continue
-            add(m, *_resolve(kind, m, published, published_precision))
+            add(m, *_in_range(_resolve, kind, m, published, published_precision))
     for m in _relative_matches(text, starts):
-        add(m, *_resolve_relative(m, published, published_precision))
+        add(m, *_in_range(_resolve_relative, m, published, published_precision))
     if needs["wd"]:
         for m in _matches(_PATTERNS[-1][1], text, needs["wd"], starts):
-            add(m, *_resolve("wd", m, published, published_precision))
+            add(m, *_in_range(_resolve, "wd", m, published, published_precision))
     found.sort(key=lambda d: d.start)
     return found
 
@@ -540,4 +549,7 @@ def publication_date(article: Article) -> tuple[dt.date | None, DatePrecision, s
     weekday = _lead_weekday(_lead_sentence(article))
     if weekday is None:
         return caption, _WEEK, "caption"
-    return caption + dt.timedelta(days=(weekday - caption.weekday()) % 7), _DAY, "caption+lead"
+    try:
+        return caption + dt.timedelta(days=(weekday - caption.weekday()) % 7), _DAY, "caption+lead"
+    except OverflowError:          # a caption dated at the calendar's end
+        return caption, _WEEK, "caption"

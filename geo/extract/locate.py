@@ -432,7 +432,10 @@ class Dater:
                 if n is None:
                     return None
                 sign = -1 if (m.group("dir") or "").lower() in ("earlier", "before") else 1
-                return EventDate(anchor.date + dt.timedelta(days=sign * n), DatePrecision.DAY, m.group(0))
+                try:
+                    return EventDate(anchor.date + dt.timedelta(days=sign * n), DatePrecision.DAY, m.group(0))
+                except OverflowError:      # counted off the calendar's end: no date rather than a crash
+                    return None
         return None
 
     def inherited(self, i: int, family: str | None = None):
