@@ -23,7 +23,8 @@ _BEFORE = re.compile(rf"({_NAME})\s+(?P<w>{'|'.join(LEVEL_WORDS)})\b")
 _AFTER = re.compile(rf"\b(?P<w>{'|'.join(LEVEL_WORDS)})\s+of\s+({_NAME})")
 _CAPS = re.compile(_NAME)
 # Prepositions that usually introduce a place; used to cut person and organisation names.
-_LOCATIVE = re.compile(rf"\b(?:in|near|at|from|to|into|outside|around|toward|towards|of|across|through|east of|west of|north of|south of)\s+(?:the\s+)?({_NAME})")
+_LOCATIVE = re.compile(rf"\b(?:in|near|at|from|to|into|outside|around|toward|towards|of|across|through|"
+                       rf"east of|west of|north of|south of)\s+(?:the\s+)?({_NAME})")
 COUNTRY_WORDS = ("Iraq", "Syria", "Afghanistan", "Yemen", "Libya", "Mosul", "Islamic State", "Taliban", "Houthi")
 _STOP = set("""The A An In On At Of And But For With From By To As It He She They We His Her Their Its This That
 These Those There When While After Before During Since Until If Reuters Islamic State U.S. United Nations

@@ -43,7 +43,8 @@ def test_normalize_folds_case_accents_apostrophes_and_separators(name, key):
 
 @pytest.mark.parametrize(
     "key, stripped",
-    [("al qaim", "qaim"), ("ash sharqat", "sharqat"), ("hay al wahda", "wahda"), ("hayy al tanak", "tanak"), ("hay river", "hay river"), ("al", "al"), ("el paso", "paso")],
+    [("al qaim", "qaim"), ("ash sharqat", "sharqat"), ("hay al wahda", "wahda"), ("hayy al tanak", "tanak"),
+     ("hay river", "hay river"), ("al", "al"), ("el paso", "paso")],
 )
 def test_strip_article_removes_arabic_articles_and_quarter_prefixes(key, stripped):
     assert strip_article(key) == stripped

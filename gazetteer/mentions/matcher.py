@@ -17,15 +17,44 @@ from operator import itemgetter
 import ahocorasick
 
 from gazetteer.mentions.lexicon import Lexicon, load_lexicon
-from gazetteer.model import Mention
-from gazetteer.names import normalize, variant_keys
 from gazetteer.mentions.patterns import (  # the matcher's own patterns, kept apart for size
-    _ADJACENT, _ARTICLE_BEFORE, _ARTICLE_PREFIX, _CAP_AFTER, _CAP_WORD, _COMMA, _CONTAINER_GAP, _DATELINE_MARK, _DEMONYM_END,
-    _HINT_BEFORE, _HYPHEN_WORD, _LEVEL_AFTER, _LIST_AFTER, _LIST_BEFORE, _NAME_AT_END, _NAMED_LEVEL,
-    _NEXT_WORD, _NO_PLACE_HEAD, _OF_THE_NAME, _PART_BEFORE, _PERSON, _POSSESSIVE_WORD, _ROAD_WORDS, _SENT_END, _SLOT_BEFORE, _SLOT_PREP, _SPEECH, _dateline_heads,
-    _is_title_line, _level_word_after, _may_end_with_of, _prev_word, _slot_names,
+    _ADJACENT,
+    _ARTICLE_BEFORE,
+    _ARTICLE_PREFIX,
+    _CAP_AFTER,
+    _CAP_WORD,
+    _COMMA,
+    _CONTAINER_GAP,
+    _DATELINE_MARK,
+    _DEMONYM_END,
+    _HINT_BEFORE,
+    _HYPHEN_WORD,
+    _LEVEL_AFTER,
+    _LIST_AFTER,
+    _LIST_BEFORE,
+    _NAME_AT_END,
+    _NAMED_LEVEL,
+    _NEXT_WORD,
+    _NO_PLACE_HEAD,
+    _OF_THE_NAME,
+    _PART_BEFORE,
+    _PERSON,
+    _POSSESSIVE_WORD,
+    _ROAD_WORDS,
+    _SENT_END,
+    _SLOT_BEFORE,
+    _SLOT_PREP,
+    _SPEECH,
+    _dateline_heads,
+    _is_title_line,
+    _level_word_after,
+    _may_end_with_of,
+    _prev_word,
+    _slot_names,
 )
 from gazetteer.mentions.textmap import normalize_text
+from gazetteer.model import Mention
+from gazetteer.names import normalize, variant_keys
 
 __all__ = ["Matcher", "MATCHER_FORMAT"]
 
@@ -36,7 +65,8 @@ _SORT_KEY = itemgetter(0, 1)   # by start, then longest first; ties keep the aut
 
 
 # Lower-case words that may sit inside a multi-word name ("Bosnia and Herzegovina", "al-Qaim").
-_CONNECTORS = "of|and|the|de|del|della|des|di|da|do|dos|das|du|la|le|les|el|al|an|ar|as|ash|ad|at|az|adh|ath|ed|en|er|es|esh|et|eth|ez|ul|un|ur|us|ud|uz|y|e|upon|on|sur|am|im|der|den|bin|ibn|bint|van|von|aan|op|i"
+_CONNECTORS = ("of|and|the|de|del|della|des|di|da|do|dos|das|du|la|le|les|el|al|an|ar|as|ash|ad|at|az|adh|ath|ed|en|er|es|"
+               "esh|et|eth|ez|ul|un|ur|us|ud|uz|y|e|upon|on|sur|am|im|der|den|bin|ibn|bint|van|von|aan|op|i")
 _CONNECTOR_SET = frozenset(_CONNECTORS.split("|"))
 
 

@@ -25,7 +25,8 @@ _HINT_AFTER = re.compile(r"[ \t]+([A-Za-z\-]+)")
 _CAP_AFTER = re.compile(r"[^\S\n]+(?!(?:Of|In|On|At|The|And|For|To|As|After|Near)\b)[A-Z]")   # not a title-case headline's "Of"
 _HINT_BEFORE = re.compile(r"\b([A-Za-z\-]+)[ \t]+of[ \t]+(?:the[ \t]+)?$")
 _COMMA = re.compile(r",[ \t]*$")
-_NAMED_LEVEL = re.compile(r" ((?:County|Parish|Province|Governorate|District|River|Valley|Mountains|Lake|Island|Islands|Bay|Oblast|Region|Prefecture|Camp|Street|Avenue|Road|Drive|Boulevard|Highway|Parkway))\b")
+_NAMED_LEVEL = re.compile(r" ((?:County|Parish|Province|Governorate|District|River|Valley|Mountains|Lake|Island|Islands|Bay|"
+                          r"Oblast|Region|Prefecture|Camp|Street|Avenue|Road|Drive|Boulevard|Highway|Parkway))\b")
 _NEXT_WORD = re.compile(r"[ \t]+([a-z]+)")
 # A capitalised word right before a mention, which may name a part of it ("Eastern" Ghouta).
 _PART_BEFORE = re.compile(r"([A-Z][a-z]+(?:-[a-z]+)?) $")

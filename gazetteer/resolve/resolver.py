@@ -14,11 +14,14 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from gazetteer.resolve.candidates import BIG as _BIG, HINT_LEVELS as _HINT_LEVELS, SUB_CITY as _SUB_CITY, Candidate, CandidateFinder
 from gazetteer.mentions.lexicon import load_lexicon
+from gazetteer.mentions.patterns import _level_word_after
 from gazetteer.model import Level, Mention, Place, Toponym
 from gazetteer.names import normalize
-from gazetteer.mentions.patterns import _level_word_after
+from gazetteer.resolve.candidates import BIG as _BIG
+from gazetteer.resolve.candidates import HINT_LEVELS as _HINT_LEVELS
+from gazetteer.resolve.candidates import SUB_CITY as _SUB_CITY
+from gazetteer.resolve.candidates import Candidate, CandidateFinder
 
 __all__ = ["Resolver", "Weights", "haversine_km"]
 

@@ -37,7 +37,9 @@ _STORY_KM = 300.0
 _LONE_TOWN = 100_000    # population below which a town alone in its country is taken for a namesake
 _TIED_GAP, _LOOSE_GAP = 100, 60
 _RIGHT_AFTER = 40
-_OTHER_CLAUSE = 1.5      # a place in another clause ("..., and a worker was detained in Istanbul") is another event's     # characters between trigger and place
+# Characters between trigger and place (tied by in/at/near; loose); a place in another clause
+# ("..., and a worker was detained in Istanbul") is another event's, so it loses this much.
+_OTHER_CLAUSE = 1.5
 _SURE, _DOUBT = 0.9, 0.85       # resolver scores: sure enough to define the story's countries; too doubtful
 _INITIAL = re.compile(r"\b[A-Z]\.\s+$")
 _NOUN_AFTER = re.compile(r"\s+[\w’'-]+")
@@ -176,7 +178,8 @@ class Placer:
         if _is_seat(m.text) and not _AT_SEAT.search(self.text, max(0, m.start - 16), m.start):
             return ""            # "the Kremlin launched air strikes in Syria": the government acting, not where
         others = sum(self._home.values()) - (1 if topo.score >= _SURE else 0) > 0 or self._dateline_countries
-        if place.level.rank >= Level.CITY.rank and others and not self._at_home(topo) and (topo.score < _DOUBT or (place.population or 0) < _LONE_TOWN):
+        if place.level.rank >= Level.CITY.rank and others and not self._at_home(topo) \
+                and (topo.score < _DOUBT or (place.population or 0) < _LONE_TOWN):
             # A small town in a country nothing else in the story names ("Shi ite" -> Ski, Norway;
             # "Sada" -> Spain) is a namesake far more often than a place the story is about.
             return ""

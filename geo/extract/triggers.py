@@ -268,7 +268,7 @@ def _rows(path: Path, need: tuple[str, ...]) -> list[dict[str, str]]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: cannot read rules file: {exc}") from exc
-    lines = [(n, l) for n, l in enumerate(text.splitlines(), 1) if l.strip() and not l.startswith("#")]
+    lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip() and not line.startswith("#")]
     if not lines:
         raise UsageError(f"{path}: rules file is empty")
     header = next(csv.reader([lines[0][1]]))

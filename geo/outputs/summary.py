@@ -96,7 +96,7 @@ def _join(incidents: Sequence[Incident], regions: "geopandas.GeoDataFrame") -> l
             continue        # a point on a shared border: the first region wins
         cc = getattr(rec, "country_code", None)
         cc = cc if isinstance(cc, str) and cc else None
-        rid = getattr(rec, "id") if has_id else cc
+        rid = rec.id if has_id else cc
         keys[row] = _Key(str(rid), str(getattr(rec, "name", rid)), cc)
     return keys
 
