@@ -162,3 +162,59 @@ def test_a_sentence_of_thousands_of_words_and_hundreds_of_places_is_read(pipelin
     got = pipeline.process(Article("big", text, date=PUBLISHED, date_precision=DatePrecision.DAY)).incidents
     assert {i.type for i in got} >= {"shelling"}
     assert len({i.place.name for i in got if i.type == "shelling"}) >= 6       # one event per place named
+
+
+def _incidents(pipeline, text, published=PUBLISHED):
+    return list(pipeline.process(Article("x", text, date=published, date_precision=DatePrecision.DAY)).incidents)
+
+
+@pytest.mark.parametrize("text,country", [
+    ("French jets hit an Islamic State depot near Raqqa on Thursday, the defence ministry in Paris said.", "SY"),
+    ("Libyan forces, backed by British special forces and air strikes, pushed into Sirte on Wednesday.", "LY"),
+])
+def test_an_event_is_never_placed_in_the_country_whose_forces_acted(pipeline, text, country):
+    got = _incidents(pipeline, text)
+    assert got and all(i.place is None or i.place.country_code == country for i in got), \
+        [(i.type, i.place and i.place.name) for i in got]
+
+
+def test_a_date_in_another_sentence_about_something_else_does_not_date_the_event(pipeline):
+    (attack,) = _incidents(pipeline, "The envoy said on Tuesday that talks would resume. "
+                                     "A suicide bomber killed 14 people at a mosque in Kabul.")
+    assert attack.type == "suicide_bombing" and attack.date is None
+
+
+@pytest.mark.parametrize("text,day", [
+    ("A car bomb killed nine people in central Baghdad on Thursday, the first bombing in the capital since March.",
+     dt.date(2023, 5, 11)),
+    ("Gunmen shot dead two police officers in Nairobi on Wednesday, days before the May 15 vote.",
+     dt.date(2023, 5, 10)),
+])
+def test_a_since_or_before_phrase_does_not_date_the_event(pipeline, text, day):
+    (incident,) = _incidents(pipeline, text)
+    assert incident.date == day
+
+
+def test_two_arrests_in_one_sentence_keep_their_own_place_and_date(pipeline):
+    got = _incidents(pipeline, "A journalist was arrested in Izmir in March and an aid worker was detained "
+                               "in Ankara last week.")
+    by_place = {i.place.name: i for i in got if i.type == "arrest"}
+    assert set(by_place) == {"İzmir", "Ankara"}
+    assert by_place["İzmir"].date_precision is DatePrecision.MONTH and by_place["İzmir"].date.month == 3
+    assert by_place["Ankara"].date_precision is DatePrecision.WEEK
+
+
+def test_the_toll_of_a_war_is_not_an_incident(pipeline):
+    assert _incidents(pipeline, "The conflict has killed tens of thousands of people and displaced millions "
+                                "since 2011.") == []
+
+
+def test_more_than_seventy_killed_counts_seventy(pipeline):
+    (incident,) = _incidents(pipeline, "More than 70 people were killed when militants stormed a hotel in "
+                                       "Mogadishu on Friday.")
+    assert incident.fatalities == 70 and incident.type == "attack_on_civilians"
+
+
+def test_claims_tests_and_accusations_are_not_incidents(pipeline):
+    assert _incidents(pipeline, "North Korea tested a ballistic missile on Sunday.") == []
+    assert _incidents(pipeline, "Islamic State claimed responsibility for the attack on Sunday.") == []

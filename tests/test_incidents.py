@@ -326,6 +326,12 @@ def test_seed_no_incident_is_placed_at_a_foreign_namesake(seed_incidents):
     assert mosul and {i.place.country_code for i in mosul if i.place} == {"IQ"}
 
 
+def test_seed_no_incident_is_placed_in_a_country_because_its_forces_acted_elsewhere(seed_incidents):
+    # "backed by U.S. special forces and air strikes" in an Afghanistan story is not a U.S. event.
+    everywhere = [i for _, incs in seed_incidents.values() for i in incs if i.place]
+    assert everywhere and "US" not in {i.place.country_code for i in everywhere}
+
+
 def test_seed_champs_elysees_shooting_in_paris(seed_incidents):
     _, incs = _story(seed_incidents, "Paris gunman")
     shots = [i for i in incs if TAX.get(i.type).family == "violence_against_civilians"]

@@ -292,8 +292,9 @@ class Placer:
                 km *= 1.609
             if km > _FAR_KM:
                 return None
-        if topo.place.level is Level.COUNTRY and start < trigger[0] and not self.text[topo.mention.end:trigger[0]].strip():
-            return None          # "a U.S. missile strike": whose, not where
+        if topo.place.level is Level.COUNTRY and start < trigger[0] \
+                and _WHOSE_GAP.fullmatch(self.text, topo.mention.end, trigger[0]):
+            return None          # "a U.S. missile strike", "backed by British special forces and air strikes": whose
         if self._rules is not None and self._rules.around("reference", self.text, start, start):
             return None          # "close to the border with Syria": a landmark, not the place
         near = bool(far) or bool(_NEAR.search(before))
@@ -315,6 +316,10 @@ class Placer:
                                   start=start, tied=tied)
 
 
+# Between a country and the trigger after it, a few words with no preposition ("British special forces
+# and air strikes", "French jets hit"): the country is whose forces act, not where.
+_WHOSE_GAP = re.compile(r"(?:['’]s)?(?:\s+(?!(?:in|at|near|on|of|from|to|into|inside|outside|across|around|over|"
+                        r"against|between|towards?|through|within)\b)[\w’'.-]+){0,4}\s*", re.IGNORECASE)
 # A possessive place followed by a common noun ("Iraq's request"); a name after it is another place.
 _POSSESSIVE = re.compile(r"['’]s\s+[a-z]")
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
