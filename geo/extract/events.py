@@ -19,7 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from geo.errors import ModelError
-from geo.extract.features import FEATURES_VERSION, Featurizer, stem
+from geo.extract.features import FEATURES_VERSION, Featurizer
+from geo.extract.triggers import prefix_tree
 
 __all__ = ["DEFAULT_MODEL", "MODEL_FORMAT", "RETRAIN", "Detection", "EventModel"]
 
@@ -29,11 +30,10 @@ RETRAIN = "python scripts/train_events.py"
 # A type is reported for a sentence from this probability on (chosen on the dev split, docs/incidents.md).
 REPORT_AT = 0.5
 EVENT = "event"
-_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 # The pre-filter: a sentence is scored only if it holds a word whose stem weighs at least this much
 # for some type (read from the model's own weights, so it follows retraining); the rest cannot reach
 # REPORT_AT without one (checked on the dev splits: docs/incidents.md).
-PREFILTER_WEIGHT = 0.5
+PREFILTER_WEIGHT = 0.7
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +70,7 @@ class EventModel:
         self._weights = weights.astype(np.float64)
         self._bias = bias.astype(np.float64)
         self._featurizer = featurizer
-        self._prefilter: frozenset[str] | None = None
+        self._prefilter: re.Pattern[str] | None = None
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "EventModel":
@@ -112,17 +112,21 @@ class EventModel:
     def candidate_starts(self, text: str, start: int = 0, end: int | None = None) -> list[int]:
         """Offsets of words in text[start:end] that may open an event sentence (the fast pre-filter)."""
         if self._prefilter is None:
-            self._prefilter = self._prefilter_words()
-        keys = self._prefilter
+            self._prefilter = self._compile_prefilter()
         end = len(text) if end is None else end
-        return [m.start() for m in _WORD.finditer(text, start, end)
-                if (w := m.group().lower().replace("’", "'")) in keys or stem(w) in keys]
+        return [m.start() for m in self._prefilter.finditer(text, start, end)]
 
-    def _prefilter_words(self) -> frozenset[str]:
-        """Words and stems whose weight for the event or some type reaches PREFILTER_WEIGHT."""
+    def _compile_prefilter(self) -> re.Pattern[str]:
+        """Words (whole) and stems (as prefixes) whose weight for the event or a type reaches PREFILTER_WEIGHT,
+        as one prefix-tree regex: one pass over the text."""
         top = self._weights.max(axis=1)
-        return frozenset(f[2:] for f, i in self._index.items()
-                         if f[:2] in ("s:", "w:") and f[2:] != "<num>" and top[i] >= PREFILTER_WEIGHT)
+        words: dict[str, bool] = {}
+        for f, i in self._index.items():
+            if f[:2] in ("s:", "w:") and f[2:] != "<num>" and top[i] >= PREFILTER_WEIGHT:
+                words[f[2:]] = words.get(f[2:], False) or f[:2] == "s:"
+        if not words:
+            return re.compile(r"(?!)")
+        return re.compile(r"(?i)(?<![\w'’])" + prefix_tree(words))
 
     def probabilities(self, text: str) -> tuple[float, np.ndarray]:
         """P(event) and P(type | event) for each type (in `labels` order) of one sentence."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from geo.extract.numbers import number_pattern, parse_number
@@ -148,6 +148,7 @@ def _near(rx: re.Pattern[str], text: str, cues: list[re.Match[str]], *, back: bo
                 yield m
 
 
+@lru_cache(maxsize=4096)      # the detector's features and the extractor read the same sentences
 def casualties(sentence: str) -> Casualties:
     """People killed and injured according to one sentence, by ACLED's lowest-figure rule.
 

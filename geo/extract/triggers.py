@@ -112,7 +112,7 @@ class Rules:
                 self._short.append(entry)
         self._candidates: dict[str, tuple[int, ...]] = {}
         # One pass of a prefix-tree regex finds the words that can start a trigger.
-        tree = _trie({w: stem for w, stem, _ in self._first})
+        tree = prefix_tree({w: stem for w, stem, _ in self._first})
         self._starts = re.compile(r"(?i)(?<![\w'’])" + tree)
         self._starts_lower = re.compile(r"(?<![\w'’])" + tree)     # on lower-cased text: no case folding
         # Blockers ("house arrest", "trade war") start on common words but matter only beside a
@@ -245,7 +245,7 @@ class Rules:
         return False
 
 
-def _trie(words: dict[str, bool]) -> str:
+def prefix_tree(words: dict[str, bool]) -> str:
     """A regex matching any of `words` (True: as a prefix; False: as a whole word), factored by prefix."""
     root: dict = {}
     for word, stem in words.items():
