@@ -1,12 +1,13 @@
 """Finding place mentions: capitalisation, word boundaries, guards, hints, containers, datelines."""
 
+import pickle
 import re
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gazetteer.mentions.matcher import Matcher
+from gazetteer.mentions.matcher import MATCHER_FORMAT, Matcher
 from gazetteer.mentions.textmap import normalize_text
 from tests.fake_gazetteer import FakeIndex
 
@@ -103,6 +104,27 @@ def test_demonyms_are_reported_only_when_asked(matcher):
     finally:
         matcher.demonyms = False
     assert [(m.text, m.source) for m in found] == [("Iraqi", "demonym"), ("Mosul", "gazetteer")]
+
+
+def test_a_damaged_or_foreign_matcher_cache_is_rebuilt_never_run(matcher, tmp_path):
+    path = tmp_path / "m.pickle"
+    flag = tmp_path / "ran"
+    payload = pickle.dumps((MATCHER_FORMAT, "fake", [], {}, _Run(f"open({str(flag)!r}, 'w').close()")))
+    path.write_bytes(payload)
+    assert Matcher.load(str(path), "fake") is None
+    assert not flag.exists()
+    path.write_bytes(b"not a pickle at all")
+    assert Matcher.load(str(path), "fake") is None
+
+
+class _Run:
+    """Unpickling this object runs Python code: what an attacker would leave in a shared cache folder."""
+
+    def __init__(self, code: str):
+        self.code = code
+
+    def __reduce__(self):
+        return (exec, (self.code,))
 
 
 def test_saved_matcher_loads_only_for_the_same_build(matcher, tmp_path):

@@ -58,7 +58,7 @@ from gazetteer.names import normalize, variant_keys
 
 __all__ = ["Matcher", "MATCHER_FORMAT"]
 
-MATCHER_FORMAT = 8
+MATCHER_FORMAT = 9      # 9: read with an unpickler that builds only the automaton
 _MAX_KEY = 120
 _WHERE_ANY, _WHERE_CONTAINER, _WHERE_DEMONYM = 0, 1, 2
 _SORT_KEY = itemgetter(0, 1)   # by start, then longest first; ties keep the automaton's order
@@ -133,18 +133,24 @@ class Matcher:
         """Persist next to the index (atomically), keyed by the index build id."""
         tmp = f"{path}.tmp{os.getpid()}"
         with open(tmp, "wb") as fh:
-            pickle.dump((MATCHER_FORMAT, self.build_id, self._aliases, self.alias_keys, self._auto), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((MATCHER_FORMAT, self.build_id, self._aliases, self.alias_keys, self._auto), fh,
+                        protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
 
     @classmethod
     def load(cls, path: str, build_id: str) -> "Matcher | None":
-        """The saved matcher if it was built from the same index, else None."""
+        """The saved matcher if it was built from the same index, else None (also for a damaged file).
+
+        The cache folder may be writable by others (a shared team folder, /tmp): the file is read
+        with an unpickler that builds nothing but the automaton, so it can never run code.
+        """
         try:
             with open(path, "rb") as fh:
-                fmt, bid, aliases, alias_keys, auto = pickle.load(fh)
-        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
+                fmt, bid, aliases, alias_keys, auto = _CacheUnpickler(fh).load()
+        except (OSError, EOFError, ValueError, TypeError, AttributeError, pickle.UnpicklingError):
             return None
-        if fmt != MATCHER_FORMAT or bid != build_id:
+        if fmt != MATCHER_FORMAT or bid != build_id or not isinstance(auto, ahocorasick.Automaton) \
+                or not isinstance(aliases, list) or not isinstance(alias_keys, dict):
             return None
         return cls(auto, aliases, bid, alias_keys=alias_keys)
 
@@ -544,3 +550,13 @@ def _annotate(text: str, mentions: list[Mention], lex: Lexicon) -> list[Mention]
         consumed = hint_end
         out.append(Mention(m.start, m.end, m.text, m.source, hint, container) if (hint or container) else m)
     return out
+
+
+
+class _CacheUnpickler(pickle.Unpickler):
+    """Reads the matcher cache: lists, dicts, strings, numbers and one pyahocorasick automaton, nothing else."""
+
+    def find_class(self, module: str, name: str):
+        if (module, name) == ("ahocorasick", "Automaton"):
+            return ahocorasick.Automaton
+        raise pickle.UnpicklingError(f"the matcher cache asks for {module}.{name}; it was not written by incidentmap")
