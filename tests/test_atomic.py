@@ -192,3 +192,37 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def test_writing_to_a_device_writes_into_it_and_never_replaces_it(tmp_path):
+    import stat
+
+    with atomic_write(os.devnull) as fh:
+        fh.write("nothing to see")
+    with atomic_path(os.devnull) as tmp:
+        Path(tmp).write_bytes(b"\x00" * 10)
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+def test_writing_to_a_fifo_feeds_the_reader(tmp_path):
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text(encoding="utf-8")))
+    reader.start()
+    with atomic_write(fifo) as fh:
+        fh.write("through the pipe")
+    reader.join(timeout=10)
+    assert got == ["through the pipe"] and fifo.is_fifo()
+
+
+def test_writing_through_a_symlink_updates_its_target(tmp_path):
+    target = tmp_path / "real.csv"
+    target.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    with atomic_write(link) as fh:
+        fh.write("new")
+    assert link.is_symlink() and target.read_text(encoding="utf-8") == "new"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -35,6 +36,16 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", *, encoding: str = "u
         else:
             yield sys.stdout
             sys.stdout.flush()
+        return
+    path = _target(path)
+    if _special(path):
+        # A device or pipe (/dev/null, a FIFO) cannot be replaced, only written to: never swap it for a file.
+        try:
+            stream = open(path, mode, **({} if mode == "wb" else {"encoding": encoding, "newline": newline}))
+        except OSError as e:
+            raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
+        with stream:
+            yield stream
         return
     folder, name = os.path.split(os.path.abspath(path))
     try:
@@ -68,6 +79,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[str]:
     path = os.fspath(path)
     if path == "-":
         raise OutputError("this format cannot be written to standard output")
+    path = _target(path)
     folder, name = os.path.split(os.path.abspath(path))
     try:
         workdir = tempfile.mkdtemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
@@ -80,13 +92,35 @@ def atomic_path(path: str | os.PathLike) -> Iterator[str]:
             raise OutputError(f"nothing was written to {path}")
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
-        _publish(tmp, path)
+        if _special(path):
+            with open(tmp, "rb") as src, open(path, "wb") as dst:
+                shutil.copyfileobj(src, dst)
+        else:
+            _publish(tmp, path)
     except OSError as e:
         if isinstance(e, IncidentMapError):
             raise
         raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _target(path: str) -> str:
+    """Where to write: through a symbolic link to the file it names, so the link keeps working."""
+    if os.path.islink(path):
+        return os.path.realpath(path)
+    if os.path.isdir(path):
+        raise OutputError(f"cannot write {path}: it is a folder")
+    return path
+
+
+def _special(path: str) -> bool:
+    """True for an existing device, pipe or socket: something to write into, never to replace."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode)
 
 
 def _publish(tmp: str, path: str) -> None:
