@@ -350,3 +350,16 @@ def test_source_comes_from_metadata_or_the_dateline_agency(seed_articles, tmp_pa
                     + json.dumps({"text": "KABUL (Reuters) - Lead.", "source": "Feed X"}) + "\n")
     (a, b), _ = read([path])
     assert (a.source, b.source) == ("AP", "Feed X")
+
+
+def test_a_pipe_in_a_folder_is_reported_and_skipped_not_waited_on(tmp_path):
+    import os
+
+    from geo.read.articles import read_articles
+
+    (tmp_path / "a.jsonl").write_text('{"id": "a", "text": "Gunmen attacked a checkpoint."}\n', encoding="utf-8")
+    os.mkfifo(tmp_path / "stuck.jsonl")
+    errors: list[RecordError] = []
+    got = [a.id for a in read_articles([str(tmp_path)], on_error=errors.append)]
+    assert got == ["a"]
+    assert len(errors) == 1 and "stuck.jsonl" in str(errors[0]) and "not a regular file" in str(errors[0])

@@ -23,6 +23,7 @@ import hashlib
 import io
 import json
 import os
+import stat
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -79,6 +80,11 @@ def read_articles(paths: Iterable[str | os.PathLike], *, on_error: OnError | Non
             report(RecordError("path does not exist; skipped", path))
             continue
         for file in files:
+            if file != path and not _regular(file):
+                # A pipe in a folder would block the run forever waiting for a writer; named on the
+                # command line ("<(zcat feed.gz)") it is read as asked.
+                report(RecordError("not a regular file (a pipe, socket or device in a folder); skipped", file))
+                continue
             for article in _read_file(file, report):
                 kept = _unique(article, seen, report)
                 if kept is not None:
@@ -116,6 +122,13 @@ def parse_metadata_date(value: str) -> tuple[dt.date, DatePrecision] | None:
 
 def _warn(error: RecordError) -> None:
     warnings.warn(str(error), stacklevel=3)
+
+
+def _regular(path: str) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True          # let the reader report what is wrong with it
 
 
 def _walk(root: str) -> Iterator[str]:
