@@ -80,3 +80,11 @@ def test_reuters_sample_counts_are_plausible(corpora_dir):
 
 def test_doctests():
     assert doctest.testmod(geo.extract.fatalities).failed == 0
+
+
+@pytest.mark.parametrize("sentence", [
+    "Gunmen killed 99999999999999999999999 civilians in the village.",
+    "A bomb killed 9223372036854775808 people at the market.",
+])
+def test_an_impossible_count_is_no_count(sentence):
+    assert casualties(sentence).fatalities is None

@@ -64,6 +64,9 @@ class _Rules:
 
 
 _REACH = 160      # characters a count list may span beside its outcome word
+# No single event kills or injures more: a larger figure is a typo, a hoax or a war's toll, never an
+# incident's count (and would overflow the 64-bit columns of GeoPackage and PostGIS).
+MAX_COUNT = 1_000_000
 
 
 @cache
@@ -189,7 +192,7 @@ def casualties(sentence: str) -> Casualties:
                 found["death"].append((0, m.start(), sentence[m.start():m.end()]))
             if word in ("hurt", "injured", "wounded", "harmed", "casualties", "injuries"):
                 found["injury"].append((0, m.start(), sentence[m.start():m.end()]))
-    death = min(found["death"], default=None)
-    injury = min(found["injury"], default=None)
+    death = min((f for f in found["death"] if f[0] <= MAX_COUNT), default=None)
+    injury = min((f for f in found["injury"] if f[0] <= MAX_COUNT), default=None)
     words = death[2] if death else (injury[2] if injury else "")
     return Casualties(death[0] if death else None, injury[0] if injury else None, words)
