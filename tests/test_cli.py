@@ -205,3 +205,25 @@ def test_every_command_answers_a_bad_option_with_a_message_and_exit_2(cli, tmp_p
     assert proc.returncode == 2, (proc.returncode, proc.stderr)
     assert "Traceback" not in proc.stderr
     assert proc.stderr.strip()
+
+
+def test_a_quoted_glob_is_expanded_and_one_matching_nothing_is_named(cli, tmp_path):
+    shards = tmp_path / "shards"
+    shards.mkdir()
+    for n in (1, 2):
+        (shards / f"s{n}.jsonl").write_text(json.dumps({"id": f"s{n}", "date": "2017-04-18", "text": (
+            f"BAGHDAD (Reuters) - An air strike killed {n + 2} people in Mosul on Monday.")}) + "\n", encoding="utf-8")
+    out = tmp_path / "x.geojson"
+    proc = cli("extract", str(shards / "*.jsonl"), "-o", str(out), "--workers", "1", "--no-merge")
+    assert proc.returncode == 0, proc.stderr
+    assert {f["properties"]["article_id"] for f in json.loads(out.read_text())["features"]} == {"s1", "s2"}
+    proc = cli("extract", str(tmp_path / "none" / "*.jsonl"), "-o", str(out))
+    assert proc.returncode == 2 and "no file matches" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_latin1_gazetteer_import_names_its_line_without_a_traceback(cli, tmp_path):
+    bad = tmp_path / "places.csv"
+    bad.write_bytes(b"name,lat,lon\nCaf\xe9 Town,10.5,20.5\n")
+    proc = cli("gazetteer", "import", str(bad), env={"INCIDENTMAP_USER_PLACES": str(tmp_path / "u.sqlite")})
+    assert proc.returncode == 2, proc.stderr
+    assert f"{bad}:2" in proc.stderr and "UTF-8" in proc.stderr and "Traceback" not in proc.stderr

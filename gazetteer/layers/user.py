@@ -139,7 +139,12 @@ def import_file(path: str | os.PathLike, index_path: str | os.PathLike | None = 
     path = Path(path)
     if not path.is_file():
         raise ImportFileError("no such file", str(path))
-    parsed = parse_file(path)
+    try:
+        parsed = parse_file(path)
+    except UnicodeDecodeError as exc:
+        line = _line_of_byte(path, exc.start)
+        raise ImportFileError(f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); save the file as UTF-8 "
+                              "and import it again", str(path), line) from exc
     added = len(parsed.places) + len(parsed.extra_names)
     if added == 0:
         if parsed.errors:
@@ -157,3 +162,12 @@ def import_file(path: str | os.PathLike, index_path: str | os.PathLike | None = 
         skipped=len(parsed.errors),
         errors=tuple(f"{path}:{line}: {message}" for line, message in parsed.errors),
     )
+
+
+def _line_of_byte(path: Path, offset: int) -> int | None:
+    """The 1-based line holding byte `offset` of a file (for an encoding error's message)."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(offset).count(b"\n") + 1
+    except OSError:
+        return None

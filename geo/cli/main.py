@@ -8,6 +8,7 @@ and exit codes (0 ok, 1 records skipped under --strict, 2 usage or missing input
 from __future__ import annotations
 
 import functools
+import glob
 import json
 import os
 import sys
@@ -93,12 +94,26 @@ def filter_options(func: Callable) -> Callable:
     return func
 
 
+def _expand(paths) -> tuple[str, ...]:
+    """Paths as given, with quoted glob patterns ('shards/*.jsonl') expanded as the shell would have."""
+    out: list[str] = []
+    for path in paths:
+        if path != "-" and not os.path.exists(path) and glob.has_magic(path):
+            found = sorted(glob.glob(path, recursive=True))
+            if not found:
+                raise InputError(f"no file matches {path}")
+            out += found
+        else:
+            out.append(path)
+    return tuple(out)
+
+
 def make_runner(kw: dict) -> Runner:
     """Build a Runner from the shared options (popping them from `kw`)."""
     if kw.get("online") and kw.get("geocoder") == "geonames" and not kw.get("geonames_username"):
         raise UsageError("--geocoder geonames needs --geonames-username NAME (GeoNames' free web-service account)")
     opts = RunOptions(
-        paths=tuple(kw.pop("paths")),
+        paths=_expand(kw.pop("paths")),
         db=kw.pop("db"),
         taxonomy=kw.pop("taxonomy"),
         actor_files=tuple(kw.pop("actor_files")),
