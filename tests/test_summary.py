@@ -188,3 +188,11 @@ def test_packaged_admin1_boundaries_place_mosul_in_nineveh():
 
 def test_doctests():
     assert doctest.testmod(geo.outputs.summary).failed == 0
+
+
+def test_chart_draws_region_and_type_names_with_dollar_signs_as_plain_text(tmp_path):
+    odd = place("p:9", "Cost $5 to $10 town", 36.0, 41.0, admin1="$\\frac{1}{0}$ Province")
+    incs = [incident(n, odd, DAY0 - dt.timedelta(days=n), kind="$\\unknowncommand$") for n in range(3)]
+    out = tmp_path / "odd.png"
+    geo.outputs.summary.chart(incs, "place", out)
+    assert out.read_bytes().startswith(b"\x89PNG")

@@ -144,12 +144,15 @@ def chart(incidents: Sequence[Incident], by: "str | RegionLevel", path, *, top: 
                 if any(heights):
                     ax.bar(weeks, heights, width=6, bottom=bottom, color=colours[t], label=t, align="edge")
                     bottom = [b + h for b, h in zip(bottom, heights)]
-            ax.set_title(name, fontsize=9, loc="left")
+            # Region names come from articles: "$...$" must not be read as mathtext (a crash, or markup).
+            ax.set_title(name, fontsize=9, loc="left", parse_math=False)
             ax.set_ylabel("incidents / week", fontsize=8)
             ax.tick_params(labelsize=7)
         if busiest:
             handles = {t: plt.Rectangle((0, 0), 1, 1, color=colours[t]) for t in types}
-            fig.legend(handles.values(), handles.keys(), loc="upper right", fontsize=7, ncol=min(4, len(types)))
+            legend = fig.legend(handles.values(), handles.keys(), loc="upper right", fontsize=7, ncol=min(4, len(types)))
+            for text in legend.get_texts():
+                text.set_parse_math(False)
         fig.suptitle(f"Incidents per week by {level.value}", fontsize=10, x=0.01, ha="left")
         fig.autofmt_xdate()
         with atomic_write(path, "wb") as out:
