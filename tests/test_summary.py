@@ -196,3 +196,16 @@ def test_chart_draws_region_and_type_names_with_dollar_signs_as_plain_text(tmp_p
     out = tmp_path / "odd.png"
     geo.outputs.summary.chart(incs, "place", out)
     assert out.read_bytes().startswith(b"\x89PNG")
+
+
+def test_an_incident_known_only_to_its_country_is_not_counted_in_a_province(regions):
+    iraq = place("p:iq", "Iraq", 36.0, 41.0, level=Level.COUNTRY)      # its point falls in West Province
+    rows = summarize([incident(1, iraq, DAY0, dead=42), incident(2, WEST_TOWN, DAY0)], by="admin1", regions=regions)
+    names = {r.name: r.incidents for r in rows}
+    assert names == {"Iraq (country only)": 1, "West Province": 1}
+
+
+def test_unknown_fatalities_stay_unknown_not_zero(regions):
+    rows = summarize([incident(1, WEST_TOWN, DAY0), incident(2, WEST_TOWN, DAY0)], by="admin1", regions=regions)
+    assert [r.fatalities for r in rows] == [None]
+    assert "None" not in render(rows, "table") and json.loads(render(rows, "json"))[0]["fatalities"] is None

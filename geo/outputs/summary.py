@@ -53,7 +53,7 @@ class RegionSummary:
     country_code: str | None
     incidents: int
     by_type: tuple[tuple[str, int], ...]       # most frequent first
-    fatalities: int                             # sum of the known counts
+    fatalities: int | None                      # sum of the known counts; None when no incident states one
     first_date: dt.date | None
     last_date: dt.date | None
     top_places: tuple[tuple[str, int], ...]
@@ -142,6 +142,12 @@ def region_keys(incidents: Sequence[Incident], by: "str | RegionLevel", *,
             if p.level is Level.DISTRICT:
                 keys.append(_Key(p.id, p.name, p.country_code))
                 continue
+        if level is not RegionLevel.COUNTRY and p.level.rank <= Level.COUNTRY.rank:
+            # Known only to its country: its point (the country's label point) lies in some province,
+            # which says nothing about where it happened (ACLED geo precision 3).
+            cc = p.country_code
+            keys.append(_Key(f"country-only:{cc or ''}", f"{p.name} (country only)", cc))
+            continue
         if key is None:
             if polygon_level is RegionLevel.COUNTRY or not p.admin1:
                 cc = p.country_code
@@ -204,7 +210,8 @@ def summarize(incidents: Sequence[Incident], *, by: "str | RegionLevel",
             level=level, region_id=key.id, name=key.name, country_code=key.country_code,
             incidents=len(group),
             by_type=tuple(sorted(Counter(i.type for i in group).items(), key=lambda kv: (-kv[1], kv[0]))),
-            fatalities=sum(i.fatalities for i in group if i.fatalities is not None),
+            fatalities=(sum(i.fatalities for i in group if i.fatalities is not None)
+                        if any(i.fatalities is not None for i in group) else None),
             first_date=min(dates, default=None), last_date=max(dates, default=None),
             top_places=tuple(sorted(places.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_PLACES]),
             sources=len({s for i in group for s in i.sources}),
