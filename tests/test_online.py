@@ -114,6 +114,26 @@ def test_failures_warn_stay_unresolved_and_are_never_cached(tmp_path, clock, err
     assert online.failures == 1
 
 
+def test_after_three_failures_in_a_row_the_run_stops_asking(tmp_path, clock):
+    down = OSError("Network is unreachable")
+    fake = FakeGeocoder({name: down for name in ("A", "B", "C", "D", "E")})
+    online = _online(tmp_path, fake, clock)
+    with pytest.warns(GeocoderWarning) as caught:
+        assert [online.geocode(n) for n in "ABCDE"] == [None] * 5
+    assert fake.calls == ["A", "B", "C"]
+    assert len(caught) == 3 and "does not ask it again" in str(caught[-1].message)
+
+
+def test_an_answer_resets_the_count_of_failures(tmp_path, clock):
+    good = Location("Mosul, Iraq", (36.34, 43.13), MOSUL_RAW)
+    fake = FakeGeocoder({"A": OSError("x"), "B": OSError("x"), "Mosul": good, "C": OSError("x"), "D": None})
+    online = _online(tmp_path, fake, clock)
+    with pytest.warns(GeocoderWarning):
+        for name in ("A", "B", "Mosul", "C", "D"):
+            online.geocode(name)
+    assert fake.calls == ["A", "B", "Mosul", "C", "D"]
+
+
 def test_requests_are_rate_limited_without_real_waiting(tmp_path, clock):
     fake = FakeGeocoder({"A": None, "B": None, "C": None})
     online = _online(tmp_path, fake, clock)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
-import logging
 import os
 import sqlite3
 import threading
@@ -20,10 +19,11 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
+from geopy.exc import GeocoderTimedOut, GeocoderUnavailable, GeopyError
+
 from gazetteer.model import Level, Place
 from gazetteer.names import normalize
 
-logger = logging.getLogger(__name__)
 
 MIN_DELAY_SECONDS = 1.0  # Nominatim's usage policy: at most one request per second
 _NOMINATIM_LEVELS = {
@@ -38,6 +38,12 @@ _NOMINATIM_CLASSES = {
     "place": Level.CITY, "boundary": Level.DISTRICT, "natural": Level.FEATURE,
     "waterway": Level.FEATURE, "water": Level.FEATURE,
 }
+
+
+# Failures to reach the online geocoder in a row after which a run stops asking it (each costs a
+# timeout when there is no network).
+BREAK_AFTER = 3
+_UNREACHABLE = (GeocoderUnavailable, GeocoderTimedOut, OSError)
 
 
 class GeocoderWarning(UserWarning):
@@ -174,6 +180,7 @@ class OnlineGeocoder:
         params = inspect.signature(self.geocoder.geocode).parameters
         self._country_kw = next((k for k in ("country_codes", "country") if k in params), None)
         self.failures = 0
+        self._in_a_row = 0         # failures since the last answer: the circuit breaker's count
 
     def cached(self, name: str, country: str | None = None) -> tuple[bool, Place | None] | None:
         """`(found, place)` from the cache, or None if this query was never answered."""
@@ -191,6 +198,8 @@ class OnlineGeocoder:
         hit = self.cached(name, country)
         if hit is not None:
             return hit[1]
+        if self._in_a_row >= BREAK_AFTER:
+            return None          # the service is unreachable: the rest of the run stays offline
         kwargs: dict = {"exactly_one": True}
         query = name
         if country and self._country_kw == "country_codes":
@@ -199,7 +208,6 @@ class OnlineGeocoder:
             kwargs["country"] = country.upper()
         elif country:
             query = f"{name}, {country}"
-        from geopy.exc import GeopyError
 
         try:
             location = self._call(query, **kwargs)
@@ -208,10 +216,16 @@ class OnlineGeocoder:
             place = None if location is None else location_to_place(location, name, self.provider)
         except (GeopyError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:
             self.failures += 1
+            # Only "cannot reach it" counts towards giving up; an HTTP error means the service is there.
+            self._in_a_row = self._in_a_row + 1 if isinstance(exc, _UNREACHABLE) else 0
             message = f"online geocoder {self.provider} failed for {name!r}: {type(exc).__name__}: {exc}"
-            logger.warning(message)
+            if self._in_a_row == BREAK_AFTER:
+                message += (f"; {BREAK_AFTER} failures in a row, so the rest of this run does not ask it again "
+                            "(no network?)")
+            # One report per failure: a warning (the command line prints it once); no second log line.
             warnings.warn(message, GeocoderWarning, stacklevel=2)
             return None
+        self._in_a_row = 0
         self._store(name, country, place)
         return place
 
