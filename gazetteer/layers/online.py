@@ -24,7 +24,6 @@ from geopy.exc import GeocoderTimedOut, GeocoderUnavailable, GeopyError
 from gazetteer.model import Level, Place
 from gazetteer.names import normalize
 
-
 MIN_DELAY_SECONDS = 1.0  # Nominatim's usage policy: at most one request per second
 _NOMINATIM_LEVELS = {
     "continent": Level.CONTINENT, "country": Level.COUNTRY, "state": Level.PROVINCE,
