@@ -227,3 +227,17 @@ def test_a_latin1_gazetteer_import_names_its_line_without_a_traceback(cli, tmp_p
     proc = cli("gazetteer", "import", str(bad), env={"INCIDENTMAP_USER_PLACES": str(tmp_path / "u.sqlite")})
     assert proc.returncode == 2, proc.stderr
     assert f"{bad}:2" in proc.stderr and "UTF-8" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_the_first_run_says_it_builds_the_gazetteer_index(cli, tmp_path, gazetteer_index):
+    # Pointing at a fresh index path makes this the "first run"; a folder that cannot be created stops
+    # the build right after the message, so the test does not spend half a minute building.
+    missing = tmp_path / "file" / "index.sqlite"
+    (tmp_path / "file").write_text("not a folder", encoding="utf-8")
+    proc = cli("places", str(SEEDS), env={"INCIDENTMAP_GAZETTEER": str(missing)})
+    assert "building the gazetteer index" in proc.stderr and "first run only" in proc.stderr
+    # ... and an index path that cannot be made is a message and exit 2, not a traceback.
+    assert proc.returncode == 2 and "cannot build the gazetteer index" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    proc = cli("places", str(SEEDS), "-q", env={"INCIDENTMAP_GAZETTEER": str(missing)})
+    assert "building the gazetteer index" not in proc.stderr

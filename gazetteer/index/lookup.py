@@ -82,8 +82,14 @@ class GazetteerIndex:
         made = _make_layers(path, layers)
         restamped: dict = {}
         if rebuild or cls._why_stale(path, made, restamped) is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            build_index(path, made)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                build_index(path, made)
+            except OSError as exc:
+                if isinstance(exc, IndexError_):
+                    raise
+                raise IndexError_(f"cannot build the gazetteer index at {path}: {exc.strerror or exc} "
+                                  f"(set {ENV_PATH} to a writable file path)") from exc
             restamped = {}
         index = cls.attach(path)
         if restamped:

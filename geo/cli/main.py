@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 
 import click
 
+from gazetteer.paths import default_index_path
 from geo.errors import (
     IncidentMapError,
     InputError,
@@ -127,6 +128,10 @@ def make_runner(kw: dict) -> Runner:
         strict=kw.pop("strict"),
         quiet=kw.pop("quiet"),
     )
+    if not opts.quiet and not opts.db and not default_index_path().exists():
+        # The first run builds the gazetteer index (about 30 s); say so rather than sit silent.
+        click.echo(f"building the gazetteer index in {default_index_path()} (first run only, about 30 s)...",
+                   err=True)
     return Runner(opts, warn=lambda m: click.echo(f"warning: {m}", err=True))
 
 
