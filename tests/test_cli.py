@@ -241,3 +241,12 @@ def test_the_first_run_says_it_builds_the_gazetteer_index(cli, tmp_path, gazette
     assert "Traceback" not in proc.stderr
     proc = cli("places", str(SEEDS), "-q", env={"INCIDENTMAP_GAZETTEER": str(missing)})
     assert "building the gazetteer index" not in proc.stderr
+
+
+def test_a_mistyped_store_path_is_an_error_not_an_empty_map(cli, tmp_path):
+    old = tmp_path / "incidents.html"
+    old.write_text("the map from yesterday", encoding="utf-8")
+    proc = cli("map", "--db", str(tmp_path / "incidnets.gpkg"), "-o", str(old))
+    assert proc.returncode == 2 and "no store at" in proc.stderr and "Traceback" not in proc.stderr
+    assert old.read_text(encoding="utf-8") == "the map from yesterday"
+    assert not (tmp_path / "incidnets.gpkg").exists()

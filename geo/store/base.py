@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
-from geo.errors import UsageError
+from geo.errors import InputError, UsageError
 from geo.model import Article, ArticleResult, Incident, Toponym
 from geo.store.schema import (
     ARTICLES,
@@ -113,9 +114,16 @@ class Store(ABC):
         self.close()
 
 
-def open_store(url: str) -> Store:
-    """Open (creating if needed) a store: a `*.gpkg` path or a `postgresql://` URL."""
+def open_store(url: str, *, must_exist: bool = False) -> Store:
+    """Open (creating if needed) a store: a `*.gpkg` path or a `postgresql://` URL.
+
+    `must_exist`: for commands that only read a store, a GeoPackage path with no file is a mistyped
+    path, not a new empty store (which would overwrite a map with an empty one and exit 0).
+    """
     text = str(url)
+    if must_exist and text.lower().endswith(".gpkg") and not os.path.exists(text):
+        raise InputError(f"no store at {text}: nothing was ingested there (check the path, or run "
+                         f"`incidentmap ingest PATH... --db {text}` first)")
     if text.startswith(("postgresql://", "postgres://")):
         from geo.store.postgis import PostGISStore
 
