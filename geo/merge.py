@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import math
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -27,6 +28,9 @@ from geo.model import DatePrecision, Incident
 __all__ = ["merge_incidents", "same_incident"]
 
 _SIMILAR = 0.9
+# Grid cells for finding merge candidates: a degree of latitude; longitude cells shrink towards the
+# poles, so the search reaches as many cells as max_km needs at the incident's latitude.
+_CELL_KM = 111.0
 _DATE_RANK = {DatePrecision.DAY: 0, DatePrecision.WEEK: 1, DatePrecision.MONTH: 2, DatePrecision.UNKNOWN: 3}
 
 
@@ -37,12 +41,17 @@ def merge_incidents(incidents: Sequence[Incident], *, max_km: float = 25.0, max_
         raise ValueError(f"max_km and max_days must not be negative, got {max_km!r} and {max_days!r}")
     family = _family_of(taxonomy)
     clusters: list[list[Incident]] = []
-    dated: dict[tuple[str, dt.date], list[int]] = defaultdict(list)
+    dated: dict[tuple[str, dt.date, object], list[int]] = defaultdict(list)
     undated: dict[tuple[str, str | None], list[int]] = defaultdict(list)
+    reach = max(1, math.ceil(max_km / _CELL_KM))
     for inc in incidents:
         fam = family(inc)
         if inc.date is not None:
-            keys = [(fam, day) for d in range(-max_days, max_days + 1) if (day := _shift(inc.date, d))]
+            # Only incidents a day apart and in a neighbouring grid cell (or of the same article when
+            # unlocated) can be the same event: looking nowhere else keeps merging linear in practice.
+            spots = _spots(inc, reach)
+            keys = [(fam, day, spot) for d in range(-max_days, max_days + 1) if (day := _shift(inc.date, d))
+                    for spot in spots]
             candidates = sorted({c for k in keys for c in dated.get(k, ())})
         else:
             candidates = undated.get((fam, inc.place.id if inc.place else None), [])
@@ -54,7 +63,7 @@ def merge_incidents(incidents: Sequence[Incident], *, max_km: float = 25.0, max_
             clusters.append([])
         clusters[home].append(inc)
         if inc.date is not None:
-            dated[(fam, inc.date)].append(home)
+            dated[(fam, inc.date, _spots(inc, 0)[0])].append(home)
         else:
             undated[(fam, inc.place.id if inc.place else None)].append(home)
     return [members[0] if len(members) == 1 else _combine(members) for members in clusters]
@@ -129,3 +138,14 @@ def _shift(day: dt.date, days: int) -> dt.date | None:
         return day + dt.timedelta(days=days)
     except OverflowError:
         return None
+
+
+def _spots(inc: Incident, reach: int) -> list[object]:
+    """The grid cells within `reach` cells of the incident's place; an unlocated incident's article."""
+    if inc.place is None:
+        return [("article", inc.article_id)]
+    row, col = math.floor(inc.place.lat), math.floor(inc.place.lon)
+    # Longitude degrees are shorter away from the equator: widen the search to stay within max_km.
+    widen = reach if reach == 0 else math.ceil(reach / max(math.cos(math.radians(min(abs(inc.place.lat) + 1, 89.0))), 0.02))
+    return [(r, (c + 180) % 360 - 180) for r in range(row - reach, row + reach + 1)
+            for c in range(col - widen, col + widen + 1)]

@@ -88,3 +88,28 @@ def test_nearby_places_within_radius_merge():
 def test_negative_limits_are_rejected():
     with pytest.raises(ValueError):
         merge_incidents([], max_km=-1)
+
+
+def test_retellings_merge_across_a_grid_cell_boundary():
+    north = Place("t:n", "North", 36.05, 43.10, Level.CITY, "t", "IQ")
+    south = Place("t:s", "South", 35.95, 43.10, Level.CITY, "t", "IQ")      # 11 km apart, another cell
+    merged = merge_incidents([inc("a1", place=north), inc("a2", place=south)])
+    assert len(merged) == 1 and len(merged[0].evidence) == 2
+
+
+def test_merging_compares_only_incidents_that_could_be_one_event(monkeypatch):
+    import geo.merge
+
+    calls = 0
+    real = geo.merge.same_incident
+
+    def counting(*args, **kwargs):
+        nonlocal calls
+        calls += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(geo.merge, "same_incident", counting)
+    far_apart = [inc(f"a{n}", place=Place(f"t:{n}", f"Town {n}", -60 + (n % 100) * 1.2, -170 + (n // 100) * 8.0,
+                                          Level.CITY, "t", "XX")) for n in range(2000)]
+    assert len(merge_incidents(far_apart)) == 2000
+    assert calls < 10_000        # all pairs would be about two million
