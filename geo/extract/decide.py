@@ -9,13 +9,13 @@ effect is measured with `python -m geo.evaluate.incidents`.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from functools import cache
 from pathlib import Path
 
+from gazetteer.layers.base import csv_rows
 from geo.errors import UsageError
 from geo.extract.taxonomy import Taxonomy
 from geo.extract.triggers import Hit, Rules
@@ -60,12 +60,9 @@ class Weights:
     @cache
     def load(cls, path: Path = WEIGHTS_FILE) -> "Weights":
         """The weights file; a missing, unknown or non-numeric row is an error naming file and line."""
-        lines = path.read_text(encoding="utf-8").split("\n")
-        comments = sum(1 for line in lines if line.startswith("#"))
         got: dict[str, float] = {}
         names = {f.name for f in fields(cls)}
-        for number, row in enumerate(csv.DictReader(x for x in lines if x.strip() and not x.startswith("#")),
-                                     comments + 2):
+        for number, row in csv_rows(path):
             name = row.get("name", "")
             if name not in names:
                 raise UsageError(f"{path}:{number}: unknown weight {name!r}; expected one of: {', '.join(sorted(names))}")

@@ -7,12 +7,12 @@ actor lexicon enter as features, so a list of words informs the decision without
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
+from gazetteer.layers.base import csv_rows
 from geo.errors import UsageError
 from geo.extract.actors import ActorLexicon
 from geo.extract.fatalities import casualties
@@ -120,9 +120,7 @@ class Featurizer:
 def function_words(path: Path = FUNCTION_WORDS) -> dict[str, str]:
     """word -> kind (stop, modal, negation, perfect) from the function-word file."""
     out: dict[str, str] = {}
-    lines = path.read_text(encoding="utf-8").splitlines()
-    rows = csv.DictReader(line for line in lines if not line.startswith("#"))
-    for number, row in enumerate(rows, 2 + sum(1 for line in lines if line.startswith("#"))):
+    for number, row in csv_rows(path):
         if row.get("kind") not in ("stop", "modal", "negation", "perfect") or not row.get("word"):
             raise UsageError(f"{path}:{number}: expected kind stop|modal|negation|perfect and a word, got {row}")
         out[row["word"]] = row["kind"]

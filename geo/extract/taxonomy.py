@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from gazetteer.layers.base import csv_rows
 from geo.errors import UsageError
 
 __all__ = ["ACLED_TYPES", "IncidentType", "Taxonomy"]
@@ -127,10 +128,8 @@ class Taxonomy:
 @cache
 def family_kinds(path: Path = FAMILIES_PATH) -> dict[str, str]:
     """family -> what tells its types apart (`outcome` or `form`), from the families file."""
-    lines = path.read_text(encoding="utf-8").split("\n")
-    comments = sum(1 for line in lines if line.startswith("#"))
     out: dict[str, str] = {}
-    for number, row in enumerate(csv.DictReader(x for x in lines if x.strip() and not x.startswith("#")), comments + 2):
+    for number, row in csv_rows(path):
         if row.get("differ_by") not in ("outcome", "form") or not _NAME.fullmatch(row.get("family") or ""):
             raise UsageError(f"{path}:{number}: expected a family name and differ_by outcome|form, got {dict(row)}")
         out[row["family"]] = row["differ_by"]
