@@ -128,10 +128,6 @@ class EventModel:
             return re.compile(r"(?!)")
         return re.compile(r"(?i)(?<![\w'’])" + prefix_tree(words))
 
-    def probabilities(self, text: str) -> tuple[float, np.ndarray]:
-        """P(event) and P(type | event) for each type (in `labels` order) of one sentence."""
-        return self._probabilities(self._rows(self.featurizer.features(text)))
-
     def detect(self, text: str, *, at: float = REPORT_AT) -> list[Detection]:
         """The types whose probability P(event) x P(type | event) is at least `at`, most probable first."""
         feats = self.featurizer.features(text)
@@ -170,12 +166,6 @@ class EventModel:
                 if w > weight:
                     best, weight = f[2:], w
         return best
-
-    def weight(self, feature: str, label: str) -> float:
-        """One named weight (0 for a feature the model never saw)."""
-        i = self._index.get(feature)
-        column = 0 if label == EVENT else 1 + self.labels.index(label)
-        return 0.0 if i is None else float(self._weights[i, column])
 
 
 @cache

@@ -262,21 +262,8 @@ def _rank_place(p: PlaceChoice) -> tuple[int, int]:
 
 
 def _has_counts(sentence: str) -> bool:
-    c = _counts(sentence)
-    return bool(c and (c.fatalities or c.injured))
-
-
-def _counts(sentence: str):
-    """Casualties stated in a sentence, memoised per text."""
-    got = _COUNTS.get(sentence)
-    if got is None:
-        if len(_COUNTS) > 4096:
-            _COUNTS.clear()
-        got = _COUNTS[sentence] = casualties(sentence)
-    return got
-
-
-_COUNTS: dict[str, object] = {}
+    c = casualties(sentence)          # memoised there: the detector's features read it too
+    return bool(c.fatalities or c.injured)
 
 
 def _evidence(article: Article, sentence: Sentence, hit: Hit) -> Evidence:
@@ -290,8 +277,8 @@ def _evidence(article: Article, sentence: Sentence, hit: Hit) -> Evidence:
 def _incident(d: _Draft, article: Article, taxonomy: Taxonomy, actors) -> Incident:
     kind = taxonomy.get(d.hit.type)
     sentence = d.sentence.text
-    c = _counts(sentence)
-    fatalities, injured = (c.fatalities, c.injured) if c is not None else (None, None)
+    c = casualties(sentence)
+    fatalities, injured = c.fatalities, c.injured
     found = tuple(actors.find(sentence)) if actors is not None else ()
     date = d.date.date
     notes = (f"place from {d.place.how}",) if d.place and d.place.how not in ("sentence", "locality") else ()
