@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections import Counter
 from pathlib import Path
 
 from geo.extract.eventdata import (
@@ -23,7 +22,7 @@ from geo.extract.eventdata import (
 )
 from geo.extract.events import REPORT_AT, EventModel
 from geo.extract.taxonomy import Taxonomy
-from geo.extract.training import score
+from geo.extract.training import Tally, score
 
 __all__ = ["CORPORA", "corpus_paths", "main"]
 
@@ -57,10 +56,7 @@ def pipeline_scores(rows: list[LabelledSentence], taxonomy: Taxonomy) -> str:
 
     pipeline = Pipeline()
     sub = {t.name: t.sub_event_type for t in taxonomy.types()}
-    tp: Counter = Counter()
-    fp: Counter = Counter()
-    fn: Counter = Counter()
-    support: Counter = Counter()
+    tally = Tally()
     quiet = nones = 0
     for r in rows:
         # A fixed publication date: the sentences' relative dates resolve, none is scored.
@@ -69,16 +65,8 @@ def pipeline_scores(rows: list[LabelledSentence], taxonomy: Taxonomy) -> str:
         gold = {sub[t] for t in r.labels}
         nones += not gold
         quiet += not gold and not pred
-        tp.update(gold & pred)
-        fp.update(pred - gold)
-        fn.update(gold - pred)
-        support.update(gold)
-    f1 = {}
-    for t in support:
-        p = tp[t] / (tp[t] + fp[t]) if tp[t] + fp[t] else 0.0
-        r_ = tp[t] / (tp[t] + fn[t]) if tp[t] + fn[t] else 0.0
-        f1[t] = 2 * p * r_ / (p + r_) if p + r_ else 0.0
-    weighted = sum(f1[t] * n for t, n in support.items()) / max(sum(support.values()), 1)
+        tally.add(gold, pred)
+    weighted = tally.weighted_f1()
     return (f"{len(rows)} sentences through the pipeline: ACLED sub-event weighted F1 {weighted:.3f}; "
             f"non-events given no type {quiet}/{nones} = {quiet / max(nones, 1):.2f}")
 

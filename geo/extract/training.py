@@ -21,7 +21,7 @@ from geo.extract.eventdata import NONE, LabelledSentence
 from geo.extract.events import EVENT, REPORT_AT, EventModel
 from geo.extract.features import Featurizer
 
-__all__ = ["Scores", "data_digest", "score", "train"]
+__all__ = ["Scores", "Tally", "data_digest", "score", "train"]
 
 # Inverse regularisation strength and least feature count, chosen by dev-split F1 (docs/incidents.md).
 C = 1.0
@@ -81,6 +81,38 @@ def train(rows: Sequence[LabelledSentence], labels: Sequence[str], featurizer: F
 
 
 @dataclass(slots=True)
+class Tally:
+    """Counts of (item, label) pairs right, wrong and missed, and the precision/recall/F1 they give."""
+
+    tp: Counter = field(default_factory=Counter)
+    fp: Counter = field(default_factory=Counter)
+    fn: Counter = field(default_factory=Counter)
+    support: Counter = field(default_factory=Counter)
+
+    def add(self, gold: set[str], pred: set[str]) -> None:
+        self.tp.update(gold & pred)
+        self.fp.update(pred - gold)
+        self.fn.update(gold - pred)
+        self.support.update(gold)
+
+    def per_label(self) -> dict[str, tuple[float, float, float, int]]:
+        """label -> (precision, recall, F1, gold support), for every label seen in gold or predictions."""
+        out = {}
+        for t in sorted(set(self.tp) | set(self.fp) | set(self.fn)):
+            tp, fp, fn = self.tp[t], self.fp[t], self.fn[t]
+            p = tp / (tp + fp) if tp + fp else 0.0
+            r = tp / (tp + fn) if tp + fn else 0.0
+            out[t] = (p, r, 2 * p * r / (p + r) if p + r else 0.0, self.support[t])
+        return out
+
+    def weighted_f1(self) -> float:
+        """F1 averaged over labels, weighted by gold support."""
+        total = sum(self.support.values())
+        per = self.per_label()
+        return sum(per[t][2] * n for t, n in self.support.items()) / total if total else 0.0
+
+
+@dataclass(slots=True)
 class Scores:
     """Sentence-level scores of one run over labelled rows."""
 
@@ -117,29 +149,17 @@ def score(model: EventModel, rows: Sequence[LabelledSentence], *, at: float = RE
     def coarse(types: Sequence[str]) -> list[str]:
         return list(dict.fromkeys(relabel.get(t, t) for t in types)) if relabel else list(types)
 
-    tp, fp, fn = Counter(), Counter(), Counter()
-    ev, support = Counter(), Counter()
+    tally, ev = Tally(), Counter()
     out = Scores(sentences=len(rows))
     for r in rows:
         got = coarse([d.type for d in model.detect(r.text, at=at)])
         want = coarse(r.labels)
         gold, pred = set(want), set(got)
-        for t in gold & pred:
-            tp[t] += 1
-        for t in pred - gold:
-            fp[t] += 1
-        for t in gold - pred:
-            fn[t] += 1
+        tally.add(gold, pred)
         ev[(bool(gold), bool(pred))] += 1
         out.confusion[(want[0] if want else NONE, got[0] if got else NONE)] += 1
-        support.update(want)
-    total = sum(support.values())
-    for t in sorted(set(tp) | set(fp) | set(fn)):
-        p = tp[t] / (tp[t] + fp[t]) if tp[t] + fp[t] else 0.0
-        rc = tp[t] / (tp[t] + fn[t]) if tp[t] + fn[t] else 0.0
-        f = 2 * p * rc / (p + rc) if p + rc else 0.0
-        out.per_type[t] = (p, rc, f, support[t])
-    out.weighted_f1 = sum(out.per_type[t][2] * n for t, n in support.items()) / total if total else 0.0
+    out.per_type = tally.per_label()
+    out.weighted_f1 = tally.weighted_f1()
     predicted_events = ev[(True, True)] + ev[(False, True)]
     gold_events = ev[(True, True)] + ev[(True, False)]
     out.event_precision = ev[(True, True)] / predicted_events if predicted_events else 0.0
