@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from geo.errors import ModelError, RecordError, UsageError
-from geo.extract.decide import WEIGHTS_FILE, Weights
+from geo.extract.decide import SUBSUMES_FILE, WEIGHTS_FILE, Weights, subsumptions
 from geo.extract.eventdata import LabelledSentence, read_labelled, written_files
 from geo.extract.events import DEFAULT_MODEL, RETRAIN, EventModel
 from geo.extract.features import Featurizer, function_words
@@ -158,3 +158,18 @@ def test_training_learns_from_a_small_set_and_saves_what_it_predicts(tmp_path, f
 def test_labelled_sentence_rejects_none_as_a_label():
     with pytest.raises(ValueError):
         LabelledSentence("x", "text", ("none",), "train")
+
+
+@pytest.mark.parametrize("row,message", [
+    ("strategic/arrest,protestt,always,,x", "whole FAMILY"),
+    ("strategic/protest,protest,always,,x", "part FAMILY"),
+    ("strategic/arrest,protest,sometimes,,x", "always|unless_strong"),
+    ("strategic/arrest,protest,always,protest>riot,x", "becomes FROM>TO"),
+])
+def test_a_bad_subsumes_file_names_its_file_and_line(tmp_path, row, message):
+    lines = SUBSUMES_FILE.read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "s.csv"
+    path.write_text("\n".join(lines + [row]) + "\n", encoding="utf-8")
+    with pytest.raises(UsageError, match=message) as err:
+        subsumptions(path)
+    assert f"{path}:{len(lines) + 1}" in str(err.value)

@@ -218,3 +218,19 @@ def test_more_than_seventy_killed_counts_seventy(pipeline):
 def test_claims_tests_and_accusations_are_not_incidents(pipeline):
     assert _incidents(pipeline, "North Korea tested a ballistic missile on Sunday.") == []
     assert _incidents(pipeline, "Islamic State claimed responsibility for the attack on Sunday.") == []
+
+
+# ACLED codes one event once, by its form (geo/data/subsumes.csv): sentences written for these tests.
+@pytest.mark.parametrize("text,expected", [
+    ("Police in Dhaka detained 15 students who were protesting against fee increases outside the university "
+     "on Monday.", {"protest_intervention"}),
+    ("Rioters in Durban burned shops and pelted police with stones on Tuesday, and 40 of them were arrested.",
+     {"riot"}),
+])
+def test_arrests_of_demonstrators_are_coded_as_the_demonstration(pipeline, text, expected):
+    assert set(_types(pipeline, text)) == expected
+
+
+def test_an_arrest_beside_no_demonstration_stays_an_arrest(pipeline):
+    text = "Police arrested two men in Kano on Friday over the killing of a local councillor, a spokesman said."
+    assert _types(pipeline, text) == ["arrest"]

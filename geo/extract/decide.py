@@ -25,14 +25,12 @@ from geo.read.text import Sentence
 __all__ = ["Candidate", "Weights", "candidates", "score"]
 
 WEIGHTS_FILE = Path(__file__).parent.parent / "data" / "decision_weights.csv"
+SUBSUMES_FILE = Path(__file__).parent.parent / "data" / "subsumes.csv"
 STRONG = 0.5             # triggers below this need violence context and casualties in their sentence
 SURE = 0.85              # violent triggers below this need violence context in their sentence
 _VIOLENT = frozenset({"battle", "violence_against_civilians", "riot"})   # explosions are rarely figures of speech
 _HEDGE, _BACKGROUND = 0.8, 0.3
-# Violence against civilians told in the same sentence as an air strike or a battle is that strike or
-# battle (ACLED codes the event once, by its form), unless a strong trigger of its own tells it apart.
-_SUBSUMED_BY = {"violence_against_civilians": ("remote_violence", "battle")}
-_SUBSUMED_BELOW = 0.7
+_SUBSUMED_BELOW = 0.7     # a part with a trigger this strong stands on its own (mode unless_strong)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,27 +126,76 @@ def candidates(sentence: Sentence, text: str, probs: dict[str, float], anchor: C
     return out
 
 
-def _one_form(cands: list[Candidate], weights: Weights) -> list[Candidate]:
-    """ACLED codes one event once, by its form.
+@dataclass(frozen=True, slots=True)
+class Subsumption:
+    """A mention of `part` told beside an incident of the family `whole` is that incident (geo/data/subsumes.csv)."""
 
-    Violence against civilians told in one sentence with a strike or a battle is that strike or
-    battle, unless a strong trigger of its own tells it apart; but when the detector weighs the
-    attack above a battle word that is not sure of itself ("militants stormed a hotel, killing 70"),
-    the battle word is the attack's.
+    family: str
+    type: str | None         # None: every type of the family
+    whole: str
+    always: bool
+    becomes: tuple[str, str] | None = None   # (from, to): the whole's type changes from -> to
+
+    def covers(self, part: "Candidate", whole: "Candidate") -> bool:
+        return part.family == self.family and whole.family == self.whole and self.type in (None, part.hit.type)
+
+
+@cache
+def subsumptions(path: Path = SUBSUMES_FILE) -> tuple[Subsumption, ...]:
+    """The rules of the subsumes file; a bad row is an error naming file and line."""
+    taxonomy = Taxonomy.load()
+    families = set(taxonomy.families())
+    out = []
+    for number, row in csv_rows(path):
+        family, _, type_name = (row.get("part") or "").partition("/")
+        whole, mode = row.get("whole") or "", row.get("mode")
+        pair = (row.get("becomes") or "").split(">")
+        becomes = (pair[0], pair[1]) if len(pair) == 2 else None
+
+        def of(name: str, fam: str) -> bool:
+            return name in taxonomy and taxonomy.get(name).family == fam
+
+        if family not in families or whole not in families or mode not in ("always", "unless_strong") \
+                or (type_name and not of(type_name, family)) \
+                or (row.get("becomes") and not (becomes and all(of(t, whole) for t in becomes))):
+            raise UsageError(f"{path}:{number}: expected part FAMILY[/TYPE], whole FAMILY, mode "
+                             f"always|unless_strong and becomes FROM>TO (types of the whole's family), got {dict(row)}")
+        out.append(Subsumption(family, type_name or None, whole, mode == "always", becomes))
+    return tuple(out)
+
+
+def _one_form(cands: list[Candidate], weights: Weights) -> list[Candidate]:
+    """ACLED codes one event once, by its form (the rules of geo/data/subsumes.csv).
+
+    With mode `unless_strong`, violence against civilians told in one sentence with a strike or a
+    battle is that strike or battle, unless a strong trigger of its own tells it apart; but when the
+    detector weighs the attack above a battle word that is not sure of itself ("militants stormed a
+    hotel, killing 70"), the battle word is the attack's. With mode `always` the part is dropped
+    beside a whole told by a trigger of its own or weighed above it by the detector.
     """
     def evidence(c: Candidate) -> float:
         return weights.model * c.model + weights.rule * c.rule
 
+    rules = subsumptions()
     drop: set[int] = set()
+    retype: dict[int, str] = {}
     for c in cands:
         for other in cands:
-            if c.family not in _SUBSUMED_BY or other.family not in _SUBSUMED_BY[c.family]:
+            rule = next((r for r in rules if r.covers(c, other)), None)
+            if rule is None:
                 continue
-            if evidence(c) > evidence(other) and other.rule < SURE:
+            if rule.always:
+                # only beside a whole that stands: its own trigger, or the detector's surer word
+                if other.rule > 0 or evidence(other) >= evidence(c):
+                    drop.add(id(c))
+                    if rule.becomes and other.hit.type == rule.becomes[0]:
+                        retype[id(other)] = rule.becomes[1]
+            elif evidence(c) > evidence(other) and other.rule < SURE:
                 drop.add(id(other))
             elif c.rule < _SUBSUMED_BELOW:
                 drop.add(id(c))
-    return [c for c in cands if id(c) not in drop]
+    return [replace(c, hit=replace(c.hit, type=retype[id(c)])) if id(c) in retype else c
+            for c in cands if id(c) not in drop]
 
 
 def _type(found: dict[str, float], hit: Hit, factor: float, weights: Weights) -> str:
