@@ -42,6 +42,11 @@ CASES = [
     ("A large number of wounded militants were ferried across the river.", None, None),
     ("Islamic State blazed across northern Iraq in 2014 killed.", None, None),
     ("The fund paid $5 million to families of those killed.", None, None),
+    # event-note style: the count closes the note, singular or plural
+    ("Militants hanged a man accused of spying near Jowhar (Middle Shabelle). 1 fatality.", 1, None),
+    ("Police fired on the crowd in Kisumu. 2 fatalities, 1 injury.", 2, 1),
+    ("The clash left one death and two injuries.", 1, 2),
+    ("He was sentenced to death in 2015.", None, None),
 ]
 
 
