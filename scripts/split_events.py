@@ -31,7 +31,8 @@ def main() -> int:
         lines = [line for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
         rows = [json.loads(line) for line in lines]
         for row in rows:
-            row.setdefault("split", split_of(row["id"]))
+            if not row.get("split"):          # missing or null: the row is new
+                row["split"] = split_of(row["id"])
         with atomic_write(path) as fh:
             fh.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
         print(f"{path.name}: {len(rows)} rows")

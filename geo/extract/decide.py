@@ -105,7 +105,9 @@ def candidates(sentence: Sentence, text: str, probs: dict[str, float], anchor: C
     out = []
     for family in dict.fromkeys([*primary, *learned]):
         found = learned.get(family, {})
-        p_family = sum(found.values())
+        # Types that are stages of one event add up; different acts (an arrest, a looting) do not:
+        # nine unsure strategic types are not one sure strategic development.
+        p_family = sum(found.values()) if taxonomy.one_event_across_types(family) else max(found.values(), default=0.0)
         if family in primary:
             hit, factor = primary[family]
             out.append(Candidate(family, replace(hit, type=_type(found, hit, factor, weights)), p_family,
