@@ -243,3 +243,12 @@ def test_arrests_of_demonstrators_are_coded_as_the_demonstration(pipeline, text,
 def test_an_arrest_beside_no_demonstration_stays_an_arrest(pipeline):
     text = "Police arrested two men in Kano on Friday over the killing of a local councillor, a spokesman said."
     assert _types(pipeline, text) == ["arrest"]
+
+
+def test_an_unplaced_event_later_in_the_story_is_placed_where_the_lead_says_not_at_the_dateline(pipeline):
+    text = ("BEIRUT (Reuters) - Syrian troops and allied militias pushed into the eastern outskirts of Deir al-Zor "
+            "on Monday, a military source said.\n\nThe source did not give a toll.\n\n"
+            "Army units gained control of two hills overlooking the road on Tuesday after heavy fighting, the source said.")
+    (incident,) = _incidents(pipeline, text, dt.date(2017, 3, 1))
+    assert incident.place.country_code == "SY" and incident.place_text == "Deir al-Zor"
+    assert incident.geo_precision.value == 2          # the lead's town, one step coarser

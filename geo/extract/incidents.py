@@ -26,7 +26,7 @@ from geo.extract.locate import (
 )
 from geo.extract.taxonomy import Taxonomy
 from geo.extract.triggers import Hit, Rules, clause_of, compile_pattern
-from geo.model import Article, DatePrecision, Evidence, Incident, Level, Span, Toponym
+from geo.model import Article, DatePrecision, Evidence, GeoPrecision, Incident, Level, Span, Toponym
 from geo.read.text import Sentence, sentences
 
 __all__ = ["Hit", "Rules", "compile_pattern", "extract_incidents", "incident_id"]
@@ -184,6 +184,12 @@ def _place_fallback(placer: Placer, sents: list[Sentence], si: int, hit: Hit) ->
         got = placer.in_sentence(prev, (prev.end, prev.end))
         if got:
             return replace(got, how="paragraph")
+    # The lead sentence says where the story happens (wire copy gives each sentence a paragraph of
+    # its own, so the paragraph rarely helps); one precision step coarser, as for the dateline.
+    lead = sents[0] if sents and si > 0 and sents[0].paragraph != sentence.paragraph else None
+    got = placer.in_sentence(lead, (lead.end, lead.end)) if lead else None
+    if got and got.place.level.rank > Level.COUNTRY.rank:     # a country in the lead may be a party, not the scene
+        return replace(got, how="lead", precision=max(got.precision, GeoPrecision.NEAR))
     return placer.dateline()
 
 

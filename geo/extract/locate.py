@@ -85,7 +85,7 @@ def geo_precision(level: Level, *, near: bool = False) -> GeoPrecision:
 
 @dataclass(frozen=True, slots=True)
 class PlaceChoice:
-    """The place picked for an incident and how it was found ("sentence", "paragraph", "dateline")."""
+    """The place picked for an incident and how it was found ("sentence", "paragraph", "lead", "dateline")."""
 
     place: Place
     text: str
