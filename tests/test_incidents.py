@@ -405,3 +405,13 @@ def test_never_raises_and_offsets_stay_inside_the_text(body):
             assert body[ev.sentence_span.start:ev.sentence_span.end] == ev.sentence
             assert body[ev.trigger_span.start:ev.trigger_span.end] == ev.trigger
         assert 0.0 <= inc.confidence <= 1.0
+
+
+@pytest.mark.parametrize("sentence", [
+    "Coalition jets carried out airstrikes on the town overnight.",
+    "Airstrikes hit a market in the north of the province.",
+    "An airstrike hit a fuel depot outside the city.",
+])
+def test_a_trigger_word_listed_with_and_without_an_ending_matches_every_ending(sentence):
+    # "airstrike*|airstrike" in triggers.csv: the exact form must not hide the stemmed one
+    assert [h.type for h in Rules.load().hits(sentence, 0, len(sentence))] == ["air_strike"]

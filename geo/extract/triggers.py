@@ -112,7 +112,10 @@ class Rules:
                 self._short.append(entry)
         self._candidates: dict[str, tuple[int, ...]] = {}
         # One pass of a prefix-tree regex finds the words that can start a trigger.
-        tree = prefix_tree({w: stem for w, stem, _ in self._first})
+        stems: dict[str, bool] = {}
+        for w, stem, _ in self._first:      # "airstrike*|airstrike": the word opens a trigger with any ending
+            stems[w] = stems.get(w, False) or stem
+        tree = prefix_tree(stems)
         self._starts = re.compile(r"(?i)(?<![\w'’])" + tree)
         self._starts_lower = re.compile(r"(?<![\w'’])" + tree)     # on lower-cased text: no case folding
         # Blockers ("house arrest", "trade war") start on common words but matter only beside a
