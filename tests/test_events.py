@@ -252,3 +252,10 @@ def test_an_unplaced_event_later_in_the_story_is_placed_where_the_lead_says_not_
     (incident,) = _incidents(pipeline, text, dt.date(2017, 3, 1))
     assert incident.place.country_code == "SY" and incident.place_text == "Deir al-Zor"
     assert incident.geo_precision.value == 2          # the lead's town, one step coarser
+
+
+def test_an_event_notes_bracketed_district_and_region_are_not_places_of_their_own(pipeline):
+    text = "On 17 June 2019, JNIM militants looted livestock in Dinangourou (Koro, Mopti)."
+    (incident,) = _incidents(pipeline, text)
+    assert incident.type == "looting" and incident.place.country_code == "ML"
+    assert incident.geo_precision.value == 2          # the unknown village's district: roughly there

@@ -244,6 +244,8 @@ class Placer:
     def coordinated(self, sentence: Sentence, chosen: PlaceChoice) -> list[PlaceChoice]:
         """Places joined to the chosen one by "and" or a comma ("in Paris and California")."""
         out: list[PlaceChoice] = []
+        if chosen.start >= 0 and _bracketed_container(self.text, sentence.start, chosen.start):
+            return out           # "(Koro, Mopti)": a place's district and region, not places of their own
         last = chosen.start + len(chosen.text)
         for topo in self.in_span(last, sentence.end):
             m = _COORDINATED.fullmatch(self.text, last, topo.mention.start)
@@ -297,7 +299,9 @@ class Placer:
             return None          # "a U.S. missile strike", "backed by British special forces and air strikes": whose
         if self._rules is not None and self._rules.around("reference", self.text, start, start):
             return None          # "close to the border with Syria": a landmark, not the place
-        near = bool(far) or bool(_NEAR.search(before))
+        # "in Dinangourou (Koro, Mopti)": the event-note convention names a place's district and region in
+        # brackets after it; when the place itself is unknown, its container says only roughly where.
+        near = bool(far) or bool(_NEAR.search(before)) or _bracketed_container(self.text, sentence.start, start)
         tied = near or bool(_AT.search(before))
         place = topo.place
         # Finer places win (a city over the country it is "in"); words tying it to the event help.
@@ -323,6 +327,21 @@ _WHOSE_GAP = re.compile(r"(?:['’]s)?(?:\s+(?!(?:in|at|near|on|of|from|to|into|
 # A possessive place followed by a common noun ("Iraq's request"); a name after it is another place.
 _POSSESSIVE = re.compile(r"['’]s\s+[a-z]")
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
+
+
+def _bracketed_container(text: str, floor: int, start: int) -> bool:
+    """True if the mention at `start` stands in brackets right after a name: "Dinangourou (Koro, Mopti)".
+
+    >>> t = "JNIM looted livestock in Dinangourou (Koro, Mopti)."
+    >>> _bracketed_container(t, 0, t.index("Koro")), _bracketed_container(t, 0, t.index("Mopti"))
+    (True, True)
+    >>> _bracketed_container("Clashes in Mopti (central Mali).", 0, 11)
+    False
+    """
+    opened = text.rfind("(", floor, start)
+    if opened < 0 or ")" in text[opened:start] or not re.fullmatch(r"[\w\s,’'.-]*", text[opened + 1:start]):
+        return False
+    return bool(re.search(r"[A-Za-z]\w*\s*$", text[floor:opened]))
 
 
 def _demonym_countries(text: str) -> set[str]:
