@@ -259,3 +259,21 @@ def test_an_event_notes_bracketed_district_and_region_are_not_places_of_their_ow
     (incident,) = _incidents(pipeline, text)
     assert incident.type == "looting" and incident.place.country_code == "ML"
     assert incident.geo_precision.value == 2          # the unknown village's district: roughly there
+
+
+@pytest.mark.parametrize("text,fatalities", [
+    ("On 5 May 2021, ISWAP militants attacked the military base in Mainok (Kaga, Borno). The soldiers repelled "
+     "the attack after a two-hour gunfight. 5 fatalities.", 5),
+    ("On 30 November 2022, a Turkish drone strike targeted an SDF vehicle near Qamishli (Al-Hasakeh). "
+     "2 SDF members were killed. 2 fatalities.", 2),
+    ("On 9 March 2023, Mai-Mai fighters burned down 20 houses in Kirumba (Lubero, Nord-Kivu). No fatalities reported.", 0),
+])
+def test_an_event_notes_closing_count_is_its_events(pipeline, text, fatalities):
+    (incident,) = _incidents(pipeline, text, dt.date(2023, 12, 1))
+    assert incident.fatalities == fatalities
+
+
+def test_a_later_toll_over_years_is_not_the_events_count(pipeline):
+    text = ("Gunmen attacked a police post in Kano on Monday. More than 300 soldiers have been killed in the state "
+            "since 2015.")
+    assert [i.fatalities for i in _incidents(pipeline, text, dt.date(2023, 12, 1))] == [None]

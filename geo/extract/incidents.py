@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from geo.extract.decide import Candidate, Weights, candidates, score
@@ -117,7 +117,33 @@ def extract_incidents(article: Article, toponyms: Sequence[Toponym], *, taxonomy
     drafts: list[_Draft] = []
     for si, cands in found.items():
         _read_sentence(article, si, sents, cands, weights, taxonomy, placer, dater, drafts)
-    return [_incident(d, article, taxonomy, actors) for d in _coalesce(drafts, taxonomy)]
+    final = _coalesce(drafts, taxonomy)
+    told = [{e.sentence_span.start for e in d.evidence} for d in final]
+    return [_incident(d, article, taxonomy, actors,
+                      _counts_after(d, sents, set().union(*(t for k, t in enumerate(told) if k != n)),
+                                    lambda j: bool(dater.own(j).text)))
+            for n, d in enumerate(final)]
+
+
+def _counts_after(d: _Draft, sents: list[Sentence], others: set[int], dated: Callable[[int], bool]):
+    """Counts the incident's own sentence lacks, from a later sentence of its paragraph that tells no
+    other incident ("ISWAP attacked the base in Mainok. The soldiers repelled the attack. 5 fatalities.").
+
+    `others` holds the start offsets of the sentences other incidents were read from; a sentence with
+    a time of its own (`dated`) tells another time's toll ("300 soldiers have died since 2015").
+    """
+    own = casualties(d.sentence.text)
+    if own.fatalities is not None or own.injured is not None:
+        return own
+    i = next((k for k, s in enumerate(sents) if s.start == d.sentence.start), None)
+    for j in range(i + 1, len(sents)) if i is not None else ():
+        later = sents[j]
+        if later.paragraph != d.sentence.paragraph or later.start in others or dated(j):
+            break                # another paragraph, incident or time: its counts are its own
+        c = casualties(later.text)
+        if c.fatalities is not None or c.injured is not None:
+            return c
+    return own
 
 
 def _read_sentence(article: Article, si: int, sents: list[Sentence], cands: list[Candidate], weights: Weights,
@@ -280,10 +306,10 @@ def _evidence(article: Article, sentence: Sentence, hit: Hit) -> Evidence:
     )
 
 
-def _incident(d: _Draft, article: Article, taxonomy: Taxonomy, actors) -> Incident:
+def _incident(d: _Draft, article: Article, taxonomy: Taxonomy, actors, counts=None) -> Incident:
     kind = taxonomy.get(d.hit.type)
     sentence = d.sentence.text
-    c = casualties(sentence)
+    c = counts if counts is not None else casualties(sentence)
     fatalities, injured = c.fatalities, c.injured
     found = tuple(actors.find(sentence)) if actors is not None else ()
     date = d.date.date
