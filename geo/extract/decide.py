@@ -173,7 +173,7 @@ def _one_form(cands: list[Candidate], weights: Weights) -> list[Candidate]:
     battle is that strike or battle, unless a strong trigger of its own tells it apart; but when the
     detector weighs the attack above a battle word that is not sure of itself ("militants stormed a
     hotel, killing 70"), the battle word is the attack's. With mode `always` the part is dropped
-    beside a whole told by a trigger of its own or weighed above it by the detector.
+    beside a whole with at least as much evidence.
     """
     def evidence(c: Candidate) -> float:
         return weights.model * c.model + weights.rule * c.rule
@@ -187,8 +187,9 @@ def _one_form(cands: list[Candidate], weights: Weights) -> list[Candidate]:
             if rule is None:
                 continue
             if rule.always:
-                # only beside a whole that stands: its own trigger, or the detector's surer word
-                if other.rule > 0 or evidence(other) >= evidence(c):
+                # only beside a whole weighed at least as much: a protest named in passing does not
+                # swallow the arrest the sentence reports
+                if evidence(other) >= evidence(c):
                     drop.add(id(c))
                     if rule.becomes and other.hit.type == rule.becomes[0]:
                         retype[id(other)] = rule.becomes[1]
