@@ -277,3 +277,10 @@ def test_a_later_toll_over_years_is_not_the_events_count(pipeline):
     text = ("Gunmen attacked a police post in Kano on Monday. More than 300 soldiers have been killed in the state "
             "since 2015.")
     assert [i.fatalities for i in _incidents(pipeline, text, dt.date(2023, 12, 1))] == [None]
+
+
+def test_a_part_told_after_its_whole_joins_it(pipeline):
+    text = ("On 14 July 2023, youths protesting the killing of a taxi driver blocked roads and threw stones at police "
+            "in Mamelodi (Tshwane, Gauteng). Police fired rubber bullets.")
+    (incident,) = _incidents(pipeline, text, dt.date(2023, 12, 1))
+    assert incident.type == "riot" and len(incident.evidence) == 2

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from geo.extract.decide import Candidate, Weights, candidates, score
+from geo.extract.decide import Candidate, Weights, candidates, score, subsumptions
 from geo.extract.events import EventModel, bundled_model
 from geo.extract.fatalities import casualties
 from geo.extract.locate import (
@@ -231,9 +231,13 @@ def _antecedent(drafts: list[_Draft], taxonomy: Taxonomy, family: str, text: str
     if not anaphor and (own_place is not None or own_date.text):
         return None
     for d in reversed(drafts):
-        if taxonomy.get(d.hit.type).family != family:
-            continue
-        if not anaphor and d.hit.type != hit.type and not taxonomy.one_event_across_types(family):
+        told = taxonomy.get(d.hit.type).family
+        if told != family:
+            # a part told after its whole ("Police fired rubber bullets" after the riot): the whole's
+            if not any(r.always and r.family == family and r.type in (None, hit.type) and r.whole == told
+                       for r in subsumptions()):
+                continue
+        elif not anaphor and d.hit.type != hit.type and not taxonomy.one_event_across_types(family):
             continue
         if own_place and d.place and _own(d.place) \
                 and not (contains(own_place.place, d.place.place) or contains(d.place.place, own_place.place)):
