@@ -150,7 +150,8 @@ def highlight_html(sentence: str, place_text: str) -> str:
 
 def _place_label(incident: Incident) -> str:
     place = incident.place
-    parts = [place.name, place.admin1, place.country_code] if place else [incident.place_text]
+    name = f"{place.name} ({place.within})" if place and place.within else (place.name if place else "")
+    parts = [name, place.admin1, place.country_code] if place else [incident.place_text]
     return ", ".join(dict.fromkeys(p for p in parts if p))
 
 

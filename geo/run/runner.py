@@ -181,6 +181,10 @@ class Runner:
                 "level": place.level.value if place else None,
                 "place_id": place.id if place else None,
                 "score": round(top.score, 4),
+                # "parent": a part of a town the layers lack, at its town's point (parent_id)
+                "located_at": place.located_at if place else None,
+                "within": place.within or None if place else None,
+                "parent_id": place.parent_id if place and place.located_at == "parent" else None,
             }
 
     def _mentions(self) -> Iterator[tuple[str, str, Toponym]]:
