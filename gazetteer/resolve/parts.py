@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from gazetteer.errors import ImportFileError
 from gazetteer.layers.base import csv_rows
 from gazetteer.mentions.patterns import _NAME
 from gazetteer.model import PART_LAYER, Level, Mention, Place, Toponym
@@ -40,6 +41,7 @@ _TIE_SCORE = 0.95        # confidence of a part the text ties to its town ...
 _STORY_SCORE = 0.85      # ... and of one placed in the story's main town
 _QUARTERS = (Level.DISTRICT, Level.NEIGHBOURHOOD)
 _ARTICLE = r"(?:[Aa][lnrstdz]|[Ee]l|[Aa]sh)[\- ]"
+_LEAD_WORD = re.compile(r"(?:The|In|At|On|From|Into|Near|And|But|A|An|Its|Their)[ \t]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +65,12 @@ def load_rules() -> PartRules:
     for line, row in csv_rows(_DATA):
         kind, word, value = ((row.get(k) or "").strip() for k in ("kind", "word", "value"))
         if kind not in tables or not word or not value:
-            raise ValueError(f"{_DATA}:{line}: expected kind (part, head, generic, side), word and value, got {row}")
+            raise ImportFileError(f"expected kind (part, head, generic, side), word and value, got {row}", str(_DATA), line)
         if kind != "side":
-            Level.parse(value)
+            try:
+                Level.parse(value)
+            except ValueError as exc:
+                raise ImportFileError(str(exc), str(_DATA), line) from None
         tables[kind][word.lower()] = value
     return PartRules(**tables)
 
@@ -163,11 +168,13 @@ def place_parts(text: str, toponyms: Sequence[Toponym], *, new_mentions: bool = 
         if sib is not None:
             extra.append(Toponym(sib, _part_place(sib.text, tie, town), round(score, 4)))
             placed.setdefault(normalize(sib.text), extra[-1].place)
-    if not placed or not new_mentions:
+    if not placed:
         return out
-    # The same name elsewhere in the story is the same part ("Wahda district" ... "into Wahda").
-    out = [Toponym(t.mention, placed[normalize(t.mention.text)], round(min(1.0, _STORY_SCORE), 4))
+    # The same name elsewhere in the story is the same part ("Wahda district" ... "around Wahda").
+    out = [Toponym(t.mention, placed[normalize(t.mention.text)], _STORY_SCORE)
            if t.place is None and normalize(t.mention.text) in placed else t for t in out]
+    if not new_mentions:
+        return out
     out.extend(extra)
     out.extend(_bare_uses(text, out, placed))
     out.sort(key=lambda t: t.mention.start)
@@ -188,6 +195,11 @@ def _with_part_names(text: str, tops: list[Toponym], rx: _Patterns) -> list[Topo
                 spans.append(after.span(1))
     new = []
     for a, b in spans:
+        lead = _LEAD_WORD.match(text, a, b)
+        if lead is not None:
+            a = lead.end()   # "The Wahda district of ...": the sentence's first word is not the name
+        if a >= b:
+            continue
         if not any(t.mention.start < b and a < t.mention.end for t in tops + new):
             new.append(Toponym(Mention(a, b, text[a:b], "pattern"), None, 0.0))
     return sorted(tops + new, key=lambda t: t.mention.start) if new else tops
