@@ -166,3 +166,19 @@ def test_a_part_name_the_matcher_does_not_know_is_found_from_its_tie_without_the
     found = _parts("The Wahda district of east Mosul was shelled. Mosul's Zuhour district was calm.", [])
     assert set(found) == {"Wahda", "Zuhour"}
     assert found["Wahda"].within == "east Mosul" and found["Zuhour"].located_at == "parent"
+
+
+def test_lookup_of_a_name_with_only_sound_alikes_says_so(cli):
+    proc = cli("gazetteer", "lookup", "Khazir")
+    assert "no place named 'Khazir'" in proc.stderr and "only sound alike" in proc.stderr
+
+
+@pytest.mark.slow
+def test_the_map_popup_names_the_part_and_the_town_it_is_located_at(cli, gazetteer_index, tmp_path):
+    story = tmp_path / "wahda.txt"
+    story.write_text("Car bomb kills five in east Mosul\n\nMOSUL, Iraq (Reuters) - A car bomb exploded in the Wahda "
+                     "district of east Mosul on Tuesday, killing five civilians, police said.\n", encoding="utf-8")
+    out = tmp_path / "map.html"
+    proc = cli("map", str(story), "-o", str(out), "-q")
+    assert proc.returncode == 0, proc.stderr
+    assert "Wahda (east Mosul), located at Mosul" in out.read_text(encoding="utf-8")

@@ -40,6 +40,7 @@ _NEAR_KM = 30.0          # a place this close to the town is inside it already: 
 _TIE_SCORE = 0.95        # confidence of a part the text ties to its town ...
 _STORY_SCORE = 0.85      # ... and of one placed in the story's main town
 _QUARTERS = (Level.DISTRICT, Level.NEIGHBOURHOOD)
+_CITY = Level.CITY
 _ARTICLE = r"(?:[Aa][lnrstdz]|[Ee]l|[Aa]sh)[\- ]"
 _LEAD_WORD = re.compile(r"(?:The|In|At|On|From|Into|Near|And|But|A|An|Its|Their)[ \t]+")
 
@@ -101,6 +102,9 @@ class _Patterns:
         # "Hay al-Tanak": a quarter named with the Arabic word for quarter, which the matcher need not know.
         heads = "|".join(re.escape(w.capitalize()) for w in sorted(rules.head, key=len, reverse=True))
         self.head_name = re.compile(rf"\b(?:{heads}){sp}((?:{_ARTICLE}){_NAME})")
+        self.head_literal = re.compile("|".join(re.escape(f"{w.capitalize()} ") for w in rules.head))
+        # a part word in prose is lower case ("district"); a capitalised one belongs to a name the matcher knows
+        self.part_word = re.compile(r"\b" + part)
         # Names the matcher need not know, tied to a town: "the Wahda district of east " + town, town +
         # "'s Intisar neighbourhood".
         self.name_of_town = re.compile(
@@ -133,7 +137,8 @@ def place_parts(text: str, toponyms: Sequence[Toponym], *, new_mentions: bool = 
     tops = list(toponyms)
     if new_mentions:
         tops = _with_part_names(text, tops, rx)
-    if not any(_may_be_part(t, rules) for t in tops):
+    generic_names = rules.generic
+    if all(t.place is not None and t.mention.text.lower() not in generic_names for t in tops):
         return tops
     towns = [i for i, t in enumerate(tops) if _is_town(t) and normalize(t.mention.text) not in rules.generic]
     if not towns:
@@ -144,6 +149,9 @@ def place_parts(text: str, toponyms: Sequence[Toponym], *, new_mentions: bool = 
     placed: dict[str, Place] = {}
     extra: list[Toponym] = []
     for i, t in enumerate(tops):
+        if t.place is not None and t.mention.hint is None and not _may_be_part(t, rules):
+            out.append(t)   # a place the layers have, with no part word next to it
+            continue
         tie = _tie(text, tops, i, rules, rx)
         key = normalize(t.mention.text)
         generic = key in rules.generic
@@ -184,29 +192,38 @@ def place_parts(text: str, toponyms: Sequence[Toponym], *, new_mentions: bool = 
 def _with_part_names(text: str, tops: list[Toponym], rx: _Patterns) -> list[Toponym]:
     """`tops` plus an unresolved mention for each part name no mention covers yet: "Hay al-X", and a
     name tied to a town the story names ("the Wahda district of east Mosul", "Mosul's Intisar district")."""
-    spans = [m.span(1) for m in rx.head_name.finditer(text)]
+    # Cheap literal tests first: most stories name no part at all, and this runs on every one.
+    spans = [m.span(1) for m in rx.head_name.finditer(text)] if rx.head_literal.search(text) else []
     for t in tops:
-        if _is_town(t):
-            before = rx.name_of_town.search(text, max(0, t.mention.start - 80), t.mention.start)
+        p = t.place
+        if p is None or p.level is not _CITY:
+            continue
+        a = t.mention.start
+        # the gap before the town ends "of [the] [side] " or "in ...": look for the part word only then
+        if (text.rfind(" of ", max(0, a - 25), a) >= 0 or text.rfind(" in ", max(0, a - 25), a) >= 0) \
+                and rx.part_word.search(text, max(0, a - 45), a):
+            before = rx.name_of_town.search(text, max(0, a - 80), a)
             if before is not None:
                 spans.append(before.span(1))
-            after = rx.town_name.match(text, t.mention.end)
+        b = t.mention.end
+        if text[b:b + 1] in ("'", "’") and rx.part_word.search(text, b, b + 60):
+            after = rx.town_name.match(text, b)
             if after is not None:
                 spans.append(after.span(1))
+    if not spans:
+        return tops
     new = []
     for a, b in spans:
         lead = _LEAD_WORD.match(text, a, b)
         if lead is not None:
             a = lead.end()   # "The Wahda district of ...": the sentence's first word is not the name
-        if a >= b:
-            continue
-        if not any(t.mention.start < b and a < t.mention.end for t in tops + new):
+        if a < b and not any(t.mention.start < b and a < t.mention.end for t in tops + new):
             new.append(Toponym(Mention(a, b, text[a:b], "pattern"), None, 0.0))
     return sorted(tops + new, key=lambda t: t.mention.start) if new else tops
 
 
 def _may_be_part(t: Toponym, rules: PartRules) -> bool:
-    return t.place is None or normalize(t.mention.text) in rules.generic
+    return t.place is None or t.mention.text.lower() in rules.generic
 
 
 def _main_town(tops: list[Toponym], towns: list[int]) -> Toponym | None:
@@ -257,7 +274,7 @@ def _tie(text: str, tops: list[Toponym], i: int, rules: PartRules, rx: _Patterns
 
 
 def _is_town(t: Toponym) -> bool:
-    return t.place is not None and t.place.level is Level.CITY
+    return t.place is not None and t.place.level is _CITY
 
 
 def _hinted_level(text: str, m: Mention, rules: PartRules, rx: _Patterns) -> Level | None:
