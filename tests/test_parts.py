@@ -182,3 +182,11 @@ def test_the_map_popup_names_the_part_and_the_town_it_is_located_at(cli, gazette
     proc = cli("map", str(story), "-o", str(out), "-q")
     assert proc.returncode == 0, proc.stderr
     assert "Wahda (east Mosul), located at Mosul" in out.read_text(encoding="utf-8")
+
+
+def test_a_town_the_layers_have_is_never_made_a_part_of_another():
+    text = "Cars were set alight in the Pretoria suburb of Sunnyside."
+    pretoria = Toponym(Mention(28, 36, "Pretoria", hint="neighbourhood"),
+                       Place("gn:964137", "Pretoria", -25.74, 28.19, Level.CITY, "geonames", "ZA"), 0.99)
+    sunnyside = _town(text.index("Sunnyside"), "Sunnyside", "gn:1", "ZA", "Sunnyside")
+    assert place_parts(text, [pretoria, sunnyside])[0] is pretoria

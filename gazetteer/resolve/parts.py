@@ -149,8 +149,10 @@ def place_parts(text: str, toponyms: Sequence[Toponym], *, new_mentions: bool = 
     placed: dict[str, Place] = {}
     extra: list[Toponym] = []
     for i, t in enumerate(tops):
-        if t.place is not None and t.mention.hint is None and not _may_be_part(t, rules):
-            out.append(t)   # a place the layers have, with no part word next to it
+        if not _may_be_part(t, rules):
+            # a place the layers have stays theirs: in "the Pretoria suburb of Sunnyside" the
+            # town is no part of a namesake town
+            out.append(t)
             continue
         tie = _tie(text, tops, i, rules, rx)
         key = normalize(t.mention.text)
@@ -161,7 +163,7 @@ def place_parts(text: str, toponyms: Sequence[Toponym], *, new_mentions: bool = 
             level = _hinted_level(text, t.mention, rules, rx)
             if level in _QUARTERS:   # a camp lies outside its town: only a tie of its own places it
                 tie = _Tie(main, level, explicit=False)
-        if tie is None or (t.place is not None and not generic and not tie.explicit):
+        if tie is None:
             out.append(_without_foreign_generic(t, tops, rules) if generic else t)
             continue
         town = tie.town.place
