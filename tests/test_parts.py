@@ -127,7 +127,8 @@ def test_the_seed_mosul_quarters_and_old_city_resolve_inside_mosul(cli, gazettee
     assert {r["level"] for r in placed["Old City"]} == {"neighbourhood"}
     assert any(r["within"] == "west Mosul" for r in placed["Jada"])
     # Khazir camp, east of Mosul, has no public coordinate: unresolved, never Turkmenistan's Hazar
-    assert placed["Khazir"] and all(r["place_id"] is None for r in placed["Khazir"])
+    assert placed["Khazir"] and all(r["place_id"] is None and r["reason"] for r in placed["Khazir"])
+    assert any(r["reason"].startswith("a camp with no public coordinate") for r in placed["Khazir"])
     assert not any(r["country_code"] == "TM" for r in rows)
 
 

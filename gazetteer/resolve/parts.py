@@ -33,7 +33,7 @@ from gazetteer.model import PART_LAYER, Level, Mention, Place, Toponym
 from gazetteer.names import normalize
 from gazetteer.resolve.resolver import haversine_km
 
-__all__ = ["PartRules", "load_rules", "place_parts"]
+__all__ = ["PartRules", "load_rules", "place_parts", "unresolved_reason"]
 
 _DATA = Path(__file__).parent.parent / "data" / "city_parts.csv"
 _NEAR_KM = 30.0          # a place this close to the town is inside it already: keep the layers' own point
@@ -347,3 +347,13 @@ def _without_foreign_generic(t: Toponym, tops: list[Toponym], rules: PartRules) 
     if countries and t.place.country_code not in countries:
         return Toponym(t.mention, None, 0.0)
     return t
+
+
+def unresolved_reason(mention: Mention) -> str:
+    """Why a mention was left unresolved, in words for the `places` output."""
+    if mention.hint == "camp":
+        return ("a camp with no public coordinate in the gazetteer; it is placed at a town only when the text "
+                "ties it to one (\"the X camp in Y\"), and \"east of Y\" does not")
+    if mention.hint in ("district", "neighbourhood"):
+        return "a part of a town with no public coordinate in the gazetteer, which the text ties to no town it names"
+    return f"no place in the gazetteer fits the story (incidentmap gazetteer lookup \"{mention.text}\" lists its namesakes)"
