@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from gazetteer.mentions.matcher import MATCHER_FORMAT, Matcher
 from gazetteer.model import Mention, Place, Toponym
 from gazetteer.names import NAMES_VERSION, skeleton
+from gazetteer.resolve.parts import place_parts
 from gazetteer.resolve.resolver import Resolver, haversine_km
 
 __all__ = ["Geoparser"]
@@ -65,20 +66,28 @@ class Geoparser:
         return self.matcher.find(text, skip=skip, dateline_places=dateline_places)
 
     def resolve(self, text: str, mentions: Sequence[Mention], *, dateline_places=(), dateline_country=None) -> list[Toponym]:
-        """One Toponym per mention (unresolved ones keep place=None)."""
-        toponyms = self.resolver.resolve(text, mentions, dateline_places=dateline_places, dateline_country=dateline_country)
-        if self.online is not None:
-            toponyms = self._ask_online(toponyms, dateline_country)
-        return toponyms
+        """One Toponym per mention, in the same order (unresolved ones keep place=None)."""
+        return self._resolve(text, mentions, dateline_places, dateline_country, new_mentions=False)
 
     def parse(self, text, *, dateline_places=(), dateline_country=None, skip=(), warn: Callable[[str], None] | None = None) -> list[Toponym]:
-        """Find and resolve; when more than `max_mentions` are found only the first ones are kept."""
+        """Find and resolve; when more than `max_mentions` are found only the first ones are kept.
+
+        A part of a town the text names ("the Wahda district of east Mosul") also gains its later
+        bare uses ("advanced into Wahda") and its sibling ("al-Thaura and al-Saha districts").
+        """
         mentions = self.find_mentions(text, skip=skip, dateline_places=dateline_places)
         if len(mentions) > self.max_mentions:
             if warn is not None:
                 warn(f"{len(mentions):,} place mentions found; only the first {self.max_mentions:,} were resolved (--max-mentions)")
             mentions = mentions[: self.max_mentions]
-        return self.resolve(text, mentions, dateline_places=dateline_places, dateline_country=dateline_country)
+        return self._resolve(text, mentions, dateline_places, dateline_country, new_mentions=True)
+
+    def _resolve(self, text, mentions, dateline_places, dateline_country, *, new_mentions: bool) -> list[Toponym]:
+        toponyms = self.resolver.resolve(text, mentions, dateline_places=dateline_places, dateline_country=dateline_country)
+        toponyms = place_parts(text, toponyms, new_mentions=new_mentions)
+        if self.online is not None:
+            toponyms = self._ask_online(toponyms, dateline_country)
+        return toponyms
 
     def lookup(self, name: str, *, country: str | None = None, near: tuple[float, float] | None = None, limit: int = 10) -> list[tuple[Place, float]]:
         """Candidates for a name, best first, scored by weight and the optional country / nearby point."""

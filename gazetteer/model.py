@@ -37,6 +37,10 @@ class Level(str, Enum):
 
 _LEVEL_RANK = {lv: i for i, lv in enumerate(Level)}
 
+# The layer of a part of a town the layers lack ("the Wahda district of east Mosul"), placed at
+# its town's point by gazetteer.resolve.parts; its `raw` holds ("within", "east Mosul").
+PART_LAYER = "part"
+
 
 def parse_enum(cls: type[E], value: "str | E", *, what: str, error: type[Exception] = ValueError) -> E:
     """Parse `value` as a member of the string Enum `cls`; the error lists the allowed values.
@@ -90,6 +94,16 @@ class Place:
     @property
     def __geo_interface__(self) -> dict:
         return {"type": "Point", "coordinates": (self.lon, self.lat)}
+
+    @property
+    def located_at(self) -> str:
+        """"parent" for a part of a town placed at its town's point (`parent_id`), else "self"."""
+        return "parent" if self.layer == PART_LAYER else "self"
+
+    @property
+    def within(self) -> str:
+        """For a part placed at its town: the town as the text names it ("east Mosul"); else ""."""
+        return next((v for k, v in self.raw if k == "within"), "") if self.layer == PART_LAYER else ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -137,7 +137,7 @@ def test_any_text_gives_valid_spans_and_never_zero_zero(text):
 
 
 @pytest.mark.slow
-def test_real_index_leaves_unknown_mosul_names_unresolved_rather_than_abroad(gazetteer_index):
+def test_real_index_places_unknown_mosul_names_in_mosul_or_leaves_them_unresolved_never_abroad(gazetteer_index):
     from geo.read.articles import read_articles
     from geo.run.pipeline import Pipeline
 
@@ -146,8 +146,11 @@ def test_real_index_leaves_unknown_mosul_names_unresolved_rather_than_abroad(gaz
     by_text = {}
     for t in result.toponyms:
         by_text.setdefault(t.mention.text, []).append(t.place)
-    # "Salam hospital" is not a town in Oman, "the Ilam neighborhood" of east Mosul is not Iran's Ilam
-    assert by_text["Salam"] == [None] and by_text["Ilam"] == [None]
+    # "Salam hospital" is not a town in Oman; "the Ilam neighborhood" of east Mosul is not Iran's Ilam
+    # but a part of Mosul, at Mosul's point
+    assert by_text["Salam"] == [None]
+    [ilam] = by_text["Ilam"]
+    assert (ilam.located_at, ilam.parent_id, ilam.level.value) == ("parent", "gn:99072", "neighbourhood")
     assert all(p is not None and p.country_code == "IQ" for p in by_text["Mosul"])
 
 
@@ -396,19 +399,21 @@ def test_real_index_knows_yemeni_governorates_by_their_press_spellings(gazetteer
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("text, mention, country", [
-    # a district of a city the story names is no province or town in a country it never names
-    ("MOSUL, Iraq (Reuters) - Iraqi troops entered the Abyan district of east Mosul on Monday.", "Abyan", None),
-    ("MOSUL, Iraq (Reuters) - Iraqi troops retook the Ibb district in eastern Mosul.", "Ibb", None),
-    ("KABUL (Reuters) - Taliban fighters attacked the Maryland district of Kunduz.", "Maryland", None),
+@pytest.mark.parametrize("text, mention, country, located_at", [
+    # a district of a city the story names is no province or town in a country it never names: it is
+    # a part of that city, at the city's point
+    ("MOSUL, Iraq (Reuters) - Iraqi troops entered the Abyan district of east Mosul on Monday.", "Abyan", "IQ", "parent"),
+    ("MOSUL, Iraq (Reuters) - Iraqi troops retook the Ibb district in eastern Mosul.", "Ibb", "IQ", "parent"),
+    ("KABUL (Reuters) - Taliban fighters attacked the Maryland district of Kunduz.", "Maryland", None, None),
     # ... but is one in the country the story is about
-    ("KABUL (Reuters) - Taliban fighters attacked the Achin district of Nangarhar.", "Achin", "AF"),
-    ("SANAA (Reuters) - Houthi fighters attacked the Abyan district near Aden.", "Abyan", "YE"),
+    ("KABUL (Reuters) - Taliban fighters attacked the Achin district of Nangarhar.", "Achin", "AF", "self"),
+    ("SANAA (Reuters) - Houthi fighters attacked the Abyan district near Aden.", "Abyan", "YE", "self"),
 ])
-def test_real_index_leaves_a_district_abroad_unresolved(gazetteer_index, text, mention, country):
+def test_real_index_never_puts_a_district_abroad(gazetteer_index, text, mention, country, located_at):
     geo = Geoparser.open(gazetteer_index.path)
     place = {t.mention.text: t.place for t in geo.parse(text)}[mention]
     assert (place.country_code if place else None) == country
+    assert (place.located_at if place else None) == located_at
 
 
 def _sole_place(geo, text, mention):

@@ -27,6 +27,14 @@ def _parse_near(value: str | None) -> tuple[float, float] | None:
     return lat, lon
 
 
+_PARTS_NOTE = (
+    "A quarter, district or camp the gazetteer lacks is placed at its town when the text ties it there "
+    "(\"the Wahda district of east Mosul\", \"Mosul's Intisar neighbourhood\"), or when a story about a "
+    "town's parts names it with a part word; it keeps its name and level, with located_at: parent. "
+    "See docs/accuracy.md, \"Parts of a known town\"."
+)
+
+
 @main.group("gazetteer")
 def gazetteer_group() -> None:
     """Inspect and extend the offline gazetteer.
@@ -57,7 +65,12 @@ def lookup_cmd(name: str, country: str | None, near: str | None, limit: int, as_
     ranked = geoparser.lookup(name, country=country.upper() if country else None, near=_parse_near(near), limit=limit)
     if not ranked:
         click.echo(f"no place named {name!r} in the gazetteer", err=True)
+        click.echo(_PARTS_NOTE, err=True)
         return
+    if all(c.skel for c in geoparser.resolver.candidates(name)):
+        # "Khazir" only sounds like Turkmenistan's Hazar: a story uses such a match only in its own country
+        click.echo(f"no place named {name!r} in the gazetteer; these only sound alike (a story uses one only "
+                   f"in a country it is about):", err=True)
     for place, score in ranked:
         row = {
             "score": round(score, 4), "name": place.name, "place_id": place.id, "layer": place.layer,

@@ -176,7 +176,7 @@ def _read_sentence(article: Article, si: int, sents: list[Sentence], cands: list
         if conf < weights.threshold - 1e-9:
             continue
         place = own_place or _place_fallback(placer, sents, si, hit)
-        if locality and (place is None or place.place.level.rank <= Level.CITY.rank):
+        if locality and (place is None or (place.place.level.rank <= Level.CITY.rank and place.place.located_at != "parent")):
             place = placer.town_of(sentence, *locality) or place
         date = own_date if own_date.text else dater.inherited(si, family)
         drafts.append(_Draft(hit, sentence, conf, place, date, [evidence]))
@@ -320,6 +320,9 @@ def _incident(d: _Draft, article: Article, taxonomy: Taxonomy, actors, counts=No
     notes = (f"place from {d.place.how}",) if d.place and d.place.how not in ("sentence", "locality") else ()
     if d.place and d.place.locality:
         notes += (f"in {d.place.locality} (not in the gazetteer; coded to its town, {d.place.place.name})",)
+    if d.place and d.place.place.located_at == "parent":
+        town = dict(d.place.place.raw).get("town", "its town")
+        notes += (f"located at {town}: {d.place.place.name} is a part of it with no public coordinate of its own",)
     return Incident(
         id=incident_id(article.id, d.sentence.start, kind.name, d.hit.start, d.place.place.id if d.place else ""),
         type=kind.name, event_type=kind.event_type, sub_event_type=kind.sub_event_type,

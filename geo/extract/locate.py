@@ -13,7 +13,7 @@ from gazetteer.resolve.resolver import haversine_km
 from geo.model import Article, DatePrecision, GeoPrecision, Level, Place, Span, Toponym
 from geo.read.text import Sentence
 
-__all__ = ["Dater", "PlaceChoice", "Placer", "contains", "distance_km", "geo_precision"]
+__all__ = ["Dater", "PlaceChoice", "Placer", "contains", "distance_km", "geo_precision", "place_precision"]
 
 # An Arabic article glued to the name the mention leaves out: "captured al-Qaim" (the mention is "Qaim").
 _GLUED_ARTICLE = r"(?:(?:al|el|ad|ar|as|ash|at|an|az)-)?"
@@ -81,6 +81,12 @@ def geo_precision(level: Level, *, near: bool = False) -> GeoPrecision:
     if near and base is GeoPrecision.TOWN:
         return GeoPrecision.NEAR
     return base
+
+
+def place_precision(place: Place, *, near: bool = False) -> GeoPrecision:
+    """ACLED geo precision for `place`: a part of a town placed at its town's point ("the Wahda
+    district of east Mosul") is coded like the town, as ACLED codes a neighbourhood at its town."""
+    return geo_precision(Level.CITY if place.located_at == "parent" else place.level, near=near)
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,7 +264,7 @@ class Placer:
             if bare and (topo.place.level is not chosen.place.level or contains(topo.place, chosen.place)):
                 break
             if topo.place.id != chosen.place.id:
-                out.append(PlaceChoice(topo.place, topo.mention.text, geo_precision(topo.place.level),
+                out.append(PlaceChoice(topo.place, topo.mention.text, place_precision(topo.place),
                                        "sentence", start=topo.mention.start, tied=True))
             last = topo.mention.end
         return out
@@ -273,7 +279,7 @@ class Placer:
         countries = Counter(t.place.country_code for t in usable if t.place.country_code)
         if self._dateline and (not countries or self._dateline_countries & set(countries)):
             topo = max(self._dateline, key=lambda t: t.place.level.rank)
-            precision = geo_precision(topo.place.level, near=True)
+            precision = place_precision(topo.place, near=True)
             return PlaceChoice(topo.place, topo.mention.text, precision, "dateline")
         for cc, _ in countries.most_common(1):
             topo = next((t for t in usable if t.place.country_code == cc and t.place.level is Level.COUNTRY), None)
@@ -305,7 +311,8 @@ class Placer:
         tied = near or bool(_AT.search(before))
         place = topo.place
         # Finer places win (a city over the country it is "in"); words tying it to the event help.
-        score = place.level.rank * 1.0 + (1.0 if tied else 0.0)
+        rank = place.level.rank if place.located_at != "parent" else max(place.level.rank, Level.NEIGHBOURHOOD.rank)
+        score = rank * 1.0 + (1.0 if tied else 0.0)
         if _FROM.search(before):
             score += 0.5
         gap = trigger[0] - topo.mention.end if start < trigger[0] else start - trigger[1]
@@ -316,7 +323,7 @@ class Placer:
         if tied and start > trigger[1] and gap <= _RIGHT_AFTER:
             score += 0.3         # "were arrested in X": the phrase right after the trigger governs it
         score -= 2.0 * max(0.0, 1.0 - topo.score) if topo.score else 0.0
-        return score, PlaceChoice(place, topo.mention.text, geo_precision(place.level, near=near), "sentence",
+        return score, PlaceChoice(place, topo.mention.text, place_precision(place, near=near), "sentence",
                                   start=start, tied=tied)
 
 

@@ -150,7 +150,11 @@ def highlight_html(sentence: str, place_text: str) -> str:
 
 def _place_label(incident: Incident) -> str:
     place = incident.place
-    parts = [place.name, place.admin1, place.country_code] if place else [incident.place_text]
+    name = place.name if place else ""
+    if place is not None and place.located_at == "parent":
+        # a part of a town with no point of its own: "Wahda (east Mosul), located at Mosul"
+        name = f"{place.name} ({place.within}), located at {dict(place.raw).get('town', place.within)}"
+    parts = [name, place.admin1, place.country_code] if place else [incident.place_text]
     return ", ".join(dict.fromkeys(p for p in parts if p))
 
 

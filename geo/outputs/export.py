@@ -34,7 +34,7 @@ __all__ = [
 FIELDS = (
     "id", "type", "event_type", "sub_event_type", "date", "date_precision", "time_precision",
     "date_text", "place_name", "place_text", "place_id", "country_code", "admin1", "admin2", "level",
-    "geo_precision", "latitude", "longitude", "fatalities", "injured", "actors", "confidence",
+    "located_at", "geo_precision", "latitude", "longitude", "fatalities", "injured", "actors", "confidence",
     "article_id", "article_title", "article_date", "sentence", "sentence_start", "sentence_end",
     "trigger", "url", "sources", "source_urls", "notes",
 )
@@ -68,6 +68,7 @@ def incident_properties(incident: Incident) -> dict:
         "admin1": place.admin1 if place else None,
         "admin2": place.admin2 if place else None,
         "level": place.level.value if place else None,
+        "located_at": place.located_at if place else None,
         "geo_precision": int(incident.geo_precision) if incident.geo_precision is not None else None,
         "latitude": round(place.lat, _DIGITS) if place else None,
         "longitude": round(place.lon, _DIGITS) if place else None,

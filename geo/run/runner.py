@@ -162,6 +162,8 @@ class Runner:
 
     def place_rows(self, *, unresolved: bool = False) -> Iterator[dict]:
         """One dict per place mention, in the documented `places` schema (from the inputs or the store)."""
+        from gazetteer.resolve.parts import unresolved_reason
+
         for article_id, title, top in self._mentions():
             place = top.place
             if place is None and not unresolved:
@@ -181,6 +183,11 @@ class Runner:
                 "level": place.level.value if place else None,
                 "place_id": place.id if place else None,
                 "score": round(top.score, 4),
+                # "parent": a part of a town the layers lack, at its town's point (parent_id)
+                "located_at": place.located_at if place else None,
+                "within": place.within or None if place else None,
+                "parent_id": place.parent_id if place and place.located_at == "parent" else None,
+                "reason": unresolved_reason(top.mention) if place is None else None,
             }
 
     def _mentions(self) -> Iterator[tuple[str, str, Toponym]]:

@@ -1,0 +1,359 @@
+"""Parts of a known town: a quarter, district or camp the layers lack, placed at the town the text ties it to.
+
+ACLED codes a neighbourhood missing from its gazetteer at its town (geo precision 1); so do we,
+keeping the part's own name and level and saying so (`Place.located_at == "parent"`). The tie is
+read from the text:
+
+- "the Wahda district of east Mosul", "Jada district in western Mosul", "X, a district of Y",
+  "the Old City of Mosul": the part, a part word, then "of"/"in" the town;
+- "Mosul's Intisar neighbourhood", "Mosul's Old City": the town's possessive before the part;
+- "Hay al-Tanak, one of Mosul's largest districts": an apposition naming the town;
+- a quarter the story names with a part word ("the Intisar district", "Hay al-Tanak") and no tie of
+  its own lies in the story's main town when the story speaks of that town's parts ("east Mosul",
+  "neighbourhoods of Mosul", another part tied to it).
+
+Generic part names (Old City, Green Zone, ...; `city_parts.csv`) are read inside the story's own
+town first, and never in a country the story does not otherwise name. A part keeps its town's
+point: no coordinate is ever made up for it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from gazetteer.errors import ImportFileError
+from gazetteer.layers.base import csv_rows
+from gazetteer.mentions.patterns import _NAME
+from gazetteer.model import PART_LAYER, Level, Mention, Place, Toponym
+from gazetteer.names import normalize
+from gazetteer.resolve.resolver import haversine_km
+
+__all__ = ["PartRules", "load_rules", "place_parts", "unresolved_reason"]
+
+_DATA = Path(__file__).parent.parent / "data" / "city_parts.csv"
+_NEAR_KM = 30.0          # a place this close to the town is inside it already: keep the layers' own point
+_TIE_SCORE = 0.95        # confidence of a part the text ties to its town ...
+_STORY_SCORE = 0.85      # ... and of one placed in the story's main town
+_QUARTERS = (Level.DISTRICT, Level.NEIGHBOURHOOD)
+_CITY = Level.CITY
+_ARTICLE = r"(?:[Aa][lnrstdz]|[Ee]l|[Aa]sh)[\- ]"
+_LEAD_WORD = re.compile(r"(?:The|In|At|On|From|Into|Near|And|But|A|An|Its|Their)[ \t]+")
+
+
+@dataclass(frozen=True, slots=True)
+class PartRules:
+    """The word lists of `city_parts.csv`, lower case."""
+
+    part: dict[str, str]      # "district" -> "district", "quarter" -> "neighbourhood"
+    head: dict[str, str]      # "hay" -> "neighbourhood"
+    generic: dict[str, str]   # "old city" -> "neighbourhood"
+    side: dict[str, str]      # "eastern" -> "east"
+
+    def pattern(self, kind: str) -> str:
+        words = sorted(getattr(self, kind), key=len, reverse=True)
+        return "(?:" + "|".join(re.escape(w) for w in words) + ")"
+
+
+@lru_cache(maxsize=1)
+def load_rules() -> PartRules:
+    """The packaged rules (read once per process); a bad row names file and line."""
+    tables: dict[str, dict[str, str]] = {"part": {}, "head": {}, "generic": {}, "side": {}}
+    for line, row in csv_rows(_DATA):
+        kind, word, value = ((row.get(k) or "").strip() for k in ("kind", "word", "value"))
+        if kind not in tables or not word or not value:
+            raise ImportFileError(f"expected kind (part, head, generic, side), word and value, got {row}", str(_DATA), line)
+        if kind != "side":
+            try:
+                Level.parse(value)
+            except ValueError as exc:
+                raise ImportFileError(str(exc), str(_DATA), line) from None
+        tables[kind][word.lower()] = value
+    return PartRules(**tables)
+
+
+class _Patterns:
+    """The regular expressions built from the rules (compiled once per process)."""
+
+    def __init__(self, rules: PartRules):
+        part, side = rules.pattern("part"), rules.pattern("side")
+        sp = r"[ \t]+"
+        # Between a part and its town: " district of east ", ", a district of ", " of " (generic parts).
+        self.of_town = re.compile(
+            rf"(?:{sp}(?P<w1>{part}))?(?:,{sp}(?:a|an|one){sp}(?:of{sp})?(?:the{sp})?(?:[a-z]+{sp})?(?P<w2>{part}))?"
+            rf"{sp}(?:of|in){sp}(?:the{sp})?(?:city{sp}of{sp})?(?:(?P<side>{side}){sp})?", re.IGNORECASE)
+        # Between a town and its part: "'s ", "'s eastern ".
+        self.possessive = re.compile(rf"['’]s{sp}(?:(?P<side>{side}){sp})?(?:[a-z]+{sp}){{0,2}}", re.IGNORECASE)
+        # An apposition before the town: ", one of ", ", a ".
+        self.apposition = re.compile(rf",{sp}(?:a|an|one{sp}of|the){sp}(?:the{sp})?")
+        # After the town in an apposition: "'s largest districts".
+        self.town_parts = re.compile(rf"['’]s{sp}(?:[a-z]+{sp}){{0,3}}?(?P<w>{part})\b", re.IGNORECASE)
+        self.part_after = re.compile(rf"{sp}(?P<w>{part})\b", re.IGNORECASE)
+        self.part_before = re.compile(rf"\b(?P<w>{part}){sp}of{sp}(?:the{sp})?$", re.IGNORECASE)
+        self.head_before = re.compile(rf"\b(?P<w>{rules.pattern('head')}){sp}$", re.IGNORECASE)
+        self.side_before = re.compile(rf"\b(?P<side>{side})(?:{sp}part{sp}of)?{sp}(?:the{sp})?$", re.IGNORECASE)
+        self.parts_of = re.compile(rf"\b{part}{sp}(?:of|in){sp}(?:the{sp})?(?:{side}{sp})?$", re.IGNORECASE)
+        # "al-Thaura and al-Saha districts": the first name shares the second one's part word.
+        self.sibling = re.compile(rf"(?:^|(?<=[\s(]))({_NAME}){sp}and{sp}(?:the{sp})?(?:{_ARTICLE})?$")
+        # "Hay al-Tanak": a quarter named with the Arabic word for quarter, which the matcher need not know.
+        heads = "|".join(re.escape(w.capitalize()) for w in sorted(rules.head, key=len, reverse=True))
+        self.head_name = re.compile(rf"\b(?:{heads}){sp}((?:{_ARTICLE}){_NAME})")
+        self.head_literal = re.compile("|".join(re.escape(f"{w.capitalize()} ") for w in rules.head))
+        # a part word in prose is lower case ("district"); a capitalised one belongs to a name the matcher knows
+        self.part_word = re.compile(r"\b" + part)
+        # Names the matcher need not know, tied to a town: "the Wahda district of east " + town, town +
+        # "'s Intisar neighbourhood".
+        self.name_of_town = re.compile(
+            rf"(?:^|(?<=[\s(]))({_NAME})(?:{sp}{part}|,{sp}(?:a|an|one{sp}of{sp}the)(?:{sp}[a-z]+)?{sp}{part})"
+            rf"{sp}(?:of|in){sp}(?:the{sp})?(?:{side}{sp})?$")
+        self.town_name = re.compile(rf"['’]s{sp}(?:{side}{sp})?({_NAME}){sp}{part}\b")
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> _Patterns:
+    return _Patterns(load_rules())
+
+
+@dataclass(frozen=True, slots=True)
+class _Tie:
+    town: Toponym
+    level: Level
+    side: str = ""
+    explicit: bool = True
+
+
+def place_parts(text: str, toponyms: Sequence[Toponym], *, new_mentions: bool = False) -> list[Toponym]:
+    """`toponyms` (in text order) with the parts of towns placed at their town.
+
+    With `new_mentions`, also new mentions for a part's sibling ("al-Thaura and al-Saha
+    districts") and for later bare uses of its name ("into Wahda"), in text order; without, one
+    toponym per given one, in the same order.
+    """
+    rules, rx = load_rules(), _patterns()
+    tops = list(toponyms)
+    if new_mentions:
+        tops = _with_part_names(text, tops, rx)
+    generic_names = rules.generic
+    if all(t.place is not None and t.mention.text.lower() not in generic_names for t in tops):
+        return tops
+    towns = [i for i, t in enumerate(tops) if _is_town(t) and normalize(t.mention.text) not in rules.generic]
+    if not towns:
+        return [_without_foreign_generic(t, tops, rules) for t in tops]
+    main = _main_town(tops, towns)
+    speaks_of_parts = _towns_with_parts(text, tops, towns, rx)
+    out: list[Toponym] = []
+    placed: dict[str, Place] = {}
+    extra: list[Toponym] = []
+    for i, t in enumerate(tops):
+        if not _may_be_part(t, rules):
+            # a place the layers have stays theirs: in "the Pretoria suburb of Sunnyside" the
+            # town is no part of a namesake town
+            out.append(t)
+            continue
+        tie = _tie(text, tops, i, rules, rx)
+        key = normalize(t.mention.text)
+        generic = key in rules.generic
+        if tie is None and generic and main is not None:
+            tie = _Tie(main, Level.parse(rules.generic[key]), explicit=False)
+        elif tie is None and t.place is None and main is not None and main.place.id in speaks_of_parts:
+            level = _hinted_level(text, t.mention, rules, rx)
+            if level in _QUARTERS:   # a camp lies outside its town: only a tie of its own places it
+                tie = _Tie(main, level, explicit=False)
+        if tie is None:
+            out.append(_without_foreign_generic(t, tops, rules) if generic else t)
+            continue
+        town = tie.town.place
+        if t.place is not None and t.place.id != town.id and _near(t.place, town):
+            out.append(t)   # the layers have it, inside that town: keep their point
+            continue
+        part = _part_place(t.mention.text, tie, town)
+        placed.setdefault(key, part)
+        score = min(tie.town.score, _TIE_SCORE if tie.explicit else _STORY_SCORE)
+        out.append(Toponym(t.mention, part, round(score, 4)))
+        sib = _sibling(text, t.mention, rx, tops) if new_mentions else None
+        if sib is not None:
+            extra.append(Toponym(sib, _part_place(sib.text, tie, town), round(score, 4)))
+            placed.setdefault(normalize(sib.text), extra[-1].place)
+    if not placed:
+        return out
+    # The same name elsewhere in the story is the same part ("Wahda district" ... "around Wahda").
+    out = [Toponym(t.mention, placed[normalize(t.mention.text)], _STORY_SCORE)
+           if t.place is None and normalize(t.mention.text) in placed else t for t in out]
+    if not new_mentions:
+        return out
+    out.extend(extra)
+    out.extend(_bare_uses(text, out, placed))
+    out.sort(key=lambda t: t.mention.start)
+    return out
+
+
+def _with_part_names(text: str, tops: list[Toponym], rx: _Patterns) -> list[Toponym]:
+    """`tops` plus an unresolved mention for each part name no mention covers yet: "Hay al-X", and a
+    name tied to a town the story names ("the Wahda district of east Mosul", "Mosul's Intisar district")."""
+    # Cheap literal tests first: most stories name no part at all, and this runs on every one.
+    spans = [m.span(1) for m in rx.head_name.finditer(text)] if rx.head_literal.search(text) else []
+    for t in tops:
+        p = t.place
+        if p is None or p.level is not _CITY:
+            continue
+        a = t.mention.start
+        # the gap before the town ends "of [the] [side] " or "in ...": look for the part word only then
+        if (text.rfind(" of ", max(0, a - 25), a) >= 0 or text.rfind(" in ", max(0, a - 25), a) >= 0) \
+                and rx.part_word.search(text, max(0, a - 45), a):
+            before = rx.name_of_town.search(text, max(0, a - 80), a)
+            if before is not None:
+                spans.append(before.span(1))
+        b = t.mention.end
+        if text[b:b + 1] in ("'", "’") and rx.part_word.search(text, b, b + 60):
+            after = rx.town_name.match(text, b)
+            if after is not None:
+                spans.append(after.span(1))
+    if not spans:
+        return tops
+    new = []
+    for a, b in spans:
+        lead = _LEAD_WORD.match(text, a, b)
+        if lead is not None:
+            a = lead.end()   # "The Wahda district of ...": the sentence's first word is not the name
+        if a < b and not any(t.mention.start < b and a < t.mention.end for t in tops + new):
+            new.append(Toponym(Mention(a, b, text[a:b], "pattern"), None, 0.0))
+    return sorted(tops + new, key=lambda t: t.mention.start) if new else tops
+
+
+def _may_be_part(t: Toponym, rules: PartRules) -> bool:
+    return t.place is None or t.mention.text.lower() in rules.generic
+
+
+def _main_town(tops: list[Toponym], towns: list[int]) -> Toponym | None:
+    """The town the story names most often (None on a tie: no main town)."""
+    counts = Counter(tops[i].place.id for i in towns)
+    (best, n), *rest = counts.most_common(2) + [(None, 0)]
+    if rest and rest[0][1] == n:
+        return None
+    return next(tops[i] for i in towns if tops[i].place.id == best)
+
+
+def _towns_with_parts(text: str, tops: list[Toponym], towns: list[int], rx: _Patterns) -> set[str]:
+    """Ids of the towns whose parts the story speaks of: "east Mosul", "neighbourhoods of Mosul"."""
+    out = set()
+    for i in towns:
+        t = tops[i]
+        before = text[max(0, t.mention.start - 40):t.mention.start]
+        if rx.side_before.search(before) or rx.parts_of.search(before) or rx.town_parts.match(text, t.mention.end):
+            out.add(t.place.id)
+    return out
+
+
+def _tie(text: str, tops: list[Toponym], i: int, rules: PartRules, rx: _Patterns) -> _Tie | None:
+    """The town the text ties mention `i` to as a part, if any."""
+    t = tops[i]
+    m = t.mention
+    generic = normalize(m.text) in rules.generic
+    hinted = _hinted_level(text, m, rules, rx)
+    nxt = tops[i + 1] if i + 1 < len(tops) else None
+    if nxt is not None and _is_town(nxt):
+        gap = rx.of_town.fullmatch(text, m.end, nxt.mention.start)
+        if gap is not None:
+            word = gap.group("w1") or gap.group("w2")
+            if word or generic:
+                level = Level.parse(rules.part[word.lower()]) if word else Level.parse(rules.generic[normalize(m.text)])
+                return _Tie(nxt, level, rules.side.get((gap.group("side") or "").lower(), ""))
+        if rx.apposition.fullmatch(text, m.end, nxt.mention.start):
+            after = rx.town_parts.match(text, nxt.mention.end)
+            if after is not None:
+                return _Tie(nxt, hinted or Level.parse(rules.part[after.group("w").lower()]))
+    prev = tops[i - 1] if i > 0 else None
+    if prev is not None and _is_town(prev) and (hinted is not None or generic):
+        gap = rx.possessive.fullmatch(text, prev.mention.end, m.start)
+        if gap is not None:
+            level = hinted or Level.parse(rules.generic[normalize(m.text)])
+            return _Tie(prev, level, rules.side.get((gap.group("side") or "").lower(), ""))
+    return None
+
+
+def _is_town(t: Toponym) -> bool:
+    return t.place is not None and t.place.level is _CITY
+
+
+def _hinted_level(text: str, m: Mention, rules: PartRules, rx: _Patterns) -> Level | None:
+    """The level a part word next to the mention gives it ("Intisar district", "district of Sada", "Hay al-Tanak")."""
+    after = rx.part_after.match(text, m.end)
+    if after is not None:
+        return Level.parse(rules.part[after.group("w").lower()])
+    before = text[max(0, m.start - 30):m.start]
+    found = rx.part_before.search(before)
+    if found is not None:
+        return Level.parse(rules.part[found.group("w").lower()])
+    found = rx.head_before.search(before)
+    if found is not None:
+        return Level.parse(rules.head[found.group("w").lower()])
+    return None
+
+
+def _near(p: Place, town: Place) -> bool:
+    return haversine_km(p.lat, p.lon, town.lat, town.lon) <= _NEAR_KM
+
+
+def _part_place(name: str, tie: _Tie, town: Place) -> Place:
+    within = f"{tie.side} {town.name}" if tie.side else town.name
+    how = "the text ties it there" if tie.explicit else "the story is about that town's parts"
+    return Place(
+        id=f"part:{town.id}:{normalize(name).replace(' ', '-')}", name=name, lat=town.lat, lon=town.lon,
+        level=tie.level, layer=PART_LAYER, country_code=town.country_code, admin1=town.admin1,
+        admin2=town.admin2, parent_id=town.id,
+        source=f"located at its town, {town.name} ({town.id}): {how}; no public coordinate for the part itself",
+        raw=(("within", within), ("town", town.name)),
+    )
+
+
+def _sibling(text: str, m: Mention, rx: _Patterns, tops: list[Toponym]) -> Mention | None:
+    """"al-Thaura" in "al-Thaura and al-Saha districts", when no mention covers it yet."""
+    after = rx.part_after.match(text, m.end)
+    if after is None or not after.group("w").lower().endswith("s"):
+        return None
+    found = rx.sibling.search(text, max(0, m.start - 60), m.start)
+    if found is None:
+        return None
+    a, b = found.span(1)
+    if any(t.mention.start < b and a < t.mention.end for t in tops):
+        return None
+    return Mention(a, b, text[a:b], "pattern", m.hint)
+
+
+def _bare_uses(text: str, tops: list[Toponym], placed: dict[str, Place]) -> list[Toponym]:
+    """Later uses of a placed part's name that no mention covers ("advanced into Wahda")."""
+    out = []
+    taken = [(t.mention.start, t.mention.end) for t in tops]
+    for part in placed.values():
+        for found in re.finditer(rf"(?<![\w’'\-]){re.escape(part.name)}(?![\w’'\-])", text):
+            a, b = found.span()
+            if not any(s < b and a < e for s, e in taken):
+                out.append(Toponym(Mention(a, b, part.name, "pattern"), part, _STORY_SCORE))
+                taken.append((a, b))
+    return out
+
+
+def _without_foreign_generic(t: Toponym, tops: list[Toponym], rules: PartRules) -> Toponym:
+    """A generic part name ("Old City") with no town to read it in is never in a country the story does not name."""
+    if t.place is None or normalize(t.mention.text) not in rules.generic:
+        return t
+    key = normalize(t.mention.text)
+    countries = {o.place.country_code for o in tops
+                 if o.place is not None and o.place.country_code and normalize(o.mention.text) != key}
+    if countries and t.place.country_code not in countries:
+        return Toponym(t.mention, None, 0.0)
+    return t
+
+
+def unresolved_reason(mention: Mention) -> str:
+    """Why a mention was left unresolved, in words for the `places` output."""
+    if mention.hint == "camp":
+        return ("a camp with no public coordinate in the gazetteer; it is placed at a town only when the text "
+                "ties it to one (\"the X camp in Y\"), and \"east of Y\" does not")
+    if mention.hint in ("district", "neighbourhood"):
+        return "a part of a town with no public coordinate in the gazetteer, which the text ties to no town it names"
+    return f"no place in the gazetteer fits the story (incidentmap gazetteer lookup \"{mention.text}\" lists its namesakes)"
