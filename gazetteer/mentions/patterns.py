@@ -142,13 +142,18 @@ def _level_word_after(text: str, pos: int, level_words) -> re.Match | None:
     return after if after is not None and after.group(1).lower() in level_words else None
 
 
-def _dateline_heads(text: str) -> list[tuple[int, int]]:
-    """All-caps dateline openings of paragraphs ("CHARLESTON, W.Va. —"), where capitals are normal."""
+def _head_spans(text: str) -> list[tuple[int, int]]:
+    """All-caps openings of paragraphs and sentences before a dateline's punctuation, unfiltered."""
     first = _HEAD_FIRST.match(text, 0, 4000)
     out = [first.span(1)] if first else []
     out.extend(m.span(1) for m in _HEAD.finditer(text, first.end() if first else 0, 4000))
+    return out
+
+
+def _dateline_heads(text: str) -> list[tuple[int, int]]:
+    """All-caps dateline openings of paragraphs ("CHARLESTON, W.Va. —"), where capitals are normal."""
     heads = []
-    for a, b in out:
+    for a, b in _head_spans(text):
         if _NO_PLACE_HEAD.match(text, a, b) or (_CAPS_AFTER_COMMA.match(text, b) and not _HEAD_TAIL.match(text, b)):
             continue
         cut = _NO_PLACE_PART.search(text, a, b)
