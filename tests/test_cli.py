@@ -12,7 +12,7 @@ from tests.conftest import ROOT, SEEDS
 COMMANDS = [
     ("map",), ("extract",), ("places",), ("summary",), ("ingest",), ("eval",),
     ("gazetteer",), ("gazetteer", "lookup"), ("gazetteer", "info"), ("gazetteer", "import"),
-    ("assets",), ("assets", "fetch"),
+    ("assets",), ("assets", "verify"),
 ]
 
 

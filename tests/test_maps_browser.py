@@ -1,7 +1,7 @@
 """The map in a real browser: layers and markers render, popups show hostile text as text, nothing runs.
 
-Needs Debian's chromium at /usr/bin/chromium, Playwright, and the fetched map assets
-(`incidentmap assets fetch`); the map is self-contained and every network request is refused.
+Needs Debian's chromium at /usr/bin/chromium and Playwright; the map is self-contained (its JS/CSS are
+vendored in the package) and every network request is refused.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from mapcases import (
     square_regions,
 )
 
-from geo.maps import assets
 from geo.maps.build import write_map
 
 pytestmark = pytest.mark.browser
@@ -44,10 +43,6 @@ def browser():
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} not found (Debian package `chromium`)")
     sync_api = pytest.importorskip("playwright.sync_api")
-    try:
-        assets.require_assets()
-    except assets.MissingAssetsError as exc:
-        pytest.skip(str(exc))
     with sync_api.sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield chromium

@@ -56,7 +56,7 @@ def build_map(
     *,
     title: str = "incidentmap",
     taxonomy=None,
-    self_contained: bool = False,
+    self_contained: bool = True,
     regions=None,
     countries=None,
     tiles: str | None = "OpenStreetMap",
@@ -66,8 +66,9 @@ def build_map(
     """A folium map of the incidents: type layers with lazy popups, heat, time slider, choropleth, panel.
 
     `regions`/`countries` are GeoDataFrames (id, name, country_code, geometry) that replace the
-    gazetteer's admin-1 regions and country outlines; `assets_dir` is the asset cache for
-    `self_contained` maps (default: the user cache filled by `incidentmap assets fetch`).
+    gazetteer's admin-1 regions and country outlines. A `self_contained` map (the default) inlines
+    the JS/CSS vendored in the package, checked against their checksums, so it opens with no network;
+    otherwise it links them from CDNs. `assets_dir` replaces the vendored folder (tests).
     Incidents less confident than `confirmed_at` go to one "Unconfirmed" layer, off by default.
     """
     import folium
