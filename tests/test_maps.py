@@ -89,7 +89,12 @@ def test_summary_panel_counts_types_dates_fatalities_and_unlocated():
     html = _render(sample_incidents())
     assert "5 incidents, 4 located, 1 unlocated" in html
     assert "2016-10-17 \u2013 2016-10-21" in html
-    assert "Fatalities: 13 (reported for 4 incidents)" in html
+    assert "Fatalities: 13 (reported for 4 of 5 incidents)" in html
+
+
+def test_summary_panel_says_fatalities_are_not_reported_rather_than_zero():
+    html = _render([incident("a", "armed_clash", fatalities=None), incident("b", "air_strike", fatalities=None)])
+    assert "Fatalities: not reported" in html and "Fatalities: 0" not in html
 
 
 def test_popup_columns_carry_place_mention_offsets_and_link_only_http_urls():
