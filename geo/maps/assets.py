@@ -27,7 +27,7 @@ __all__ = [
 
 MANIFEST = "map_assets.json"
 MANIFEST_NAME = "manifest.json"
-RESTORE_COMMAND = "pip install --force-reinstall incidentmap` (in a source checkout: `python scripts/vendor_assets.py"
+RESTORE_COMMAND = "`pip install --force-reinstall incidentmap` (in a source checkout: `python scripts/vendor_assets.py`)"
 
 _MIME = {
     ".png": "image/png", ".gif": "image/gif", ".svg": "image/svg+xml", ".jpg": "image/jpeg",
@@ -116,7 +116,7 @@ class Vendored:
             self.sums: dict[str, str] = json.loads(manifest.read_text(encoding="utf-8"))["files"]
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise MissingAssetsError(
-                f"the map assets' checksum list {manifest} is missing or unreadable; restore it with `{RESTORE_COMMAND}`"
+                f"the map assets' checksum list {manifest} is missing or unreadable; restore it with {RESTORE_COMMAND}"
             ) from exc
 
     def read(self, name: str) -> bytes:
@@ -125,15 +125,15 @@ class Vendored:
         target = self.folder / name
         if expected is None:
             raise MissingAssetsError(f"map asset {name} is not listed in {self.folder / MANIFEST_NAME};"
-                                     f" restore the assets with `{RESTORE_COMMAND}`")
+                                     f" restore the assets with {RESTORE_COMMAND}")
         try:
             data = target.read_bytes()
         except OSError as exc:
             raise MissingAssetsError(f"map asset {name} is missing from {self.folder};"
-                                     f" restore it with `{RESTORE_COMMAND}`") from exc
+                                     f" restore it with {RESTORE_COMMAND}") from exc
         if hashlib.sha256(data).hexdigest() != expected:
             raise MissingAssetsError(f"map asset {name} in {self.folder} does not match its sha256 checksum;"
-                                     f" restore it with `{RESTORE_COMMAND}`")
+                                     f" restore it with {RESTORE_COMMAND}")
         return data
 
     def asset(self, asset: Asset) -> bytes:
