@@ -208,7 +208,7 @@ def main(argv=None) -> int:
         for n in sizes:
             incidents = synthetic_incidents(n)
             # Build time and size are measured in CDN mode (`map --cdn`); the default self-contained
-            # file adds the vendored assets (about 1.5 MB, the same at every size).
+            # file adds the vendored assets and country outlines (about 2.9 MB, the same at every size).
             seconds, cpu, html = median_time(lambda: ours(incidents, self_contained=False), args.repeat)
             row = _figures(seconds, cpu, html)
             if browser:

@@ -234,8 +234,10 @@ def draw(incidents: Sequence[Incident], by: "str | RegionLevel", *, top: int = 6
     undated = sum(1 for i in incidents if i.date is None)
     fig.text(0.01, 0.01, caption(len(dated), undated, len(busiest), len(ranked)), fontsize=9, ha="left",
              va="bottom", parse_math=False)
-    height = fig.get_figheight()     # inches: keep 0.8 at the top for title and legend, 0.35 below for the caption
-    fig.tight_layout(rect=(0, 0.35 / height, 1, 1 - 0.8 / height))
+    # Inches kept free: at the top for the title and the legend's rows (four types a row), below for the caption.
+    height, legend_rows = fig.get_figheight(), -(-len(types) // 4)
+    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.75 / height, top=1 - (0.55 + 0.2 * legend_rows) / height,
+                        hspace=0.45)
     return fig
 
 
