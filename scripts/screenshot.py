@@ -2,7 +2,7 @@
 
     PYTHONPATH=. python scripts/screenshot.py MAP.html OUT.png [--width 1280 --height 800] [--popup TYPE:INDEX]
 
-The map should be self-contained (`incidentmap map ... --self-contained`) or the machine online;
+The map should be self-contained (the default of `incidentmap map`) or the machine online;
 the script waits until every marker layer has loaded, optionally opens one popup, then saves.
 """
 

@@ -12,7 +12,7 @@ from tests.conftest import ROOT, SEEDS
 COMMANDS = [
     ("map",), ("extract",), ("places",), ("summary",), ("ingest",), ("eval",),
     ("gazetteer",), ("gazetteer", "lookup"), ("gazetteer", "info"), ("gazetteer", "import"),
-    ("assets",), ("assets", "fetch"),
+    ("assets",), ("assets", "verify"),
 ]
 
 
@@ -250,3 +250,10 @@ def test_a_mistyped_store_path_is_an_error_not_an_empty_map(cli, tmp_path):
     assert proc.returncode == 2 and "no store at" in proc.stderr and "Traceback" not in proc.stderr
     assert old.read_text(encoding="utf-8") == "the map from yesterday"
     assert not (tmp_path / "incidnets.gpkg").exists()
+
+
+def test_assets_verify_checks_the_vendored_files_and_lists_their_licences(cli):
+    proc = cli("assets", "verify")
+    assert proc.returncode == 0, proc.stderr
+    assert "leaflet@1.9.3  BSD-2-Clause" in proc.stdout
+    assert "vendored files match their checksums" in proc.stdout

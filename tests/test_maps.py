@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import doctest
+import hashlib
+import io
 import json
 import re
+import shutil
 import subprocess
 import tarfile
 
@@ -85,7 +89,12 @@ def test_summary_panel_counts_types_dates_fatalities_and_unlocated():
     html = _render(sample_incidents())
     assert "5 incidents, 4 located, 1 unlocated" in html
     assert "2016-10-17 \u2013 2016-10-21" in html
-    assert "Fatalities: 13 (reported for 4 incidents)" in html
+    assert "Fatalities: 13 (reported for 4 of 5 incidents)" in html
+
+
+def test_summary_panel_says_fatalities_are_not_reported_rather_than_zero():
+    html = _render([incident("a", "armed_clash", fatalities=None), incident("b", "air_strike", fatalities=None)])
+    assert "Fatalities: not reported" in html and "Fatalities: 0" not in html
 
 
 def test_popup_columns_carry_place_mention_offsets_and_link_only_http_urls():
@@ -183,13 +192,8 @@ def test_write_map_creates_the_folder_and_leaves_no_temporary_file(tmp_path):
     assert [p.name for p in out.parent.iterdir()] == ["m.html"]
 
 
-def test_self_contained_without_fetched_assets_names_the_fetch_command(tmp_path):
-    with pytest.raises(assets.MissingAssetsError, match="incidentmap assets fetch"):
-        _render(sample_incidents(), self_contained=True, assets_dir=tmp_path)
-
-
 def test_every_referenced_asset_is_in_the_manifest_with_a_licence():
-    html = _render(sample_incidents(), tiles=None)
+    html = _render(sample_incidents(), tiles=None, self_contained=False)
     known = {a.url: a for a in assets.load_manifest()}
     linked = (set(re.findall(r'<script src="([^"]+)"', html))
               | set(re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)))
@@ -197,56 +201,104 @@ def test_every_referenced_asset_is_in_the_manifest_with_a_licence():
     assert all(known[url].licence for url in linked)
 
 
-def _cache_ready() -> bool:
-    try:
-        assets.require_assets()
-    except assets.MissingAssetsError:
-        return False
-    return True
-
-
-@pytest.mark.skipif(not _cache_ready(), reason="map assets not fetched; run `incidentmap assets fetch`")
-def test_self_contained_map_references_nothing_online():
-    html = _render(sample_incidents(), self_contained=True, tiles=None)
+def test_a_map_is_self_contained_by_default_and_references_nothing_online():
+    html = _render(sample_incidents(), tiles=None)
     assert "<script src=" not in html
     assert '<link rel="stylesheet" href=' not in html
     assert not re.search(r"url\((?!\s*['\"]?(?:data:|#))", html.split("<body>")[0]), "CSS url() left un-inlined"
     assert "leaflet@1.9.3" in html and "font/woff2;base64," in html
 
 
-def _fake_npm(tmp_path, files: dict[str, bytes]):
-    """A stand-in for `npm pack`: writes a tarball of `files` and prints npm's --json answer."""
-    def run(cmd, **kwargs):
-        spec, dest = cmd[2], cmd[cmd.index("--pack-destination") + 1]
-        name = spec.replace("@", "").replace("/", "-") + ".tgz"
-        src = tmp_path / "src"
-        with tarfile.open(f"{dest}/{name}", "w:gz") as tar:
-            for path, data in files.items():
-                target = src / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
-                tar.add(target, arcname=f"package/{path}")
-        return subprocess.CompletedProcess(cmd, 0, json.dumps([{"filename": name}]), "")
-    return run
+def test_cdn_mode_links_the_assets_and_is_much_smaller():
+    cdn = _render(sample_incidents(), tiles=None, self_contained=False)
+    assert '<script src="https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js">' in cdn
+    assert len(cdn) * 3 < len(_render(sample_incidents(), tiles=None))
 
 
-def test_fetch_refuses_a_package_whose_file_does_not_match_its_checksum(tmp_path, monkeypatch):
-    monkeypatch.setattr(assets.shutil, "which", lambda name: "/usr/bin/npm")
-    run = _fake_npm(tmp_path, {a.path: b"tampered" for a in assets.load_manifest()})
-    with pytest.raises(assets.MissingAssetsError, match="checksum"):
-        assets.fetch_assets(tmp_path / "cache", run=run)
+def test_every_vendored_file_matches_its_checksum_and_each_package_ships_its_licence():
+    manifest = json.loads((assets.vendor_dir() / assets.MANIFEST_NAME).read_text(encoding="utf-8"))
+    assert assets.require_assets() == len(manifest["files"])
+    npm = {assets.package_folder(a) for a in assets.load_manifest() if a.source == "npm"}
+    assert {p["folder"] for p in manifest["packages"]} == npm
+    for package in manifest["packages"]:
+        assert package["licence_file"] in manifest["files"], package
+        assert package["integrity"].startswith("sha512-") and package["tarball"].startswith("https://registry.npmjs.org/")
 
 
-def test_unpack_copies_files_a_stylesheet_loads(tmp_path):
+def _damaged_copy(tmp_path, name: str, data: bytes | None):
+    shutil.copytree(assets.vendor_dir(), tmp_path / "vendor")
+    target = tmp_path / "vendor" / name
+    if data is None:
+        target.unlink()
+    else:
+        target.write_bytes(data)
+    return tmp_path / "vendor"
+
+
+@pytest.mark.parametrize(("name", "data", "problem"), [
+    ("leaflet-1.9.3/dist/leaflet.js", None, "is missing"),
+    ("leaflet-1.9.3/dist/leaflet.js", b"alert(1)", "does not match its sha256"),
+    ("fortawesome-fontawesome-free-6.2.0/webfonts/fa-solid-900.woff2", b"", "does not match its sha256"),
+    ("leaflet-1.9.3/dist/images/layers.png", None, "is missing"),
+], ids=["missing-js", "tampered-js", "tampered-font", "missing-image"])
+def test_a_damaged_asset_fails_the_build_naming_it_and_the_fix_and_writes_no_map(tmp_path, name, data, problem):
+    folder = _damaged_copy(tmp_path, name, data)
+    out = tmp_path / "out" / "m.html"
+    with pytest.raises(assets.MissingAssetsError, match=re.escape(f"map asset {name}") + f".*{problem}") as err:
+        write_map(sample_incidents(), out, regions=square_regions(), countries=square_countries(), assets_dir=folder)
+    assert "pip install --force-reinstall incidentmap" in str(err.value)
+    assert "python scripts/vendor_assets.py" in str(err.value)
+    assert not out.exists() and not (out.parent.exists() and any(out.parent.iterdir()))
+
+
+def test_a_missing_checksum_list_fails_the_build_naming_it(tmp_path):
+    folder = _damaged_copy(tmp_path, assets.MANIFEST_NAME, None)
+    with pytest.raises(assets.MissingAssetsError, match="checksum list .*manifest.json is missing"):
+        _render(sample_incidents(), assets_dir=folder)
+
+
+def test_cdn_mode_does_not_need_the_vendored_files(tmp_path):
+    folder = _damaged_copy(tmp_path, "leaflet-1.9.3/dist/leaflet.js", None)
+    assert "leaflet@1.9.3/dist/leaflet.js" in _render(sample_incidents(), self_contained=False, assets_dir=folder)
+
+
+def _vendor_script():
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("vendor_assets", Path(__file__).parent.parent / "scripts" / "vendor_assets.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _tarball(files: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+        for path, data in files.items():
+            info = tarfile.TarInfo(f"package/{path}")
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def test_vendor_script_copies_what_a_stylesheet_loads_and_the_licence(tmp_path):
+    script = _vendor_script()
     files = {"css/a.css": b".x{background:url(../img/p.png)} .y{background:url(data:image/png;base64,AA)}",
-             "img/p.png": b"\x89PNG"}
-    run = _fake_npm(tmp_path, files)
-    run(["npm", "pack", "pkg@1.0.0", "--json", "--pack-destination", str(tmp_path)])
+             "img/p.png": b"\x89PNG", "LICENSE": b"MIT", "unused.js": b"x"}
     asset = assets.Asset(url="u", source="npm", package="pkg", version="1.0.0", path="css/a.css", licence="MIT")
-    assets._unpack(tmp_path / "pkg1.0.0.tgz", [asset], tmp_path / "out")
+    got = script.extract(_tarball(files), [asset], tmp_path / "out")
+    assert sorted(got) == ["LICENSE", "css/a.css", "img/p.png"]
     assert (tmp_path / "out" / "img" / "p.png").read_bytes() == b"\x89PNG"
-    css = assets._inline_css((tmp_path / "out/css/a.css").read_text(), tmp_path / "out/css", asset)
-    assert 'url("data:image/png;base64,iVBORw==")' in css and "data:image/png;base64,AA" in css
+
+
+def test_vendor_script_refuses_a_tarball_that_differs_from_the_registry_integrity():
+    script = _vendor_script()
+    good = _tarball({"LICENSE": b"MIT"})
+    integrity = "sha512-" + base64.b64encode(hashlib.sha512(good).digest()).decode()
+    script.check_integrity(good, integrity, "pkg@1.0.0")
+    with pytest.raises(SystemExit, match="integrity"):
+        script.check_integrity(good + b"x", integrity, "pkg@1.0.0")
 
 
 def test_html_is_identical_across_processes_with_different_hash_seeds(tmp_path):

@@ -1,7 +1,7 @@
 """The map in a real browser: layers and markers render, popups show hostile text as text, nothing runs.
 
-Needs Debian's chromium at /usr/bin/chromium, Playwright, and the fetched map assets
-(`incidentmap assets fetch`); the map is self-contained and every network request is refused.
+Needs Debian's chromium at /usr/bin/chromium and Playwright; the map is self-contained (its JS/CSS are
+vendored in the package) and every network request is refused.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from mapcases import (
     XSS_URL,
     hostile_incident,
     incident,
+    place,
     sample_incidents,
     square_countries,
     square_regions,
 )
 
-from geo.maps import assets
 from geo.maps.build import write_map
 
 pytestmark = pytest.mark.browser
@@ -44,10 +44,6 @@ def browser():
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} not found (Debian package `chromium`)")
     sync_api = pytest.importorskip("playwright.sync_api")
-    try:
-        assets.require_assets()
-    except assets.MissingAssetsError as exc:
-        pytest.skip(str(exc))
     with sync_api.sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield chromium
@@ -278,3 +274,178 @@ def test_pins_are_drawn_centred_on_their_coordinates(loaded):
     assert offsets, "no pin on the map"
     for dx, dy in offsets:
         assert abs(dx) <= 1.5 and abs(dy) <= 1.5, offsets
+
+
+# --- the README's own first command, opened with the network cut ------------------------------
+
+SEED_MAP_LIMIT_MB = 8      # the self-contained seed map must stay easy to e-mail
+
+
+def _readme_map_command() -> list[str]:
+    """The `incidentmap map ...` step of the README's first set-up command, as arguments."""
+    import shlex
+
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Set up on a fresh machine", 1)[1]
+    setup = section.split("```", 2)[1].strip()
+    step = setup.split("&&")[-1].strip()
+    assert step.startswith("incidentmap map "), setup
+    return shlex.split(step)[1:]
+
+
+class OfflinePage(Page):
+    """A page on which every request that is not for a file: URL is refused and recorded."""
+
+    def __init__(self, browser, path: Path):
+        self.context = browser.new_context(viewport={"width": 1200, "height": 800})
+        self.requests = []
+        self.context.route("**/*", self._only_files)
+        self.page = self.context.new_page()
+        self.dialogs, self.errors = [], []
+        self.page.on("dialog", self._dialog)
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        self.page.add_init_script(HOOKS)
+        self.page.goto(path.as_uri(), wait_until="load")
+        self.page.wait_for_function("window.incidentmap && incidentmap.pending === 0", timeout=60_000)
+
+    def _only_files(self, route):
+        if route.request.url.startswith("file:"):
+            route.continue_()
+        else:
+            self.requests.append(route.request.url)
+            route.abort()
+
+
+@pytest.fixture(scope="module")
+def seed_map(tmp_path_factory):
+    """The README's first command run as written (in a scratch folder holding `seeds/`), and the seeds' incidents."""
+    import json
+    import os
+
+    from tests.conftest import SEEDS, run_cli
+
+    work = tmp_path_factory.mktemp("readme")
+    os.symlink(SEEDS, work / "seeds")
+    proc = run_cli(*_readme_map_command(), cwd=work)
+    assert proc.returncode == 0, proc.stderr
+    proc = run_cli("extract", "seeds", "-q", "-o", "seeds.jsonl", cwd=work)
+    assert proc.returncode == 0, proc.stderr
+    incidents = [json.loads(line) for line in (work / "seeds.jsonl").read_text(encoding="utf-8").splitlines()]
+    return work / "maps" / "incidents.html", incidents
+
+
+@pytest.fixture
+def seed_page(browser, seed_map):
+    page = OfflinePage(browser, seed_map[0])
+    yield page
+    page.context.close()
+
+
+def test_the_readme_map_is_self_contained_and_small_enough_to_email(seed_map):
+    path, _ = seed_map
+    html = path.read_text(encoding="utf-8")
+    assert "<script src=" not in html and '<link rel="stylesheet" href=' not in html
+    assert path.stat().st_size <= SEED_MAP_LIMIT_MB * 1_000_000, f"{path.stat().st_size / 1e6:.1f} MB"
+
+
+def test_the_readme_map_offline_shows_every_type_layer_and_every_marker(seed_page, seed_map):
+    from collections import Counter
+
+    from geo.maps.build import CONFIRMED_AT
+
+    page = seed_page.page
+    expected = Counter(i["type"] for i in seed_map[1] if i["latitude"] is not None and i["confidence"] >= CONFIRMED_AT)
+    assert expected, "the seeds give no confident located incident"
+    shown = page.evaluate("""() => Object.fromEntries(Object.entries(incidentmap.layers)
+        .filter(([key, layer]) => layer.group._map).map(([key, layer]) => [key, layer.data.t.length]))""")
+    assert shown == dict(expected)
+    labels = " | ".join(page.locator(".leaflet-control-layers-overlays label").all_inner_texts())
+    assert sum(f"({n:,})" in labels for n in expected.values()) >= len(set(expected.values()))
+    # Frame everything, then every marker of every layer is drawn: as its pin or inside a cluster.
+    page.evaluate("""() => incidentmap.map.fitBounds(
+        L.latLngBounds(incidentmap.points().map(p => [p[0], p[1]])).pad(0.05), {animate: false})""")
+    page.wait_for_timeout(800)
+    hidden = page.evaluate("""() => Object.values(incidentmap.layers).filter(l => l.group._map).flatMap(l =>
+        l.markers.filter(m => { const v = l.group.getVisibleParent(m); return !v || !v._icon; })).length""")
+    assert hidden == 0
+    assert page.locator(".im-pin").count() + page.locator(".im-cluster").count() > 0
+    assert seed_page.errors == [] and seed_page.dialogs == []
+    # Nothing but map tiles was asked of the network: no script, stylesheet or font.
+    assert all("tile.openstreetmap.org" in url for url in seed_page.requests), seed_page.requests
+
+
+def test_the_readme_map_popups_show_the_article_text_as_text(seed_page, seed_map):
+    page = seed_page.page
+    for key in page.evaluate("Object.keys(incidentmap.layers).filter(k => incidentmap.layers[k].group._map)"):
+        assert page.evaluate(f"incidentmap.show({key!r}, 0)") is True
+        popup = page.locator(".leaflet-popup-content .im-popup")
+        popup.wait_for(timeout=10_000)
+        sentence = page.evaluate(f"(() => {{ const d = incidentmap.layers[{key!r}].data; return incidentmap.strings[d.v[0]]; }})()")
+        page.wait_for_function("(s) => { const q = document.querySelector('.leaflet-popup-content .im-evidence');"
+                               " return q !== null && q.textContent === s; }", arg=sentence, timeout=10_000)
+        assert popup.locator("script, img, iframe").count() == 0
+        page.evaluate("incidentmap.map.closePopup()")
+    assert seed_page.errors == [] and seed_page.dialogs == []
+
+
+def test_the_readme_map_has_a_legend_that_folds_away(seed_page, seed_map):
+    page = seed_page.page
+    panel = page.locator(".im-panel")
+    assert panel.is_visible()
+    legend = panel.locator("table.im-legend")
+    assert legend.is_visible() and legend.locator("tr").count() >= 1
+    open_width = panel.bounding_box()["width"]
+    panel.locator("summary.im-head").click()
+    assert not legend.is_visible()
+    assert panel.bounding_box()["height"] < 60 and panel.bounding_box()["width"] <= open_width
+    panel.locator("summary.im-head").click()
+    assert legend.is_visible()
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+                or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+
+
+def test_a_popup_opened_under_the_legend_pans_clear_of_it(seed_page):
+    page = seed_page.page
+    panel = page.locator(".im-panel").bounding_box()
+    # Put the Mosul marker (the busiest layer's first) under the panel, then open its popup.
+    placed = page.evaluate("""(at) => {
+        const layer = Object.values(incidentmap.layers).filter(l => l.group._map)[0], m = layer.markers[0];
+        const map = incidentmap.map;
+        map.setView(m.getLatLng(), 17, {animate: false});
+        map.panBy([map.getSize().x / 2 - at[0], map.getSize().y / 2 - at[1]], {animate: false});
+        if (layer.group.getVisibleParent(m) !== m) return false;
+        incidentmap.open(layer, m);
+        return true;
+    }""", [panel["x"] + panel["width"] / 2, panel["y"] + panel["height"] / 2])
+    assert placed, "the marker is still clustered at the highest zoom"
+    popup = page.locator(".leaflet-popup")
+    popup.wait_for(timeout=10_000)
+    page.wait_for_timeout(600)          # the autopan animation
+    assert not _overlap(popup.bounding_box(), page.locator(".im-panel").bounding_box())
+    assert seed_page.errors == []
+
+
+def test_far_outliers_are_counted_in_the_panel_and_one_click_away(browser, tmp_path):
+    mosul = [incident(f"m{k}", "armed_clash", place("Mosul", 36.34 + k / 50, 43.13 + k / 70, pid=f"p{k}"))
+             for k in range(20)]
+    washington = incident("dc", "protest", place("Washington", 38.9, -77.04, pid="dc", cc="US", admin1="DC"))
+    path = tmp_path / "outlier.html"
+    write_map([*mosul, washington], path, tiles=None, regions=square_regions(), countries=square_countries())
+    loaded = OfflinePage(browser, path)
+    try:
+        page = loaded.page
+        outside = page.locator(".im-panel .im-outside")
+        assert outside.is_visible() and outside.inner_text().startswith("1 incident lies outside this view")
+        width = page.evaluate("incidentmap.map.getBounds().getEast() - incidentmap.map.getBounds().getWest()")
+        assert width < 60, "the opening view should frame Mosul, not the world"
+        outside.locator("a").click()
+        page.wait_for_function("incidentmap.outside === 0", timeout=10_000)
+        assert not outside.is_visible()
+        loaded.assert_nothing_ran()
+    finally:
+        loaded.context.close()

@@ -7,6 +7,7 @@ import datetime as dt
 import doctest
 import io
 import json
+from collections import Counter
 
 import geopandas
 import pytest
@@ -131,7 +132,9 @@ def summaries(regions):
 
 
 def test_table_is_aligned(summaries):
-    lines = render(summaries, "table").splitlines()
+    table, total = render(summaries, "table").split("\n\n")
+    assert total.startswith("Total: ")
+    lines = table.splitlines()
     assert lines[0].startswith("region") and set(lines[1]) <= {"-", " "}
     for column in ("country", "incidents", "trend"):
         pos = lines[0].index(column)
@@ -142,7 +145,9 @@ def test_table_is_aligned(summaries):
 def test_markdown_escapes_pipes_and_html(summaries):
     text = render(summaries, "markdown")
     assert "\\|&lt;b&gt;" in text and "<b>" not in text
-    assert all(line.count(" | ") >= 12 for line in text.splitlines() if not line.startswith("|-"))
+    rows = [line for line in text.splitlines() if line.startswith("| ")]
+    assert len(rows) == 1 + len(summaries) and all(line.count(" | ") >= 13 for line in rows)
+    assert text.rstrip().splitlines()[-1].startswith("Total: ")
 
 
 def test_csv_cells_are_spreadsheet_safe(summaries):
@@ -202,10 +207,80 @@ def test_an_incident_known_only_to_its_country_is_not_counted_in_a_province(regi
     iraq = place("p:iq", "Iraq", 36.0, 41.0, level=Level.COUNTRY)      # its point falls in West Province
     rows = summarize([incident(1, iraq, DAY0, dead=42), incident(2, WEST_TOWN, DAY0)], by="admin1", regions=regions)
     names = {r.name: r.incidents for r in rows}
-    assert names == {"Iraq (country only)": 1, "West Province": 1}
+    assert names == {"Iraq (country-wide)": 1, "West Province": 1}
 
 
 def test_unknown_fatalities_stay_unknown_not_zero(regions):
     rows = summarize([incident(1, WEST_TOWN, DAY0), incident(2, WEST_TOWN, DAY0)], by="admin1", regions=regions)
     assert [r.fatalities for r in rows] == [None]
     assert "None" not in render(rows, "table") and json.loads(render(rows, "json"))[0]["fatalities"] is None
+
+
+def test_an_incident_known_only_to_its_province_gets_a_province_wide_row_at_admin2(regions):
+    west = place("p:w", "West Province", 36.0, 41.0, level=Level.PROVINCE, admin1="West Province")
+    iraq = place("p:iq", "Iraq", 36.0, 41.5, level=Level.COUNTRY)
+    town = place("p:5", "Tel Keyf", 36.5, 41.2, admin2="Tel Kaif")
+    rows = summarize([incident(1, west, DAY0), incident(2, town, DAY0), incident(3, iraq, DAY0)], by="admin2",
+                     regions=regions)
+    assert {r.name: r.region_id for r in rows} == {
+        "West Province (province-wide)": "province-wide:t:west", "Tel Kaif": "admin2:IQ::Tel Kaif",
+        "Iraq (country-wide)": "country-wide:IQ"}
+
+
+def test_totals_say_how_many_incidents_reported_a_fatality_count(regions):
+    incs = [incident(1, WEST_TOWN, DAY0, dead=3), incident(2, WEST_TOWN, DAY0, dead=0), incident(3, WEST_TOWN, DAY0),
+            incident(4, MISNAMED, DAY0)]
+    rows = summarize(incs, by="admin1", regions=regions)
+    assert {r.name: (r.fatalities, r.fatalities_reported) for r in rows} == {
+        "West Province": (3, 2), "East Province": (None, 0)}
+    table = render(rows, "table")
+    assert table.rstrip().endswith("Total: 4 incidents; 3 fatalities, reported for 2 of them (the other 2 give no number).")
+    assert json.loads(render(rows, "json"))[1]["fatalities_reported"] == 0
+    assert "Total" not in render(rows, "csv")
+
+
+@pytest.mark.parametrize(("span_days", "unit"), [(0, "day"), (60, "day"), (61, "week"), (420, "week"), (421, "month"),
+                                                 (3 * 365, "month")])
+def test_chart_bins_follow_the_date_range(span_days, unit):
+    from geo.outputs.summary_render import choose_bin
+
+    assert choose_bin([DAY0, DAY0 + dt.timedelta(days=span_days)]).value == unit
+
+
+def test_chart_over_three_years_has_monthly_bars_integer_ticks_and_counts_undated_incidents(regions):
+    import matplotlib.pyplot as plt
+
+    from geo.outputs.summary_render import draw
+
+    incs = [incident(n, WEST_TOWN, DAY0 - dt.timedelta(days=40 * n)) for n in range(28)]
+    incs += [incident(100 + n, WEST_TOWN, None) for n in range(3)]
+    fig = draw(incs, "admin1", regions=regions)
+    try:
+        ax = fig.axes[0]
+        assert ax.get_ylabel() == "per month"
+        ticks = [t for t in ax.get_yticks() if ax.get_ylim()[0] <= t <= ax.get_ylim()[1]]
+        assert ticks and all(float(t).is_integer() for t in ticks)
+        widths = {round(p.get_width()) for p in ax.patches}
+        assert widths == {26}
+        texts = [t.get_text() for t in fig.texts]
+        assert any("3 undated incidents are not drawn" in t for t in texts), texts
+    finally:
+        plt.close(fig)
+
+
+def test_summary_of_the_real_seeds_puts_no_country_level_incident_in_a_province(cli, tmp_path):
+    extracted = tmp_path / "seeds.jsonl"
+    proc = cli("extract", "seeds", "-q", "-o", str(extracted))
+    assert proc.returncode == 0, proc.stderr
+    incidents = [json.loads(line) for line in extracted.read_text(encoding="utf-8").splitlines()]
+    country_level = Counter(i["country_code"] for i in incidents if i["level"] == "country")
+    assert country_level["IQ"] >= 1, "the seeds place some incidents at Iraq only"
+    proc = cli("summary", "seeds", "-q", "--by", "admin1", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)
+    wide = {r["country"]: r["incidents"] for r in rows if r["region_id"].startswith("country-wide:")}
+    assert wide == dict(country_level)
+    for cc in country_level:
+        in_provinces = sum(r["incidents"] for r in rows if r["country"] == cc and not r["region_id"].startswith("country-wide:"))
+        assert in_provinces == sum(1 for i in incidents if i["country_code"] == cc and i["level"] != "country")
+    assert sum(r["fatalities_reported"] for r in rows) == sum(1 for i in incidents if i["fatalities"] is not None)

@@ -181,24 +181,26 @@ def eval_incidents_cmd(split: str, sentences: bool, show: bool) -> None:
 
 @main.group("assets")
 def assets_group() -> None:
-    """Manage the JS/CSS assets inlined by `map --self-contained`.
+    """Check the JS/CSS that maps inline (vendored inside the package).
 
     \b
     Example:
-      incidentmap assets fetch
+      incidentmap assets verify
     """
 
 
-@assets_group.command("fetch")
+@assets_group.command("verify")
 @handle_errors
-def assets_fetch_cmd() -> None:
-    """Download the exact Leaflet/plugin versions folium uses (npm registry) into the cache.
+def assets_verify_cmd() -> None:
+    """Check every vendored map asset against its sha256 checksum and list the packages and licences.
 
     \b
     Example:
-      incidentmap assets fetch
+      incidentmap assets verify
     """
-    from geo.maps.assets import fetch_assets
+    from geo.maps.assets import licences, require_assets, vendor_dir
 
-    where = fetch_assets()
-    click.echo(f"assets ready in {where}")
+    count = require_assets()
+    for spec, licence in licences():
+        click.echo(f"{spec}  {licence}")
+    click.echo(f"{count} vendored files match their checksums in {vendor_dir()}")

@@ -190,8 +190,9 @@ def main() -> None:
 @click.option("-o", "--output", default=os.path.join("maps", "incidents.html"), show_default=True,
               type=click.Path(dir_okay=False), help="HTML file to write.")
 @click.option("--title", default="Incidents", show_default=True, help="Map title.")
-@click.option("--self-contained", is_flag=True,
-              help="Inline every JS/CSS asset so the map works offline (run `incidentmap assets fetch` once).")
+@click.option("--self-contained/--cdn", "self_contained", default=True, show_default=True,
+              help="Inline the JS/CSS shipped with incidentmap so the map works offline (the default), "
+                   "or link them from CDNs for a smaller file that needs network access.")
 @click.option("--no-tiles", is_flag=True, help="No web tiles; country outlines from the gazetteer only.")
 @handle_errors
 def map_cmd(output: str, title: str, self_contained: bool, no_tiles: bool, **kw) -> None:
@@ -199,7 +200,7 @@ def map_cmd(output: str, title: str, self_contained: bool, no_tiles: bool, **kw)
 
     \b
     Example:
-      incidentmap map seeds/ -o maps/incidents.html --self-contained
+      incidentmap map seeds/ -o maps/incidents.html --cdn
     """
     from geo.maps.build import write_map
 

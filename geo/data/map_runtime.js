@@ -112,13 +112,27 @@
       return L.divIcon({html: inner, className: "marker-cluster im-cluster", iconSize: L.point(size, size)});
     };
   };
+  // Room kept free when a popup pans into view: the panel (top left) and the layer control (top
+  // right), measured when the popup opens, since either may be folded away or resized.
+  IM.panPadding = function (corner) {
+    var c = IM.map.getContainer(), pad = 12;
+    function width(selector) { var e = c.querySelector(selector); return e ? e.getBoundingClientRect().width : 0; }
+    return corner === "topleft" ? [width(".im-panel") + 2 * pad, pad] : [width(".leaflet-control-layers") + 2 * pad, pad];
+  };
+  function popupFor(content) {
+    var popup = L.popup({maxWidth: 380});
+    // Leaflet reads these options each time it pans a popup into view.
+    Object.defineProperty(popup.options, "autoPanPaddingTopLeft", {get: function () { return IM.panPadding("topleft"); }});
+    Object.defineProperty(popup.options, "autoPanPaddingBottomRight", {get: function () { return IM.panPadding("bottomright"); }});
+    return popup.setContent(content);
+  }
   IM.open = function (layer, m, page) {
     if (!m.getPopup()) {
-      m.bindPopup(function () {
+      m.bindPopup(popupFor(function () {
         if (IM.strings) return IM.popup(layer, m._imIndex, m._imPage, m);
         IM.ready.then(function () { m.setPopupContent(IM.popup(layer, m._imIndex, m._imPage, m)); });
         return el("div", "im-popup", "Loading\u2026");
-      }, {maxWidth: 380, autoPanPaddingTopLeft: [20, 20], autoPanPaddingBottomRight: [240, 20]});
+      }));
     }
     if (page !== undefined) {
       m._imPage = page;
@@ -170,6 +184,34 @@
     } else {
       group.once("add", function () { start(); group.addLayers(layer.markers); });
     }
+  };
+  // Keeps the panel's count of incidents (on the layers shown) outside the view up to date, with a
+  // link that frames them all: the opening view leaves far outliers out (geo.maps.view).
+  IM.watchView = function (panel, everything) {
+    var box = panel && panel.querySelector(".im-outside");
+    if (!box) return;
+    function update() {
+      var view = IM.map.getBounds(), out = 0;
+      Object.keys(IM.layers).forEach(function (key) {
+        var layer = IM.layers[key], d = layer.data;
+        if (!layer.group._map) return;
+        for (var p = 0; p < d.y.length; p++) if (!view.contains([d.y[p], d.x[p]])) out += count(d, p);
+      });
+      IM.outside = out;
+      box.hidden = out === 0;
+      box.textContent = "";
+      if (!out) return;
+      box.appendChild(document.createTextNode(out.toLocaleString("en") +
+        (out === 1 ? " incident lies" : " incidents lie") + " outside this view. "));
+      if (everything) {
+        var all = el("a", "im-show-all", "Show all");
+        all.href = "#";
+        all.addEventListener("click", function (e) { e.preventDefault(); IM.map.fitBounds(everything, {maxZoom: 10}); });
+        box.appendChild(all);
+      }
+    }
+    IM.map.on("moveend overlayadd overlayremove", update);
+    update();
   };
   IM.points = function () {
     var out = [];

@@ -16,11 +16,11 @@ from pathlib import Path
 from geo.errors import OutputError, UsageError
 from geo.maps.data import TypeStyle
 from geo.maps.escape import js_template_safe
+from geo.maps.view import frame
 from geo.model import Incident
 
 __all__ = ["build_map", "map_html", "render_map", "write_map"]
 
-WORLD = ((-60.0, -170.0), (75.0, 175.0))
 MIN_ZOOM, MAX_ZOOM = 2, 17
 # Incidents at least this confident are shown by default; at 0.9, 84 % of incidents were right on the
 # annotated Reuters splits (docs/incidents.md, reliability table). The rest go to a layer that is off.
@@ -56,7 +56,7 @@ def build_map(
     *,
     title: str = "incidentmap",
     taxonomy=None,
-    self_contained: bool = False,
+    self_contained: bool = True,
     regions=None,
     countries=None,
     tiles: str | None = "OpenStreetMap",
@@ -66,8 +66,9 @@ def build_map(
     """A folium map of the incidents: type layers with lazy popups, heat, time slider, choropleth, panel.
 
     `regions`/`countries` are GeoDataFrames (id, name, country_code, geometry) that replace the
-    gazetteer's admin-1 regions and country outlines; `assets_dir` is the asset cache for
-    `self_contained` maps (default: the user cache filled by `incidentmap assets fetch`).
+    gazetteer's admin-1 regions and country outlines. A `self_contained` map (the default) inlines
+    the JS/CSS vendored in the package, checked against their checksums, so it opens with no network;
+    otherwise it links them from CDNs. `assets_dir` replaces the vendored folder (tests).
     Incidents less confident than `confirmed_at` go to one "Unconfirmed" layer, off by default.
     """
     import folium
@@ -122,7 +123,8 @@ def build_map(
     located = [i for i in incidents if i.place is not None]
     # Set the view before markers load: clustering restarts (and markercluster 1.1 can fail)
     # when the zoom changes while chunks are still being added.
-    fit = FitBounds(_bounds(located), max_zoom=10)
+    view = frame([(i.place.lat, i.place.lon) for i in located])
+    fit = FitBounds([list(view.bounds[0]), list(view.bounds[1])], max_zoom=10)
     fit.options["animate"] = False
     fit.add_to(fmap)
     for style, data, show in columns:
@@ -143,7 +145,7 @@ def build_map(
         if choropleth is not None:
             choropleth.add_to(fmap)
 
-    SummaryPanel(_panel_html(title, summarise(incidents, styles))).add_to(fmap)
+    SummaryPanel(_panel_html(title, summarise(incidents, styles)), everything=view.everything).add_to(fmap)
     Fullscreen(position="topleft").add_to(fmap)
     if tiles is not None:
         MiniMap(tile_layer=tiles, toggle_display=True, position="bottomright").add_to(fmap)
@@ -167,16 +169,6 @@ def _choropleth(located: list[Incident], regions):
         return None
 
 
-def _bounds(located: list[Incident]):
-    if not located:
-        return [list(WORLD[0]), list(WORLD[1])]
-    lats = [i.place.lat for i in located]
-    lons = [i.place.lon for i in located]
-    south, west, north, east = min(lats), min(lons), max(lats), max(lons)
-    pad = 0.5 if (north - south) < 1 and (east - west) < 1 else 0.0  # one town: show its surroundings
-    return [[max(south - pad, -90), max(west - pad, -180)], [min(north + pad, 90), min(east + pad, 180)]]
-
-
 def _panel_html(title: str, summary) -> str:
     """The summary panel: every value escaped, since type labels and the title may come from users."""
     unlocated = summary.total - summary.located
@@ -191,14 +183,20 @@ def _panel_html(title: str, summary) -> str:
         f'<td class="n">{count:,}</td></tr>'
         for style, count in summary.by_type
     )
-    fatalities = f"{summary.fatalities:,}" + (
-        f" (reported for {summary.fatalities_reported:,} incidents)" if summary.fatalities_reported else "")
+    if summary.fatalities_reported:
+        fatalities = f"{summary.fatalities:,} (reported for {summary.fatalities_reported:,} of {summary.total:,} incidents)"
+    else:
+        fatalities = "not reported"
+    # The whole panel folds away (a <details>), so it never has to cover the map; the runtime fills
+    # .im-outside with the incidents outside the current view and shows it only when there are some.
     return (
-        f"<h1>{js_template_safe(title)}</h1>"
+        f'<details class="im-fold" open><summary class="im-head"><h1>{js_template_safe(title)}</h1></summary>'
         f"<div>{summary.total:,} incidents, {summary.located:,} located, {unlocated:,} unlocated</div>"
+        f'<div class="im-outside" hidden></div>'
         f"<div>Dates: {js_template_safe(dates)}</div>"
         f"<div>Fatalities: {fatalities}</div>"
         f'<details open><summary>Incident types</summary><table class="im-legend">{rows}</table></details>'
+        f"</details>"
     )
 
 

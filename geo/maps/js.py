@@ -170,15 +170,17 @@ class SummaryPanel(VerbatimMacro):
                 return div;
             };
             {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+            incidentmap.watchView(document.getElementById({{ this.get_name()|tojson }}), {{ this.everything }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, html: str):
-        """`html` must already be escaped (see geo.maps.build)."""
+    def __init__(self, html: str, *, everything=None):
+        """`html` must already be escaped (see geo.maps.build); `everything` frames every incident."""
         super().__init__()
         self._name = "SummaryPanel"
         self.html = html
+        self.everything = script_json([list(corner) for corner in everything] if everything else None)
 
 
 class Outlines(Layer, VerbatimMacro):

@@ -54,6 +54,7 @@ class RegionSummary:
     incidents: int
     by_type: tuple[tuple[str, int], ...]       # most frequent first
     fatalities: int | None                      # sum of the known counts; None when no incident states one
+    fatalities_reported: int                    # incidents that state a number (0 included)
     first_date: dt.date | None
     last_date: dt.date | None
     top_places: tuple[tuple[str, int], ...]
@@ -120,6 +121,9 @@ def region_keys(incidents: Sequence[Incident], by: "str | RegionLevel", *,
     a point outside every polygon falls back to the place's own country code / admin1 name.
     admin2: there are no admin-2 polygons; the place's `admin2` field, else the place itself when it is a
     district, else the admin-1 region. place: the place id.
+    An incident known only to its country is never put in a region below it: it gets a per-country
+    "country-wide" row (and at admin2 one known only to its province a "province-wide" row), since the
+    country's (province's) label point says nothing about where in it the incident happened.
     """
     level = RegionLevel.parse(by)
     if level is RegionLevel.PLACE:
@@ -146,7 +150,12 @@ def region_keys(incidents: Sequence[Incident], by: "str | RegionLevel", *,
             # Known only to its country: its point (the country's label point) lies in some province,
             # which says nothing about where it happened (ACLED geo precision 3).
             cc = p.country_code
-            keys.append(_Key(f"country-only:{cc or ''}", f"{p.name} (country only)", cc))
+            keys.append(_Key(f"country-wide:{cc or p.id}", f"{p.name} (country-wide)", cc))
+            continue
+        if level is RegionLevel.ADMIN2 and p.level is Level.PROVINCE:
+            province = key.name if key is not None else (p.admin1 or p.name)
+            pid = key.id if key is not None else p.id
+            keys.append(_Key(f"province-wide:{pid}", f"{province} (province-wide)", p.country_code))
             continue
         if key is None:
             if polygon_level is RegionLevel.COUNTRY or not p.admin1:
@@ -212,6 +221,7 @@ def summarize(incidents: Sequence[Incident], *, by: "str | RegionLevel",
             by_type=tuple(sorted(Counter(i.type for i in group).items(), key=lambda kv: (-kv[1], kv[0]))),
             fatalities=(sum(i.fatalities for i in group if i.fatalities is not None)
                         if any(i.fatalities is not None for i in group) else None),
+            fatalities_reported=sum(1 for i in group if i.fatalities is not None),
             first_date=min(dates, default=None), last_date=max(dates, default=None),
             top_places=tuple(sorted(places.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_PLACES]),
             sources=len({s for i in group for s in i.sources}),
@@ -229,6 +239,6 @@ def render(summaries: Sequence[RegionSummary], fmt: str) -> str:
 
 def chart(incidents: Sequence[Incident], by: "str | RegionLevel", path, *, top: int = 6,
           regions: "geopandas.GeoDataFrame | None" = None) -> None:
-    """Write a PNG of weekly incidents per region (top regions), stacked by type."""
+    """Write a PNG of incidents over time (day, week or month bars) per region (top regions), stacked by type."""
     from geo.outputs.summary_render import chart as _chart
     _chart(incidents, by, path, top=top, regions=regions)
