@@ -183,6 +183,8 @@ def evaluate(gold_path: str, geoparser, *, mode: str = "resolve", limit: int | N
         if mode in ("resolve", "both"):
             spans = sorted(doc.toponyms + doc.unresolved, key=lambda t: t.start)
             mentions = [Mention(t.start, t.end, t.name, "gold") for t in spans]
+            if hasattr(geoparser, "annotate"):
+                mentions = geoparser.annotate(doc.text, mentions)   # "Paris, Idaho": the text's own container
             toponyms = geoparser.resolve(doc.text, mentions)
             for g, top in zip(spans, toponyms):
                 if g.lat is None:
