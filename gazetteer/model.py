@@ -91,6 +91,16 @@ class Place:
     def __geo_interface__(self) -> dict:
         return {"type": "Point", "coordinates": (self.lon, self.lat)}
 
+    @property
+    def geonameid(self) -> str | None:
+        """GeoNames' id for this place where one is known (cities500 towns, countries), else None."""
+        if self.id.startswith("gn:") and self.id[3:].isdigit():
+            return self.id[3:]
+        for key, value in self.raw:
+            if key == "geonameid" and value:
+                return str(value)
+        return None
+
 
 @dataclass(frozen=True, slots=True)
 class Mention:
