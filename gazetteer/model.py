@@ -93,7 +93,7 @@ class Place:
 
     @property
     def geonameid(self) -> str | None:
-        """GeoNames' id for this place where one is known (cities500 towns, countries), else None."""
+        """GeoNames' id for this place where one is known (cities500 towns, countries, most admin-1 regions), else None."""
         if self.id.startswith("gn:") and self.id[3:].isdigit():
             return self.id[3:]
         for key, value in self.raw:

@@ -72,3 +72,27 @@ def test_a_bad_country_file_leaves_no_index_behind(tmp_path, monkeypatch):
     with pytest.raises(ImportFileError, match="duplicate country CA"):
         build_index(target, [NaturalEarthLayer()])
     assert sorted(p.name for p in tmp_path.iterdir()) == [COUNTRY_POINTS]
+
+
+ADMIN1_DATA = DATA.parent / country_points.ADMIN1_GEONAMES
+
+
+@pytest.mark.parametrize("region", ["ne1:CAN-alberta", "ne1:AUS-queensland", "ne1:IRQ-ninawa", "ne1:USA-texas"])
+def test_regions_carry_the_geonames_id_of_the_committed_table(gazetteer_index, region):
+    with ADMIN1_DATA.open(encoding="utf-8", newline="") as fh:
+        row = next(r for r in csv.DictReader(fh) if r["id"] == region)
+    assert gazetteer_index.get(region).geonameid == row["geonameid"]
+
+
+@pytest.mark.parametrize("rows, line, message", [
+    ("ne1:A-x,1,s\nne1:A-x,2,s\n", 3, "duplicate region ne1:A-x"),
+    ("ne1:A-x,1,s\nne1:A-y,1,s\n", 3, "geonameid 1 is already another region's"),
+    ("ne1:A-x,one,s\n", 2, "must be a number"),
+    ("ne1:A-x,1,\n", 2, "missing source"),
+])
+def test_a_bad_admin1_row_names_file_and_line(tmp_path, rows, line, message):
+    path = tmp_path / country_points.ADMIN1_GEONAMES
+    path.write_text("id,geonameid,source\n" + rows, encoding="utf-8")
+    with pytest.raises(ImportFileError, match=message) as info:
+        country_points.load_admin1_geonameids(path)
+    assert info.value.line == line and str(path) in str(info.value)

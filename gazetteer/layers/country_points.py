@@ -1,4 +1,5 @@
-"""GeoNames' own id and point for each country (country_points.csv), checked row by row.
+"""GeoNames' own id and point for each country (country_points.csv) and GeoNames' id for each
+first-level region (admin1_geonames.csv), checked row by row.
 
 Natural Earth's polygons decide what lies in a country and draw it on maps; a country's point
 is the one GeoNames gives (and the news corpora and peer geoparsers use), not the polygon's
@@ -17,6 +18,7 @@ from gazetteer.layers.base import csv_rows, data_path
 from gazetteer.model import check_coordinates
 
 COUNTRY_POINTS = "country_points.csv"
+ADMIN1_GEONAMES = "admin1_geonames.csv"
 COLUMNS = ("country_code", "geonameid", "lat", "lon", "source")
 
 
@@ -65,4 +67,32 @@ def load_country_points(path: Path | None = None) -> dict[str, CountryPoint]:
             raise ImportFileError(str(exc), str(path), line) from None
         lines[cc], ids[gid] = line, line
         out[cc] = CountryPoint(cc, gid, lat, lon, row["source"].strip())
+    return out
+
+
+def admin1_geonames_path() -> Path:
+    return data_path(ADMIN1_GEONAMES)
+
+
+def load_admin1_geonameids(path: Path | None = None) -> dict[str, str]:
+    """admin1.parquet id -> GeoNames id; a bad, duplicate or conflicting row names file and line."""
+    path = path or admin1_geonames_path()
+    if not path.exists():
+        return {}
+    out: dict[str, str] = {}
+    lines: dict[str, int] = {}
+    ids: dict[str, int] = {}
+    for line, row in csv_rows(path):
+        missing = [c for c in ("id", "geonameid", "source") if not (row.get(c) or "").strip()]
+        if missing:
+            raise ImportFileError(f"missing {', '.join(missing)}", str(path), line)
+        rid, gid = row["id"].strip(), row["geonameid"].strip()
+        if not gid.isdigit():
+            raise ImportFileError(f"geonameid must be a number, got {gid!r}", str(path), line)
+        if rid in lines:
+            raise ImportFileError(f"duplicate region {rid} (first on line {lines[rid]})", str(path), line)
+        if gid in ids:
+            raise ImportFileError(f"geonameid {gid} is already another region's (line {ids[gid]})", str(path), line)
+        lines[rid], ids[gid] = line, line
+        out[rid] = gid
     return out

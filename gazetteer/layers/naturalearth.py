@@ -11,7 +11,7 @@ from pathlib import Path
 
 from gazetteer.errors import ImportFileError
 from gazetteer.layers.base import Layer, csv_rows, data_path, unique_names
-from gazetteer.layers.country_points import country_points_path, load_country_points
+from gazetteer.layers.country_points import admin1_geonames_path, country_points_path, load_admin1_geonameids, load_country_points
 from gazetteer.model import Level, Place
 
 COUNTRY_ALIASES = "country_aliases.csv"
@@ -96,6 +96,7 @@ class NaturalEarthLayer(Layer):
             data_path(COMPOSITES),
             data_path(MACRO_REGIONS),
             country_points_path(),
+            admin1_geonames_path(),
             gn / "countries.json",
             gn / "continents.json",
         ]
@@ -169,6 +170,7 @@ class NaturalEarthLayer(Layer):
         from gazetteer.boundaries import load_admin1
 
         aliases = _read_aliases(ADMIN1_ALIASES, "id")
+        geonameids = load_admin1_geonameids()
         for row in load_admin1().itertuples(index=False):
             code = row.country_code if isinstance(row.country_code, str) else None
             names = admin1_name_variants(row.name, code)
@@ -182,6 +184,8 @@ class NaturalEarthLayer(Layer):
                 raw.append(("type_en", row.type_en))
             if isinstance(row.fips, str):
                 raw.append(("fips", row.fips))
+            if row.id in geonameids:
+                raw.append(("geonameid", geonameids[row.id]))
             place = Place(
                 id=row.id,
                 name=row.name,
