@@ -42,6 +42,8 @@ def _place(geo, text, name, **kw):
     ("Police in Quebec city arrested two men.", "Quebec", Level.CITY, "CA", None),
     ("Voters in New York state backed the bill.", "New York", Level.PROVINCE, "US", None),
     ("Farmers across the state of New York lost their crops.", "New York", Level.PROVINCE, "US", None),
+    # the level word keeps every town of the name, under any of its names: Odesa, not Odessa, Texas
+    ("In Ukraine, police arrested a man in the city of Odessa on Friday.", "Odessa", Level.CITY, "UA", None),
 ])
 def test_container_and_level_word_decide(geo, text, name, level, country, admin1):
     place = _place(geo, text, name)

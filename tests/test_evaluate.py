@@ -135,3 +135,13 @@ def test_feature_classes_split_the_errors_of_a_mixed_gold_file(tmp_path, geopars
     assert report.by_class["countries"].accuracy_161 == 1.0
     places = report.by_class["populated places"]
     assert (places.n, places.unresolved, places.accuracy_161) == (2, 1, 0.5)
+
+
+def test_toponyms_with_a_geonames_id_are_also_scored_apart(tmp_path, geoparser):
+    t = "Fighting in Mosul spread toward Xanadoodle and Erbil."
+    tops = [dict(span(t, "Mosul", 36.34, 43.13), geonameid="99072"), dict(span(t, "Xanadoodle", 10.0, 10.0), geonameid="1"),
+            span(t, "Erbil", 36.19, 44.01)]
+    report = evaluate(write_gold(tmp_path / "g.jsonl", [{"text": t, "toponyms": tops}]), geoparser, mode="resolve")
+    ids = report.with_geonameid
+    assert (ids.n, ids.unresolved, ids.accuracy_161) == (2, 1, 0.5)
+    assert "with GeoNames id" in report.format()

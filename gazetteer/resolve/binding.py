@@ -78,7 +78,8 @@ def pick_level(text: str, start: int, end: int, cands) -> tuple[Candidate, ...]:
         want = picks.get(before.group(1).lower())
     if want is None:
         return tuple(cands)
-    picked = tuple(c for c in cands if c.place.level is want and c.exact)
+    # every reading of that level, by any of its names ("the city of Odessa" is also Odesa)
+    picked = tuple(c for c in cands if c.place.level is want and not c.skel)
     # Only a real level confusion is settled here: a name that is both a region and a town.
     if picked and any(c.place.level is not want and c.exact and (c.place.level in BIG) != (want in BIG) for c in cands):
         return picked

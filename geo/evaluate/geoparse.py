@@ -105,6 +105,7 @@ class EvalReport:
     recognition: RecognitionScores | None = None
     skeleton: dict = field(default_factory=dict)      # skeleton-only resolutions: count and precision
     by_class: dict = field(default_factory=dict)      # feature class -> ResolutionScores of its gold toponyms
+    with_geonameid: ResolutionScores | None = None   # the gold toponyms that carry a GeoNames id (GeoWebNews, LGL)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -117,6 +118,8 @@ class EvalReport:
             rows.append(("geoparser", self.resolution))
             # by feature class of the gold toponym (see _Classifier)
             rows.extend((f"  {label}", r) for label, r in self.by_class.items())
+            if self.with_geonameid:
+                rows.append(("  with GeoNames id", self.with_geonameid))
         if self.baseline:
             rows.append(("most populous", self.baseline))
         if rows:
@@ -190,6 +193,8 @@ def evaluate(gold_path: str, geoparser, *, mode: str = "resolve", limit: int | N
     skel_total = skel_right = 0
     classes: dict[str, list[float]] = {c: [] for c in FEATURE_CLASSES}
     unresolved_by: dict[str, int] = dict.fromkeys(FEATURE_CLASSES, 0)
+    id_errors: list[float] = []
+    id_unresolved = 0
     classify = _Classifier(geoparser)
     rec = _RecCounter()
     for doc in docs:
@@ -215,6 +220,9 @@ def evaluate(gold_path: str, geoparser, *, mode: str = "resolve", limit: int | N
                     if _skeleton_only(geoparser, g.name, top.place):
                         skel_total += 1
                         skel_right += err <= ACC_KM
+                if g.geonameid:
+                    id_errors.append(classes[kind][-1])
+                    id_unresolved += top.place is None
                 best = _most_populous(geoparser, g.name)
                 if best is None:
                     base_unresolved += 1
@@ -227,9 +235,10 @@ def evaluate(gold_path: str, geoparser, *, mode: str = "resolve", limit: int | N
     base = ResolutionScores.from_errors(base_errors, base_unresolved) if base_errors else None
     skel = {"count": skel_total, "precision": round(skel_right / skel_total, 4) if skel_total else 0.0} if errors else {}
     by_class = {c: ResolutionScores.from_errors(e, unresolved_by[c]) for c, e in classes.items() if e}
+    with_id = ResolutionScores.from_errors(id_errors, id_unresolved) if id_errors else None
     name = gold_path.rsplit("/", 1)[-1]
     return EvalReport(name, mode, len(docs), round(time.perf_counter() - t0, 2), res, base, rec.scores() if rec.gold or rec.pred else None, skel,
-                      by_class)
+                      by_class, with_id)
 
 
 class _Classifier:
