@@ -20,7 +20,7 @@ from gazetteer.layers.base import csv_rows, data_path
 from gazetteer.model import Level
 from gazetteer.resolve.candidates import BIG, SUB_CITY, Candidate
 
-__all__ = ["bind_to_container", "container_places", "level_picks", "listed", "pick_level", "prominent_level"]
+__all__ = ["bind_to_container", "container_places", "level_confusion", "level_picks", "listed", "pick_level", "prominent_level"]
 
 _QUARTER_KM = 30.0   # a quarter or camp "X, <town>" lies this close to the town's point
 LEVEL_PICKS = "level_picks.csv"
@@ -48,7 +48,7 @@ def listed(text: str, mentions, i: int, prominent) -> bool:
     if i + 2 >= len(mentions) or mentions[i + 1].text != mentions[i].container:
         return False
     y, z = mentions[i + 1], mentions[i + 2]
-    return (prominent[i + 1] is not None and prominent[i + 1] is prominent[i + 2]
+    return (prominent.get(i + 1) is not None and prominent.get(i + 1) is prominent.get(i + 2)
             and _LIST_GAP.fullmatch(text, y.end, z.start) is not None)
 
 
@@ -84,6 +84,20 @@ def pick_level(text: str, start: int, end: int, cands) -> tuple[Candidate, ...]:
     if picked and any(c.place.level is not want and c.exact and (c.place.level in BIG) != (want in BIG) for c in cands):
         return picked
     return tuple(cands)
+
+
+def level_confusion(cands) -> bool:
+    """True when a name reads exactly as both a country or region and a town (Quebec, New York)."""
+    big = small = False
+    for c in cands:
+        if c.exact and not c.skel:
+            if c.place.level in BIG:
+                big = True
+            else:
+                small = True
+            if big and small:
+                return True
+    return False
 
 
 @cache

@@ -18,7 +18,7 @@ from gazetteer.mentions.lexicon import load_lexicon
 from gazetteer.mentions.patterns import _level_word_after
 from gazetteer.model import Level, Mention, Place, Toponym
 from gazetteer.names import normalize
-from gazetteer.resolve.binding import bind_to_container, container_places, listed, pick_level, prominent_level
+from gazetteer.resolve.binding import bind_to_container, container_places, level_confusion, listed, pick_level, prominent_level
 from gazetteer.resolve.candidates import BIG as _BIG
 from gazetteer.resolve.candidates import HINT_LEVELS as _HINT_LEVELS
 from gazetteer.resolve.candidates import SUB_CITY as _SUB_CITY
@@ -160,14 +160,23 @@ class Resolver:
         dl_keys = {normalize(p) for p in dateline_places} if dateline_country else set()
         dl_key = normalize(dateline_country) if dateline_country else ""
         found = [self.candidates(m.text) for m in mentions]
-        prominent = [prominent_level(c) for c in found]
+        prominent = {}   # index -> level of its most prominent reading, only where a container asks
+        confused: dict[str, bool] = {}   # key -> both a region and a town: a level word may choose
         cands, boxes = [], []
         for i, (m, key) in enumerate(zip(mentions, keys)):
-            c = pick_level(text, m.start, m.end, found[i]) if found[i] else found[i]
+            c = found[i]
+            if c and key not in confused:
+                confused[key] = level_confusion(c)
+            if c and confused[key]:
+                c = pick_level(text, m.start, m.end, c)
             box: tuple[Candidate, ...] = ()
-            if m.container and c and not listed(text, mentions, i, prominent):
-                box = container_places(c, self.candidates(m.container), same_name=normalize(m.container) == key)
-                c = bind_to_container(c, box, strict=False)
+            if m.container and c:
+                for j in (i + 1, i + 2):
+                    if j < len(found) and j not in prominent:
+                        prominent[j] = prominent_level(found[j])
+                if not listed(text, mentions, i, prominent):
+                    box = container_places(c, self.candidates(m.container), same_name=normalize(m.container) == key)
+                    c = bind_to_container(c, box, strict=False)
             if dl_key and c and key != dl_key and (m.source == "dateline" or key in dl_keys):
                 # "KABUL/ABDUL KHIL, Afghanistan": inside the dateline's country or unresolved
                 dl_box = container_places(c, self.candidates(dateline_country), same_name=False)
