@@ -65,6 +65,10 @@ class Geoparser:
         """Place mentions in `text`, in text order."""
         return self.matcher.find(text, skip=skip, dateline_places=dateline_places)
 
+    def annotate(self, text: str, mentions: Sequence[Mention]) -> list[Mention]:
+        """Mentions found elsewhere (gold spans) with the containers the text names after them ("Paris, Idaho")."""
+        return self.matcher.annotate(text, mentions)
+
     def resolve(self, text: str, mentions: Sequence[Mention], *, dateline_places=(), dateline_country=None) -> list[Toponym]:
         """One Toponym per mention, in the same order (unresolved ones keep place=None)."""
         return self._resolve(text, mentions, dateline_places, dateline_country, new_mentions=False)

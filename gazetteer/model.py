@@ -105,6 +105,16 @@ class Place:
         """For a part placed at its town: the town as the text names it ("east Mosul"); else ""."""
         return next((v for k, v in self.raw if k == "within"), "") if self.layer == PART_LAYER else ""
 
+    @property
+    def geonameid(self) -> str | None:
+        """GeoNames' id for this place where one is known (cities500 towns, countries, most admin-1 regions), else None."""
+        if self.id.startswith("gn:") and self.id[3:].isdigit():
+            return self.id[3:]
+        for key, value in self.raw:
+            if key == "geonameid" and value:
+                return str(value)
+        return None
+
 
 @dataclass(frozen=True, slots=True)
 class Mention:

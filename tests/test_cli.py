@@ -80,6 +80,10 @@ def test_places_lists_resolved_mentions_with_offsets(cli):
         assert texts[row["article_id"]][row["start"]:row["end"]] == row["text"]
     names = {r["name"] for r in rows}
     assert "Mosul" in names and "Erbil" in names
+    # GeoNames' id wherever one exists: every cities500 town and every country
+    ids = {r["name"]: r["geonameid"] for r in rows}
+    assert ids["Mosul"] == "99072" and ids["Iraq"] == "99237"
+    assert all(r["geonameid"] == r["place_id"][3:] for r in rows if r["place_id"].startswith("gn:"))
 
 
 def test_missing_path_exits_2_without_traceback(cli, tmp_path):

@@ -102,3 +102,46 @@ def test_lgl_sample_resolves_better_than_the_population_baseline(corpora_dir, ga
                       mode="resolve", limit=120)
     assert report.resolution.accuracy_161 > report.baseline.accuracy_161
     assert report.resolution.accuracy_161 > 0.6
+
+
+@pytest.mark.parametrize("extra, expect", [
+    # the corpus's own GeoNames feature code decides first (LGL)
+    ({"feature_class": "A", "feature_code": "PCLI"}, "countries"),
+    ({"feature_class": "A", "feature_code": "ADM1"}, "admin regions"),
+    ({"feature_class": "P", "feature_code": "PPL"}, "populated places"),
+    ({"feature_class": "H", "feature_code": "STM"}, "other"),
+    # then its GeoNames id: a country's (country_points.csv) or a town the gazetteer holds
+    ({"geonameid": "99237"}, "countries"),
+    ({"geonameid": "99072"}, "populated places"),
+    # else the gazetteer's reading nearest the gold point
+    ({}, "populated places"),
+])
+def test_resolution_is_also_reported_by_feature_class(tmp_path, geoparser, extra, expect):
+    t = "Fighting in Mosul went on."
+    path = write_gold(tmp_path / "g.jsonl", [{"text": t, "toponyms": [dict(span(t, "Mosul", 36.34, 43.13), **extra)]}])
+    report = evaluate(path, geoparser, mode="resolve")
+    assert list(report.by_class) == [expect]
+    assert report.by_class[expect].n == 1 and report.by_class[expect].accuracy_161 == 1.0
+    assert f"  {expect}" in report.format()
+    assert json.loads(json.dumps(report.to_dict()))["by_class"][expect]["n"] == 1
+
+
+def test_feature_classes_split_the_errors_of_a_mixed_gold_file(tmp_path, geoparser):
+    t = "Fighting in Mosul spread across Iraq and toward Xanadoodle."
+    tops = [dict(span(t, "Mosul", 36.34, 43.13), feature_class="P", feature_code="PPLA"),
+            dict(span(t, "Iraq", 33.0, 44.0), feature_class="A", feature_code="PCLI"),
+            dict(span(t, "Xanadoodle", 10.0, 10.0), feature_class="P", feature_code="PPL")]
+    report = evaluate(write_gold(tmp_path / "g.jsonl", [{"text": t, "toponyms": tops}]), geoparser, mode="resolve")
+    assert report.by_class["countries"].accuracy_161 == 1.0
+    places = report.by_class["populated places"]
+    assert (places.n, places.unresolved, places.accuracy_161) == (2, 1, 0.5)
+
+
+def test_toponyms_with_a_geonames_id_are_also_scored_apart(tmp_path, geoparser):
+    t = "Fighting in Mosul spread toward Xanadoodle and Erbil."
+    tops = [dict(span(t, "Mosul", 36.34, 43.13), geonameid="99072"), dict(span(t, "Xanadoodle", 10.0, 10.0), geonameid="1"),
+            span(t, "Erbil", 36.19, 44.01)]
+    report = evaluate(write_gold(tmp_path / "g.jsonl", [{"text": t, "toponyms": tops}]), geoparser, mode="resolve")
+    ids = report.with_geonameid
+    assert (ids.n, ids.unresolved, ids.accuracy_161) == (2, 1, 0.5)
+    assert "with GeoNames id" in report.format()

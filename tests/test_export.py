@@ -288,3 +288,13 @@ def test_geopackage_text_is_neutralised_like_csv_and_bad_urls_are_dropped(tmp_pa
     assert row["url"] is None or row["url"] != row["url"] or row["url"] == ""
     props = incident_properties(inc)
     assert props["url"] is None and props["source_urls"] == []
+
+
+@pytest.mark.parametrize("place, expect", [
+    (MOSUL, "99072"),
+    (Place("ne0:IQ", "Iraq", 33.0, 44.0, Level.COUNTRY, "naturalearth", country_code="IQ",
+           raw=(("geonameid", "99237"),)), "99237"),
+    (Place("cz:mosul-wahda", "Wahda", 36.33, 43.17, Level.NEIGHBOURHOOD, "curated", country_code="IQ"), None),
+])
+def test_exports_carry_the_geonames_id_wherever_one_exists(place, expect):
+    assert incident_properties(make_incident(1, place))["geonameid"] == expect

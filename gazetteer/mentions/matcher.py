@@ -155,6 +155,14 @@ class Matcher:
         return cls(auto, aliases, bid, alias_keys=alias_keys)
 
     # ----------------------------------------------------------------- finding
+    def annotate(self, text: str, mentions: Sequence[Mention]) -> list[Mention]:
+        """Mentions found elsewhere (gold spans, a user's NER), in text order, with the container the
+        text names after each ("Paris, Idaho"); their level hints stay as given (a level word after a
+        span found elsewhere is as often an adjective's noun: "a Georgian town", "U.S. city")."""
+        given = sorted(mentions, key=lambda m: (m.start, m.end))
+        return [Mention(m.start, m.end, m.text, m.source, m.hint, a.container) if a.container != m.container else m
+                for m, a in zip(given, _annotate(text, given, self.lex))]
+
     def find(self, text: str, *, skip: Sequence[tuple[int, int]] = (), dateline_places: Sequence[str] = ()) -> list[Mention]:
         """Place mentions in `text`, in order, non-overlapping, longest match first."""
         # Lower-case words cannot start a mention; masking their first letter keeps the automaton

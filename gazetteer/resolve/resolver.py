@@ -18,6 +18,7 @@ from gazetteer.mentions.lexicon import load_lexicon
 from gazetteer.mentions.patterns import _level_word_after
 from gazetteer.model import Level, Mention, Place, Toponym
 from gazetteer.names import normalize
+from gazetteer.resolve.binding import bind_to_container, container_places, level_confusion, listed, pick_level, prominent_level
 from gazetteer.resolve.candidates import BIG as _BIG
 from gazetteer.resolve.candidates import HINT_LEVELS as _HINT_LEVELS
 from gazetteer.resolve.candidates import SUB_CITY as _SUB_CITY
@@ -100,10 +101,9 @@ class Resolver:
         """One Toponym per mention, in the same order; unresolvable ones have place=None."""
         if not mentions:
             return []
-        cands = [self.candidates(m.text) for m in mentions]
         keys = [normalize(m.text) for m in mentions]
+        cands, containers = self._bound(text, mentions, keys, dateline_places, dateline_country)
         dl_cc = self._country_code(dateline_country) if dateline_country else None
-        containers = [self._container(m, c) for m, c in zip(mentions, cands)]
         coherent = self._coherence(keys, cands) if self.w.coherence else {}
         # Mentions that read the same (name, hint, container, source) rank the same in a pass.
         # A level word after the name ("Palestine district") types it; one before it ("an area of
@@ -154,16 +154,42 @@ class Resolver:
             out.append(ranked)
         return out
 
+    def _bound(self, text, mentions, keys, dateline_places, dateline_country):
+        """Each mention's candidates cut to what its level word, container and dateline allow, and the
+        container places that weigh in its score (none for a list: "Indiana, Ohio, Wisconsin")."""
+        dl_keys = {normalize(p) for p in dateline_places} if dateline_country else set()
+        dl_key = normalize(dateline_country) if dateline_country else ""
+        found = [self.candidates(m.text) for m in mentions]
+        prominent = {}   # index -> level of its most prominent reading, only where a container asks
+        confused: dict[str, bool] = {}   # key -> both a region and a town: a level word may choose
+        cands, boxes = [], []
+        for i, (m, key) in enumerate(zip(mentions, keys)):
+            c = found[i]
+            if c and key not in confused:
+                confused[key] = level_confusion(c)
+            if c and confused[key]:
+                c = pick_level(text, m.start, m.end, c)
+            box: tuple[Candidate, ...] = ()
+            if m.container and c:
+                for j in (i + 1, i + 2):
+                    if j < len(found) and j not in prominent:
+                        prominent[j] = prominent_level(found[j])
+                if not listed(text, mentions, i, prominent):
+                    box = container_places(c, self.candidates(m.container), same_name=normalize(m.container) == key)
+                    c = bind_to_container(c, box, strict=False)
+            if dl_key and c and key != dl_key and (m.source == "dateline" or key in dl_keys):
+                # "KABUL/ABDUL KHIL, Afghanistan": inside the dateline's country or unresolved
+                dl_box = container_places(c, self.candidates(dateline_country), same_name=False)
+                c = bind_to_container(c, dl_box, strict=True)
+            cands.append(c)
+            boxes.append(box[:5])
+        return cands, boxes
+
     def _country_code(self, name: str) -> str | None:
         for c in self.candidates(name):
             if c.place.level is Level.COUNTRY:
                 return c.cc
         return None
-
-    def _container(self, m: Mention, cands) -> tuple[Candidate, ...]:
-        if not m.container or not cands:
-            return ()
-        return tuple(c for c in self.candidates(m.container) if c.place.level in _BIG or c.place.level is Level.CITY)[:5]
 
     def _coherence(self, keys, cands) -> dict[str, dict[str, float]]:
         """Per ambiguous name, how close each candidate is to some candidate of each other name.

@@ -25,6 +25,9 @@ MAX_KM = 20039.0
 ACC_KM = 161.0
 MODES = ("resolve", "end-to-end", "both")
 # GeoWebNews toponym types that name a place literally (the paper's strict geotagging subset).
+FEATURE_CLASSES = ("countries", "admin regions", "populated places", "other")
+_LEVEL_CLASS = {Level.COUNTRY: "countries", Level.PROVINCE: "admin regions", Level.DISTRICT: "admin regions",
+                Level.CITY: "populated places"}
 LITERAL_TYPES = frozenset({"Literal", "Mixed", "Literal_Modifier", "Coercion", "Embedded_Literal"})
 
 
@@ -35,6 +38,8 @@ class GoldToponym:
     name: str
     lat: float | None
     lon: float | None
+    feature: str | None = None     # GeoNames "class.code" where the corpus gives it (LGL: "A.PCLI")
+    geonameid: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +104,8 @@ class EvalReport:
     baseline: ResolutionScores | None = None        # most populous candidate, same candidates
     recognition: RecognitionScores | None = None
     skeleton: dict = field(default_factory=dict)      # skeleton-only resolutions: count and precision
+    by_class: dict = field(default_factory=dict)      # feature class -> ResolutionScores of its gold toponyms
+    with_geonameid: ResolutionScores | None = None   # the gold toponyms that carry a GeoNames id (GeoWebNews, LGL)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -109,12 +116,16 @@ class EvalReport:
         rows = []
         if self.resolution:
             rows.append(("geoparser", self.resolution))
+            # by feature class of the gold toponym (see _Classifier)
+            rows.extend((f"  {label}", r) for label, r in self.by_class.items())
+            if self.with_geonameid:
+                rows.append(("  with GeoNames id", self.with_geonameid))
         if self.baseline:
             rows.append(("most populous", self.baseline))
         if rows:
-            lines.append(f"{'resolution':<16}{'n':>7}{'unres':>7}{'acc@161':>9}{'AUC':>8}{'median km':>11}{'mean km':>10}")
+            lines.append(f"{'resolution':<20}{'n':>7}{'unres':>7}{'acc@161':>9}{'AUC':>8}{'median km':>11}{'mean km':>10}")
             for label, r in rows:
-                lines.append(f"{label:<16}{r.n:>7}{r.unresolved:>7}{r.accuracy_161:>9.3f}{r.auc:>8.3f}{r.median_km:>11.1f}{r.mean_km:>10.1f}")
+                lines.append(f"{label:<20}{r.n:>7}{r.unresolved:>7}{r.accuracy_161:>9.3f}{r.auc:>8.3f}{r.median_km:>11.1f}{r.mean_km:>10.1f}")
         if self.skeleton:
             lines.append(f"skeleton-only resolutions: {self.skeleton['count']}, right within 161 km: {self.skeleton['precision']:.3f}")
         if self.recognition:
@@ -165,7 +176,9 @@ def _gold(t: dict, text: str, *, coords: bool = True) -> GoldToponym:
         raise ValueError(f"span {start}:{end} outside the text")
     lat = float(t["lat"]) if coords and t.get("lat") is not None else None
     lon = float(t["lon"]) if coords and t.get("lon") is not None else None
-    return GoldToponym(start, end, text[start:end], lat, lon)
+    feature = f"{t['feature_class']}.{t.get('feature_code') or ''}" if t.get("feature_class") else None
+    gid = str(t["geonameid"]) if t.get("geonameid") not in (None, "") else None
+    return GoldToponym(start, end, text[start:end], lat, lon, feature, gid)
 
 
 def evaluate(gold_path: str, geoparser, *, mode: str = "resolve", limit: int | None = None, literal_only: bool = False) -> EvalReport:
@@ -178,24 +191,38 @@ def evaluate(gold_path: str, geoparser, *, mode: str = "resolve", limit: int | N
     base_errors: list[float] = []
     unresolved = base_unresolved = 0
     skel_total = skel_right = 0
+    classes: dict[str, list[float]] = {c: [] for c in FEATURE_CLASSES}
+    unresolved_by: dict[str, int] = dict.fromkeys(FEATURE_CLASSES, 0)
+    id_errors: list[float] = []
+    id_unresolved = 0
+    classify = _Classifier(geoparser)
     rec = _RecCounter()
     for doc in docs:
         if mode in ("resolve", "both"):
             spans = sorted(doc.toponyms + doc.unresolved, key=lambda t: t.start)
             mentions = [Mention(t.start, t.end, t.name, "gold") for t in spans]
+            if hasattr(geoparser, "annotate"):
+                mentions = geoparser.annotate(doc.text, mentions)   # "Paris, Idaho": the text's own container
             toponyms = geoparser.resolve(doc.text, mentions)
             for g, top in zip(spans, toponyms):
                 if g.lat is None:
                     continue
+                kind = classify(g)
                 if top.place is None:
                     unresolved += 1
+                    unresolved_by[kind] += 1
                     errors.append(MAX_KM)
+                    classes[kind].append(MAX_KM)
                 else:
                     err = haversine_km(top.place.lat, top.place.lon, g.lat, g.lon)
                     errors.append(err)
+                    classes[kind].append(err)
                     if _skeleton_only(geoparser, g.name, top.place):
                         skel_total += 1
                         skel_right += err <= ACC_KM
+                if g.geonameid:
+                    id_errors.append(classes[kind][-1])
+                    id_unresolved += top.place is None
                 best = _most_populous(geoparser, g.name)
                 if best is None:
                     base_unresolved += 1
@@ -207,8 +234,46 @@ def evaluate(gold_path: str, geoparser, *, mode: str = "resolve", limit: int | N
     res = ResolutionScores.from_errors(errors, unresolved) if errors else None
     base = ResolutionScores.from_errors(base_errors, base_unresolved) if base_errors else None
     skel = {"count": skel_total, "precision": round(skel_right / skel_total, 4) if skel_total else 0.0} if errors else {}
+    by_class = {c: ResolutionScores.from_errors(e, unresolved_by[c]) for c, e in classes.items() if e}
+    with_id = ResolutionScores.from_errors(id_errors, id_unresolved) if id_errors else None
     name = gold_path.rsplit("/", 1)[-1]
-    return EvalReport(name, mode, len(docs), round(time.perf_counter() - t0, 2), res, base, rec.scores() if rec.gold or rec.pred else None, skel)
+    return EvalReport(name, mode, len(docs), round(time.perf_counter() - t0, 2), res, base, rec.scores() if rec.gold or rec.pred else None, skel,
+                      by_class, with_id)
+
+
+class _Classifier:
+    """The feature class of a gold toponym: the corpus's GeoNames feature code where it gives one (LGL),
+    else its GeoNames id where the gazetteer knows it (countries, cities500 towns), else the level of
+    the gazetteer's reading nearest the gold point (within 161 km), else of the name's most prominent
+    reading; "other" for every other level (continents, quarters, landmarks, features) or no reading."""
+
+    def __init__(self, geoparser):
+        from gazetteer.layers.country_points import load_country_points
+
+        self.geoparser = geoparser
+        self.country_ids = {p.geonameid for p in load_country_points().values()}
+        self.get = getattr(geoparser.index, "get", None)
+
+    def __call__(self, g: GoldToponym) -> str:
+        if g.feature:
+            cls, _, code = g.feature.partition(".")
+            if code.startswith("PCL"):
+                return "countries"
+            return {"A": "admin regions", "P": "populated places"}.get(cls, "other")
+        if g.geonameid:
+            if g.geonameid in self.country_ids:
+                return "countries"
+            place = self.get(f"gn:{g.geonameid}") if self.get else None
+            if place is not None:
+                return _LEVEL_CLASS.get(place.level, "other")
+        near = [(haversine_km(c.place.lat, c.place.lon, g.lat, g.lon), c.place.level)
+                for c in self.geoparser.resolver.candidates(g.name)]
+        near = [n for n in near if n[0] <= ACC_KM]
+        if near:
+            return _LEVEL_CLASS.get(min(near, key=lambda n: n[0])[1], "other")
+        # nothing near the gold point: the name's most prominent reading, as a reader would take it
+        first = next((c.place.level for c in self.geoparser.resolver.candidates(g.name) if c.exact and not c.skel), None)
+        return _LEVEL_CLASS.get(first, "other")
 
 
 def _most_populous(geoparser, name: str):

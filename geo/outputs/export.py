@@ -33,7 +33,7 @@ __all__ = [
 
 FIELDS = (
     "id", "type", "event_type", "sub_event_type", "date", "date_precision", "time_precision",
-    "date_text", "place_name", "place_text", "place_id", "country_code", "admin1", "admin2", "level",
+    "date_text", "place_name", "place_text", "place_id", "geonameid", "country_code", "admin1", "admin2", "level",
     "located_at", "geo_precision", "latitude", "longitude", "fatalities", "injured", "actors", "confidence",
     "article_id", "article_title", "article_date", "sentence", "sentence_start", "sentence_end",
     "trigger", "url", "sources", "source_urls", "notes",
@@ -64,6 +64,7 @@ def incident_properties(incident: Incident) -> dict:
         "place_name": place.name if place else None,
         "place_text": incident.place_text,
         "place_id": place.id if place else None,
+        "geonameid": place.geonameid if place else None,
         "country_code": place.country_code if place else None,
         "admin1": place.admin1 if place else None,
         "admin2": place.admin2 if place else None,

@@ -182,6 +182,7 @@ class Runner:
                 "feature_code": place.feature_code if place else None,
                 "level": place.level.value if place else None,
                 "place_id": place.id if place else None,
+                "geonameid": place.geonameid if place else None,
                 "score": round(top.score, 4),
                 # "parent": a part of a town the layers lack, at its town's point (parent_id)
                 "located_at": place.located_at if place else None,
