@@ -62,6 +62,7 @@ def build_map(
     tiles: str | None = "OpenStreetMap",
     assets_dir: str | os.PathLike | None = None,
     confirmed_at: float = CONFIRMED_AT,
+    basemap: bool = True,
 ):
     """A folium map of the incidents: type layers with lazy popups, heat, time slider, choropleth, panel.
 
@@ -69,6 +70,7 @@ def build_map(
     gazetteer's admin-1 regions and country outlines; `assets_dir` is the asset cache for
     `self_contained` maps (default: the user cache filled by `incidentmap assets fetch`).
     Incidents less confident than `confirmed_at` go to one "Unconfirmed" layer, off by default.
+    `basemap` adds the offline basemap (geo.maps.basemap), drawn under the tiles so it shows without network.
     """
     import folium
     from folium.map import FitBounds
@@ -120,6 +122,10 @@ def build_map(
         outlines.add_to(fmap)
     IncidentRuntime(encoder.strings.values, encoder.refs, DATE_PRECISIONS).add_to(fmap)
     located = [i for i in incidents if i.place is not None]
+    if basemap:
+        from geo.maps.basemap import add_basemap
+
+        add_basemap(fmap, located, regions=regions, under_tiles=tiles is not None)
     # Set the view before markers load: clustering restarts (and markercluster 1.1 can fail)
     # when the zoom changes while chunks are still being added.
     fit = FitBounds(_bounds(located), max_zoom=10)
