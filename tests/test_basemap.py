@@ -31,6 +31,7 @@ def test_doctests():
 
 @pytest.mark.parametrize(("population", "capital", "zoom"), [
     (200, True, 3),              # a capital shows with the country names, however small
+    (None, False, 9),            # a curated town, population not given
     (6_000_000, False, 3),
     (1_683_000, False, 4),       # Mosul
     (300_000, False, 5),
@@ -44,7 +45,10 @@ def test_doctests():
     (0, False, 11),
 ])
 def test_population_gives_the_first_zoom_of_a_label(population, capital, zoom):
-    assert population_zoom(population, capital) == zoom
+    if population is None:
+        assert population_zoom(0, capital, listed=True) == zoom
+    else:
+        assert population_zoom(population, capital) == zoom
 
 
 def test_a_town_beside_a_city_waits_for_a_closer_zoom_and_a_distant_one_does_not():
@@ -117,9 +121,12 @@ def test_incidents_in_nineveh_bring_its_boundary_towns_and_the_tigris(gazetteer_
     assert "Ninawa" in regions and {"Dihok", "Arbil", "Sala ad-Din"} <= set(regions)   # and its neighbours
     labels = dict(zip(data["labels"]["n"], data["labels"]["z"]))
     assert labels["Mosul"] <= 5
+    assert labels["Tel Keyf"] < labels["Karemlash"]    # more people (GeoNames' Tallkayf) come first
     assert labels["Baghdad"] == 3 and labels["Paris"] == 3      # the world layer: capitals
-    nearby = {"Tallkayf", "Barţalah", "Al-Hamdaniya", "Kays Qal‘ah"}
+    # Towns of the curated conflict layer too, by the names the news use (GeoNames: Barţalah, Tallkayf).
+    nearby = {"Tel Keyf", "Bartella", "Qaraqosh", "Bashiqa", "Hammam al-Alil", "Kays Qal‘ah"}
     assert nearby <= set(labels) and all(labels[name] <= 10 for name in nearby)
+    assert "Barţalah" not in labels and "Tallkayf" not in labels
     # GeoNames' "New Mosul" district (more people than Mosul) is not a label of its own.
     assert "Al Mawşil al Jadīdah" not in labels
     # Only the incident regions get towns: none from, say, France.

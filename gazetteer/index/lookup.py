@@ -232,6 +232,15 @@ class GazetteerIndex:
         return [(name, lat, lon, pop, bool(capital)) for name, lat, lon, pop, capital in rows
                 if (lat, lon) not in districts]
 
+    def curated_towns(self, south: float, west: float, north: float, east: float) -> list[tuple[str, float, float]]:
+        """`(name, lat, lon)` of the curated layer's towns inside a box (news names, cited coordinates)."""
+        with self._lock:
+            return self._conn.execute(
+                "SELECT name, lat, lon FROM places WHERE layer = 'curated' AND level = ? "
+                "AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ? ORDER BY rowid",
+                (Level.CITY.value, south, north, west, east),
+            ).fetchall()
+
     def names_of(self, place_id: str) -> list[str]:
         """The normalized name keys stored for a place."""
         with self._lock:

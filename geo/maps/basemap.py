@@ -57,6 +57,7 @@ class LabelPlace:
     lon: float
     population: int = 0
     capital: bool = False
+    listed: bool = False   # a town of the curated conflict layer, whose population is not given
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,10 +87,10 @@ def _zoom_rules() -> tuple[tuple[str, int, int], ...]:
     return tuple(rules)
 
 
-def population_zoom(population: int, capital: bool = False) -> int:
+def population_zoom(population: int, capital: bool = False, listed: bool = False) -> int:
     """The first zoom at which a place of this population may be labelled (geo/data/basemap_labels.csv)."""
     for kind, least, zoom in _zoom_rules():
-        if (kind == "capital" and capital) or (kind == "city" and population >= least):
+        if (kind == "capital" and capital) or (kind == "city" and population >= least) or (kind == "listed" and listed):
             return zoom
     return MAX_LABEL_ZOOM
 
@@ -119,7 +120,7 @@ def select_labels(places: Iterable[LabelPlace], *, max_zoom: int = MAX_LABEL_ZOO
             continue
         x0, y0 = _pixel(place.lat, place.lon)
         width = LABEL_PAD_PX + CHAR_PX * len(place.name)
-        for zoom in range(population_zoom(place.population, place.capital), max_zoom + 1):
+        for zoom in range(population_zoom(place.population, place.capital, place.listed), max_zoom + 1):
             if _hits(_box(x0, y0, zoom, width), shown.get(zoom, {})) or any(
                 _hits(_box(x0, y0, later, width), starting.get(later, {})) for later in range(zoom + 1, max_zoom + 1)
             ):
@@ -283,7 +284,8 @@ def _label_places(index, chosen, *, gazetteer_regions: bool) -> list[LabelPlace]
     import numpy as np
     import shapely
 
-    places = {(p[0], p[1], p[2]): p for p in index.populated_places(-90, -180, 90, 180,
+    # Keyed by point: GeoNames places at one point are one place (and would overlap anyway).
+    places = {(p[1], p[2]): p for p in index.populated_places(-90, -180, 90, 180,
                                                                     min_population=WORLD_MIN_POPULATION)}
     if len(chosen):
         west, south, east, north = shapely.total_bounds(chosen.geometry.values).tolist()
@@ -299,8 +301,26 @@ def _label_places(index, chosen, *, gazetteer_regions: bool) -> list[LabelPlace]
                 inside[:] = False
                 inside[hit] = True
             local = sorted((p for p, ok in zip(found, inside.tolist()) if ok), key=lambda p: -p[3])
-            places.update(((p[0], p[1], p[2]), p) for p in local[:MAX_DETAIL_LABELS])
+            places.update(((p[1], p[2]), p) for p in local[:MAX_DETAIL_LABELS])
+        places = _with_curated_towns(places, index.curated_towns(south, west, north, east), chosen)
     return [LabelPlace(*p) for p in places.values()]
+
+
+def _with_curated_towns(places: dict, towns: list[tuple[str, float, float]], chosen) -> dict:
+    """Add the curated layer's towns inside the regions; one at a GeoNames place's very point is that
+    place, and takes its name as news write it ("Bartella" for GeoNames' "Bartalah")."""
+    import shapely
+
+    if not towns:
+        return places
+    hit = shapely.STRtree(chosen.geometry.values).query(
+        shapely.points([t[2] for t in towns], [t[1] for t in towns]), predicate="within")[0]
+    out = dict(places)
+    for i in sorted(set(hit.tolist())):
+        name, lat, lon = towns[i]
+        same = out.get((lat, lon))
+        out[(lat, lon)] = (name, lat, lon, same[3], same[4]) if same else (name, lat, lon, 0, False, True)
+    return out
 
 
 def _open_index():
