@@ -8,7 +8,7 @@ capitals, cities of a million people and the larger rivers and lakes, coarsely.
 
 Geometry is simplified per zoom band with shapely and stored as integer steps (thousandths of a
 degree in detail, hundredths coarse), each line `[x0, y0, dx1, dy1, ...]`, which keeps the seed map's
-basemap to tens of kilobytes. Label names go through `script_json` and reach the page as DOM text.
+basemap to about 230 KB. Label names go through `script_json` and reach the page as DOM text.
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ from folium.template import Template
 
 from geo.errors import UsageError
 from geo.maps.escape import script_json
-from geo.maps.js import VerbatimMacro
+from geo.maps.js import VerbatimMacro, _runtime
 from geo.model import Incident
 
-__all__ = ["Basemap", "Label", "add_basemap", "LabelPlace", "basemap_data", "decode_line", "encode_lines", "population_zoom",
-           "select_labels"]
+__all__ = ["Basemap", "Label", "LabelPlace", "add_basemap", "basemap_data", "decode_line", "encode_lines",
+           "population_zoom", "select_labels"]
 
 # From this zoom on the detailed layer (boundaries, water, towns of the incident regions) shows;
 # below it the coarse world layer.
@@ -41,7 +41,7 @@ COARSE_TOLERANCE, COARSE_SCALE = 0.05, 100
 WORLD_MIN_POPULATION = 1_000_000
 MAX_CORE_REGIONS = 40          # regions with the most incidents that get detail (keeps 100k-incident maps small)
 MAX_DETAIL_REGIONS = 150       # ... together with their neighbours
-MAX_DETAIL_LABELS = 3000    # the most populous places of those regions
+MAX_DETAIL_LABELS = 3000       # the most populous places of those regions
 COARSE_WATER_RANK = 5          # Natural Earth scalerank of the rivers and lakes in the world layer
 # Label box in pixels for the overlap test: text of ~6.5 px per character 13 px right of the point
 # (clear of an incident marker there), beside a 6 px dot.
@@ -361,10 +361,6 @@ def basemap_data(located: Sequence[Incident], *, regions=None, index=None) -> di
         "scales": {"coarse": COARSE_SCALE, "detail": DETAIL_SCALE},
         "zooms": {"detail": DETAIL_ZOOM, "regions": list(REGION_LABEL_ZOOMS)},
     }
-
-
-def _runtime(name: str) -> str:
-    return (resources.files("geo") / "data" / name).read_text(encoding="utf-8")
 
 
 class Basemap(Layer, VerbatimMacro):
