@@ -20,6 +20,7 @@ from geo.maps.basemap import (
     decode_line,
     encode_lines,
     population_zoom,
+    region_label_zooms,
     select_labels,
 )
 from geo.maps.build import render_map
@@ -85,6 +86,14 @@ def test_placed_labels_never_overlap_at_any_zoom():
     assert LABEL_HEIGHT_PX > 0
 
 
+def test_a_region_name_gives_way_to_a_city_label_on_its_point_but_not_to_one_far_away():
+    city = select_labels([LabelPlace("Baghdad", 33.34, 44.40, 7_000_000, capital=True)])
+    all_zooms = sum(1 << z for z in range(5, 9))
+    assert region_label_zooms(["Baghdad", "Al-Anbar"], [33.34, 32.5], [44.40, 42.0], city) == [0, all_zooms]
+    # Two regions on one point: the second waits until they no longer touch (never, here).
+    assert region_label_zooms(["A", "B"], [10.0, 10.0], [10.0, 10.0], []) == [all_zooms, 0]
+
+
 def test_simplification_keeps_a_line_within_its_tolerance_with_far_fewer_points():
     import shapely
 
@@ -127,6 +136,7 @@ def test_incidents_in_nineveh_bring_its_boundary_towns_and_the_tigris(gazetteer_
     nearby = {"Tel Keyf", "Bartella", "Qaraqosh", "Bashiqa", "Hammam al-Alil", "Kays Qal‘ah"}
     assert nearby <= set(labels) and all(labels[name] <= 10 for name in nearby)
     assert "Barţalah" not in labels and "Tallkayf" not in labels
+    assert labels["Tal Afar"] <= 9 and "Tall ‘Afar" not in labels     # GeoNames gives it no population
     # GeoNames' "New Mosul" district (more people than Mosul) is not a label of its own.
     assert "Al Mawşil al Jadīdah" not in labels
     # Only the incident regions get towns: none from, say, France.

@@ -37,7 +37,9 @@
     box.className = "im-bm-text im-bm-" + kind;
     if (kind !== "region") box.appendChild(document.createElement("span")).className = "im-bm-dot";
     box.appendChild(document.createTextNode(String(name)));
-    return L.divIcon({className: "im-bm-label", html: box, iconSize: null, iconAnchor: kind === "region" ? [0, 8] : [4, 8]});
+    var icon = L.divIcon({className: "im-bm-label", html: box, iconSize: null, iconAnchor: [4, 8]});
+    if (kind === "region") icon.options.className += " im-bm-centred";
+    return icon;
   }
 
   var BasemapLayer = L.LayerGroup.extend({
@@ -92,9 +94,10 @@
         wanted["p" + i] = [L_.y[i] / 1000, L_.x[i] / 1000, L_.n[i], L_.k[i]];
       }
       var R = d.regions;
-      if (zoom >= d.zooms.regions[0] && zoom <= d.zooms.regions[1]) {
-        for (i = 0; i < R.n.length; i++) {
-          if (view.contains([R.y[i] / 1000, R.x[i] / 1000])) wanted["r" + i] = [R.y[i] / 1000, R.x[i] / 1000, R.n[i], "region"];
+      // R.z[i]: bit z set when the region's name fits at zoom z (geo.maps.basemap.region_label_zooms).
+      for (i = 0; i < R.n.length; i++) {
+        if (zoom < 31 && (R.z[i] >> zoom) & 1 && view.contains([R.y[i] / 1000, R.x[i] / 1000])) {
+          wanted["r" + i] = [R.y[i] / 1000, R.x[i] / 1000, R.n[i], "region"];
         }
       }
       for (key in this.markers) {

@@ -29,7 +29,7 @@ from geo.maps.js import VerbatimMacro, _runtime
 from geo.model import Incident
 
 __all__ = ["Basemap", "Label", "LabelPlace", "add_basemap", "basemap_data", "decode_line", "encode_lines",
-           "population_zoom", "select_labels"]
+           "population_zoom", "region_label_zooms", "select_labels"]
 
 # From this zoom on the detailed layer (boundaries, water, towns of the incident regions) shows;
 # below it the coarse world layer.
@@ -45,7 +45,7 @@ MAX_DETAIL_LABELS = 3000       # the most populous places of those regions
 COARSE_WATER_RANK = 5          # Natural Earth scalerank of the rivers and lakes in the world layer
 # Label box in pixels for the overlap test: text of ~6.5 px per character 13 px right of the point
 # (clear of an incident marker there), beside a 6 px dot.
-CHAR_PX, LABEL_PAD_PX, LABEL_HEIGHT_PX = 6.5, 20, 16
+CHAR_PX, LABEL_PAD_PX, LABEL_HEIGHT_PX, REGION_CHAR_PX = 6.5, 20, 16, 8.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +132,32 @@ def select_labels(places: Iterable[LabelPlace], *, max_zoom: int = MAX_LABEL_ZOO
             out.append(Label(place.name, place.lat, place.lon, zoom, kind))
             break
     return out
+
+
+def region_label_zooms(names: Sequence[str], lats: Sequence[float], lons: Sequence[float],
+                       labels: Sequence[Label]) -> list[int]:
+    """For each admin-1 name, a bit mask of the zooms in REGION_LABEL_ZOOMS where it overlaps no place
+    label and no region name before it (bit z set: shown at zoom z)."""
+    first, last = REGION_LABEL_ZOOMS
+    grids: dict[int, dict] = {}
+    for label in labels:
+        x0, y0 = _pixel(label.lat, label.lon)
+        for zoom in range(max(first, label.min_zoom), last + 1):
+            _add(_box(x0, y0, zoom, LABEL_PAD_PX + CHAR_PX * len(label.name)), grids.setdefault(zoom, {}))
+    masks = []
+    for name, lat, lon in zip(names, lats, lons):
+        x0, y0 = _pixel(lat, lon)
+        mask = 0
+        for zoom in range(first, last + 1):
+            # Upper case and spaced: about 1.3 times as wide; centred on its point (see basemap.js).
+            width = REGION_CHAR_PX * len(name)
+            x, y = x0 * (1 << zoom), y0 * (1 << zoom)
+            box = (x - width / 2, y - LABEL_HEIGHT_PX / 2, x + width / 2, y + LABEL_HEIGHT_PX / 2)
+            if not _hits(box, grids.get(zoom, {})):
+                _add(box, grids.setdefault(zoom, {}))
+                mask |= 1 << zoom
+        masks.append(mask)
+    return masks
 
 
 def _hits(box, grid) -> bool:
@@ -319,7 +345,8 @@ def _with_curated_towns(places: dict, towns: list[tuple[str, float, float]], cho
     for i in sorted(set(hit.tolist())):
         name, lat, lon = towns[i]
         same = out.get((lat, lon))
-        out[(lat, lon)] = (name, lat, lon, same[3], same[4]) if same else (name, lat, lon, 0, False, True)
+        # GeoNames gives no population for some towns the news name (Tall 'Afar): listed, then.
+        out[(lat, lon)] = (name, lat, lon, same[3], same[4], not same[3]) if same else (name, lat, lon, 0, False, True)
     return out
 
 
@@ -355,11 +382,12 @@ def basemap_data(located: Sequence[Incident], *, regions=None, index=None) -> di
                    "k": [lb.kind for lb in labels]},
         "regions": {"n": [str(n) for n in chosen["name"]], "y": [round(v * 1000) for v in lats],
                     "x": [round(v * 1000) for v in lons],
+                    "z": region_label_zooms([str(n) for n in chosen["name"]], lats, lons, labels),
                     "b": [encode_lines(g, tolerance=DETAIL_TOLERANCE, scale=DETAIL_SCALE)
                           for g in chosen.geometry.values]},
         "coarse": coarse, "detail": detail,
         "scales": {"coarse": COARSE_SCALE, "detail": DETAIL_SCALE},
-        "zooms": {"detail": DETAIL_ZOOM, "regions": list(REGION_LABEL_ZOOMS)},
+        "zooms": {"detail": DETAIL_ZOOM},
     }
 
 
