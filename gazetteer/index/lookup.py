@@ -204,6 +204,43 @@ class GazetteerIndex:
             ).fetchone()
         return _row_to_place(row) if row else None
 
+    def populated_places(self, south: float, west: float, north: float, east: float, *,
+                         min_population: int = 0, regions: Sequence[str] | None = None,
+                         ) -> list[tuple[str, float, float, int, bool]]:
+        """`(name, lat, lon, population, is_capital)` of the GeoNames populated places inside a box
+        that have at least `min_population` people or are capitals (plain tuples: a map may need 100,000).
+
+        `regions` keeps only places in those admin-1 regions (ids of `gazetteer.boundaries`).
+        GeoNames lists some city districts as towns of their own, at times with more people than
+        the city (Al Mawsil al Jadidah, "New Mosul"); a place the curated layer holds as a
+        neighbourhood at the same point is such a district and is left out.
+        """
+        sql = (
+            "SELECT name, lat, lon, COALESCE(population, 0), feature_code = 'PPLC' FROM places "
+            "WHERE layer = 'geonames' AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ? "
+            "AND (population >= ? OR feature_code = 'PPLC')"
+        )
+        args: list = [south, north, west, east, int(min_population)]
+        if regions is not None:
+            sql += f" AND parent_id IN ({','.join('?' * len(regions))})"
+            args += list(regions)
+        with self._lock:
+            rows = self._conn.execute(sql + " ORDER BY rowid", args).fetchall()
+            districts = set(self._conn.execute(
+                "SELECT lat, lon FROM places WHERE layer = 'curated' AND level = ?", (Level.NEIGHBOURHOOD.value,),
+            ).fetchall())
+        return [(name, lat, lon, pop, bool(capital)) for name, lat, lon, pop, capital in rows
+                if (lat, lon) not in districts]
+
+    def curated_towns(self, south: float, west: float, north: float, east: float) -> list[tuple[str, float, float]]:
+        """`(name, lat, lon)` of the curated layer's towns inside a box (news names, cited coordinates)."""
+        with self._lock:
+            return self._conn.execute(
+                "SELECT name, lat, lon FROM places WHERE layer = 'curated' AND level = ? "
+                "AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ? ORDER BY rowid",
+                (Level.CITY.value, south, north, west, east),
+            ).fetchall()
+
     def names_of(self, place_id: str) -> list[str]:
         """The normalized name keys stored for a place."""
         with self._lock:

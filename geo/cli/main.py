@@ -194,8 +194,10 @@ def main() -> None:
               help="Inline the JS/CSS shipped with incidentmap so the map works offline (the default), "
                    "or link them from CDNs for a smaller file that needs network access.")
 @click.option("--no-tiles", is_flag=True, help="No web tiles; country outlines from the gazetteer only.")
+@click.option("--no-basemap", is_flag=True,
+              help="Leave out the offline basemap (places, regions, rivers under the tiles), for a smaller file.")
 @handle_errors
-def map_cmd(output: str, title: str, self_contained: bool, no_tiles: bool, **kw) -> None:
+def map_cmd(output: str, title: str, self_contained: bool, no_tiles: bool, no_basemap: bool, **kw) -> None:
     """Map the incidents in articles as one shareable HTML file.
 
     \b
@@ -209,7 +211,7 @@ def map_cmd(output: str, title: str, self_contained: bool, no_tiles: bool, **kw)
     # --min-confidence drops what is below it and shows the rest; without it, the unsure stay in a hidden layer.
     sure = {} if filters.min_confidence is None else {"confirmed_at": filters.min_confidence}
     write_map(incidents, output, title=title, self_contained=self_contained,
-              tiles=None if no_tiles else "OpenStreetMap", **sure)
+              tiles=None if no_tiles else "OpenStreetMap", basemap=not no_basemap, **sure)
     finish(runner, f"wrote {output}: {runner.summary_line(incidents)}")
 
 

@@ -62,6 +62,7 @@ def build_map(
     tiles: str | None = "OpenStreetMap",
     assets_dir: str | os.PathLike | None = None,
     confirmed_at: float = CONFIRMED_AT,
+    basemap: bool = True,
 ):
     """A folium map of the incidents: type layers with lazy popups, heat, time slider, choropleth, panel.
 
@@ -70,6 +71,7 @@ def build_map(
     the JS/CSS vendored in the package, checked against their checksums, so it opens with no network;
     otherwise it links them from CDNs. `assets_dir` replaces the vendored folder (tests).
     Incidents less confident than `confirmed_at` go to one "Unconfirmed" layer, off by default.
+    `basemap` adds the offline basemap (geo.maps.basemap), drawn under the tiles so it shows without network.
     """
     import folium
     from folium.map import FitBounds
@@ -121,6 +123,10 @@ def build_map(
         outlines.add_to(fmap)
     IncidentRuntime(encoder.strings.values, encoder.refs, DATE_PRECISIONS).add_to(fmap)
     located = [i for i in incidents if i.place is not None]
+    if basemap:
+        from geo.maps.basemap import add_basemap
+
+        add_basemap(fmap, located, regions=regions, under_tiles=tiles is not None)
     # Set the view before markers load: clustering restarts (and markercluster 1.1 can fail)
     # when the zoom changes while chunks are still being added.
     view = frame([(i.place.lat, i.place.lon) for i in located])
