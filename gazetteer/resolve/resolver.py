@@ -249,7 +249,9 @@ class Resolver:
                 s += w.country * math.sqrt(in_ctx / top)
             if ctx.dateline_cc and c.cc == ctx.dateline_cc:
                 s += w.dateline
-            if c.a1 and p.level is not Level.PROVINCE and c.a1 in ctx.admin1:
+            # A dateline names the bureau's city, well known by convention ("WASHINGTON", not
+            # "WASHINGTON, Pa."): the story's states and provinces do not pull it towards a namesake.
+            if c.a1 and p.level is not Level.PROVINCE and c.a1 in ctx.admin1 and not (dateline and not container):
                 s += w.admin1 * (ctx.local if c.small else 1.0)
             if container:
                 s += w.container * _contained(c, container)
