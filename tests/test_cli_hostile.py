@@ -170,3 +170,107 @@ def test_a_crafted_matcher_cache_beside_the_index_is_not_run_and_is_rebuilt(cli,
     assert not flag.exists()
     assert "Mosul" in proc.stdout
     assert b"builtins" not in cache.read_bytes()[:4096] and cache.stat().st_size > 1_000_000   # rebuilt
+
+
+# ------------------------------------------------------------------ every command, bad options and bad files
+@pytest.fixture(scope="module")
+def bad(tmp_path_factory) -> Path:
+    """A folder of hostile inputs: binary, empty, Latin-1, malformed records, a FIFO, device links, garbage stores."""
+    folder = tmp_path_factory.mktemp("bad")
+    inputs = folder / "in"
+    inputs.mkdir()
+    (inputs / "bin.txt").write_bytes(b"\x00\x01\x02binary")
+    (inputs / "empty.jsonl").write_bytes(b"")
+    (inputs / "latin1.txt").write_bytes(b"caf\xe9 attack in Mosul\n")
+    (inputs / "bad.csv").write_text('text,date\n"unterminated\n', encoding="utf-8")
+    _jsonl(inputs / "weird.jsonl", [
+        {"id": 1, "text": ["x"]}, {"text": "x", "date": {"a": 1}},
+        {"text": "A bomb killed 9223372036854775808 people in Mosul on Friday.", "date": "0001-01-01T00:00:00Z",
+         "url": "javascript:alert(1)"},
+        {"text": "Gunmen killed 99999999999999999999999 civilians in Kirkuk on Friday.", "date": "9999-12-31"}])
+    with (inputs / "weird.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write('[1, 2]\nnull\n"str"\n{not json\n')
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(inputs / "fifo.jsonl")
+    (inputs / "zero.txt").symlink_to("/dev/zero")
+    (inputs / "loop1").symlink_to(inputs / "loop2")
+    (inputs / "loop2").symlink_to(inputs / "loop1")
+    (folder / "garbage.gpkg").write_bytes(bytes(range(256)) * 20)
+    with sqlite3.connect(folder / "other.gpkg") as conn:
+        conn.execute("CREATE TABLE x (a)")
+    (folder / "dir.gpkg").mkdir()
+    return folder
+
+
+W = "{bad}/in/weird.jsonl"
+BAD_CALLS = [
+    # (arguments, exit code): 0 = bad records skipped with a warning, 2 = usage or input, 3 = output
+    (("map", "{bad}/in", "-o", "{out}/m.html"), 0),
+    (("map", W, "-o", "/dev/full"), 3),
+    (("map", W, "--workers", "-1"), 2),
+    (("map", W, "--since", "2017-13-01"), 2),
+    (("map", "--db", "{bad}/garbage.gpkg", "-o", "{out}/m.html"), 2),
+    (("extract", "{bad}/in", "-o", "{out}/x.gpkg"), 0),
+    (("extract", W, "-o", "{out}/x.docx"), 2),
+    (("extract", W, "--max-article-chars", "5", "-o", "-"), 2),
+    (("extract", "--db", "{bad}/other.gpkg", "-o", "-"), 2),
+    (("extract", "--db", "{bad}/dir.gpkg", "-o", "-"), 2),
+    (("extract", "--db", "postgresql://nobody@127.0.0.1:1/none", "-o", "-"), 2),
+    (("places", "{bad}/in", "-o", "{out}/p.csv"), 0),
+    (("places", W, "--actors", "{bad}/in/bin.txt", "--workers", "2"), 2),
+    (("places", W, "--taxonomy", "{bad}/in/weird.jsonl"), 2),
+    (("places", "--db", "{bad}/missing.gpkg"), 2),
+    (("summary", "{bad}/in", "--format", "markdown", "--chart", "{out}/c.png"), 0),
+    (("summary", W, "--chart", "/dev/full"), 3),
+    (("summary", W, "--by", "galaxy"), 2),
+    (("ingest", "{bad}/in", "--db", "{out}/s.gpkg"), 0),
+    (("ingest", W, "--db", "{bad}/garbage.gpkg"), 2),
+    (("ingest", W, "--db", "{bad}/dir.gpkg"), 3),
+    (("ingest", W, "--db", "{out}/s.sqlite"), 2),
+    (("ingest", W, "--db", "{out}/s.gpkg", "--dask", "nonsense:///"), 2),
+    (("ingest", "--db", "{out}/s.gpkg"), 2),
+    (("eval", "{bad}/in/bin.txt"), 2),
+    (("eval", "{bad}/in/weird.jsonl"), 2),
+    (("eval", W, "--mode", "nope"), 2),
+    (("eval-incidents", "--split", "nope"), 2),
+    (("eval-incidents", "--sentences", "--split", "blind"), 2),
+    (("gazetteer", "lookup", "Mosul", "--near", "nan,nan"), 2),
+    (("gazetteer", "lookup"), 2),
+    (("gazetteer", "import", "{bad}/in/bin.txt"), 2),
+    (("gazetteer", "import", "{bad}/in/bad.csv"), 2),
+    (("gazetteer", "info", "--bogus"), 2),
+    (("assets", "fetch", "--bogus"), 2),
+    (("assets", "bogus"), 2),
+    (("bogus",), 2),
+]
+
+
+def _command_paths(group, prefix=()) -> set[tuple[str, ...]]:
+    import click
+
+    out = set()
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            out |= _command_paths(command, (*prefix, name))
+        else:
+            out.add((*prefix, name))
+    return out
+
+
+def test_the_bad_calls_cover_every_command():
+    from geo.cli.main import main
+
+    covered = {args[:2] if args[0] in ("gazetteer", "assets") else args[:1] for args, _ in BAD_CALLS}
+    missing = {path for path in _command_paths(main) if not any(c[:len(path)] == path for c in covered)}
+    assert not missing, f"commands no bad call tries: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("args, code", BAD_CALLS, ids=[" ".join(a) for a, _ in BAD_CALLS])
+def test_every_command_meets_bad_options_and_bad_files_with_a_message_not_a_traceback(cli, bad, tmp_path, args, code):
+    proc = cli(*(a.format(bad=bad, out=tmp_path) for a in args), timeout=300,
+               env={"INCIDENTMAP_USER_PLACES": str(tmp_path / "u.sqlite")})   # imports never touch the real one
+    assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    assert proc.returncode == code, (proc.returncode, proc.stderr[-2000:])
+    if code:
+        assert proc.stderr.strip()
+    assert Path("/dev/full").is_char_device() and Path("/dev/zero").is_char_device()

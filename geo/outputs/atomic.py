@@ -47,8 +47,13 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", *, encoding: str = "u
             stream = open(path, mode, **({} if mode == "wb" else {"encoding": encoding, "newline": newline}))
         except OSError as e:
             raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
-        with stream:
-            yield stream
+        try:
+            with stream:
+                yield stream
+        except OSError as e:      # a full device (/dev/full), a pipe whose reader left
+            if isinstance(e, IncidentMapError):
+                raise
+            raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
         return
     folder, name = os.path.split(os.path.abspath(path))
     clean_stale(folder, name)
