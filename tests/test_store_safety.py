@@ -96,7 +96,7 @@ def test_a_store_opened_read_only_refuses_to_write(seeded_store):
 @pytest.mark.parametrize("command", ["map", "extract", "summary", "places"])
 def test_a_read_command_on_a_missing_store_exits_2_and_creates_nothing(cli, tmp_path, command):
     db = tmp_path / "typo.gpkg"
-    proc = cli(command, "--db", str(db), "-o", str(tmp_path / "out.json"))
+    proc = cli(command, "--db", str(db), "-o", str(tmp_path / "out.csv"))
     assert proc.returncode == 2, proc.stderr
     assert "no store at" in proc.stderr and "Traceback" not in proc.stderr
     assert list(tmp_path.iterdir()) == []
