@@ -3,8 +3,11 @@
     PYTHONPATH=. python bench/fuzz.py               # 10,000 articles
     PYTHONPATH=. python bench/fuzz.py -n 500 --keep /tmp/fuzz-out
 
-Counts crashes (any exception escaping a stage) and unescaped outputs (live markup in HTML or
-JSON, formula cells in CSV text columns) and exits non-zero if either is above zero. When the
+Counts crashes (any exception escaping a stage, or a stage that hangs) and unescaped outputs (live
+markup in HTML or JSON, formula cells in CSV text columns, links in markdown summaries) and exits
+non-zero if either is above zero. The input is a folder that also holds a FIFO and links to devices,
+read together with device paths; articles carry extreme dates and huge numbers; the results go
+through a GeoPackage store and back, and exports are also written to /dev/null. When the
 pipeline cannot be loaded yet (a stage missing), it says so and exports synthetic incidents
 built from the hostile articles instead, so the exporters and the map are still exercised.
 """
@@ -12,11 +15,14 @@ built from the hostile articles instead, so the exporters and the map are still 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
+import os
 import random
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -36,6 +42,13 @@ PLACES = [("MOSUL", "Iraq", "Mosul"), ("KABUL", "Afghanistan", "Kabul"), ("ALEPP
           ("MOGADISHU", "Somalia", "Mogadishu"), ("SANAA", "Yemen", "Sanaa"), ("KHARTOUM", "Sudan", "Khartoum")]
 EVENTS = ["A car bomb killed {n} people in {p} on Monday.", "Militants attacked a checkpoint near {p}, killing {n} soldiers.",
           "Protesters clashed with police in {p} on Friday.", "An air strike hit a market in {p}, killing {n} civilians."]
+# Numbers that overflow 64-bit integers or floats, or sit at the edge of "a count".
+HUGE = ["99999999999999999999999", "9223372036854775808", "18446744073709551616", "1" + "0" * 400, "10,000,001",
+        "1e309", "0x7fffffffffffffff", "-5", "4,294,967,296", "nine quintillion"]
+# Publication dates at and beyond what date arithmetic allows (Go's zero time, year 9999, before 1900).
+EXTREME_DATES = ["9999-12-31", "0001-01-01T00:00:00Z", "0001-01-01", "1899-12-31", "2101-01-01", "+275760-09-13",
+                 "-0001-01-01", "99999-01-01", "1970-01-01T00:00:00+99:00", "2017-04-21T25:61:61Z"]
+RELATIVE = ["on Friday", "last week", "yesterday", "on Dec. 31", "next year", "on Jan. 1"]
 
 # Live markup: any of these in an output means something reached it unescaped.
 HTML_LIVE = [re.compile(p, re.I) for p in (
@@ -44,6 +57,8 @@ HTML_LIVE = [re.compile(p, re.I) for p in (
 )]
 SCRIPT = re.compile(r"<script[^>]*>(.*?)</script>", re.S | re.I)
 JSON_LIVE = [re.compile(p, re.I) for p in (r"<script", r"<img", r"<svg", r"<iframe", r"</", r"49SSTI")]
+# A markdown link or image: "](" with its "]" not escaped, or a live HTML tag.
+MARKDOWN_LIVE = [re.compile(p, re.I) for p in (r"(?<!\\)\]\(", r"(?<!\\)\]\[", r"<[a-z]")]
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -73,7 +88,10 @@ def make_record(i: int, rng: random.Random) -> str:
     if roll < 0.02:
         return json.dumps({"id": f"f{i}", "text": 12})
     caps, country, name = rng.choice(PLACES)
-    event = rng.choice(EVENTS).format(n=rng.randint(1, 40), p=name)
+    n = rng.choice(HUGE) if rng.random() < 0.1 else rng.randint(1, 40)
+    event = rng.choice(EVENTS).format(n=n, p=name)
+    if rng.random() < 0.2:
+        event += f" It happened {rng.choice(RELATIVE)}."
     text = f"{caps}, {country} (Reuters) - {event} {hostile(rng)}\n\n{hostile(rng)} said witnesses in {name}."
     if rng.random() < 0.02:
         text += " " + "long " * rng.randint(10_000, 60_000)
@@ -81,7 +99,8 @@ def make_record(i: int, rng: random.Random) -> str:
         "id": rng.choice([f"f{i}", f"={i}+1", f"<b>{i}</b>"]) if rng.random() < 0.1 else f"f{i}",
         "title": hostile(rng) + f" {name} attack",
         "text": text,
-        "date": rng.choice(["2017-04-21", "December 31, 2017", "not a date ${alert(3)}", "2017-02-30", ""]),
+        "date": rng.choice(EXTREME_DATES) if rng.random() < 0.1 else
+        rng.choice(["2017-04-21", "December 31, 2017", "not a date ${alert(3)}", "2017-02-30", ""]),
         "url": rng.choice(["https://www.reuters.com/article/x", "javascript:alert(5)", "data:text/html,<script>",
                            " JAVASCRIPT:alert(1)", hostile(rng)]),
         "source": hostile(rng),
@@ -226,11 +245,46 @@ def scanners_work(workdir: Path) -> bool:
     bad_json.write_text('{"t": "</script><script>alert(2)</script>"}', encoding="utf-8")
     bad_csv = workdir / "bad.csv"
     bad_csv.write_text('id,article_title,longitude\r\n1,"=HYPERLINK(""http://x"",""y"")",-3.2\r\n', encoding="utf-8")
+    bad_md = workdir / "bad.md"
+    bad_md.write_text("| [x](javascript:alert(1)) | \\[safe\\](x) | ![i][1] |\n", encoding="utf-8")
     ok = (len(scan_html(bad_html)) == 3 and len(scan_text(bad_json, JSON_LIVE)) >= 2
-          and len(scan_csv(bad_csv)) == 1)
-    for p in (bad_html, bad_json, bad_csv):
+          and len(scan_csv(bad_csv)) == 1 and len(scan_text(bad_md, MARKDOWN_LIVE)) == 2)
+    for p in (bad_html, bad_json, bad_csv, bad_md):
         p.unlink()
     return ok
+
+
+DEVICE_PATHS = ("/dev/null", "/dev/zero", "/dev/urandom")
+
+
+def _hazards(folder: Path) -> list[Path]:
+    """A FIFO nobody writes to and links to endless devices, inside the input folder."""
+    made = []
+    fifo = folder / "pipe.jsonl"
+    if hasattr(os, "mkfifo") and not fifo.exists():
+        os.mkfifo(fifo)
+        made.append(fifo)
+    for name, target in (("zero.jsonl", "/dev/zero"), ("random.txt", "/dev/urandom"), ("null.csv", "/dev/null")):
+        link = folder / name
+        if os.path.exists(target) and not link.is_symlink():
+            link.symlink_to(target)
+            made.append(link)
+    return made
+
+
+@contextlib.contextmanager
+def _deadline(seconds: int, stage: str):
+    """Raise TimeoutError in a stage that runs longer than `seconds` (a hang counts as a crash)."""
+    def expired(_signum, _frame):
+        raise TimeoutError(f"{stage} still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def main(argv=None) -> int:
@@ -245,17 +299,21 @@ def main(argv=None) -> int:
     if not scanners_work(workdir):
         print("the output scanners failed their self-check; results would be meaningless", file=sys.stderr)
         return 2
-    src = workdir / "hostile.jsonl"
+    inputs = workdir / "inputs"
+    inputs.mkdir(exist_ok=True)
+    src = inputs / "hostile.jsonl"
     with open(src, "w", encoding="utf-8") as f:
         for i in range(args.n):
             f.write(make_record(i, rng) + "\n")
         f.write('{"id": "latin1", "text": "caf')
     with open(src, "ab") as f:
         f.write(b'\xe9"}\n')
+    hazards = _hazards(inputs)
 
     from geo.read.articles import read_articles
 
-    counts = {"generated": args.n + 1, "records_skipped": 0, "record_warnings": 0, "crashes": 0, "unescaped": 0}
+    counts = {"generated": args.n + 1, "records_skipped": 0, "record_warnings": 0, "crashes": 0, "unescaped": 0,
+              "hazard_paths": len(hazards)}
     crashes: list[str] = []
 
     def on_error(error) -> None:
@@ -263,7 +321,8 @@ def main(argv=None) -> int:
 
     start = time.perf_counter()
     try:
-        articles = list(read_articles([str(src)], on_error=on_error))
+        with _deadline(600, "reader"):     # a FIFO or device that is read instead of skipped hangs here
+            articles = list(read_articles([str(inputs), *DEVICE_PATHS], on_error=on_error))
     except Exception:                        # noqa: BLE001 - counting crashes is the point
         crashes.append("reader: " + traceback.format_exc())
         articles = []
@@ -271,6 +330,7 @@ def main(argv=None) -> int:
     counts["read_seconds"] = round(time.perf_counter() - start, 2)
 
     incidents = None
+    results_for_store = None
     try:
         from geo.run.pipeline import Pipeline, merged
 
@@ -282,6 +342,7 @@ def main(argv=None) -> int:
     else:
         start = time.perf_counter()
         results = []
+        results_for_store = results
         for article in articles:
             try:
                 results.append(pipeline.process(article))
@@ -297,6 +358,18 @@ def main(argv=None) -> int:
         counts["synthetic_incidents"] = 1
     counts["incidents"] = len(incidents)
 
+    if results_for_store is not None:
+        start = time.perf_counter()
+        try:
+            from geo.store.gpkg import GeoPackageStore
+
+            with GeoPackageStore(workdir / "store.gpkg") as store:
+                store.ingest(results_for_store)
+                counts["stored_incidents"] = len(store.incidents())
+        except Exception:                    # noqa: BLE001
+            crashes.append("store: " + traceback.format_exc())
+        counts["store_seconds"] = round(time.perf_counter() - start, 2)
+
     from geo.outputs.export import write_incidents
 
     findings: list[str] = []
@@ -310,6 +383,20 @@ def main(argv=None) -> int:
             findings += scan_csv(workdir / name)
         elif not name.endswith(".gpkg"):
             findings += scan_text(workdir / name, JSON_LIVE)
+    try:
+        write_incidents(incidents, "/dev/null", fmt="jsonl")     # a device: written into, never replaced
+        if not Path("/dev/null").is_char_device():
+            crashes.append("export /dev/null: the device was replaced by a file")
+    except Exception:                        # noqa: BLE001
+        crashes.append("export /dev/null: " + traceback.format_exc())
+    try:
+        from geo.outputs.summary import render, summarize
+
+        for by in ("place", "admin1"):
+            (workdir / f"summary-{by}.md").write_text(render(summarize(incidents, by=by), "markdown"), encoding="utf-8")
+            findings += scan_text(workdir / f"summary-{by}.md", MARKDOWN_LIVE)
+    except Exception:                        # noqa: BLE001
+        crashes.append("summary: " + traceback.format_exc())
     try:
         from geo.maps.build import write_map
     except ImportError as e:

@@ -21,6 +21,10 @@ class RecordError(IncidentMapError, ValueError):
         where = f"{path}:{line}" if line is not None else path
         super().__init__(f"{where}: {message}")
 
+    def __reduce__(self):
+        # raised in a worker process, it is pickled back to the parent with all three arguments
+        return (self.__class__, (self.reason, self.path, self.line), self.__dict__)
+
 
 class OutputError(IncidentMapError, OSError):
     """An output file could not be written."""

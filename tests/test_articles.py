@@ -314,6 +314,9 @@ def test_reading_is_lazy(tmp_path):
     ("31-Dec-17", (dt.date(2017, 12, 31), DatePrecision.DAY)),
     ("2017-12", (dt.date(2017, 12, 1), DatePrecision.MONTH)),
     ("2017-13-01", None), ("yesterday", None), ("", None),
+    # placeholders and the calendar's ends are no dates (issue 19, item 2)
+    ("9999-12-31", None), ("0001-01-01T00:00:00Z", None), ("1899-12-31", None), ("2101-01-01", None),
+    ("1900-01-01", (dt.date(1900, 1, 1), DatePrecision.DAY)), ("2100-12", (dt.date(2100, 12, 1), DatePrecision.MONTH)),
 ])
 def test_parses_metadata_dates(value, expected):
     assert parse_metadata_date(value) == expected

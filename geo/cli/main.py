@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import glob
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -239,24 +238,21 @@ def extract_cmd(output: str, **kw) -> None:
 @main.command("places")
 @pipeline_options
 @click.option("-o", "--output", default="-", type=click.Path(dir_okay=False, allow_dash=True),
-              help="JSON Lines file (default: stdout).")
+              help="JSON Lines file (default: stdout), or CSV for a .csv path.")
 @click.option("--unresolved/--no-unresolved", default=False, help="Also list mentions no place was found for.")
 @handle_errors
 def places_cmd(output: str, unresolved: bool, **kw) -> None:
-    """List every resolved place mention as one JSON object per line.
+    """List every resolved place mention as one JSON object per line (or a CSV row).
 
     \b
     Example:
       incidentmap places seeds/ | head
     """
-    from geo.outputs.atomic import atomic_write
+    from geo.outputs.export import place_format, write_place_rows
 
+    place_format(output)        # a refused extension stops before the run, not after it
     runner = make_runner(kw)
-    count = 0
-    with atomic_write(output, "w") as out:
-        for row in runner.place_rows(unresolved=unresolved):
-            out.write(json.dumps(row, ensure_ascii=False, sort_keys=False) + "\n")
-            count += 1
+    count = write_place_rows(runner.place_rows(unresolved=unresolved), output)
     finish(runner, f"{count} place mention(s) from {runner.articles_read} article(s)")
 
 

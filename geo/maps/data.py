@@ -199,7 +199,7 @@ class LayerEncoder:
             if link is None:
                 # Plain printable-ASCII http(s) URLs with a host are what safe_url accepts; skip its scan.
                 link = links[url] = url if _PLAIN_HTTP.fullmatch(url) else (safe_url(url) or "")
-            seen[ev.article_id] = (add(ev.source or ev.article_title or ev.article_id), add(link or url),
+            seen[ev.article_id] = (add(ev.source or ev.article_title or ev.article_id), add(link),
                                    1 if link else 0)
         key = tuple(seen.values())
         return self._refs.setdefault(key, len(self._refs))

@@ -1,13 +1,15 @@
 """Atomic output files: write to a temporary file in the same folder, fsync, then `os.replace`.
 
 A reader (or a crash) therefore sees either the old file or the complete new one, never a
-truncated file. "-" means standard output, where atomicity does not apply.
+truncated file. "-" means standard output, where atomicity does not apply. A writer killed
+mid-write leaves its hidden temporary behind; the next write to the same path removes it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import stat
 import sys
@@ -17,9 +19,10 @@ from typing import IO
 
 from geo.errors import IncidentMapError, OutputError
 
-__all__ = ["atomic_path", "atomic_write"]
+__all__ = ["atomic_path", "atomic_write", "clean_stale"]
 
 _umask: int | None = None
+_OURS = re.compile(r"([0-9]+)\.[a-z0-9_]{8}\.tmp")     # after ".NAME.": pid, tempfile's 8 random characters
 
 
 @contextlib.contextmanager
@@ -44,13 +47,19 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", *, encoding: str = "u
             stream = open(path, mode, **({} if mode == "wb" else {"encoding": encoding, "newline": newline}))
         except OSError as e:
             raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
-        with stream:
-            yield stream
+        try:
+            with stream:
+                yield stream
+        except OSError as e:      # a full device (/dev/full), a pipe whose reader left
+            if isinstance(e, IncidentMapError):
+                raise
+            raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
         return
     folder, name = os.path.split(os.path.abspath(path))
+    clean_stale(folder, name)
     try:
         handle = tempfile.NamedTemporaryFile(
-            mode, dir=folder, prefix=f".{name}.", suffix=".tmp", delete=False,
+            mode, dir=folder, prefix=_prefix(name), suffix=".tmp", delete=False,
             **({} if mode == "wb" else {"encoding": encoding, "newline": newline}),
         )
     except OSError as e:
@@ -81,8 +90,9 @@ def atomic_path(path: str | os.PathLike) -> Iterator[str]:
         raise OutputError("this format cannot be written to standard output")
     path = _target(path)
     folder, name = os.path.split(os.path.abspath(path))
+    clean_stale(folder, name)
     try:
-        workdir = tempfile.mkdtemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+        workdir = tempfile.mkdtemp(dir=folder, prefix=_prefix(name), suffix=".tmp")
     except OSError as e:
         raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
     tmp = os.path.join(workdir, name)
@@ -103,6 +113,47 @@ def atomic_path(path: str | os.PathLike) -> Iterator[str]:
         raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _prefix(name: str) -> str:
+    """Temporary names are `.NAME.PID.RANDOM.tmp`: the writer's pid says when one is stale."""
+    return f".{name}.{os.getpid()}."
+
+
+def clean_stale(folder: str, name: str) -> list[str]:
+    """Remove temporaries for `name` left by writers that died (SIGKILL, power loss); the paths removed.
+
+    Only our own pattern, and only when its pid is no longer running: a concurrent run's file stays.
+    """
+    removed: list[str] = []
+    head = f".{name}."
+    try:
+        entries = [e for e in os.scandir(folder) if e.name.startswith(head) and e.name.endswith(".tmp")]
+    except OSError:
+        return removed
+    for entry in entries:
+        found = _OURS.fullmatch(entry.name[len(head):])
+        if found is None or _running(int(found.group(1))):
+            continue
+        with contextlib.suppress(OSError):
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)
+            removed.append(entry.path)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:          # EPERM: running, as another user
+        return True
+    return True
 
 
 def _target(path: str) -> str:

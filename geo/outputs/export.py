@@ -18,8 +18,9 @@ Decisions:
 from __future__ import annotations
 
 import csv
+import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from geo.errors import UsageError
 from geo.model import Incident
@@ -27,8 +28,8 @@ from geo.outputs.atomic import atomic_path, atomic_write
 from geo.outputs.safe import json_dumps_html_safe, safe_url, spreadsheet_safe
 
 __all__ = [
-    "FIELDS", "FORMATS", "NUMERIC_FIELDS", "feature", "feature_collection", "flat_row", "incident_properties",
-    "to_geodataframe", "write_incidents",
+    "FIELDS", "FORMATS", "NUMERIC_FIELDS", "PLACE_FIELDS", "feature", "feature_collection", "flat_row",
+    "incident_properties", "place_format", "to_geodataframe", "write_incidents", "write_place_rows",
 ]
 
 FIELDS = (
@@ -46,6 +47,11 @@ LIST_FIELDS = ("actors", "sources", "source_urls", "notes")
 FORMATS = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".csv": "csv",
            ".jsonl": "jsonl", ".ndjson": "jsonl"}
 LAYER = "incidents"
+# The documented `places` row, in order; JSON Lines by default, CSV for a .csv path.
+PLACE_FIELDS = ("article_id", "article_title", "start", "end", "text", "name", "lat", "lon", "country_code",
+                "admin1", "feature_code", "level", "place_id", "score")
+_PLACE_NUMERIC = frozenset({"start", "end", "lat", "lon", "score"})
+_PLACE_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".txt": "jsonl", "": "jsonl"}
 _DIGITS = 6
 
 
@@ -195,3 +201,30 @@ def _write_gpkg(incidents: list[Incident], path: str) -> None:
             frame[name] = frame[name].map(lambda v: v if v is None or v != v else spreadsheet_safe(str(v)))
     with atomic_path(path) as tmp:
         frame.to_file(tmp, driver="GPKG", layer=LAYER, engine="pyogrio", geometry_type="Point")
+
+
+def place_format(path: str) -> str:
+    """"csv" or "jsonl" for a `places` output path; any other extension is refused, never guessed."""
+    if path == "-":
+        return "jsonl"
+    ext = os.path.splitext(os.fspath(path))[1].lower()
+    if ext not in _PLACE_FORMATS:
+        raise UsageError(f"places writes JSON Lines (.jsonl) or CSV (.csv), not {ext or 'that'} ({path})")
+    return _PLACE_FORMATS[ext]
+
+
+def write_place_rows(rows: Iterable[dict], path: str) -> int:
+    """Stream place rows (`PLACE_FIELDS`) to `path` as JSON Lines or spreadsheet-safe CSV; the count written."""
+    kind, count = place_format(path), 0
+    with atomic_write(path, "w", newline="" if kind == "csv" else None) as out:
+        if kind == "csv":
+            writer = csv.writer(out, lineterminator="\r\n")
+            writer.writerow(PLACE_FIELDS)
+        for row in rows:
+            if kind == "csv":
+                writer.writerow("" if row[k] is None else row[k] if k in _PLACE_NUMERIC else spreadsheet_safe(str(row[k]))
+                                for k in PLACE_FIELDS)
+            else:
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            count += 1
+    return count

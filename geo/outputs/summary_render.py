@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from collections import Counter
 from collections.abc import Sequence
 from enum import Enum
@@ -18,6 +19,9 @@ from geo.outputs.summary import RegionLevel, RegionSummary, region_keys
 
 __all__ = ["SummaryFormat", "chart", "render", "rows", "total_line"]
 
+# Escaped with "\\": brackets (no name becomes a link or an image: every link form needs "[" and "]"),
+# backticks, the cell separator and the escape character itself.
+_MD_SPECIAL = re.compile(r"([\\`\[\]|])")
 COLUMNS = ("region", "region_id", "country", "incidents", "types", "fatalities", "fatalities_reported", "first_date",
            "last_date", "top_places", "sources", "latest_week", "prev_4wk_mean", "trend")
 
@@ -73,8 +77,7 @@ def _table(data: list[dict]) -> str:
 
 def _markdown(data: list[dict]) -> str:
     def esc(value) -> str:
-        text = " ".join(_cell(value).split())
-        text = text.replace("\\", "\\\\").replace("|", "\\|")
+        text = _MD_SPECIAL.sub(r"\\\1", " ".join(_cell(value).split()))
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")   # renderers pass raw HTML
     lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "|".join("---" for _ in COLUMNS) + "|"]
     lines += ["| " + " | ".join(esc(r[c]) for c in COLUMNS) + " |" for r in data]

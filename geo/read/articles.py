@@ -100,8 +100,21 @@ def content_hash(text: str, title: str = "", date: dt.date | None = None, url: s
 _DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%d %B %Y", "%d %b %Y", "%d-%b-%y", "%Y/%m/%d")
 
 
+# Publication dates outside these years are refused: Go's zero time (0001-01-01) and 9999-12-31 are
+# placeholders, and date arithmetic at the calendar's ends overflows further down the pipeline.
+DATE_YEARS = (1900, 2100)
+
+
 def parse_metadata_date(value: str) -> tuple[dt.date, DatePrecision] | None:
-    """Parse a metadata date: ISO date or datetime, "December 31, 2017", "2017-12" (month); None if not."""
+    """Parse a metadata date: ISO date or datetime, "December 31, 2017", "2017-12" (month); None if not.
+
+    A date outside `DATE_YEARS` is None too.
+    """
+    found = _parse_metadata_date(value)
+    return found if found is not None and DATE_YEARS[0] <= found[0].year <= DATE_YEARS[1] else None
+
+
+def _parse_metadata_date(value: str) -> tuple[dt.date, DatePrecision] | None:
     s = value.strip()
     if len(s) == 7 and s[4] == "-":
         try:
@@ -382,7 +395,8 @@ def _record(obj, path: str, line: int | None, report: OnError, where: str = "") 
     if values["date"]:
         parsed = parse_metadata_date(values["date"])
         if parsed is None:
-            report(RecordError(f"{where}unreadable date {values['date'][:40]!r}; kept without a date", path, line))
+            report(RecordError(f"{where}unreadable date {values['date'][:40]!r} (a date from {DATE_YEARS[0]} to"
+                               f" {DATE_YEARS[1]} is expected); kept without a date", path, line))
         else:
             (date, precision), source = parsed, "metadata"
     title, url = " ".join(values["title"].split()), values["url"]

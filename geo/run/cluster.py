@@ -117,7 +117,7 @@ def _client(address: str, n_workers: int):
         return Client(cluster), cluster
     try:
         return Client(address, timeout="20s"), None
-    except OSError as exc:
+    except (OSError, ValueError, TypeError) as exc:   # ValueError: an address scheme Dask does not know
         raise UsageError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
 
 

@@ -6,6 +6,8 @@ import itertools
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -28,7 +30,22 @@ def _init_worker(factory: PipelineFactory, settings: Settings) -> None:
     # Ctrl-C reaches the whole process group; only the parent should act on it (it cancels
     # the queued batches), or every worker would print its own KeyboardInterrupt traceback
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _watch_parent(os.getppid())
     _pipeline = factory(settings)
+
+
+def _watch_parent(parent: int, interval: float = 0.5) -> None:
+    """Exit this worker as soon as its parent is gone.
+
+    A parent killed outright (SIGKILL, the OOM killer) runs no clean-up; its workers hold both ends
+    of the pool's pipes, so they would wait for work forever, each keeping the store file open.
+    """
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
 def _run_batch(batch: list[Article], toponyms: bool = True) -> list[ArticleResult]:

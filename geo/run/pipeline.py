@@ -109,11 +109,11 @@ class Pipeline:
         from geo.extract.incidents import extract_incidents
 
         warnings: list[str] = []
+        where = f"{article.path or '-'}:{article.line}: article {article.id}"
         limit = self.settings.max_article_chars
         if len(article.text) > limit:
             warnings.append(
-                f"{article.path or '-'}:{article.line}: article {article.id} has {len(article.text):,} characters;"
-                f" only the first {limit:,} were read (--max-article-chars)"
+                f"{where} has {len(article.text):,} characters; only the first {limit:,} were read (--max-article-chars)"
             )
             article = truncated(article, limit)
         article = dated(article)
@@ -124,7 +124,7 @@ class Pipeline:
                 dateline_places=dateline.places if dateline else (),
                 dateline_country=dateline.country if dateline else None,
                 skip=tuple((s.start, s.end) for s in excluded_spans(article)),
-                warn=warnings.append,
+                warn=lambda note: warnings.append(f"{where}: {note}"),
             )
         )
         incidents = tuple(

@@ -25,6 +25,7 @@ from geo.store.schema import (
     TOPONYMS,
     SchemaVersionError,
     StoreError,
+    StoreWriteError,
     Table,
     article_from_row,
     article_hash,
@@ -36,7 +37,7 @@ from geo.store.schema import (
 )
 
 __all__ = [
-    "IngestStats", "SchemaVersionError", "Store", "StoreError", "changed_articles", "ingest_articles",
+    "IngestStats", "SchemaVersionError", "Store", "StoreError", "StoreWriteError", "changed_articles", "ingest_articles",
     "open_store",
 ]
 
@@ -114,24 +115,27 @@ class Store(ABC):
         self.close()
 
 
-def open_store(url: str, *, must_exist: bool = False) -> Store:
-    """Open (creating if needed) a store: a `*.gpkg` path or a `postgresql://` URL.
+def open_store(url: str, *, must_exist: bool = False, read_only: bool = False) -> Store:
+    """Open a store: a `*.gpkg` path or a `postgresql://` URL; only a writable open creates one.
 
     `must_exist`: for commands that only read a store, a GeoPackage path with no file is a mistyped
     path, not a new empty store (which would overwrite a map with an empty one and exit 0).
+    `read_only`: never write (a GeoPackage opens with SQLite's `mode=ro`, so a read-only file in a
+    read-only folder can be read; PostGIS creates no tables).
     """
     text = str(url)
-    if must_exist and text.lower().endswith(".gpkg") and not os.path.exists(text):
-        raise InputError(f"no store at {text}: nothing was ingested there (check the path, or run "
+    if (must_exist or read_only) and text.lower().endswith(".gpkg") and not os.path.isfile(text):
+        what = "a folder, not a store file" if os.path.isdir(text) else "nothing was ingested there"
+        raise InputError(f"no store at {text}: {what} (check the path, or run "
                          f"`incidentmap ingest PATH... --db {text}` first)")
     if text.startswith(("postgresql://", "postgres://")):
         from geo.store.postgis import PostGISStore
 
-        return PostGISStore(text)
+        return PostGISStore(text, read_only=read_only)
     if text.lower().endswith(".gpkg"):
         from geo.store.gpkg import GeoPackageStore
 
-        return GeoPackageStore(text)
+        return GeoPackageStore(text, read_only=read_only)
     raise UsageError(
         f"cannot tell what kind of store {text!r} is; expected a GeoPackage path ending in .gpkg"
         " or a postgresql://user@host:port/database URL"

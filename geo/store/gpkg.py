@@ -12,6 +12,8 @@ import math
 import os
 import sqlite3
 import struct
+import time
+import urllib.parse
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
@@ -21,6 +23,7 @@ from geo.store.schema import (
     SRID,
     TABLES,
     StoreError,
+    StoreWriteError,
     Table,
     migration_plan,
     parse_version,
@@ -129,34 +132,83 @@ class GeoPackageStore(SqlStore):
     geometry_sql = "?"
     dialect = "gpkg"
 
-    def __init__(self, path: str | os.PathLike):
+    def __init__(self, path: str | os.PathLike, *, read_only: bool = False):
         self.path = os.fspath(path)
         self.url = self.path
+        self.read_only = read_only
         folder = os.path.dirname(os.path.abspath(self.path))
         if not os.path.isdir(folder):
-            raise StoreError(f"cannot create store {self.path}: folder {folder} does not exist")
+            raise StoreWriteError(f"cannot create store {self.path}: folder {folder} does not exist")
         try:
-            self._conn = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
-            self._conn.row_factory = sqlite3.Row
-            self._register_functions()
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=NORMAL")
-            self._conn.execute("PRAGMA foreign_keys=ON")
+            if read_only:
+                self._conn = self._connect_read_only()
+            else:
+                self._conn = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
+                self._setup()
+                self._enable_wal()
+                self._conn.execute("PRAGMA synchronous=NORMAL")
             self._prepare()
         except sqlite3.Error as exc:
             self.close()
-            raise StoreError(f"cannot open store {self.path}: {exc}") from exc
+            raise _store_error(f"cannot open store {self.path}", exc) from exc
         except BaseException:
             self.close()
             raise
 
+    def _setup(self) -> None:
+        self._conn.row_factory = sqlite3.Row
+        self._register_functions()
+        self._conn.execute("PRAGMA foreign_keys=ON")
+
+    def _enable_wal(self, wait: float = 30.0) -> None:
+        """Switch the file to WAL, retrying while another process does the same.
+
+        SQLite answers a concurrent journal-mode change with "database is locked" at once, without
+        the busy timeout: two runs creating one new store would otherwise fail here.
+        """
+        deadline = time.monotonic() + wait
+        delay = 0.01
+        while True:
+            try:
+                self._conn.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if getattr(exc, "sqlite_errorname", "") != "SQLITE_BUSY" or time.monotonic() > deadline:
+                    raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+    def _connect_read_only(self) -> sqlite3.Connection:
+        """A connection that cannot write: `mode=ro`, or `immutable=1` when nobody can change the file.
+
+        A WAL database needs its -shm file even to be read; in a read-only folder that file cannot
+        be made, so SQLite is told the file is immutable, true when neither it nor its folder is writable.
+        """
+        if not os.path.isfile(self.path):
+            raise StoreError(f"no store at {self.path}: it is not a file")
+        uri = "file:" + urllib.parse.quote(os.path.abspath(self.path)) + "?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30.0)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            conn.close()
+            folder = os.path.dirname(os.path.abspath(self.path))
+            if os.access(self.path, os.W_OK) and os.access(folder, os.W_OK):
+                raise
+            conn = sqlite3.connect(uri + "&immutable=1", uri=True, isolation_level=None, timeout=30.0)
+        self._conn = conn
+        self._setup()
+        return conn
+
     # -- dialect hooks ----------------------------------------------------------------------
     @contextmanager
     def _transaction(self):
+        if self.read_only:
+            raise StoreError(f"store {self.path} was opened read-only")
         try:
             self._conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot write store {self.path}: {exc}") from exc
+            raise _store_error(f"cannot write store {self.path}", exc) from exc
         try:
             yield
             self._conn.execute("COMMIT")
@@ -164,7 +216,7 @@ class GeoPackageStore(SqlStore):
             if self._conn.in_transaction:
                 self._conn.execute("ROLLBACK")
             if isinstance(exc, sqlite3.Error):
-                raise StoreError(f"cannot write store {self.path}: {exc}") from exc
+                raise _store_error(f"cannot write store {self.path}", exc) from exc
             raise
 
     def _rows(self, sql: str, params: Sequence = ()) -> Iterator[sqlite3.Row]:
@@ -207,22 +259,47 @@ class GeoPackageStore(SqlStore):
         c.create_function("ST_MaxY", 1, _st(lambda p: p[1]), deterministic=True)
 
     def _prepare(self) -> None:
-        tables = {r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if "meta" not in tables:
-            if tables - {"gpkg_spatial_ref_sys", "gpkg_contents", "gpkg_geometry_columns",
-                         "gpkg_extensions", "gpkg_ogr_contents", "sqlite_sequence"}:
-                raise StoreError(f"{self.path} is a database but not an incidentmap store")
-            with self._transaction():
-                self._create(tables)
+        if self.read_only:
+            self._check_read_only()
             return
+        # Checked again inside the write lock: two runs creating one new store must not both create it.
+        with self._transaction():
+            tables = self._tables()
+            if "meta" not in tables:
+                self._refuse_foreign(tables)
+                self._create(tables)
+                return
+            steps = migration_plan(self._version(), where=self.path)
+            for v, step in enumerate(steps, start=self._version()):
+                step(self._conn.execute, self.dialect)
+                self._conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(v + 1)])
+
+    def _check_read_only(self) -> None:
+        tables = self._tables()
+        if "meta" not in tables:
+            self._refuse_foreign(tables)
+            raise StoreError(f"{self.path} holds no incidentmap store yet (run `incidentmap ingest` first)")
+        if migration_plan(self._version(), where=self.path):
+            # An older store: upgrade it through a writable connection, then read.
+            self._conn.close()
+            try:
+                GeoPackageStore(self.path).close()
+            except StoreError as exc:
+                raise StoreError(f"{exc} (the store needs upgrading to schema {SCHEMA_VERSION}, "
+                                 "which needs write access)") from exc
+            self._conn = self._connect_read_only()
+
+    def _tables(self) -> set[str]:
+        return {r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+    def _refuse_foreign(self, tables: set[str]) -> None:
+        if tables - {"gpkg_spatial_ref_sys", "gpkg_contents", "gpkg_geometry_columns",
+                     "gpkg_extensions", "gpkg_ogr_contents", "sqlite_sequence"}:
+            raise StoreError(f"{self.path} is a database but not an incidentmap store")
+
+    def _version(self) -> int:
         row = self._conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        found = parse_version(row[0] if row else None, where=self.path)
-        steps = migration_plan(found, where=self.path)
-        if steps:
-            with self._transaction():
-                for v, step in enumerate(steps, start=found):
-                    step(self._conn.execute, self.dialect)
-                    self._conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(v + 1)])
+        return parse_version(row[0] if row else None, where=self.path)
 
     def _create(self, existing: set[str]) -> None:
         x = self._conn.execute
@@ -264,3 +341,14 @@ class GeoPackageStore(SqlStore):
                     x(stmt + "END;")
             x("INSERT INTO gpkg_extensions VALUES (?, 'geom', 'gpkg_rtree_index',"
               " 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')", [table.name])
+
+
+# SQLite result codes that mean the file cannot be written (permissions, a read-only medium, a full disk),
+# not that the store is wrong: the CLI reports them as an output that could not be written (exit 3).
+_WRITE_CODES = ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_FULL", "SQLITE_IOERR", "SQLITE_PERM")
+
+
+def _store_error(message: str, exc: sqlite3.Error) -> StoreError:
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    kind = StoreWriteError if name.startswith(_WRITE_CODES) else StoreError
+    return kind(f"{message}: {exc}")

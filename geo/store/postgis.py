@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
+from geo.errors import InputError
 from geo.store.base import SqlStore
 from geo.store.schema import (
     SCHEMA_VERSION,
@@ -35,12 +36,13 @@ class PostGISStore(SqlStore):
     geometry_sql = f"ST_GeomFromWKB(%s, {SRID})"
     dialect = "postgis"
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, *, read_only: bool = False):
         import psycopg
         from psycopg.rows import dict_row
         from psycopg.types.string import TextLoader
 
         self.url = url
+        self.read_only = read_only
         self._psycopg = psycopg
         try:
             self._conn = psycopg.connect(url, autocommit=True, row_factory=dict_row)
@@ -60,6 +62,8 @@ class PostGISStore(SqlStore):
     # -- dialect hooks ----------------------------------------------------------------------
     @contextmanager
     def _transaction(self):
+        if self.read_only:
+            raise StoreError(f"store {_redact(self.url)} was opened read-only")
         try:
             with self._conn.transaction():
                 yield
@@ -93,6 +97,9 @@ class PostGISStore(SqlStore):
             self._execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
             if self._scalar(
                     "SELECT to_regclass(quote_ident(current_schema()) || '.meta') IS NOT NULL AS x") is False:
+                if self.read_only:     # a command that only reads never creates a store
+                    raise InputError(f"no store at {_redact(self.url)}: nothing was ingested there (check the"
+                                     " URL, or run `incidentmap ingest PATH... --db URL` first)")
                 self._create()
                 return
             found = parse_version(

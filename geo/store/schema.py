@@ -14,7 +14,7 @@ import struct
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from geo.errors import IncidentMapError
+from geo.errors import IncidentMapError, OutputError
 from geo.model import (
     Article,
     Dateline,
@@ -31,7 +31,7 @@ from geo.model import (
 
 __all__ = [
     "ARTICLES", "INCIDENTS", "MIGRATIONS", "SCHEMA_VERSION", "TABLES", "TOPONYMS",
-    "SchemaVersionError", "StoreError", "Table", "article_hash", "article_row", "article_from_row",
+    "SchemaVersionError", "StoreError", "StoreWriteError", "Table", "article_hash", "article_row", "article_from_row",
     "Migration", "incident_row", "incident_from_row", "migration_plan", "parse_version", "point_wkb", "toponym_row",
     "toponym_from_row",
 ]
@@ -42,6 +42,10 @@ SRID = 4326
 
 class StoreError(IncidentMapError, OSError):
     """The store cannot be opened, read or written."""
+
+
+class StoreWriteError(StoreError, OutputError):
+    """The store cannot be written (no permission, a read-only medium, a full disk): exit 3 like any output."""
 
 
 class SchemaVersionError(StoreError, ValueError):
