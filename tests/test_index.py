@@ -295,3 +295,25 @@ def test_us_counties_are_found_by_their_full_name_only(gazetteer_index):
     assert laurel[0].level is Level.DISTRICT and laurel[0].admin1 == "Kentucky"
     assert all(p.layer != "uscounties" for p in gazetteer_index.candidates("laurel"))
     assert {p.country_code for p in gazetteer_index.candidates("congo")} >= {"CD", "CG"}
+
+
+def test_a_build_reports_each_layer_and_the_end_to_its_listener_and_only_while_listened(tiny):
+    from gazetteer.index.build import reporting
+
+    path, layer = tiny
+    heard = []
+    with reporting(lambda step, done, total: heard.append((step, done, total))):
+        GazetteerIndex.open(path, layers=[layer]).close()
+    assert heard == [("reading tiny", 0, 2), ("writing the index", 1, 2), ("done", 2, 2)]
+    layer.source.write_text("changed")           # stale: a second build, with no one listening
+    GazetteerIndex.open(path, layers=[layer]).close()
+    assert len(heard) == 3
+
+
+def test_the_cli_progress_bar_fills_and_ends_its_line(capsys):
+    from geo.cli.main import index_progress_bar
+
+    index_progress_bar("reading geonames", 1, 4, width=8)
+    index_progress_bar("done", 4, 4, width=8)
+    err = capsys.readouterr().err
+    assert "[##......] 1/4 reading geonames" in err and err.endswith("[########] 4/4 done" + " " * 24 + "\n")

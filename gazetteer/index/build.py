@@ -9,7 +9,8 @@ import re
 import sqlite3
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -82,6 +83,27 @@ def source_stamp(path: Path) -> dict:
     return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": _sha256(path)}
 
 
+# Who hears how a build goes: (step, done, total); the CLI draws a bar on a terminal. Set with
+# `reporting`, so the library itself never prints.
+_listener: Callable[[str, int, int], None] | None = None
+
+
+@contextmanager
+def reporting(listener: Callable[[str, int, int], None]) -> Iterator[None]:
+    """Within the block, index builds report each step (a layer read, the final indexing) to `listener`."""
+    global _listener
+    previous, _listener = _listener, listener
+    try:
+        yield
+    finally:
+        _listener = previous
+
+
+def _report(step: str, done: int, total: int) -> None:
+    if _listener is not None:
+        _listener(step, done, total)
+
+
 def source_keys(layers: Iterable[Layer]) -> dict[str, Path]:
     """Source files by "layer/filename", so the same data at another path is not stale."""
     return {f"{layer.name}/{p.name}": p for layer in layers for p in layer.source_files()}
@@ -126,8 +148,11 @@ def _versions() -> dict[str, str]:
     return {"sqlite": sqlite3.sqlite_version, **_installed((*DATA_PACKAGES, "shapely", "geopandas"))}
 
 
-def insert_places(conn: sqlite3.Connection, layers: Iterable[Layer], *, src: int | None = None) -> dict[str, int]:
+def insert_places(conn: sqlite3.Connection, layers: Iterable[Layer], *, src: int | None = None,
+                  each: Callable[[int, Layer], None] | None = None) -> dict[str, int]:
     """Insert every place and name of `layers`; returns places added per layer.
+
+    `each(n, layer)` is called as the n-th layer starts (for progress).
 
     A place whose id is already present only contributes its names (first layer wins).
     """
@@ -150,7 +175,9 @@ def insert_places(conn: sqlite3.Connection, layers: Iterable[Layer], *, src: int
     # Many names repeat across places ("Columbus", "San Jose"); normalise each string once.
     key_cache: dict[str, str] = {}
     skel_cache: dict[str, str] = {}
-    for layer in layers:
+    for number, layer in enumerate(layers):
+        if each is not None:
+            each(number, layer)
         layer_src = src if src is not None else int(getattr(layer, "mutable", False))
         place_rows: list[tuple] = []
         name_rows: dict[tuple[str, int], tuple] = {}
@@ -225,7 +252,9 @@ def build_index(path: Path, layers: list[Layer]) -> dict[str, int]:
             conn.execute("PRAGMA journal_mode = OFF")
             conn.execute("PRAGMA synchronous = OFF")
             conn.executescript(_SCHEMA)
-            counts = insert_places(conn, layers)
+            steps = len(layers) + 1
+            counts = insert_places(conn, layers, each=lambda n, layer: _report(f"reading {layer.name}", n, steps))
+            _report("writing the index", len(layers), steps)
             sources = {key: source_stamp(p) for key, p in source_keys(layers).items()}
             generation = next(
                 (layer.generation() for layer in layers if hasattr(layer, "generation")), 0
@@ -245,6 +274,7 @@ def build_index(path: Path, layers: list[Layer]) -> dict[str, int]:
             }
             conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
             conn.commit()
+            _report("done", steps, steps)
         finally:
             conn.close()
         umask = os.umask(0)

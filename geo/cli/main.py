@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 
 import click
 
+from gazetteer.index.build import reporting
 from gazetteer.paths import default_index_path
 from geo.errors import (
     IncidentMapError,
@@ -174,13 +175,23 @@ def _version() -> str:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(version=_version(), prog_name="incidentmap")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Turn conflict and security news into incident maps, offline.
 
     \b
     Example:
       incidentmap map seeds/            # writes maps/incidents.html
     """
+    if sys.stderr.isatty():
+        ctx.with_resource(reporting(index_progress_bar))
+
+
+def index_progress_bar(step: str, done: int, total: int, width: int = 30) -> None:
+    """Draw the gazetteer index build on the terminal: one bar, redrawn in place."""
+    filled = width * done // max(total, 1)
+    line = f"\rgazetteer index [{'#' * filled}{'.' * (width - filled)}] {done}/{total} {step:<28}"
+    click.echo(line, err=True, nl=done >= total)
 
 
 @main.command("map")
