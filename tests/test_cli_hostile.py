@@ -239,7 +239,7 @@ BAD_CALLS = [
     (("gazetteer", "import", "{bad}/in/bin.txt"), 2),
     (("gazetteer", "import", "{bad}/in/bad.csv"), 2),
     (("gazetteer", "info", "--bogus"), 2),
-    (("assets", "fetch", "--bogus"), 2),
+    (("assets", "verify", "--bogus"), 2),
     (("assets", "bogus"), 2),
     (("bogus",), 2),
 ]
