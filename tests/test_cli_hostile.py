@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+import markdown_it
 import pytest
 
 from tests.conftest import ROOT
@@ -82,7 +83,6 @@ def test_markdown_summary_of_a_poisoned_store_renders_no_link_and_no_image(cli, 
     proc = cli("summary", "--db", str(db), "--by", "place", "--format", "markdown")
     assert proc.returncode == 0, proc.stderr
     assert "javascript:alert(1)" in proc.stdout          # the name is there, as text
-    markdown_it = pytest.importorskip("markdown_it")
     html = markdown_it.MarkdownIt("commonmark").enable("table").render(proc.stdout)
     assert "<table>" in html
     assert "<a " not in html and "<img" not in html
