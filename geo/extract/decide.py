@@ -138,8 +138,12 @@ class Subsumption:
     always: bool
     becomes: tuple[str, str] | None = None   # (from, to): the whole's type changes from -> to
 
+    def joins(self, family: str, type_name: str, whole_family: str) -> bool:
+        """True if a mention of `type_name` (of `family`) is part of an incident of `whole_family`."""
+        return family == self.family and whole_family == self.whole and self.type in (None, type_name)
+
     def covers(self, part: "Candidate", whole: "Candidate") -> bool:
-        return part.family == self.family and whole.family == self.whole and self.type in (None, part.hit.type)
+        return self.joins(part.family, part.hit.type, whole.family)
 
 
 @cache
@@ -147,16 +151,16 @@ def subsumptions(path: Path = SUBSUMES_FILE) -> tuple[Subsumption, ...]:
     """The rules of the subsumes file; a bad row is an error naming file and line."""
     taxonomy = Taxonomy.load()
     families = set(taxonomy.families())
+
+    def of(name: str, fam: str) -> bool:
+        return name in taxonomy and taxonomy.get(name).family == fam
+
     out = []
     for number, row in csv_rows(path):
         family, _, type_name = (row.get("part") or "").partition("/")
         whole, mode = row.get("whole") or "", row.get("mode")
         pair = (row.get("becomes") or "").split(">")
         becomes = (pair[0], pair[1]) if len(pair) == 2 else None
-
-        def of(name: str, fam: str) -> bool:
-            return name in taxonomy and taxonomy.get(name).family == fam
-
         if family not in families or whole not in families or mode not in ("always", "unless_strong") \
                 or (type_name and not of(type_name, family)) \
                 or (row.get("becomes") and not (becomes and all(of(t, whole) for t in becomes))):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from geo.extract.decide import Candidate, Weights, candidates, score, subsumptions
 from geo.extract.events import EventModel, bundled_model
-from geo.extract.fatalities import casualties
+from geo.extract.fatalities import Casualties, casualties
 from geo.extract.locate import (
     _GLUED_ARTICLE,
     Dater,
@@ -125,7 +125,7 @@ def extract_incidents(article: Article, toponyms: Sequence[Toponym], *, taxonomy
             for n, d in enumerate(final)]
 
 
-def _counts_after(d: _Draft, sents: list[Sentence], others: set[int], dated: Callable[[int], bool]):
+def _counts_after(d: _Draft, sents: list[Sentence], others: set[int], dated: Callable[[int], bool]) -> Casualties:
     """Counts the incident's own sentence lacks, from a later sentence of its paragraph that tells no
     other incident ("ISWAP attacked the base in Mainok. The soldiers repelled the attack. 5 fatalities.").
 
@@ -234,8 +234,7 @@ def _antecedent(drafts: list[_Draft], taxonomy: Taxonomy, family: str, text: str
         told = taxonomy.get(d.hit.type).family
         if told != family:
             # a part told after its whole ("Police fired rubber bullets" after the riot): the whole's
-            if not any(r.always and r.family == family and r.type in (None, hit.type) and r.whole == told
-                       for r in subsumptions()):
+            if not any(r.always and r.joins(family, hit.type, told) for r in subsumptions()):
                 continue
         elif not anaphor and d.hit.type != hit.type and not taxonomy.one_event_across_types(family):
             continue
@@ -310,11 +309,10 @@ def _evidence(article: Article, sentence: Sentence, hit: Hit) -> Evidence:
     )
 
 
-def _incident(d: _Draft, article: Article, taxonomy: Taxonomy, actors, counts=None) -> Incident:
+def _incident(d: _Draft, article: Article, taxonomy: Taxonomy, actors, counts: Casualties) -> Incident:
     kind = taxonomy.get(d.hit.type)
     sentence = d.sentence.text
-    c = counts if counts is not None else casualties(sentence)
-    fatalities, injured = c.fatalities, c.injured
+    fatalities, injured = counts.fatalities, counts.injured
     found = tuple(actors.find(sentence)) if actors is not None else ()
     date = d.date.date
     notes = (f"place from {d.place.how}",) if d.place and d.place.how not in ("sentence", "locality") else ()
