@@ -37,27 +37,45 @@ def country_points_path() -> Path:
     return data_path(COUNTRY_POINTS)
 
 
+def _country_code(value: str) -> str:
+    code = value.upper()
+    if len(code) != 2 or not code.isalpha():
+        raise ValueError(f"country_code must be ISO 3166-1 alpha-2, got {code!r}")
+    return code
+
+
+def _keyed_rows(path: Path, columns: tuple[str, ...], key: str, what: str, check=lambda k: k):
+    """(line, row, key, geonameid) of each row, after the checks both files share: every column
+    filled, the key as `check` reads it, a numeric GeoNames id, and neither the key nor the id seen
+    before (file and line named)."""
+    lines: dict[str, int] = {}
+    ids: dict[str, int] = {}
+    for line, row in csv_rows(path):
+        missing = [c for c in columns if not (row.get(c) or "").strip()]
+        if missing:
+            raise ImportFileError(f"missing {', '.join(missing)}", str(path), line)
+        try:
+            k = check(row[key].strip())
+        except ValueError as exc:
+            raise ImportFileError(str(exc), str(path), line) from None
+        gid = row["geonameid"].strip()
+        if not gid.isdigit():
+            raise ImportFileError(f"geonameid must be a number, got {gid!r}", str(path), line)
+        if k in lines:
+            raise ImportFileError(f"duplicate {what} {k} (first on line {lines[k]})", str(path), line)
+        if gid in ids:
+            raise ImportFileError(f"geonameid {gid} is already another {what}'s (line {ids[gid]})", str(path), line)
+        lines[k], ids[gid] = line, line
+        yield line, row, k, gid
+
+
 def load_country_points(path: Path | None = None) -> dict[str, CountryPoint]:
     """ISO alpha-2 code -> its GeoNames point; a bad, duplicate or conflicting row names file and line."""
     path = path or country_points_path()
     if not path.exists():
         return {}
     out: dict[str, CountryPoint] = {}
-    lines: dict[str, int] = {}
-    ids: dict[str, int] = {}
-    for line, row in csv_rows(path):
-        missing = [c for c in COLUMNS if not (row.get(c) or "").strip()]
-        if missing:
-            raise ImportFileError(f"missing {', '.join(missing)}", str(path), line)
-        cc, gid = row["country_code"].strip().upper(), row["geonameid"].strip()
-        if len(cc) != 2 or not cc.isalpha():
-            raise ImportFileError(f"country_code must be ISO 3166-1 alpha-2, got {cc!r}", str(path), line)
-        if not gid.isdigit():
-            raise ImportFileError(f"geonameid must be a number, got {gid!r}", str(path), line)
-        if cc in lines:
-            raise ImportFileError(f"duplicate country {cc} (first on line {lines[cc]})", str(path), line)
-        if gid in ids:
-            raise ImportFileError(f"geonameid {gid} is already another country's (line {ids[gid]})", str(path), line)
+    for line, row, cc, gid in _keyed_rows(path, COLUMNS, "country_code", "country", _country_code):
         try:
             lat, lon = float(row["lat"]), float(row["lon"])
             if not (math.isfinite(lat) and math.isfinite(lon)):
@@ -65,7 +83,6 @@ def load_country_points(path: Path | None = None) -> dict[str, CountryPoint]:
             check_coordinates(lat, lon)
         except ValueError as exc:
             raise ImportFileError(str(exc), str(path), line) from None
-        lines[cc], ids[gid] = line, line
         out[cc] = CountryPoint(cc, gid, lat, lon, row["source"].strip())
     return out
 
@@ -79,20 +96,4 @@ def load_admin1_geonameids(path: Path | None = None) -> dict[str, str]:
     path = path or admin1_geonames_path()
     if not path.exists():
         return {}
-    out: dict[str, str] = {}
-    lines: dict[str, int] = {}
-    ids: dict[str, int] = {}
-    for line, row in csv_rows(path):
-        missing = [c for c in ("id", "geonameid", "source") if not (row.get(c) or "").strip()]
-        if missing:
-            raise ImportFileError(f"missing {', '.join(missing)}", str(path), line)
-        rid, gid = row["id"].strip(), row["geonameid"].strip()
-        if not gid.isdigit():
-            raise ImportFileError(f"geonameid must be a number, got {gid!r}", str(path), line)
-        if rid in lines:
-            raise ImportFileError(f"duplicate region {rid} (first on line {lines[rid]})", str(path), line)
-        if gid in ids:
-            raise ImportFileError(f"geonameid {gid} is already another region's (line {ids[gid]})", str(path), line)
-        lines[rid], ids[gid] = line, line
-        out[rid] = gid
-    return out
+    return {rid: gid for _, _, rid, gid in _keyed_rows(path, ("id", "geonameid", "source"), "id", "region")}
