@@ -134,11 +134,16 @@ def test_the_written_data_covers_every_type_in_every_split():
     ("modle,0.5,x", "unknown weight 'modle'"),
 ])
 def test_a_bad_weights_file_names_its_file_and_line(tmp_path, row, message):
-    lines = WEIGHTS_FILE.read_text(encoding="utf-8").splitlines()
-    path = tmp_path / "w.csv"
+    _bad_row_names_file_and_line(WEIGHTS_FILE, row, message, Weights.load, tmp_path)
+
+
+def _bad_row_names_file_and_line(source, row, message, load, tmp_path):
+    """`source` with `row` appended: `load` raises a UsageError matching `message` that names the new line."""
+    lines = source.read_text(encoding="utf-8").splitlines()
+    path = tmp_path / source.name
     path.write_text("\n".join(lines + [row]) + "\n", encoding="utf-8")
     with pytest.raises(UsageError, match=message) as err:
-        Weights.load(path)
+        load(path)
     assert f"{path}:{len(lines) + 1}" in str(err.value)
 
 
@@ -167,9 +172,4 @@ def test_labelled_sentence_rejects_none_as_a_label():
     ("strategic/arrest,protest,always,protest>riot,x", "becomes FROM>TO"),
 ])
 def test_a_bad_subsumes_file_names_its_file_and_line(tmp_path, row, message):
-    lines = SUBSUMES_FILE.read_text(encoding="utf-8").splitlines()
-    path = tmp_path / "s.csv"
-    path.write_text("\n".join(lines + [row]) + "\n", encoding="utf-8")
-    with pytest.raises(UsageError, match=message) as err:
-        subsumptions(path)
-    assert f"{path}:{len(lines) + 1}" in str(err.value)
+    _bad_row_names_file_and_line(SUBSUMES_FILE, row, message, subsumptions, tmp_path)
