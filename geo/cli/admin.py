@@ -151,7 +151,7 @@ def eval_cmd(gold: tuple[str, ...], mode: str, limit: int | None, literal_only: 
 
 
 @main.command("eval-incidents")
-@click.option("--split", type=click.Choice(["dev", "test", "holdout", "blind", "blind2", "all"]), default="dev",
+@click.option("--split", type=click.Choice(["dev", "test", "holdout", "blind", "blind2", "blind3", "all"]), default="dev",
               show_default=True, help="Which annotated articles (tests/data/incidents_*.jsonl).")
 @click.option("--sentences", is_flag=True,
               help="Instead: the event detector sentence by sentence (per type P/R/F1, weighted F1, confusion).")

@@ -30,8 +30,9 @@ ALL = str(_REUTERS / "isot-true.jsonl")
 GOLD = Path(__file__).resolve().parents[2] / "tests" / "data" / "incidents_gold.jsonl"
 BLIND = GOLD.with_name("incidents_blind.jsonl")
 # Splits kept in a file of their own, each annotated before the system ever ran on it.
-SPLIT_FILES = {"blind": BLIND, "blind2": GOLD.with_name("incidents_blind2.jsonl")}
-SPLITS = ("dev", "test", "holdout", "blind", "blind2", "all")
+SPLIT_FILES = {"blind": BLIND, "blind2": GOLD.with_name("incidents_blind2.jsonl"),
+               "blind3": GOLD.with_name("incidents_blind3.jsonl")}
+SPLITS = ("dev", "test", "holdout", "blind", "blind2", "blind3", "all")
 MAX_KM = 50.0
 
 
@@ -108,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="dev: the set the rules were tuned on; test: annotated before any run, since read; "
                          "holdout: annotated on the fifth day before any run on it; blind: the sixth day's "
                          "split (Reuters, GeoWebNews, LGL), in tests/data/incidents_blind.jsonl; blind2: the seventh "
-                         "day's Reuters split, in tests/data/incidents_blind2.jsonl")
+                         "day's Reuters split, in tests/data/incidents_blind2.jsonl; blind3: the eighth day's, the last 49 "
+                         "Reuters conflict articles no one had annotated, in tests/data/incidents_blind3.jsonl")
     ap.add_argument("--non-conflict", type=int, metavar="N", default=0,
                     help="instead: incidents per article on the first N politicsNews stories of the full ISOT"
                          " sample that are not in the conflict subset (the false-positive rate)")

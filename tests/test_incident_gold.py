@@ -1,0 +1,60 @@
+"""The hand-coded incident splits are well formed: every type known, its family right, every quote
+where its offsets say (these checks read the annotations and the texts only; no extraction runs)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from geo.evaluate.incidents import GOLD, SPLIT_FILES
+from geo.extract.taxonomy import Taxonomy
+
+FILES = [GOLD, *SPLIT_FILES.values()]
+
+
+def _records(path):
+    with open(path, encoding="utf-8") as f:
+        return [(n, json.loads(line)) for n, line in enumerate(f, 1) if line.strip()]
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_every_incident_has_a_known_type_of_its_family_and_a_real_date(path):
+    taxonomy = Taxonomy.load()
+    ids = set()
+    for n, rec in _records(path):
+        where = f"{path.name}:{n}"
+        assert rec["article_id"] not in ids, f"{where}: article annotated twice"
+        ids.add(rec["article_id"])
+        assert isinstance(rec["incidents"], list), where
+        for inc in rec["incidents"]:
+            assert inc["type"] in taxonomy, f"{where}: unknown type {inc['type']!r}"
+            assert taxonomy.get(inc["type"]).family == inc["family"], f"{where}: {inc['type']} is not {inc['family']}"
+            if inc.get("date"):
+                dt.date.fromisoformat(inc["date"])
+            assert inc["end"] > inc["start"] >= 0, where
+
+
+def test_no_article_is_in_two_splits():
+    seen: dict[str, str] = {}
+    for path in FILES:
+        for n, rec in _records(path):
+            assert rec["article_id"] not in seen, f"{path.name}:{n}: also in {seen[rec['article_id']]}"
+            seen[rec["article_id"]] = path.name
+
+
+def test_every_quote_stands_at_its_offsets(corpora_dir):
+    from geo.evaluate.incidents import _OTHER_CORPORA, ALL
+
+    texts = {}
+    for corpus in [ALL, *map(str, _OTHER_CORPORA.values())]:
+        with open(corpus, encoding="utf-8") as f:
+            for line in f:
+                rec = json.loads(line)
+                texts[rec["id"]] = rec["text"]
+    for path in FILES:
+        for n, rec in _records(path):
+            text = texts[rec["article_id"]]
+            for inc in rec["incidents"]:
+                assert text[inc["start"]:inc["end"]] == inc["quote"], f"{path.name}:{n}: {inc['quote']!r}"
