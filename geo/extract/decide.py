@@ -22,7 +22,7 @@ from geo.extract.triggers import Hit, Rules
 from geo.model import DatePrecision, GeoPrecision
 from geo.read.text import Sentence
 
-__all__ = ["Candidate", "Weights", "candidates", "score"]
+__all__ = ["Candidate", "Weights", "anchored", "candidates", "score"]
 
 WEIGHTS_FILE = Path(__file__).parent.parent / "data" / "decision_weights.csv"
 SUBSUMES_FILE = Path(__file__).parent.parent / "data" / "subsumes.csv"
@@ -42,6 +42,7 @@ class Weights:
     rule: float
     day: float
     week: float
+    month: float
     place_town: float
     place_near: float
     place_region: float
@@ -53,6 +54,7 @@ class Weights:
     no_trigger: float
     veto: float
     veto_below: float
+    anchored: float
 
     @classmethod
     @cache
@@ -84,6 +86,7 @@ class Candidate:
     rule: float              # trigger strength x cue factor (0 without a trigger)
     primary: bool = True     # False: another trigger of a family already taken (a second place may make it one)
     event: float = 1.0       # P(the sentence tells any event) from the detector
+    trigger: float = 0.0     # the trigger phrase's own strength, before its cues (0: the detector's anchor word)
 
 
 def candidates(sentence: Sentence, text: str, probs: dict[str, float], anchor: Callable[[str], str],
@@ -111,7 +114,7 @@ def candidates(sentence: Sentence, text: str, probs: dict[str, float], anchor: C
         if family in primary:
             hit, factor = primary[family]
             out.append(Candidate(family, replace(hit, type=_type(found, hit, factor, weights)), p_family,
-                                 hit.strength * factor, event=p_event))
+                                 hit.strength * factor, event=p_event, trigger=hit.strength))
         elif p_family >= weights.candidate:
             best = max(found, key=found.__getitem__)
             out.append(Candidate(family, _anchor_hit(best, found[best], anchor(best), text, sentence), p_family, 0.0,
@@ -124,7 +127,7 @@ def candidates(sentence: Sentence, text: str, probs: dict[str, float], anchor: C
         if family in taken and factor > 0 and hit.strength >= STRONG and hit is not primary[family][0]:
             base = taken[family]
             out.append(Candidate(family, replace(hit, type=base.hit.type), base.model, hit.strength * factor, False,
-                                 p_event))
+                                 p_event, hit.strength))
     return out
 
 
@@ -220,7 +223,7 @@ def score(c: Candidate, weights: Weights, date, place, counts: bool, locality: b
     if c.event < weights.veto_below:
         s -= weights.veto        # the detector is sure nothing happened: a trigger word alone is not enough
     if date.date is not None:
-        s += weights.week if date.precision is DatePrecision.WEEK else weights.day
+        s += {DatePrecision.DAY: weights.day, DatePrecision.MONTH: weights.month}.get(date.precision, weights.week)
     elif date.text:
         s += weights.week            # dated, but too vaguely to resolve ("in mid-2014")
     if place is not None:
@@ -231,6 +234,56 @@ def score(c: Candidate, weights: Weights, date, place, counts: bool, locality: b
         s += weights.place_town
     s += weights.counts if counts else 0.0
     return max(0.0, min(s, 1.0))
+
+
+# An event told as a noun phrase with its own anchors: "the 2012 attacks on Benghazi", "Moscow's 2014
+# annexation of Crimea", "the mass shooting in San Bernardino last year". A determiner, possessive or
+# year opens the phrase a few words before the trigger noun ...
+_OPENS_NP = re.compile(r"(?:\b(?:the|a|an|this|that|these|those|its|their|his|her|recent|last)|['’]s|\b(?:19|20)\d\d)"
+                       r"\s+(?:[\w’'.-]+\s+){0,3}$", re.IGNORECASE)
+# ... a time inside the phrase makes it one occurrence: before the noun ("the 2012 attacks", "last year's
+# bombing", "recent strikes"), between noun and place ("the attacks last year in Paris") or right after the
+# place, its container or a short apposition ("in San Bernardino, California, last year", "in London in 2006",
+# "on Syria, a staunch Russian ally, last week").
+_TIME = (r"(?:(?:19|20)\d\d|(?:last|this)\s+(?:year|month|week)|(?:Jan|Feb|March|April|May|June|July|Aug|Sept?|Oct|Nov|Dec)"
+         r"[a-z]*\.?\s+(?:\d|(?:19|20)\d\d))")
+_TIME_BEFORE = re.compile(r"\b(?:" + _TIME + r"|recent)(?:['’]s)?\s+(?:[\w’'.-]+\s+){0,3}$", re.IGNORECASE)
+_TIME_AFTER = re.compile(r"(?:,?\s+(?-i:[A-Z])[\w’'.-]*(?:\s+(?-i:[A-Z])[\w’'.-]*)*,?|,(?:\s+[\w’'.-]+){1,6},)?"
+                         r"\s+(?:in\s+|on\s+|early\s+|late\s+)?"
+                         + _TIME + r"\b", re.IGNORECASE)
+# ... and a place phrase follows the noun at once ("attacks on Washington", "bombing in Syria's Idlib").
+_PLACE_PP = re.compile(r"\s+(?:(?:last|this)\s+(?:year|month|week)\s+)?(?:on|in|at|against|near|outside|around|of)\s+"
+                       r"(?:the\s+)?(?:[\w’'-]+\s+){0,4}$", re.IGNORECASE)
+_NP_REACH = 50           # characters looked back for the opening word, and on to the place
+
+
+def anchored(text: str, sentence: Sentence, hit: Hit, place_start: int, place_end: int) -> bool:
+    """True if the trigger is the head noun of a phrase that names its own place and time ("the 2001
+    attacks on Washington and New York"): a specific event told in passing, not a figure of speech
+    ("the nominating battles in Arizona") or a trend.
+
+    >>> t = "It mentions the 2012 attacks on Benghazi, which critics cite."
+    >>> h = Hit("attack_on_civilians", 0.45, t.index("attacks"), t.index("attacks") + 7, "attacks")
+    >>> anchored(t, Sentence(0, len(t), t, 0, 0), h, t.index("Benghazi"), t.index("Benghazi") + 8)
+    True
+    >>> t = "Militants attacked on Tuesday in Benghazi."
+    >>> h = Hit("attack_on_civilians", 0.45, 10, 18, "attacked")
+    >>> anchored(t, Sentence(0, len(t), t, 0, 0), h, t.index("Benghazi"), t.index("Benghazi") + 8)
+    False
+    """
+    if place_start < hit.end or place_start - hit.end > _NP_REACH or _VERB_FORM.fullmatch(hit.text):
+        return False
+    if not _OPENS_NP.search(text, max(sentence.start, hit.start - _NP_REACH), hit.start):
+        return False
+    between = _PLACE_PP.fullmatch(text, hit.end, place_start)
+    if not between:
+        return False
+    return bool(_TIME_BEFORE.search(text, max(sentence.start, hit.start - _NP_REACH), hit.start)
+                or re.search(_TIME, between.group(0), re.IGNORECASE)
+                or _TIME_AFTER.match(text, place_end, min(sentence.end, place_end + _NP_REACH)))
+
+
+_VERB_FORM = re.compile(r"\w+ed|(?:took|fought|fled|drove|shot|won|hit|struck|fell|overran|blew|seized)", re.IGNORECASE)
 
 
 def _anchor_hit(type_name: str, probability: float, word: str, text: str, sentence: Sentence) -> Hit:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from geo.extract.decide import Candidate, Weights, candidates, score, subsumptions
+from geo.extract.decide import Candidate, Weights, anchored, candidates, score, subsumptions
 from geo.extract.events import EventModel, bundled_model
 from geo.extract.fatalities import Casualties, casualties
 from geo.extract.locate import (
@@ -39,6 +39,10 @@ _ANAPHOR = re.compile(r"\b(?:the|this|that|these|those|its|their|same)\s+(?:[\wâ
 _THE_TOWN = re.compile(r"\b(?:in|at|near|around|outside|inside|into|on|across|through)\s+the\s+(?:city|town)\b",
                        re.IGNORECASE)
 _ANAPHOR_REACH = 600     # characters back to the town it stands for
+# "in that area", "in the same region": the place the sentence before named, wherever its paragraph ends
+# (wire copy gives each sentence a paragraph of its own).
+_THAT_AREA = re.compile(r"\b(?:in|near|around|across|inside|outside)\s+(?:that|the\s+same|this)\s+"
+                        r"(?:area|region|district|province|sector|town|city|village)\b", re.IGNORECASE)
 # A trigger that is a verb ("the soldiers seized") tells a new act; only nouns refer back.
 _VERB = re.compile(r"\w+ed\b|(?:took|fought|fled|drove|shot|won|hit|struck|fell|overran|blew)\b", re.IGNORECASE)
 
@@ -160,7 +164,14 @@ def _read_sentence(article: Article, si: int, sents: list[Sentence], cands: list
             continue          # the same family told twice in one sentence at one place: one incident
         taken.setdefault(family, []).append(own_place)
         locality = placer.locality(sentence, (hit.start, hit.end))
-        conf = score(cand, weights, own_date, own_place, _has_counts(sentence.text), bool(locality))
+        if own_place and cand.trigger and anchored(text, sentence, hit, own_place.start, own_place.start + len(own_place.text)):
+            # A phrase naming its own place and time tells a specific event, whatever the words around it:
+            # its trigger counts in full, and the phrase is evidence of its own.
+            cand = replace(cand, rule=max(cand.rule, cand.trigger))
+            conf = min(score(cand, weights, own_date, own_place, _has_counts(sentence.text), bool(locality))
+                       + weights.anchored, 1.0)
+        else:
+            conf = score(cand, weights, own_date, own_place, _has_counts(sentence.text), bool(locality))
         if own_place and own_place.tied and _VERB.match(hit.text) \
                 and _OBJECT_GAP.fullmatch(text, hit.end, max(hit.end, own_place.start)):
             conf = min(conf + weights.tied, 1.0)
@@ -203,6 +214,11 @@ def _place_fallback(placer: Placer, sents: list[Sentence], si: int, hit: Hit) ->
         got = placer.last_town(sentence.start, _ANAPHOR_REACH)
         if got:
             return got
+    prev = sents[si - 1] if si > 0 else None
+    if prev and _THAT_AREA.search(sentence.text) and not placer.text[prev.end:sentence.start].strip():
+        got = placer.in_sentence(prev, (prev.end, prev.end))
+        if got:
+            return replace(got, how="anaphor")
     for j in range(si - 1, -1, -1):
         prev = sents[j]
         if prev.paragraph != sentence.paragraph:

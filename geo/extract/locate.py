@@ -329,8 +329,11 @@ class Placer:
 
 # Between a country and the trigger after it, a few words with no preposition ("British special forces
 # and air strikes", "French jets hit"): the country is whose forces act, not where.
-_WHOSE_GAP = re.compile(r"(?:['’]s)?(?:\s+(?!(?:in|at|near|on|of|from|to|into|inside|outside|across|around|over|"
-                        r"against|between|towards?|through|within)\b)[\w’'.-]+){0,4}\s*", re.IGNORECASE)
+# "to" before a verb ("prompted the United States to carry out missile strikes") marks an infinitive, not a
+# place it went to: only "to" before a name, a number or a determiner is a preposition here.
+_WHOSE_GAP = re.compile(r"(?:['’]s)?(?:\s+(?!(?:in|at|near|on|of|from|into|inside|outside|across|around|over|"
+                        r"against|between|towards|through|within)\b|to\s+(?:the|a|an|its|their)\b|to\s+(?-i:[A-Z\d]))"
+                        r"[\w’'.-]+){0,4}\s*", re.IGNORECASE)
 # A possessive place followed by a common noun ("Iraq's request"); a name after it is another place.
 _POSSESSIVE = re.compile(r"['’]s\s+[a-z]")
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")

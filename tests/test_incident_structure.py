@@ -1,0 +1,66 @@
+"""Structure around the event words, through the real pipeline and gazetteer, on sentences written for
+these tests: an event told in passing as a noun phrase with its own place and time; a state named as the
+doer before an infinitive ("prompted the United States to carry out strikes") is not the place; "in that
+area" takes the place the sentence before named."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from geo.model import Article, DatePrecision
+from geo.run.pipeline import Pipeline
+
+PUBLISHED = dt.date(2019, 3, 8)
+
+
+@pytest.fixture(scope="module")
+def pipeline(gazetteer_index):
+    return Pipeline()
+
+
+def _incidents(pipeline, text):
+    return pipeline.process(Article("t", text, date=PUBLISHED, date_precision=DatePrecision.DAY)).incidents
+
+
+@pytest.mark.parametrize("text,family,place", [
+    ("The senator said the bill would cover victims of the 2015 attacks on Paris and their families.",
+     "violence_against_civilians", "Paris"),
+    ("Ties soured after last year's deadly bombing in Kandahar, the minister told reporters.",
+     "remote_violence", "Kandahar"),
+    ("Officials recalled the 2014 massacre in Peshawar as the trial opened.", "violence_against_civilians", "Peshawar"),
+])
+def test_an_event_told_in_passing_with_its_own_place_and_time_is_an_incident(pipeline, text, family, place):
+    from geo.extract.taxonomy import Taxonomy
+
+    tax = Taxonomy.load()
+    got = [(tax.get(i.type).family, i.place.name if i.place else None) for i in _incidents(pipeline, text)]
+    assert any(f == family and p and place in p for f, p in got), got
+
+
+@pytest.mark.parametrize("text", [
+    "The nominating battles in Ohio and Texas were fierce this week, party officials said.",
+    "Attacks on the government's budget in Ottawa grew louder as the vote neared.",
+])
+def test_a_figure_of_speech_with_a_place_is_not_one(pipeline, text):
+    assert _incidents(pipeline, text) == ()
+
+
+def test_a_state_before_an_infinitive_is_who_acted_not_where(pipeline):
+    text = ("The visit was cancelled in April after a chemical attack in a rebel-held area of Syria prompted "
+            "the United States to carry out missile strikes.")
+    places = {i.place.country_code for i in _incidents(pipeline, text) if i.place}
+    assert places and "US" not in places, places
+
+
+def test_a_state_sending_forces_to_a_country_places_the_strike_there(pipeline):
+    incidents = _incidents(pipeline, "On Tuesday British jets flew to Iraq to strike an Islamic State depot near Mosul.")
+    assert incidents and all(i.place.country_code == "IQ" for i in incidents if i.place)
+
+
+def test_in_that_area_takes_the_place_of_the_sentence_before(pipeline):
+    text = ("DAMASCUS (Reuters) - Rebels fought government troops north of Hama on Monday, a monitor said.\n\n"
+            "Air strikes on villages in that area killed 12 civilians on Tuesday, the monitor said.")
+    strikes = [i for i in _incidents(pipeline, text) if i.type == "air_strike"]
+    assert strikes and strikes[0].place_text == "Hama", [(i.type, i.place and i.place.name) for i in strikes]
