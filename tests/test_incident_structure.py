@@ -64,3 +64,13 @@ def test_in_that_area_takes_the_place_of_the_sentence_before(pipeline):
             "Air strikes on villages in that area killed 12 civilians on Tuesday, the monitor said.")
     strikes = [i for i in _incidents(pipeline, text) if i.type == "air_strike"]
     assert strikes and strikes[0].place_text == "Hama", [(i.type, i.place and i.place.name) for i in strikes]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Gunmen shot dead two election workers in Kandahar, days before the March 20 vote.", None),
+    ("Iraqi troops captured the city of Kirkuk from Kurdish fighters in response to a referendum held last month.", None),
+    ("Thousands of protesters marched in Washington the day after the inauguration on Jan. 20.", dt.date(2019, 1, 21)),
+])
+def test_a_date_of_an_occasion_told_beside_the_event_does_not_date_it(pipeline, text, expected):
+    incidents = _incidents(pipeline, text)
+    assert incidents and incidents[0].date == expected, [(i.type, i.date, i.date_text) for i in incidents]

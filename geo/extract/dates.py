@@ -159,14 +159,26 @@ def _named_event_table() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """Regexes for words that turn a month-day into an event's name, from `geo/data/date_named_events.csv`."""
     text = (Path(__file__).parent.parent / "data" / "date_named_events.csv").read_text(encoding="utf-8")
     rows = list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
-    words: dict[str, list[str]] = {"after": [], "before": []}
+    words: dict[str, list[str]] = {"after": [], "before": [], "occasion": []}
     for row in rows:
         word = row["word"].strip().lower()
         body = re.escape(word.rstrip("*")) + (r"\w*" if word.endswith("*") else "")
         words[row["where"].strip()].append(body)
-    after = re.compile(r"(?i)(?:['’]s)?\s+(?:" + "|".join(words["after"]) + r")\b")
+    after = re.compile(r"(?i)(?:['’]s)?\s+(?:" + "|".join(words["after"] + words["occasion"]) + r")\b")
     before = re.compile(r"(?i)\bthe\s+(?:" + "|".join(words["before"]) + r")\s+(?:of|on)\s+$")
     return after, before
+
+
+@cache
+def _occasion_before() -> re.Pattern[str]:
+    """An occasion noun (date_named_events.csv, where=occasion) right before a date: "the referendum held
+    last month", "talks scheduled for Tuesday", "a vote on Sunday"."""
+    text = (Path(__file__).parent.parent / "data" / "date_named_events.csv").read_text(encoding="utf-8")
+    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    nouns = [re.escape(r["word"].strip().lower().rstrip("*")) + (r"\w*" if r["word"].strip().endswith("*") else "")
+             for r in rows if r["where"].strip() == "occasion"]
+    return re.compile(r"(?i)\b(?:" + "|".join(nouns) + r")\s+(?:(?:held|scheduled|planned|set|due|slated|called|"
+                      r"expected)\s+)?(?:(?:for|on|in|at)\s+)?(?:the\s+)?$")
 
 
 def _names_an_event(text: str, start: int, end: int) -> bool:
@@ -404,6 +416,34 @@ def _is_reporting(text: str, d: EventDate) -> bool:
     return not text[:d.start].strip() and bool(_SPEECH_AFTER.match(text, d.end))
 
 
+# "the day after the inauguration on Jan. 20": a day counted from the day of an occasion.
+_FROM_OCCASION = re.compile(r"\b(?:the|a|an|(?P<n>\w+))\s+(?P<unit>day|week)s?\s+(?P<dir>after|before)\s+"
+                            r"(?:[\w’'.-]+\s+){1,5}$", re.IGNORECASE)
+
+
+def _counted_from_occasion(text: str, d: EventDate) -> EventDate | None:
+    """The day `d` is counted from when the text says "the day after/before <occasion> <d>", else None.
+
+    >>> d = event_date("Crowds marched the day after the inauguration on Jan. 20.", published=dt.date(2017, 3, 4))
+    >>> d.date, d.text
+    (datetime.date(2017, 1, 21), 'the day after the inauguration on Jan. 20')
+    """
+    if d.date is None or d.precision is not DatePrecision.DAY:
+        return None
+    m = _FROM_OCCASION.search(text, max(0, d.start - 90), d.start)
+    if m is None:
+        return None
+    count = 1 if m.group("n") is None else parse_number(m.group("n"))
+    if not count:
+        return None              # "days after the vote": how many is not said
+    days = count * (7 if m.group("unit").lower() == "week" else 1) * (1 if m.group("dir").lower() == "after" else -1)
+    try:
+        day = d.date + dt.timedelta(days=days)
+    except OverflowError:
+        return None
+    return EventDate(day, DatePrecision.DAY, text[m.start():d.end], m.start(), d.end)
+
+
 def event_date(text: str, *, published: dt.date | None,
                published_precision: DatePrecision = DatePrecision.DAY) -> EventDate:
     """The expression that best dates the event in this sentence.
@@ -424,9 +464,26 @@ def event_date(text: str, *, published: dt.date | None,
     >>> event_date("She was detained in the investigation that began in June 2016.",
     ...            published=dt.date(2017, 11, 7)).date is None
     True
+
+    Nor does the date of an occasion told beside it (a vote, a meeting, a referendum):
+
+    >>> event_date("Troops seized Kirkuk in response to a referendum held last month.",
+    ...            published=dt.date(2017, 10, 20)).date is None
+    True
+    >>> event_date("Gunmen killed two guards days before the May 5 vote.", published=dt.date(2017, 5, 1)).date is None
+    True
     """
-    candidates = [d for d in event_dates(text, published=published, published_precision=published_precision)
-                  if not _OTHER_START.search(text, max(0, d.start - 40), d.start)]
+    occasion = _occasion_before()
+    candidates = []
+    for d in event_dates(text, published=published, published_precision=published_precision):
+        if _OTHER_START.search(text, max(0, d.start - 40), d.start):
+            continue
+        if occasion.search(text, max(0, d.start - 40), d.start):
+            counted = _counted_from_occasion(text, d)
+            if counted is None:
+                continue
+            d = counted
+        candidates.append(d)
     events = [d for d in candidates if not _is_reporting(text, d)]
     for d in events:
         if d.date is not None:
