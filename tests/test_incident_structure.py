@@ -74,3 +74,11 @@ def test_in_that_area_takes_the_place_of_the_sentence_before(pipeline):
 def test_a_date_of_an_occasion_told_beside_the_event_does_not_date_it(pipeline, text, expected):
     incidents = _incidents(pipeline, text)
     assert incidents and incidents[0].date == expected, [(i.type, i.date, i.date_text) for i in incidents]
+
+
+@pytest.mark.parametrize("text", [
+    "The U.S.-led coalition supports the Kurdish-led militias with air strikes and advisers in northern Syria.",
+    "The army's long offensive in Raqqa, aided by coalition air strikes, left much of the city in ruins.",
+])
+def test_strikes_told_as_help_given_are_not_a_strike_of_their_own(pipeline, text):
+    assert not [i for i in _incidents(pipeline, text) if i.type == "air_strike"]
