@@ -82,3 +82,18 @@ def test_a_date_of_an_occasion_told_beside_the_event_does_not_date_it(pipeline, 
 ])
 def test_strikes_told_as_help_given_are_not_a_strike_of_their_own(pipeline, text):
     assert not [i for i in _incidents(pipeline, text) if i.type == "air_strike"]
+
+
+def test_a_chemical_bomb_dropped_from_aircraft_is_a_chemical_weapon(pipeline):
+    text = "On 12 February 2019, a chemical bomb was dropped by government aircraft on a village near Idlib, injuring 9 people."
+    assert [i.type for i in _incidents(pipeline, text)] == ["chemical_weapon"]
+
+
+def test_the_types_that_win_their_family_belong_to_it():
+    from geo.extract.taxonomy import Taxonomy, family_wins
+
+    tax = Taxonomy.load()
+    wins = family_wins()
+    assert wins["remote_violence"], "the ACLED rule for chemical weapons and suicide bombs is in families.csv"
+    for family, types in wins.items():
+        assert all(tax.get(t).family == family for t in types), (family, types)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from gazetteer.layers.base import csv_rows
 from geo.errors import UsageError
-from geo.extract.taxonomy import Taxonomy
+from geo.extract.taxonomy import Taxonomy, family_wins
 from geo.extract.triggers import Hit, Rules
 from geo.model import DatePrecision, GeoPrecision
 from geo.read.text import Sentence
@@ -113,7 +113,8 @@ def candidates(sentence: Sentence, text: str, probs: dict[str, float], anchor: C
         p_family = sum(found.values()) if taxonomy.one_event_across_types(family) else max(found.values(), default=0.0)
         if family in primary:
             hit, factor = primary[family]
-            out.append(Candidate(family, replace(hit, type=_type(found, hit, factor, weights)), p_family,
+            kind = _winner(family, triggered) or _type(found, hit, factor, weights)
+            out.append(Candidate(family, replace(hit, type=kind), p_family,
                                  hit.strength * factor, event=p_event, trigger=hit.strength))
         elif p_family >= weights.candidate:
             best = max(found, key=found.__getitem__)
@@ -206,6 +207,12 @@ def _one_form(cands: list[Candidate], weights: Weights) -> list[Candidate]:
                 drop.add(id(c))
     return [replace(c, hit=replace(c.hit, type=retype[id(c)])) if id(c) in retype else c
             for c in cands if id(c) not in drop]
+
+
+def _winner(family: str, triggered: list[tuple[str, Hit, float]]) -> str | None:
+    """A type that types the family's incident whenever a trigger of its own tells it (families.csv `wins`)."""
+    told = {hit.type for fam, hit, factor in triggered if fam == family and factor > 0}
+    return next((t for t in family_wins().get(family, ()) if t in told), None)
 
 
 def _type(found: dict[str, float], hit: Hit, factor: float, weights: Weights) -> str:

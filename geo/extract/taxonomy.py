@@ -126,6 +126,12 @@ class Taxonomy:
 
 
 @cache
+@cache
+def family_wins(path: Path = FAMILIES_PATH) -> dict[str, tuple[str, ...]]:
+    """family -> the types that type an incident whenever one of their triggers tells it (the `wins` column)."""
+    return {row["family"]: tuple(t for t in (row.get("wins") or "").split("|") if t) for _, row in csv_rows(path)}
+
+
 def family_kinds(path: Path = FAMILIES_PATH) -> dict[str, str]:
     """family -> what tells its types apart (`outcome` or `form`), from the families file."""
     out: dict[str, str] = {}

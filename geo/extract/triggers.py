@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 
 from geo.errors import UsageError
-from geo.extract.taxonomy import Taxonomy
+from geo.extract.taxonomy import Taxonomy, family_wins
 from geo.read.text import Sentence
 
 __all__ = ["Hit", "Rules", "clause_of", "compile_pattern"]
@@ -196,7 +196,10 @@ class Rules:
                     found.append((mm.start(), mm.end(), t))
         if not found:
             return []
-        found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
+        # A trigger of a type that wins its family ("chemical bomb" inside "chemical bomb was dropped") keeps
+        # its words; otherwise the longest trigger does.
+        wins = _winning_types()
+        found.sort(key=lambda f: (f[2].type not in wins, -(f[1] - f[0]), f[0]))
         kept: list[tuple[int, int, _Trigger]] = []
         for s, e, t in found:
             if all(e <= ks or ke <= s for ks, ke, _ in kept):
@@ -320,3 +323,9 @@ def _last_words(text: str, n: int) -> str:
 
 def _first_words(text: str, n: int) -> str:
     return " ".join(text.replace("’", "'").split()[:n]) if n else ""
+
+
+@cache
+def _winning_types() -> frozenset[str]:
+    """Types that type their family's incident whenever a trigger of theirs tells it (families.csv `wins`)."""
+    return frozenset(t for types in family_wins().values() for t in types)
