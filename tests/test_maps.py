@@ -113,6 +113,16 @@ def test_popup_columns_carry_place_mention_offsets_and_link_only_http_urls():
     assert strings[cols["a"][evil]] == HOSTILE_ACTOR
 
 
+def test_popup_columns_carry_the_phrases_that_gave_place_and_date_and_the_confidence():
+    encoder = LayerEncoder()
+    cols = encoder.layer([incident("ok"), incident("undated", date=None, sentence="An air strike hit Mosul.")])
+    strings = encoder.strings.values
+    assert [strings[i] for i in cols["h"]] == ["Mosul", "Mosul"]
+    assert cols["w"][0] == -1 or cols["w"][1] == -1             # no phrase dated the undated one
+    assert sorted(strings[i] for i in cols["w"] if i >= 0) == ["on Monday"]
+    assert cols["c"] == [0.95, 0.95]
+
+
 def test_incidents_at_the_same_point_share_one_marker():
     cols = LayerEncoder().layer([incident("a"), incident("b", "air_strike", place(name="Basra", lat=30.5, lon=47.8,
                                                                                      pid="gn:2")), incident("c")])

@@ -124,6 +124,9 @@ def test_hostile_popup_shows_payloads_as_text_and_runs_nothing(loaded):
     assert XSS_IMG in text and XSS_SCRIPT in text and "${alert(5)}" in text and JINJA in text
     assert HOSTILE_TITLE.split(" ")[0] in text
     assert popup.locator("mark").inner_text() == HOSTILE_PLACE
+    place_from = popup.locator("tr", has_text="Place from").locator("td").inner_text()
+    assert place_from == f"\u201c{XSS_SCRIPT} fighters shelled {HOSTILE_PLACE}\u201d"
+    assert popup.locator("tr", has_text="Date from").locator("td").inner_text() == f"\u201cat dawn {JINJA}\u201d"
     assert popup.locator("img, script, iframe").count() == 0
     assert popup.locator("a").count() == 0            # the javascript: url is not a link ...
     assert XSS_URL not in text and popup.locator(".im-nolink").count() == 1   # ... nor text: dropped, as in exports

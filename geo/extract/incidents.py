@@ -26,7 +26,7 @@ from geo.extract.locate import (
 )
 from geo.extract.taxonomy import Taxonomy
 from geo.extract.triggers import Hit, Rules, clause_of, compile_pattern
-from geo.model import Article, DatePrecision, Evidence, GeoPrecision, Incident, Level, Span, Toponym
+from geo.model import Article, DatePrecision, Evidence, GeoPrecision, Incident, Level, Phrase, Span, Toponym
 from geo.read.text import Sentence, sentences
 
 __all__ = ["Hit", "Rules", "compile_pattern", "extract_incidents", "incident_id"]
@@ -329,4 +329,11 @@ def _incident(d: _Draft, article: Article, taxonomy: Taxonomy, actors, counts: C
         geo_precision=d.place.precision if d.place else None, evidence=tuple(d.evidence),
         fatalities=fatalities, injured=injured, actors=found, confidence=round(d.confidence, 3),
         date_text=d.date.text if date is not None else "", notes=notes,
+        place_evidence=_phrase(article.text, d.place.phrase if d.place else None),
+        date_evidence=_phrase(article.text, Span(d.date.start, d.date.end)) if date is not None and d.date.start >= 0
+        else None,
     )
+
+
+def _phrase(text: str, span: Span | None) -> Phrase | None:
+    return Phrase(span.start, span.end, text[span.start:span.end]) if span is not None else None
