@@ -356,10 +356,11 @@ def test_the_readme_map_is_self_contained_and_small_enough_to_email(seed_map):
 def test_the_readme_map_offline_shows_every_type_layer_and_every_marker(seed_page, seed_map):
     from collections import Counter
 
-    from geo.maps.build import CONFIRMED_AT
+    from geo.maps.build import default_threshold
 
     page = seed_page.page
-    expected = Counter(i["type"] for i in seed_map[1] if i["latitude"] is not None and i["confidence"] >= CONFIRMED_AT)
+    expected = Counter(i["type"] for i in seed_map[1]
+                       if i["latitude"] is not None and i["confidence"] >= default_threshold())
     assert expected, "the seeds give no confident located incident"
     shown = page.evaluate("""() => Object.fromEntries(Object.entries(incidentmap.layers)
         .filter(([key, layer]) => layer.group._map).map(([key, layer]) => [key, layer.data.t.length]))""")

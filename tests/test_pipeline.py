@@ -137,3 +137,11 @@ def test_seed_incidents_phrases_point_back_into_their_articles(seed_results):
     assert all(a.text[p.start:p.end] == p.text for a, p in phrases)
     assert all(i.place_evidence is not None for r in seed_results for i in r.incidents if i.place is not None)
 
+
+def test_the_pipeline_reports_the_calibrated_probability_of_the_decision_score(pipeline):
+    from geo.extract.calibration import Calibration, RawScore
+
+    article = _one_sentence("Police arrested 30 protesters in central Istanbul on Sunday after clashes with riot police.")
+    raw = Pipeline(Settings(), geoparser=pipeline.geoparser, calibration=RawScore()).process(article).incidents
+    calibrated = pipeline.process(article).incidents
+    assert raw and [Calibration.load().probability(i) for i in raw] == [i.confidence for i in calibrated]

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from geo.extract.calibration import Calibration
 from geo.extract.decide import Candidate, Weights, candidates, score, subsumptions
 from geo.extract.events import EventModel, bundled_model
 from geo.extract.fatalities import Casualties, casualties
@@ -82,13 +83,15 @@ class _Draft:
 
 def extract_incidents(article: Article, toponyms: Sequence[Toponym], *, taxonomy: Taxonomy, actors=None,
                       rules: Rules | None = None, model: EventModel | None = None,
-                      weights: Weights | None = None) -> list[Incident]:
+                      weights: Weights | None = None, calibration: Calibration | None = None) -> list[Incident]:
     """The incidents an article reports, in text order.
 
     Each sentence that may tell an event gets candidates (families the learned detector or the
     trigger phrases suggest); a candidate becomes an incident when its weighted evidence
-    (`geo.extract.decide`) reaches the threshold.
+    (`geo.extract.decide`) reaches the threshold; its confidence is that score calibrated into the
+    probability that it is right (`geo.extract.calibration`).
     """
+    calibration = calibration or Calibration.load()
     rules = rules or Rules.load()
     model = model or bundled_model()
     weights = weights or Weights.load()
@@ -119,10 +122,11 @@ def extract_incidents(article: Article, toponyms: Sequence[Toponym], *, taxonomy
         _read_sentence(article, si, sents, cands, weights, taxonomy, placer, dater, drafts)
     final = _coalesce(drafts, taxonomy)
     told = [{e.sentence_span.start for e in d.evidence} for d in final]
-    return [_incident(d, article, taxonomy, actors,
-                      _counts_after(d, sents, set().union(*(t for k, t in enumerate(told) if k != n)),
-                                    lambda j: bool(dater.own(j).text)))
-            for n, d in enumerate(final)]
+    out = [_incident(d, article, taxonomy, actors,
+                     _counts_after(d, sents, set().union(*(t for k, t in enumerate(told) if k != n)),
+                                   lambda j: bool(dater.own(j).text)))
+           for n, d in enumerate(final)]
+    return [replace(i, confidence=calibration.probability(i)) for i in out]
 
 
 def _counts_after(d: _Draft, sents: list[Sentence], others: set[int], dated: Callable[[int], bool]) -> Casualties:
