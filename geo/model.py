@@ -11,7 +11,7 @@ from gazetteer.model import Level, Mention, Place, Toponym, check_coordinates
 __all__ = [
     "ArticleResult",
     "Article", "Dateline", "DatePrecision", "Evidence", "GeoPrecision", "Incident",
-    "Level", "Mention", "Place", "Span", "Toponym",
+    "Level", "Mention", "Phrase", "Place", "Span", "Toponym",
 ]
 
 
@@ -46,6 +46,19 @@ class Span:
     def __post_init__(self) -> None:
         if self.start < 0 or self.end < self.start:
             raise ValueError(f"bad span {self.start}:{self.end}")
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """Words of an article that gave an incident its place or date: `text == article.text[start:end]`."""
+
+    start: int
+    end: int
+    text: str
+
+    def __post_init__(self) -> None:
+        if self.start < 0 or self.end - self.start != len(self.text):
+            raise ValueError(f"phrase {self.text!r} does not fit its span {self.start}:{self.end}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,9 +150,13 @@ class Incident:
     fatalities: int | None = None
     injured: int | None = None
     actors: tuple[str, ...] = ()
-    confidence: float = 0.5
+    confidence: float = 0.5      # probability that type family, place and date are right (docs/incidents.md)
     date_text: str = ""          # the words the date came from ("late on Thursday")
     notes: tuple[str, ...] = ()
+    # The phrases that gave the place ("near Raqqa", the dateline's "MOSUL") and the date ("on Tuesday"),
+    # as offsets into the text of the first evidence's article; None when no phrase gave them.
+    place_evidence: Phrase | None = None
+    date_evidence: Phrase | None = None
 
     def __post_init__(self) -> None:
         if not self.evidence:

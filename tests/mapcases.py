@@ -10,6 +10,7 @@ from geo.model import (
     GeoPrecision,
     Incident,
     Level,
+    Phrase,
     Place,
     Span,
 )
@@ -31,18 +32,28 @@ def place(name="Mosul", lat=36.34, lon=43.13, pid="gn:99072", level=Level.CITY, 
 def incident(iid="i1", kind="air_strike", where=None, *, sentence=None, place_text=None, title="Air strike in Mosul",
              url="https://www.reuters.com/article/x", date=dt.date(2016, 10, 17), fatalities=3, actors=("Iraqi army",),
              event_type="Explosions/Remote violence", sub_event_type="Air/drone strike", located=True,
-             confidence=0.95):
+             confidence=0.95, place_phrase=None, date_phrase=None):
     where = where if where is not None else place()
     place_text = place_text if place_text is not None else where.name
     sentence = sentence if sentence is not None else f"An air strike hit {place_text} on Monday, killing three."
     ev = Evidence(article_id=f"a-{iid}", article_title=title, sentence=sentence, sentence_span=Span(0, len(sentence)),
                   trigger="strike", trigger_span=Span(7, 13), source="Reuters", url=url)
+    if place_phrase is None and place_text in sentence:
+        place_phrase = place_text
+    if date_phrase is None and date and "on Monday" in sentence:
+        date_phrase = "on Monday"
     return Incident(
         id=iid, type=kind, event_type=event_type, sub_event_type=sub_event_type, date=date,
         date_precision=DatePrecision.DAY if date else DatePrecision.UNKNOWN, place=where if located else None,
         place_text=place_text, geo_precision=GeoPrecision.TOWN if located else None, evidence=(ev,),
         fatalities=fatalities, actors=actors, confidence=confidence,
+        place_evidence=_phrase(sentence, place_phrase), date_evidence=_phrase(sentence, date_phrase),
     )
+
+
+def _phrase(sentence: str, words: str | None) -> Phrase | None:
+    """The phrase of the (one-sentence) article that gave a place or date."""
+    return Phrase(sentence.index(words), sentence.index(words) + len(words), words) if words else None
 
 
 def hostile_incident(iid="evil"):
@@ -51,7 +62,8 @@ def hostile_incident(iid="evil"):
     sentence = f"Witnesses said `${{alert(5)}}` {XSS_SCRIPT} fighters shelled {HOSTILE_PLACE} at dawn {JINJA}."
     return incident(iid, "shelling", where, sentence=sentence, title=HOSTILE_TITLE, url=XSS_URL,
                     actors=(HOSTILE_ACTOR,), event_type="Explosions/Remote violence",
-                    sub_event_type="Shelling/artillery/missile attack")
+                    sub_event_type="Shelling/artillery/missile attack",
+                    place_phrase=f"{XSS_SCRIPT} fighters shelled {HOSTILE_PLACE}", date_phrase=f"at dawn {JINJA}")
 
 
 def sample_incidents():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import json
 
@@ -15,6 +16,7 @@ from geo.model import (
     GeoPrecision,
     Incident,
     Level,
+    Phrase,
     Place,
     Span,
 )
@@ -298,3 +300,24 @@ def test_geopackage_text_is_neutralised_like_csv_and_bad_urls_are_dropped(tmp_pa
 ])
 def test_exports_carry_the_geonames_id_wherever_one_exists(place, expect):
     assert incident_properties(make_incident(1, place))["geonameid"] == expect
+
+
+def test_the_phrases_that_gave_place_and_date_are_exported_with_their_offsets(tmp_path):
+    sentence = "A car bomb killed 5 people near Mosul on Tuesday."
+    start = 10                                    # the sentence's offset in its article (make_incident)
+    near, day = sentence.index("near Mosul"), sentence.index("on Tuesday")
+    inc = dataclasses.replace(make_incident(1, sentence=sentence),
+                              place_evidence=Phrase(start + near, start + near + 10, "near Mosul"),
+                              date_evidence=Phrase(start + day, start + day + 10, "on Tuesday"))
+    undated = make_incident(2)
+    props = feature_collection([inc, undated])["features"]
+    assert {k: v for k, v in props[0]["properties"].items() if "_evidence" in k} == {
+        "place_evidence": "near Mosul", "place_evidence_start": 37, "place_evidence_end": 47,
+        "date_evidence": "on Tuesday", "date_evidence_start": 48, "date_evidence_end": 58}
+    assert props[1]["properties"]["place_evidence"] is None and props[1]["properties"]["date_evidence_start"] is None
+    out = tmp_path / "incidents.csv"
+    write_incidents([inc, undated], str(out))
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert (rows[0]["place_evidence"], rows[0]["place_evidence_start"], rows[0]["date_evidence_end"]) == (
+        "near Mosul", "37", "58")
+    assert (rows[1]["date_evidence"], rows[1]["date_evidence_start"]) == ("", "")

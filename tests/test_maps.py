@@ -31,7 +31,7 @@ from mapcases import (
 
 import geo.maps.data
 from geo.maps import assets
-from geo.maps.build import build_map, render_map, write_map
+from geo.maps.build import build_map, default_threshold, render_map, write_map
 from geo.maps.data import LayerEncoder, mention_offsets, type_styles
 from geo.maps.escape import js_template_safe
 
@@ -69,13 +69,23 @@ def test_one_layer_per_type_named_with_its_count():
 
 
 def test_unsure_incidents_go_to_one_layer_that_is_off_by_default():
-    sure, unsure = incident("a", confidence=0.95), incident("b", "armed_clash", confidence=0.7)
+    at = default_threshold()          # the calibration file's, not a constant
+    sure = incident("a", confidence=at)
+    unsure = incident("b", "armed_clash", confidence=round(at - 0.01, 3))
     html = _render([sure, unsure])
     assert '"Air/drone strike (1)"' in html and '"Armed clash' not in html
     assert '"Unconfirmed (less sure; off by default) (1)"' in html
     layer = html[html.index('"unconfirmed"'):]
     assert re.search(r'"unconfirmed",.*?,\s*false\s*\)', layer, re.S)
-    assert '"Armed clash (1)"' in _render([sure, unsure], confirmed_at=0.6)
+    assert '"Armed clash (1)"' in _render([sure, unsure], confirmed_at=unsure.confidence)
+
+
+def test_the_default_threshold_is_the_calibration_files():
+    from geo.extract.calibration import CALIBRATION_FILE
+
+    rows = [line.split(",") for line in CALIBRATION_FILE.read_text(encoding="utf-8").splitlines()
+            if line.startswith("threshold,")]
+    assert len(rows) == 1 and default_threshold() == float(rows[0][1])
 
 
 def test_layers_follow_taxonomy_order_and_unknown_types_get_a_palette_colour():
@@ -111,6 +121,16 @@ def test_popup_columns_carry_place_mention_offsets_and_link_only_http_urls():
     assert linkable == 0 and url == -1                 # dropped, as the exports drop it (issue 19, item 10)
     assert not any(XSS_URL in s for s in strings if isinstance(s, str))
     assert strings[cols["a"][evil]] == HOSTILE_ACTOR
+
+
+def test_popup_columns_carry_the_phrases_that_gave_place_and_date_and_the_confidence():
+    encoder = LayerEncoder()
+    cols = encoder.layer([incident("ok"), incident("undated", date=None, sentence="An air strike hit Mosul.")])
+    strings = encoder.strings.values
+    assert [strings[i] for i in cols["h"]] == ["Mosul", "Mosul"]
+    assert cols["w"][0] == -1 or cols["w"][1] == -1             # no phrase dated the undated one
+    assert sorted(strings[i] for i in cols["w"] if i >= 0) == ["on Monday"]
+    assert cols["c"] == [0.95, 0.95]
 
 
 def test_incidents_at_the_same_point_share_one_marker():

@@ -124,6 +124,9 @@ def test_hostile_popup_shows_payloads_as_text_and_runs_nothing(loaded):
     assert XSS_IMG in text and XSS_SCRIPT in text and "${alert(5)}" in text and JINJA in text
     assert HOSTILE_TITLE.split(" ")[0] in text
     assert popup.locator("mark").inner_text() == HOSTILE_PLACE
+    place_from = popup.locator("tr", has_text="Place from").locator("td").inner_text()
+    assert place_from == f"\u201c{XSS_SCRIPT} fighters shelled {HOSTILE_PLACE}\u201d"
+    assert popup.locator("tr", has_text="Date from").locator("td").inner_text() == f"\u201cat dawn {JINJA}\u201d"
     assert popup.locator("img, script, iframe").count() == 0
     assert popup.locator("a").count() == 0            # the javascript: url is not a link ...
     assert XSS_URL not in text and popup.locator(".im-nolink").count() == 1   # ... nor text: dropped, as in exports
@@ -353,10 +356,11 @@ def test_the_readme_map_is_self_contained_and_small_enough_to_email(seed_map):
 def test_the_readme_map_offline_shows_every_type_layer_and_every_marker(seed_page, seed_map):
     from collections import Counter
 
-    from geo.maps.build import CONFIRMED_AT
+    from geo.maps.build import default_threshold
 
     page = seed_page.page
-    expected = Counter(i["type"] for i in seed_map[1] if i["latitude"] is not None and i["confidence"] >= CONFIRMED_AT)
+    expected = Counter(i["type"] for i in seed_map[1]
+                       if i["latitude"] is not None and i["confidence"] >= default_threshold())
     assert expected, "the seeds give no confident located incident"
     shown = page.evaluate("""() => Object.fromEntries(Object.entries(incidentmap.layers)
         .filter(([key, layer]) => layer.group._map).map(([key, layer]) => [key, layer.data.t.length]))""")

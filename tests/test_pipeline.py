@@ -97,3 +97,51 @@ def test_same_input_gives_the_same_incident_ids(pipeline, seed_results):
     again = list(pipeline.run(read_articles([SEEDS])))
     assert [i.id for r in again for i in r.incidents] == [i.id for r in seed_results for i in r.incidents]
     assert dataclasses.asdict(again[0].article) == dataclasses.asdict(seed_results[0].article)
+
+
+def _one_sentence(body: str) -> Article:
+    return Article("t", body, date=dt.date(2017, 4, 21), date_precision=DatePrecision.DAY)
+
+
+@pytest.mark.parametrize("body,place,date", [
+    ("French jets hit an arms depot near Raqqa on Tuesday, killing 12 fighters, the defence ministry said.",
+     "near Raqqa", "on Tuesday"),
+    ("Gunmen stormed a hospital in the city of Jalalabad late on Friday, killing 20 people.",
+     "in the city of Jalalabad", "late on Friday"),
+    ("A roadside bomb killed three soldiers on the outskirts of Kandahar, police said.",
+     "on the outskirts of Kandahar", None),
+    # the dateline gives the place: its words are the evidence
+    ("MOSUL, Iraq (Reuters) - A car bomb exploded at a checkpoint on Tuesday, killing five soldiers.",
+     "MOSUL", "on Tuesday"),
+])
+def test_an_incident_keeps_the_phrases_that_gave_its_place_and_date(pipeline, body, place, date):
+    article = _one_sentence(body)
+    [incident] = pipeline.process(article).incidents
+    assert (incident.place_evidence.text, incident.date_evidence and incident.date_evidence.text) == (place, date)
+    for phrase in (incident.place_evidence, incident.date_evidence):
+        assert phrase is None or article.text[phrase.start:phrase.end] == phrase.text
+
+
+def test_two_events_in_one_sentence_keep_their_own_place_and_date_phrases(pipeline):
+    body = "A journalist was arrested in Izmir in March and an aid worker was detained in Ankara last week."
+    got = pipeline.process(_one_sentence(body)).incidents
+    assert [(i.place_evidence.text, i.date_evidence.text) for i in got] == [
+        ("in Izmir", "in March"), ("in Ankara", "last week")]
+    assert all(body[p.start:p.end] == p.text for i in got for p in (i.place_evidence, i.date_evidence))
+
+
+def test_seed_incidents_phrases_point_back_into_their_articles(seed_results):
+    phrases = [(r.article, p) for r in seed_results for i in r.incidents
+               for p in (i.place_evidence, i.date_evidence) if p is not None]
+    assert phrases
+    assert all(a.text[p.start:p.end] == p.text for a, p in phrases)
+    assert all(i.place_evidence is not None for r in seed_results for i in r.incidents if i.place is not None)
+
+
+def test_the_pipeline_reports_the_calibrated_probability_of_the_decision_score(pipeline):
+    from geo.extract.calibration import Calibration, RawScore
+
+    article = _one_sentence("Police arrested 30 protesters in central Istanbul on Sunday after clashes with riot police.")
+    raw = Pipeline(Settings(), geoparser=pipeline.geoparser, calibration=RawScore()).process(article).incidents
+    calibrated = pipeline.process(article).incidents
+    assert raw and [Calibration.load().probability(i) for i in raw] == [i.confidence for i in calibrated]

@@ -18,6 +18,7 @@ from geo.model import (
     Incident,
     Level,
     Mention,
+    Phrase,
     Place,
     Span,
     Toponym,
@@ -194,8 +195,9 @@ def test_older_schema_is_migrated_by_registered_steps(store_url, monkeypatch):
     r = make_result("a1")
     with open_store(store_url) as store:
         store.ingest([r])
-    # fake a version-0 store that lacked incidents.date_text
+    # fake a version-0 store that lacked incidents.date_text (and the evidence phrases of version 2)
     raw_execute(store_url, "ALTER TABLE incidents DROP COLUMN date_text",
+                "ALTER TABLE incidents DROP COLUMN place_evidence", "ALTER TABLE incidents DROP COLUMN date_evidence",
                 "UPDATE meta SET value = '0' WHERE key = 'schema_version'")
     with pytest.raises(SchemaVersionError, match="no migration from version 0 to 1"):
         open_store(store_url)
@@ -209,9 +211,34 @@ def test_older_schema_is_migrated_by_registered_steps(store_url, monkeypatch):
     with open_store(store_url) as store:
         assert [i.date_text for i in store.incidents()] == ["", ""]
         assert store.ingest([make_result("a2")]).added == 1
-    with open_store(store_url) as store:   # now at v1: no second migration
+    with open_store(store_url) as store:   # now at the current version: no second migration
         assert len(store.incidents()) == 4
     assert calls == ["gpkg" if store_url.endswith(".gpkg") else "postgis"]
+
+
+def test_the_phrases_that_gave_place_and_date_are_stored_and_read_back(store_url):
+    r = make_result("a1")
+    text = r.article.text
+    place = Phrase(text.index("in "), text.index(","), text[text.index("in "):text.index(",")])
+    r = dataclasses.replace(r, incidents=(dataclasses.replace(r.incidents[0], place_evidence=place),
+                                          *r.incidents[1:]))
+    with open_store(store_url) as store:
+        store.ingest([r])
+        got = store.incidents()
+    assert [(i.place_evidence, i.date_evidence) for i in got] == [(place, None), (None, None)]
+    assert text[got[0].place_evidence.start:got[0].place_evidence.end] == "in Mosul"
+
+
+def test_a_version_1_store_gains_the_phrase_columns_empty(store_url):
+    with open_store(store_url) as store:
+        store.ingest([make_result("a1")])
+    raw_execute(store_url, "ALTER TABLE incidents DROP COLUMN place_evidence",
+                "ALTER TABLE incidents DROP COLUMN date_evidence",
+                "UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    with open_store(store_url) as store:
+        assert [i.place_evidence for i in store.incidents()] == [None, None]
+        assert store.ingest([make_result("a2")]).added == 1
+        assert len(store.incidents()) == 4
 
 
 def test_open_store_rejects_unknown_url():

@@ -88,7 +88,7 @@ def filter_options(func: Callable) -> Callable:
         click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Only incidents on or before this date."),
         click.option("--type", "types", multiple=True, help="Only these incident types (repeatable)."),
         click.option("--country", "countries", multiple=True, help="Only these ISO country codes (repeatable)."),
-        click.option("--min-confidence", type=click.FloatRange(0, 1), help="Only incidents at least this confident."),
+        click.option("--min-confidence", type=click.FloatRange(0, 1), help="Only incidents at least this likely right (a probability, 0-1)."),
     ]
     for decorator in reversed(decorators):
         func = decorator(func)

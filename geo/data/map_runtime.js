@@ -64,6 +64,9 @@
     row(t, "Fatalities", d.f[i] === null ? "not reported" : d.f[i]);
     if (d.j[i] !== null) row(t, "Injured", d.j[i]);
     row(t, "Actors", s(d.a[i]));
+    if (d.h[i] >= 0) row(t, "Place from", "\u201c" + s(d.h[i]) + "\u201d");
+    if (d.w[i] >= 0) row(t, "Date from", "\u201c" + s(d.w[i]) + "\u201d");
+    row(t, "Confidence", d.c[i] === null || d.c[i] === undefined ? "" : Math.round(d.c[i] * 100) + " % likely right");
     box.appendChild(t);
     var sentence = s(d.v[i]), a = d.m[i], b = d.k[i];
     if (sentence) {

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from geo.extract.calibration import Calibration
 from geo.extract.decide import Candidate, Weights, anchored, candidates, score, subsumptions
 from geo.extract.events import EventModel, bundled_model
 from geo.extract.fatalities import Casualties, casualties
@@ -26,7 +27,7 @@ from geo.extract.locate import (
 )
 from geo.extract.taxonomy import Taxonomy
 from geo.extract.triggers import Hit, Rules, clause_of, compile_pattern
-from geo.model import Article, DatePrecision, Evidence, GeoPrecision, Incident, Level, Span, Toponym
+from geo.model import Article, DatePrecision, Evidence, GeoPrecision, Incident, Level, Phrase, Span, Toponym
 from geo.read.text import Sentence, sentences
 
 __all__ = ["Hit", "Rules", "compile_pattern", "extract_incidents", "incident_id"]
@@ -86,13 +87,15 @@ class _Draft:
 
 def extract_incidents(article: Article, toponyms: Sequence[Toponym], *, taxonomy: Taxonomy, actors=None,
                       rules: Rules | None = None, model: EventModel | None = None,
-                      weights: Weights | None = None) -> list[Incident]:
+                      weights: Weights | None = None, calibration: Calibration | None = None) -> list[Incident]:
     """The incidents an article reports, in text order.
 
     Each sentence that may tell an event gets candidates (families the learned detector or the
     trigger phrases suggest); a candidate becomes an incident when its weighted evidence
-    (`geo.extract.decide`) reaches the threshold.
+    (`geo.extract.decide`) reaches the threshold; its confidence is that score calibrated into the
+    probability that it is right (`geo.extract.calibration`).
     """
+    calibration = calibration or Calibration.load()
     rules = rules or Rules.load()
     model = model or bundled_model()
     weights = weights or Weights.load()
@@ -123,10 +126,11 @@ def extract_incidents(article: Article, toponyms: Sequence[Toponym], *, taxonomy
         _read_sentence(article, si, sents, cands, weights, taxonomy, placer, dater, drafts)
     final = _coalesce(drafts, taxonomy)
     told = [{e.sentence_span.start for e in d.evidence} for d in final]
-    return [_incident(d, article, taxonomy, actors,
-                      _counts_after(d, sents, set().union(*(t for k, t in enumerate(told) if k != n)),
-                                    lambda j: bool(dater.own(j).text)))
-            for n, d in enumerate(final)]
+    out = [_incident(d, article, taxonomy, actors,
+                     _counts_after(d, sents, set().union(*(t for k, t in enumerate(told) if k != n)),
+                                   lambda j: bool(dater.own(j).text)))
+           for n, d in enumerate(final)]
+    return [replace(i, confidence=calibration.probability(i)) for i in out]
 
 
 def _counts_after(d: _Draft, sents: list[Sentence], others: set[int], dated: Callable[[int], bool]) -> Casualties:
@@ -345,4 +349,11 @@ def _incident(d: _Draft, article: Article, taxonomy: Taxonomy, actors, counts: C
         geo_precision=d.place.precision if d.place else None, evidence=tuple(d.evidence),
         fatalities=fatalities, injured=injured, actors=found, confidence=round(d.confidence, 3),
         date_text=d.date.text if date is not None else "", notes=notes,
+        place_evidence=_phrase(article.text, d.place.phrase if d.place else None),
+        date_evidence=_phrase(article.text, Span(d.date.start, d.date.end)) if date is not None and d.date.start >= 0
+        else None,
     )
+
+
+def _phrase(text: str, span: Span | None) -> Phrase | None:
+    return Phrase(span.start, span.end, text[span.start:span.end]) if span is not None else None

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from gazetteer.resolve.resolver import haversine_km
 from geo.model import Article, DatePrecision, GeoPrecision, Level, Place, Span, Toponym
@@ -100,6 +100,7 @@ class PlaceChoice:
     locality: str = ""          # a neighbourhood/site the gazetteer lacks, coded to this town
     start: int = -1             # offset of the mention in the article text (-1: not from a mention)
     tied: bool = False          # governed by in/at/near/... or the trigger's own verb ("seized Qaim")
+    phrase: Span | None = None  # the words that gave the place: "near Raqqa", "in the city of Mosul", "MOSUL"
 
 
 class Placer:
@@ -211,14 +212,16 @@ class Placer:
             pick = self._last_town(0, offset, _TOWN_LEVELS)
         if pick is None:
             return None
-        return PlaceChoice(pick.place, pick.mention.text, GeoPrecision.TOWN, "locality", text)
+        return PlaceChoice(pick.place, pick.mention.text, GeoPrecision.TOWN, "locality", text,
+                           phrase=_mention_span(pick))
 
     def last_town(self, offset: int, reach: int) -> PlaceChoice | None:
         """The last usable city named in the `reach` characters before `offset`, for "in the city"."""
         pick = self._last_town(max(0, offset - reach), offset, _CITY)
         if pick is None:
             return None
-        return PlaceChoice(pick.place, pick.mention.text, GeoPrecision.TOWN, "anaphor", start=pick.mention.start)
+        return PlaceChoice(pick.place, pick.mention.text, GeoPrecision.TOWN, "anaphor", start=pick.mention.start,
+                           phrase=_mention_span(pick))
 
     def _town(self, i: int, levels) -> bool:
         t = self._all[i]
@@ -265,7 +268,7 @@ class Placer:
                 break
             if topo.place.id != chosen.place.id:
                 out.append(PlaceChoice(topo.place, topo.mention.text, place_precision(topo.place),
-                                       "sentence", start=topo.mention.start, tied=True))
+                                       "sentence", start=topo.mention.start, tied=True, phrase=_mention_span(topo)))
             last = topo.mention.end
         return out
 
@@ -280,11 +283,12 @@ class Placer:
         if self._dateline and (not countries or self._dateline_countries & set(countries)):
             topo = max(self._dateline, key=lambda t: t.place.level.rank)
             precision = place_precision(topo.place, near=True)
-            return PlaceChoice(topo.place, topo.mention.text, precision, "dateline")
+            return PlaceChoice(topo.place, topo.mention.text, precision, "dateline", phrase=_mention_span(topo))
         for cc, _ in countries.most_common(1):
             topo = next((t for t in usable if t.place.country_code == cc and t.place.level is Level.COUNTRY), None)
             if topo is not None:
-                return PlaceChoice(topo.place, topo.mention.text, GeoPrecision.REGION, "story")
+                return PlaceChoice(topo.place, topo.mention.text, GeoPrecision.REGION, "story",
+                                   phrase=_mention_span(topo))
         return None
 
     def _score(self, topo: Toponym, sentence: Sentence, trigger: tuple[int, int]) -> tuple[float, PlaceChoice] | None:
@@ -323,8 +327,35 @@ class Placer:
         if tied and start > trigger[1] and gap <= _RIGHT_AFTER:
             score += 0.3         # "were arrested in X": the phrase right after the trigger governs it
         score -= 2.0 * max(0.0, 1.0 - topo.score) if topo.score else 0.0
+        phrase = Span(start - len(before) + (far.start() if far else _phrase_start(before)), topo.mention.end) \
+            if tied else _mention_span(topo)
         return score, PlaceChoice(place, topo.mention.text, place_precision(place, near=near), "sentence",
-                                  start=start, tied=tied)
+                                  start=start, tied=tied, phrase=phrase)
+
+
+# A preposition that opens a place phrase; verbs that govern a place ("seized Qaim") do not open one.
+_PREPOSITION = re.compile(r"\b(?:in|at|inside|into|across|throughout|on|over|near|outside|around)\b", re.IGNORECASE)
+
+
+def _phrase_start(before: str) -> int:
+    """Where the phrase ending at a place starts in `before`, the text up to the place's name.
+
+    The innermost preposition that still reaches the place ("in the east near " -> "near "), else
+    words like "north of" or "close to"; the name alone when nothing opens a phrase.
+
+    >>> [_phrase_start(b) for b in ("fighting in the east near ", "on the outskirts of ", "hit targets in ",
+    ...                             "seized ", "clashes close to ")]
+    [21, 0, 12, 7, 8]
+    """
+    for m in reversed(list(_PREPOSITION.finditer(before))):
+        if _AT.match(before, m.start()) or _NEAR.match(before, m.start()):
+            return m.start()
+    near = _NEAR.search(before)
+    return near.start() if near else len(before)
+
+
+def _mention_span(topo: Toponym) -> Span:
+    return Span(topo.mention.start, topo.mention.end)
 
 
 # Between a country and the trigger after it, a few words with no preposition ("British special forces
@@ -409,7 +440,10 @@ class Dater:
         self._families = families
 
     def own(self, i: int):
-        """The date expression of sentence `i` (an EventDate; empty text when it has none)."""
+        """The date expression of sentence `i` (an EventDate; empty text when it has none).
+
+        Its start and end are offsets into the article text (-1 when no words gave the date).
+        """
         got = self._cache.get(i)
         if got is None and not _DATEISH.search(self._sents[i].text):
             from geo.extract.dates import EventDate
@@ -419,8 +453,9 @@ class Dater:
             from geo.extract.dates import event_date
 
             a = self._article
-            got = event_date(self._sents[i].text, published=a.date,
-                             published_precision=a.date_precision if a.date else DatePrecision.DAY)
+            got = _shifted(event_date(self._sents[i].text, published=a.date,
+                                      published_precision=a.date_precision if a.date else DatePrecision.DAY),
+                           self._sents[i].start)
             if got.date is None:
                 got = self._counted_from_before(i) or got
             self._cache[i] = got
@@ -445,7 +480,7 @@ class Dater:
         a = self._article
         got = event_date(part, published=a.date,
                          published_precision=a.date_precision if a.date else DatePrecision.DAY)
-        return got if got.text else whole
+        return _shifted(got, clause[0]) if got.text else whole
 
     def _counted_from_before(self, i: int):
         """"Two days earlier", "the next day": a day counted from the day a sentence just before tells.
@@ -470,7 +505,9 @@ class Dater:
                     return None
                 sign = -1 if (m.group("dir") or "").lower() in ("earlier", "before") else 1
                 try:
-                    return EventDate(anchor.date + dt.timedelta(days=sign * n), DatePrecision.DAY, m.group(0))
+                    base = self._sents[i].start
+                    return EventDate(anchor.date + dt.timedelta(days=sign * n), DatePrecision.DAY, m.group(0),
+                                     base + m.start(), base + m.end())
                 except OverflowError:      # counted off the calendar's end: no date rather than a crash
                     return None
         return None
@@ -492,6 +529,13 @@ class Dater:
             if d.text:
                 return d
         return self.own(i)
+
+
+def _shifted(date, offset: int):
+    """The EventDate with its start and end moved from its sentence or clause into the article text."""
+    if date.start < 0:
+        return date
+    return replace(date, start=date.start + offset, end=date.end + offset)
 
 
 def contains(big: Place, small: Place) -> bool:

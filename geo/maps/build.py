@@ -19,13 +19,18 @@ from geo.maps.escape import js_template_safe
 from geo.maps.view import frame
 from geo.model import Incident
 
-__all__ = ["build_map", "map_html", "render_map", "write_map"]
+__all__ = ["build_map", "default_threshold", "map_html", "render_map", "write_map"]
 
 MIN_ZOOM, MAX_ZOOM = 2, 17
-# Incidents at least this confident are shown by default; at 0.9, 84 % of incidents were right on the
-# annotated Reuters splits (docs/incidents.md, reliability table). The rest go to a layer that is off.
-CONFIRMED_AT = 0.9
 UNCONFIRMED = TypeStyle("unconfirmed", "Unconfirmed (less sure; off by default)", "", "", "#9e9e9e", "question")
+
+
+def default_threshold() -> float:
+    """The least confidence the map shows by default: where held-out precision reached 0.8
+    (geo/data/incident_calibration.csv, docs/incidents.md). The rest go to a layer that is off."""
+    from geo.extract.calibration import Calibration
+
+    return Calibration.load().threshold
 
 
 def _map_class():
@@ -61,7 +66,7 @@ def build_map(
     countries=None,
     tiles: str | None = "OpenStreetMap",
     assets_dir: str | os.PathLike | None = None,
-    confirmed_at: float = CONFIRMED_AT,
+    confirmed_at: float | None = None,
     basemap: bool = True,
 ):
     """A folium map of the incidents: type layers with lazy popups, heat, time slider, choropleth, panel.
@@ -70,7 +75,8 @@ def build_map(
     gazetteer's admin-1 regions and country outlines. A `self_contained` map (the default) inlines
     the JS/CSS vendored in the package, checked against their checksums, so it opens with no network;
     otherwise it links them from CDNs. `assets_dir` replaces the vendored folder (tests).
-    Incidents less confident than `confirmed_at` go to one "Unconfirmed" layer, off by default.
+    Incidents less confident than `confirmed_at` go to one "Unconfirmed" layer, off by default; by
+    default that is the threshold of the incident calibration (`default_threshold()`).
     `basemap` adds the offline basemap (geo.maps.basemap), drawn under the tiles so it shows without network.
     """
     import folium
@@ -96,6 +102,8 @@ def build_map(
     incidents = list(incidents)
     styles = type_styles(incidents, _taxonomy(taxonomy))
     by_type: dict[str, list[Incident]] = {}
+    if confirmed_at is None:
+        confirmed_at = default_threshold()
     unconfirmed = [i for i in incidents if i.confidence < confirmed_at]
     for incident in incidents:
         if incident.confidence >= confirmed_at:

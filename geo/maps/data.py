@@ -164,8 +164,8 @@ class LayerEncoder:
     Column keys (read by the popup script in geo.maps.js): y/x/s marker lat/lon/first incident; t title; d date; q date
     precision (index into DATE_PRECISIONS); n place; l level; g geo precision; f fatalities;
     j injured; a actors; v evidence sentence; m/k place mention offsets in it (UTF-16); o
-    sources (index into `refs`); r ACLED event / sub-event type. Strings are indices into
-    `strings`, -1 for none.
+    sources (index into `refs`); r ACLED event / sub-event type; c confidence; h/w the phrases
+    that gave the place and the date. Strings are indices into `strings`, -1 for none.
     """
 
     def __init__(self) -> None:
@@ -221,8 +221,8 @@ class LayerEncoder:
         starts = np.flatnonzero(np.r_[True, np.any(coords[1:] != coords[:-1], axis=1)]) if len(located) else order
         add, memo = self.strings.add, self._add
         precision_index = {p: i for i, p in enumerate(DatePrecision)}
-        cols: dict[str, list] = {c: [] for c in "tdqnlgfjavmkor"}
-        t, d, q, n, lv, g, f, j, a, v, m, k, o, r = (cols[c] for c in "tdqnlgfjavmkor")
+        cols: dict[str, list] = {c: [] for c in "tdqnlgfjavmkorchw"}
+        t, d, q, n, lv, g, f, j, a, v, m, k, o, r, c, h, w = (cols[c] for c in "tdqnlgfjavmkorchw")
         for inc in located:
             place, ev = inc.place, inc.evidence[0]
             where = self._places.get(place.id)
@@ -244,6 +244,9 @@ class LayerEncoder:
             o.append(self._sources(inc))
             r.append(memo((inc.event_type, inc.sub_event_type),
                           lambda: " / ".join(x for x in (inc.event_type, inc.sub_event_type) if x)))
+            c.append(round(float(inc.confidence), 2))
+            h.append(add(inc.place_evidence.text) if inc.place_evidence else -1)
+            w.append(add(inc.date_evidence.text) if inc.date_evidence else -1)
         points = coords[starts]
         cols["y"] = points[:, 0].tolist()
         cols["x"] = points[:, 1].tolist()

@@ -23,7 +23,7 @@ import os
 from collections.abc import Iterable, Sequence
 
 from geo.errors import UsageError
-from geo.model import Incident
+from geo.model import Incident, Phrase
 from geo.outputs.atomic import atomic_path, atomic_write
 from geo.outputs.safe import json_dumps_html_safe, safe_url, spreadsheet_safe
 
@@ -37,11 +37,13 @@ FIELDS = (
     "date_text", "place_name", "place_text", "place_id", "geonameid", "country_code", "admin1", "admin2", "level",
     "located_at", "geo_precision", "latitude", "longitude", "fatalities", "injured", "actors", "confidence",
     "article_id", "article_title", "article_date", "sentence", "sentence_start", "sentence_end",
-    "trigger", "url", "sources", "source_urls", "notes",
+    "trigger", "place_evidence", "place_evidence_start", "place_evidence_end",
+    "date_evidence", "date_evidence_start", "date_evidence_end", "url", "sources", "source_urls", "notes",
 )
+_OFFSETS = ("sentence_start", "sentence_end", "place_evidence_start", "place_evidence_end",
+            "date_evidence_start", "date_evidence_end")
 NUMERIC_FIELDS = frozenset({
-    "time_precision", "geo_precision", "latitude", "longitude", "fatalities", "injured",
-    "confidence", "sentence_start", "sentence_end",
+    "time_precision", "geo_precision", "latitude", "longitude", "fatalities", "injured", "confidence", *_OFFSETS,
 })
 LIST_FIELDS = ("actors", "sources", "source_urls", "notes")
 FORMATS = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".csv": "csv",
@@ -90,11 +92,20 @@ def incident_properties(incident: Incident) -> dict:
         "sentence_start": first.sentence_span.start,
         "sentence_end": first.sentence_span.end,
         "trigger": first.trigger,
+        **_phrase("place_evidence", incident.place_evidence),
+        **_phrase("date_evidence", incident.date_evidence),
         "url": safe_url(first.url),
         "sources": list(incident.sources),
         "source_urls": list(dict.fromkeys(u for u in map(safe_url, (e.url for e in incident.evidence)) if u)),
         "notes": list(incident.notes),
     }
+
+
+def _phrase(name: str, phrase: Phrase | None) -> dict:
+    """The words that gave the place or date, and their offsets in the first article's text."""
+    if phrase is None:
+        return {name: None, f"{name}_start": None, f"{name}_end": None}
+    return {name: phrase.text, f"{name}_start": phrase.start, f"{name}_end": phrase.end}
 
 
 def feature(incident: Incident) -> dict:
@@ -127,7 +138,7 @@ def to_geodataframe(incidents: Sequence[Incident]):
 
     rows = [flat_row(i) for i in incidents]
     frame = pandas.DataFrame(rows, columns=list(FIELDS))
-    for name in ("time_precision", "geo_precision", "fatalities", "injured", "sentence_start", "sentence_end"):
+    for name in ("time_precision", "geo_precision", "fatalities", "injured", *_OFFSETS):
         frame[name] = frame[name].astype("Int64")
     for name in ("latitude", "longitude", "confidence"):
         frame[name] = frame[name].astype("float64")

@@ -68,8 +68,10 @@ def excluded_spans(article: Article) -> tuple[Span, ...]:
 class Pipeline:
     """Runs the per-article stages with resources loaded once."""
 
-    def __init__(self, settings: Settings | None = None, *, geoparser=None, taxonomy=None, actors=None):
+    def __init__(self, settings: Settings | None = None, *, geoparser=None, taxonomy=None, actors=None,
+                 calibration=None):
         self.settings = settings or Settings()
+        self.calibration = calibration      # None: the bundled one (geo/data/incident_calibration.csv)
         self._geoparser = geoparser
         self._taxonomy = taxonomy
         self._actors = actors
@@ -128,7 +130,8 @@ class Pipeline:
             )
         )
         incidents = tuple(
-            extract_incidents(article, toponyms, taxonomy=self.taxonomy, actors=self.actors)
+            extract_incidents(article, toponyms, taxonomy=self.taxonomy, actors=self.actors,
+                              calibration=self.calibration)
         )
         return ArticleResult(article, toponyms, incidents, tuple(warnings))
 

@@ -24,6 +24,7 @@ from geo.model import (
     Incident,
     Level,
     Mention,
+    Phrase,
     Place,
     Span,
     Toponym,
@@ -36,7 +37,7 @@ __all__ = [
     "toponym_from_row",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SRID = 4326
 
 
@@ -90,6 +91,7 @@ INCIDENTS = Table("incidents", (
     ("sub_event_type", "text"), ("date", "date"), ("date_precision", "text"), ("date_text", "text"),
     ("place_text", "text"), ("geo_precision", "int"), ("fatalities", "int"), ("injured", "int"),
     ("actors", "json"), ("confidence", "real"), ("notes", "json"), ("evidence", "json"),
+    ("place_evidence", "json"), ("date_evidence", "json"),
     *_PLACE_COLUMNS,
 ), geometry=True, description="ACLED-style incidents, one row per article and incident")
 
@@ -232,8 +234,20 @@ def incident_row(article_id: str, i: Incident) -> list:
         i.id, article_id, i.type, i.event_type, i.sub_event_type, i.date, i.date_precision.value,
         i.date_text, i.place_text, i.geo_precision.value if i.geo_precision else None,
         i.fatalities, i.injured, _dump(list(i.actors)), i.confidence, _dump(list(i.notes)),
-        _dump([_evidence_dict(e) for e in i.evidence]), *_place_values(i.place),
+        _dump([_evidence_dict(e) for e in i.evidence]), _dump_phrase(i.place_evidence), _dump_phrase(i.date_evidence),
+        *_place_values(i.place),
     ]
+
+
+def _dump_phrase(p: Phrase | None) -> str | None:
+    return _dump({"start": p.start, "end": p.end, "text": p.text}) if p is not None else None
+
+
+def _phrase(value: str | None) -> Phrase | None:
+    if value is None:
+        return None
+    d = json.loads(value)
+    return Phrase(d["start"], d["end"], d["text"])
 
 
 def incident_from_row(row: Mapping) -> Incident:
@@ -248,6 +262,7 @@ def incident_from_row(row: Mapping) -> Incident:
         fatalities=row["fatalities"], injured=row["injured"],
         actors=tuple(json.loads(row["actors"] or "[]")), confidence=row["confidence"],
         date_text=row["date_text"] or "", notes=tuple(json.loads(row["notes"] or "[]")),
+        place_evidence=_phrase(row["place_evidence"]), date_evidence=_phrase(row["date_evidence"]),
     )
 
 
@@ -257,7 +272,14 @@ def incident_from_row(row: Mapping) -> Incident:
 # `execute(sql)` runs one statement inside the migration transaction; dialect is
 # "gpkg" or "postgis". Register a step here whenever SCHEMA_VERSION goes up.
 Migration = Callable[[Callable[[str], object], str], None]
-MIGRATIONS: dict[int, Migration] = {}
+def _v1_to_v2(execute: Callable[[str], object], dialect: str) -> None:
+    """Version 2 keeps the phrases that gave each incident its place and date (null for older rows)."""
+    kind = "jsonb" if dialect == "postgis" else "TEXT"
+    for name in ("place_evidence", "date_evidence"):
+        execute(f"ALTER TABLE incidents ADD COLUMN {name} {kind}")
+
+
+MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2}
 
 
 def migration_plan(found: int, *, where: str) -> list[Migration]:

@@ -1,0 +1,100 @@
+"""How likely an incident is right: its decision score turned into a probability.
+
+The decision (`geo.extract.decide`) adds weighted evidence into a score; that score says which
+incident is surer than another, not how often one is right. `geo/data/incident_calibration.csv`
+maps the score and a few named features to the probability that the incident's type family, place
+and date match what an analyst codes (a logistic fit on the annotated articles, made by
+`python scripts/calibrate_incidents.py`), and holds the least probability the map shows by default.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from gazetteer.layers.base import csv_rows
+from geo.errors import UsageError
+from geo.model import Incident, Phrase
+
+__all__ = ["CALIBRATION_FILE", "FEATURES", "REMAKE", "Calibration", "RawScore", "features"]
+
+CALIBRATION_FILE = Path(__file__).parent.parent / "data" / "incident_calibration.csv"
+REMAKE = "python scripts/calibrate_incidents.py"
+# score: the decision score; place_told, date_told: the phrase that gave the place or the date is in
+# one of the incident's own sentences (not the dateline, the lead or another sentence of the paragraph).
+FEATURES = ("score", "place_told", "date_told")
+_OTHER_ROWS = ("intercept", "threshold")
+
+
+def features(incident: Incident) -> dict[str, float]:
+    """The named features of an incident whose confidence is still its decision score."""
+    told = [e.sentence_span for e in incident.evidence if e.article_id == incident.article_id]
+
+    def inside(phrase: Phrase | None) -> float:
+        return float(phrase is not None and any(s.start <= phrase.start and phrase.end <= s.end for s in told))
+
+    return {"score": incident.confidence, "place_told": inside(incident.place_evidence),
+            "date_told": inside(incident.date_evidence)}
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """A logistic map from an incident's features to the probability that it is right."""
+
+    intercept: float
+    weights: tuple[tuple[str, float], ...]    # (feature, weight), in FEATURES order
+    threshold: float                          # least probability the map shows by default
+
+    def probability(self, incident: Incident) -> float:
+        """P(right) for an incident whose confidence is still its decision score, rounded to 3 places."""
+        got = features(incident)
+        z = self.intercept + sum(w * got[name] for name, w in self.weights)
+        return round(1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z)), 3)
+
+    @classmethod
+    @cache
+    def load(cls, path: Path = CALIBRATION_FILE) -> "Calibration":
+        """The calibration file; a missing, unknown, repeated or bad row is an error naming file and line."""
+        def bad(where: str, why: str) -> UsageError:
+            return UsageError(f"{where}: {why}; remake the file with `{REMAKE}`")
+
+        try:
+            rows = csv_rows(path)
+        except OSError as exc:
+            raise bad(str(path), f"cannot read the incident calibration ({exc.strerror or exc})") from exc
+        known = (*_OTHER_ROWS, *FEATURES)
+        got: dict[str, float] = {}
+        for number, row in rows:
+            name, where = row.get("name") or "", f"{path}:{number}"
+            if name not in known:
+                raise bad(where, f"unknown row {name!r}; expected one of: {', '.join(known)}")
+            if name in got:
+                raise bad(where, f"row {name!r} given twice")
+            try:
+                value = float(row.get("value") or "")
+            except ValueError:
+                raise bad(where, f"{name} is not a number: {row.get('value')!r}") from None
+            if not math.isfinite(value):
+                raise bad(where, f"{name} is not a finite number: {row.get('value')!r}")
+            if name == "threshold" and not 0.0 <= value <= 1.0:
+                raise bad(where, f"threshold must be a probability within [0, 1], got {value!r}")
+            if name == "score" and value < 0:
+                raise bad(where, f"the score's weight must not be negative (a higher score is never less "
+                                 f"likely right), got {value!r}")
+            got[name] = value
+        missing = [n for n in known if n not in got]
+        if missing:
+            raise bad(str(path), f"missing rows: {', '.join(missing)}")
+        return cls(got["intercept"], tuple((n, got[n]) for n in FEATURES), got["threshold"])
+
+
+class RawScore:
+    """No calibration: the confidence stays the decision score (for making the calibration itself)."""
+
+    threshold = 0.0
+
+    @staticmethod
+    def probability(incident: Incident) -> float:
+        return incident.confidence

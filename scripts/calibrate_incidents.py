@@ -1,0 +1,210 @@
+"""Calibrate incident confidence on the annotated articles; write geo/data/incident_calibration.csv.
+
+    PYTHONPATH=. python scripts/calibrate_incidents.py [--dry-run]
+
+Runs the real pipeline (with the confidence left as the decision score) on every annotated article
+(`geo.evaluate.incidents`: the dev, test and holdout splits of tests/data/incidents_gold.jsonl, and
+the blind and blind2 splits in their own files), labels each extracted incident right or wrong with
+the evaluator's own matching (type family + place + date, one gold incident per prediction), and
+fits a logistic map from a few named features (`geo.extract.calibration.FEATURES`) to P(right).
+
+Two folds by article set: fitted on dev+test+holdout, checked on blind+blind2, and the other way
+round, so every incident gets a probability from a fit that never saw its article. The threshold
+written to the file is the least such held-out probability from which on precision is >= 0.8. The
+shipped weights are then refitted on all the articles. Prints the reliability tables for
+docs/incidents.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from geo.evaluate.incidents import CORPUS, GOLD, SPLIT_FILES, _articles, load_gold, pairs  # noqa: E402
+from geo.extract.calibration import CALIBRATION_FILE, FEATURES, REMAKE, RawScore, features  # noqa: E402
+
+FIT, CHECK = ("dev", "test", "holdout"), ("blind", "blind2")
+TARGET = 0.8                 # held-out precision the map's default threshold must reach
+MIN_SHOWN = 10               # a threshold must keep at least this many held-out incidents
+L2 = 1.0                     # ridge penalty on the standardised weights: ~100 incidents per fold is little data
+BANDS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+
+
+def labelled() -> list[dict]:
+    """One row per extracted incident: its article set, features and whether it matched gold."""
+    from geo.run.pipeline import Pipeline
+
+    pipeline = Pipeline(calibration=RawScore())
+    taxonomy = pipeline.taxonomy
+    sources = [(GOLD, FIT), *((SPLIT_FILES[s], (s,)) for s in CHECK)]
+    rows = []
+    for path, splits in sources:
+        gold = {k: v for k, v in load_gold(path).items() if v.get("split", splits[0]) in splits}
+        for article in sorted(_articles(CORPUS, set(gold)), key=lambda a: a.id):
+            got = list(pipeline.process(article).incidents)
+            record = gold[article.id]
+            right = set(pairs(record["incidents"], got, taxonomy).values())
+            split = record.get("split", splits[0])
+            for n, inc in enumerate(got):
+                rows.append({"split": split, "set": "fit" if split in FIT else "check",
+                             "family": taxonomy.get(inc.type).family, "right": n in right, **features(inc)})
+    return rows
+
+
+def fit(rows: list[dict]) -> tuple[float, dict[str, float]]:
+    """Ridge-penalised logistic regression (Newton steps) on FEATURES; the score's weight kept >= 0."""
+    names = list(FEATURES)
+    while True:
+        x = np.array([[r[n] for n in names] for r in rows], dtype=float)
+        y = np.array([r["right"] for r in rows], dtype=float)
+        mean, std = x.mean(axis=0), x.std(axis=0)
+        std[std == 0] = 1.0
+        z = np.c_[np.ones(len(x)), (x - mean) / std]
+        w = np.zeros(z.shape[1])
+        penalty = np.diag([0.0] + [L2] * len(names))
+        for _ in range(100):
+            p = 1 / (1 + np.exp(-z @ w))
+            grad = z.T @ (p - y) + penalty @ w
+            hess = z.T @ (z * (p * (1 - p))[:, None]) + penalty + 1e-9 * np.eye(len(w))
+            step = np.linalg.solve(hess, grad)
+            w -= step
+            if np.abs(step).max() < 1e-10:
+                break
+        weights = dict(zip(names, (w[1:] / std).tolist()))
+        intercept = float(w[0] - np.sum(w[1:] * mean / std))
+        if weights.get("score", 0.0) >= 0 or "score" not in names:
+            return intercept, {n: weights.get(n, 0.0) for n in FEATURES}
+        # A higher score less likely right is noise in this little data: leave the score out.
+        print("note: the score's fitted weight was negative; fitted without it", file=sys.stderr)
+        names.remove("score")
+
+
+def probability(intercept: float, weights: dict[str, float], row: dict) -> float:
+    zed = intercept + sum(w * row[n] for n, w in weights.items())
+    return 1 / (1 + math.exp(-zed))
+
+
+def reliability(rows: list[dict], key: str, bands=BANDS) -> list[tuple[str, int, int]]:
+    """(band, incidents, right) per probability band."""
+    out = []
+    for lo, hi in zip(bands, bands[1:]):
+        inside = [r for r in rows if lo <= r[key] < hi or (hi == 1.0 and r[key] == 1.0)]
+        out.append((f"[{lo:.1f}, {hi:.1f}{']' if hi == 1.0 else ')'}", len(inside), sum(r["right"] for r in inside)))
+    return out
+
+
+def threshold(rows: list[dict], key: str) -> tuple[float, int, int] | None:
+    """(least probability t, shown, right) such that incidents with probability >= t are >= TARGET right."""
+    best = None
+    for t in sorted({r[key] for r in rows}, reverse=True):
+        shown = [r for r in rows if r[key] >= t]
+        right = sum(r["right"] for r in shown)
+        if len(shown) >= MIN_SHOWN and right >= TARGET * len(shown):
+            best = (t, len(shown), right)
+    return best
+
+
+def _table(title: str, columns: dict[str, list[dict]], key: str, bands=BANDS) -> str:
+    lines = [f"| {title} | " + " | ".join(columns) + " |", "|---|" + "---|" * len(columns)]
+    tables = {name: reliability(rows, key, bands) for name, rows in columns.items()}
+    for i, (band, _, _) in enumerate(next(iter(tables.values()))):
+        cells = []
+        for table in tables.values():
+            _, n, right = table[i]
+            cells.append(f"{n}, {right} right" + (f" ({right / n:.2f})" if n else ""))
+        lines.append(f"| {band} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _commit() -> str:
+    try:
+        return subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--dry-run", action="store_true", help="print the fit and the tables; do not write the file")
+    ap.add_argument("--output", type=Path, default=CALIBRATION_FILE)
+    args = ap.parse_args(argv)
+    if not Path(CORPUS).exists():
+        print(f"corpus not found: {CORPUS} (the annotated articles' texts)", file=sys.stderr)
+        return 2
+    rows = labelled()
+    folds = {"fit": [r for r in rows if r["set"] == "fit"], "check": [r for r in rows if r["set"] == "check"]}
+    for train, key in (("fit", "a"), ("check", "b")):
+        intercept, weights = fit(folds[train])
+        print(f"fitted on {train}: intercept {intercept:.3f} " + " ".join(f"{n} {w:.3f}" for n, w in weights.items()))
+        for r in rows:
+            r[key] = round(probability(intercept, weights, r), 3)
+    for r in rows:
+        r["held"] = r["b"] if r["set"] == "fit" else r["a"]
+    intercept, weights = fit(rows)
+    for r in rows:
+        r["final"] = round(probability(intercept, weights, r), 3)
+    print(f"shipped, fitted on all {len(rows)} incidents: intercept {intercept:.3f} "
+          + " ".join(f"{n} {w:.3f}" for n, w in weights.items()))
+    print()
+    print(_table("band (fitted on dev+test+holdout)", {"dev+test+holdout (fitted on)": folds["fit"],
+                                                       "blind+blind2 (not fitted on)": folds["check"]}, "a"))
+    print()
+    print(_table("band (each set scored by the fit on the other)",
+                 {"dev+test+holdout": folds["fit"], "blind+blind2": folds["check"], "all": rows}, "held"))
+    print()
+    print(_table("band (shipped fit, on the data it was fitted on)", {"all": rows}, "final"))
+    raw = [{**r, "band": r["score"]} for r in rows]
+    print()
+    print(_table("decision score (before)", {"dev+test+holdout": [r for r in raw if r["set"] == "fit"],
+                                             "blind+blind2": [r for r in raw if r["set"] == "check"]}, "band",
+                 (0.6, 0.7, 0.8, 0.9, 1.0)))
+    old = [r for r in rows if r["score"] >= 0.9]
+    print(f"before: decision score >= 0.9 (the map's old constant) kept {len(old)}, "
+          f"{sum(r['right'] for r in old)} right")
+    found = threshold(rows, "held")
+    total_right = sum(r["right"] for r in rows)
+    print()
+    print(f"incidents {len(rows)}, right {total_right} ({total_right / max(len(rows), 1):.2f})")
+    if found is None:
+        t = 1.0
+        print(f"no held-out threshold reaches precision {TARGET} with >= {MIN_SHOWN} incidents: threshold 1.0")
+    else:
+        t, shown, right = found
+        print(f"threshold {t:.3f}: held-out precision {right / shown:.2f} ({right}/{shown}), "
+              f"recall of right incidents {right}/{total_right}")
+    kept = [r for r in rows if r["final"] >= t]
+    print(f"shipped fit at the threshold (on the data it was fitted on): keeps {len(kept)}, "
+          f"{sum(r['right'] for r in kept)} right")
+    if args.dry_run:
+        return 0
+    header = [
+        "# How likely an incident is right (type family + place + date match an analyst's coding):",
+        "# P = 1 / (1 + exp(-(intercept + sum of weight x feature))); features in geo/extract/calibration.py.",
+        f"# Made by `{REMAKE}` on {dt.date.today().isoformat()} at commit {_commit()}: the pipeline run on the",
+        f"# annotated articles ({len(rows)} incidents, {total_right} right), fitted on all of them (ridge logistic).",
+        f"# threshold: the least probability from which precision was >= {TARGET} on incidents each scored by a",
+        "# fit on the other article sets (dev+test+holdout vs blind+blind2); the map shows from it by default.",
+    ]
+    why = {"intercept": "logistic intercept", "score": "the decision score (geo/extract/decide.py)",
+           "place_told": "1 if the phrase that gave the place is in one of the incident's sentences",
+           "date_told": "1 if the phrase that gave the date is in one of the incident's sentences",
+           "threshold": "least probability the map shows by default (incidentmap map --min-confidence overrides)"}
+    values = {"intercept": intercept, **weights, "threshold": t}
+    body = ["name,value,why"] + [f"{n},{v:.4f},\"{why[n]}\"" for n, v in values.items()]
+    args.output.write_text("\n".join(header + body) + "\n", encoding="utf-8")
+    print(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""Incident confidence as a calibrated probability: the shipped file, its checks, and the script that makes it."""
+
+from __future__ import annotations
+
+import itertools
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from mapcases import incident
+
+from geo.errors import UsageError
+from geo.extract.calibration import CALIBRATION_FILE, FEATURES, REMAKE, Calibration, features
+
+ROOT = Path(__file__).resolve().parents[1]
+GOOD = """# a comment line
+name,value,why
+intercept,-5,x
+score,6,x
+place_told,-0.5,x
+date_told,1.5,x
+threshold,0.6,x
+"""
+
+
+def _raw(score: float, place: bool, date: bool):
+    """An incident whose confidence is still its decision score, with or without place/date phrases."""
+    return incident("i", confidence=score, sentence="An air strike hit Mosul on Monday, killing three.",
+                    place_phrase="Mosul" if place else "", date_phrase="on Monday" if date else "")
+
+
+def test_the_shipped_calibration_is_valid_and_names_every_feature():
+    cal = Calibration.load()
+    assert [name for name, _ in cal.weights] == list(FEATURES)
+    assert 0.0 <= cal.threshold <= 1.0
+
+
+@pytest.mark.parametrize("place,date", list(itertools.product([False, True], repeat=2)))
+def test_the_probability_is_within_0_and_1_and_never_falls_as_the_score_rises(place, date):
+    cal = Calibration.load()
+    got = [cal.probability(_raw(s / 100, place, date)) for s in range(60, 101)]
+    assert all(0.0 <= p <= 1.0 for p in got)
+    assert got == sorted(got)
+
+
+def test_features_say_whether_the_place_and_date_phrases_are_in_the_incidents_sentences():
+    assert features(_raw(0.7, True, False)) == {"score": 0.7, "place_told": 1.0, "date_told": 0.0}
+    assert features(_raw(0.9, False, True)) == {"score": 0.9, "place_told": 0.0, "date_told": 1.0}
+
+
+def test_a_calibration_file_is_read_as_written(tmp_path):
+    path = tmp_path / "cal.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    cal = Calibration.load(path)
+    assert (cal.intercept, dict(cal.weights), cal.threshold) == (
+        -5.0, {"score": 6.0, "place_told": -0.5, "date_told": 1.5}, 0.6)
+    # 1 / (1 + e^-(-5 + 6 * 0.9 - 0.5 + 1.5)) = 1 / (1 + e^-1.4)
+    assert cal.probability(_raw(0.9, True, True)) == 0.802
+
+
+@pytest.mark.parametrize("change,line,message", [
+    (("score,6,x", "score,six,x"), 4, "score is not a number"),
+    (("score,6,x", "score,-1,x"), 4, "must not be negative"),
+    (("threshold,0.6,x", "threshold,1.5,x"), 7, "within \\[0, 1\\]"),
+    (("threshold,0.6,x", "threshold,nan,x"), 7, "not a finite number"),
+    (("date_told,1.5,x", "weather,1,x"), 6, "unknown row 'weather'"),
+    (("date_told,1.5,x", "score,1,x"), 6, "given twice"),
+])
+def test_a_bad_row_is_an_error_naming_file_line_and_the_command_that_remakes_it(tmp_path, change, line, message):
+    path = tmp_path / "cal.csv"
+    path.write_text(GOOD.replace(*change), encoding="utf-8")
+    with pytest.raises(UsageError, match=message) as err:
+        Calibration.load(path)
+    assert f"{path}:{line}:" in str(err.value) and REMAKE in str(err.value)
+
+
+def test_a_missing_row_or_file_is_an_error_naming_the_file_and_the_command(tmp_path):
+    path = tmp_path / "cal.csv"
+    path.write_text(GOOD.replace("date_told,1.5,x\n", ""), encoding="utf-8")
+    with pytest.raises(UsageError, match="missing rows: date_told") as err:
+        Calibration.load(path)
+    assert REMAKE in str(err.value)
+    with pytest.raises(UsageError, match="cannot read the incident calibration") as err:
+        Calibration.load(tmp_path / "absent.csv")
+    assert str(tmp_path / "absent.csv") in str(err.value) and REMAKE in str(err.value)
+
+
+def test_the_script_remakes_a_valid_calibration_from_the_annotated_articles(corpora_dir, tmp_path):
+    out = tmp_path / "incident_calibration.csv"
+    run = subprocess.run([sys.executable, str(ROOT / "scripts" / "calibrate_incidents.py"), "--output", str(out)],
+                         capture_output=True, text=True, cwd=ROOT, timeout=1200)
+    assert run.returncode == 0, run.stderr
+    cal = Calibration.load(out)
+    assert 0.0 <= cal.threshold <= 1.0 and dict(cal.weights)["score"] >= 0
+    assert "not fitted on" in run.stdout and "threshold" in run.stdout
+    assert out.read_text(encoding="utf-8").startswith("#") and REMAKE in out.read_text(encoding="utf-8")
+    assert CALIBRATION_FILE.read_text(encoding="utf-8").splitlines()[6] == "name,value,why"
