@@ -97,3 +97,11 @@ def test_the_types_that_win_their_family_belong_to_it():
     assert wins["remote_violence"], "the ACLED rule for chemical weapons and suicide bombs is in families.csv"
     for family, types in wins.items():
         assert all(tax.get(t).family == family for t in types), (family, types)
+
+
+def test_a_full_date_cut_by_a_comma_still_dates_an_undated_article(pipeline):
+    from geo.model import Article
+
+    text = "KABUL (Reuters) - Gunmen killed five people in Kabul on April 18, 2017, police said."
+    incidents = pipeline.process(Article("u", text)).incidents      # no publication date
+    assert [(i.date, i.date_text) for i in incidents] == [(dt.date(2017, 4, 18), "on April 18, 2017")]

@@ -480,7 +480,12 @@ class Dater:
         a = self._article
         got = event_date(part, published=a.date,
                          published_precision=a.date_precision if a.date else DatePrecision.DAY)
-        return _shifted(got, clause[0]) if got.text else whole
+        if not got.text:
+            return whole
+        got = _shifted(got, clause[0])
+        if whole.start <= got.start < whole.end and len(whole.text) > len(got.text):
+            return whole         # the clause cut the sentence's date short: "on April 18" | ", 2017, police said"
+        return got
 
     def _counted_from_before(self, i: int):
         """"Two days earlier", "the next day": a day counted from the day a sentence just before tells.
