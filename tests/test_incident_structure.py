@@ -105,3 +105,9 @@ def test_a_full_date_cut_by_a_comma_still_dates_an_undated_article(pipeline):
     text = "KABUL (Reuters) - Gunmen killed five people in Kabul on April 18, 2017, police said."
     incidents = pipeline.process(Article("u", text)).incidents      # no publication date
     assert [(i.date, i.date_text) for i in incidents] == [(dt.date(2017, 4, 18), "on April 18, 2017")]
+
+
+def test_a_sentence_that_opens_on_its_place_is_placed_there_not_at_a_place_in_a_relative_clause(pipeline):
+    text = "In Ukraine, police arrested a man on Tuesday who they suspected of planning a Berlin-style attack on a market."
+    incidents = _incidents(pipeline, text)
+    assert [(i.type, i.place.country_code) for i in incidents] == [("arrest", "UA")]

@@ -42,6 +42,10 @@ _RIGHT_AFTER = 40
 _OTHER_CLAUSE = 1.5
 _SURE, _DOUBT = 0.9, 0.85       # resolver scores: sure enough to define the story's countries; too doubtful
 _INITIAL = re.compile(r"\b[A-Z]\.\s+$")
+# A sentence that opens on where ("In Ukraine, police arrested ..."): the fronted place governs the main
+# clause after its comma, which would otherwise count as another clause.
+_FRONTED = re.compile(r"[\W]*(?:(?:later|earlier|meanwhile|elsewhere|also)\s*,?\s+)?(?:in|at|near|outside|inside|across|"
+                      r"on\s+the\s+outskirts\s+of)\s+(?:the\s+)?(?:[\w’'.-]+\s+){0,3}" + _GLUED_ARTICLE, re.IGNORECASE)
 _NOUN_AFTER = re.compile(r"\s+[\w’'-]+")
 _TOWN_LEVELS = {Level.CITY, Level.DISTRICT}
 _CITY = {Level.CITY}
@@ -244,7 +248,8 @@ class Placer:
             if topo in self._dateline:
                 continue
             scored = self._score(topo, sentence, trigger)
-            if scored is not None and clause and not clause[0] <= topo.mention.start < clause[1]:
+            if scored is not None and clause and not clause[0] <= topo.mention.start < clause[1] \
+                    and not (topo.mention.start < clause[0] and _FRONTED.fullmatch(self.text, sentence.start, topo.mention.start)):
                 scored = (scored[0] - _OTHER_CLAUSE, scored[1])
             if scored is not None and (best is None or scored[0] > best[0]):
                 best = scored
