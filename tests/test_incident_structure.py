@@ -111,3 +111,16 @@ def test_a_sentence_that_opens_on_its_place_is_placed_there_not_at_a_place_in_a_
     text = "In Ukraine, police arrested a man on Tuesday who they suspected of planning a Berlin-style attack on a market."
     incidents = _incidents(pipeline, text)
     assert [(i.type, i.place.country_code) for i in incidents] == [("arrest", "UA")]
+
+
+@pytest.mark.parametrize("text", [
+    "Since the uprising began, fighting in the province has displaced hundreds of thousands of people.",
+    "Close to 300,000 people were displaced as the army and rebels fought for the city, the U.N. said.",
+])
+def test_a_campaign_toll_counted_in_the_tens_of_thousands_is_no_event(pipeline, text):
+    assert _incidents(pipeline, text) == ()
+
+
+def test_a_large_crowd_dated_to_its_day_is_still_an_event(pipeline):
+    text = "On Saturday, tens of thousands of people marched through central London to protest against the war."
+    assert [i.type for i in _incidents(pipeline, text)] == ["protest"]

@@ -22,7 +22,7 @@ from geo.extract.triggers import Hit, Rules
 from geo.model import DatePrecision, GeoPrecision
 from geo.read.text import Sentence
 
-__all__ = ["Candidate", "Weights", "anchored", "candidates", "score"]
+__all__ = ["Candidate", "Weights", "aggregate", "anchored", "candidates", "score"]
 
 WEIGHTS_FILE = Path(__file__).parent.parent / "data" / "decision_weights.csv"
 SUBSUMES_FILE = Path(__file__).parent.parent / "data" / "subsumes.csv"
@@ -55,6 +55,7 @@ class Weights:
     veto: float
     veto_below: float
     anchored: float
+    aggregate: float
 
     @classmethod
     @cache
@@ -222,9 +223,39 @@ def _type(found: dict[str, float], hit: Hit, factor: float, weights: Weights) ->
     return max(votes, key=votes.__getitem__)
 
 
-def score(c: Candidate, weights: Weights, date, place, counts: bool, locality: bool = False) -> float:
-    """The candidate's score: weighted evidence, capped at 1."""
+# A toll or a flight too large for one event ("tens of thousands displaced", "has killed 400,000"): people
+# counted over a campaign or a war, unless the sentence dates it to a day.
+_PEOPLE = r"(?:\s+[\w’'-]+){0,3}?\s+(?:people|persons|civilians|residents|refugees|families|children|men|women|Syrians|Iraqis|" \
+          r"Afghans|Yemenis|Rohingya|migrants|fighters|soldiers|troops|lives)\b"
+_AGGREGATE = re.compile(r"\b(?:tens|hundreds)\s+of\s+thousands\b|\bmillions\b|"
+                        r"\b(?:\d{1,3}(?:,\d{3}){1,}|\d{5,}|\d+(?:\.\d+)?\s+million)" + _PEOPLE, re.IGNORECASE)
+_AGGREGATE_FROM = 10_000
+
+
+def aggregate(sentence: str) -> bool:
+    """True if the sentence counts people by the tens of thousands or more.
+
+    >>> aggregate("Close to 400,000 people were also displaced as fighting destroyed the city.")
+    True
+    >>> aggregate("Gunmen killed 12 people in the market."), aggregate("The road runs 12,000 km.")
+    (False, False)
+    """
+    for m in _AGGREGATE.finditer(sentence):
+        digits = re.match(r"[\d,.]+", m.group(0))
+        if digits is None or "million" in m.group(0).lower():
+            return True
+        if float(digits.group(0).replace(",", "")) >= _AGGREGATE_FROM:
+            return True
+    return False
+
+
+def score(c: Candidate, weights: Weights, date, place, counts: bool, locality: bool = False,
+          crowd: bool = False) -> float:
+    """The candidate's score: weighted evidence, capped at 1. `crowd`: the sentence counts people by the
+    tens of thousands (see `aggregate`)."""
     s = weights.model * (c.model - weights.model_prior) + weights.rule * c.rule
+    if crowd and (date.date is None or date.precision is not DatePrecision.DAY):
+        s -= weights.aggregate
     if c.rule == 0.0:
         s -= weights.no_trigger
     if c.event < weights.veto_below:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from geo.extract.calibration import Calibration
-from geo.extract.decide import Candidate, Weights, anchored, candidates, score, subsumptions
+from geo.extract.decide import Candidate, Weights, aggregate, anchored, candidates, score, subsumptions
 from geo.extract.events import EventModel, bundled_model
 from geo.extract.fatalities import Casualties, casualties
 from geo.extract.locate import (
@@ -159,6 +159,7 @@ def _read_sentence(article: Article, si: int, sents: list[Sentence], cands: list
     """Drafts for the candidates of one sentence that reach the threshold (one per family and place)."""
     text, sentence = article.text, sents[si]
     taken: dict[str, list[PlaceChoice | None]] = {}
+    crowd = aggregate(sentence.text)
     for cand in cands:
         hit, family = cand.hit, cand.family
         clause = clause_of(text, sentence, hit)
@@ -172,10 +173,10 @@ def _read_sentence(article: Article, si: int, sents: list[Sentence], cands: list
             # A phrase naming its own place and time tells a specific event, whatever the words around it:
             # its trigger counts in full, and the phrase is evidence of its own.
             cand = replace(cand, rule=max(cand.rule, cand.trigger))
-            conf = min(score(cand, weights, own_date, own_place, _has_counts(sentence.text), bool(locality))
+            conf = min(score(cand, weights, own_date, own_place, _has_counts(sentence.text), bool(locality), crowd)
                        + weights.anchored, 1.0)
         else:
-            conf = score(cand, weights, own_date, own_place, _has_counts(sentence.text), bool(locality))
+            conf = score(cand, weights, own_date, own_place, _has_counts(sentence.text), bool(locality), crowd)
         if own_place and own_place.tied and _VERB.match(hit.text) \
                 and _OBJECT_GAP.fullmatch(text, hit.end, max(hit.end, own_place.start)):
             conf = min(conf + weights.tied, 1.0)
