@@ -124,3 +124,14 @@ def test_a_campaign_toll_counted_in_the_tens_of_thousands_is_no_event(pipeline, 
 def test_a_large_crowd_dated_to_its_day_is_still_an_event(pipeline):
     text = "On Saturday, tens of thousands of people marched through central London to protest against the war."
     assert [i.type for i in _incidents(pipeline, text)] == ["protest"]
+
+
+def test_the_detector_alone_does_not_tell_an_event_whose_own_words_are_planned(pipeline):
+    text = ("Police investigating three men suspected of planning an Islamist-motivated attack searched "
+            "six flats in Hamburg on Thursday, prosecutors said.")
+    assert [i.type for i in _incidents(pipeline, text) if i.type in ("attack_on_civilians", "suicide_bombing")] == []
+
+
+def test_a_march_told_with_its_purpose_is_still_a_protest(pipeline):
+    text = "Several thousand people marched peacefully through Skopje on Friday to protest against the new law."
+    assert [i.type for i in _incidents(pipeline, text)] == ["protest"]

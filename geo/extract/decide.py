@@ -102,6 +102,8 @@ def candidates(sentence: Sentence, text: str, probs: dict[str, float], anchor: C
             learned.setdefault(taxonomy.get(t).family, {})[t] = p
     p_event = sum(probs.values())
     triggered = _triggers(rules, taxonomy, text, sentence, hits, counts)
+    blocked = {family for family, _, factor in triggered if factor < 0}
+    triggered = [t for t in triggered if t[2] >= 0]
     primary: dict[str, tuple[Hit, float]] = {}
     for family, hit, factor in triggered:          # strongest first; a quiet trigger (factor 0) may
         if family not in primary:                  # still tell a retelling ("the strikes") of an event
@@ -117,7 +119,7 @@ def candidates(sentence: Sentence, text: str, probs: dict[str, float], anchor: C
             kind = _winner(family, triggered) or _type(found, hit, factor, weights)
             out.append(Candidate(family, replace(hit, type=kind), p_family,
                                  hit.strength * factor, event=p_event, trigger=hit.strength))
-        elif p_family >= weights.candidate:
+        elif p_family >= weights.candidate and family not in blocked:
             best = max(found, key=found.__getitem__)
             out.append(Candidate(family, _anchor_hit(best, found[best], anchor(best), text, sentence), p_family, 0.0,
                                  event=p_event))
@@ -331,6 +333,9 @@ def _anchor_hit(type_name: str, probability: float, word: str, text: str, senten
     return Hit(type_name, probability, start, end, text[start:end])
 
 
+_PURPOSE = re.compile(r"\bto\s+$", re.IGNORECASE)
+
+
 def _triggers(rules: Rules, taxonomy: Taxonomy, text: str, sentence: Sentence, hits: list[Hit],
               counts: bool) -> list[tuple[str, Hit, float]]:
     """(family, hit, cue factor) for every trigger, strongest first; blocked triggers are left out.
@@ -344,6 +349,12 @@ def _triggers(rules: Rules, taxonomy: Taxonomy, text: str, sentence: Sentence, h
         if hit.type not in taxonomy:       # a user taxonomy may leave types out
             continue
         if rules.cue("block", text, sentence, hit):
+            # Kept with factor -1: the family's own words are planned, denied or prevented here, so the
+            # detector alone may not tell the event either ("suspected of planning an attack"). A bare
+            # infinitive of purpose ("marched to protest") only says why another act was done: that act
+            # may still be the event.
+            if not _PURPOSE.search(text, max(sentence.start, hit.start - 4), hit.start):
+                kept.append((taxonomy.get(hit.type).family, hit, -1.0))
             continue
         quiet = False
         family = taxonomy.get(hit.type).family
