@@ -135,3 +135,12 @@ def test_the_detector_alone_does_not_tell_an_event_whose_own_words_are_planned(p
 def test_a_march_told_with_its_purpose_is_still_a_protest(pipeline):
     text = "Several thousand people marched peacefully through Skopje on Friday to protest against the new law."
     assert [i.type for i in _incidents(pipeline, text)] == ["protest"]
+
+
+@pytest.mark.parametrize("text", [
+    "On 9 March 2023, the group issued a statement claiming the IED attack on an army convoy near Boni of 2 March.",
+    "Taliban spokesman Zabihullah Mujahid claimed responsibility for Saturday's car bomb in an email to reporters.",
+    "On 2 May 2024, a court in Lima ordered the trial of two officers over the killing of a protester in Puno in 2023.",
+])
+def test_a_claim_or_a_court_case_about_an_event_is_not_an_event(pipeline, text):
+    assert _incidents(pipeline, text) == ()

@@ -56,6 +56,7 @@ class Weights:
     veto_below: float
     anchored: float
     aggregate: float
+    quiet: float
 
     @classmethod
     @cache
@@ -260,6 +261,8 @@ def score(c: Candidate, weights: Weights, date, place, counts: bool, locality: b
         s -= weights.aggregate
     if c.rule == 0.0:
         s -= weights.no_trigger
+        if c.trigger > 0.0:
+            s -= weights.quiet   # the family's own words are there but read as a figure of speech
     if c.event < weights.veto_below:
         s -= weights.veto        # the detector is sure nothing happened: a trigger word alone is not enough
     if date.date is not None:
