@@ -8,7 +8,8 @@ import doctest
 import pytest
 
 import geo.extract.dates
-from geo.extract.dates import EventDate, event_date, event_dates, publication_date
+from geo.extract.dates import EventDate, event_date, event_dates
+from geo.extract.published import publication_date
 from geo.model import Article, DatePrecision, Span
 
 D = dt.date

@@ -33,7 +33,7 @@ def dated(article: Article) -> Article:
     """The article with its publication date filled in from its own text when metadata lacks one."""
     if article.date is not None:
         return article
-    from geo.extract.dates import publication_date
+    from geo.extract.published import publication_date
 
     date, precision, source = publication_date(article)
     if date is None:
