@@ -162,7 +162,7 @@ def insert_places(conn: sqlite3.Connection, layers: Iterable[Layer], *, src: int
         pid: (rowid, imp) for pid, rowid, imp in conn.execute("SELECT id, rowid, imp FROM places")
     }
     next_rowid = (conn.execute("SELECT MAX(rowid) FROM places").fetchone()[0] or 0) + 1
-    source_ids: dict[str, int] = {t: i for i, t in conn.execute("SELECT rowid, text FROM sources")}
+    source_ids: dict[str, int | None] = {t: i for i, t in conn.execute("SELECT rowid, text FROM sources")}
 
     def source_id(text: str) -> int | None:
         if not text:

@@ -113,9 +113,9 @@ def location_to_place(location, query: str, provider: str) -> Place:
         population = int(raw.get("population") or 0)
     elif "osm_id" in raw:
         place_id = f"osm:{raw.get('osm_type', 'x')}/{raw['osm_id']}"
-        kind = raw.get("addresstype") or raw.get("type")
-        level = _NOMINATIM_LEVELS.get(kind) or _NOMINATIM_CLASSES.get(raw.get("class"), Level.LANDMARK)
-        address = raw.get("address") if isinstance(raw.get("address"), dict) else {}
+        kind = raw.get("addresstype") or raw.get("type") or ""
+        level = _NOMINATIM_LEVELS.get(kind) or _NOMINATIM_CLASSES.get(raw.get("class", ""), Level.LANDMARK)
+        address = raw["address"] if isinstance(raw.get("address"), dict) else {}
         country = (address.get("country_code") or "").upper() or None
     else:
         digest = hashlib.sha1(f"{provider}|{query}|{lat:.5f}|{lon:.5f}".encode()).hexdigest()[:12]

@@ -264,9 +264,10 @@ class Matcher:
         if art:
             before = before[: art.start() + 1]
         prev = _prev_word(before)
-        prev_word = prev[1].rstrip(".").lower() if prev else ""
+        pw = prev[1] if prev else ""
+        prev_word = pw.rstrip(".").lower()
         adjacent = prev is not None and _ADJACENT.fullmatch(prev[0]) is not None
-        if adjacent and prev[1].endswith(".") and len(prev[1]) > 5:
+        if adjacent and pw.endswith(".") and len(pw) > 5:
             adjacent = False   # "... of Justice. Azerbaijan": a sentence ended, not a title
         if adjacent and prev_word in lex.titles:
             return False
@@ -275,10 +276,9 @@ class Matcher:
             return False
         major = bucket >= self.major_bucket or acronym
         title_line = None
-        if single and adjacent and prev[1][:1].isupper() and prev_word not in lex.modifiers:
+        if single and adjacent and pw[:1].isupper() and prev_word not in lex.modifiers:
             # Inside a longer capitalised name: "Tigris River", "Marine Le Pen", "Asaib Ahl al-Haq";
             # a major place still counts there ("Six Flags Over Texas", "Iraqi Kurdistan").
-            pw = prev[1]
             if not major or prev_word in lex.first_names:
                 title_line = _is_title_line(text, start)
                 if not title_line and (not pw.endswith(".") or pw.count(".") > 1):
@@ -409,9 +409,10 @@ class Matcher:
                 if rx is _LEVEL_AFTER:
                     # Find the name before the level word by looking back from it ("Khazir camp").
                     lo = max(0, m.start() - 60)
-                    m = _NAME_AT_END.search(text, lo, m.start())
-                    if m is None:
+                    named = _NAME_AT_END.search(text, lo, m.start())
+                    if named is None:
                         continue
+                    m = named
                 a, b = m.span(1)
                 k = bisect_right(starts, b - 1) - 1
                 if (k >= 0 and spans[k][1] > a) or (k >= 1 and spans[k - 1][1] > a) or (skip and _in_spans(a, b, skip)):

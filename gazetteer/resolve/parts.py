@@ -119,8 +119,16 @@ def _patterns() -> _Patterns:
 
 
 @dataclass(frozen=True, slots=True)
+class _Town:
+    """A mention the layers resolved to a town: its place and its score."""
+
+    place: Place
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
 class _Tie:
-    town: Toponym
+    town: _Town
     level: Level
     side: str = ""
     explicit: bool = True
@@ -140,10 +148,10 @@ def place_parts(text: str, toponyms: Sequence[Toponym], *, new_mentions: bool = 
     generic_names = rules.generic
     if all(t.place is not None and t.mention.text.lower() not in generic_names for t in tops):
         return tops
-    towns = [i for i, t in enumerate(tops) if _is_town(t) and normalize(t.mention.text) not in rules.generic]
+    towns = _towns(tops, rules)
     if not towns:
         return [_without_foreign_generic(t, tops, rules) for t in tops]
-    main = _main_town(tops, towns)
+    main = _main_town(towns)
     speaks_of_parts = _towns_with_parts(text, tops, towns, rx)
     out: list[Toponym] = []
     placed: dict[str, Place] = {}
@@ -176,8 +184,9 @@ def place_parts(text: str, toponyms: Sequence[Toponym], *, new_mentions: bool = 
         out.append(Toponym(t.mention, part, round(score, 4)))
         sib = _sibling(text, t.mention, rx, tops) if new_mentions else None
         if sib is not None:
-            extra.append(Toponym(sib, _part_place(sib.text, tie, town), round(score, 4)))
-            placed.setdefault(normalize(sib.text), extra[-1].place)
+            sib_part = _part_place(sib.text, tie, town)
+            extra.append(Toponym(sib, sib_part, round(score, 4)))
+            placed.setdefault(normalize(sib.text), sib_part)
     if not placed:
         return out
     # The same name elsewhere in the story is the same part ("Wahda district" ... "around Wahda").
@@ -214,7 +223,7 @@ def _with_part_names(text: str, tops: list[Toponym], rx: _Patterns) -> list[Topo
                 spans.append(after.span(1))
     if not spans:
         return tops
-    new = []
+    new: list[Toponym] = []
     for a, b in spans:
         lead = _LEAD_WORD.match(text, a, b)
         if lead is not None:
@@ -228,23 +237,33 @@ def _may_be_part(t: Toponym, rules: PartRules) -> bool:
     return t.place is None or t.mention.text.lower() in rules.generic
 
 
-def _main_town(tops: list[Toponym], towns: list[int]) -> Toponym | None:
+def _towns(tops: list[Toponym], rules: PartRules) -> dict[int, _Town]:
+    """The mentions (by position) that name a town, leaving out generic part names."""
+    out = {}
+    for i, t in enumerate(tops):
+        town = _town(t)
+        if town is not None and normalize(t.mention.text) not in rules.generic:
+            out[i] = town
+    return out
+
+
+def _main_town(towns: dict[int, _Town]) -> _Town | None:
     """The town the story names most often (None on a tie: no main town)."""
-    counts = Counter(tops[i].place.id for i in towns)
+    counts = Counter(town.place.id for town in towns.values())
     (best, n), *rest = counts.most_common(2) + [(None, 0)]
     if rest and rest[0][1] == n:
         return None
-    return next(tops[i] for i in towns if tops[i].place.id == best)
+    return next(town for town in towns.values() if town.place.id == best)
 
 
-def _towns_with_parts(text: str, tops: list[Toponym], towns: list[int], rx: _Patterns) -> set[str]:
+def _towns_with_parts(text: str, tops: list[Toponym], towns: dict[int, _Town], rx: _Patterns) -> set[str]:
     """Ids of the towns whose parts the story speaks of: "east Mosul", "neighbourhoods of Mosul"."""
     out = set()
-    for i in towns:
-        t = tops[i]
-        before = text[max(0, t.mention.start - 40):t.mention.start]
-        if rx.side_before.search(before) or rx.parts_of.search(before) or rx.town_parts.match(text, t.mention.end):
-            out.add(t.place.id)
+    for i, town in towns.items():
+        m = tops[i].mention
+        before = text[max(0, m.start - 40):m.start]
+        if rx.side_before.search(before) or rx.parts_of.search(before) or rx.town_parts.match(text, m.end):
+            out.add(town.place.id)
     return out
 
 
@@ -255,28 +274,31 @@ def _tie(text: str, tops: list[Toponym], i: int, rules: PartRules, rx: _Patterns
     generic = normalize(m.text) in rules.generic
     hinted = _hinted_level(text, m, rules, rx)
     nxt = tops[i + 1] if i + 1 < len(tops) else None
-    if nxt is not None and _is_town(nxt):
+    if nxt is not None and (town := _town(nxt)) is not None:
         gap = rx.of_town.fullmatch(text, m.end, nxt.mention.start)
         if gap is not None:
             word = gap.group("w1") or gap.group("w2")
             if word or generic:
                 level = Level.parse(rules.part[word.lower()]) if word else Level.parse(rules.generic[normalize(m.text)])
-                return _Tie(nxt, level, rules.side.get((gap.group("side") or "").lower(), ""))
+                return _Tie(town, level, rules.side.get((gap.group("side") or "").lower(), ""))
         if rx.apposition.fullmatch(text, m.end, nxt.mention.start):
             after = rx.town_parts.match(text, nxt.mention.end)
             if after is not None:
-                return _Tie(nxt, hinted or Level.parse(rules.part[after.group("w").lower()]))
+                return _Tie(town, hinted or Level.parse(rules.part[after.group("w").lower()]))
     prev = tops[i - 1] if i > 0 else None
-    if prev is not None and _is_town(prev) and (hinted is not None or generic):
+    if prev is not None and (town := _town(prev)) is not None and (hinted is not None or generic):
         gap = rx.possessive.fullmatch(text, prev.mention.end, m.start)
         if gap is not None:
             level = hinted or Level.parse(rules.generic[normalize(m.text)])
-            return _Tie(prev, level, rules.side.get((gap.group("side") or "").lower(), ""))
+            return _Tie(town, level, rules.side.get((gap.group("side") or "").lower(), ""))
     return None
 
 
-def _is_town(t: Toponym) -> bool:
-    return t.place is not None and t.place.level is _CITY
+def _town(t: Toponym) -> _Town | None:
+    """The town a mention resolved to, if it resolved to a town."""
+    if t.place is None or t.place.level is not _CITY:
+        return None
+    return _Town(t.place, t.score)
 
 
 def _hinted_level(text: str, m: Mention, rules: PartRules, rx: _Patterns) -> Level | None:

@@ -335,7 +335,7 @@ class Resolver:
 # Levels a level word rules out for a candidate far from the story's places in a country it hardly
 # names: the word names a unit of the story's own country, and a namesake abroad of another
 # level is only a homonym.
-_MISFITS_ABROAD = {
+_MISFITS_ABROAD: dict[str | None, tuple[Level, ...]] = {
     "district": (Level.PROVINCE, Level.CITY),
     "province": (Level.DISTRICT, Level.CITY),
 }
@@ -393,6 +393,11 @@ def _contained(c: Candidate, container) -> float:
     return 0.0
 
 
+# One name's votes: its countries (with weights), and for a confident reading its place id,
+# admin-1 key, point (below country level) and country point.
+_Votes = tuple[dict[str, float], str | None, str | None, tuple[float, float] | None, tuple[float, float] | None]
+
+
 class _Context:
     """What the article is about, from the current best guesses."""
 
@@ -424,7 +429,7 @@ class _Context:
             if ranked:
                 by_key.setdefault(key, []).append(ranked[0])
         # Each name's contribution, kept apart so leaving one name out is a subtraction.
-        parts = {}
+        parts: dict[str, _Votes] = {}
         for key, votes in by_key.items():
             cc: dict[str, float] = {}
             for p, conf in votes:
@@ -443,7 +448,10 @@ class _Context:
     @classmethod
     def _combine(cls, parts, dateline_cc, skip=None):
         countries: dict[str, float] = {dateline_cc: 2.0} if dateline_cc else {}
-        admin1, ids, anchors, country_points = set(), set(), [], []
+        admin1: set[str] = set()
+        ids: set[str] = set()
+        anchors: list[tuple[float, float]] = []
+        country_points: list[tuple[float, float]] = []
         for key, (cc, pid, a1, anchor, country_point) in parts.items():
             if key == skip:
                 continue

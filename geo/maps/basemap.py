@@ -285,7 +285,7 @@ def detail_regions(located: Sequence[Incident], regions=None):
     if not located:
         return regions.iloc[0:0]
     # Hundredths of a degree are fine enough to tell which region holds an incident.
-    points = np.round(np.array([(i.place.lon, i.place.lat) for i in located]), 2)
+    points = np.round(np.array([(i.place.lon, i.place.lat) for i in located if i.place is not None]), 2)
     unique, counts = np.unique(points, axis=0, return_counts=True)
     geoms = regions.geometry.values
     tree = shapely.STRtree(geoms)

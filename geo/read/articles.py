@@ -61,11 +61,7 @@ def check_paths(paths: Sequence[str]) -> None:
 
 def read_articles(paths: Iterable[str | os.PathLike], *, on_error: OnError | None = None) -> Iterator[Article]:
     """Yield the articles in `paths`, lazily, reporting and skipping bad records."""
-    handler = on_error or _warn
-
-    def report(error: RecordError) -> None:
-        error.skipped = error.reason.endswith("skipped")
-        handler(error)
+    report = on_error or _warn
 
     seen: dict[str, str] = {}
     for path in paths:
@@ -254,7 +250,9 @@ def _decode_lenient(data: bytes, path: str, report: OnError) -> str:
     return data.decode("utf-8-sig", "geo.cp1252")
 
 
-def _cp1252_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
+def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error   # registered for decoding only
     bad = error.object[error.start:error.end]
     return bad.decode("cp1252", "replace").replace("\ufffd", "") or bad.decode("latin-1"), error.end
 
@@ -372,14 +370,18 @@ def _record(obj, path: str, line: int | None, report: OnError, where: str = "") 
         report(RecordError(f"{where}{reason}; record skipped", path, line))
 
     if not isinstance(obj, dict):
-        return skip(f"expected a JSON object, found {type(obj).__name__}")
+        skip(f"expected a JSON object, found {type(obj).__name__}")
+        return None
     text = obj.get("text")
     if text is None:
-        return skip("no 'text' field")
+        skip("no 'text' field")
+        return None
     if not isinstance(text, str):
-        return skip(f"'text' must be a string, found {type(text).__name__}")
+        skip(f"'text' must be a string, found {type(text).__name__}")
+        return None
     if not text.strip():
-        return skip("empty 'text'")
+        skip("empty 'text'")
+        return None
     text = _valid_unicode(text, report, RecordError(f"{where}lone surrogate escapes in 'text' replaced", path, line))
     values = {}
     for name in FIELDS:
