@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from gazetteer.mentions.lexicon import load_lexicon
 from gazetteer.mentions.patterns import _level_word_after
@@ -23,59 +22,13 @@ from gazetteer.resolve.candidates import BIG as _BIG
 from gazetteer.resolve.candidates import HINT_LEVELS as _HINT_LEVELS
 from gazetteer.resolve.candidates import SUB_CITY as _SUB_CITY
 from gazetteer.resolve.candidates import Candidate, CandidateFinder
+from gazetteer.resolve.context import Context as _Context
+from gazetteer.resolve.scoring import _MISFITS_ABROAD, Weights, _contained, _nearest_km, _static_score, haversine_km
 
 __all__ = ["Resolver", "Weights", "haversine_km"]
 
-LOCAL_DAMPING = 0.5
 _COHERENCE_CANDS = 8   # candidates of each other name that count as its possible readings
 _COHERENCE_NAMES = 40  # bounds the pairwise work on very long texts
-_MAX_ANCHORS = 12      # places (and, apart, countries) of the article that distances are measured to
-
-
-@dataclass(frozen=True, slots=True)
-class Weights:
-    """How much each kind of evidence counts (tuned on the gold corpora, see docs/accuracy.md)."""
-
-    prior: float = 3.5
-    country: float = 2.5
-    dateline: float = 0.6
-    admin1: float = 0.8
-    container: float = 3.0
-    parent: float = 2.5
-    orphan: float = 1.0          # a sub-city curated place whose parent the article never names
-    hint: float = 1.0
-    proximity: float = 1.2
-    proximity_km: float = 100.0
-    region: float = 1.0          # same part of the world as the article's other places
-    region_km: float = 1500.0
-    neighbour: float = 1.0       # in a country the article does not name, but next to one it does
-    neighbour_km: float = 500.0
-    coherence: float = 0.8       # near some reading of the article's other names (joint, not just best guesses)
-    coherence_km: float = 100.0
-    coherence_cap: float = 3.0
-    exact: float = 1.5
-    capital: float = 1.0         # national capitals are named from abroad far more than namesakes
-    dateline_place: float = 1.5  # datelines name well-known places: weigh size more
-    foreign_small: float = 1.0   # a small place in a country the article never mentions
-    country_name: float = 2.0    # a country's own name rarely means a namesake village
-    province_name: float = 0.8
-    skeleton: float = 0.8
-    temperature: float = 2.0
-    hint_country: float = 4.0
-    quarter_km: float = 300.0    # a district or quarter lies near the article's other places
-    far_quarter: float = 3.0
-    neighbourhood_km: float = 50.0   # a "neighbourhood" candidate must be this close to a place the story names
-    floor: float = 2.5           # best score below which a hinted mention is left unresolved
-    stray_km: float = 1500.0     # a small foreign town this far from all the story's places is a guess
-    stray_share: float = 0.34    # ... unless its country has this share of the story's main country's votes
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
 class Resolver:
@@ -330,155 +283,3 @@ class Resolver:
             return False   # a country the story is (also) about; named once as an actor does not count
         points = ctx.anchors + ctx.country_points
         return bool(points) and _nearest_km(p.lat, p.lon, points) > self.w.stray_km
-
-
-# Levels a level word rules out for a candidate far from the story's places in a country it hardly
-# names: the word names a unit of the story's own country, and a namesake abroad of another
-# level is only a homonym.
-_MISFITS_ABROAD: dict[str | None, tuple[Level, ...]] = {
-    "district": (Level.PROVINCE, Level.CITY),
-    "province": (Level.DISTRICT, Level.CITY),
-}
-
-
-def _static_score(c: "Candidate", w: Weights) -> float:
-    """The part of a candidate's score that does not depend on the article."""
-    p = c.place
-    s = w.prior * c.prior
-    if c.exact:
-        s += w.exact
-        if p.level in _BIG:
-            s += w.country_name if p.level is not Level.PROVINCE else w.province_name
-    if c.skel:
-        s -= w.skeleton
-    if p.feature_code == "PPLC":
-        s += w.capital
-    return s
-
-
-def _nearest_km(lat: float, lon: float, anchors) -> float:
-    """Distance to the nearest anchor; an equirectangular estimate is plenty for a score kernel."""
-    best = 1e9
-    k = math.cos(math.radians(lat))
-    for a, b in anchors:
-        dlon = abs(lon - b)
-        if dlon > 180.0:
-            dlon = 360.0 - dlon
-        d = (lat - a) ** 2 + (dlon * k) ** 2
-        if d < best:
-            best = d
-    return 111.2 * math.sqrt(best)
-
-
-def _contained(c: Candidate, container) -> float:
-    """1 when a container candidate holds `c` (same country / same region / parent), else 0."""
-    p = c.place
-    for k in container:
-        q = k.place
-        if q.id == p.id:
-            continue
-        if q.level is Level.COUNTRY and c.cc and q.country_code == c.cc and p.level is not Level.COUNTRY:
-            return 1.0
-        if q.level is Level.PROVINCE and p.level not in _BIG and c.cc == q.country_code:
-            if c.a1 and c.a1 == k.a1:
-                return 1.0
-            if haversine_km(p.lat, p.lon, q.lat, q.lon) < 150:
-                return 0.8
-        if q.level is Level.PROVINCE and p.level is Level.PROVINCE:
-            continue
-        if p.parent_id and p.parent_id == q.id:
-            return 1.0
-        if q.level is Level.CITY and p.level in _SUB_CITY and haversine_km(p.lat, p.lon, q.lat, q.lon) < 30:
-            return 1.0
-    return 0.0
-
-
-# One name's votes: its countries (with weights), and for a confident reading its place id,
-# admin-1 key, point (below country level) and country point.
-_Votes = tuple[dict[str, float], str | None, str | None, tuple[float, float] | None, tuple[float, float] | None]
-
-
-class _Context:
-    """What the article is about, from the current best guesses."""
-
-    __slots__ = ("countries", "top", "local", "admin1", "ids", "anchors", "country_points", "dateline_cc", "_by_key")
-
-    def __init__(self, countries, admin1, ids, anchors, dateline_cc, by_key, country_points=()):
-        self.countries = countries
-        self.top = max(countries.values(), default=0.0)
-        # How international the story is: local evidence (same region, nearby) counts less
-        # for a small namesake when the article ranges over several countries.
-        n = sum(1 for v in countries.values() if v >= 1.0)
-        self.local = 1.0 / (1.0 + LOCAL_DAMPING * max(0, n - 1))
-        self.admin1 = admin1
-        self.ids = ids
-        self.anchors = anchors
-        self.country_points = country_points
-        self.dateline_cc = dateline_cc
-        self._by_key = by_key
-
-    @classmethod
-    def empty(cls, dateline_cc):
-        countries = {dateline_cc: 2.0} if dateline_cc else {}
-        return cls(countries, frozenset(), frozenset(), (), dateline_cc, {})
-
-    @classmethod
-    def build(cls, keys, best, dateline_cc):
-        by_key: dict[str, list[tuple[Place, float]]] = {}
-        for key, ranked in zip(keys, best):
-            if ranked:
-                by_key.setdefault(key, []).append(ranked[0])
-        # Each name's contribution, kept apart so leaving one name out is a subtraction.
-        parts: dict[str, _Votes] = {}
-        for key, votes in by_key.items():
-            cc: dict[str, float] = {}
-            for p, conf in votes:
-                if p.country_code:
-                    cc[p.country_code] = cc.get(p.country_code, 0.0) + conf
-            p, conf = max(votes, key=lambda v: v[1])
-            if conf < 0.5:
-                parts[key] = (cc, None, None, None, None)
-                continue
-            a1 = normalize(p.name) if p.level is Level.PROVINCE else None
-            anchor = (p.lat, p.lon) if p.level not in _BIG else None
-            country_point = (p.lat, p.lon) if p.level is Level.COUNTRY else None
-            parts[key] = (cc, p.id, a1, anchor, country_point)
-        return cls._combine(parts, dateline_cc)
-
-    @classmethod
-    def _combine(cls, parts, dateline_cc, skip=None):
-        countries: dict[str, float] = {dateline_cc: 2.0} if dateline_cc else {}
-        admin1: set[str] = set()
-        ids: set[str] = set()
-        anchors: list[tuple[float, float]] = []
-        country_points: list[tuple[float, float]] = []
-        for key, (cc, pid, a1, anchor, country_point) in parts.items():
-            if key == skip:
-                continue
-            for code, v in cc.items():
-                countries[code] = countries.get(code, 0.0) + v
-            if pid is not None:
-                ids.add(pid)
-            if a1:
-                admin1.add(a1)
-            if anchor and len(anchors) < _MAX_ANCHORS:
-                anchors.append(anchor)
-            if country_point and len(country_points) < _MAX_ANCHORS:
-                country_points.append(country_point)
-        return cls(countries, frozenset(admin1), frozenset(ids), tuple(anchors), dateline_cc, parts,
-                   tuple(country_points))
-
-    def share(self, cc: str | None) -> float:
-        """How much the article is about country `cc`, relative to its main country (0 to 1).
-
-        1 when the article names no country at all: there is nothing to weigh `cc` against.
-        """
-        if not self.top:
-            return 1.0
-        return self.countries.get(cc, 0.0) / self.top if cc else 0.0
-
-    def without(self, key: str) -> "_Context":
-        """This context minus the votes of one name (so a name cannot confirm itself)."""
-        if key not in self._by_key:
-            return self
-        return _Context._combine(self._by_key, self.dateline_cc, skip=key)
