@@ -18,6 +18,7 @@ from gazetteer.mentions.lexicon import load_lexicon
 from gazetteer.mentions.matcher import _demonym_key
 from gazetteer.model import Level, Place
 from gazetteer.names import normalize, skeleton, strip_article, variant_keys, without_articles
+from gazetteer.resolve.scoring import Weights
 
 __all__ = ["BIG", "HINT_LEVELS", "SUB_CITY", "Candidate", "CandidateFinder"]
 
@@ -60,7 +61,8 @@ class Candidate:
         self.skel = skel
         self.small = self.prior < 0.4 and bool(self.cc) and place.layer != "user"
         self.has_parent_rule = place.level in SUB_CITY or place.layer in ("curated", "user")
-        self.base, self.base_for = 0.0, None
+        self.base = 0.0                         # the score before context (`features.own_score`) ...
+        self.base_for: Weights | None = None    # ... for these weights
 
 
 class CandidateFinder:

@@ -8,7 +8,9 @@ from gazetteer.resolve.candidates import BIG as _BIG
 
 __all__ = ["Context"]
 
-LOCAL_DAMPING = 0.5
+LOCAL_DAMPING = 0.5    # how much each further country the story ranges over weakens local evidence
+_DATELINE_VOTES = 2.0  # the dateline's country counts as two confident mentions of it
+_CONFIDENT = 0.5       # a name's best reading below this confidence names no place, only its countries
 _MAX_ANCHORS = 12      # places (and, apart, countries) of the article that distances are measured to
 
 
@@ -38,7 +40,7 @@ class Context:
 
     @classmethod
     def empty(cls, dateline_cc):
-        countries = {dateline_cc: 2.0} if dateline_cc else {}
+        countries = {dateline_cc: _DATELINE_VOTES} if dateline_cc else {}
         return cls(countries, frozenset(), frozenset(), (), dateline_cc, {})
 
     @classmethod
@@ -55,7 +57,7 @@ class Context:
                 if p.country_code:
                     cc[p.country_code] = cc.get(p.country_code, 0.0) + conf
             p, conf = max(votes, key=lambda v: v[1])
-            if conf < 0.5:
+            if conf < _CONFIDENT:
                 parts[key] = (cc, None, None, None, None)
                 continue
             a1 = normalize(p.name) if p.level is Level.PROVINCE else None
@@ -66,7 +68,7 @@ class Context:
 
     @classmethod
     def _combine(cls, parts, dateline_cc, skip=None):
-        countries: dict[str, float] = {dateline_cc: 2.0} if dateline_cc else {}
+        countries: dict[str, float] = {dateline_cc: _DATELINE_VOTES} if dateline_cc else {}
         admin1: set[str] = set()
         ids: set[str] = set()
         anchors: list[tuple[float, float]] = []

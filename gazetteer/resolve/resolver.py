@@ -19,16 +19,18 @@ from gazetteer.model import Level, Mention, Place, Toponym
 from gazetteer.names import normalize
 from gazetteer.resolve.binding import bind_to_container, container_places, level_confusion, listed, pick_level, prominent_level
 from gazetteer.resolve.candidates import BIG as _BIG
-from gazetteer.resolve.candidates import HINT_LEVELS as _HINT_LEVELS
-from gazetteer.resolve.candidates import SUB_CITY as _SUB_CITY
 from gazetteer.resolve.candidates import Candidate, CandidateFinder
 from gazetteer.resolve.context import Context as _Context
-from gazetteer.resolve.scoring import _MISFITS_ABROAD, Weights, _contained, _nearest_km, _static_score, haversine_km
+from gazetteer.resolve.features import VETO, Scene, story_score
+from gazetteer.resolve.scoring import Weights, haversine_km, nearest_km
 
 __all__ = ["Resolver", "Weights", "haversine_km"]
 
+_SHARED = 8            # best readings the confidence is spread over (a toponym reports the best and three more)
 _COHERENCE_CANDS = 8   # candidates of each other name that count as its possible readings
+_MID_SIZED = 0.7       # the prior of a town of about 300,000: (log10 population - 2) / 5
 _COHERENCE_NAMES = 40  # bounds the pairwise work on very long texts
+_CONTAINER_READINGS = 5   # readings of a container that weigh in a mention's score
 
 
 class Resolver:
@@ -113,7 +115,7 @@ class Resolver:
         dl_keys = {normalize(p) for p in dateline_places} if dateline_country else set()
         dl_key = normalize(dateline_country) if dateline_country else ""
         found = [self.candidates(m.text) for m in mentions]
-        prominent = {}   # index -> level of its most prominent reading, only where a container asks
+        prominent: dict[int, Level | None] = {}   # index -> level of its most prominent reading, only where a container asks
         confused: dict[str, bool] = {}   # key -> both a region and a town: a level word may choose
         cands, boxes = [], []
         for i, (m, key) in enumerate(zip(mentions, keys)):
@@ -122,21 +124,27 @@ class Resolver:
                 confused[key] = level_confusion(c)
             if c and confused[key]:
                 c = pick_level(text, m.start, m.end, c)
-            box: tuple[Candidate, ...] = ()
-            if m.container and c:
-                for j in (i + 1, i + 2):
-                    if j < len(found) and j not in prominent:
-                        prominent[j] = prominent_level(found[j])
-                if not listed(text, mentions, i, prominent):
-                    box = container_places(c, self.candidates(m.container), same_name=normalize(m.container) == key)
-                    c = bind_to_container(c, box, strict=False)
+            c, box = self._in_container(text, mentions, i, key, c, found, prominent)
             if dl_key and c and key != dl_key and (m.source == "dateline" or key in dl_keys):
                 # "KABUL/ABDUL KHIL, Afghanistan": inside the dateline's country or unresolved
                 dl_box = container_places(c, self.candidates(dateline_country), same_name=False)
                 c = bind_to_container(c, dl_box, strict=True)
             cands.append(c)
-            boxes.append(box[:5])
+            boxes.append(box[:_CONTAINER_READINGS])
         return cands, boxes
+
+    def _in_container(self, text, mentions, i, key, c, found, prominent) -> tuple[tuple[Candidate, ...], tuple[Candidate, ...]]:
+        """Mention `i`'s candidates bound to the container the text names after it, and that container's places."""
+        m = mentions[i]
+        if not (m.container and c):
+            return c, ()
+        for j in (i + 1, i + 2):
+            if j < len(found) and j not in prominent:
+                prominent[j] = prominent_level(found[j])
+        if listed(text, mentions, i, prominent):
+            return c, ()
+        box = container_places(c, self.candidates(m.container), same_name=normalize(m.container) == key)
+        return bind_to_container(c, box, strict=False), box
 
     def _country_code(self, name: str) -> str | None:
         for c in self.candidates(name):
@@ -150,11 +158,7 @@ class Resolver:
         "Paris" and "Henry County" together mean Paris, Tennessee, although neither name's
         most likely reading alone says so.
         """
-        w = self.w
-        pts: dict[str, list[tuple[float, float]]] = {}
-        for k, c in zip(keys, cands):
-            if k not in pts:
-                pts[k] = [(x.place.lat, x.place.lon) for x in c[:_COHERENCE_CANDS] if x.place.level not in _BIG]
+        pts = _readings(keys, cands)
         others = [k for k, v in pts.items() if v][:_COHERENCE_NAMES]
         if len(others) < 2:
             return {}
@@ -162,108 +166,44 @@ class Resolver:
         for k, c in zip(keys, cands):
             if k in out or len(c) < 2 or any(x.exact and x.place.level in _BIG for x in c):
                 continue   # a country's or region's own name is not a town near the story
-            scores = {}
-            for x in c:
-                p = x.place
-                if p.level in _BIG:
-                    continue
-                total = 0.0
-                for j in others:
-                    if j != k:
-                        total += math.exp(-_nearest_km(p.lat, p.lon, pts[j]) / w.coherence_km)
-                scores[p.id] = min(w.coherence_cap, total)
-            out[k] = scores
+            out[k] = {x.place.id: self._closeness(x.place, [pts[j] for j in others if j != k])
+                      for x in c if x.place.level not in _BIG}
         return out
+
+    def _closeness(self, p: Place, readings: list[list[tuple[float, float]]]) -> float:
+        """How close `p` is to some reading of each other name (capped)."""
+        w = self.w
+        total = 0.0
+        for points in readings:
+            total += math.exp(-nearest_km(p.lat, p.lon, points) / w.coherence_km)
+        return min(w.coherence_cap, total)
 
     def _level_follows(self, text: str, m: Mention) -> bool:
         return _level_word_after(text, m.end, self._lex.level_words) is not None
 
-    def _rank(self, hint_after: bool, m: Mention, cands, ctx: "_Context", container, coherent=None) -> list[tuple[Place, float]]:
+    def _rank(self, hint_after: bool, m: Mention, cands, ctx: _Context, container, coherent=None) -> list[tuple[Place, float]]:
+        """The candidates by score (`gazetteer.resolve.features`), with confidences; [] to leave `m` unresolved."""
         if not cands:
             return []
         w = self.w
-        hint_levels = _HINT_LEVELS.get(m.hint or "")
-        dateline = m.source == "dateline"
-        countries, top, anchors = ctx.countries, ctx.top, ctx.anchors
+        scene = Scene(w, m, hint_after, ctx, container, coherent)
         scored = []
         for c in cands:
-            p = c.place
-            in_ctx = countries.get(c.cc, 0.0) if c.cc else 0.0
-            if c.skel and not (in_ctx or (c.cc and c.cc == ctx.dateline_cc)):
-                continue  # a sound-alike in a country the article is not about is noise
-            if c.base_for is not w:
-                c.base, c.base_for = _static_score(c, w), w
-            s = c.base
-            if dateline:
-                s += w.dateline_place * c.prior
-            if c.small and not in_ctx:
-                s -= w.foreign_small
-            if in_ctx:
-                s += w.country * math.sqrt(in_ctx / top)
-            if ctx.dateline_cc and c.cc == ctx.dateline_cc:
-                s += w.dateline
-            # A dateline names the bureau's city, well known by convention ("WASHINGTON", not
-            # "WASHINGTON, Pa."): the story's states and provinces do not pull it towards a namesake.
-            if c.a1 and p.level is not Level.PROVINCE and c.a1 in ctx.admin1 and not (dateline and not container):
-                s += w.admin1 * (ctx.local if c.small else 1.0)
-            if container:
-                s += w.container * _contained(c, container)
-            if c.has_parent_rule:
-                # A region parent is already counted through admin1; this is for quarters, camps
-                # and curated towns inside a place the article names.
-                if p.parent_id and p.parent_id in ctx.ids:
-                    s += w.parent
-                elif p.level in _SUB_CITY:
-                    s -= w.orphan
-            to_anchors: float | None = None   # km to the story's nearest place, computed at most once
-            if anchors and p.level in _MISFITS_ABROAD.get(m.hint, ()) and ctx.share(c.cc) < w.stray_share:
-                to_anchors = _nearest_km(p.lat, p.lon, anchors)
-                if to_anchors > w.stray_km:
-                    # "the Abyan district of east Mosul" is no province or town of Yemen, and "the
-                    # Kasai region" in a Congo story no town in Japan
-                    continue
-            if hint_levels is not None:
-                if p.level in hint_levels:
-                    s += w.hint
-                elif p.level in (Level.COUNTRY, Level.CONTINENT):
-                    if not hint_after:
-                        pass   # "an area of Syria" is in Syria
-                    elif m.hint != "province":
-                        continue   # "Palestine district" is never the State of Palestine
-                    else:
-                        s -= w.hint_country
-                elif p.level is Level.PROVINCE and m.hint == "neighbourhood":
-                    continue   # "the Ilam neighbourhood" is never Iran's Ilam province
-                else:
-                    s -= w.hint * (0.5 if p.level is Level.CITY else 1.0)
-            if coherent:
-                s += w.coherence * coherent.get(p.id, 0.0) * ctx.local
-            if not in_ctx and ctx.country_points and p.level not in (Level.COUNTRY, Level.CONTINENT):
-                # Gaza next to Israel and Egypt, not Gaza province of Mozambique
-                d = _nearest_km(p.lat, p.lon, ctx.country_points)
-                s += w.neighbour * math.exp(-d / w.neighbour_km) * (ctx.local if c.small else 1.0)
-            if anchors and p.level not in _BIG:
-                d = to_anchors if to_anchors is not None else _nearest_km(p.lat, p.lon, anchors)
-                if (hint_levels is not None and m.hint == "neighbourhood" and d > w.neighbourhood_km
-                        and ctx.share(c.cc) < w.stray_share):
-                    continue   # a neighbourhood abroad lies in a city the story names: "Ilam" in Mosul is not Iran's
-                if hint_levels is not None and m.hint == "district" and d > w.quarter_km:
-                    s -= w.far_quarter   # "Palestine district" in a Mosul story is not in Texas
-                near = w.proximity * math.exp(-d / w.proximity_km) + w.region * math.exp(-d / w.region_km)
-                s += near * ctx.local if c.small else near
-            scored.append((s, p, c))
+            s = story_score(c, scene)
+            if s is not VETO:
+                scored.append((s, c.place, c))
         if not scored:
             return []
         scored.sort(key=lambda t: -t[0])
         best = scored[0][0]
-        if best < w.floor and hint_levels is not None and scored[0][1].level not in (Level.COUNTRY, Level.CONTINENT):
+        if best < w.floor and scene.hint_levels is not None and scored[0][1].level not in (Level.COUNTRY, Level.CONTINENT):
             return []   # "Jada district": no candidate fits the hint and the story, so leave it unresolved
         if self._stray(scored[0][2], ctx):
             return []   # "Salam hospital" in a Mosul story is not a village in Oman: report it unresolved
-        z = [math.exp(w.temperature * (s - best)) for s, _, _ in scored[:8]]
+        shared = scored[:_SHARED]
+        z = [math.exp(w.temperature * (s - best)) for s, _, _ in shared]
         total = sum(z)
-        return [(p, round(zi / total, 4)) for (_, p, _), zi in zip(scored[:8], z)]
-
+        return [(p, round(zi / total, 4)) for (_, p, _), zi in zip(shared, z)]
 
     def _stray(self, c: Candidate, ctx: "_Context") -> bool:
         """True if the best candidate `c` is a small town the story gives no reason to be in.
@@ -276,10 +216,19 @@ class Resolver:
         p = c.place
         # A mid-sized town counts too when only one of its alternate names matched ("Salam" for
         # Saham, Oman): GeoNames' alternate names hold many such stray forms.
-        minor = c.small or (not c.exact and c.prior < 0.7)
+        minor = c.small or (not c.exact and c.prior < _MID_SIZED)
         if p.level is not Level.CITY or not minor or not c.cc or c.cc == ctx.dateline_cc or p.layer == "curated":
             return False   # (the curated towns are the conflict places the news names, not namesakes)
         if ctx.share(c.cc) >= self.w.stray_share:
             return False   # a country the story is (also) about; named once as an actor does not count
         points = ctx.anchors + ctx.country_points
-        return bool(points) and _nearest_km(p.lat, p.lon, points) > self.w.stray_km
+        return bool(points) and nearest_km(p.lat, p.lon, points) > self.w.stray_km
+
+
+def _readings(keys: list[str], cands) -> dict[str, list[tuple[float, float]]]:
+    """Per name, the points of its likeliest readings smaller than a region (its possible places)."""
+    pts: dict[str, list[tuple[float, float]]] = {}
+    for k, c in zip(keys, cands):
+        if k not in pts:
+            pts[k] = [(x.place.lat, x.place.lon) for x in c[:_COHERENCE_CANDS] if x.place.level not in _BIG]
+    return pts

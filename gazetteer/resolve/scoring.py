@@ -1,16 +1,18 @@
-"""How a candidate is scored: the weights of each kind of evidence, and the distances they use."""
+"""How much each kind of evidence weighs when a candidate is scored, and the distances it is measured by.
+
+The features that use these weights are in `gazetteer.resolve.features`.
+"""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 
-from gazetteer.model import Level
-from gazetteer.resolve.candidates import BIG as _BIG
-from gazetteer.resolve.candidates import SUB_CITY as _SUB_CITY
-from gazetteer.resolve.candidates import Candidate
+__all__ = ["Weights", "haversine_km", "nearest_km"]
 
-__all__ = ["Weights", "haversine_km"]
+_EARTH_DIAMETER_KM = 12742.0
+_KM_PER_DEGREE = 111.2           # of latitude, and of longitude at the equator
+_FARTHER_THAN_ANY = 1e9          # in squared degrees: about 3.5 million km, beyond any distance on Earth
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,36 +58,12 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
+    return _EARTH_DIAMETER_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
-# Levels a level word rules out for a candidate far from the story's places in a country it hardly
-# names: the word names a unit of the story's own country, and a namesake abroad of another
-# level is only a homonym.
-_MISFITS_ABROAD: dict[str | None, tuple[Level, ...]] = {
-    "district": (Level.PROVINCE, Level.CITY),
-    "province": (Level.DISTRICT, Level.CITY),
-}
-
-
-def _static_score(c: "Candidate", w: Weights) -> float:
-    """The part of a candidate's score that does not depend on the article."""
-    p = c.place
-    s = w.prior * c.prior
-    if c.exact:
-        s += w.exact
-        if p.level in _BIG:
-            s += w.country_name if p.level is not Level.PROVINCE else w.province_name
-    if c.skel:
-        s -= w.skeleton
-    if p.feature_code == "PPLC":
-        s += w.capital
-    return s
-
-
-def _nearest_km(lat: float, lon: float, anchors) -> float:
+def nearest_km(lat: float, lon: float, anchors) -> float:
     """Distance to the nearest anchor; an equirectangular estimate is plenty for a score kernel."""
-    best = 1e9
+    best = _FARTHER_THAN_ANY   # no anchors: farther than any place on Earth
     k = math.cos(math.radians(lat))
     for a, b in anchors:
         dlon = abs(lon - b)
@@ -94,27 +72,4 @@ def _nearest_km(lat: float, lon: float, anchors) -> float:
         d = (lat - a) ** 2 + (dlon * k) ** 2
         if d < best:
             best = d
-    return 111.2 * math.sqrt(best)
-
-
-def _contained(c: Candidate, container) -> float:
-    """1 when a container candidate holds `c` (same country / same region / parent), else 0."""
-    p = c.place
-    for k in container:
-        q = k.place
-        if q.id == p.id:
-            continue
-        if q.level is Level.COUNTRY and c.cc and q.country_code == c.cc and p.level is not Level.COUNTRY:
-            return 1.0
-        if q.level is Level.PROVINCE and p.level not in _BIG and c.cc == q.country_code:
-            if c.a1 and c.a1 == k.a1:
-                return 1.0
-            if haversine_km(p.lat, p.lon, q.lat, q.lon) < 150:
-                return 0.8
-        if q.level is Level.PROVINCE and p.level is Level.PROVINCE:
-            continue
-        if p.parent_id and p.parent_id == q.id:
-            return 1.0
-        if q.level is Level.CITY and p.level in _SUB_CITY and haversine_km(p.lat, p.lon, q.lat, q.lon) < 30:
-            return 1.0
-    return 0.0
+    return _KM_PER_DEGREE * math.sqrt(best)
