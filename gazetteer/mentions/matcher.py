@@ -16,18 +16,16 @@ from operator import itemgetter
 
 import ahocorasick
 
+from gazetteer.mentions.annotate import _annotate
 from gazetteer.mentions.lexicon import Lexicon, load_lexicon
 from gazetteer.mentions.patterns import (  # the matcher's own patterns, kept apart for size
     _ADJACENT,
     _ARTICLE_BEFORE,
     _ARTICLE_PREFIX,
-    _CAP_AFTER,
     _CAP_WORD,
     _COMMA,
-    _CONTAINER_GAP,
     _DATELINE_MARK,
     _DEMONYM_END,
-    _HINT_BEFORE,
     _HYPHEN_WORD,
     _LEVEL_AFTER,
     _LIST_AFTER,
@@ -35,7 +33,6 @@ from gazetteer.mentions.patterns import (  # the matcher's own patterns, kept ap
     _NAME_AT_END,
     _NAMED_LEVEL,
     _NEXT_WORD,
-    _NO_PLACE_HEAD,
     _OF_THE_NAME,
     _PART_BEFORE,
     _PERSON,
@@ -46,10 +43,12 @@ from gazetteer.mentions.patterns import (  # the matcher's own patterns, kept ap
     _SLOT_PREP,
     _SPEECH,
     _dateline_heads,
+    _dateline_spans,
+    _in_spans,
     _is_title_line,
     _level_word_after,
-    _may_end_with_of,
     _prev_word,
+    _restore_apostrophes,
     _slot_names,
 )
 from gazetteer.mentions.textmap import normalize_text
@@ -474,28 +473,6 @@ def _mask_connectors(key: str) -> str:
     return " ".join(["#" + w[1:] if i and w in _CONNECTOR_SET else w for i, w in enumerate(words)])
 
 
-def _restore_apostrophes(text: str) -> str:
-    """`text` with the space of each lost possessive apostrophe ("Cox s Bazar") made an apostrophe.
-
-    Same length, so offsets hold. Only after a capitalised word; a scan for " s " is several times
-    cheaper than a regular expression over every article.
-    """
-    i = text.find(" s ")
-    if i < 0:
-        return text
-    chars: list[str] | None = None
-    while i >= 0:
-        j = i
-        while j > 0 and (text[j - 1].isalnum() or text[j - 1] == "-"):
-            j -= 1
-        if j < i and text[j].isupper():
-            if chars is None:
-                chars = list(text)
-            chars[i] = "'"
-        i = text.find(" s ", i + 2)
-    return "".join(chars) if chars is not None else text
-
-
 def _demonym_key(key: str, lex: Lexicon) -> str | None:
     """The place a demonym names ("iraqi" -> "iraq", "palestinians" -> "palestine"); None if not one."""
     if key in lex.demonyms:
@@ -512,54 +489,8 @@ def _bucket(importance: float) -> int:
     return min(15, int(importance * 2))
 
 
-def _dateline_spans(text: str, places: Sequence[str]) -> list[tuple[int, int]]:
-    head = text[:400]
-    out = []
-    for p in places:
-        p = p.strip()
-        if not p or _NO_PLACE_HEAD.match(p):
-            continue
-        i = head.find(p)
-        if i < 0:
-            i = head.upper().find(p.upper())
-        if i >= 0:
-            out.append((i, i + len(p)))
-    return out
-
-
-def _in_spans(a: int, b: int, spans) -> bool:
-    return any(s <= a and b <= e for s, e in spans)
-
-
 def _overlaps(a: int, b: int, spans) -> bool:
     return any(s < b and a < e for s, e in spans)
-
-
-def _annotate(text: str, mentions: list[Mention], lex: Lexicon) -> list[Mention]:
-    """Set level hints ("Achin district") and containers ("Odessa, Ukraine"; "district of Nangarhar")."""
-    out = []
-    consumed = -1   # end of a level word that already belongs to the previous mention
-    for i, m in enumerate(mentions):
-        hint = container = None
-        after = _level_word_after(text, m.end, lex.level_words)
-        hint_end = m.end
-        if after and not _CAP_AFTER.match(text, after.end()):
-            # ("U.S. State Department", "U.S. District Judge": the level word opens another name)
-            hint = lex.level_words[after.group(1).lower()]
-            hint_end = after.end()
-        if hint is None and _may_end_with_of(text, m.start):
-            before = _HINT_BEFORE.search(text, max(0, m.start - 30), m.start)
-            if before and before.group(1).lower() in lex.level_words and before.end(1) > consumed:
-                hint = lex.level_words[before.group(1).lower()]
-        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
-        if nxt is not None:
-            gap = text[hint_end:nxt.start]
-            if _COMMA.fullmatch(gap) or (_CONTAINER_GAP.fullmatch(gap) and (hint or "in" in gap)):
-                container = nxt.text
-        consumed = hint_end
-        out.append(Mention(m.start, m.end, m.text, m.source, hint, container) if (hint or container) else m)
-    return out
-
 
 
 class _CacheUnpickler(pickle.Unpickler):
