@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -40,6 +40,13 @@ _NEAR_KM = 30.0          # a place this close to the town is inside it already: 
 _TIE_SCORE = 0.95        # confidence of a part the text ties to its town ...
 _STORY_SCORE = 0.85      # ... and of one placed in the story's main town
 _QUARTERS = (Level.DISTRICT, Level.NEIGHBOURHOOD)
+# How far the patterns look around a town for a part tied to it, in characters: the "of"/"in" before
+# it ("of the eastern "), a part word before it, the whole "X district of the eastern " phrase, and
+# a possessive's part name after it ("'s al-Zuhur neighbourhood").
+_GAP_REACH, _PART_WORD_REACH, _NAME_OF_TOWN_REACH, _TOWN_NAME_REACH = 25, 45, 80, 60
+_SIDE_REACH = 40      # "in the neighbourhoods of western " before a town: the story speaks of its parts
+_HINT_REACH = 30      # "the district of ", "Hay ": a part word before a name
+_SIBLING_REACH = 60   # "al-Thaura and " before "al-Saha districts"
 _CITY = Level.CITY
 _ARTICLE = r"(?:[Aa][lnrstdz]|[Ee]l|[Aa]sh)[\- ]"
 _LEAD_WORD = re.compile(r"(?:The|In|At|On|From|Into|Near|And|But|A|An|Its|Their)[ \t]+")
@@ -145,59 +152,113 @@ def place_parts(text: str, toponyms: Sequence[Toponym], *, new_mentions: bool = 
     tops = list(toponyms)
     if new_mentions:
         tops = _with_part_names(text, tops, rx)
-    generic_names = rules.generic
-    if all(t.place is not None and t.mention.text.lower() not in generic_names for t in tops):
+    if all(t.place is not None and t.mention.text.lower() not in rules.generic for t in tops):
         return tops
     towns = _towns(tops, rules)
     if not towns:
         return [_without_foreign_generic(t, tops, rules) for t in tops]
-    main = _main_town(towns)
-    speaks_of_parts = _towns_with_parts(text, tops, towns, rx)
+    story = _Story(text, tops, rules, rx, _main_town(towns), _towns_with_parts(text, tops, towns, rx))
     out: list[Toponym] = []
     placed: dict[str, Place] = {}
     extra: list[Toponym] = []
     for i, t in enumerate(tops):
-        if not _may_be_part(t, rules):
-            # a place the layers have stays theirs: in "the Pretoria suburb of Sunnyside" the
-            # town is no part of a namesake town
-            out.append(t)
+        top, found = _place_one(story, i)
+        out.append(top)
+        if found is None:
             continue
-        tie = _tie(text, tops, i, rules, rx)
-        key = normalize(t.mention.text)
-        generic = key in rules.generic
-        if tie is None and generic and main is not None:
-            tie = _Tie(main, Level.parse(rules.generic[key]), explicit=False)
-        elif tie is None and t.place is None and main is not None and main.place.id in speaks_of_parts:
-            level = _hinted_level(text, t.mention, rules, rx)
-            if level in _QUARTERS:   # a camp lies outside its town: only a tie of its own places it
-                tie = _Tie(main, level, explicit=False)
-        if tie is None:
-            out.append(_without_foreign_generic(t, tops, rules) if generic else t)
-            continue
-        town = tie.town.place
-        if t.place is not None and t.place.id != town.id and _near(t.place, town):
-            out.append(t)   # the layers have it, inside that town: keep their point
-            continue
-        part = _part_place(t.mention.text, tie, town)
-        placed.setdefault(key, part)
-        score = min(tie.town.score, _TIE_SCORE if tie.explicit else _STORY_SCORE)
-        out.append(Toponym(t.mention, part, round(score, 4)))
+        tie, part = found
+        placed.setdefault(normalize(t.mention.text), part)
         sib = _sibling(text, t.mention, rx, tops) if new_mentions else None
         if sib is not None:
-            sib_part = _part_place(sib.text, tie, town)
-            extra.append(Toponym(sib, sib_part, round(score, 4)))
+            sib_part = _part_place(sib.text, tie, tie.town.place)
+            extra.append(Toponym(sib, sib_part, top.score))
             placed.setdefault(normalize(sib.text), sib_part)
+    return _same_parts_elsewhere(text, out, placed, extra if new_mentions else None)
+
+
+def _same_parts_elsewhere(text: str, out: list[Toponym], placed: dict[str, Place], extra: list[Toponym] | None) -> list[Toponym]:
+    """The same name elsewhere in the story is the same part ("Wahda district" ... "around Wahda"); with
+    `extra` (new mentions asked for), also the siblings and the bare uses no mention covers, in text order."""
     if not placed:
         return out
-    # The same name elsewhere in the story is the same part ("Wahda district" ... "around Wahda").
     out = [Toponym(t.mention, placed[normalize(t.mention.text)], _STORY_SCORE)
            if t.place is None and normalize(t.mention.text) in placed else t for t in out]
-    if not new_mentions:
+    if extra is None:
         return out
     out.extend(extra)
     out.extend(_bare_uses(text, out, placed))
     out.sort(key=lambda t: t.mention.start)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Story:
+    """What deciding a part's town needs: the text, its toponyms, the word lists and patterns, the
+    story's main town and the ids of the towns whose parts it speaks of."""
+
+    text: str
+    tops: list[Toponym]
+    rules: PartRules
+    rx: _Patterns
+    main: _Town | None
+    speaks_of_parts: set[str]
+
+
+def _place_one(s: _Story, i: int) -> tuple[Toponym, tuple[_Tie, Place] | None]:
+    """Toponym `i`, placed at its town if it is a part of one; with the tie and the part's place if so."""
+    t = s.tops[i]
+    if not _may_be_part(t, s.rules):
+        # a place the layers have stays theirs: in "the Pretoria suburb of Sunnyside" the
+        # town is no part of a namesake town
+        return t, None
+    tie = _find_tie(s, i)
+    if tie is None:
+        generic = normalize(t.mention.text) in s.rules.generic
+        return (_without_foreign_generic(t, s.tops, s.rules) if generic else t), None
+    town = tie.town.place
+    if t.place is not None and t.place.id != town.id and _near(t.place, town):
+        return t, None   # the layers have it, inside that town: keep their point
+    part = _part_place(t.mention.text, tie, town)
+    score = min(tie.town.score, _TIE_SCORE if tie.explicit else _STORY_SCORE)
+    return Toponym(t.mention, part, round(score, 4)), (tie, part)
+
+
+def _text_tie(s: _Story, i: int) -> _Tie | None:
+    return _tie(s.text, s.tops, i, s.rules, s.rx)
+
+
+def _generic_in_main_town(s: _Story, i: int) -> _Tie | None:
+    """"The Old City" with no town of its own is the main town's."""
+    key = normalize(s.tops[i].mention.text)
+    if s.main is None or key not in s.rules.generic:
+        return None
+    return _Tie(s.main, Level.parse(s.rules.generic[key]), explicit=False)
+
+
+def _quarter_of_main_town(s: _Story, i: int) -> _Tie | None:
+    """"The Intisar district" in a story about east Mosul's districts is Mosul's; a camp lies outside
+    its town, so only a tie of its own places it."""
+    t = s.tops[i]
+    if s.main is None or t.place is not None or s.main.place.id not in s.speaks_of_parts:
+        return None
+    level = _hinted_level(s.text, t.mention, s.rules, s.rx)
+    return _Tie(s.main, level, explicit=False) if level in _QUARTERS else None
+
+
+# How a part is tied to a town, tried in order: the first that finds a town places it there.
+_TIES: tuple[tuple[str, Callable[[_Story, int], _Tie | None]], ...] = (
+    ("the text ties it", _text_tie),
+    ("a generic part name in the main town", _generic_in_main_town),
+    ("a quarter of the main town", _quarter_of_main_town),
+)
+
+
+def _find_tie(s: _Story, i: int) -> _Tie | None:
+    for _, read in _TIES:
+        tie = read(s, i)
+        if tie is not None:
+            return tie
+    return None
 
 
 def _with_part_names(text: str, tops: list[Toponym], rx: _Patterns) -> list[Toponym]:
@@ -206,21 +267,8 @@ def _with_part_names(text: str, tops: list[Toponym], rx: _Patterns) -> list[Topo
     # Cheap literal tests first: most stories name no part at all, and this runs on every one.
     spans = [m.span(1) for m in rx.head_name.finditer(text)] if rx.head_literal.search(text) else []
     for t in tops:
-        p = t.place
-        if p is None or p.level is not _CITY:
-            continue
-        a = t.mention.start
-        # the gap before the town ends "of [the] [side] " or "in ...": look for the part word only then
-        if (text.rfind(" of ", max(0, a - 25), a) >= 0 or text.rfind(" in ", max(0, a - 25), a) >= 0) \
-                and rx.part_word.search(text, max(0, a - 45), a):
-            before = rx.name_of_town.search(text, max(0, a - 80), a)
-            if before is not None:
-                spans.append(before.span(1))
-        b = t.mention.end
-        if text[b:b + 1] in ("'", "’") and rx.part_word.search(text, b, b + 60):
-            after = rx.town_name.match(text, b)
-            if after is not None:
-                spans.append(after.span(1))
+        if t.place is not None and t.place.level is _CITY:
+            spans.extend(_names_at_town(text, t.mention, rx))
     if not spans:
         return tops
     new: list[Toponym] = []
@@ -231,6 +279,25 @@ def _with_part_names(text: str, tops: list[Toponym], rx: _Patterns) -> list[Topo
         if a < b and not any(t.mention.start < b and a < t.mention.end for t in tops + new):
             new.append(Toponym(Mention(a, b, text[a:b], "pattern"), None, 0.0))
     return sorted(tops + new, key=lambda t: t.mention.start) if new else tops
+
+
+def _names_at_town(text: str, town: Mention, rx: _Patterns) -> list[tuple[int, int]]:
+    """Spans of part names tied to a town mention: before it ("the Wahda district of east ") or after
+    its possessive ("'s Intisar neighbourhood")."""
+    out = []
+    a = town.start
+    # the gap before the town ends "of [the] [side] " or "in ...": look for the part word only then
+    if (text.rfind(" of ", max(0, a - _GAP_REACH), a) >= 0 or text.rfind(" in ", max(0, a - _GAP_REACH), a) >= 0) \
+            and rx.part_word.search(text, max(0, a - _PART_WORD_REACH), a):
+        before = rx.name_of_town.search(text, max(0, a - _NAME_OF_TOWN_REACH), a)
+        if before is not None:
+            out.append(before.span(1))
+    b = town.end
+    if text[b:b + 1] in ("'", "’") and rx.part_word.search(text, b, b + _TOWN_NAME_REACH):
+        after = rx.town_name.match(text, b)
+        if after is not None:
+            out.append(after.span(1))
+    return out
 
 
 def _may_be_part(t: Toponym, rules: PartRules) -> bool:
@@ -261,7 +328,7 @@ def _towns_with_parts(text: str, tops: list[Toponym], towns: dict[int, _Town], r
     out = set()
     for i, town in towns.items():
         m = tops[i].mention
-        before = text[max(0, m.start - 40):m.start]
+        before = text[max(0, m.start - _SIDE_REACH):m.start]
         if rx.side_before.search(before) or rx.parts_of.search(before) or rx.town_parts.match(text, m.end):
             out.add(town.place.id)
     return out
@@ -269,28 +336,37 @@ def _towns_with_parts(text: str, tops: list[Toponym], towns: dict[int, _Town], r
 
 def _tie(text: str, tops: list[Toponym], i: int, rules: PartRules, rx: _Patterns) -> _Tie | None:
     """The town the text ties mention `i` to as a part, if any."""
-    t = tops[i]
-    m = t.mention
+    m = tops[i].mention
     generic = normalize(m.text) in rules.generic
     hinted = _hinted_level(text, m, rules, rx)
     nxt = tops[i + 1] if i + 1 < len(tops) else None
     if nxt is not None and (town := _town(nxt)) is not None:
-        gap = rx.of_town.fullmatch(text, m.end, nxt.mention.start)
-        if gap is not None:
-            word = gap.group("w1") or gap.group("w2")
-            if word or generic:
-                level = Level.parse(rules.part[word.lower()]) if word else Level.parse(rules.generic[normalize(m.text)])
-                return _Tie(town, level, rules.side.get((gap.group("side") or "").lower(), ""))
-        if rx.apposition.fullmatch(text, m.end, nxt.mention.start):
-            after = rx.town_parts.match(text, nxt.mention.end)
-            if after is not None:
-                return _Tie(town, hinted or Level.parse(rules.part[after.group("w").lower()]))
+        tie = _tie_to_next(text, m, nxt.mention, town, generic, hinted, rules, rx)
+        if tie is not None:
+            return tie
     prev = tops[i - 1] if i > 0 else None
     if prev is not None and (town := _town(prev)) is not None and (hinted is not None or generic):
         gap = rx.possessive.fullmatch(text, prev.mention.end, m.start)
         if gap is not None:
             level = hinted or Level.parse(rules.generic[normalize(m.text)])
             return _Tie(town, level, rules.side.get((gap.group("side") or "").lower(), ""))
+    return None
+
+
+def _tie_to_next(text: str, m: Mention, nxt: Mention, town: _Town, generic: bool, hinted: Level | None,
+                 rules: PartRules, rx: _Patterns) -> _Tie | None:
+    """The tie to the town right after the part: "the Wahda district of east Mosul", "Hay al-Tanak,
+    one of Mosul's largest districts"."""
+    gap = rx.of_town.fullmatch(text, m.end, nxt.start)
+    if gap is not None:
+        word = gap.group("w1") or gap.group("w2")
+        if word or generic:
+            level = Level.parse(rules.part[word.lower()]) if word else Level.parse(rules.generic[normalize(m.text)])
+            return _Tie(town, level, rules.side.get((gap.group("side") or "").lower(), ""))
+    if rx.apposition.fullmatch(text, m.end, nxt.start):
+        after = rx.town_parts.match(text, nxt.end)
+        if after is not None:
+            return _Tie(town, hinted or Level.parse(rules.part[after.group("w").lower()]))
     return None
 
 
@@ -306,7 +382,7 @@ def _hinted_level(text: str, m: Mention, rules: PartRules, rx: _Patterns) -> Lev
     after = rx.part_after.match(text, m.end)
     if after is not None:
         return Level.parse(rules.part[after.group("w").lower()])
-    before = text[max(0, m.start - 30):m.start]
+    before = text[max(0, m.start - _HINT_REACH):m.start]
     found = rx.part_before.search(before)
     if found is not None:
         return Level.parse(rules.part[found.group("w").lower()])
@@ -337,7 +413,7 @@ def _sibling(text: str, m: Mention, rx: _Patterns, tops: list[Toponym]) -> Menti
     after = rx.part_after.match(text, m.end)
     if after is None or not after.group("w").lower().endswith("s"):
         return None
-    found = rx.sibling.search(text, max(0, m.start - 60), m.start)
+    found = rx.sibling.search(text, max(0, m.start - _SIBLING_REACH), m.start)
     if found is None:
         return None
     a, b = found.span(1)
