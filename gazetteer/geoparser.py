@@ -118,7 +118,7 @@ class Geoparser:
             for t in toponyms:
                 if t.place is not None and t.place.country_code:
                     counts[t.place.country_code] = counts.get(t.place.country_code, 0) + 1
-            cc = max(counts, key=counts.get) if counts else None
+            cc = max(counts, key=counts.__getitem__) if counts else None
         answers: dict[str, Place | None] = {}
         out = []
         for t in toponyms:

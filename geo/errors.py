@@ -21,6 +21,11 @@ class RecordError(IncidentMapError, ValueError):
         where = f"{path}:{line}" if line is not None else path
         super().__init__(f"{where}: {message}")
 
+    @property
+    def skipped(self) -> bool:
+        """True if the record was dropped; False if it was read with a repair (date dropped, bytes replaced)."""
+        return self.reason.endswith("skipped")
+
     def __reduce__(self):
         # raised in a worker process, it is pickled back to the parent with all three arguments
         return (self.__class__, (self.reason, self.path, self.line), self.__dict__)

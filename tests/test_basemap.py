@@ -11,19 +11,18 @@ import pytest
 from mapcases import hostile_incident, incident, place, sample_incidents, square_countries, square_regions
 
 import geo.maps.basemap
-from geo.maps.basemap import (
+import geo.maps.labels
+from geo.maps.basemap import basemap_data, decode_line, encode_lines
+from geo.maps.build import render_map
+from geo.maps.labels import (
     LABEL_HEIGHT_PX,
     LabelPlace,
     _box,
     _pixel,
-    basemap_data,
-    decode_line,
-    encode_lines,
     population_zoom,
     region_label_zooms,
     select_labels,
 )
-from geo.maps.build import render_map
 
 
 def test_doctests():
@@ -78,7 +77,7 @@ def test_placed_labels_never_overlap_at_any_zoom():
     labels = select_labels(places, max_zoom=11)
     assert 50 < len(labels) < 400    # the crowded ones never fit by zoom 11 and are left out
     for zoom in range(3, 12):
-        boxes = [_box(*_pixel(lb.lat, lb.lon), zoom, geo.maps.basemap.LABEL_PAD_PX + geo.maps.basemap.CHAR_PX * len(lb.name))
+        boxes = [_box(*_pixel(lb.lat, lb.lon), zoom, geo.maps.labels.LABEL_PAD_PX + geo.maps.labels.CHAR_PX * len(lb.name))
                  for lb in labels if lb.min_zoom <= zoom]
         for i, a in enumerate(boxes):
             for b in boxes[i + 1:]:

@@ -216,3 +216,33 @@ def test_a_demonym_naming_a_language_is_not_a_people(matcher):
     finally:
         matcher.demonyms = False
     assert found == ["Ukrainian"]   # only the troops
+
+
+def _deciding(matcher, text, surface):
+    from gazetteer.mentions.accept import Spot, deciding_rule
+
+    start = text.index(surface)
+    end = start + len(surface)
+    bucket = next(h[3] for h in matcher._hits(text) if (h[0], h[2]) == (start, end))
+    rule = deciding_rule(Spot(matcher, text, start, end, surface, bucket, "gazetteer", -1, matcher._surface_info(surface)))
+    return None if rule is None else rule.name
+
+
+@pytest.mark.parametrize("text, surface, rule", [
+    ("Fighting in Mosul went on.", "Mosul", None),
+    ("Jordan Spieth won the Open.", "Jordan", "first name"),
+    ("Minister Wilcken said the talks failed.", "Wilcken", "after a title"),
+    ("BAGHDAD IS A HEADLINE", "BAGHDAD", "all capitals"),
+    ("The envoy met Wilcken at noon.", "Wilcken", "little known, no place slot"),
+    ("The envoy arrived in Wilcken at noon.", "Wilcken", None),
+])
+def test_the_rule_that_decides_a_mention_is_named(matcher, text, surface, rule):
+    assert _deciding(matcher, text, surface) == rule
+
+
+def test_every_rule_has_a_name_and_a_verdict():
+    from gazetteer.mentions.accept import ACCEPT, REJECT, RULES
+
+    names = [r.name for r in RULES]
+    assert len(names) == len(set(names))
+    assert {r.verdict for r in RULES} == {ACCEPT, REJECT}

@@ -8,7 +8,7 @@ import pytest
 
 from gazetteer.geoparser import Geoparser
 from gazetteer.model import Level, Mention, Place, Toponym
-from gazetteer.resolve import parts
+from gazetteer.resolve import part_rules
 from gazetteer.resolve.parts import load_rules, place_parts
 from tests.conftest import SEEDS
 
@@ -102,7 +102,7 @@ def test_a_generic_part_name_with_no_town_is_never_in_a_country_the_story_does_n
 def test_the_rules_file_names_its_line_on_a_bad_row(tmp_path, monkeypatch):
     bad = tmp_path / "city_parts.csv"
     bad.write_text("# comment\nkind,word,value\npart,district,district\npart,ward,borough\n", encoding="utf-8")
-    monkeypatch.setattr(parts, "_DATA", bad)
+    monkeypatch.setattr(part_rules, "_DATA", bad)
     load_rules.cache_clear()
     try:
         with pytest.raises(ValueError, match=r"city_parts.csv:4: .*level"):

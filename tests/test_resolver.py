@@ -155,3 +155,37 @@ def test_names_that_only_fit_together_resolve_near_each_other():
     assert (first["Paris"].place.admin1, first["Henry County"].place.admin1) == ("Texas", "Alabama")
     assert joint["Paris"].score > first["Paris"].score
 
+
+
+def test_every_weight_belongs_to_a_named_feature_or_to_the_ranking():
+    from dataclasses import fields
+
+    from gazetteer.resolve.features import OWN_FEATURES, STORY_FEATURES
+    from gazetteer.resolve.resolver import Weights
+
+    rows = OWN_FEATURES + STORY_FEATURES
+    names = [f.name for f in rows]
+    assert len(names) == len(set(names)), "two features share a name"
+    named = {w for f in rows for w in f.weights}
+    known = {f.name for f in fields(Weights)}
+    assert named <= known, f"features name weights that do not exist: {sorted(named - known)}"
+    # the ranking's own: the confidence spread, the floor for hinted names, the stray-town test,
+    # and the coherence kernel computed before ranking
+    ranking = {"temperature", "floor", "stray_km", "stray_share", "coherence_km", "coherence_cap"}
+    assert known - named - ranking == set()
+
+
+def test_a_story_feature_can_rule_a_candidate_out():
+    # "Palestine district" is never the State of Palestine: the level-word feature vetoes it.
+    index = FakeIndex([
+        ("ne:PS", "Palestine", 31.9, 35.2, "country", "PS", None, 5_000_000, None, []),
+        ("gn:99", "Palestine", 36.33, 43.13, "district", "IQ", "Nineveh", 0, None, []),
+    ])
+    text = "Fighting reached the Palestine district on Monday."
+    a = text.index("Palestine")
+    resolver = Resolver(index)
+    bare = resolver.resolve(text, [Mention(a, a + 9, "Palestine", "gold")])[0]
+    assert bare.place is not None and bare.place.id == "ne:PS"   # without the level word, the country wins
+    hinted = resolver.resolve(text, [Mention(a, a + 9, "Palestine", "gold", "district")])[0]
+    assert hinted.place is None or hinted.place.id == "gn:99"
+    assert all(p.id != "ne:PS" for p, _ in hinted.alternatives)

@@ -17,7 +17,7 @@ from pathlib import Path
 from gazetteer import names as names_module
 from gazetteer.errors import IndexError_
 from gazetteer.layers.base import Layer, importance
-from gazetteer.model import Level
+from gazetteer.model import Level, Place
 from gazetteer.paths import SCHEMA_VERSION
 
 # Bump when the tables below change; an index with another version is rebuilt.
@@ -156,85 +156,107 @@ def insert_places(conn: sqlite3.Connection, layers: Iterable[Layer], *, src: int
 
     A place whose id is already present only contributes its names (first layer wins).
     """
-    normalize = names_module.normalize
-    skeleton = getattr(names_module, "skeleton", None)
-    known: dict[str, tuple[int, float]] = {
-        pid: (rowid, imp) for pid, rowid, imp in conn.execute("SELECT id, rowid, imp FROM places")
-    }
-    next_rowid = (conn.execute("SELECT MAX(rowid) FROM places").fetchone()[0] or 0) + 1
-    source_ids: dict[str, int] = {t: i for i, t in conn.execute("SELECT rowid, text FROM sources")}
-
-    def source_id(text: str) -> int | None:
-        if not text:
-            return None
-        if text not in source_ids:
-            source_ids[text] = conn.execute("INSERT INTO sources (text) VALUES (?)", (text,)).lastrowid
-        return source_ids[text]
-
+    inserter = _Inserter(conn)
     counts: dict[str, int] = {}
-    # Many names repeat across places ("Columbus", "San Jose"); normalise each string once.
-    key_cache: dict[str, str] = {}
-    skel_cache: dict[str, str] = {}
     for number, layer in enumerate(layers):
         if each is not None:
             each(number, layer)
         layer_src = src if src is not None else int(getattr(layer, "mutable", False))
+        counts[layer.name] = counts.get(layer.name, 0) + inserter.insert(layer, layer_src)
+    return counts
+
+
+class _Inserter:
+    """Inserts layers into one index, remembering the places, sources and name keys already there."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self.normalize = names_module.normalize
+        self.skeleton = getattr(names_module, "skeleton", None)
+        self.known: dict[str, tuple[int, float]] = {
+            pid: (rowid, imp) for pid, rowid, imp in conn.execute("SELECT id, rowid, imp FROM places")
+        }
+        self.next_rowid = (conn.execute("SELECT MAX(rowid) FROM places").fetchone()[0] or 0) + 1
+        self.source_ids: dict[str, int | None] = {t: i for i, t in conn.execute("SELECT rowid, text FROM sources")}
+        # Many names repeat across places ("Columbus", "San Jose"); normalise each string once.
+        self.key_cache: dict[str, str] = {}
+        self.skel_cache: dict[str, str] = {}
+
+    def source_id(self, text: str) -> int | None:
+        if not text:
+            return None
+        if text not in self.source_ids:
+            self.source_ids[text] = self.conn.execute("INSERT INTO sources (text) VALUES (?)", (text,)).lastrowid
+        return self.source_ids[text]
+
+    def insert(self, layer: Layer, layer_src: int) -> int:
+        """Insert one layer's places and names; returns how many places were new."""
         place_rows: list[tuple] = []
-        name_rows: dict[tuple[str, int], tuple] = {}
-        skel_rows: dict[tuple[str, int], tuple] = {}
-        added = 0
-
-        def add_names(rowid: int, imp: float, names: Iterable[str], main: str | None = None) -> None:
-            names = set(names)
-            # A possessive inside a name is also keyed as the text map reads it: `names.normalize`
-            # glues "Cox's" into "coxs", but mention finding splits it off ("cox s bazar"), as it
-            # does a lost apostrophe ("Cox s Bazar" in the ISOT Reuters texts). Without this key
-            # neither spelling of Cox's Bazar was found in running text.
-            names |= {_POSSESSIVE.sub(r"\1 s", n) for n in names if "s" in n and _POSSESSIVE.search(n)}
-            for name in names:
-                key = key_cache.get(name)
-                if key is None:
-                    key = key_cache[name] = normalize(name)
-                if key:
-                    key_imp = imp - ALT_NAME_PENALTY if main is not None and key != main else imp
-                    name_rows.setdefault((key, rowid), (key, rowid, key_imp, layer_src))
-                if skeleton is not None:
-                    skel = skel_cache.get(name)
-                    if skel is None:
-                        skel = skel_cache[name] = skeleton(name)
-                    if skel:
-                        skel_rows.setdefault((skel, rowid), (skel, rowid, imp, layer_src))
-
+        rows = _NameRows(layer_src)
         for place, names in layer.iter_places():
-            if place.id in known:
-                rowid, imp = known[place.id]
+            if place.id in self.known:
+                rowid, imp = self.known[place.id]
             else:
-                rowid, imp = next_rowid, importance(place)
-                next_rowid += 1
-                known[place.id] = (rowid, imp)
-                place_rows.append((
-                    rowid, place.id, place.name, place.lat, place.lon, place.level.value,
-                    place.layer, place.country_code, place.admin1, place.admin2,
-                    place.feature_code, int(place.population or 0), place.parent_id, source_id(place.source),
-                    json.dumps(place.raw, ensure_ascii=False) if place.raw else None, imp,
-                ))
-                added += 1
+                rowid, imp = self.next_rowid, importance(place)
+                self.next_rowid += 1
+                self.known[place.id] = (rowid, imp)
+                place_rows.append(self._place_row(rowid, place, imp))
             minor_town = place.layer == "geonames" and place.level in _TOWN_LEVELS and imp < _ALT_PENALTY_BELOW
-            add_names(rowid, imp, (place.name, *names), normalize(place.name) if minor_town else None)
+            self.add_names(rows, rowid, imp, (place.name, *names), self.normalize(place.name) if minor_town else None)
         for place_id, names in layer.iter_extra_names():
-            if place_id in known:
-                rowid, imp = known[place_id]
-                add_names(rowid, imp, names)
+            if place_id in self.known:
+                rowid, imp = self.known[place_id]
+                self.add_names(rows, rowid, imp, names)
+        conn = self.conn
         for start in range(0, len(place_rows), _BATCH):
             conn.executemany(
                 "INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 place_rows[start:start + _BATCH],
             )
         # Sorted inserts keep the WITHOUT ROWID b-trees append-only, which is much faster.
-        conn.executemany("INSERT OR IGNORE INTO names VALUES (?,?,?,?)", sorted(name_rows.values()))
-        conn.executemany("INSERT OR IGNORE INTO skeletons VALUES (?,?,?,?)", sorted(skel_rows.values()))
-        counts[layer.name] = counts.get(layer.name, 0) + added
-    return counts
+        conn.executemany("INSERT OR IGNORE INTO names VALUES (?,?,?,?)", sorted(rows.names.values()))
+        conn.executemany("INSERT OR IGNORE INTO skeletons VALUES (?,?,?,?)", sorted(rows.skeletons.values()))
+        return len(place_rows)
+
+    def _place_row(self, rowid: int, place: Place, imp: float) -> tuple:
+        return (
+            rowid, place.id, place.name, place.lat, place.lon, place.level.value,
+            place.layer, place.country_code, place.admin1, place.admin2,
+            place.feature_code, int(place.population or 0), place.parent_id, self.source_id(place.source),
+            json.dumps(place.raw, ensure_ascii=False) if place.raw else None, imp,
+        )
+
+    def add_names(self, rows: _NameRows, rowid: int, imp: float, names: Iterable[str], main: str | None = None) -> None:
+        """Key every name of a place (and its transliteration skeleton); alternate names of a minor
+        town (`main` is its own key) weigh less."""
+        names = set(names)
+        # A possessive inside a name is also keyed as the text map reads it: `names.normalize`
+        # glues "Cox's" into "coxs", but mention finding splits it off ("cox s bazar"), as it
+        # does a lost apostrophe ("Cox s Bazar" in the ISOT Reuters texts). Without this key
+        # neither spelling of Cox's Bazar was found in running text.
+        names |= {_POSSESSIVE.sub(r"\1 s", n) for n in names if "s" in n and _POSSESSIVE.search(n)}
+        for name in names:
+            key = self.key_cache.get(name)
+            if key is None:
+                key = self.key_cache[name] = self.normalize(name)
+            if key:
+                key_imp = imp - ALT_NAME_PENALTY if main is not None and key != main else imp
+                rows.names.setdefault((key, rowid), (key, rowid, key_imp, rows.src))
+            if self.skeleton is not None:
+                skel = self.skel_cache.get(name)
+                if skel is None:
+                    skel = self.skel_cache[name] = self.skeleton(name)
+                if skel:
+                    rows.skeletons.setdefault((skel, rowid), (skel, rowid, imp, rows.src))
+
+
+class _NameRows:
+    """The name and skeleton rows of one layer, first row per (key, place) kept."""
+
+    def __init__(self, src: int):
+        self.src = src
+        self.names: dict[tuple[str, int], tuple] = {}
+        self.skeletons: dict[tuple[str, int], tuple] = {}
 
 
 def build_index(path: Path, layers: list[Layer]) -> dict[str, int]:

@@ -112,7 +112,7 @@ class GeoNamesLayer(Layer):
         from gazetteer.boundaries import admin1_at
 
         hits = admin1_at([c["latitude"] for c in cities], [c["longitude"] for c in cities])
-        votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
+        votes: dict[tuple[str | None, str], Counter] = defaultdict(Counter)
         found: list[tuple[str, str] | None] = []
         for rec, hit in zip(cities, hits):
             code = rec.get("countrycode")
@@ -121,7 +121,7 @@ class GeoNamesLayer(Layer):
                 votes[(code, rec.get("admin1code") or "")][(hit[0], hit[1])] += 1
             else:
                 found.append(None)
-        by_code: dict[tuple[str, str], tuple[str, str]] = {}
+        by_code: dict[tuple[str | None, str], tuple[str, str]] = {}
         for key, counter in votes.items():
             (best, n), total = counter.most_common(1)[0], sum(counter.values())
             if key[1] and n >= _VOTE_SHARE * total:

@@ -101,25 +101,13 @@ def location_to_place(location, query: str, provider: str) -> Place:
     """Turn a geopy Location into a Place of the "online" layer (raises ValueError if unusable)."""
     raw = location.raw if isinstance(location.raw, dict) else {}
     lat, lon = float(location.latitude), float(location.longitude)
-    level = Level.LANDMARK
-    country = None
-    population = 0
     if "geonameId" in raw:
-        from gazetteer.layers.user_formats import level_for_feature
-
-        place_id = f"gn:{raw['geonameId']}"
-        level = level_for_feature(str(raw.get("fcl", "")), str(raw.get("fcode", "")))
-        country = raw.get("countryCode") or None
-        population = int(raw.get("population") or 0)
+        place_id, level, country, population = _geonames_reading(raw)
     elif "osm_id" in raw:
-        place_id = f"osm:{raw.get('osm_type', 'x')}/{raw['osm_id']}"
-        kind = raw.get("addresstype") or raw.get("type")
-        level = _NOMINATIM_LEVELS.get(kind) or _NOMINATIM_CLASSES.get(raw.get("class"), Level.LANDMARK)
-        address = raw.get("address") if isinstance(raw.get("address"), dict) else {}
-        country = (address.get("country_code") or "").upper() or None
+        place_id, level, country, population = _nominatim_reading(raw)
     else:
         digest = hashlib.sha1(f"{provider}|{query}|{lat:.5f}|{lon:.5f}".encode()).hexdigest()[:12]
-        place_id = f"online:{digest}"
+        place_id, level, country, population = f"online:{digest}", Level.LANDMARK, None, 0
     name = raw.get("name") or (location.address or query).split(",")[0].strip() or query
     return Place(
         id=place_id, name=name, lat=lat, lon=lon, level=level, layer="online",
@@ -127,6 +115,23 @@ def location_to_place(location, query: str, provider: str) -> Place:
         source=f"{provider}: {location.address}"[:300],
         raw=(("query", query), ("address", str(location.address or ""))),
     )
+
+
+def _geonames_reading(raw: dict) -> tuple[str, Level, str | None, int]:
+    """Id, level, country and population of a GeoNames answer."""
+    from gazetteer.layers.user_formats import level_for_feature
+
+    level = level_for_feature(str(raw.get("fcl", "")), str(raw.get("fcode", "")))
+    return f"gn:{raw['geonameId']}", level, raw.get("countryCode") or None, int(raw.get("population") or 0)
+
+
+def _nominatim_reading(raw: dict) -> tuple[str, Level, str | None, int]:
+    """Id, level, country and population (none given) of a Nominatim answer."""
+    kind = raw.get("addresstype") or raw.get("type") or ""
+    level = _NOMINATIM_LEVELS.get(kind) or _NOMINATIM_CLASSES.get(raw.get("class", ""), Level.LANDMARK)
+    address = raw["address"] if isinstance(raw.get("address"), dict) else {}
+    country = (address.get("country_code") or "").upper() or None
+    return f"osm:{raw.get('osm_type', 'x')}/{raw['osm_id']}", level, country, 0
 
 
 def _place_to_json(place: Place) -> str:

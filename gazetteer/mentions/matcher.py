@@ -10,64 +10,64 @@ from __future__ import annotations
 
 import os
 import pickle
+import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import itemgetter
 
 import ahocorasick
 
+from gazetteer.mentions.accept import Spot, Surface, accepts, surface_info
+from gazetteer.mentions.annotate import _annotate
+from gazetteer.mentions.keys import (
+    _ALIAS_SHIFT,
+    _BUCKET_BITS,
+    _BUCKET_MASK,
+    _LENGTH_BITS,
+    _WHERE_ANY,
+    _WHERE_CONTAINER,
+    _WHERE_DEMONYM,
+    _add_keys,
+    _add_listed,
+    _bucket,
+    _value,
+)
 from gazetteer.mentions.lexicon import Lexicon, load_lexicon
 from gazetteer.mentions.patterns import (  # the matcher's own patterns, kept apart for size
-    _ADJACENT,
-    _ARTICLE_BEFORE,
     _ARTICLE_PREFIX,
-    _CAP_AFTER,
     _CAP_WORD,
     _COMMA,
-    _CONTAINER_GAP,
-    _DATELINE_MARK,
     _DEMONYM_END,
-    _HINT_BEFORE,
     _HYPHEN_WORD,
     _LEVEL_AFTER,
-    _LIST_AFTER,
-    _LIST_BEFORE,
     _NAME_AT_END,
     _NAMED_LEVEL,
     _NEXT_WORD,
-    _NO_PLACE_HEAD,
-    _OF_THE_NAME,
     _PART_BEFORE,
     _PERSON,
-    _POSSESSIVE_WORD,
     _ROAD_WORDS,
     _SENT_END,
     _SLOT_BEFORE,
     _SLOT_PREP,
-    _SPEECH,
     _dateline_heads,
-    _is_title_line,
-    _level_word_after,
-    _may_end_with_of,
+    _dateline_spans,
+    _in_spans,
     _prev_word,
+    _restore_apostrophes,
     _slot_names,
 )
 from gazetteer.mentions.textmap import normalize_text
 from gazetteer.model import Mention
-from gazetteer.names import normalize, variant_keys
+from gazetteer.names import normalize
 
 __all__ = ["Matcher", "MATCHER_FORMAT"]
 
 MATCHER_FORMAT = 9      # 9: read with an unpickler that builds only the automaton
-_MAX_KEY = 120
-_WHERE_ANY, _WHERE_CONTAINER, _WHERE_DEMONYM = 0, 1, 2
 _SORT_KEY = itemgetter(0, 1)   # by start, then longest first; ties keep the automaton's order
-
-
-# Lower-case words that may sit inside a multi-word name ("Bosnia and Herzegovina", "al-Qaim").
-_CONNECTORS = ("of|and|the|de|del|della|des|di|da|do|dos|das|du|la|le|les|el|al|an|ar|as|ash|ad|at|az|adh|ath|ed|en|er|es|"
-               "esh|et|eth|ez|ul|un|ur|us|ud|uz|y|e|upon|on|sur|am|im|der|den|bin|ibn|bint|van|von|aan|op|i")
-_CONNECTOR_SET = frozenset(_CONNECTORS.split("|"))
+_NEVER_A_SURNAME = 14   # a place this important (countries and the like) is never dropped as a person's name
+_PART_REACH = 14        # a part word and its space fit in this many characters ("Northwestern ")
+_SURFACE_MEMO = 100_000   # surface forms remembered before the memo starts again
+_NAME_REACH = 60        # a name of up to three words before a level word ("Abdul Khil camp") fits in this many characters
 
 
 class Matcher:
@@ -84,7 +84,7 @@ class Matcher:
         self.min_bucket = 8     # importance bucket below which a one-word name needs a place slot
         self.major_bucket = 11  # provinces, countries and cities of about 300,000 and more
         self.demonyms = False   # report "Iraqi", "Russians" as mentions of their country (source "demonym")
-        self._surfaces: dict[str, tuple] = {}
+        self._surfaces: dict[str, Surface] = {}
         # Words that open a person's name: titles and first names ("Queen Elizabeth", "Talib Shaghati").
         self._person_leads = self.lex.titles | self.lex.first_names
 
@@ -95,37 +95,14 @@ class Matcher:
         lex = lexicon or load_lexicon()
         auto = ahocorasick.Automaton(ahocorasick.STORE_INTS)
         aliases: list[tuple[str, int]] = []
-        seen: set[str] = set()
-        stripped: dict[str, tuple[str, float]] = {}
-        for key, importance in keys:
-            if not key or len(key) > _MAX_KEY or key in lex.stop_always:
-                continue
-            seen.add(key)
-            auto.add_word(f" {key} ", len(key) * 16 + _bucket(importance))
-            if " " in key:
-                masked = _mask_connectors(key)
-                if masked != key:   # "bosnia #nd herzegovina": how the masked text spells it
-                    auto.add_word(f" {masked} ", len(key) * 16 + _bucket(importance))
-            for v in variant_keys(key):
-                if v not in lex.stop_always and (v not in stripped or stripped[v][1] < importance):
-                    stripped[v] = (key, importance)
+        seen, stripped = _add_keys(auto, keys, lex)
         alias_keys = {}
         for alias, (key, imp) in stripped.items():
             if alias not in seen:
                 alias_keys[alias] = key
                 aliases.append((key, _WHERE_ANY))
-                auto.add_word(f" {alias} ", (len(aliases) << 16) | (len(alias) * 16 + _bucket(imp)))
-        for alias, (key, where) in lex.variants.items():
-            if alias in seen:
-                continue
-            aliases.append((key, _WHERE_CONTAINER if where == "container" else _WHERE_ANY))
-            auto.add_word(f" {alias} ", (len(aliases) << 16) | (len(alias) * 16 + 12))
-        for dem, key in lex.demonyms.items():
-            if not key:
-                continue
-            for form in (dem, dem + "s") if not dem.endswith(("sh", "ch", "ese", "s", "i")) else (dem,):
-                aliases.append((key, _WHERE_DEMONYM))
-                auto.add_word(f" {form} ", (len(aliases) << 16) | (len(form) * 16 + 12))
+                auto.add_word(f" {alias} ", _value(len(aliases), len(alias), _bucket(imp)))
+        _add_listed(auto, aliases, lex, seen)
         auto.make_automaton()
         return cls(auto, aliases, build_id, lex, alias_keys)
 
@@ -165,73 +142,9 @@ class Matcher:
 
     def find(self, text: str, *, skip: Sequence[tuple[int, int]] = (), dateline_places: Sequence[str] = ()) -> list[Mention]:
         """Place mentions in `text`, in order, non-overlapping, longest match first."""
-        # Lower-case words cannot start a mention; masking their first letter keeps the automaton
-        # from reporting every key that prefixes them (same length, so offsets are unchanged).
-        # "Cox s Bazar", "Syria s Idlib": a possessive whose apostrophe was lost (the ISOT Reuters
-        # texts) is read as "Cox's", so its "s" is not masked as a lower-case word. Same length.
-        nt = normalize_text(_restore_apostrophes(text), mask_lower=True)
-        padded = " " + nt.text + " "
-        # orig start, -orig end (the sort key: longest first), orig end, importance bucket, alias id
-        raw: list[tuple[int, int, int, int, int]] = []
-        breaks, shifts = nt._breaks, nt._shifts   # NormText.orig, inlined: this loop is the hottest
-        for end, value in self._auto.iter(padded):
-            # Keys are stored as " key ", so every hit is a whole word sequence; padded index
-            # `end` is the trailing space, i.e. the exclusive end of the key in nt.text + 1.
-            nend = end - 1
-            nstart = nend - ((value & 0xFFFF) >> 4)
-            if breaks:
-                k = bisect_right(breaks, nstart) - 1
-                ostart = nstart + shifts[k] if k >= 0 else nstart
-                k = bisect_right(breaks, nend - 1) - 1
-                oend = nend + shifts[k] if k >= 0 else nend
-            else:
-                ostart, oend = nstart, nend
-            if text[ostart].isupper():
-                raw.append((ostart, -oend, oend, value & 15, value >> 16))
         dateline = _dateline_spans(text, dateline_places)
         heads = dateline + _dateline_heads(text)
-        raw.sort(key=_SORT_KEY)
-        chosen: list[Mention] = []
-        major_at: set[int] = set()   # countries and the like: never taken for a surname
-        last_end = -1
-        for start, _, end, bucket, alias in raw:
-            if start < last_end or (skip and _in_spans(start, end, skip)):
-                continue
-            if dateline and any(a <= start < b and (a, b) != (start, end) for a, b in dateline):
-                continue  # a word inside a longer dateline name ("KHIL" in "ABDUL KHIL")
-            surface = text[start:end]
-            source = "dateline" if heads and _in_spans(start, end, heads) else "gazetteer"
-            if source == "dateline" and bucket < self.major_bucket and not self._head_place(text, start, end, heads):
-                continue  # "ZONE" in "DEMILITARIZED ZONE", "MAIN" in "MAIN STORY -"
-            if alias:
-                key, where = self._aliases[alias - 1]
-                if where == _WHERE_CONTAINER and not (chosen and _COMMA.search(text, chosen[-1].end, start)):
-                    continue
-                if where == _WHERE_DEMONYM:
-                    if self.demonyms and (end >= len(text) or not text[end].isalnum()) and not self._language(text, start, end):
-                        chosen.append(Mention(start, end, surface, "demonym"))
-                        last_end = end
-                    continue
-            named = _NAMED_LEVEL.match(text, end)
-            if named and named.group(1) in _ROAD_WORDS and _CAP_WORD.match(text, named.end()):
-                named = None   # "Florida Highway Patrol": the place is Florida, the rest an agency
-            if named and named.group(1).lower() in self.lex.level_words:
-                # "Laurel County", "Neches River": the level word is part of the name.
-                end = named.end()
-                surface = text[start:end]
-            elif end < len(text) and text[end] == "." and ("." in surface or self._is_container_abbreviation(text, surface, alias, chosen, start)):
-                end += 1   # "U.S.", "W.Va.": the abbreviation's own full stop
-                surface = text[start:end]
-            elif not self._accept(text, start, end, surface, bucket, source, chosen[-1].end if chosen else -1):
-                continue
-            if source == "gazetteer":
-                part = _PART_BEFORE.search(text, max(last_end, start - 14), start)
-                if part and part.group(1).lower() in self.lex.part_words and (part.start() == 0 or not text[part.start() - 1].isalnum()):
-                    start, surface = part.start(), text[part.start():end]   # "Eastern Ghouta", "South Los Angeles"
-            chosen.append(Mention(start, end, surface, source))
-            if bucket >= 14:
-                major_at.add(start)
-            last_end = end
+        chosen, major_at = self._choose(text, self._hits(text), skip, dateline, heads)
         chosen = self._slot_mentions(text, chosen, skip)
         people = self._person_words(text)
         if people:
@@ -240,83 +153,105 @@ class Matcher:
         chosen.sort(key=lambda m: m.start)
         return _annotate(text, chosen, self.lex)
 
+    def _hits(self, text: str) -> list[tuple[int, int, int, int, int]]:
+        """Every capitalised key in `text`: (start, -end, end, importance bucket, alias id), by start, longest first."""
+        # Lower-case words cannot start a mention; masking their first letter keeps the automaton
+        # from reporting every key that prefixes them (same length, so offsets are unchanged).
+        # "Cox s Bazar", "Syria s Idlib": a possessive whose apostrophe was lost (the ISOT Reuters
+        # texts) is read as "Cox's", so its "s" is not masked as a lower-case word. Same length.
+        nt = normalize_text(_restore_apostrophes(text), mask_lower=True)
+        padded = " " + nt.text + " "
+        raw: list[tuple[int, int, int, int, int]] = []
+        breaks, shifts = nt._breaks, nt._shifts   # NormText.orig, inlined: this loop is the hottest
+        for end, value in self._auto.iter(padded):
+            # Keys are stored as " key ", so every hit is a whole word sequence; padded index
+            # `end` is the trailing space, i.e. the exclusive end of the key in nt.text + 1.
+            nend = end - 1
+            nstart = nend - ((value & _LENGTH_BITS) >> _BUCKET_BITS)
+            if breaks:
+                k = bisect_right(breaks, nstart) - 1
+                ostart = nstart + shifts[k] if k >= 0 else nstart
+                k = bisect_right(breaks, nend - 1) - 1
+                oend = nend + shifts[k] if k >= 0 else nend
+            else:
+                ostart, oend = nstart, nend
+            if text[ostart].isupper():
+                raw.append((ostart, -oend, oend, value & _BUCKET_MASK, value >> _ALIAS_SHIFT))
+        raw.sort(key=_SORT_KEY)
+        return raw
+
+    def _choose(self, text: str, raw, skip, dateline, heads) -> tuple[list[Mention], set[int]]:
+        """The hits that are mentions, longest first where they overlap; and where the major places start."""
+        chosen: list[Mention] = []
+        major_at: set[int] = set()   # countries and the like: never taken for a surname
+        last_end = -1
+        for start, _, end, bucket, alias in raw:
+            if start < last_end or (skip and _in_spans(start, end, skip)):
+                continue
+            if dateline and any(a <= start < b and (a, b) != (start, end) for a, b in dateline):
+                continue  # a word inside a longer dateline name ("KHIL" in "ABDUL KHIL")
+            m = self._mention(text, start, end, bucket, alias, chosen, heads, last_end)
+            if m is None:
+                continue
+            chosen.append(m)
+            if bucket >= _NEVER_A_SURNAME and m.source != "demonym":
+                major_at.add(m.start)
+            last_end = m.end
+        return chosen, major_at
+
+    def _mention(self, text: str, start: int, end: int, bucket: int, alias: int, chosen: list[Mention], heads,
+                 last_end: int) -> Mention | None:
+        """The mention a hit makes, with its level word, full stop or part word; None if it is none."""
+        source = "dateline" if heads and _in_spans(start, end, heads) else "gazetteer"
+        if source == "dateline" and bucket < self.major_bucket and not self._head_place(text, start, end, heads):
+            return None  # "ZONE" in "DEMILITARIZED ZONE", "MAIN" in "MAIN STORY -"
+        if alias:
+            where = self._aliases[alias - 1][1]
+            if where == _WHERE_CONTAINER and not (chosen and _COMMA.search(text, chosen[-1].end, start)):
+                return None
+            if where == _WHERE_DEMONYM:
+                return self._demonym(text, start, end)
+        end_at = self._extent(text, start, end, bucket, alias, source, chosen)
+        if end_at is None:
+            return None
+        if source == "gazetteer":
+            start = self._part_start(text, start, last_end)
+        return Mention(start, end_at, text[start:end_at], source)
+
+    def _demonym(self, text: str, start: int, end: int) -> Mention | None:
+        """"Iraqi", "Russians" as a mention of their country, when asked for and not a language."""
+        if self.demonyms and (end >= len(text) or not text[end].isalnum()) and not self._language(text, start, end):
+            return Mention(start, end, text[start:end], "demonym")
+        return None
+
+    def _extent(self, text: str, start: int, end: int, bucket: int, alias: int, source: str, chosen: list[Mention]) -> int | None:
+        """Where the mention ends: after a level word that is part of its name or its own full stop;
+        None if the rules (`gazetteer.mentions.accept`) say it is no mention."""
+        named = _NAMED_LEVEL.match(text, end)
+        if named and named.group(1) in _ROAD_WORDS and _CAP_WORD.match(text, named.end()):
+            named = None   # "Florida Highway Patrol": the place is Florida, the rest an agency
+        if named and named.group(1).lower() in self.lex.level_words:
+            return named.end()   # "Laurel County", "Neches River": the level word is part of the name.
+        surface = text[start:end]
+        if end < len(text) and text[end] == "." and ("." in surface or self._is_container_abbreviation(text, surface, alias, chosen, start)):
+            return end + 1   # "U.S.", "W.Va.": the abbreviation's own full stop
+        if not self._accept(text, start, end, surface, bucket, source, chosen[-1].end if chosen else -1):
+            return None
+        return end
+
+    def _part_start(self, text: str, start: int, last_end: int) -> int:
+        """Where a mention starts with the part word before it: "Eastern Ghouta", "South Los Angeles"."""
+        part = _PART_BEFORE.search(text, max(last_end, start - _PART_REACH), start)
+        if part and part.group(1).lower() in self.lex.part_words and (part.start() == 0 or not text[part.start() - 1].isalnum()):
+            return part.start()
+        return start
+
     def _accept(self, text: str, start: int, end: int, surface: str, bucket: int, source: str,
                 prev_end: int = -1) -> bool:
-        lex = self.lex
         info = self._surfaces.get(surface)
         if info is None:
             info = self._surface_info(surface)
-        key, single, caps, acronym, capitalised, rejected, listed = info
-        if caps:
-            if source != "dateline" and not acronym and not (bucket >= self.min_bucket and _DATELINE_MARK.match(text, end)):
-                return False   # all capitals is a heading or an acronym, unless it opens a dateline ("BEIRUT: ")
-        elif not capitalised:
-            return False
-        if rejected:
-            return False
-        if listed:
-            return True   # written in name_variants.csv as a place ("White House", "Atlantic")
-        if source == "dateline":
-            return True
-        before = text[max(0, start - 40):start]
-        # Both patterns end at the end of `before`, so only its tail need be searched.
-        art = _ARTICLE_BEFORE.search(before, max(0, len(before) - 6))
-        if art:
-            before = before[: art.start() + 1]
-        prev = _prev_word(before)
-        prev_word = prev[1].rstrip(".").lower() if prev else ""
-        adjacent = prev is not None and _ADJACENT.fullmatch(prev[0]) is not None
-        if adjacent and prev[1].endswith(".") and len(prev[1]) > 5:
-            adjacent = False   # "... of Justice. Azerbaijan": a sentence ended, not a title
-        if adjacent and prev_word in lex.titles:
-            return False
-        sentence_start = _SENT_END.search(before, max(0, len(before.rstrip()) - 1)) is not None
-        if single and sentence_start and key in lex.stop_initial:
-            return False
-        major = bucket >= self.major_bucket or acronym
-        title_line = None
-        if single and adjacent and prev[1][:1].isupper() and prev_word not in lex.modifiers:
-            # Inside a longer capitalised name: "Tigris River", "Marine Le Pen", "Asaib Ahl al-Haq";
-            # a major place still counts there ("Six Flags Over Texas", "Iraqi Kurdistan").
-            pw = prev[1]
-            if not major or prev_word in lex.first_names:
-                title_line = _is_title_line(text, start)
-                if not title_line and (not pw.endswith(".") or pw.count(".") > 1):
-                    return False
-        after = _CAP_WORD.match(text, end)
-        if single and after:
-            nxt = after.group(1).lower()
-            org = nxt in lex.org_words and bucket >= self.min_bucket   # "Gainesville Police", "Georgia Bureau"
-            if (key in lex.first_names or key in lex.place_first_names) and not org:
-                return False   # "Jordan Spieth", "Mark Heinrich"
-            if not major and not org and nxt not in lex.level_words and not nxt.endswith(("’s", "'s")):
-                # "Apache helicopters" aside, a small place followed by a capitalised word is
-                # usually part of a name: "Walker Street", "Boone Pickens".
-                if title_line is None:
-                    title_line = _is_title_line(text, start)
-                if not title_line:
-                    return False
-        if single and bucket < 10 and _SPEECH.match(text, end):
-            return False
-        if single and not major and _OF_THE_NAME.match(text, end):
-            return False
-        if single and not major:
-            nxt_word = _NEXT_WORD.match(text, end)
-            if nxt_word and nxt_word.group(1) in lex.person_nouns:
-                return False
-        if single and not major and end < len(text) - 1 and text[end] in "-‐" and text[end + 1].isalpha():
-            return False   # "Wal-Mart", "Coca-Cola": part of a compound word
-        if single and not major and key in lex.surnames and not self._locative(text, start, end, prev_word, adjacent, prev_end):
-            return False   # "Williams", "Clark": a surname unless it stands where a place must
-        if single and not major and prev_word in ("said", "says", "told", "according"):
-            return False
-        if not single and not major and self._person_like(surface) \
-                and not self._locative(text, start, end, prev_word, adjacent, prev_end):
-            return False   # "Queen Elizabeth", "Prince William": a person unless it stands where a place must
-        if single and bucket < self.min_bucket and key not in lex.acronyms and not self._locative(text, start, end, prev_word, adjacent, prev_end):
-            # A little-known place name needs a place slot: "in Pandi", "Pandi, Bulacan", "Pandi town".
-            return False
-        return True
+        return accepts(Spot(self, text, start, end, surface, bucket, source, prev_end, info))
 
     def _language(self, text: str, start: int, end: int) -> bool:
         """True if the demonym at text[start:end] names a language ("English language", "learned French").
@@ -330,43 +265,13 @@ class Matcher:
         prev = _prev_word(text[max(0, start - 40):start])
         return prev is not None and prev[1].lower() in self.lex.language_before
 
-    def _surface_info(self, surface: str) -> tuple:
+    def _surface_info(self, surface: str) -> Surface:
         """What `_accept` needs to know about a surface form regardless of where it stands (memoised)."""
-        lex = self.lex
-        words = surface.split()
-        key = normalize(surface)
-        single = len(words) == 1
-        letters = [c for c in surface if c.isalpha()]
-        caps = len(letters) > 1 and all(c.isupper() for c in letters)
-        acronym = key in lex.acronyms or key.replace(" ", "") in lex.acronyms
-        last = words[-1].rsplit("-", 1)[-1] or words[-1]   # "Deir el-Zour" ends with "Zour"
-        capitalised = last[:1].isupper() or last[:1].isdigit()
-        rejected = key in lex.stop_always or _demonym_key(key, lex) is not None
-        listed = lex.variants.get(key)
-        info = (key, single, caps, acronym, capitalised, rejected, listed is not None and listed[1] in ("any", "seat"))
-        if len(self._surfaces) >= 100_000:
+        info = surface_info(surface, self.lex, _demonym_key)
+        if len(self._surfaces) >= _SURFACE_MEMO:
             self._surfaces.clear()
         self._surfaces[surface] = info
         return info
-
-    def _person_like(self, surface: str) -> bool:
-        """A title or first name followed by a first name or surname: "Queen Elizabeth", "Prince George"."""
-        words = surface.lower().replace(".", "").split()
-        lex = self.lex
-        return len(words) == 2 and words[0] in self._person_leads \
-            and (words[1] in lex.first_names or words[1] in lex.surnames)
-
-    def _locative(self, text: str, start: int, end: int, prev_word: str, adjacent: bool, prev_end: int = -1) -> bool:
-        if adjacent and prev_word in self.lex.locatives:
-            return True
-        if _level_word_after(text, end, self.lex.level_words):
-            return True
-        after = _LIST_AFTER.match(text, end)
-        if after and not _POSSESSIVE_WORD.match(text, after.end() - 1):
-            return True   # "Pandi, Bulacan"; not "Nissan, Japan's second-largest automaker"
-        before = _LIST_BEFORE.search(text, max(0, start - 3), start)
-        # A list goes on from a place: "Kurram, Bajaur", not "A former San Antonio mayor, Castro was"
-        return before is not None and prev_end == before.start()
 
     def _is_container_abbreviation(self, text: str, surface: str, alias: int, chosen: list[Mention], start: int) -> bool:
         """'Calif.' right after 'Los Angeles, ': an AP state abbreviation with its full stop."""
@@ -402,37 +307,44 @@ class Matcher:
         spans = sorted((m.start, m.end) for m in chosen)
         starts = [a for a, _ in spans]
         extra: list[Mention] = []
-        lex = self.lex
-        for rx, needs_lookup in ((_SLOT_BEFORE, False), (_LEVEL_AFTER, False), (_SLOT_PREP, True)):
-            found = rx.finditer(text) if rx is _LEVEL_AFTER else _slot_names(rx, text)
-            for m in found:
-                if rx is _LEVEL_AFTER:
-                    # Find the name before the level word by looking back from it ("Khazir camp").
-                    lo = max(0, m.start() - 60)
-                    m = _NAME_AT_END.search(text, lo, m.start())
-                    if m is None:
-                        continue
-                a, b = m.span(1)
-                k = bisect_right(starts, b - 1) - 1
-                if (k >= 0 and spans[k][1] > a) or (k >= 1 and spans[k - 1][1] > a) or (skip and _in_spans(a, b, skip)):
-                    continue
-                name = m.group(1)
-                key = normalize(name)
-                first = name.split()[0].lower().strip("’'")
-                if key in lex.stop_always or first in self._person_leads:
-                    continue
-                if key in lex.stop_initial and _SENT_END.search(text[max(0, a - 3):a]):
-                    continue
-                if needs_lookup:
-                    if self.skeleton_lookup is None or (" " in name.strip() and not name[:3].lower().startswith(("al", "el"))):
-                        continue
-                    if self._is_demonym(name) or not self.skeleton_lookup(name):
-                        continue
-                extra.append(Mention(a, b, name, "pattern"))
-                pos = bisect_right(starts, a)
-                spans.insert(pos, (a, b))
-                starts.insert(pos, a)
+        for m, needs_lookup in self._slot_candidates(text):
+            a, b = m.span(1)
+            k = bisect_right(starts, b - 1) - 1
+            if (k >= 0 and spans[k][1] > a) or (k >= 1 and spans[k - 1][1] > a) or (skip and _in_spans(a, b, skip)):
+                continue
+            name = m.group(1)
+            if not self._slot_name(text, a, name, needs_lookup):
+                continue
+            extra.append(Mention(a, b, name, "pattern"))
+            pos = bisect_right(starts, a)
+            spans.insert(pos, (a, b))
+            starts.insert(pos, a)
         return chosen + extra
+
+    def _slot_candidates(self, text: str) -> Iterator[tuple[re.Match, bool]]:
+        """Names in place slots, each with whether the gazetteer must know its skeleton."""
+        yield from ((m, False) for m in _slot_names(_SLOT_BEFORE, text))
+        for m in _LEVEL_AFTER.finditer(text):
+            # Find the name before the level word by looking back from it ("Khazir camp").
+            named = _NAME_AT_END.search(text, max(0, m.start() - _NAME_REACH), m.start())
+            if named is not None:
+                yield named, False
+        yield from ((m, True) for m in _slot_names(_SLOT_PREP, text))
+
+    def _slot_name(self, text: str, a: int, name: str, needs_lookup: bool) -> bool:
+        """Whether a name in a place slot is taken as a place."""
+        lex = self.lex
+        key = normalize(name)
+        first = name.split()[0].lower().strip("’'")
+        if key in lex.stop_always or first in self._person_leads:
+            return False
+        if key in lex.stop_initial and _SENT_END.search(text[max(0, a - 3):a]):
+            return False
+        if not needs_lookup:
+            return True
+        if self.skeleton_lookup is None or (" " in name.strip() and not name[:3].lower().startswith(("al", "el"))):
+            return False
+        return not self._is_demonym(name) and bool(self.skeleton_lookup(name))
 
     def _is_demonym(self, name: str) -> bool:
         """'Iraqi', 'Afghan', 'Syrians': an adjective or people from a known place."""
@@ -468,33 +380,6 @@ class Matcher:
         return out
 
 
-def _mask_connectors(key: str) -> str:
-    words = key.split(" ")
-    return " ".join(["#" + w[1:] if i and w in _CONNECTOR_SET else w for i, w in enumerate(words)])
-
-
-def _restore_apostrophes(text: str) -> str:
-    """`text` with the space of each lost possessive apostrophe ("Cox s Bazar") made an apostrophe.
-
-    Same length, so offsets hold. Only after a capitalised word; a scan for " s " is several times
-    cheaper than a regular expression over every article.
-    """
-    i = text.find(" s ")
-    if i < 0:
-        return text
-    chars: list[str] | None = None
-    while i >= 0:
-        j = i
-        while j > 0 and (text[j - 1].isalnum() or text[j - 1] == "-"):
-            j -= 1
-        if j < i and text[j].isupper():
-            if chars is None:
-                chars = list(text)
-            chars[i] = "'"
-        i = text.find(" s ", i + 2)
-    return "".join(chars) if chars is not None else text
-
-
 def _demonym_key(key: str, lex: Lexicon) -> str | None:
     """The place a demonym names ("iraqi" -> "iraq", "palestinians" -> "palestine"); None if not one."""
     if key in lex.demonyms:
@@ -502,63 +387,6 @@ def _demonym_key(key: str, lex: Lexicon) -> str | None:
     if key.endswith("s") and key[:-1] in lex.demonyms:
         return lex.demonyms[key[:-1]]
     return None
-
-
-def _bucket(importance: float) -> int:
-    """0..15 from an index importance (log10 population plus level and layer bonuses)."""
-    if not importance or importance <= 0:
-        return 0
-    return min(15, int(importance * 2))
-
-
-def _dateline_spans(text: str, places: Sequence[str]) -> list[tuple[int, int]]:
-    head = text[:400]
-    out = []
-    for p in places:
-        p = p.strip()
-        if not p or _NO_PLACE_HEAD.match(p):
-            continue
-        i = head.find(p)
-        if i < 0:
-            i = head.upper().find(p.upper())
-        if i >= 0:
-            out.append((i, i + len(p)))
-    return out
-
-
-def _in_spans(a: int, b: int, spans) -> bool:
-    return any(s <= a and b <= e for s, e in spans)
-
-
-def _overlaps(a: int, b: int, spans) -> bool:
-    return any(s < b and a < e for s, e in spans)
-
-
-def _annotate(text: str, mentions: list[Mention], lex: Lexicon) -> list[Mention]:
-    """Set level hints ("Achin district") and containers ("Odessa, Ukraine"; "district of Nangarhar")."""
-    out = []
-    consumed = -1   # end of a level word that already belongs to the previous mention
-    for i, m in enumerate(mentions):
-        hint = container = None
-        after = _level_word_after(text, m.end, lex.level_words)
-        hint_end = m.end
-        if after and not _CAP_AFTER.match(text, after.end()):
-            # ("U.S. State Department", "U.S. District Judge": the level word opens another name)
-            hint = lex.level_words[after.group(1).lower()]
-            hint_end = after.end()
-        if hint is None and _may_end_with_of(text, m.start):
-            before = _HINT_BEFORE.search(text, max(0, m.start - 30), m.start)
-            if before and before.group(1).lower() in lex.level_words and before.end(1) > consumed:
-                hint = lex.level_words[before.group(1).lower()]
-        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
-        if nxt is not None:
-            gap = text[hint_end:nxt.start]
-            if _COMMA.fullmatch(gap) or (_CONTAINER_GAP.fullmatch(gap) and (hint or "in" in gap)):
-                container = nxt.text
-        consumed = hint_end
-        out.append(Mention(m.start, m.end, m.text, m.source, hint, container) if (hint or container) else m)
-    return out
-
 
 
 class _CacheUnpickler(pickle.Unpickler):

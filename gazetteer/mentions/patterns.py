@@ -8,6 +8,7 @@ every offset, or they search from the end of a text instead of from its start.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 # The capitalised word after a one-word place name: a person ("Jordan Spieth") or part of a longer
 # name, unless it is a level or organisation word ("Mosul Dam", "Gainesville Police").
@@ -182,3 +183,44 @@ def _may_end_with_of(text: str, pos: int) -> bool:
     if w.endswith("\n"):
         w = w[:-1]
     return w.rstrip(" \t").endswith(("of", "the"))
+
+
+def _restore_apostrophes(text: str) -> str:
+    """`text` with the space of each lost possessive apostrophe ("Cox s Bazar") made an apostrophe.
+
+    Same length, so offsets hold. Only after a capitalised word; a scan for " s " is several times
+    cheaper than a regular expression over every article.
+    """
+    i = text.find(" s ")
+    if i < 0:
+        return text
+    chars: list[str] | None = None
+    while i >= 0:
+        j = i
+        while j > 0 and (text[j - 1].isalnum() or text[j - 1] == "-"):
+            j -= 1
+        if j < i and text[j].isupper():
+            if chars is None:
+                chars = list(text)
+            chars[i] = "'"
+        i = text.find(" s ", i + 2)
+    return "".join(chars) if chars is not None else text
+
+
+def _dateline_spans(text: str, places: Sequence[str]) -> list[tuple[int, int]]:
+    head = text[:400]
+    out = []
+    for p in places:
+        p = p.strip()
+        if not p or _NO_PLACE_HEAD.match(p):
+            continue
+        i = head.find(p)
+        if i < 0:
+            i = head.upper().find(p.upper())
+        if i >= 0:
+            out.append((i, i + len(p)))
+    return out
+
+
+def _in_spans(a: int, b: int, spans) -> bool:
+    return any(s <= a and b <= e for s, e in spans)

@@ -62,12 +62,11 @@ _STAND_INS: dict[str, tuple[str, str] | None] = {}   # None: the character folds
 
 def _stand_ins(c: str) -> tuple[str, str] | None:
     """ASCII stand-ins for a non-ASCII character: one that folds alike, one of the same word class."""
-    v = _STAND_INS.get(c, ())
-    if v == ():
+    if c not in _STAND_INS:
         f = _TABLE[ord(c)]
         # "'" for a character that is dropped; a folded letter or digit, or " ", folds to itself.
-        v = _STAND_INS[c] = (("'" if f == _DEL else f), "A" if _WORDISH.match(c) else " ") if f.isascii() else None
-    return v
+        _STAND_INS[c] = (("'" if f == _DEL else f), "A" if _WORDISH.match(c) else " ") if f.isascii() else None
+    return _STAND_INS[c]
 
 
 def _fold(text: str, mask_lower: bool) -> str:
@@ -76,15 +75,15 @@ def _fold(text: str, mask_lower: bool) -> str:
         folded = clean = text.encode("ascii")
     else:
         # Usually a handful of distinct quotes and dashes: replace each one throughout.
-        folded = clean = text
+        folded_text = clean_text = text
         for c in set(_NON_ASCII.findall(text)):
             pair = _stand_ins(c)
             if pair is None:   # Greek, CJK and the like keep their letters: the general path
                 return _fold_slow(text, mask_lower)
-            folded = folded.replace(c, pair[0])
+            folded_text = folded_text.replace(c, pair[0])
             if mask_lower:
-                clean = clean.replace(c, pair[1])
-        folded, clean = folded.encode("ascii"), clean.encode("ascii") if mask_lower else b""
+                clean_text = clean_text.replace(c, pair[1])
+        folded, clean = folded_text.encode("ascii"), clean_text.encode("ascii") if mask_lower else b""
     folded = folded.translate(_FOLD_BYTES)
     if mask_lower:
         # A lower-case letter after a non-word character (a class "a" after a " ") is masked.

@@ -18,6 +18,7 @@ from gazetteer.mentions.lexicon import load_lexicon
 from gazetteer.mentions.matcher import _demonym_key
 from gazetteer.model import Level, Place
 from gazetteer.names import normalize, skeleton, strip_article, variant_keys, without_articles
+from gazetteer.resolve.scoring import Weights
 
 __all__ = ["BIG", "HINT_LEVELS", "SUB_CITY", "Candidate", "CandidateFinder"]
 
@@ -36,6 +37,14 @@ HINT_LEVELS = {
     "landmark": {Level.LANDMARK, Level.CAMP},
     "feature": {Level.FEATURE},
 }
+# Population on a log scale: 100 people or fewer weigh 0, ten million or more 1.
+_LOG_POP_NONE, _LOG_POP_SPAN = 2.0, 5.0
+_CURATED_PRIOR = 0.3     # the curated places are the conflict places the news names: at least a town of 3,000
+_SMALL = 0.4             # the prior of a town of 10,000: smaller places are "small" (namesakes abound)
+_SHORTEST_ACRONYM, _LONGEST_ACRONYM = 2, 4   # "US", "UAE", "DPRK": all-capital words read as acronyms
+_SIZEABLE = 0.6          # the prior of a town of 100,000: big enough to be what an acronym or variant names
+_SHORTEST_SKELETON = 3   # shorter skeletons match too many unrelated names
+_SPELLED_ALIKE = 0.6     # similarity of spelling a sound-alike needs (Khazir is not Casoria)
 SUB_CITY = {Level.NEIGHBOURHOOD, Level.DISTRICT, Level.CAMP, Level.LANDMARK}   # places inside a town
 BIG = {Level.CONTINENT, Level.COUNTRY, Level.PROVINCE}   # places bigger than any town
 
@@ -48,9 +57,10 @@ class Candidate:
     def __init__(self, place: Place, key: str, skel: bool):
         self.place = place
         pop = place.population or 0
-        self.prior = max(_LEVEL_PRIOR.get(place.level, 0.0), min(1.0, max(0.0, (math.log10(pop + 1) - 2.0) / 5.0)))
+        self.prior = max(_LEVEL_PRIOR.get(place.level, 0.0),
+                         min(1.0, max(0.0, (math.log10(pop + 1) - _LOG_POP_NONE) / _LOG_POP_SPAN)))
         if place.layer == "curated":
-            self.prior = max(self.prior, 0.3)
+            self.prior = max(self.prior, _CURATED_PRIOR)
         self.cc = place.country_code
         self.a1 = normalize(place.name if place.level is Level.PROVINCE else (place.admin1 or ""))
         name = normalize(place.name)
@@ -58,9 +68,10 @@ class Candidate:
         self.exact = name == key or strip_article(name) == strip_article(key) or (
             " " in key and without_articles(name) == without_articles(key))
         self.skel = skel
-        self.small = self.prior < 0.4 and bool(self.cc) and place.layer != "user"
+        self.small = self.prior < _SMALL and bool(self.cc) and place.layer != "user"
         self.has_parent_rule = place.level in SUB_CITY or place.layer in ("curated", "user")
-        self.base, self.base_for = 0.0, None
+        self.base = 0.0                         # the score before context (`features.own_score`) ...
+        self.base_for: Weights | None = None    # ... for these weights
 
 
 class CandidateFinder:
@@ -93,21 +104,58 @@ class CandidateFinder:
         return out
 
     def _lookup(self, key: str, surface: str = "") -> tuple[Candidate, ...]:
+        """The first reading of the name that finds places: what the variants file says it is, a
+        demonym's place, its spellings, its sound-alikes, the name without its level word, the whole
+        a part word names."""
         if not key:
             return ()
-        seen: dict[str, Candidate] = {}
+        decided = self._listed_only(key)
+        if decided is None:
+            decided = self._demonym_place(key)
+        if decided is not None:
+            return decided
+        keys, explicit = self._spellings(key, surface)
+        seen = self._by_spellings(keys, explicit) or self._sound_alikes(key)
+        if not seen:
+            return self._without_level_word(key) or self._whole_of_part(key)
+        return tuple(seen.values())
+
+    def _listed_only(self, key: str) -> tuple[Candidate, ...] | None:
+        """What the variants file decides alone: a region the layers do not hold (nothing, rather than
+        a namesake), or a container abbreviation ("Ga." is the state of Georgia, never a town)."""
+        if key not in self._variants:
+            return None
+        target, where = self._variants[key]
+        if not target:
+            return ()
+        if where == "container":
+            return tuple(Candidate(p, target, False) for p in self.index.candidates(target, limit=self.limit)
+                         if p.level is Level.PROVINCE)
+        return None
+
+    def _demonym_place(self, key: str) -> tuple[Candidate, ...] | None:
+        """The country or region a demonym names (gold corpora such as LGL annotate "Iraqi" as Iraq)."""
+        dem = _demonym_key(key, self._lex)
+        if not dem:
+            return None
+        if dem.startswith("cc:"):
+            p = self.index.get("ne0:" + dem[3:])
+            return (Candidate(p, normalize(p.name), False),) if p is not None else ()
+        for p in self.index.candidates(dem, limit=self.limit):
+            if p.level in BIG:
+                return (Candidate(p, dem, False),)
+        return None
+
+    def _spellings(self, key: str, surface: str) -> tuple[list[str], set[str]]:
+        """Every key the gazetteer may hold the name under, and those an acronym or the variants file
+        names exactly."""
         keys = [key, *variant_keys(key)]
-        explicit: set[str] = set()   # keys an acronym or the variants file names exactly
-        if surface.isupper() and 2 <= len(surface) <= 4 and surface.isalpha():
+        explicit: set[str] = set()
+        if surface.isupper() and _SHORTEST_ACRONYM <= len(surface) <= _LONGEST_ACRONYM and surface.isalpha():
             keys.insert(0, " ".join(key))   # "US" is written "U.S." in the gazetteer ("u s")
             explicit.add(keys[0])
         if key in self._variants:
-            target, where = self._variants[key]
-            if not target:
-                return ()   # a region the layers do not hold: unresolved rather than a namesake
-            if where == "container":   # "Ga." is the state of Georgia, never a town
-                return tuple(Candidate(p, target, False) for p in self.index.candidates(target, limit=self.limit)
-                             if p.level is Level.PROVINCE)
+            target = self._variants[key][0]
             keys.append(target)
             explicit.add(target)
         for k in list(keys):
@@ -115,15 +163,11 @@ class CandidateFinder:
                 keys.append(self.aliases[k])
         if key.endswith(" s"):   # a possessive the text map split off ("Iraq's" -> "iraq s")
             keys.append(key[:-2])
-        dem = _demonym_key(key, self._lex)
-        if dem:
-            # Gold corpora such as LGL annotate "Iraqi" as a mention of Iraq.
-            if dem.startswith("cc:"):
-                p = self.index.get("ne0:" + dem[3:])
-                return (Candidate(p, normalize(p.name), False),) if p is not None else ()
-            for p in self.index.candidates(dem, limit=self.limit):
-                if p.level in BIG:
-                    return (Candidate(p, dem, False),)
+        return keys, explicit
+
+    def _by_spellings(self, keys: list[str], explicit: set[str]) -> dict[str, Candidate]:
+        """The places under any of `keys`, by id, first key first."""
+        seen: dict[str, Candidate] = {}
         for k in keys:
             for p in self.index.candidates(k, limit=self.limit):
                 if p.id not in seen:
@@ -131,17 +175,22 @@ class CandidateFinder:
                     if k in explicit and not c.exact:
                         # "US" names "U.S." and "White House" names Washington as such: both are
                         # exact, but only as big as the place really is.
-                        c.exact = p.level in BIG or c.prior >= 0.6
+                        c.exact = p.level in BIG or c.prior >= _SIZEABLE
                     seen[p.id] = c
-        if not seen and self._has_skeleton:
-            skel = skeleton(key)
-            if len(skel) >= 3:
-                for p in self.index.candidates_by_skeleton(skel, limit=self.limit):
-                    if p.id not in seen and p.country_code in self._lex.transliterated and _similar(key, p.name):
-                        seen[p.id] = Candidate(p, key, True)
-        if not seen:
-            return self._without_level_word(key) or self._whole_of_part(key)
-        return tuple(seen.values())
+        return seen
+
+    def _sound_alikes(self, key: str) -> dict[str, Candidate]:
+        """Places whose transliteration skeleton matches, in countries whose names are transliterated,
+        when they are also spelled alike."""
+        seen: dict[str, Candidate] = {}
+        if not self._has_skeleton:
+            return seen
+        skel = skeleton(key)
+        if len(skel) >= _SHORTEST_SKELETON:
+            for p in self.index.candidates_by_skeleton(skel, limit=self.limit):
+                if p.id not in seen and p.country_code in self._lex.transliterated and _similar(key, p.name):
+                    seen[p.id] = Candidate(p, key, True)
+        return seen
 
     def _without_level_word(self, key: str) -> tuple[Candidate, ...]:
         """"Helmand Province", "Latakia Governorate": the name the layers hold, of the level it names."""
@@ -171,4 +220,4 @@ def _similar(key: str, name: str) -> bool:
     """Whether a sound-alike is also spelled alike (filters skeleton collisions such as Khazir/Casoria)."""
     a = strip_article(key).replace(" ", "")
     b = strip_article(normalize(name)).replace(" ", "")
-    return SequenceMatcher(None, a, b).ratio() >= 0.6
+    return SequenceMatcher(None, a, b).ratio() >= _SPELLED_ALIKE

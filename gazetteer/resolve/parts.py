@@ -21,106 +21,42 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
-from gazetteer.errors import ImportFileError
-from gazetteer.layers.base import csv_rows
-from gazetteer.mentions.patterns import _NAME
 from gazetteer.model import PART_LAYER, Level, Mention, Place, Toponym
 from gazetteer.names import normalize
+from gazetteer.resolve.part_rules import PartRules, _Patterns, _patterns, load_rules
 from gazetteer.resolve.resolver import haversine_km
 
 __all__ = ["PartRules", "load_rules", "place_parts", "unresolved_reason"]
 
-_DATA = Path(__file__).parent.parent / "data" / "city_parts.csv"
 _NEAR_KM = 30.0          # a place this close to the town is inside it already: keep the layers' own point
 _TIE_SCORE = 0.95        # confidence of a part the text ties to its town ...
 _STORY_SCORE = 0.85      # ... and of one placed in the story's main town
 _QUARTERS = (Level.DISTRICT, Level.NEIGHBOURHOOD)
+# How far the patterns look around a town for a part tied to it, in characters: the "of"/"in" before
+# it ("of the eastern "), a part word before it, the whole "X district of the eastern " phrase, and
+# a possessive's part name after it ("'s al-Zuhur neighbourhood").
+_GAP_REACH, _PART_WORD_REACH, _NAME_OF_TOWN_REACH, _TOWN_NAME_REACH = 25, 45, 80, 60
+_SIDE_REACH = 40      # "in the neighbourhoods of western " before a town: the story speaks of its parts
+_HINT_REACH = 30      # "the district of ", "Hay ": a part word before a name
+_SIBLING_REACH = 60   # "al-Thaura and " before "al-Saha districts"
 _CITY = Level.CITY
-_ARTICLE = r"(?:[Aa][lnrstdz]|[Ee]l|[Aa]sh)[\- ]"
 _LEAD_WORD = re.compile(r"(?:The|In|At|On|From|Into|Near|And|But|A|An|Its|Their)[ \t]+")
 
 
 @dataclass(frozen=True, slots=True)
-class PartRules:
-    """The word lists of `city_parts.csv`, lower case."""
+class _Town:
+    """A mention the layers resolved to a town: its place and its score."""
 
-    part: dict[str, str]      # "district" -> "district", "quarter" -> "neighbourhood"
-    head: dict[str, str]      # "hay" -> "neighbourhood"
-    generic: dict[str, str]   # "old city" -> "neighbourhood"
-    side: dict[str, str]      # "eastern" -> "east"
-
-    def pattern(self, kind: str) -> str:
-        words = sorted(getattr(self, kind), key=len, reverse=True)
-        return "(?:" + "|".join(re.escape(w) for w in words) + ")"
-
-
-@lru_cache(maxsize=1)
-def load_rules() -> PartRules:
-    """The packaged rules (read once per process); a bad row names file and line."""
-    tables: dict[str, dict[str, str]] = {"part": {}, "head": {}, "generic": {}, "side": {}}
-    for line, row in csv_rows(_DATA):
-        kind, word, value = ((row.get(k) or "").strip() for k in ("kind", "word", "value"))
-        if kind not in tables or not word or not value:
-            raise ImportFileError(f"expected kind (part, head, generic, side), word and value, got {row}", str(_DATA), line)
-        if kind != "side":
-            try:
-                Level.parse(value)
-            except ValueError as exc:
-                raise ImportFileError(str(exc), str(_DATA), line) from None
-        tables[kind][word.lower()] = value
-    return PartRules(**tables)
-
-
-class _Patterns:
-    """The regular expressions built from the rules (compiled once per process)."""
-
-    def __init__(self, rules: PartRules):
-        part, side = rules.pattern("part"), rules.pattern("side")
-        sp = r"[ \t]+"
-        # Between a part and its town: " district of east ", ", a district of ", " of " (generic parts).
-        self.of_town = re.compile(
-            rf"(?:{sp}(?P<w1>{part}))?(?:,{sp}(?:a|an|one){sp}(?:of{sp})?(?:the{sp})?(?:[a-z]+{sp})?(?P<w2>{part}))?"
-            rf"{sp}(?:of|in){sp}(?:the{sp})?(?:city{sp}of{sp})?(?:(?P<side>{side}){sp})?", re.IGNORECASE)
-        # Between a town and its part: "'s ", "'s eastern ".
-        self.possessive = re.compile(rf"['’]s{sp}(?:(?P<side>{side}){sp})?(?:[a-z]+{sp}){{0,2}}", re.IGNORECASE)
-        # An apposition before the town: ", one of ", ", a ".
-        self.apposition = re.compile(rf",{sp}(?:a|an|one{sp}of|the){sp}(?:the{sp})?")
-        # After the town in an apposition: "'s largest districts".
-        self.town_parts = re.compile(rf"['’]s{sp}(?:[a-z]+{sp}){{0,3}}?(?P<w>{part})\b", re.IGNORECASE)
-        self.part_after = re.compile(rf"{sp}(?P<w>{part})\b", re.IGNORECASE)
-        self.part_before = re.compile(rf"\b(?P<w>{part}){sp}of{sp}(?:the{sp})?$", re.IGNORECASE)
-        self.head_before = re.compile(rf"\b(?P<w>{rules.pattern('head')}){sp}$", re.IGNORECASE)
-        self.side_before = re.compile(rf"\b(?P<side>{side})(?:{sp}part{sp}of)?{sp}(?:the{sp})?$", re.IGNORECASE)
-        self.parts_of = re.compile(rf"\b{part}{sp}(?:of|in){sp}(?:the{sp})?(?:{side}{sp})?$", re.IGNORECASE)
-        # "al-Thaura and al-Saha districts": the first name shares the second one's part word.
-        self.sibling = re.compile(rf"(?:^|(?<=[\s(]))({_NAME}){sp}and{sp}(?:the{sp})?(?:{_ARTICLE})?$")
-        # "Hay al-Tanak": a quarter named with the Arabic word for quarter, which the matcher need not know.
-        heads = "|".join(re.escape(w.capitalize()) for w in sorted(rules.head, key=len, reverse=True))
-        self.head_name = re.compile(rf"\b(?:{heads}){sp}((?:{_ARTICLE}){_NAME})")
-        self.head_literal = re.compile("|".join(re.escape(f"{w.capitalize()} ") for w in rules.head))
-        # a part word in prose is lower case ("district"); a capitalised one belongs to a name the matcher knows
-        self.part_word = re.compile(r"\b" + part)
-        # Names the matcher need not know, tied to a town: "the Wahda district of east " + town, town +
-        # "'s Intisar neighbourhood".
-        self.name_of_town = re.compile(
-            rf"(?:^|(?<=[\s(]))({_NAME})(?:{sp}{part}|,{sp}(?:a|an|one{sp}of{sp}the)(?:{sp}[a-z]+)?{sp}{part})"
-            rf"{sp}(?:of|in){sp}(?:the{sp})?(?:{side}{sp})?$")
-        self.town_name = re.compile(rf"['’]s{sp}(?:{side}{sp})?({_NAME}){sp}{part}\b")
-
-
-@lru_cache(maxsize=1)
-def _patterns() -> _Patterns:
-    return _Patterns(load_rules())
+    place: Place
+    score: float
 
 
 @dataclass(frozen=True, slots=True)
 class _Tie:
-    town: Toponym
+    town: _Town
     level: Level
     side: str = ""
     explicit: bool = True
@@ -137,58 +73,113 @@ def place_parts(text: str, toponyms: Sequence[Toponym], *, new_mentions: bool = 
     tops = list(toponyms)
     if new_mentions:
         tops = _with_part_names(text, tops, rx)
-    generic_names = rules.generic
-    if all(t.place is not None and t.mention.text.lower() not in generic_names for t in tops):
+    if all(t.place is not None and t.mention.text.lower() not in rules.generic for t in tops):
         return tops
-    towns = [i for i, t in enumerate(tops) if _is_town(t) and normalize(t.mention.text) not in rules.generic]
+    towns = _towns(tops, rules)
     if not towns:
         return [_without_foreign_generic(t, tops, rules) for t in tops]
-    main = _main_town(tops, towns)
-    speaks_of_parts = _towns_with_parts(text, tops, towns, rx)
+    story = _Story(text, tops, rules, rx, _main_town(towns), _towns_with_parts(text, tops, towns, rx))
     out: list[Toponym] = []
     placed: dict[str, Place] = {}
     extra: list[Toponym] = []
     for i, t in enumerate(tops):
-        if not _may_be_part(t, rules):
-            # a place the layers have stays theirs: in "the Pretoria suburb of Sunnyside" the
-            # town is no part of a namesake town
-            out.append(t)
+        top, found = _place_one(story, i)
+        out.append(top)
+        if found is None:
             continue
-        tie = _tie(text, tops, i, rules, rx)
-        key = normalize(t.mention.text)
-        generic = key in rules.generic
-        if tie is None and generic and main is not None:
-            tie = _Tie(main, Level.parse(rules.generic[key]), explicit=False)
-        elif tie is None and t.place is None and main is not None and main.place.id in speaks_of_parts:
-            level = _hinted_level(text, t.mention, rules, rx)
-            if level in _QUARTERS:   # a camp lies outside its town: only a tie of its own places it
-                tie = _Tie(main, level, explicit=False)
-        if tie is None:
-            out.append(_without_foreign_generic(t, tops, rules) if generic else t)
-            continue
-        town = tie.town.place
-        if t.place is not None and t.place.id != town.id and _near(t.place, town):
-            out.append(t)   # the layers have it, inside that town: keep their point
-            continue
-        part = _part_place(t.mention.text, tie, town)
-        placed.setdefault(key, part)
-        score = min(tie.town.score, _TIE_SCORE if tie.explicit else _STORY_SCORE)
-        out.append(Toponym(t.mention, part, round(score, 4)))
+        tie, part = found
+        placed.setdefault(normalize(t.mention.text), part)
         sib = _sibling(text, t.mention, rx, tops) if new_mentions else None
         if sib is not None:
-            extra.append(Toponym(sib, _part_place(sib.text, tie, town), round(score, 4)))
-            placed.setdefault(normalize(sib.text), extra[-1].place)
+            sib_part = _part_place(sib.text, tie, tie.town.place)
+            extra.append(Toponym(sib, sib_part, top.score))
+            placed.setdefault(normalize(sib.text), sib_part)
+    return _same_parts_elsewhere(text, out, placed, extra if new_mentions else None)
+
+
+def _same_parts_elsewhere(text: str, out: list[Toponym], placed: dict[str, Place], extra: list[Toponym] | None) -> list[Toponym]:
+    """The same name elsewhere in the story is the same part ("Wahda district" ... "around Wahda"); with
+    `extra` (new mentions asked for), also the siblings and the bare uses no mention covers, in text order."""
     if not placed:
         return out
-    # The same name elsewhere in the story is the same part ("Wahda district" ... "around Wahda").
     out = [Toponym(t.mention, placed[normalize(t.mention.text)], _STORY_SCORE)
            if t.place is None and normalize(t.mention.text) in placed else t for t in out]
-    if not new_mentions:
+    if extra is None:
         return out
     out.extend(extra)
     out.extend(_bare_uses(text, out, placed))
     out.sort(key=lambda t: t.mention.start)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Story:
+    """What deciding a part's town needs: the text, its toponyms, the word lists and patterns, the
+    story's main town and the ids of the towns whose parts it speaks of."""
+
+    text: str
+    tops: list[Toponym]
+    rules: PartRules
+    rx: _Patterns
+    main: _Town | None
+    speaks_of_parts: set[str]
+
+
+def _place_one(s: _Story, i: int) -> tuple[Toponym, tuple[_Tie, Place] | None]:
+    """Toponym `i`, placed at its town if it is a part of one; with the tie and the part's place if so."""
+    t = s.tops[i]
+    if not _may_be_part(t, s.rules):
+        # a place the layers have stays theirs: in "the Pretoria suburb of Sunnyside" the
+        # town is no part of a namesake town
+        return t, None
+    tie = _find_tie(s, i)
+    if tie is None:
+        generic = normalize(t.mention.text) in s.rules.generic
+        return (_without_foreign_generic(t, s.tops, s.rules) if generic else t), None
+    town = tie.town.place
+    if t.place is not None and t.place.id != town.id and _near(t.place, town):
+        return t, None   # the layers have it, inside that town: keep their point
+    part = _part_place(t.mention.text, tie, town)
+    score = min(tie.town.score, _TIE_SCORE if tie.explicit else _STORY_SCORE)
+    return Toponym(t.mention, part, round(score, 4)), (tie, part)
+
+
+def _text_tie(s: _Story, i: int) -> _Tie | None:
+    return _tie(s.text, s.tops, i, s.rules, s.rx)
+
+
+def _generic_in_main_town(s: _Story, i: int) -> _Tie | None:
+    """"The Old City" with no town of its own is the main town's."""
+    key = normalize(s.tops[i].mention.text)
+    if s.main is None or key not in s.rules.generic:
+        return None
+    return _Tie(s.main, Level.parse(s.rules.generic[key]), explicit=False)
+
+
+def _quarter_of_main_town(s: _Story, i: int) -> _Tie | None:
+    """"The Intisar district" in a story about east Mosul's districts is Mosul's; a camp lies outside
+    its town, so only a tie of its own places it."""
+    t = s.tops[i]
+    if s.main is None or t.place is not None or s.main.place.id not in s.speaks_of_parts:
+        return None
+    level = _hinted_level(s.text, t.mention, s.rules, s.rx)
+    return _Tie(s.main, level, explicit=False) if level in _QUARTERS else None
+
+
+# How a part is tied to a town, tried in order: the first that finds a town places it there.
+_TIES: tuple[tuple[str, Callable[[_Story, int], _Tie | None]], ...] = (
+    ("the text ties it", _text_tie),
+    ("a generic part name in the main town", _generic_in_main_town),
+    ("a quarter of the main town", _quarter_of_main_town),
+)
+
+
+def _find_tie(s: _Story, i: int) -> _Tie | None:
+    for _, read in _TIES:
+        tie = read(s, i)
+        if tie is not None:
+            return tie
+    return None
 
 
 def _with_part_names(text: str, tops: list[Toponym], rx: _Patterns) -> list[Toponym]:
@@ -197,24 +188,11 @@ def _with_part_names(text: str, tops: list[Toponym], rx: _Patterns) -> list[Topo
     # Cheap literal tests first: most stories name no part at all, and this runs on every one.
     spans = [m.span(1) for m in rx.head_name.finditer(text)] if rx.head_literal.search(text) else []
     for t in tops:
-        p = t.place
-        if p is None or p.level is not _CITY:
-            continue
-        a = t.mention.start
-        # the gap before the town ends "of [the] [side] " or "in ...": look for the part word only then
-        if (text.rfind(" of ", max(0, a - 25), a) >= 0 or text.rfind(" in ", max(0, a - 25), a) >= 0) \
-                and rx.part_word.search(text, max(0, a - 45), a):
-            before = rx.name_of_town.search(text, max(0, a - 80), a)
-            if before is not None:
-                spans.append(before.span(1))
-        b = t.mention.end
-        if text[b:b + 1] in ("'", "’") and rx.part_word.search(text, b, b + 60):
-            after = rx.town_name.match(text, b)
-            if after is not None:
-                spans.append(after.span(1))
+        if t.place is not None and t.place.level is _CITY:
+            spans.extend(_names_at_town(text, t.mention, rx))
     if not spans:
         return tops
-    new = []
+    new: list[Toponym] = []
     for a, b in spans:
         lead = _LEAD_WORD.match(text, a, b)
         if lead is not None:
@@ -224,59 +202,100 @@ def _with_part_names(text: str, tops: list[Toponym], rx: _Patterns) -> list[Topo
     return sorted(tops + new, key=lambda t: t.mention.start) if new else tops
 
 
+def _names_at_town(text: str, town: Mention, rx: _Patterns) -> list[tuple[int, int]]:
+    """Spans of part names tied to a town mention: before it ("the Wahda district of east ") or after
+    its possessive ("'s Intisar neighbourhood")."""
+    out = []
+    a = town.start
+    # the gap before the town ends "of [the] [side] " or "in ...": look for the part word only then
+    if (text.rfind(" of ", max(0, a - _GAP_REACH), a) >= 0 or text.rfind(" in ", max(0, a - _GAP_REACH), a) >= 0) \
+            and rx.part_word.search(text, max(0, a - _PART_WORD_REACH), a):
+        before = rx.name_of_town.search(text, max(0, a - _NAME_OF_TOWN_REACH), a)
+        if before is not None:
+            out.append(before.span(1))
+    b = town.end
+    if text[b:b + 1] in ("'", "’") and rx.part_word.search(text, b, b + _TOWN_NAME_REACH):
+        after = rx.town_name.match(text, b)
+        if after is not None:
+            out.append(after.span(1))
+    return out
+
+
 def _may_be_part(t: Toponym, rules: PartRules) -> bool:
     return t.place is None or t.mention.text.lower() in rules.generic
 
 
-def _main_town(tops: list[Toponym], towns: list[int]) -> Toponym | None:
+def _towns(tops: list[Toponym], rules: PartRules) -> dict[int, _Town]:
+    """The mentions (by position) that name a town, leaving out generic part names."""
+    out = {}
+    for i, t in enumerate(tops):
+        town = _town(t)
+        if town is not None and normalize(t.mention.text) not in rules.generic:
+            out[i] = town
+    return out
+
+
+def _main_town(towns: dict[int, _Town]) -> _Town | None:
     """The town the story names most often (None on a tie: no main town)."""
-    counts = Counter(tops[i].place.id for i in towns)
+    counts = Counter(town.place.id for town in towns.values())
     (best, n), *rest = counts.most_common(2) + [(None, 0)]
     if rest and rest[0][1] == n:
         return None
-    return next(tops[i] for i in towns if tops[i].place.id == best)
+    return next(town for town in towns.values() if town.place.id == best)
 
 
-def _towns_with_parts(text: str, tops: list[Toponym], towns: list[int], rx: _Patterns) -> set[str]:
+def _towns_with_parts(text: str, tops: list[Toponym], towns: dict[int, _Town], rx: _Patterns) -> set[str]:
     """Ids of the towns whose parts the story speaks of: "east Mosul", "neighbourhoods of Mosul"."""
     out = set()
-    for i in towns:
-        t = tops[i]
-        before = text[max(0, t.mention.start - 40):t.mention.start]
-        if rx.side_before.search(before) or rx.parts_of.search(before) or rx.town_parts.match(text, t.mention.end):
-            out.add(t.place.id)
+    for i, town in towns.items():
+        m = tops[i].mention
+        before = text[max(0, m.start - _SIDE_REACH):m.start]
+        if rx.side_before.search(before) or rx.parts_of.search(before) or rx.town_parts.match(text, m.end):
+            out.add(town.place.id)
     return out
 
 
 def _tie(text: str, tops: list[Toponym], i: int, rules: PartRules, rx: _Patterns) -> _Tie | None:
     """The town the text ties mention `i` to as a part, if any."""
-    t = tops[i]
-    m = t.mention
+    m = tops[i].mention
     generic = normalize(m.text) in rules.generic
     hinted = _hinted_level(text, m, rules, rx)
     nxt = tops[i + 1] if i + 1 < len(tops) else None
-    if nxt is not None and _is_town(nxt):
-        gap = rx.of_town.fullmatch(text, m.end, nxt.mention.start)
-        if gap is not None:
-            word = gap.group("w1") or gap.group("w2")
-            if word or generic:
-                level = Level.parse(rules.part[word.lower()]) if word else Level.parse(rules.generic[normalize(m.text)])
-                return _Tie(nxt, level, rules.side.get((gap.group("side") or "").lower(), ""))
-        if rx.apposition.fullmatch(text, m.end, nxt.mention.start):
-            after = rx.town_parts.match(text, nxt.mention.end)
-            if after is not None:
-                return _Tie(nxt, hinted or Level.parse(rules.part[after.group("w").lower()]))
+    if nxt is not None and (town := _town(nxt)) is not None:
+        tie = _tie_to_next(text, m, nxt.mention, town, generic, hinted, rules, rx)
+        if tie is not None:
+            return tie
     prev = tops[i - 1] if i > 0 else None
-    if prev is not None and _is_town(prev) and (hinted is not None or generic):
+    if prev is not None and (town := _town(prev)) is not None and (hinted is not None or generic):
         gap = rx.possessive.fullmatch(text, prev.mention.end, m.start)
         if gap is not None:
             level = hinted or Level.parse(rules.generic[normalize(m.text)])
-            return _Tie(prev, level, rules.side.get((gap.group("side") or "").lower(), ""))
+            return _Tie(town, level, rules.side.get((gap.group("side") or "").lower(), ""))
     return None
 
 
-def _is_town(t: Toponym) -> bool:
-    return t.place is not None and t.place.level is _CITY
+def _tie_to_next(text: str, m: Mention, nxt: Mention, town: _Town, generic: bool, hinted: Level | None,
+                 rules: PartRules, rx: _Patterns) -> _Tie | None:
+    """The tie to the town right after the part: "the Wahda district of east Mosul", "Hay al-Tanak,
+    one of Mosul's largest districts"."""
+    gap = rx.of_town.fullmatch(text, m.end, nxt.start)
+    if gap is not None:
+        word = gap.group("w1") or gap.group("w2")
+        if word or generic:
+            level = Level.parse(rules.part[word.lower()]) if word else Level.parse(rules.generic[normalize(m.text)])
+            return _Tie(town, level, rules.side.get((gap.group("side") or "").lower(), ""))
+    if rx.apposition.fullmatch(text, m.end, nxt.start):
+        after = rx.town_parts.match(text, nxt.end)
+        if after is not None:
+            return _Tie(town, hinted or Level.parse(rules.part[after.group("w").lower()]))
+    return None
+
+
+def _town(t: Toponym) -> _Town | None:
+    """The town a mention resolved to, if it resolved to a town."""
+    if t.place is None or t.place.level is not _CITY:
+        return None
+    return _Town(t.place, t.score)
 
 
 def _hinted_level(text: str, m: Mention, rules: PartRules, rx: _Patterns) -> Level | None:
@@ -284,7 +303,7 @@ def _hinted_level(text: str, m: Mention, rules: PartRules, rx: _Patterns) -> Lev
     after = rx.part_after.match(text, m.end)
     if after is not None:
         return Level.parse(rules.part[after.group("w").lower()])
-    before = text[max(0, m.start - 30):m.start]
+    before = text[max(0, m.start - _HINT_REACH):m.start]
     found = rx.part_before.search(before)
     if found is not None:
         return Level.parse(rules.part[found.group("w").lower()])
@@ -315,7 +334,7 @@ def _sibling(text: str, m: Mention, rx: _Patterns, tops: list[Toponym]) -> Menti
     after = rx.part_after.match(text, m.end)
     if after is None or not after.group("w").lower().endswith("s"):
         return None
-    found = rx.sibling.search(text, max(0, m.start - 60), m.start)
+    found = rx.sibling.search(text, max(0, m.start - _SIBLING_REACH), m.start)
     if found is None:
         return None
     a, b = found.span(1)

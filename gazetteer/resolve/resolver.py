@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from gazetteer.mentions.lexicon import load_lexicon
 from gazetteer.mentions.patterns import _level_word_after
@@ -20,62 +19,18 @@ from gazetteer.model import Level, Mention, Place, Toponym
 from gazetteer.names import normalize
 from gazetteer.resolve.binding import bind_to_container, container_places, level_confusion, listed, pick_level, prominent_level
 from gazetteer.resolve.candidates import BIG as _BIG
-from gazetteer.resolve.candidates import HINT_LEVELS as _HINT_LEVELS
-from gazetteer.resolve.candidates import SUB_CITY as _SUB_CITY
 from gazetteer.resolve.candidates import Candidate, CandidateFinder
+from gazetteer.resolve.context import Context as _Context
+from gazetteer.resolve.features import VETO, Scene, story_score
+from gazetteer.resolve.scoring import Weights, haversine_km, nearest_km
 
 __all__ = ["Resolver", "Weights", "haversine_km"]
 
-LOCAL_DAMPING = 0.5
+_SHARED = 8            # best readings the confidence is spread over (a toponym reports the best and three more)
 _COHERENCE_CANDS = 8   # candidates of each other name that count as its possible readings
+_MID_SIZED = 0.7       # the prior of a town of about 300,000: (log10 population - 2) / 5
 _COHERENCE_NAMES = 40  # bounds the pairwise work on very long texts
-_MAX_ANCHORS = 12      # places (and, apart, countries) of the article that distances are measured to
-
-
-@dataclass(frozen=True, slots=True)
-class Weights:
-    """How much each kind of evidence counts (tuned on the gold corpora, see docs/accuracy.md)."""
-
-    prior: float = 3.5
-    country: float = 2.5
-    dateline: float = 0.6
-    admin1: float = 0.8
-    container: float = 3.0
-    parent: float = 2.5
-    orphan: float = 1.0          # a sub-city curated place whose parent the article never names
-    hint: float = 1.0
-    proximity: float = 1.2
-    proximity_km: float = 100.0
-    region: float = 1.0          # same part of the world as the article's other places
-    region_km: float = 1500.0
-    neighbour: float = 1.0       # in a country the article does not name, but next to one it does
-    neighbour_km: float = 500.0
-    coherence: float = 0.8       # near some reading of the article's other names (joint, not just best guesses)
-    coherence_km: float = 100.0
-    coherence_cap: float = 3.0
-    exact: float = 1.5
-    capital: float = 1.0         # national capitals are named from abroad far more than namesakes
-    dateline_place: float = 1.5  # datelines name well-known places: weigh size more
-    foreign_small: float = 1.0   # a small place in a country the article never mentions
-    country_name: float = 2.0    # a country's own name rarely means a namesake village
-    province_name: float = 0.8
-    skeleton: float = 0.8
-    temperature: float = 2.0
-    hint_country: float = 4.0
-    quarter_km: float = 300.0    # a district or quarter lies near the article's other places
-    far_quarter: float = 3.0
-    neighbourhood_km: float = 50.0   # a "neighbourhood" candidate must be this close to a place the story names
-    floor: float = 2.5           # best score below which a hinted mention is left unresolved
-    stray_km: float = 1500.0     # a small foreign town this far from all the story's places is a guess
-    stray_share: float = 0.34    # ... unless its country has this share of the story's main country's votes
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
+_CONTAINER_READINGS = 5   # readings of a container that weigh in a mention's score
 
 
 class Resolver:
@@ -160,7 +115,7 @@ class Resolver:
         dl_keys = {normalize(p) for p in dateline_places} if dateline_country else set()
         dl_key = normalize(dateline_country) if dateline_country else ""
         found = [self.candidates(m.text) for m in mentions]
-        prominent = {}   # index -> level of its most prominent reading, only where a container asks
+        prominent: dict[int, Level | None] = {}   # index -> level of its most prominent reading, only where a container asks
         confused: dict[str, bool] = {}   # key -> both a region and a town: a level word may choose
         cands, boxes = [], []
         for i, (m, key) in enumerate(zip(mentions, keys)):
@@ -169,21 +124,27 @@ class Resolver:
                 confused[key] = level_confusion(c)
             if c and confused[key]:
                 c = pick_level(text, m.start, m.end, c)
-            box: tuple[Candidate, ...] = ()
-            if m.container and c:
-                for j in (i + 1, i + 2):
-                    if j < len(found) and j not in prominent:
-                        prominent[j] = prominent_level(found[j])
-                if not listed(text, mentions, i, prominent):
-                    box = container_places(c, self.candidates(m.container), same_name=normalize(m.container) == key)
-                    c = bind_to_container(c, box, strict=False)
+            c, box = self._in_container(text, mentions, i, key, c, found, prominent)
             if dl_key and c and key != dl_key and (m.source == "dateline" or key in dl_keys):
                 # "KABUL/ABDUL KHIL, Afghanistan": inside the dateline's country or unresolved
                 dl_box = container_places(c, self.candidates(dateline_country), same_name=False)
                 c = bind_to_container(c, dl_box, strict=True)
             cands.append(c)
-            boxes.append(box[:5])
+            boxes.append(box[:_CONTAINER_READINGS])
         return cands, boxes
+
+    def _in_container(self, text, mentions, i, key, c, found, prominent) -> tuple[tuple[Candidate, ...], tuple[Candidate, ...]]:
+        """Mention `i`'s candidates bound to the container the text names after it, and that container's places."""
+        m = mentions[i]
+        if not (m.container and c):
+            return c, ()
+        for j in (i + 1, i + 2):
+            if j < len(found) and j not in prominent:
+                prominent[j] = prominent_level(found[j])
+        if listed(text, mentions, i, prominent):
+            return c, ()
+        box = container_places(c, self.candidates(m.container), same_name=normalize(m.container) == key)
+        return bind_to_container(c, box, strict=False), box
 
     def _country_code(self, name: str) -> str | None:
         for c in self.candidates(name):
@@ -197,11 +158,7 @@ class Resolver:
         "Paris" and "Henry County" together mean Paris, Tennessee, although neither name's
         most likely reading alone says so.
         """
-        w = self.w
-        pts: dict[str, list[tuple[float, float]]] = {}
-        for k, c in zip(keys, cands):
-            if k not in pts:
-                pts[k] = [(x.place.lat, x.place.lon) for x in c[:_COHERENCE_CANDS] if x.place.level not in _BIG]
+        pts = _readings(keys, cands)
         others = [k for k, v in pts.items() if v][:_COHERENCE_NAMES]
         if len(others) < 2:
             return {}
@@ -209,108 +166,44 @@ class Resolver:
         for k, c in zip(keys, cands):
             if k in out or len(c) < 2 or any(x.exact and x.place.level in _BIG for x in c):
                 continue   # a country's or region's own name is not a town near the story
-            scores = {}
-            for x in c:
-                p = x.place
-                if p.level in _BIG:
-                    continue
-                total = 0.0
-                for j in others:
-                    if j != k:
-                        total += math.exp(-_nearest_km(p.lat, p.lon, pts[j]) / w.coherence_km)
-                scores[p.id] = min(w.coherence_cap, total)
-            out[k] = scores
+            out[k] = {x.place.id: self._closeness(x.place, [pts[j] for j in others if j != k])
+                      for x in c if x.place.level not in _BIG}
         return out
+
+    def _closeness(self, p: Place, readings: list[list[tuple[float, float]]]) -> float:
+        """How close `p` is to some reading of each other name (capped)."""
+        w = self.w
+        total = 0.0
+        for points in readings:
+            total += math.exp(-nearest_km(p.lat, p.lon, points) / w.coherence_km)
+        return min(w.coherence_cap, total)
 
     def _level_follows(self, text: str, m: Mention) -> bool:
         return _level_word_after(text, m.end, self._lex.level_words) is not None
 
-    def _rank(self, hint_after: bool, m: Mention, cands, ctx: "_Context", container, coherent=None) -> list[tuple[Place, float]]:
+    def _rank(self, hint_after: bool, m: Mention, cands, ctx: _Context, container, coherent=None) -> list[tuple[Place, float]]:
+        """The candidates by score (`gazetteer.resolve.features`), with confidences; [] to leave `m` unresolved."""
         if not cands:
             return []
         w = self.w
-        hint_levels = _HINT_LEVELS.get(m.hint or "")
-        dateline = m.source == "dateline"
-        countries, top, anchors = ctx.countries, ctx.top, ctx.anchors
+        scene = Scene(w, m, hint_after, ctx, container, coherent)
         scored = []
         for c in cands:
-            p = c.place
-            in_ctx = countries.get(c.cc, 0.0) if c.cc else 0.0
-            if c.skel and not (in_ctx or (c.cc and c.cc == ctx.dateline_cc)):
-                continue  # a sound-alike in a country the article is not about is noise
-            if c.base_for is not w:
-                c.base, c.base_for = _static_score(c, w), w
-            s = c.base
-            if dateline:
-                s += w.dateline_place * c.prior
-            if c.small and not in_ctx:
-                s -= w.foreign_small
-            if in_ctx:
-                s += w.country * math.sqrt(in_ctx / top)
-            if ctx.dateline_cc and c.cc == ctx.dateline_cc:
-                s += w.dateline
-            # A dateline names the bureau's city, well known by convention ("WASHINGTON", not
-            # "WASHINGTON, Pa."): the story's states and provinces do not pull it towards a namesake.
-            if c.a1 and p.level is not Level.PROVINCE and c.a1 in ctx.admin1 and not (dateline and not container):
-                s += w.admin1 * (ctx.local if c.small else 1.0)
-            if container:
-                s += w.container * _contained(c, container)
-            if c.has_parent_rule:
-                # A region parent is already counted through admin1; this is for quarters, camps
-                # and curated towns inside a place the article names.
-                if p.parent_id and p.parent_id in ctx.ids:
-                    s += w.parent
-                elif p.level in _SUB_CITY:
-                    s -= w.orphan
-            to_anchors: float | None = None   # km to the story's nearest place, computed at most once
-            if anchors and p.level in _MISFITS_ABROAD.get(m.hint, ()) and ctx.share(c.cc) < w.stray_share:
-                to_anchors = _nearest_km(p.lat, p.lon, anchors)
-                if to_anchors > w.stray_km:
-                    # "the Abyan district of east Mosul" is no province or town of Yemen, and "the
-                    # Kasai region" in a Congo story no town in Japan
-                    continue
-            if hint_levels is not None:
-                if p.level in hint_levels:
-                    s += w.hint
-                elif p.level in (Level.COUNTRY, Level.CONTINENT):
-                    if not hint_after:
-                        pass   # "an area of Syria" is in Syria
-                    elif m.hint != "province":
-                        continue   # "Palestine district" is never the State of Palestine
-                    else:
-                        s -= w.hint_country
-                elif p.level is Level.PROVINCE and m.hint == "neighbourhood":
-                    continue   # "the Ilam neighbourhood" is never Iran's Ilam province
-                else:
-                    s -= w.hint * (0.5 if p.level is Level.CITY else 1.0)
-            if coherent:
-                s += w.coherence * coherent.get(p.id, 0.0) * ctx.local
-            if not in_ctx and ctx.country_points and p.level not in (Level.COUNTRY, Level.CONTINENT):
-                # Gaza next to Israel and Egypt, not Gaza province of Mozambique
-                d = _nearest_km(p.lat, p.lon, ctx.country_points)
-                s += w.neighbour * math.exp(-d / w.neighbour_km) * (ctx.local if c.small else 1.0)
-            if anchors and p.level not in _BIG:
-                d = to_anchors if to_anchors is not None else _nearest_km(p.lat, p.lon, anchors)
-                if (hint_levels is not None and m.hint == "neighbourhood" and d > w.neighbourhood_km
-                        and ctx.share(c.cc) < w.stray_share):
-                    continue   # a neighbourhood abroad lies in a city the story names: "Ilam" in Mosul is not Iran's
-                if hint_levels is not None and m.hint == "district" and d > w.quarter_km:
-                    s -= w.far_quarter   # "Palestine district" in a Mosul story is not in Texas
-                near = w.proximity * math.exp(-d / w.proximity_km) + w.region * math.exp(-d / w.region_km)
-                s += near * ctx.local if c.small else near
-            scored.append((s, p, c))
+            s = story_score(c, scene)
+            if s is not VETO:
+                scored.append((s, c.place, c))
         if not scored:
             return []
         scored.sort(key=lambda t: -t[0])
         best = scored[0][0]
-        if best < w.floor and hint_levels is not None and scored[0][1].level not in (Level.COUNTRY, Level.CONTINENT):
+        if best < w.floor and scene.hint_levels is not None and scored[0][1].level not in (Level.COUNTRY, Level.CONTINENT):
             return []   # "Jada district": no candidate fits the hint and the story, so leave it unresolved
         if self._stray(scored[0][2], ctx):
             return []   # "Salam hospital" in a Mosul story is not a village in Oman: report it unresolved
-        z = [math.exp(w.temperature * (s - best)) for s, _, _ in scored[:8]]
+        shared = scored[:_SHARED]
+        z = [math.exp(w.temperature * (s - best)) for s, _, _ in shared]
         total = sum(z)
-        return [(p, round(zi / total, 4)) for (_, p, _), zi in zip(scored[:8], z)]
-
+        return [(p, round(zi / total, 4)) for (_, p, _), zi in zip(shared, z)]
 
     def _stray(self, c: Candidate, ctx: "_Context") -> bool:
         """True if the best candidate `c` is a small town the story gives no reason to be in.
@@ -323,154 +216,19 @@ class Resolver:
         p = c.place
         # A mid-sized town counts too when only one of its alternate names matched ("Salam" for
         # Saham, Oman): GeoNames' alternate names hold many such stray forms.
-        minor = c.small or (not c.exact and c.prior < 0.7)
+        minor = c.small or (not c.exact and c.prior < _MID_SIZED)
         if p.level is not Level.CITY or not minor or not c.cc or c.cc == ctx.dateline_cc or p.layer == "curated":
             return False   # (the curated towns are the conflict places the news names, not namesakes)
         if ctx.share(c.cc) >= self.w.stray_share:
             return False   # a country the story is (also) about; named once as an actor does not count
         points = ctx.anchors + ctx.country_points
-        return bool(points) and _nearest_km(p.lat, p.lon, points) > self.w.stray_km
+        return bool(points) and nearest_km(p.lat, p.lon, points) > self.w.stray_km
 
 
-# Levels a level word rules out for a candidate far from the story's places in a country it hardly
-# names: the word names a unit of the story's own country, and a namesake abroad of another
-# level is only a homonym.
-_MISFITS_ABROAD = {
-    "district": (Level.PROVINCE, Level.CITY),
-    "province": (Level.DISTRICT, Level.CITY),
-}
-
-
-def _static_score(c: "Candidate", w: Weights) -> float:
-    """The part of a candidate's score that does not depend on the article."""
-    p = c.place
-    s = w.prior * c.prior
-    if c.exact:
-        s += w.exact
-        if p.level in _BIG:
-            s += w.country_name if p.level is not Level.PROVINCE else w.province_name
-    if c.skel:
-        s -= w.skeleton
-    if p.feature_code == "PPLC":
-        s += w.capital
-    return s
-
-
-def _nearest_km(lat: float, lon: float, anchors) -> float:
-    """Distance to the nearest anchor; an equirectangular estimate is plenty for a score kernel."""
-    best = 1e9
-    k = math.cos(math.radians(lat))
-    for a, b in anchors:
-        dlon = abs(lon - b)
-        if dlon > 180.0:
-            dlon = 360.0 - dlon
-        d = (lat - a) ** 2 + (dlon * k) ** 2
-        if d < best:
-            best = d
-    return 111.2 * math.sqrt(best)
-
-
-def _contained(c: Candidate, container) -> float:
-    """1 when a container candidate holds `c` (same country / same region / parent), else 0."""
-    p = c.place
-    for k in container:
-        q = k.place
-        if q.id == p.id:
-            continue
-        if q.level is Level.COUNTRY and c.cc and q.country_code == c.cc and p.level is not Level.COUNTRY:
-            return 1.0
-        if q.level is Level.PROVINCE and p.level not in _BIG and c.cc == q.country_code:
-            if c.a1 and c.a1 == k.a1:
-                return 1.0
-            if haversine_km(p.lat, p.lon, q.lat, q.lon) < 150:
-                return 0.8
-        if q.level is Level.PROVINCE and p.level is Level.PROVINCE:
-            continue
-        if p.parent_id and p.parent_id == q.id:
-            return 1.0
-        if q.level is Level.CITY and p.level in _SUB_CITY and haversine_km(p.lat, p.lon, q.lat, q.lon) < 30:
-            return 1.0
-    return 0.0
-
-
-class _Context:
-    """What the article is about, from the current best guesses."""
-
-    __slots__ = ("countries", "top", "local", "admin1", "ids", "anchors", "country_points", "dateline_cc", "_by_key")
-
-    def __init__(self, countries, admin1, ids, anchors, dateline_cc, by_key, country_points=()):
-        self.countries = countries
-        self.top = max(countries.values(), default=0.0)
-        # How international the story is: local evidence (same region, nearby) counts less
-        # for a small namesake when the article ranges over several countries.
-        n = sum(1 for v in countries.values() if v >= 1.0)
-        self.local = 1.0 / (1.0 + LOCAL_DAMPING * max(0, n - 1))
-        self.admin1 = admin1
-        self.ids = ids
-        self.anchors = anchors
-        self.country_points = country_points
-        self.dateline_cc = dateline_cc
-        self._by_key = by_key
-
-    @classmethod
-    def empty(cls, dateline_cc):
-        countries = {dateline_cc: 2.0} if dateline_cc else {}
-        return cls(countries, frozenset(), frozenset(), (), dateline_cc, {})
-
-    @classmethod
-    def build(cls, keys, best, dateline_cc):
-        by_key: dict[str, list[tuple[Place, float]]] = {}
-        for key, ranked in zip(keys, best):
-            if ranked:
-                by_key.setdefault(key, []).append(ranked[0])
-        # Each name's contribution, kept apart so leaving one name out is a subtraction.
-        parts = {}
-        for key, votes in by_key.items():
-            cc: dict[str, float] = {}
-            for p, conf in votes:
-                if p.country_code:
-                    cc[p.country_code] = cc.get(p.country_code, 0.0) + conf
-            p, conf = max(votes, key=lambda v: v[1])
-            if conf < 0.5:
-                parts[key] = (cc, None, None, None, None)
-                continue
-            a1 = normalize(p.name) if p.level is Level.PROVINCE else None
-            anchor = (p.lat, p.lon) if p.level not in _BIG else None
-            country_point = (p.lat, p.lon) if p.level is Level.COUNTRY else None
-            parts[key] = (cc, p.id, a1, anchor, country_point)
-        return cls._combine(parts, dateline_cc)
-
-    @classmethod
-    def _combine(cls, parts, dateline_cc, skip=None):
-        countries: dict[str, float] = {dateline_cc: 2.0} if dateline_cc else {}
-        admin1, ids, anchors, country_points = set(), set(), [], []
-        for key, (cc, pid, a1, anchor, country_point) in parts.items():
-            if key == skip:
-                continue
-            for code, v in cc.items():
-                countries[code] = countries.get(code, 0.0) + v
-            if pid is not None:
-                ids.add(pid)
-            if a1:
-                admin1.add(a1)
-            if anchor and len(anchors) < _MAX_ANCHORS:
-                anchors.append(anchor)
-            if country_point and len(country_points) < _MAX_ANCHORS:
-                country_points.append(country_point)
-        return cls(countries, frozenset(admin1), frozenset(ids), tuple(anchors), dateline_cc, parts,
-                   tuple(country_points))
-
-    def share(self, cc: str | None) -> float:
-        """How much the article is about country `cc`, relative to its main country (0 to 1).
-
-        1 when the article names no country at all: there is nothing to weigh `cc` against.
-        """
-        if not self.top:
-            return 1.0
-        return self.countries.get(cc, 0.0) / self.top if cc else 0.0
-
-    def without(self, key: str) -> "_Context":
-        """This context minus the votes of one name (so a name cannot confirm itself)."""
-        if key not in self._by_key:
-            return self
-        return _Context._combine(self._by_key, self.dateline_cc, skip=key)
+def _readings(keys: list[str], cands) -> dict[str, list[tuple[float, float]]]:
+    """Per name, the points of its likeliest readings smaller than a region (its possible places)."""
+    pts: dict[str, list[tuple[float, float]]] = {}
+    for k, c in zip(keys, cands):
+        if k not in pts:
+            pts[k] = [(x.place.lat, x.place.lon) for x in c[:_COHERENCE_CANDS] if x.place.level not in _BIG]
+    return pts

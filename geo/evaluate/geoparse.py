@@ -205,7 +205,7 @@ def evaluate(gold_path: str, geoparser, *, mode: str = "resolve", limit: int | N
                 mentions = geoparser.annotate(doc.text, mentions)   # "Paris, Idaho": the text's own container
             toponyms = geoparser.resolve(doc.text, mentions)
             for g, top in zip(spans, toponyms):
-                if g.lat is None:
+                if g.lat is None or g.lon is None:
                     continue
                 kind = classify(g)
                 if top.place is None:
@@ -266,14 +266,15 @@ class _Classifier:
             place = self.get(f"gn:{g.geonameid}") if self.get else None
             if place is not None:
                 return _LEVEL_CLASS.get(place.level, "other")
-        near = [(haversine_km(c.place.lat, c.place.lon, g.lat, g.lon), c.place.level)
-                for c in self.geoparser.resolver.candidates(g.name)]
-        near = [n for n in near if n[0] <= ACC_KM]
-        if near:
-            return _LEVEL_CLASS.get(min(near, key=lambda n: n[0])[1], "other")
+        if g.lat is not None and g.lon is not None:
+            near = [(haversine_km(c.place.lat, c.place.lon, g.lat, g.lon), c.place.level)
+                    for c in self.geoparser.resolver.candidates(g.name)]
+            near = [n for n in near if n[0] <= ACC_KM]
+            if near:
+                return _LEVEL_CLASS.get(min(near, key=lambda n: n[0])[1], "other")
         # nothing near the gold point: the name's most prominent reading, as a reader would take it
         first = next((c.place.level for c in self.geoparser.resolver.candidates(g.name) if c.exact and not c.skel), None)
-        return _LEVEL_CLASS.get(first, "other")
+        return _LEVEL_CLASS.get(first, "other") if first is not None else "other"
 
 
 def _most_populous(geoparser, name: str):
@@ -304,7 +305,7 @@ class _RecCounter:
             g = gspans.get((s, e))
             if g is not None:
                 self.exact += 1
-                if g.lat is not None:
+                if g.lat is not None and g.lon is not None:
                     self.matched += 1
                     if t.place is not None and haversine_km(t.place.lat, t.place.lon, g.lat, g.lon) <= ACC_KM:
                         self.matched_right += 1

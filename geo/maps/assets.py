@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import posixpath
 import re
 from dataclasses import dataclass
@@ -109,7 +110,7 @@ def resolve_ref(base: str, ref: str) -> str:
 class Vendored:
     """The vendored files under one folder, each read only after its checksum is confirmed."""
 
-    def __init__(self, folder: str | Path | None = None):
+    def __init__(self, folder: str | os.PathLike | None = None):
         self.folder = Path(folder) if folder is not None else vendor_dir()
         manifest = self.folder / MANIFEST_NAME
         try:
@@ -140,7 +141,7 @@ class Vendored:
         return self.read(f"{package_folder(asset)}/{asset.path}")
 
 
-def require_assets(folder: str | Path | None = None) -> int:
+def require_assets(folder: str | os.PathLike | None = None) -> int:
     """Check every vendored file a map can load against its checksum; returns how many were checked."""
     vendored = Vendored(folder)
     for name in vendored.sums:

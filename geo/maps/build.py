@@ -137,7 +137,7 @@ def build_map(
         add_basemap(fmap, located, regions=regions, under_tiles=tiles is not None)
     # Set the view before markers load: clustering restarts (and markercluster 1.1 can fail)
     # when the zoom changes while chunks are still being added.
-    view = frame([(i.place.lat, i.place.lon) for i in located])
+    view = frame([(i.place.lat, i.place.lon) for i in located if i.place is not None])
     fit = FitBounds([list(view.bounds[0]), list(view.bounds[1])], max_zoom=10)
     fit.options["animate"] = False
     fit.add_to(fmap)

@@ -212,8 +212,8 @@ class LayerEncoder:
         """
         import numpy as np
 
-        located = [i for i in incidents if i.place is not None]
-        coords = np.round(np.array([(i.place.lat, i.place.lon) for i in located], dtype=float).reshape(-1, 2),
+        located = [(i, i.place) for i in incidents if i.place is not None]
+        coords = np.round(np.array([(p.lat, p.lon) for _, p in located], dtype=np.float64).reshape(-1, 2),
                           COORD_DIGITS)
         order = np.lexsort((np.arange(len(located)), coords[:, 1], coords[:, 0]))
         coords = coords[order]
@@ -223,8 +223,8 @@ class LayerEncoder:
         precision_index = {p: i for i, p in enumerate(DatePrecision)}
         cols: dict[str, list] = {c: [] for c in "tdqnlgfjavmkorchw"}
         t, d, q, n, lv, g, f, j, a, v, m, k, o, r, c, h, w = (cols[c] for c in "tdqnlgfjavmkorchw")
-        for inc in located:
-            place, ev = inc.place, inc.evidence[0]
+        for inc, place in located:
+            ev = inc.evidence[0]
             where = self._places.get(place.id)
             if where is None:
                 where = self._places[place.id] = (add(_place_label(inc)), add(place.level.value))

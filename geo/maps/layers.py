@@ -34,14 +34,14 @@ def time_geojson(incidents: Sequence[Incident], *, max_features: int = 5000) -> 
     """
     import numpy as np
 
-    dated = [i for i in incidents if i.place is not None and i.date is not None]
+    dated = [(i, i.date, i.place) for i in incidents if i.place is not None and i.date is not None]
     if not dated:
         return {"type": "FeatureCollection", "features": []}
-    day = np.array([i.date.toordinal() for i in dated], dtype=np.int64)
-    span = np.array([_SPAN_DAYS.get(i.date_precision, 1) for i in dated], dtype=np.int64)
-    month = np.array([dt.date(i.date.year, i.date.month, 1).toordinal() for i in dated], dtype=np.int64)
-    lat = np.array([i.place.lat for i in dated])
-    lon = np.array([i.place.lon for i in dated])
+    day = np.array([d.toordinal() for _, d, _ in dated], dtype=np.int64)
+    span = np.array([_SPAN_DAYS.get(i.date_precision, 1) for i, _, _ in dated], dtype=np.int64)
+    month = np.array([dt.date(d.year, d.month, 1).toordinal() for _, d, _ in dated], dtype=np.int64)
+    lat = np.array([p.lat for _, _, p in dated])
+    lon = np.array([p.lon for _, _, p in dated])
     for digits, period in _TIME_LEVELS:
         if period == "day":
             start, days = day, span
@@ -62,7 +62,7 @@ def time_geojson(incidents: Sequence[Incident], *, max_features: int = 5000) -> 
     counts = np.diff(np.r_[starts, len(order)])
     features = []
     for (begin, days, _, _), index, count in zip(ordered[starts].tolist(), order[starts].tolist(), counts.tolist()):
-        point = dated[index].place.__geo_interface__
+        point = dated[index][2].__geo_interface__
         features.append({
             "type": "Feature",
             "geometry": {"type": point["type"], "coordinates": [round(c, 4) for c in point["coordinates"]]},

@@ -15,7 +15,7 @@ import stat
 import sys
 import tempfile
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, Any
 
 from geo.errors import IncidentMapError, OutputError
 
@@ -32,6 +32,7 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", *, encoding: str = "u
     if mode not in ("w", "wb"):
         raise ValueError(f"mode must be 'w' or 'wb', got {mode!r}")
     path = os.fspath(path)
+    text_options: dict[str, Any] = {} if mode == "wb" else {"encoding": encoding, "newline": newline}
     if path == "-":
         if mode == "wb":
             yield sys.stdout.buffer
@@ -44,7 +45,7 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", *, encoding: str = "u
     if _special(path):
         # A device or pipe (/dev/null, a FIFO) cannot be replaced, only written to: never swap it for a file.
         try:
-            stream = open(path, mode, **({} if mode == "wb" else {"encoding": encoding, "newline": newline}))
+            stream = open(path, mode, **text_options)
         except OSError as e:
             raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
         try:
@@ -59,8 +60,7 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", *, encoding: str = "u
     clean_stale(folder, name)
     try:
         handle = tempfile.NamedTemporaryFile(
-            mode, dir=folder, prefix=_prefix(name), suffix=".tmp", delete=False,
-            **({} if mode == "wb" else {"encoding": encoding, "newline": newline}),
+            mode, dir=folder, prefix=_prefix(name), suffix=".tmp", delete=False, **text_options,
         )
     except OSError as e:
         raise OutputError(f"cannot write {path}: {e.strerror or e}") from e

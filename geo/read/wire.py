@@ -244,11 +244,11 @@ def split_wire(text: str) -> list[WirePiece]:
     pieces = []
     for a, b in zip(order, order[1:] + [len(paras)]):
         k = bisect.bisect_left(datelines, a)
-        d = datelines[k] if k < len(datelines) and datelines[k] < b else None
+        at = datelines[k] if k < len(datelines) and datelines[k] < b else None
         # Rules such as "-----" or "* * *" between stories belong to no story.
-        while a < (d if d is not None else b - 1) and not any(c.isalnum() for c in paras[a].text):
+        while a < (at if at is not None else b - 1) and not any(c.isalnum() for c in paras[a].text):
             a += 1
-        pieces.append(_piece(text, paras, a, b, d, dateline_at.get(d)))
+        pieces.append(_piece(text, paras, a, b, at, dateline_at[at] if at is not None else None))
     return pieces
 
 

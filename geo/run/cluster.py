@@ -152,7 +152,7 @@ def process_dask(inputs: Sequence[str], settings: Settings, *, address: str = LO
             if cluster is not None:
                 cluster.close()
     finally:
-        if owned:
+        if owned and store is not None:
             store.close()
 
 

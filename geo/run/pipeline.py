@@ -41,9 +41,6 @@ def dated(article: Article) -> Article:
     return dataclasses.replace(article, date=date, date_precision=precision, date_source=source)
 
 
-_SPAN_FIELDS = ("title_span", "caption_span", "byline_span", "body_span", "credit_span")
-
-
 def _clip(span: Span | None, limit: int) -> Span | None:
     if span is None or span.start >= limit:
         return None
@@ -52,12 +49,16 @@ def _clip(span: Span | None, limit: int) -> Span | None:
 
 def truncated(article: Article, limit: int) -> Article:
     """The article cut to `limit` characters, with every span clipped to the new text."""
-    changes = {name: _clip(getattr(article, name), limit) for name in _SPAN_FIELDS}
     dateline = article.dateline
     if dateline is not None:
         span = _clip(dateline.span, limit)
         dateline = dataclasses.replace(dateline, span=span) if span else None
-    return dataclasses.replace(article, text=article.text[:limit], dateline=dateline, **changes)
+    return dataclasses.replace(
+        article, text=article.text[:limit], dateline=dateline,
+        title_span=_clip(article.title_span, limit), caption_span=_clip(article.caption_span, limit),
+        byline_span=_clip(article.byline_span, limit), body_span=_clip(article.body_span, limit),
+        credit_span=_clip(article.credit_span, limit),
+    )
 
 
 def excluded_spans(article: Article) -> tuple[Span, ...]:

@@ -90,11 +90,11 @@ class Runner:
             self.skipped += 1
         self.warn(str(error))
 
-    def _from_store(self) -> bool:
-        """True when the run reads a store (--db without paths); paths and --db together are refused."""
+    def _from_store(self) -> str | None:
+        """The store the run reads (--db without paths), else None; paths and --db together are refused."""
         if self.options.db and self.options.paths:
             raise UsageError("give either input PATHS or --db, not both (use `incidentmap ingest` to add articles)")
-        return bool(self.options.db)
+        return self.options.db or None
 
     def _check_inputs(self) -> None:
         from geo.read.articles import check_paths
@@ -131,10 +131,10 @@ class Runner:
     def incidents(self, filters: Filters | None = None) -> list[Incident]:
         """Incidents from the store (--db) or from processing the input paths, filtered."""
         filters = filters or Filters()
-        if self._from_store():
+        if (db := self._from_store()) is not None:
             from geo.store.base import open_store
 
-            store = open_store(self.options.db, must_exist=True, read_only=True)
+            store = open_store(db, must_exist=True, read_only=True)
             try:
                 found = store.incidents(
                     since=filters.since, until=filters.until, types=filters.types or None,
@@ -192,10 +192,10 @@ class Runner:
             }
 
     def _mentions(self) -> Iterator[tuple[str, str, Toponym]]:
-        if self._from_store():
+        if (db := self._from_store()) is not None:
             from geo.store.base import open_store
 
-            store = open_store(self.options.db, must_exist=True, read_only=True)
+            store = open_store(db, must_exist=True, read_only=True)
             try:
                 titles = {a.id: a.title for a in store.articles()}
                 self.articles_read = len(titles)
@@ -213,11 +213,13 @@ class Runner:
         from geo.store.base import open_store
 
         self._check_inputs()
+        db = self.options.db
+        if not db:
+            raise UsageError("ingest needs a store: --db FILE.gpkg or --db postgresql://...")
         if dask_address:
             from geo.run.cluster import process_dask
 
-            return process_dask(list(self.options.paths), self.options.settings, address=dask_address,
-                                out=self.options.db)
+            return process_dask(list(self.options.paths), self.options.settings, address=dask_address, out=db)
         from geo.store.base import IngestStats, changed_articles
 
         unchanged = 0
@@ -226,7 +228,7 @@ class Runner:
             nonlocal unchanged
             unchanged += 1
 
-        store = open_store(self.options.db)
+        store = open_store(db)
         try:
             stats = store.ingest(self.process(select=lambda arts: changed_articles(store, arts, on_skip=skip)))
         finally:

@@ -12,7 +12,7 @@ import datetime as dt
 import itertools
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
@@ -23,6 +23,7 @@ from geo.store.schema import (
     INCIDENTS,
     TABLES,
     TOPONYMS,
+    Row,
     SchemaVersionError,
     StoreError,
     StoreWriteError,
@@ -164,7 +165,7 @@ def ingest_articles(store: Store, articles: Iterable[Article],
 
     Articles skipped because the store already has them count as `unchanged`.
     """
-    skipped: list[Article] = []
+    skipped: list[None] = []   # only counted: the skipped articles themselves are not kept
     todo = changed_articles(store, articles, batch_size=batch_size, on_skip=lambda a: skipped.append(None))
     stats = store.ingest(process(todo), batch_size=batch_size)
     return stats + IngestStats(unchanged=len(skipped))
@@ -181,13 +182,13 @@ class SqlStore(Store):
     def _transaction(self) -> AbstractContextManager: ...
 
     @abstractmethod
-    def _rows(self, sql: str, params: Sequence = ()) -> Iterator[Mapping]: ...
+    def _rows(self, sql: str, params: Sequence = ()) -> Iterator[Row]: ...
 
     @abstractmethod
     def _execute(self, sql: str, params: Sequence = ()) -> None: ...
 
     @abstractmethod
-    def _executemany(self, sql: str, rows: list[Sequence]) -> None: ...
+    def _executemany(self, sql: str, rows: Sequence[Sequence]) -> None: ...
 
     @abstractmethod
     def _geometry(self, lat: float | None, lon: float | None): ...
@@ -257,8 +258,8 @@ class SqlStore(Store):
             rows["toponyms"].extend(self._row(TOPONYMS, toponym_row(aid, t)) for t in r.toponyms)
             rows["incidents"].extend(self._row(INCIDENTS, incident_row(aid, i)) for i in r.incidents)
         if stale:
-            for table in ("toponyms", "incidents", "articles"):
-                self._executemany(f"DELETE FROM {table} WHERE article_id = {self.placeholder}", stale)
+            for name in ("toponyms", "incidents", "articles"):
+                self._executemany(f"DELETE FROM {name} WHERE article_id = {self.placeholder}", stale)
         for table in TABLES:
             if rows[table.name]:
                 self._executemany(self._insert_sql(table), rows[table.name])

@@ -227,7 +227,7 @@ class GeoPackageStore(SqlStore):
     def _execute(self, sql: str, params: Sequence = ()) -> None:
         self._conn.execute(sql, list(params))
 
-    def _executemany(self, sql: str, rows: list[Sequence]) -> None:
+    def _executemany(self, sql: str, rows: Sequence[Sequence]) -> None:
         self._conn.executemany(sql, rows)
 
     def _geometry(self, lat, lon):
@@ -244,8 +244,9 @@ class GeoPackageStore(SqlStore):
                 f" WHERE table_name IN ({', '.join('?' * len(names))})", names)
 
     def close(self) -> None:
-        conn, self._conn = getattr(self, "_conn", None), None
+        conn = getattr(self, "_conn", None)
         if conn is not None:
+            del self._conn   # closing twice is harmless; using a closed store fails at once
             conn.close()
 
     # -- setup ------------------------------------------------------------------------------

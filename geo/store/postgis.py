@@ -79,7 +79,7 @@ class PostGISStore(SqlStore):
     def _execute(self, sql: str, params: Sequence = ()) -> None:
         self._conn.execute(sql, list(params) or None)
 
-    def _executemany(self, sql: str, rows: list[Sequence]) -> None:
+    def _executemany(self, sql: str, rows: Sequence[Sequence]) -> None:
         with self._conn.cursor() as cur:
             cur.executemany(sql, rows)
 
@@ -87,8 +87,9 @@ class PostGISStore(SqlStore):
         return None if lat is None or lon is None else point_wkb(lat, lon)
 
     def close(self) -> None:
-        conn, self._conn = getattr(self, "_conn", None), None
+        conn = getattr(self, "_conn", None)
         if conn is not None:
+            del self._conn   # closing twice is harmless; using a closed store fails at once
             conn.close()
 
     # -- setup ------------------------------------------------------------------------------

@@ -11,8 +11,9 @@ import datetime as dt
 import hashlib
 import json
 import struct
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from geo.errors import IncidentMapError, OutputError
 from geo.model import (
@@ -32,13 +33,19 @@ from geo.model import (
 
 __all__ = [
     "ARTICLES", "INCIDENTS", "MIGRATIONS", "SCHEMA_VERSION", "TABLES", "TOPONYMS",
-    "SchemaVersionError", "StoreError", "StoreWriteError", "Table", "article_hash", "article_row", "article_from_row",
+    "Row", "SchemaVersionError", "StoreError", "StoreWriteError", "Table", "article_hash", "article_row", "article_from_row",
     "Migration", "incident_row", "incident_from_row", "migration_plan", "parse_version", "point_wkb", "toponym_row",
     "toponym_from_row",
 ]
 
 SCHEMA_VERSION = 2
 SRID = 4326
+
+
+class Row(Protocol):
+    """A stored row read by column name (sqlite3.Row, psycopg's dict rows)."""
+
+    def __getitem__(self, key: str, /) -> Any: ...
 
 
 class StoreError(IncidentMapError, OSError):
@@ -126,6 +133,14 @@ def _unspan(v) -> Span | None:
     return Span(v[0], v[1]) if v else None
 
 
+def _required_span(v, what: str) -> Span:
+    """A span the schema always stores; a missing one means the row was damaged outside incidentmap."""
+    span = _unspan(v)
+    if span is None:
+        raise StoreError(f"damaged store: {what} has no span")
+    return span
+
+
 def _iso(d: dt.date | None) -> str | None:
     return d.isoformat() if d else None
 
@@ -150,7 +165,7 @@ def _place_values(place: Place | None) -> list:
     ]
 
 
-def _place_from(row: Mapping) -> Place | None:
+def _place_from(row: Row) -> Place | None:
     if row["place_id"] is None:
         return None
     raw = json.loads(row["place_raw"]) if row["place_raw"] else []
@@ -181,7 +196,7 @@ def article_row(article: Article) -> list:
     ]
 
 
-def article_from_row(row: Mapping) -> Article:
+def article_from_row(row: Row) -> Article:
     """An `Article` with its metadata and without its text."""
     meta = json.loads(row["metadata"] or "{}")
     d = meta.get("dateline")
@@ -191,7 +206,7 @@ def article_from_row(row: Mapping) -> Article:
         date_precision=DatePrecision(row["date_precision"]), date_source=row["date_source"] or "",
         url=row["url"] or "", source=row["source"] or "", path=row["path"] or "",
         line=row["line"] or 0, offset=meta.get("offset", 0), content_hash=row["content_hash"],
-        dateline=Dateline(tuple(d["places"]), d["country"], _unspan(d["span"]), d["near"]) if d else None,
+        dateline=Dateline(tuple(d["places"]), d["country"], _required_span(d["span"], "a dateline"), d["near"]) if d else None,
         **spans,
     )
 
@@ -203,7 +218,7 @@ def toponym_row(article_id: str, t: Toponym) -> list:
             *_place_values(t.place)]
 
 
-def toponym_from_row(row: Mapping) -> tuple[str, Toponym]:
+def toponym_from_row(row: Row) -> tuple[str, Toponym]:
     """(article id, toponym); alternatives are not stored."""
     mention = Mention(row["start_char"], row["end_char"], row["text"], row["mention_source"],
                       row["hint"], row["container"])
@@ -222,8 +237,8 @@ def _evidence_dict(e: Evidence) -> dict:
 def _evidence(d: dict) -> Evidence:
     return Evidence(
         article_id=d["article_id"], article_title=d["article_title"], sentence=d["sentence"],
-        sentence_span=_unspan(d["sentence_span"]), trigger=d["trigger"],
-        trigger_span=_unspan(d["trigger_span"]), source=d["source"], url=d["url"],
+        sentence_span=_required_span(d["sentence_span"], "an evidence sentence"), trigger=d["trigger"],
+        trigger_span=_required_span(d["trigger_span"], "an evidence trigger"), source=d["source"], url=d["url"],
         article_date=_date(d["article_date"]),
     )
 
@@ -250,7 +265,7 @@ def _phrase(value: str | None) -> Phrase | None:
     return Phrase(d["start"], d["end"], d["text"])
 
 
-def incident_from_row(row: Mapping) -> Incident:
+def incident_from_row(row: Row) -> Incident:
     """The `Incident` a row was made from."""
     return Incident(
         id=row["incident_id"], type=row["type"], event_type=row["event_type"],

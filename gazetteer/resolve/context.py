@@ -1,0 +1,105 @@
+"""What an article is about, from the current best guesses: its countries, regions, places and points."""
+
+from __future__ import annotations
+
+from gazetteer.model import Level, Place
+from gazetteer.names import normalize
+from gazetteer.resolve.candidates import BIG as _BIG
+
+__all__ = ["Context"]
+
+LOCAL_DAMPING = 0.5    # how much each further country the story ranges over weakens local evidence
+_DATELINE_VOTES = 2.0  # the dateline's country counts as two confident mentions of it
+_CONFIDENT = 0.5       # a name's best reading below this confidence names no place, only its countries
+_MAX_ANCHORS = 12      # places (and, apart, countries) of the article that distances are measured to
+
+
+# One name's votes: its countries (with weights), and for a confident reading its place id,
+# admin-1 key, point (below country level) and country point.
+_Votes = tuple[dict[str, float], str | None, str | None, tuple[float, float] | None, tuple[float, float] | None]
+
+
+class Context:
+    """What the article is about, from the current best guesses."""
+
+    __slots__ = ("countries", "top", "local", "admin1", "ids", "anchors", "country_points", "dateline_cc", "_by_key")
+
+    def __init__(self, countries, admin1, ids, anchors, dateline_cc, by_key, country_points=()):
+        self.countries = countries
+        self.top = max(countries.values(), default=0.0)
+        # How international the story is: local evidence (same region, nearby) counts less
+        # for a small namesake when the article ranges over several countries.
+        n = sum(1 for v in countries.values() if v >= 1.0)
+        self.local = 1.0 / (1.0 + LOCAL_DAMPING * max(0, n - 1))
+        self.admin1 = admin1
+        self.ids = ids
+        self.anchors = anchors
+        self.country_points = country_points
+        self.dateline_cc = dateline_cc
+        self._by_key = by_key
+
+    @classmethod
+    def empty(cls, dateline_cc):
+        countries = {dateline_cc: _DATELINE_VOTES} if dateline_cc else {}
+        return cls(countries, frozenset(), frozenset(), (), dateline_cc, {})
+
+    @classmethod
+    def build(cls, keys, best, dateline_cc):
+        by_key: dict[str, list[tuple[Place, float]]] = {}
+        for key, ranked in zip(keys, best):
+            if ranked:
+                by_key.setdefault(key, []).append(ranked[0])
+        # Each name's contribution, kept apart so leaving one name out is a subtraction.
+        parts: dict[str, _Votes] = {}
+        for key, votes in by_key.items():
+            cc: dict[str, float] = {}
+            for p, conf in votes:
+                if p.country_code:
+                    cc[p.country_code] = cc.get(p.country_code, 0.0) + conf
+            p, conf = max(votes, key=lambda v: v[1])
+            if conf < _CONFIDENT:
+                parts[key] = (cc, None, None, None, None)
+                continue
+            a1 = normalize(p.name) if p.level is Level.PROVINCE else None
+            anchor = (p.lat, p.lon) if p.level not in _BIG else None
+            country_point = (p.lat, p.lon) if p.level is Level.COUNTRY else None
+            parts[key] = (cc, p.id, a1, anchor, country_point)
+        return cls._combine(parts, dateline_cc)
+
+    @classmethod
+    def _combine(cls, parts, dateline_cc, skip=None):
+        countries: dict[str, float] = {dateline_cc: _DATELINE_VOTES} if dateline_cc else {}
+        admin1: set[str] = set()
+        ids: set[str] = set()
+        anchors: list[tuple[float, float]] = []
+        country_points: list[tuple[float, float]] = []
+        for key, (cc, pid, a1, anchor, country_point) in parts.items():
+            if key == skip:
+                continue
+            for code, v in cc.items():
+                countries[code] = countries.get(code, 0.0) + v
+            if pid is not None:
+                ids.add(pid)
+            if a1:
+                admin1.add(a1)
+            if anchor and len(anchors) < _MAX_ANCHORS:
+                anchors.append(anchor)
+            if country_point and len(country_points) < _MAX_ANCHORS:
+                country_points.append(country_point)
+        return cls(countries, frozenset(admin1), frozenset(ids), tuple(anchors), dateline_cc, parts,
+                   tuple(country_points))
+
+    def share(self, cc: str | None) -> float:
+        """How much the article is about country `cc`, relative to its main country (0 to 1).
+
+        1 when the article names no country at all: there is nothing to weigh `cc` against.
+        """
+        if not self.top:
+            return 1.0
+        return self.countries.get(cc, 0.0) / self.top if cc else 0.0
+
+    def without(self, key: str) -> "Context":
+        """This context minus the votes of one name (so a name cannot confirm itself)."""
+        if key not in self._by_key:
+            return self
+        return Context._combine(self._by_key, self.dateline_cc, skip=key)
