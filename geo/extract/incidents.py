@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from geo.extract.calibration import Calibration
+from geo.extract.dates import EventDate
 from geo.extract.decide import Candidate, Weights, aggregate, anchored, candidates, score, subsumptions
 from geo.extract.events import EventModel, bundled_model
 from geo.extract.fatalities import Casualties, casualties
@@ -61,14 +62,15 @@ def _segments(article: Article, starts: list[int] | None = None) -> list[Sentenc
     """
     skip = [s for s in (article.title_span, article.caption_span, article.byline_span, article.credit_span) if s]
     lead_seen = False
+    marks = starts or []
 
     def keep(p_start: int, p_end: int) -> bool:
         nonlocal lead_seen
         if not lead_seen:
             lead_seen = not any(k.start <= p_start and p_end <= k.end for k in skip)
             return True
-        i = bisect.bisect_left(starts, p_start)
-        return i < len(starts) and starts[i] < p_end
+        i = bisect.bisect_left(marks, p_start)
+        return i < len(marks) and marks[i] < p_end
 
     span = article.body_span or Span(0, len(article.text))
     found = sentences(article.text, span.start, span.end, keep=keep if starts is not None else None)
@@ -81,7 +83,7 @@ class _Draft:
     sentence: Sentence
     confidence: float
     place: PlaceChoice | None
-    date: object
+    date: EventDate
     evidence: list[Evidence]
 
 
@@ -309,11 +311,11 @@ def _own(p: PlaceChoice) -> bool:
     return p.how in ("sentence", "locality")
 
 
-def _rank_date(d) -> int:
+def _rank_date(d: EventDate) -> int:
     return {DatePrecision.DAY: 3, DatePrecision.WEEK: 2, DatePrecision.MONTH: 1}.get(d.precision, 0)
 
 
-def _rank_place(p: PlaceChoice) -> tuple[int, int]:
+def _rank_place(p: PlaceChoice) -> tuple[bool, int, int]:
     return (_own(p), -p.precision.value, p.place.level.rank)
 
 
@@ -336,7 +338,7 @@ def _incident(d: _Draft, article: Article, taxonomy: Taxonomy, actors, counts: C
     fatalities, injured = counts.fatalities, counts.injured
     found = tuple(actors.find(sentence)) if actors is not None else ()
     date = d.date.date
-    notes = (f"place from {d.place.how}",) if d.place and d.place.how not in ("sentence", "locality") else ()
+    notes: tuple[str, ...] = (f"place from {d.place.how}",) if d.place and d.place.how not in ("sentence", "locality") else ()
     if d.place and d.place.locality:
         notes += (f"in {d.place.locality} (not in the gazetteer; coded to its town, {d.place.place.name})",)
     if d.place and d.place.place.located_at == "parent":

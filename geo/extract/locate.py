@@ -120,7 +120,7 @@ class Placer:
         # Countries the story is surely about: a doubtful match elsewhere is more likely a namesake.
         self._home = Counter(t.place.country_code for t in ordered
                              if t.place is not None and t not in on_dateline and t.score >= _SURE)
-        self._dateline_countries = {t.place.country_code for t in on_dateline}
+        self._dateline_countries = {_where(t).country_code for t in on_dateline}
         self._sure_towns = [t.place for t in ordered if t.place is not None and t.score >= _SURE
                             and t.place.level.rank >= Level.DISTRICT.rank]
         # Judged lazily: most toponyms are never near a trigger.
@@ -147,7 +147,7 @@ class Placer:
     def _at_home(self, topo: Toponym) -> bool:
         """True if another mention surely in the same country, the dateline, or the country's demonym
         ("on the Iraqi side ... entering al-Qaim") backs this place up."""
-        cc = topo.place.country_code
+        cc = _where(topo).country_code
         own = 1 if topo.score >= _SURE else 0
         if cc in self._dateline_countries or self._home[cc] - own > 0:
             return True
@@ -159,8 +159,8 @@ class Placer:
         """True if the place lies within reach of the story's sure towns (or the story has none)."""
         if topo.score >= _SURE:
             return True
-        sure = [p for p in self._sure_towns if p.id != topo.place.id]
-        return not sure or min(distance_km(p, topo.place) for p in sure) <= _STORY_KM
+        sure = [p for p in self._sure_towns if p.id != _where(topo).id]
+        return not sure or min(distance_km(p, _where(topo)) for p in sure) <= _STORY_KM
 
     def _judge(self, topo: Toponym) -> str:
         """"place" for a usable place; the locality's words for a part of a town; "" to ignore it."""
@@ -210,13 +210,14 @@ class Placer:
         """The town a locality at `offset` belongs to: the nearest town in its sentence, else the last
         town named before it (ACLED codes a neighbourhood missing from the gazetteer to its town)."""
         inside = [self._all[i] for i in self._range(sentence.start, sentence.end) if self._town(i, _TOWN_LEVELS)]
+        pick: Toponym | None
         if inside:
             pick = min(inside, key=lambda t: abs(t.mention.start - offset))
         else:
             pick = self._last_town(0, offset, _TOWN_LEVELS)
         if pick is None:
             return None
-        return PlaceChoice(pick.place, pick.mention.text, GeoPrecision.TOWN, "locality", text,
+        return PlaceChoice(_where(pick), pick.mention.text, GeoPrecision.TOWN, "locality", text,
                            phrase=_mention_span(pick))
 
     def last_town(self, offset: int, reach: int) -> PlaceChoice | None:
@@ -224,12 +225,12 @@ class Placer:
         pick = self._last_town(max(0, offset - reach), offset, _CITY)
         if pick is None:
             return None
-        return PlaceChoice(pick.place, pick.mention.text, GeoPrecision.TOWN, "anaphor", start=pick.mention.start,
+        return PlaceChoice(_where(pick), pick.mention.text, GeoPrecision.TOWN, "anaphor", start=pick.mention.start,
                            phrase=_mention_span(pick))
 
     def _town(self, i: int, levels) -> bool:
         t = self._all[i]
-        return self._kind(i) == "place" and t.place.level in levels and t not in self._dateline
+        return self._kind(i) == "place" and _where(t).level in levels and t not in self._dateline
 
     def _last_town(self, start: int, end: int, levels) -> Toponym | None:
         """The last usable toponym of one of `levels` mentioned in text[start:end], not on the dateline."""
@@ -269,10 +270,10 @@ class Placer:
             bare = not re.search(r"\b(?:and|or)\b", m.group(0))
             if bare and _RELATIVE.search(m.group(0)):
                 break
-            if bare and (topo.place.level is not chosen.place.level or contains(topo.place, chosen.place)):
+            if bare and (_where(topo).level is not chosen.place.level or contains(_where(topo), chosen.place)):
                 break
-            if topo.place.id != chosen.place.id:
-                out.append(PlaceChoice(topo.place, topo.mention.text, place_precision(topo.place),
+            if _where(topo).id != chosen.place.id:
+                out.append(PlaceChoice(_where(topo), topo.mention.text, place_precision(_where(topo)),
                                        "sentence", start=topo.mention.start, tied=True, phrase=_mention_span(topo)))
             last = topo.mention.end
         return out
@@ -284,16 +285,16 @@ class Placer:
         happened: then the country the story names most often stands in, at region precision.
         """
         usable = [t for i, t in enumerate(self._all) if t not in self._dateline and self._kind(i) == "place"]
-        countries = Counter(t.place.country_code for t in usable if t.place.country_code)
+        countries = Counter(_where(t).country_code for t in usable if _where(t).country_code)
         if self._dateline and (not countries or self._dateline_countries & set(countries)):
-            topo = max(self._dateline, key=lambda t: t.place.level.rank)
-            precision = place_precision(topo.place, near=True)
-            return PlaceChoice(topo.place, topo.mention.text, precision, "dateline", phrase=_mention_span(topo))
+            topo = max(self._dateline, key=lambda t: _where(t).level.rank)
+            precision = place_precision(_where(topo), near=True)
+            return PlaceChoice(_where(topo), topo.mention.text, precision, "dateline", phrase=_mention_span(topo))
         for cc, _ in countries.most_common(1):
-            topo = next((t for t in usable if t.place.country_code == cc and t.place.level is Level.COUNTRY), None)
-            if topo is not None:
-                return PlaceChoice(topo.place, topo.mention.text, GeoPrecision.REGION, "story",
-                                   phrase=_mention_span(topo))
+            country = next((t for t in usable if _where(t).country_code == cc and _where(t).level is Level.COUNTRY), None)
+            if country is not None:
+                return PlaceChoice(_where(country), country.mention.text, GeoPrecision.REGION, "story",
+                                   phrase=_mention_span(country))
         return None
 
     def _score(self, topo: Toponym, sentence: Sentence, trigger: tuple[int, int]) -> tuple[float, PlaceChoice] | None:
@@ -309,7 +310,7 @@ class Placer:
                 km *= 1.609
             if km > _FAR_KM:
                 return None
-        if topo.place.level is Level.COUNTRY and start < trigger[0] \
+        if _where(topo).level is Level.COUNTRY and start < trigger[0] \
                 and _WHOSE_GAP.fullmatch(self.text, topo.mention.end, trigger[0]):
             return None          # "a U.S. missile strike", "backed by British special forces and air strikes": whose
         if self._rules is not None and self._rules.around("reference", self.text, start, start):
@@ -318,7 +319,7 @@ class Placer:
         # brackets after it; when the place itself is unknown, its container says only roughly where.
         near = bool(far) or bool(_NEAR.search(before)) or _bracketed_container(self.text, sentence.start, start)
         tied = near or bool(_AT.search(before))
-        place = topo.place
+        place = _where(topo)
         # Finer places win (a city over the country it is "in"); words tying it to the event help.
         rank = place.level.rank if place.located_at != "parent" else max(place.level.rank, Level.NEIGHBOURHOOD.rank)
         score = rank * 1.0 + (1.0 if tied else 0.0)
@@ -373,6 +374,14 @@ _WHOSE_GAP = re.compile(r"(?:['’]s)?(?:\s+(?!(?:in|at|near|on|of|from|into|ins
 # A possessive place followed by a common noun ("Iraq's request"); a name after it is another place.
 _POSSESSIVE = re.compile(r"['’]s\s+[a-z]")
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
+
+
+def _where(topo: Toponym) -> Place:
+    """The place of a toponym the placer uses: only resolved ones reach here (unresolved ones are judged
+    "" or a locality's words by `Placer._judge`)."""
+    if topo.place is None:
+        raise ValueError(f"unresolved toponym {topo.mention.text!r} used as a place")
+    return topo.place
 
 
 def _bracketed_container(text: str, floor: int, start: int) -> bool:

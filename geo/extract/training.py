@@ -149,7 +149,7 @@ def score(model: EventModel, rows: Sequence[LabelledSentence], *, at: float = RE
     def coarse(types: Sequence[str]) -> list[str]:
         return list(dict.fromkeys(relabel.get(t, t) for t in types)) if relabel else list(types)
 
-    tally, ev = Tally(), Counter()
+    tally, ev = Tally(), Counter[tuple[bool, bool]]()
     out = Scores(sentences=len(rows))
     for r in rows:
         got = coarse([d.type for d in model.detect(r.text, at=at)])

@@ -313,8 +313,8 @@ def _find_clause(text: str, sentence: Sentence, hit: Hit) -> tuple[int, int]:
         if m.start() >= hit.start:      # the look-ahead after "and" may read past the trigger
             break
         start = m.end()
-    m = _CLAUSE.search(text, hit.end, sentence.end)
-    return start, (m.start() if m else sentence.end)
+    after = _CLAUSE.search(text, hit.end, sentence.end)
+    return start, (after.start() if after else sentence.end)
 
 
 def _last_words(text: str, n: int) -> str:
