@@ -14,13 +14,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from geo.extract.calibration import Calibration
+from geo.extract.dater import Dater
 from geo.extract.dates import EventDate
 from geo.extract.decide import Candidate, Weights, aggregate, anchored, candidates, score, subsumptions
 from geo.extract.events import EventModel, bundled_model
 from geo.extract.fatalities import Casualties, casualties
 from geo.extract.locate import (
     _GLUED_ARTICLE,
-    Dater,
     PlaceChoice,
     Placer,
     contains,
