@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from gazetteer.resolve.resolver import haversine_km
@@ -157,38 +157,44 @@ class Placer:
         return not sure or min(distance_km(p, _where(topo)) for p in sure) <= _STORY_KM
 
     def _judge(self, topo: Toponym) -> str:
-        """"place" for a usable place; the locality's words for a part of a town; "" to ignore it."""
-        place, m, rules = topo.place, topo.mention, self._rules
-        if rules is None:
+        """"place" for a usable place; the locality's words for a part of a town; "" to ignore it.
+
+        A part of a town or a site comes first; then an unresolved name is a place only when a pattern
+        found it ("the village of X"); a resolved one is where something happened unless one of the
+        `_NOT_WHERE` rules says it names who or whose instead.
+        """
+        place, m = topo.place, topo.mention
+        if self._rules is None:
             return "place" if place is not None else ""
-        noun = _NOUN_AFTER.match(self.text, m.end)
-        if rules.around("locality", self.text, m.start, m.end):
-            if place is None or place.level in _PART_OF_TOWN or (self._at_home(topo) and self._near_story(topo)):
-                return "place" if place is not None else m.text + (noun.group(0) if noun else "")
-            return m.text + (noun.group(0) if noun else "")
-        doubtful = place is None or (topo.score < _SURE and not self._at_home(topo))
-        if rules.around("facility", self.text, m.start, m.end) and doubtful:
-            return m.text + (noun.group(0) if noun else "")
+        part = self._part_or_site(topo)
+        if part is not None:
+            return part
         if place is None:
-            return m.text if m.source == "pattern" else ""     # "the village of X": a place, if unknown
-        if rules.around("attributive", self.text, m.start, m.end):
-            return ""            # "a U.S.-backed offensive": who, not where
-        owner = _POSSESSIVE.match(self.text, m.end)
-        if owner and not rules.around("part", self.text, m.start, m.end + 2):
-            return ""            # "at Iraq's request", "Syria's army": whose, not where
-        if place.level is not Level.COUNTRY and rules.around("person", self.text, m.start, m.end):
-            return ""
-        if _INITIAL.search(self.text, max(0, m.start - 4), m.start):
-            return ""            # "George W. Bush"
-        if _is_seat(m.text) and not _AT_SEAT.search(self.text, max(0, m.start - 16), m.start):
-            return ""            # "the Kremlin launched air strikes in Syria": the government acting, not where
-        others = sum(self._home.values()) - (1 if topo.score >= _SURE else 0) > 0 or self._dateline_countries
-        if place.level.rank >= Level.CITY.rank and others and not self._at_home(topo) \
-                and (topo.score < _DOUBT or (place.population or 0) < _LONE_TOWN):
-            # A small town in a country nothing else in the story names ("Shi ite" -> Ski, Norway;
-            # "Sada" -> Spain) is a namesake far more often than a place the story is about.
-            return ""
-        return "place"
+            return m.text if m.source == "pattern" else ""
+        return "" if any(rule(self, topo, place) for _, rule in _NOT_WHERE) else "place"
+
+    def _part_or_site(self, topo: Toponym) -> str | None:
+        """For a name with a locality word ("the Wahda district") or, when doubtful, a facility word ("Salam
+        hospital"): "place" if the gazetteer's place is that part, else the words naming it; None otherwise."""
+        place, m, rules = topo.place, topo.mention, self._rules
+        assert rules is not None
+        noun = _NOUN_AFTER.match(self.text, m.end)
+        words = m.text + (noun.group(0) if noun else "")
+        if rules.around("locality", self.text, m.start, m.end):
+            if place is not None and (place.level in _PART_OF_TOWN or (self._at_home(topo) and self._near_story(topo))):
+                return "place"
+            return words
+        doubtful = place is None or (topo.score < _SURE and not self._at_home(topo))
+        if doubtful and rules.around("facility", self.text, m.start, m.end):
+            return words
+        return None
+
+    def _namesake(self, topo: Toponym, place: Place) -> bool:
+        """A small town in a country nothing else in the story names ("Shi ite" -> Ski, Norway; "Sada" ->
+        Spain) is a namesake far more often than a place the story is about."""
+        others = sum(self._home.values()) - (1 if topo.score >= _SURE else 0) > 0 or bool(self._dateline_countries)
+        return place.level.rank >= Level.CITY.rank and others and not self._at_home(topo) \
+            and (topo.score < _DOUBT or (place.population or 0) < _LONE_TOWN)
 
     def locality(self, sentence: Sentence, trigger: tuple[int, int]) -> tuple[int, str] | None:
         """(offset, words) of the neighbourhood or site missing from the gazetteer nearest the trigger."""
@@ -356,6 +362,47 @@ def _phrase_start(before: str) -> int:
 
 def _mention_span(topo: Toponym) -> Span:
     return Span(topo.mention.start, topo.mention.end)
+
+
+def _attributive(placer: Placer, topo: Toponym, place: Place) -> bool:
+    """"a U.S.-backed offensive", "a Virginia man": who, not where."""
+    return placer._rules is not None and placer._rules.around("attributive", placer.text, topo.mention.start, topo.mention.end)
+
+
+def _owner(placer: Placer, topo: Toponym, place: Place) -> bool:
+    """"at Iraq's request", "Syria's army": whose, not where (but "Syria's north" is a part of it)."""
+    m = topo.mention
+    return bool(_POSSESSIVE.match(placer.text, m.end)) and placer._rules is not None \
+        and not placer._rules.around("part", placer.text, m.start, m.end + 2)
+
+
+def _person(placer: Placer, topo: Toponym, place: Place) -> bool:
+    """"President Bush", "Bush said": a town-sized name that is a person's."""
+    m = topo.mention
+    return place.level is not Level.COUNTRY and placer._rules is not None \
+        and placer._rules.around("person", placer.text, m.start, m.end)
+
+
+def _after_initial(placer: Placer, topo: Toponym, place: Place) -> bool:
+    """"George W. Bush"."""
+    return bool(_INITIAL.search(placer.text, max(0, topo.mention.start - 4), topo.mention.start))
+
+
+def _seat_acting(placer: Placer, topo: Toponym, place: Place) -> bool:
+    """"the Kremlin launched air strikes in Syria": the government acting, not where."""
+    m = topo.mention
+    return _is_seat(m.text) and not _AT_SEAT.search(placer.text, max(0, m.start - 16), m.start)
+
+
+# A resolved name is where something happened unless one of these says it names who or whose instead.
+_NOT_WHERE: tuple[tuple[str, Callable[[Placer, Toponym, Place], bool]], ...] = (
+    ("attributive", _attributive),
+    ("owner", _owner),
+    ("person", _person),
+    ("initial", _after_initial),
+    ("seat", _seat_acting),
+    ("namesake", Placer._namesake),
+)
 
 
 # Between a country and the trigger after it, a few words with no preposition ("British special forces
