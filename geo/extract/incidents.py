@@ -171,25 +171,11 @@ def _read_sentence(article: Article, si: int, sents: list[Sentence], cands: list
             continue          # the same family told twice in one sentence at one place: one incident
         taken.setdefault(family, []).append(own_place)
         locality = placer.locality(sentence, (hit.start, hit.end))
-        if own_place and cand.trigger and anchored(text, sentence, hit, own_place.start, own_place.start + len(own_place.text)):
-            # A phrase naming its own place and time tells a specific event, whatever the words around it:
-            # its trigger counts in full, and the phrase is evidence of its own.
-            cand = replace(cand, rule=max(cand.rule, cand.trigger))
-            conf = min(score(cand, weights, own_date, own_place, _has_counts(sentence.text), bool(locality), crowd)
-                       + weights.anchored, 1.0)
-        else:
-            conf = score(cand, weights, own_date, own_place, _has_counts(sentence.text), bool(locality), crowd)
-        if own_place and own_place.tied and _VERB.match(hit.text) \
-                and _OBJECT_GAP.fullmatch(text, hit.end, max(hit.end, own_place.start)):
-            conf = min(conf + weights.tied, 1.0)
+        conf = _confidence(cand, weights, text, sentence, own_date, own_place, bool(locality), crowd)
         ante = _antecedent(drafts, taxonomy, family, text, sentence, hit, own_place, own_date)
         evidence = _evidence(article, sentence, hit)
         if ante is not None:
-            ante.evidence.append(evidence)
-            if ante.place is None or (not _own(ante.place) and own_place):
-                ante.place = own_place or ante.place
-            if ante.date.date is None and own_date.date is not None:
-                ante.date = own_date
+            _join(ante, evidence, own_place, own_date)
             continue
         if conf < weights.threshold - 1e-9:
             continue
@@ -203,6 +189,32 @@ def _read_sentence(article: Article, si: int, sents: list[Sentence], cands: list
             if _elsewhere(other, taken[family]):
                 taken[family].append(other)
                 drafts.append(_Draft(hit, sentence, conf, other, date, [evidence]))
+
+
+def _confidence(cand: Candidate, weights: Weights, text: str, sentence: Sentence, own_date: EventDate,
+                own_place: PlaceChoice | None, locality: bool, crowd: bool) -> float:
+    """The candidate's decision score with the evidence of its own sentence (`geo.extract.decide.score`)."""
+    hit, counts = cand.hit, _has_counts(sentence.text)
+    if own_place and cand.trigger and anchored(text, sentence, hit, own_place.start, own_place.start + len(own_place.text)):
+        # A phrase naming its own place and time tells a specific event, whatever the words around it:
+        # its trigger counts in full, and the phrase is evidence of its own.
+        cand = replace(cand, rule=max(cand.rule, cand.trigger))
+        conf = min(score(cand, weights, own_date, own_place, counts, locality, crowd) + weights.anchored, 1.0)
+    else:
+        conf = score(cand, weights, own_date, own_place, counts, locality, crowd)
+    if own_place and own_place.tied and _VERB.match(hit.text) \
+            and _OBJECT_GAP.fullmatch(text, hit.end, max(hit.end, own_place.start)):
+        conf = min(conf + weights.tied, 1.0)     # "seized Qaim": the place is the trigger verb's object
+    return conf
+
+
+def _join(ante: _Draft, evidence: Evidence, own_place: PlaceChoice | None, own_date: EventDate) -> None:
+    """A later mention of an incident: its sentence is evidence, and its own place or date fill gaps."""
+    ante.evidence.append(evidence)
+    if ante.place is None or (not _own(ante.place) and own_place):
+        ante.place = own_place or ante.place
+    if ante.date.date is None and own_date.date is not None:
+        ante.date = own_date
 
 
 def _elsewhere(place: PlaceChoice | None, taken: list[PlaceChoice | None]) -> bool:
