@@ -144,3 +144,9 @@ def test_a_march_told_with_its_purpose_is_still_a_protest(pipeline):
 ])
 def test_a_claim_or_a_court_case_about_an_event_is_not_an_event(pipeline, text):
     assert _incidents(pipeline, text) == ()
+
+
+def test_a_past_capture_told_in_a_relative_clause_with_its_year_is_an_incident(pipeline):
+    text = "The Islamist group, which seized Mosul in June 2014, still has thousands of fighters in the desert, officials said."
+    incidents = _incidents(pipeline, text)
+    assert [(i.type, i.place_text) for i in incidents] == [("territory_captured", "Mosul")]

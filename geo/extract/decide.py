@@ -314,8 +314,10 @@ def anchored(text: str, sentence: Sentence, hit: Hit, place_start: int, place_en
     >>> anchored(t, Sentence(0, len(t), t, 0, 0), h, t.index("Benghazi"), t.index("Benghazi") + 8)
     False
     """
-    if place_start < hit.end or place_start - hit.end > _NP_REACH or _VERB_FORM.fullmatch(hit.text):
+    if place_start < hit.end or place_start - hit.end > _NP_REACH:
         return False
+    if _VERB_FORM.fullmatch(hit.text):
+        return _verb_anchored(text, sentence, hit, place_start, place_end)
     if not _OPENS_NP.search(text, max(sentence.start, hit.start - _NP_REACH), hit.start):
         return False
     between = _PLACE_PP.fullmatch(text, hit.end, place_start)
@@ -326,6 +328,22 @@ def anchored(text: str, sentence: Sentence, hit: Hit, place_start: int, place_en
                 or _TIME_AFTER.match(text, place_end, min(sentence.end, place_end + _NP_REACH)))
 
 
+def _verb_anchored(text: str, sentence: Sentence, hit: Hit, place_start: int, place_end: int) -> bool:
+    """A past-tense trigger with its place as object and a year or a month right after it ("Islamic State,
+    which seized Mosul in 2014, ..."; "Russia annexed Crimea in March 2014"): one specific past event.
+
+    >>> t = "Islamic State, which seized Mosul in 2014, still has fighters."
+    >>> h = Hit("territory_captured", 0.85, t.index("seized"), t.index("seized") + 6, "seized")
+    >>> _verb_anchored(t, Sentence(0, len(t), t, 0, 0), h, t.index("Mosul"), t.index("Mosul") + 5)
+    True
+    """
+    if not _VERB_OBJECT.fullmatch(text, hit.end, place_start):
+        return False
+    return bool(_TIME_AFTER.match(text, place_end, min(sentence.end, place_end + _NP_REACH)))
+
+
+# Between a trigger verb and its object place: at most an article and "the town/city of".
+_VERB_OBJECT = re.compile(r"\s+(?:the\s+)?(?:(?:town|city|village|province|district|region)\s+of\s+)?", re.IGNORECASE)
 _VERB_FORM = re.compile(r"\w+ed|(?:took|fought|fled|drove|shot|won|hit|struck|fell|overran|blew|seized)", re.IGNORECASE)
 
 
