@@ -82,12 +82,17 @@ def main(argv: list[str] | None = None) -> int:
                     help="run each sentence as a one-sentence article through the whole pipeline and score "
                          "the ACLED sub-event types of its incidents (as for ACLED-coded event notes)")
     ap.add_argument("--style", help="only written sentences of this style (wire, acled, local, ngo, police, social)")
+    ap.add_argument("--without", metavar="PREFIX", action="append", default=[],
+                    help="leave out rows whose id starts with PREFIX (to compare versions on the same sentences "
+                         "after rows were added, e.g. --without acled2); repeatable")
+    ap.add_argument("--only", metavar="PREFIX", help="only rows whose id starts with PREFIX")
     args = ap.parse_args(argv)
     taxonomy = Taxonomy.load()
     if not args.split.startswith("written-") and not CORPORA.is_dir():
         print(f"corpora not found: {CORPORA}", file=sys.stderr)
         return 2
-    rows = [r for r in rows_for(args.split, taxonomy) if args.style is None or r.style == args.style]
+    rows = [r for r in rows_for(args.split, taxonomy) if (args.style is None or r.style == args.style)
+            and not any(r.id.startswith(p) for p in args.without) and (args.only is None or r.id.startswith(args.only))]
     if args.pipeline:
         print(pipeline_scores(rows, taxonomy))
         return 0
