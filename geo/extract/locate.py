@@ -298,45 +298,67 @@ class Placer:
         return None
 
     def _score(self, topo: Toponym, sentence: Sentence, trigger: tuple[int, int]) -> tuple[float, PlaceChoice] | None:
+        """How well a place in the trigger's sentence fits as where it happened (`PLACE_WEIGHTS`), or None
+        when the place is a reference point, an owner, or another clause's."""
         start = topo.mention.start
         before = self.text[max(sentence.start, start - _LOOKBACK):start]
         far = _DISTANCE.search(before)
-        if far:
-            try:
-                km = float(far.group(1).replace(",", ""))
-            except ValueError:
-                km = _FAR_KM + 1
-            if "mile" in far.group(0).lower():
-                km *= 1.609
-            if km > _FAR_KM:
-                return None
-        if _where(topo).level is Level.COUNTRY and start < trigger[0] \
-                and _WHOSE_GAP.fullmatch(self.text, topo.mention.end, trigger[0]):
-            return None          # "a U.S. missile strike", "backed by British special forces and air strikes": whose
-        if self._rules is not None and self._rules.around("reference", self.text, start, start):
-            return None          # "close to the border with Syria": a landmark, not the place
+        if (far and _km(far) > _FAR_KM) or self._whose_or_landmark(topo, trigger):
+            return None
         # "in Dinangourou (Koro, Mopti)": the event-note convention names a place's district and region in
         # brackets after it; when the place itself is unknown, its container says only roughly where.
         near = bool(far) or bool(_NEAR.search(before)) or _bracketed_container(self.text, sentence.start, start)
         tied = near or bool(_AT.search(before))
-        place = _where(topo)
-        # Finer places win (a city over the country it is "in"); words tying it to the event help.
-        rank = place.level.rank if place.located_at != "parent" else max(place.level.rank, Level.NEIGHBOURHOOD.rank)
-        score = rank * 1.0 + (1.0 if tied else 0.0)
-        if _FROM.search(before):
-            score += 0.5
         gap = trigger[0] - topo.mention.end if start < trigger[0] else start - trigger[1]
         # A sentence may open on its place ("On patrol south of Bagram, ... an IED exploded").
         if gap > ((_TIED_GAP * (2 if start < trigger[0] else 1)) if tied else _LOOSE_GAP):
             return None          # far from the trigger and not governed by in/at/near: another clause's place
-        score -= max(gap, 0) / 80.0
+        place = _where(topo)
+        w = PLACE_WEIGHTS
+        # Finer places win (a city over the country it is "in"); words tying it to the event help.
+        rank = place.level.rank if place.located_at != "parent" else max(place.level.rank, Level.NEIGHBOURHOOD.rank)
+        score = rank * w.level + (w.tied if tied else 0.0) + (w.source if _FROM.search(before) else 0.0)
+        score -= max(gap, 0) / w.chars_per_point
         if tied and start > trigger[1] and gap <= _RIGHT_AFTER:
-            score += 0.3         # "were arrested in X": the phrase right after the trigger governs it
-        score -= 2.0 * max(0.0, 1.0 - topo.score) if topo.score else 0.0
+            score += w.right_after
+        score -= w.doubt * max(0.0, 1.0 - topo.score) if topo.score else 0.0
         phrase = Span(start - len(before) + (far.start() if far else _phrase_start(before)), topo.mention.end) \
             if tied else _mention_span(topo)
         return score, PlaceChoice(place, topo.mention.text, place_precision(place, near=near), "sentence",
                                   start=start, tied=tied, phrase=phrase)
+
+    def _whose_or_landmark(self, topo: Toponym, trigger: tuple[int, int]) -> bool:
+        """A country before the trigger with no preposition between ("a U.S. missile strike", "backed by
+        British special forces and air strikes": whose), or a landmark ("close to the border with Syria")."""
+        start = topo.mention.start
+        if _where(topo).level is Level.COUNTRY and start < trigger[0] \
+                and _WHOSE_GAP.fullmatch(self.text, topo.mention.end, trigger[0]):
+            return True
+        return self._rules is not None and self._rules.around("reference", self.text, start, start)
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceWeights:
+    """The weights of choosing a place for an event within its sentence (`Placer._score`)."""
+
+    level: float = 1.0             # per level of detail: a town beats its province, which beats its country
+    tied: float = 1.0              # governed by in/at/near/... or the trigger verb's object: worth one level
+    source: float = 0.5            # "from X": where fire or a flight came from, half a level
+    chars_per_point: float = 80.0  # characters between trigger and place that cost one point
+    right_after: float = 0.3       # "were arrested in X": the phrase right after the trigger governs it
+    doubt: float = 2.0             # per unit of the resolver's doubt: a doubtful namesake loses to a sure town
+
+
+PLACE_WEIGHTS = PlaceWeights()
+
+
+def _km(far: re.Match[str]) -> float:
+    """Kilometres in a "280 km (175 miles) southwest of" phrase (miles converted; unreadable: beyond reach)."""
+    try:
+        km = float(far.group(1).replace(",", ""))
+    except ValueError:
+        return _FAR_KM + 1
+    return km * 1.609 if "mile" in far.group(0).lower() else km
 
 
 # A preposition that opens a place phrase; verbs that govern a place ("seized Qaim") do not open one.
