@@ -349,6 +349,12 @@ def test_seed_bomb_dropped_on_achin_in_nangarhar(seed_incidents):
     assert "Nangarhar" in (drops[0].place.admin1 or "")
 
 
+def test_seed_odessa_arrest_is_placed_in_ukraine_not_at_the_berlin_attack_it_copied(seed_incidents):
+    _, incs = _story(seed_incidents, "New Year after Berlin attack")
+    arrests = [i for i in incs if i.type == "arrest" and "Ukraine" in i.evidence[0].sentence]
+    assert arrests and all(i.place.country_code == "UA" for i in arrests), [(i.place_text, i.evidence[0].sentence) for i in arrests]
+
+
 def test_seed_displacement_from_west_mosul(seed_incidents):
     _, incs = _story(seed_incidents, "Mosul exodus")
     assert any(i.type == "displacement" and i.place.name == "Mosul" and i.date == dt.date(2017, 4, 22)
