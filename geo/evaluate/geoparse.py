@@ -187,58 +187,86 @@ def evaluate(gold_path: str, geoparser, *, mode: str = "resolve", limit: int | N
         raise ValueError(f"unknown mode {mode!r}; expected one of: {', '.join(MODES)}")
     t0 = time.perf_counter()
     docs = list(load_gold(gold_path, literal_only=literal_only))[:limit]
-    errors: list[float] = []
-    base_errors: list[float] = []
-    unresolved = base_unresolved = 0
-    skel_total = skel_right = 0
-    classes: dict[str, list[float]] = {c: [] for c in FEATURE_CLASSES}
-    unresolved_by: dict[str, int] = dict.fromkeys(FEATURE_CLASSES, 0)
-    id_errors: list[float] = []
-    id_unresolved = 0
-    classify = _Classifier(geoparser)
+    res = _ResCounter(geoparser)
     rec = _RecCounter()
     for doc in docs:
         if mode in ("resolve", "both"):
-            spans = sorted(doc.toponyms + doc.unresolved, key=lambda t: t.start)
-            mentions = [Mention(t.start, t.end, t.name, "gold") for t in spans]
-            if hasattr(geoparser, "annotate"):
-                mentions = geoparser.annotate(doc.text, mentions)   # "Paris, Idaho": the text's own container
-            toponyms = geoparser.resolve(doc.text, mentions)
-            for g, top in zip(spans, toponyms):
-                if g.lat is None or g.lon is None:
-                    continue
-                kind = classify(g)
-                if top.place is None:
-                    unresolved += 1
-                    unresolved_by[kind] += 1
-                    errors.append(MAX_KM)
-                    classes[kind].append(MAX_KM)
-                else:
-                    err = haversine_km(top.place.lat, top.place.lon, g.lat, g.lon)
-                    errors.append(err)
-                    classes[kind].append(err)
-                    if _skeleton_only(geoparser, g.name, top.place):
-                        skel_total += 1
-                        skel_right += err <= ACC_KM
-                if g.geonameid:
-                    id_errors.append(classes[kind][-1])
-                    id_unresolved += top.place is None
-                best = _most_populous(geoparser, g.name)
-                if best is None:
-                    base_unresolved += 1
-                    base_errors.append(MAX_KM)
-                else:
-                    base_errors.append(haversine_km(best.lat, best.lon, g.lat, g.lon))
+            res.add(doc)
         if mode in ("end-to-end", "both"):
             rec.add(doc, geoparser.parse(doc.text))
-    res = ResolutionScores.from_errors(errors, unresolved) if errors else None
-    base = ResolutionScores.from_errors(base_errors, base_unresolved) if base_errors else None
-    skel = {"count": skel_total, "precision": round(skel_right / skel_total, 4) if skel_total else 0.0} if errors else {}
-    by_class = {c: ResolutionScores.from_errors(e, unresolved_by[c]) for c, e in classes.items() if e}
-    with_id = ResolutionScores.from_errors(id_errors, id_unresolved) if id_errors else None
     name = gold_path.rsplit("/", 1)[-1]
-    return EvalReport(name, mode, len(docs), round(time.perf_counter() - t0, 2), res, base, rec.scores() if rec.gold or rec.pred else None, skel,
-                      by_class, with_id)
+    resolution, baseline = res.scores()
+    skeleton, by_class, with_id = res.details()
+    return EvalReport(name, mode, len(docs), round(time.perf_counter() - t0, 2), resolution, baseline,
+                      rec.scores() if rec.gold or rec.pred else None, skeleton, by_class, with_id)
+
+
+class _ResCounter:
+    """Resolution errors over the gold toponyms with coordinates: the geoparser's, by feature class, for
+    those with a GeoNames id, the most-populous baseline's, and the skeleton-only resolutions."""
+
+    def __init__(self, geoparser):
+        self.geoparser = geoparser
+        self.classify = _Classifier(geoparser)
+        self.errors: list[float] = []
+        self.base_errors: list[float] = []
+        self.unresolved = self.base_unresolved = 0
+        self.skel_total = self.skel_right = 0
+        self.classes: dict[str, list[float]] = {c: [] for c in FEATURE_CLASSES}
+        self.unresolved_by: dict[str, int] = dict.fromkeys(FEATURE_CLASSES, 0)
+        self.id_errors: list[float] = []
+        self.id_unresolved = 0
+
+    def add(self, doc: GoldDoc) -> None:
+        geoparser = self.geoparser
+        spans = sorted(doc.toponyms + doc.unresolved, key=lambda t: t.start)
+        mentions = [Mention(t.start, t.end, t.name, "gold") for t in spans]
+        if hasattr(geoparser, "annotate"):
+            mentions = geoparser.annotate(doc.text, mentions)   # "Paris, Idaho": the text's own container
+        for g, top in zip(spans, geoparser.resolve(doc.text, mentions)):
+            if g.lat is None or g.lon is None:
+                continue
+            self._resolved(g, g.lat, g.lon, top.place)
+            self._baseline(g, g.lat, g.lon)
+
+    def _resolved(self, g: GoldToponym, lat: float, lon: float, place) -> None:
+        kind = self.classify(g)
+        if place is None:
+            self.unresolved += 1
+            self.unresolved_by[kind] += 1
+            err = MAX_KM
+        else:
+            err = haversine_km(place.lat, place.lon, lat, lon)
+            if _skeleton_only(self.geoparser, g.name, place):
+                self.skel_total += 1
+                self.skel_right += err <= ACC_KM
+        self.errors.append(err)
+        self.classes[kind].append(err)
+        if g.geonameid:
+            self.id_errors.append(err)
+            self.id_unresolved += place is None
+
+    def _baseline(self, g: GoldToponym, lat: float, lon: float) -> None:
+        best = _most_populous(self.geoparser, g.name)
+        if best is None:
+            self.base_unresolved += 1
+            self.base_errors.append(MAX_KM)
+        else:
+            self.base_errors.append(haversine_km(best.lat, best.lon, lat, lon))
+
+    def scores(self) -> tuple[ResolutionScores | None, ResolutionScores | None]:
+        """The geoparser's and the baseline's scores (None without any toponym scored)."""
+        res = ResolutionScores.from_errors(self.errors, self.unresolved) if self.errors else None
+        base = ResolutionScores.from_errors(self.base_errors, self.base_unresolved) if self.base_errors else None
+        return res, base
+
+    def details(self) -> tuple[dict, dict, ResolutionScores | None]:
+        """The skeleton-only figures, the scores by feature class and those of the toponyms with a GeoNames id."""
+        skel = {"count": self.skel_total, "precision": round(self.skel_right / self.skel_total, 4) if self.skel_total else 0.0} \
+            if self.errors else {}
+        by_class = {c: ResolutionScores.from_errors(e, self.unresolved_by[c]) for c, e in self.classes.items() if e}
+        with_id = ResolutionScores.from_errors(self.id_errors, self.id_unresolved) if self.id_errors else None
+        return skel, by_class, with_id
 
 
 class _Classifier:
@@ -261,11 +289,18 @@ class _Classifier:
                 return "countries"
             return {"A": "admin regions", "P": "populated places"}.get(cls, "other")
         if g.geonameid:
-            if g.geonameid in self.country_ids:
-                return "countries"
-            place = self.get(f"gn:{g.geonameid}") if self.get else None
-            if place is not None:
-                return _LEVEL_CLASS.get(place.level, "other")
+            known = self._by_id(g.geonameid)
+            if known is not None:
+                return known
+        return self._by_reading(g)
+
+    def _by_id(self, geonameid: str) -> str | None:
+        if geonameid in self.country_ids:
+            return "countries"
+        place = self.get(f"gn:{geonameid}") if self.get else None
+        return _LEVEL_CLASS.get(place.level, "other") if place is not None else None
+
+    def _by_reading(self, g: GoldToponym) -> str:
         if g.lat is not None and g.lon is not None:
             near = [(haversine_km(c.place.lat, c.place.lon, g.lat, g.lon), c.place.level)
                     for c in self.geoparser.resolver.candidates(g.name)]
@@ -304,16 +339,20 @@ class _RecCounter:
         for s, e, t in pspans:
             g = gspans.get((s, e))
             if g is not None:
-                self.exact += 1
-                if g.lat is not None and g.lon is not None:
-                    self.matched += 1
-                    if t.place is not None and haversine_km(t.place.lat, t.place.lon, g.lat, g.lon) <= ACC_KM:
-                        self.matched_right += 1
+                self._exact(g, t)
             if any(gs < e and s < ge for gs, ge in gspans):
                 self.pred_hit += 1
         for gs, ge in gspans:
             if any(gs < e and s < ge for s, e, _ in pspans):
                 self.gold_hit += 1
+
+    def _exact(self, g: GoldToponym, t) -> None:
+        """A prediction with the gold span: right within 161 km if the gold has a point."""
+        self.exact += 1
+        if g.lat is not None and g.lon is not None:
+            self.matched += 1
+            if t.place is not None and haversine_km(t.place.lat, t.place.lon, g.lat, g.lon) <= ACC_KM:
+                self.matched_right += 1
 
     def scores(self) -> RecognitionScores:
         p = self.exact / self.pred if self.pred else 0.0

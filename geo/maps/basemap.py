@@ -40,6 +40,7 @@ __all__ = ["Basemap", "Label", "LabelPlace", "add_basemap", "basemap_data", "dec
 DETAIL_ZOOM = 5
 DETAIL_TOLERANCE, DETAIL_SCALE = 0.002, 1000   # ~200 m: under 2 px at zoom 10
 COARSE_TOLERANCE, COARSE_SCALE = 0.05, 100
+_POINT_SCALE = 1000            # label points in thousandths of a degree (~100 m)
 WORLD_MIN_POPULATION = 1_000_000
 MAX_CORE_REGIONS = 40          # regions with the most incidents that get detail (keeps 100k-incident maps small)
 MAX_DETAIL_REGIONS = 150       # ... together with their neighbours
@@ -220,34 +221,43 @@ def basemap_data(located: Sequence[Incident], *, regions=None, index=None) -> di
     import shapely
 
     chosen = detail_regions(located, regions)
+    labels = _labels(chosen, index, gazetteer_regions=regions is None)
+    boxes = [(b[1], b[0], b[3], b[2]) for b in shapely.bounds(chosen.geometry.values).tolist()]
+    coarse, detail = _water_layers(boxes)
+    return {
+        "labels": {"n": [lb.name for lb in labels], "y": [round(lb.lat * _POINT_SCALE) for lb in labels],
+                   "x": [round(lb.lon * _POINT_SCALE) for lb in labels], "z": [lb.min_zoom for lb in labels],
+                   "k": [lb.kind for lb in labels]},
+        "regions": _region_columns(chosen, labels),
+        "coarse": coarse, "detail": detail,
+        "scales": {"coarse": COARSE_SCALE, "detail": DETAIL_SCALE},
+        "zooms": {"detail": DETAIL_ZOOM},
+    }
+
+
+def _labels(chosen, index, *, gazetteer_regions: bool) -> list[Label]:
+    """The place labels of the chosen regions, from `index` (or the default index, opened and closed here)."""
     owned = index is None
     index = _open_index() if owned else index
     try:
-        labels = select_labels(_label_places(index, chosen, gazetteer_regions=regions is None))
+        return select_labels(_label_places(index, chosen, gazetteer_regions=gazetteer_regions))
     finally:
         if owned:
             index.close()
-    boxes = [(b[1], b[0], b[3], b[2]) for b in shapely.bounds(chosen.geometry.values).tolist()]
-    coarse, detail = _water_layers(boxes)
+
+
+def _region_columns(chosen, labels: list[Label]) -> dict:
+    """The chosen regions' names, label points, label zooms and boundary lines."""
     if "lat" in chosen and "lon" in chosen:
         lats, lons = list(chosen["lat"]), list(chosen["lon"])
     else:  # regions given by the caller
         from gazetteer.boundaries import label_points
 
         lats, lons = (list(v) for v in label_points(chosen.geometry.values)) if len(chosen) else ([], [])
-    return {
-        "labels": {"n": [lb.name for lb in labels], "y": [round(lb.lat * 1000) for lb in labels],
-                   "x": [round(lb.lon * 1000) for lb in labels], "z": [lb.min_zoom for lb in labels],
-                   "k": [lb.kind for lb in labels]},
-        "regions": {"n": [str(n) for n in chosen["name"]], "y": [round(v * 1000) for v in lats],
-                    "x": [round(v * 1000) for v in lons],
-                    "z": region_label_zooms([str(n) for n in chosen["name"]], lats, lons, labels),
-                    "b": [encode_lines(g, tolerance=DETAIL_TOLERANCE, scale=DETAIL_SCALE)
-                          for g in chosen.geometry.values]},
-        "coarse": coarse, "detail": detail,
-        "scales": {"coarse": COARSE_SCALE, "detail": DETAIL_SCALE},
-        "zooms": {"detail": DETAIL_ZOOM},
-    }
+    return {"n": [str(n) for n in chosen["name"]], "y": [round(v * _POINT_SCALE) for v in lats],
+            "x": [round(v * _POINT_SCALE) for v in lons],
+            "z": region_label_zooms([str(n) for n in chosen["name"]], lats, lons, labels),
+            "b": [encode_lines(g, tolerance=DETAIL_TOLERANCE, scale=DETAIL_SCALE) for g in chosen.geometry.values]}
 
 
 class Basemap(Layer, VerbatimMacro):

@@ -22,6 +22,7 @@ from geo.model import Incident
 __all__ = ["build_map", "default_threshold", "map_html", "render_map", "write_map"]
 
 MIN_ZOOM, MAX_ZOOM = 2, 17
+_FIT_MAX_ZOOM = 10   # the opening view never zooms closer than this, even for one incident
 UNCONFIRMED = TypeStyle("unconfirmed", "Unconfirmed (less sure; off by default)", "", "", "#9e9e9e", "question")
 
 
@@ -79,21 +80,9 @@ def build_map(
     default that is the threshold of the incident calibration (`default_threshold()`).
     `basemap` adds the offline basemap (geo.maps.basemap), drawn under the tiles so it shows without network.
     """
-    import folium
-    from folium.map import FitBounds
-    from folium.plugins import Fullscreen, MiniMap
-
     from geo.maps import layers as maplayers
-    from geo.maps.data import DATE_PRECISIONS, LayerEncoder, summarise, type_styles
-    from geo.maps.js import (
-        IncidentHeatMap,
-        IncidentLayer,
-        IncidentRuntime,
-        OutlineMiniMap,
-        Outlines,
-        SummaryPanel,
-        TimeSlider,
-    )
+    from geo.maps.data import DATE_PRECISIONS, summarise, type_styles
+    from geo.maps.js import IncidentRuntime, Outlines, SummaryPanel
 
     if self_contained:
         from geo.maps.assets import require_assets
@@ -101,6 +90,33 @@ def build_map(
         require_assets(assets_dir)
     incidents = list(incidents)
     styles = type_styles(incidents, _taxonomy(taxonomy))
+    encoder, columns = _columns(incidents, styles, confirmed_at)
+    fmap = _new_map(title, tiles, self_contained, assets_dir)
+    outlines = None
+    if tiles is None or self_contained:
+        outlines = Outlines(maplayers.outline_geojson(countries), base=tiles is None)
+        outlines.add_to(fmap)
+    IncidentRuntime(encoder.strings.values, encoder.refs, DATE_PRECISIONS).add_to(fmap)
+    located = [i for i in incidents if i.place is not None]
+    if basemap:
+        from geo.maps.basemap import add_basemap
+
+        add_basemap(fmap, located, regions=regions, under_tiles=tiles is not None)
+    view = _fit_view(fmap, located)
+    _add_type_layers(fmap, columns)
+    if located:
+        _add_overviews(fmap, located, regions)
+    SummaryPanel(_panel_html(title, summarise(incidents, styles)), everything=view.everything).add_to(fmap)
+    _add_controls(fmap, tiles, outlines)
+    _renumber(fmap.get_root())
+    return fmap
+
+
+def _columns(incidents: list[Incident], styles, confirmed_at: float | None):
+    """The encoder of the map's strings and, per layer (each type, then the unconfirmed), its style,
+    column data and whether it shows at first."""
+    from geo.maps.data import LayerEncoder
+
     by_type: dict[str, list[Incident]] = {}
     if confirmed_at is None:
         confirmed_at = default_threshold()
@@ -112,7 +128,11 @@ def build_map(
     columns = [(style, encoder.layer(by_type[style.key]), True) for style in styles if style.key in by_type]
     if unconfirmed:
         columns.append((UNCONFIRMED, encoder.layer(unconfirmed), False))
+    return encoder, columns
 
+
+def _new_map(title: str, tiles: str | None, self_contained: bool, assets_dir: str | os.PathLike | None):
+    """The empty folium map with its zoom limits, asset mode and page title."""
     try:
         fmap = _map_class()(location=[20, 0], zoom_start=2, tiles=tiles, control_scale=True, max_zoom=MAX_ZOOM)
     except ValueError as exc:
@@ -124,23 +144,26 @@ def build_map(
     fmap.self_contained = self_contained
     fmap.assets_dir = assets_dir
     fmap.get_root().title = js_template_safe(title)
+    return fmap
 
-    outlines = None
-    if tiles is None or self_contained:
-        outlines = Outlines(maplayers.outline_geojson(countries), base=tiles is None)
-        outlines.add_to(fmap)
-    IncidentRuntime(encoder.strings.values, encoder.refs, DATE_PRECISIONS).add_to(fmap)
-    located = [i for i in incidents if i.place is not None]
-    if basemap:
-        from geo.maps.basemap import add_basemap
 
-        add_basemap(fmap, located, regions=regions, under_tiles=tiles is not None)
+def _fit_view(fmap, located: list[Incident]):
+    """Set the opening view on the located incidents; returns it."""
+    from folium.map import FitBounds
+
     # Set the view before markers load: clustering restarts (and markercluster 1.1 can fail)
     # when the zoom changes while chunks are still being added.
     view = frame([(i.place.lat, i.place.lon) for i in located if i.place is not None])
-    fit = FitBounds([list(view.bounds[0]), list(view.bounds[1])], max_zoom=10)
+    fit = FitBounds([list(view.bounds[0]), list(view.bounds[1])], max_zoom=_FIT_MAX_ZOOM)
     fit.options["animate"] = False
     fit.add_to(fmap)
+    return view
+
+
+def _add_type_layers(fmap, columns) -> None:
+    """One marker layer per incident type (and the unconfirmed), each with its legend icon."""
+    from geo.maps.js import IncidentLayer
+
     for style, data, show in columns:
         if not data["y"]:
             continue
@@ -150,24 +173,35 @@ def build_map(
             style.key, f"{js_template_safe(style.label)} ({len(data['t']):,})", data,
             {"key": style.key, "label": style.label, "colour": style.colour, "html": icon}, show=show,
         ).add_to(fmap)
-    if located:
-        IncidentHeatMap(name="Heat map").add_to(fmap)
-        timeline = maplayers.time_geojson(located)
-        if timeline["features"]:
-            TimeSlider(timeline, name="Time slider (dated incidents)").add_to(fmap)
-        choropleth = _choropleth(located, regions)
-        if choropleth is not None:
-            choropleth.add_to(fmap)
 
-    SummaryPanel(_panel_html(title, summarise(incidents, styles)), everything=view.everything).add_to(fmap)
+
+def _add_overviews(fmap, located: list[Incident], regions) -> None:
+    """The heat map, the time slider (if any incident is dated) and the admin-1 choropleth."""
+    from geo.maps import layers as maplayers
+    from geo.maps.js import IncidentHeatMap, TimeSlider
+
+    IncidentHeatMap(name="Heat map").add_to(fmap)
+    timeline = maplayers.time_geojson(located)
+    if timeline["features"]:
+        TimeSlider(timeline, name="Time slider (dated incidents)").add_to(fmap)
+    choropleth = _choropleth(located, regions)
+    if choropleth is not None:
+        choropleth.add_to(fmap)
+
+
+def _add_controls(fmap, tiles: str | None, outlines) -> None:
+    """Full screen, the mini map (of the tiles, or of the outlines without tiles) and the layer control."""
+    import folium
+    from folium.plugins import Fullscreen, MiniMap
+
+    from geo.maps.js import OutlineMiniMap
+
     Fullscreen(position="topleft").add_to(fmap)
     if tiles is not None:
         MiniMap(tile_layer=tiles, toggle_display=True, position="bottomright").add_to(fmap)
     elif outlines is not None:
         OutlineMiniMap(outlines).add_to(fmap)
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
-    _renumber(fmap.get_root())
-    return fmap
 
 
 def _choropleth(located: list[Incident], regions):

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from geo.model import DatePrecision, Incident
+from geo.model import DatePrecision, Incident, Place
 from geo.outputs.safe import safe_url
 
 __all__ = [
@@ -23,6 +23,11 @@ __all__ = [
 
 COORD_DIGITS = 4          # ~10 m: finer than the gazetteer's town coordinates, and short
 DATE_PRECISIONS = tuple(p.value for p in DatePrecision)   # the popup script indexes this list, in this order
+_PRECISION_INDEX = {p: i for i, p in enumerate(DatePrecision)}
+# The columns of a layer, one letter each (the popup script reads them by these names): title, date,
+# date precision, place name, level, geo precision, fatalities, injured, actors, sentence, mention
+# start and end in it, sources, event / sub-event type.
+_COLUMNS = "tdqnlgfjavmkorchw"
 
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _ICON = re.compile(r"[a-z0-9-]{1,40}")
@@ -204,6 +209,28 @@ class LayerEncoder:
         key = tuple(seen.values())
         return self._refs.setdefault(key, len(self._refs))
 
+    def _row(self, inc: Incident, place: Place) -> tuple:
+        """One incident's values in the order of `_COLUMNS` (strings added to the table in that order)."""
+        add, memo = self.strings.add, self._add
+        ev = inc.evidence[0]
+        where = self._places.get(place.id)
+        if where is None:
+            where = self._places[place.id] = (add(_place_label(inc)), add(place.level.value))
+        title = add(ev.article_title or ev.article_id)
+        day = memo(inc.date, inc.date.isoformat) if inc.date else -1
+        precision = _PRECISION_INDEX[inc.date_precision]
+        geo = int(inc.geo_precision) if inc.geo_precision is not None else 0
+        actors = memo(inc.actors, lambda: "; ".join(inc.actors)) if inc.actors else -1
+        sentence = add(ev.sentence)
+        span = mention_offsets(ev.sentence, inc.place_text)
+        return (title, day, precision, where[0], where[1], geo, inc.fatalities, inc.injured, actors, sentence,
+                span[0] if span else -1, span[1] if span else -1, self._sources(inc),
+                memo((inc.event_type, inc.sub_event_type),
+                     lambda: " / ".join(x for x in (inc.event_type, inc.sub_event_type) if x)),
+                round(float(inc.confidence), 2),
+                add(inc.place_evidence.text) if inc.place_evidence else -1,
+                add(inc.date_evidence.text) if inc.date_evidence else -1)
+
     def layer(self, incidents: Iterable[Incident]) -> dict:
         """Column arrays for the located incidents of one layer, and one marker per distinct point.
 
@@ -219,34 +246,11 @@ class LayerEncoder:
         coords = coords[order]
         located = [located[i] for i in order.tolist()]
         starts = np.flatnonzero(np.r_[True, np.any(coords[1:] != coords[:-1], axis=1)]) if len(located) else order
-        add, memo = self.strings.add, self._add
-        precision_index = {p: i for i, p in enumerate(DatePrecision)}
-        cols: dict[str, list] = {c: [] for c in "tdqnlgfjavmkorchw"}
-        t, d, q, n, lv, g, f, j, a, v, m, k, o, r, c, h, w = (cols[c] for c in "tdqnlgfjavmkorchw")
+        cols: dict[str, list] = {c: [] for c in _COLUMNS}
+        columns = [cols[c] for c in _COLUMNS]
         for inc, place in located:
-            ev = inc.evidence[0]
-            where = self._places.get(place.id)
-            if where is None:
-                where = self._places[place.id] = (add(_place_label(inc)), add(place.level.value))
-            t.append(add(ev.article_title or ev.article_id))
-            d.append(memo(inc.date, inc.date.isoformat) if inc.date else -1)
-            q.append(precision_index[inc.date_precision])
-            n.append(where[0])
-            lv.append(where[1])
-            g.append(int(inc.geo_precision) if inc.geo_precision is not None else 0)
-            f.append(inc.fatalities)
-            j.append(inc.injured)
-            a.append(memo(inc.actors, lambda: "; ".join(inc.actors)) if inc.actors else -1)
-            v.append(add(ev.sentence))
-            span = mention_offsets(ev.sentence, inc.place_text)
-            m.append(span[0] if span else -1)
-            k.append(span[1] if span else -1)
-            o.append(self._sources(inc))
-            r.append(memo((inc.event_type, inc.sub_event_type),
-                          lambda: " / ".join(x for x in (inc.event_type, inc.sub_event_type) if x)))
-            c.append(round(float(inc.confidence), 2))
-            h.append(add(inc.place_evidence.text) if inc.place_evidence else -1)
-            w.append(add(inc.date_evidence.text) if inc.date_evidence else -1)
+            for column, value in zip(columns, self._row(inc, place)):
+                column.append(value)
         points = coords[starts]
         cols["y"] = points[:, 0].tolist()
         cols["x"] = points[:, 1].tolist()

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from geo.maps.escape import js_template_safe
-from geo.model import DatePrecision, Incident
+from geo.model import DatePrecision, Incident, Place
 
 __all__ = ["choropleth_layer", "outline_geojson", "time_geojson"]
 
@@ -43,13 +43,7 @@ def time_geojson(incidents: Sequence[Incident], *, max_features: int = 5000) -> 
     lat = np.array([p.lat for _, _, p in dated])
     lon = np.array([p.lon for _, _, p in dated])
     for digits, period in _TIME_LEVELS:
-        if period == "day":
-            start, days = day, span
-        elif period == "week":
-            # Ordinal 1 (1 January of year 1) was a Monday, so this is the Monday starting the week.
-            start, days = day - (day - 1) % 7, np.full_like(span, 7)
-        else:
-            start, days = month, np.full_like(span, 31)
+        start, days = _periods(period, day, span, month)
         scale = 10.0 ** digits
         keys = np.column_stack([start, days, np.round(lat * scale).astype(np.int64),
                                 np.round(lon * scale).astype(np.int64)])
@@ -60,15 +54,32 @@ def time_geojson(incidents: Sequence[Incident], *, max_features: int = 5000) -> 
         if len(starts) <= max_features:
             break
     counts = np.diff(np.r_[starts, len(order)])
-    features = []
-    for (begin, days, _, _), index, count in zip(ordered[starts].tolist(), order[starts].tolist(), counts.tolist()):
-        point = dated[index][2].__geo_interface__
-        features.append({
-            "type": "Feature",
-            "geometry": {"type": point["type"], "coordinates": [round(c, 4) for c in point["coordinates"]]},
-            "properties": {"start": _ms(begin), "end": _ms(begin + days), "n": count},
-        })
-    return {"type": "FeatureCollection", "features": features}
+    places = [p for _, _, p in dated]
+    return {"type": "FeatureCollection", "features": [
+        _feature(places[index], begin, days, count)
+        for (begin, days, _, _), index, count in zip(ordered[starts].tolist(), order[starts].tolist(), counts.tolist())
+    ]}
+
+
+def _periods(period: str, day, span, month):
+    """Each incident's period start (ordinal) and length in days: its own day span, its week or its month."""
+    import numpy as np
+
+    if period == "day":
+        return day, span
+    if period == "week":
+        # Ordinal 1 (1 January of year 1) was a Monday, so this is the Monday starting the week.
+        return day - (day - 1) % 7, np.full_like(span, 7)
+    return month, np.full_like(span, 31)
+
+
+def _feature(place: Place, begin: int, days: int, count: int) -> dict:
+    point = place.__geo_interface__
+    return {
+        "type": "Feature",
+        "geometry": {"type": point["type"], "coordinates": [round(c, 4) for c in point["coordinates"]]},
+        "properties": {"start": _ms(begin), "end": _ms(begin + days), "n": count},
+    }
 
 
 def _region_hits(incidents: Sequence[Incident], regions) -> Counter:

@@ -208,16 +208,7 @@ def _record(obj, path: str, line: int | None, report: OnError, where: str = "") 
         skip("empty 'text'")
         return None
     text = _valid_unicode(text, report, RecordError(f"{where}lone surrogate escapes in 'text' replaced", path, line))
-    values = {}
-    for name in FIELDS:
-        value = obj.get(name)
-        if value is None or isinstance(value, str):
-            values[name] = _valid_unicode((value or "").strip(), report, None)
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            values[name] = str(value)
-        else:
-            report(RecordError(f"{where}'{name}' must be a string, found {type(value).__name__}; ignored", path, line))
-            values[name] = ""
+    values = {name: _field(obj, name, report, where, path, line) for name in FIELDS}
     date, precision, source = None, DatePrecision.UNKNOWN, ""
     if values["date"]:
         parsed = parse_metadata_date(values["date"])
@@ -238,6 +229,17 @@ def _record(obj, path: str, line: int | None, report: OnError, where: str = "") 
         body_span=Span(0, len(text[:credit.start].rstrip())) if credit else None,
         content_hash=digest,
     )
+
+
+def _field(obj: dict, name: str, report: OnError, where: str, path: str, line: int | None) -> str:
+    """A metadata field as text: a string (stripped), a number written out, else "" after a report."""
+    value = obj.get(name)
+    if value is None or isinstance(value, str):
+        return _valid_unicode((value or "").strip(), report, None)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    report(RecordError(f"{where}'{name}' must be a string, found {type(value).__name__}; ignored", path, line))
+    return ""
 
 
 def _valid_unicode(s: str, report: OnError, note: RecordError | None) -> str:

@@ -62,6 +62,7 @@ _MAX_TITLE = 300
 _MAX_CAPTION = 700
 _MAX_DATELINE = 250      # longest dateline looked for; keeps matching cheap on huge paragraphs
 _MAX_HEADER = 4          # title + at most two caption paragraphs + byline
+_SHORTEST_PLACE = 3      # without an agency, a dashed capitals line names a place this long at least ("UK -" is no dateline)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,22 +128,8 @@ def parse_dateline(text: str, start: int = 0, *, strict: bool = False) -> Dateli
     m = _DATELINE.match(text, start, min(len(text), start + _MAX_DATELINE))
     if m is None:
         return None
-    agency = m.group("agency")
     places_text = m.group("places")
-    if _BYLINE.match(places_text):
-        return None
-    dashed = bool(m.group("dash").strip())
-    if agency is not None:
-        if not _agency_like(agency):
-            return None
-        # Mixed-case places need a known agency and the dash, or "Islamic State (IS) - the group"
-        # and "Popular Mobilization Forces (PMF) fired" would pass.
-        names = " ".join(p.split(",")[0] for p in places_text.split("/"))
-        if not _all_caps(names) and not (
-            dashed and _capitalised(places_text.replace("/", " ")) and _known_agency(agency)
-        ):
-            return None
-    elif strict or not dashed or "," in places_text or not _all_caps(places_text) or len(places_text) < 3:
+    if _BYLINE.match(places_text) or not _marked(m.group("agency"), places_text, bool(m.group("dash").strip()), strict):
         return None
     country = m.group("country")
     if country is not None and not _capitalised(country):
@@ -158,6 +145,18 @@ def parse_dateline(text: str, start: int = 0, *, strict: bool = False) -> Dateli
         span=Span(m.start(), end),
         near=bool(m.group("near")),
     )
+
+
+def _marked(agency: str | None, places_text: str, dashed: bool, strict: bool) -> bool:
+    """Whether the places carry what a dateline needs: an agency marker, or (not `strict`) a dash after capitals."""
+    if agency is not None:
+        if not _agency_like(agency):
+            return False
+        # Mixed-case places need a known agency and the dash, or "Islamic State (IS) - the group"
+        # and "Popular Mobilization Forces (PMF) fired" would pass.
+        names = " ".join(p.split(",")[0] for p in places_text.split("/"))
+        return _all_caps(names) or (dashed and _capitalised(places_text.replace("/", " ")) and _known_agency(agency))
+    return not (strict or not dashed or "," in places_text or not _all_caps(places_text) or len(places_text) < _SHORTEST_PLACE)
 
 
 def dateline_agency(text: str, dateline: Dateline | None) -> str:
@@ -225,6 +224,22 @@ def split_wire(text: str) -> list[WirePiece]:
         return []
     datelines = _datelines(text, paras)
     credits = [i for i, p in enumerate(paras) if is_credit(p.text)]
+    order = _story_starts(paras, datelines, credits)
+    dateline_at = {d: parse_dateline(text, paras[d].start) for d in datelines}
+    pieces = []
+    for a, b in zip(order, order[1:] + [len(paras)]):
+        k = bisect.bisect_left(datelines, a)
+        at = datelines[k] if k < len(datelines) and datelines[k] < b else None
+        # Rules such as "-----" or "* * *" between stories belong to no story.
+        while a < (at if at is not None else b - 1) and not any(c.isalnum() for c in paras[a].text):
+            a += 1
+        pieces.append(_piece(text, paras, a, b, at, dateline_at[at] if at is not None else None))
+    return pieces
+
+
+def _story_starts(paras: list[Paragraph], datelines: list[int], credits: list[int]) -> list[int]:
+    """The paragraphs that open a story, in order: each dateline's header (title, caption, byline),
+    and the paragraph after a credit line unless it turned out to be body text."""
     starts = {0}
     dropped: set[int] = set()        # credit+1 starts that turned out to be body, not a header
     for k, d in enumerate(datelines):
@@ -239,17 +254,7 @@ def split_wire(text: str) -> list[WirePiece]:
             head = lo if (k == 0 and d <= _MAX_HEADER) else _header_start(paras, d, lo)
         starts.add(head)
     starts.update(c + 1 for c in credits if c + 1 < len(paras) and c + 1 not in dropped)
-    order = sorted(starts)
-    dateline_at = {d: parse_dateline(text, paras[d].start) for d in datelines}
-    pieces = []
-    for a, b in zip(order, order[1:] + [len(paras)]):
-        k = bisect.bisect_left(datelines, a)
-        at = datelines[k] if k < len(datelines) and datelines[k] < b else None
-        # Rules such as "-----" or "* * *" between stories belong to no story.
-        while a < (at if at is not None else b - 1) and not any(c.isalnum() for c in paras[a].text):
-            a += 1
-        pieces.append(_piece(text, paras, a, b, at, dateline_at[at] if at is not None else None))
-    return pieces
+    return sorted(starts)
 
 
 def _datelines(text: str, paras: list[Paragraph]) -> list[int]:

@@ -162,34 +162,9 @@ class Runner:
 
     def place_rows(self, *, unresolved: bool = False) -> Iterator[dict]:
         """One dict per place mention, in the documented `places` schema (from the inputs or the store)."""
-        from gazetteer.resolve.parts import unresolved_reason
-
         for article_id, title, top in self._mentions():
-            place = top.place
-            if place is None and not unresolved:
-                continue
-            yield {
-                "article_id": article_id,
-                "article_title": title,
-                "start": top.mention.start,
-                "end": top.mention.end,
-                "text": top.mention.text,
-                "name": place.name if place else None,
-                "lat": round(place.lat, 6) if place else None,
-                "lon": round(place.lon, 6) if place else None,
-                "country_code": place.country_code if place else None,
-                "admin1": place.admin1 if place else None,
-                "feature_code": place.feature_code if place else None,
-                "level": place.level.value if place else None,
-                "place_id": place.id if place else None,
-                "geonameid": place.geonameid if place else None,
-                "score": round(top.score, 4),
-                # "parent": a part of a town the layers lack, at its town's point (parent_id)
-                "located_at": place.located_at if place else None,
-                "within": place.within or None if place else None,
-                "parent_id": place.parent_id if place and place.located_at == "parent" else None,
-                "reason": unresolved_reason(top.mention) if place is None else None,
-            }
+            if top.place is not None or unresolved:
+                yield _place_row(article_id, title, top)
 
     def _mentions(self) -> Iterator[tuple[str, str, Toponym]]:
         if (db := self._from_store()) is not None:
@@ -242,3 +217,26 @@ class Runner:
             return f"{counted} from {self.articles_read} stored article(s)"
         return f"{self.articles_read} article(s), {self.places_found} place mention(s) resolved, {counted}"
 
+
+_WHERE = ("name", "lat", "lon", "country_code", "admin1", "feature_code", "level", "place_id", "geonameid")
+
+
+def _place_row(article_id: str, title: str, top: Toponym) -> dict:
+    """A place mention in the `places` schema; the place's columns are empty for an unresolved one."""
+    from gazetteer.resolve.parts import unresolved_reason
+
+    place = top.place
+    row: dict = {"article_id": article_id, "article_title": title, "start": top.mention.start,
+                 "end": top.mention.end, "text": top.mention.text}
+    if place is None:
+        row.update(dict.fromkeys(_WHERE))
+        row.update(score=round(top.score, 4), located_at=None, within=None, parent_id=None,
+                   reason=unresolved_reason(top.mention))
+        return row
+    row.update(name=place.name, lat=round(place.lat, 6), lon=round(place.lon, 6), country_code=place.country_code,
+               admin1=place.admin1, feature_code=place.feature_code, level=place.level.value, place_id=place.id,
+               geonameid=place.geonameid, score=round(top.score, 4),
+               # "parent": a part of a town the layers lack, at its town's point (parent_id)
+               located_at=place.located_at, within=place.within or None,
+               parent_id=place.parent_id if place.located_at == "parent" else None, reason=None)
+    return row
