@@ -134,7 +134,7 @@ class Runner:
         if self._from_store():
             from geo.store.base import open_store
 
-            store = open_store(self.options.db, must_exist=True, read_only=True)
+            store = open_store(self.options.db, must_exist=True, read_only=True, on_bad_row=self._on_error)
             try:
                 found = store.incidents(
                     since=filters.since, until=filters.until, types=filters.types or None,
@@ -195,7 +195,7 @@ class Runner:
         if self._from_store():
             from geo.store.base import open_store
 
-            store = open_store(self.options.db, must_exist=True, read_only=True)
+            store = open_store(self.options.db, must_exist=True, read_only=True, on_bad_row=self._on_error)
             try:
                 titles = {a.id: a.title for a in store.articles()}
                 self.articles_read = len(titles)
