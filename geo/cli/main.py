@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import glob
+import math
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -81,6 +82,21 @@ def pipeline_options(func: Callable) -> Callable:
     return func
 
 
+class Fraction(click.FloatRange):
+    """A number from 0 to 1; unlike click's FloatRange it refuses nan, which every comparison lets through."""
+
+    name = "fraction"
+
+    def __init__(self) -> None:
+        super().__init__(0.0, 1.0)
+
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a number from 0 to 1", param, ctx)
+        return number
+
+
 def filter_options(func: Callable) -> Callable:
     """Incident filters shared by map, extract and summary."""
     decorators = [
@@ -88,7 +104,7 @@ def filter_options(func: Callable) -> Callable:
         click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Only incidents on or before this date."),
         click.option("--type", "types", multiple=True, help="Only these incident types (repeatable)."),
         click.option("--country", "countries", multiple=True, help="Only these ISO country codes (repeatable)."),
-        click.option("--min-confidence", type=click.FloatRange(0, 1), help="Only incidents at least this confident."),
+        click.option("--min-confidence", type=Fraction(), help="Only incidents at least this confident."),
     ]
     for decorator in reversed(decorators):
         func = decorator(func)

@@ -23,6 +23,11 @@ class Filters:
     countries: tuple[str, ...] = ()
     min_confidence: float | None = None
 
+    def __post_init__(self) -> None:
+        c = self.min_confidence
+        if c is not None and not (isinstance(c, (int, float)) and 0.0 <= c <= 1.0):     # also refuses nan
+            raise UsageError(f"the minimum confidence must be a number from 0 to 1, got {c!r}")
+
     def keep(self, incident: Incident) -> bool:
         if self.since and (incident.date is None or incident.date < self.since):
             return False

@@ -314,6 +314,8 @@ class SqlStore(Store):
                 where.append(f"{column} IN ({', '.join([p] * len(values))})")
                 params.extend(values)
         if min_confidence is not None:
+            if not (isinstance(min_confidence, (int, float)) and 0.0 <= min_confidence <= 1.0):
+                raise UsageError(f"the minimum confidence must be a number from 0 to 1, got {min_confidence!r}")
             where.append(f"confidence >= {p}")
             params.append(float(min_confidence))
         sql = f"SELECT fid, {', '.join(INCIDENTS.names)} FROM incidents"
