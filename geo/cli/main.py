@@ -25,6 +25,7 @@ from geo.errors import (
     RecordError,
     UsageError,
 )
+from geo.outputs.atomic import check_output
 from geo.run.runner import Filters, Runner, RunOptions
 
 EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_OUTPUT = 0, 1, 2, 3
@@ -232,6 +233,7 @@ def map_cmd(output: str, title: str, self_contained: bool, no_tiles: bool, no_ba
     """
     from geo.maps.build import write_map
 
+    check_output(output)
     runner, filters = make_runner(kw), make_filters(kw)
     incidents = runner.incidents(filters)
     # --min-confidence drops what is below it and shows the rest; without it, the unsure stay in a hidden layer.
@@ -256,6 +258,7 @@ def extract_cmd(output: str, **kw) -> None:
     """
     from geo.outputs.export import write_incidents
 
+    check_output(output)
     runner, filters = make_runner(kw), make_filters(kw)
     incidents = runner.incidents(filters)
     write_incidents(incidents, output)
@@ -277,7 +280,8 @@ def places_cmd(output: str, unresolved: bool, **kw) -> None:
     """
     from geo.outputs.export import place_format, write_place_rows
 
-    place_format(output)        # a refused extension stops before the run, not after it
+    place_format(output)        # a refused extension or a FIFO stops before the run, not after it
+    check_output(output)
     runner = make_runner(kw)
     count = write_place_rows(runner.place_rows(unresolved=unresolved), output)
     finish(runner, f"{count} place mention(s) from {runner.articles_read} article(s)")
@@ -302,6 +306,8 @@ def summary_cmd(by: str, fmt: str, output: str, chart: str | None, **kw) -> None
     from geo.outputs.summary import chart as draw_chart
     from geo.outputs.summary import render, summarize
 
+    for path in (output, chart) if chart else (output,):
+        check_output(path)
     runner, filters = make_runner(kw), make_filters(kw)
     incidents = runner.incidents(filters)
     text = render(summarize(incidents, by=by), fmt)
@@ -326,6 +332,8 @@ def ingest_cmd(dask_address: str | None, **kw) -> None:
     runner = make_runner(kw)
     if not runner.options.db:
         raise UsageError("ingest needs --db FILE.gpkg or --db postgresql://...")
+    if not runner.options.db.startswith(("postgresql://", "postgres://")):
+        check_output(runner.options.db)
     stats = runner.ingest(dask_address=dask_address)
     finish(runner, f"{runner.options.db}: {stats}")
 

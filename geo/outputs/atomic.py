@@ -1,7 +1,8 @@
 """Atomic output files: write to a temporary file in the same folder, fsync, then `os.replace`.
 
 A reader (or a crash) therefore sees either the old file or the complete new one, never a
-truncated file. "-" means standard output, where atomicity does not apply. A writer killed
+truncated file. "-" means standard output, where atomicity does not apply; devices, FIFOs and
+sockets are refused. A writer killed
 mid-write leaves its hidden temporary behind; the next write to the same path removes it.
 """
 
@@ -19,7 +20,7 @@ from typing import IO
 
 from geo.errors import IncidentMapError, OutputError
 
-__all__ = ["atomic_path", "atomic_write", "clean_stale"]
+__all__ = ["atomic_path", "atomic_write", "check_output", "clean_stale"]
 
 _umask: int | None = None
 _OURS = re.compile(r"([0-9]+)\.[a-z0-9_]{8}\.tmp")     # after ".NAME.": pid, tempfile's 8 random characters
@@ -40,21 +41,7 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", *, encoding: str = "u
             yield sys.stdout
             sys.stdout.flush()
         return
-    path = _target(path)
-    if _special(path):
-        # A device or pipe (/dev/null, a FIFO) cannot be replaced, only written to: never swap it for a file.
-        try:
-            stream = open(path, mode, **({} if mode == "wb" else {"encoding": encoding, "newline": newline}))
-        except OSError as e:
-            raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
-        try:
-            with stream:
-                yield stream
-        except OSError as e:      # a full device (/dev/full), a pipe whose reader left
-            if isinstance(e, IncidentMapError):
-                raise
-            raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
-        return
+    path = check_output(path)
     folder, name = os.path.split(os.path.abspath(path))
     clean_stale(folder, name)
     try:
@@ -88,7 +75,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[str]:
     path = os.fspath(path)
     if path == "-":
         raise OutputError("this format cannot be written to standard output")
-    path = _target(path)
+    path = check_output(path)
     folder, name = os.path.split(os.path.abspath(path))
     clean_stale(folder, name)
     try:
@@ -102,11 +89,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[str]:
             raise OutputError(f"nothing was written to {path}")
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
-        if _special(path):
-            with open(tmp, "rb") as src, open(path, "wb") as dst:
-                shutil.copyfileobj(src, dst)
-        else:
-            _publish(tmp, path)
+        _publish(tmp, path)
     except OSError as e:
         if isinstance(e, IncidentMapError):
             raise
@@ -156,22 +139,32 @@ def _running(pid: int) -> bool:
     return True
 
 
-def _target(path: str) -> str:
-    """Where to write: through a symbolic link to the file it names, so the link keeps working."""
+def check_output(path: str | os.PathLike) -> str:
+    """Where writing `path` will put the file, or OutputError if it is no place for one.
+
+    Only a regular file or a new path is written: a device, FIFO or socket is refused, looked at
+    with stat and never opened (opening a FIFO waits for a reader forever; replacing /dev/null
+    with a file would break the machine). A symbolic link is written through to the file it names,
+    so the link keeps working. "-" (standard output) is returned as is.
+    """
+    path = os.fspath(path)
+    if path == "-":
+        return path
     if os.path.islink(path):
-        return os.path.realpath(path)
-    if os.path.isdir(path):
-        raise OutputError(f"cannot write {path}: it is a folder")
-    return path
-
-
-def _special(path: str) -> bool:
-    """True for an existing device, pipe or socket: something to write into, never to replace."""
+        path = os.path.realpath(path)
     try:
         mode = os.stat(path).st_mode
-    except OSError:
-        return False
-    return not stat.S_ISREG(mode)
+    except FileNotFoundError:
+        return path
+    except OSError as e:
+        raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
+    if stat.S_ISDIR(mode):
+        raise OutputError(f"cannot write {path}: it is a folder")
+    if not stat.S_ISREG(mode):
+        kind = ("a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device")
+        raise OutputError(f"cannot write {path}: it is {kind}, not a file (outputs go to files or new paths;"
+                          " use - for standard output)")
+    return path
 
 
 def _publish(tmp: str, path: str) -> None:
