@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import shutil
 import stat
 import sys
@@ -18,12 +17,12 @@ import tempfile
 from collections.abc import Iterator
 from typing import IO
 
+from gazetteer.paths import clean_stale, temp_prefix
 from geo.errors import IncidentMapError, OutputError
 
 __all__ = ["atomic_path", "atomic_write", "check_output", "clean_stale"]
 
 _umask: int | None = None
-_OURS = re.compile(r"([0-9]+)\.[a-z0-9_]{8}\.tmp")     # after ".NAME.": pid, tempfile's 8 random characters
 
 
 @contextlib.contextmanager
@@ -46,7 +45,7 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", *, encoding: str = "u
     clean_stale(folder, name)
     try:
         handle = tempfile.NamedTemporaryFile(
-            mode, dir=folder, prefix=_prefix(name), suffix=".tmp", delete=False,
+            mode, dir=folder, prefix=temp_prefix(name), suffix=".tmp", delete=False,
             **({} if mode == "wb" else {"encoding": encoding, "newline": newline}),
         )
     except OSError as e:
@@ -79,7 +78,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[str]:
     folder, name = os.path.split(os.path.abspath(path))
     clean_stale(folder, name)
     try:
-        workdir = tempfile.mkdtemp(dir=folder, prefix=_prefix(name), suffix=".tmp")
+        workdir = tempfile.mkdtemp(dir=folder, prefix=temp_prefix(name), suffix=".tmp")
     except OSError as e:
         raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
     tmp = os.path.join(workdir, name)
@@ -96,47 +95,6 @@ def atomic_path(path: str | os.PathLike) -> Iterator[str]:
         raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-
-
-def _prefix(name: str) -> str:
-    """Temporary names are `.NAME.PID.RANDOM.tmp`: the writer's pid says when one is stale."""
-    return f".{name}.{os.getpid()}."
-
-
-def clean_stale(folder: str, name: str) -> list[str]:
-    """Remove temporaries for `name` left by writers that died (SIGKILL, power loss); the paths removed.
-
-    Only our own pattern, and only when its pid is no longer running: a concurrent run's file stays.
-    """
-    removed: list[str] = []
-    head = f".{name}."
-    try:
-        entries = [e for e in os.scandir(folder) if e.name.startswith(head) and e.name.endswith(".tmp")]
-    except OSError:
-        return removed
-    for entry in entries:
-        found = _OURS.fullmatch(entry.name[len(head):])
-        if found is None or _running(int(found.group(1))):
-            continue
-        with contextlib.suppress(OSError):
-            if entry.is_dir(follow_symlinks=False):
-                shutil.rmtree(entry.path)
-            else:
-                os.unlink(entry.path)
-            removed.append(entry.path)
-    return removed
-
-
-def _running(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:          # EPERM: running, as another user
-        return True
-    return True
 
 
 def check_output(path: str | os.PathLike) -> str:
