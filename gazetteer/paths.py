@@ -22,6 +22,7 @@ ENV_STORE = "INCIDENTMAP_USER_PLACES"
 # The index's table layout; a new version builds a new file beside the old one.
 SCHEMA_VERSION = 3
 _OURS = re.compile(r"([0-9]+)\.[a-z0-9_]{8}\.tmp")     # after ".NAME.": pid, tempfile's 8 random characters
+_LEGACY = re.compile(r"([0-9]+)")
 
 
 def default_index_path() -> Path:
@@ -57,13 +58,16 @@ def clean_stale(folder: str, name: str) -> list[str]:
     Only our own pattern, and only when its pid is no longer running: a concurrent run's file stays.
     """
     removed: list[str] = []
-    head = f".{name}."
+    head, legacy = f".{name}.", f"{name}.tmp"
     try:
-        entries = [e for e in os.scandir(folder) if e.name.startswith(head) and e.name.endswith(".tmp")]
+        entries = [e for e in os.scandir(folder) if e.name.startswith((head, legacy))]
     except OSError:
         return removed
     for entry in entries:
-        found = _OURS.fullmatch(entry.name[len(head):])
+        if entry.name.startswith(head):
+            found = _OURS.fullmatch(entry.name[len(head):])
+        else:       # NAME.tmpPID: how earlier versions wrote the matcher cache
+            found = _LEGACY.fullmatch(entry.name[len(legacy):])
         if found is None or _running(int(found.group(1))):
             continue
         with contextlib.suppress(OSError):
