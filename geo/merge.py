@@ -116,7 +116,9 @@ def _similar(x: str, y: str) -> bool:
         return False
     if 2 * sum((a_chars & b_chars).values()) < _SIMILAR * total:
         return False
-    return difflib.SequenceMatcher(None, a, b).ratio() >= _SIMILAR
+    matcher = _matcher(b)
+    matcher.set_seq1(a)
+    return matcher.ratio() >= _SIMILAR
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -124,6 +126,13 @@ def _words(sentence: str) -> tuple[str, Counter]:
     """The sentence as `_similar` compares it, and its characters counted."""
     text = re.sub(r"\W+", " ", sentence).strip().lower()
     return text, Counter(text)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _matcher(b: str) -> difflib.SequenceMatcher:
+    """A matcher with `b` as its second sequence: difflib indexes `b` once, and a cluster's members are
+    compared with many newcomers. Its first sequence is set per use, so it is not for several threads."""
+    return difflib.SequenceMatcher(None, "", b)
 
 
 def _primary_key(inc: Incident):
