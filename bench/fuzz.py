@@ -7,7 +7,7 @@ Counts crashes (any exception escaping a stage, or a stage that hangs) and unesc
 markup in HTML or JSON, formula cells in CSV text columns, links in markdown summaries) and exits
 non-zero if either is above zero. The input is a folder that also holds a FIFO and links to devices,
 read together with device paths; articles carry extreme dates and huge numbers; the results go
-through a GeoPackage store and back, and exports are also written to /dev/null. When the
+through a GeoPackage store and back, and exports to /dev/null and to the FIFO must be refused. When the
 pipeline cannot be loaded yet (a stage missing), it says so and exports synthetic incidents
 built from the hostile articles instead, so the exporters and the map are still exercised.
 """
@@ -383,12 +383,19 @@ def main(argv=None) -> int:
             findings += scan_csv(workdir / name)
         elif not name.endswith(".gpkg"):
             findings += scan_text(workdir / name, JSON_LIVE)
-    try:
-        write_incidents(incidents, "/dev/null", fmt="jsonl")     # a device: written into, never replaced
-        if not Path("/dev/null").is_char_device():
-            crashes.append("export /dev/null: the device was replaced by a file")
-    except Exception:                        # noqa: BLE001
-        crashes.append("export /dev/null: " + traceback.format_exc())
+    from geo.errors import OutputError
+
+    for device in ("/dev/null", workdir / "inputs" / "pipe.jsonl"):     # refused before opening, never replaced
+        try:
+            with _deadline(60, f"export {device}"):
+                write_incidents(incidents, str(device), fmt="jsonl")
+            crashes.append(f"export {device}: written to, not refused")
+        except OutputError:
+            pass
+        except Exception:                    # noqa: BLE001
+            crashes.append(f"export {device}: " + traceback.format_exc())
+    if not Path("/dev/null").is_char_device():
+        crashes.append("export /dev/null: the device was replaced by a file")
     try:
         from geo.outputs.summary import render, summarize
 

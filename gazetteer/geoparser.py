@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from gazetteer.mentions.matcher import MATCHER_FORMAT, Matcher
 from gazetteer.model import Mention, Place, Toponym
 from gazetteer.names import NAMES_VERSION, skeleton
+from gazetteer.paths import clean_stale
 from gazetteer.resolve.parts import place_parts
 from gazetteer.resolve.resolver import Resolver, haversine_km
 
@@ -162,6 +163,7 @@ def _cached_matcher(index) -> Matcher:
     path = getattr(index, "path", None)
     cache = f"{path}.matcher.pickle" if path else None
     if cache:
+        clean_stale(*os.path.split(os.path.abspath(cache)))     # a save killed mid-way
         m = Matcher.load(cache, bid)
         if m is not None:
             return m

@@ -16,9 +16,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import functools
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 from geo.extract.incidents import incident_id
@@ -100,8 +101,38 @@ def _family_of(taxonomy):
 
 
 def _similar(x: str, y: str) -> bool:
-    x, y = (re.sub(r"\W+", " ", s).strip().lower() for s in (x, y))
-    return x == y or difflib.SequenceMatcher(None, x, y).ratio() >= _SIMILAR
+    """True if the two sentences, lower-cased and with punctuation as spaces, are at least 90 % alike.
+
+    difflib's ratio is costly and undated incidents at one place are compared pairwise, so two
+    bounds it can never exceed come first: the lengths' ratio and the shared characters' count.
+    """
+    if x == y:
+        return True
+    (a, a_chars), (b, b_chars) = _words(x), _words(y)
+    if a == b:
+        return True
+    total = len(a) + len(b)
+    if 2 * min(len(a), len(b)) < _SIMILAR * total:
+        return False
+    if 2 * sum((a_chars & b_chars).values()) < _SIMILAR * total:
+        return False
+    matcher = _matcher(b)
+    matcher.set_seq1(a)
+    return matcher.ratio() >= _SIMILAR
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _words(sentence: str) -> tuple[str, Counter]:
+    """The sentence as `_similar` compares it, and its characters counted."""
+    text = re.sub(r"\W+", " ", sentence).strip().lower()
+    return text, Counter(text)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _matcher(b: str) -> difflib.SequenceMatcher:
+    """A matcher with `b` as its second sequence: difflib indexes `b` once, and a cluster's members are
+    compared with many newcomers. Its first sequence is set per use, so it is not for several threads."""
+    return difflib.SequenceMatcher(None, "", b)
 
 
 def _primary_key(inc: Incident):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from geo.errors import OutputError
-from geo.outputs.atomic import atomic_path, atomic_write
+from geo.outputs.atomic import atomic_path, atomic_write, check_output
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -194,28 +194,41 @@ def _umask() -> int:
     return mask
 
 
-def test_writing_to_a_device_writes_into_it_and_never_replaces_it(tmp_path):
+@pytest.mark.parametrize("writer", [atomic_write, atomic_path], ids=["atomic_write", "atomic_path"])
+def test_a_device_is_refused_and_never_replaced(tmp_path, writer):
     import stat
 
-    with atomic_write(os.devnull) as fh:
-        fh.write("nothing to see")
-    with atomic_path(os.devnull) as tmp:
-        Path(tmp).write_bytes(b"\x00" * 10)
+    with pytest.raises(OutputError, match="it is a device"):
+        with writer(os.devnull):
+            pytest.fail("the block ran")
     assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
 
 
-def test_writing_to_a_fifo_feeds_the_reader(tmp_path):
-    import threading
-
+@pytest.mark.parametrize("writer", [atomic_write, atomic_path], ids=["atomic_write", "atomic_path"])
+def test_a_fifo_is_refused_without_being_opened(tmp_path, writer):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
-    got = []
-    reader = threading.Thread(target=lambda: got.append(fifo.read_text(encoding="utf-8")))
-    reader.start()
-    with atomic_write(fifo) as fh:
-        fh.write("through the pipe")
-    reader.join(timeout=10)
-    assert got == ["through the pipe"] and fifo.is_fifo()
+    # Opening a FIFO with no reader would block this test for good; refusing it must not open it.
+    with pytest.raises(OutputError, match="it is a FIFO"):
+        with writer(fifo):
+            pytest.fail("the block ran")
+    assert fifo.is_fifo() and sorted(os.listdir(tmp_path)) == ["pipe"]
+
+
+def test_a_socket_and_a_link_to_a_device_are_refused(tmp_path):
+    import socket
+
+    sock_path = tmp_path / "s.sock"
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(sock_path))
+        with pytest.raises(OutputError, match="it is a socket"):
+            check_output(sock_path)
+    link = tmp_path / "null.csv"
+    link.symlink_to(os.devnull)
+    with pytest.raises(OutputError, match="it is a device"):
+        check_output(link)
+    assert link.is_symlink()
+    assert check_output("-") == "-" and check_output(tmp_path / "new.csv") == str(tmp_path / "new.csv")
 
 
 def test_writing_through_a_symlink_updates_its_target(tmp_path):

@@ -211,6 +211,32 @@ def test_every_command_answers_a_bad_option_with_a_message_and_exit_2(cli, tmp_p
     assert proc.stderr.strip()
 
 
+def _commands_with(option: str) -> list[str]:
+    from geo.cli.main import main
+
+    return sorted(name for name, command in main.commands.items()
+                  if any(option in p.opts for p in command.params))
+
+
+@pytest.mark.parametrize("command", _commands_with("--min-confidence"))
+@pytest.mark.parametrize("value", ["nan", "NaN", "inf", "-inf", "-0.5", "2"])
+def test_min_confidence_outside_0_to_1_or_not_a_number_is_a_usage_error(cli, tmp_path, command, value):
+    proc = cli(command, "seeds", f"--min-confidence={value}", "-o", str(tmp_path / "out.csv"), cwd=ROOT)
+    assert proc.returncode == 2, (proc.returncode, proc.stderr)
+    assert "--min-confidence" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_the_min_confidence_filter_refuses_nan_from_library_callers_too():
+    from geo.errors import UsageError
+    from geo.run.runner import Filters
+
+    assert _commands_with("--min-confidence") == ["extract", "map", "summary"]
+    with pytest.raises(UsageError, match="from 0 to 1"):
+        Filters(min_confidence=float("nan"))
+    assert Filters(min_confidence=0.0).min_confidence == 0.0
+
+
 def test_a_quoted_glob_is_expanded_and_one_matching_nothing_is_named(cli, tmp_path):
     shards = tmp_path / "shards"
     shards.mkdir()

@@ -274,3 +274,60 @@ def test_every_command_meets_bad_options_and_bad_files_with_a_message_not_a_trac
     if code:
         assert proc.stderr.strip()
     assert Path("/dev/full").is_char_device() and Path("/dev/zero").is_char_device()
+
+
+OUTPUT_OPTIONS = [
+    ("map", W, "-o", "{target}"),
+    ("extract", W, "-o", "{target}"),
+    ("places", W, "-o", "{target}"),
+    ("summary", W, "-o", "{target}"),
+    ("summary", W, "--chart", "{target}"),
+    ("ingest", W, "--db", "{target}"),
+]
+
+
+def _command_output_options() -> set[tuple[str, str]]:
+    """(command, option) for every option of every command that names a file the command writes."""
+    from geo.cli.main import main
+
+    writes = {"-o", "--output", "--chart"}
+    found = {(name, p.opts[0]) for name, command in main.commands.items() for p in command.params
+             if writes & set(p.opts)}
+    return found | {("ingest", "--db")}
+
+
+def test_the_special_output_calls_cover_every_output_option():
+    covered = {(args[0], args[2]) for args in OUTPUT_OPTIONS}
+    assert _command_output_options() - covered == set()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "link to a device", "socket"])
+@pytest.mark.parametrize("args", OUTPUT_OPTIONS, ids=lambda a: f"{a[0]} {a[2]}")
+def test_an_output_that_is_a_fifo_device_or_socket_is_refused_with_exit_3_before_the_run(cli, bad, tmp_path,
+                                                                                          args, kind):
+    import socket
+
+    target = tmp_path / "out.csv"
+    sock = None
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "device":
+        target = Path(os.devnull)
+    elif kind == "link to a device":
+        target.symlink_to(os.devnull)
+    else:
+        sock = socket.socket(socket.AF_UNIX)
+        sock.bind(str(target))
+    try:
+        # A FIFO that were opened would block the command until the timeout.
+        proc = cli(*(a.format(bad=bad, target=target) for a in args), "-q", timeout=60)
+    finally:
+        if sock is not None:
+            sock.close()
+    assert proc.returncode == 3, (proc.returncode, proc.stderr[-2000:])
+    assert "Traceback" not in proc.stderr
+    assert f"cannot write {os.path.realpath(target)}: it is a" in proc.stderr
+    assert "warning:" not in proc.stderr          # refused before any input was read
+    assert Path(os.devnull).is_char_device()
+    if kind == "fifo":
+        assert target.is_fifo()

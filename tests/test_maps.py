@@ -186,7 +186,7 @@ def test_map_without_tiles_draws_country_outlines_and_an_outline_minimap():
 
 def test_time_slider_heat_map_fullscreen_and_minimap_are_present():
     html = _render(sample_incidents())
-    for needle in ("L.timeline(", "L.timelineSliderControl(", "L.heatLayer(incidentmap.points()",
+    for needle in ("L.timeline(", "L.timelineSliderControl(", "L.heatLayer(", "setLatLngs(incidentmap.points())",
                    "L.control.fullscreen(", "L.Control.MiniMap("):
         assert needle in html, needle
 

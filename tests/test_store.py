@@ -363,3 +363,22 @@ def test_ingest_articles_processes_only_new_or_changed_and_counts_skipped(store_
         again = ingest_articles(store, [by_id["a1"].article, changed.article], process, batch_size=1)
         assert seen == ["a2"]
         assert again == IngestStats(replaced=1, unchanged=1, toponyms=2, incidents=2)
+
+
+@pytest.mark.parametrize("column, literal, reason", [
+    ("date", "'9999-12-31'", "outside 1900-2100"),
+    ("evidence", "'[]'", "evidence"),
+    ("fatalities", str(2 ** 62), "not a number of people"),
+])
+def test_a_stored_row_that_cannot_be_read_back_is_skipped_and_reported(store_url, column, literal, reason):
+    results = [make_result("a1"), make_result("a2", place=KABUL, n=1)]
+    with open_store(store_url) as store:
+        store.ingest(results)
+        # As an older version or a damaged file could have left it (the store's own connection:
+        # the GeoPackage's triggers need its SQL functions).
+        store._execute(f"UPDATE incidents SET {column} = {literal} WHERE incident_id = 'a1-0'")
+    bad = []
+    with open_store(store_url, read_only=True, on_bad_row=bad.append) as store:
+        found = store.incidents()
+    assert [i.id for i in found] == ["a1-1", "a2-0"]
+    assert len(bad) == 1 and "incidents row" in str(bad[0]) and reason in str(bad[0])

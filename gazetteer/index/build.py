@@ -18,7 +18,7 @@ from gazetteer import names as names_module
 from gazetteer.errors import IndexError_
 from gazetteer.layers.base import Layer, importance
 from gazetteer.model import Level, Place
-from gazetteer.paths import SCHEMA_VERSION
+from gazetteer.paths import SCHEMA_VERSION, clean_stale, temp_prefix
 
 # Bump when the tables below change; an index with another version is rebuilt.
 # Bumped when the same sources give different rows (how names are weighted or varied); a change rebuilds.
@@ -262,8 +262,9 @@ class _NameRows:
 def build_index(path: Path, layers: list[Layer]) -> dict[str, int]:
     """Build the index for `layers` into a temp file, then atomically replace `path`."""
     started = time.perf_counter()
+    clean_stale(str(path.parent), path.name)     # a build killed mid-way left its temporary
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(path.name), suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise IndexError_(f"cannot build gazetteer index {path}: {exc}") from exc
     os.close(fd)

@@ -25,7 +25,7 @@ from gazetteer.index.build import (
 from gazetteer.layers.base import DEFAULT_LAYERS, Layer, layer_class
 from gazetteer.layers.user import UserLayer
 from gazetteer.model import Level, Place
-from gazetteer.paths import ENV_PATH, default_index_path, user_store_path
+from gazetteer.paths import ENV_PATH, clean_stale, default_index_path, user_store_path
 
 _PLACE_COLUMNS = (
     "p.id, p.name, p.lat, p.lon, p.level, p.layer, p.country_code, p.admin1, p.admin2, "
@@ -121,6 +121,7 @@ class GazetteerIndex:
         other layers counts as stale.
         """
         path = Path(path).expanduser() if path is not None else default_index_path()
+        clean_stale(str(path.parent), path.name)     # a build killed mid-way (SIGKILL, the OOM killer)
         made = _make_layers(path, layers)
         restamped: dict = {}
         if rebuild or cls._why_stale(path, made, restamped) is not None:

@@ -8,9 +8,11 @@ driven from the word lists in `gazetteer/data`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import re
+import tempfile
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import itemgetter
@@ -59,6 +61,7 @@ from gazetteer.mentions.patterns import (  # the matcher's own patterns, kept ap
 from gazetteer.mentions.textmap import normalize_text
 from gazetteer.model import Mention
 from gazetteer.names import normalize
+from gazetteer.paths import clean_stale, temp_prefix
 
 __all__ = ["Matcher", "MATCHER_FORMAT"]
 
@@ -108,11 +111,21 @@ class Matcher:
 
     def save(self, path: str) -> None:
         """Persist next to the index (atomically), keyed by the index build id."""
-        tmp = f"{path}.tmp{os.getpid()}"
-        with open(tmp, "wb") as fh:
-            pickle.dump((MATCHER_FORMAT, self.build_id, self._aliases, self.alias_keys, self._auto), fh,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        folder, name = os.path.split(os.path.abspath(path))
+        clean_stale(folder, name)                   # a save killed mid-way left its temporary
+        fd, tmp = tempfile.mkstemp(prefix=temp_prefix(name), suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump((MATCHER_FORMAT, self.build_id, self._aliases, self.alias_keys, self._auto), fh,
+                            protocol=pickle.HIGHEST_PROTOCOL)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)           # mkstemp makes it private; like the index, a plain cache
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
 
     @classmethod
     def load(cls, path: str, build_id: str) -> "Matcher | None":

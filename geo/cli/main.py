@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import glob
+import math
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -24,6 +25,7 @@ from geo.errors import (
     RecordError,
     UsageError,
 )
+from geo.outputs.atomic import check_output
 from geo.run.runner import Filters, Runner, RunOptions
 
 EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_OUTPUT = 0, 1, 2, 3
@@ -81,6 +83,21 @@ def pipeline_options(func: Callable) -> Callable:
     return func
 
 
+class Fraction(click.FloatRange):
+    """A number from 0 to 1; unlike click's FloatRange it refuses nan, which every comparison lets through."""
+
+    name = "fraction"
+
+    def __init__(self) -> None:
+        super().__init__(0.0, 1.0)
+
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a number from 0 to 1", param, ctx)
+        return number
+
+
 def filter_options(func: Callable) -> Callable:
     """Incident filters shared by map, extract and summary."""
     decorators = [
@@ -88,7 +105,7 @@ def filter_options(func: Callable) -> Callable:
         click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Only incidents on or before this date."),
         click.option("--type", "types", multiple=True, help="Only these incident types (repeatable)."),
         click.option("--country", "countries", multiple=True, help="Only these ISO country codes (repeatable)."),
-        click.option("--min-confidence", type=click.FloatRange(0, 1), help="Only incidents at least this likely right (a probability, 0-1)."),
+        click.option("--min-confidence", type=Fraction(), help="Only incidents at least this likely right (a probability, 0-1)."),
     ]
     for decorator in reversed(decorators):
         func = decorator(func)
@@ -216,6 +233,7 @@ def map_cmd(output: str, title: str, self_contained: bool, no_tiles: bool, no_ba
     """
     from geo.maps.build import write_map
 
+    check_output(output)
     runner, filters = make_runner(kw), make_filters(kw)
     incidents = runner.incidents(filters)
     # --min-confidence drops what is below it and shows the rest; without it, the unsure stay in a hidden layer.
@@ -240,6 +258,7 @@ def extract_cmd(output: str, **kw) -> None:
     """
     from geo.outputs.export import write_incidents
 
+    check_output(output)
     runner, filters = make_runner(kw), make_filters(kw)
     incidents = runner.incidents(filters)
     write_incidents(incidents, output)
@@ -261,7 +280,8 @@ def places_cmd(output: str, unresolved: bool, **kw) -> None:
     """
     from geo.outputs.export import place_format, write_place_rows
 
-    place_format(output)        # a refused extension stops before the run, not after it
+    place_format(output)        # a refused extension or a FIFO stops before the run, not after it
+    check_output(output)
     runner = make_runner(kw)
     count = write_place_rows(runner.place_rows(unresolved=unresolved), output)
     finish(runner, f"{count} place mention(s) from {runner.articles_read} article(s)")
@@ -286,6 +306,8 @@ def summary_cmd(by: str, fmt: str, output: str, chart: str | None, **kw) -> None
     from geo.outputs.summary import chart as draw_chart
     from geo.outputs.summary import render, summarize
 
+    for path in (output, chart) if chart else (output,):
+        check_output(path)
     runner, filters = make_runner(kw), make_filters(kw)
     incidents = runner.incidents(filters)
     text = render(summarize(incidents, by=by), fmt)
@@ -310,6 +332,8 @@ def ingest_cmd(dask_address: str | None, **kw) -> None:
     runner = make_runner(kw)
     if not runner.options.db:
         raise UsageError("ingest needs --db FILE.gpkg or --db postgresql://...")
+    if not runner.options.db.startswith(("postgresql://", "postgres://")):
+        check_output(runner.options.db)
     stats = runner.ingest(dask_address=dask_address)
     finish(runner, f"{runner.options.db}: {stats}")
 

@@ -57,26 +57,33 @@
         el.style.pointerEvents = "none";
       });
       if (!this.coarse) {
-        var renderer = L.svg({pane: "im-bm-lines"}), self = this;
-        this.coarse = waterGroup(d.coarse, d.scales.coarse, renderer);
-        this.detail = waterGroup(d.detail, d.scales.detail, renderer);
-        d.regions.b.forEach(function (rings, i) {
-          var line = L.polyline(lines(rings, d.scales.detail), {
-            renderer: renderer, interactive: false, className: "im-bm-admin1",
-            color: "#8c6d9e", weight: 1.2, dashArray: "5 3", opacity: 0.9
-          });
-          self.regions.push({name: d.regions.n[i], layer: line});
-          self.detail.addLayer(line);
-        });
+        this.renderer = L.svg({pane: "im-bm-lines"});
+        this.coarse = waterGroup(d.coarse, d.scales.coarse, this.renderer);
         this.labels = L.layerGroup();
       }
       L.LayerGroup.prototype.onAdd.call(this, map);
-      map.on("zoomend moveend", this.update, this);
+      // A zoom ends with a moveend too: one update per change of view.
+      map.on("moveend", this.update, this);
       this.update();
     },
     onRemove: function (map) {
-      map.off("zoomend moveend", this.update, this);
+      map.off("moveend", this.update, this);
       L.LayerGroup.prototype.onRemove.call(this, map);
+    },
+    // Admin-1 lines and detailed water, decoded the first time the map is zoomed in far enough.
+    detailLayer: function () {
+      if (this.detail) return this.detail;
+      var d = this.data, renderer = this.renderer, self = this;
+      this.detail = waterGroup(d.detail, d.scales.detail, renderer);
+      d.regions.b.forEach(function (rings, i) {
+        var line = L.polyline(lines(rings, d.scales.detail), {
+          renderer: renderer, interactive: false, className: "im-bm-admin1",
+          color: "#8c6d9e", weight: 1.2, dashArray: "5 3", opacity: 0.9
+        });
+        self.regions.push({name: d.regions.n[i], layer: line});
+        self.detail.addLayer(line);
+      });
+      return this.detail;
     },
     // Show the band of the current zoom and the labels due at it, only those in (or near) the view.
     update: function () {
@@ -84,7 +91,7 @@
       if (!map) return;
       var d = this.data, zoom = map.getZoom(), detail = zoom >= d.zooms.detail;
       this.show(this.coarse, !detail);
-      this.show(this.detail, detail);
+      if (detail || this.detail) this.show(this.detailLayer(), detail);
       this.show(this.labels, true);
       var view = map.getBounds().pad(0.3), wanted = {}, key, i;
       var L_ = d.labels;

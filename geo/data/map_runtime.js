@@ -146,14 +146,16 @@
   IM.fill = function (group, key, data, style, show) {
     var opts = {className: "im-pin", iconSize: [24, 24], iconAnchor: [12, 12], popupAnchor: [0, -12],
                 tooltipAnchor: [12, 0]};
-    var icon = L.divIcon(L.extend({html: style.html}, opts));
+    // One icon per count, shared by the markers that show it (an icon only describes the element to make).
+    var icons = {};
+    function icon(n) {
+      return icons[n] || (icons[n] = L.divIcon(L.extend(
+        {html: n > 1 ? style.html + '<span class="im-count">' + n + "</span>" : style.html}, opts)));
+    }
     var layer = {group: group, data: data, style: style, markers: new Array(data.y.length)};
     for (var p = 0; p < data.y.length; p++) {
       var n = count(data, p);
-      var m = L.marker([data.y[p], data.x[p]], {
-        icon: n > 1 ? L.divIcon(L.extend({html: style.html + '<span class="im-count">' + n + "</span>"}, opts)) : icon,
-        keyboard: false
-      });
+      var m = L.marker([data.y[p], data.x[p]], {icon: icon(n), keyboard: false});
       m._imIndex = p;
       m._imCount = n;
       m._imPage = 0;
@@ -195,10 +197,14 @@
     if (!box) return;
     function update() {
       var view = IM.map.getBounds(), out = 0;
+      var s = view.getSouth(), w = view.getWest(), n = view.getNorth(), e = view.getEast();
       Object.keys(IM.layers).forEach(function (key) {
-        var layer = IM.layers[key], d = layer.data;
+        var layer = IM.layers[key], d = layer.data, y = d.y, x = d.x;
         if (!layer.group._map) return;
-        for (var p = 0; p < d.y.length; p++) if (!view.contains([d.y[p], d.x[p]])) out += count(d, p);
+        // Plain comparisons, as LatLngBounds.contains does, without an object per point.
+        for (var p = 0; p < y.length; p++) {
+          if (y[p] < s || y[p] > n || x[p] < w || x[p] > e) out += count(d, p);
+        }
       });
       IM.outside = out;
       box.hidden = out === 0;

@@ -21,7 +21,7 @@ from importlib import resources
 from folium.map import Layer
 from folium.template import Template
 
-from geo.maps.escape import script_json
+from geo.maps.escape import script_data, script_json
 from geo.maps.js import VerbatimMacro, _runtime
 from geo.maps.labels import (
     Label,
@@ -280,7 +280,7 @@ class Basemap(Layer, VerbatimMacro):
         self._name = "Basemap"
         self.js = _runtime("basemap.js")
         self.css = _runtime("basemap.css")
-        self.data = script_json(data)
+        self.data = script_data(data)
         # Leaflet's tile pane is at z-index 200 and the overlay pane (land fill, choropleth) at 400.
         self.options = script_json({"zIndex": 150 if under_tiles else 410})
 

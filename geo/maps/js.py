@@ -16,7 +16,7 @@ from folium.map import Layer
 from folium.plugins import HeatMap, MarkerCluster, Timeline
 from folium.template import Template
 
-from geo.maps.escape import script_json
+from geo.maps.escape import script_data, script_json
 
 __all__ = [
     "IncidentHeatMap", "IncidentLayer", "IncidentRuntime", "Outlines", "OutlineMiniMap", "SummaryPanel", "TimeSlider",
@@ -110,7 +110,7 @@ class IncidentRuntime(JSCSSMixin, VerbatimMacro):
             data = gzip.compress(self.strings.encode("utf-8"), compresslevel=1, mtime=0)
             self.packed = '"' + base64.b64encode(data).decode("ascii") + '"'
             self.strings = ""
-        self.refs = script_json(refs)
+        self.refs = script_data(refs)
         self.precisions = script_json(list(precisions))
 
 
@@ -137,7 +137,7 @@ class IncidentLayer(JSCSSMixin, Layer, VerbatimMacro):
         self.count = len(data["t"])
         self.key = script_json(key)
         self.colour = script_json(style["colour"])
-        self.data = script_json(data)
+        self.data = script_data(data)
         self.style = script_json(style)
         self.options = script_json({"chunkedLoading": True, "chunkInterval": 200, "chunkDelay": 10,
                                     "showCoverageOnHover": False, "spiderfyOnMaxZoom": True, "maxClusterRadius": 50})
@@ -205,7 +205,7 @@ class Outlines(Layer, VerbatimMacro):
     def __init__(self, geojson: dict, *, base: bool = True, name: str = "Country outlines"):
         super().__init__(name=name, overlay=not base, control=True, show=True)
         self._name = "Outlines"
-        self.data = script_json(geojson)
+        self.data = script_data(geojson)
         self.fill = 1 if base else 0
 
 
@@ -242,7 +242,8 @@ class TimeSlider(JSCSSMixin, Layer, VerbatimMacro):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = L.timeline({{ this.geojson }}, {
+            // Off until shown: its features are indexed by time when first shown, not at page load.
+            var {{ this.get_name() }} = L.timeline(null, {
                 pointToLayer: function (feature, latlng) {
                     var n = feature.properties.n;
                     return L.circleMarker(latlng, {radius: 4 + 2 * Math.sqrt(n), color: "#7f0000", weight: 1,
@@ -254,6 +255,7 @@ class TimeSlider(JSCSSMixin, Layer, VerbatimMacro):
                 duration: 20000, formatOutput: function (t) { return new Date(t).toISOString().slice(0, 10); }
             });
             {{ this.get_name() }}.on("add", function () {
+                if (!{{ this.get_name() }}.times.length) {{ this.get_name() }}._process({{ this.geojson }});
                 {{ this.get_name() }}_slider.addTo({{ this._parent.get_name() }});
                 {{ this.get_name() }}_slider.addTimelines({{ this.get_name() }});
             });
@@ -267,7 +269,7 @@ class TimeSlider(JSCSSMixin, Layer, VerbatimMacro):
     def __init__(self, geojson: dict, *, name: str = "Time slider", steps: int = 200, show: bool = False):
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "TimeSlider"
-        self.geojson = script_json(geojson)
+        self.geojson = script_data(geojson)
         self.steps = int(steps)
 
 
@@ -277,7 +279,9 @@ class IncidentHeatMap(HeatMap):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = L.heatLayer(incidentmap.points(), {{ this.options|tojavascript }});
+            // The points (one per marker) are gathered when the layer is first shown, not at page load.
+            var {{ this.get_name() }} = L.heatLayer([], {{ this.options|tojavascript }});
+            {{ this.get_name() }}.once("add", function () { this.setLatLngs(incidentmap.points()); });
         {% endmacro %}
         """
     )

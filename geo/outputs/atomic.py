@@ -1,7 +1,8 @@
 """Atomic output files: write to a temporary file in the same folder, fsync, then `os.replace`.
 
 A reader (or a crash) therefore sees either the old file or the complete new one, never a
-truncated file. "-" means standard output, where atomicity does not apply. A writer killed
+truncated file. "-" means standard output, where atomicity does not apply; devices, FIFOs and
+sockets are refused. A writer killed
 mid-write leaves its hidden temporary behind; the next write to the same path removes it.
 """
 
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import shutil
 import stat
 import sys
@@ -17,12 +17,12 @@ import tempfile
 from collections.abc import Iterator
 from typing import IO, Any
 
+from gazetteer.paths import clean_stale, temp_prefix
 from geo.errors import IncidentMapError, OutputError
 
-__all__ = ["atomic_path", "atomic_write", "clean_stale"]
+__all__ = ["atomic_path", "atomic_write", "check_output", "clean_stale"]
 
 _umask: int | None = None
-_OURS = re.compile(r"([0-9]+)\.[a-z0-9_]{8}\.tmp")     # after ".NAME.": pid, tempfile's 8 random characters
 
 
 @contextlib.contextmanager
@@ -41,26 +41,12 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", *, encoding: str = "u
             yield sys.stdout
             sys.stdout.flush()
         return
-    path = _target(path)
-    if _special(path):
-        # A device or pipe (/dev/null, a FIFO) cannot be replaced, only written to: never swap it for a file.
-        try:
-            stream = open(path, mode, **text_options)
-        except OSError as e:
-            raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
-        try:
-            with stream:
-                yield stream
-        except OSError as e:      # a full device (/dev/full), a pipe whose reader left
-            if isinstance(e, IncidentMapError):
-                raise
-            raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
-        return
+    path = check_output(path)
     folder, name = os.path.split(os.path.abspath(path))
     clean_stale(folder, name)
     try:
         handle = tempfile.NamedTemporaryFile(
-            mode, dir=folder, prefix=_prefix(name), suffix=".tmp", delete=False, **text_options,
+            mode, dir=folder, prefix=temp_prefix(name), suffix=".tmp", delete=False, **text_options,
         )
     except OSError as e:
         raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
@@ -88,11 +74,11 @@ def atomic_path(path: str | os.PathLike) -> Iterator[str]:
     path = os.fspath(path)
     if path == "-":
         raise OutputError("this format cannot be written to standard output")
-    path = _target(path)
+    path = check_output(path)
     folder, name = os.path.split(os.path.abspath(path))
     clean_stale(folder, name)
     try:
-        workdir = tempfile.mkdtemp(dir=folder, prefix=_prefix(name), suffix=".tmp")
+        workdir = tempfile.mkdtemp(dir=folder, prefix=temp_prefix(name), suffix=".tmp")
     except OSError as e:
         raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
     tmp = os.path.join(workdir, name)
@@ -102,11 +88,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[str]:
             raise OutputError(f"nothing was written to {path}")
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
-        if _special(path):
-            with open(tmp, "rb") as src, open(path, "wb") as dst:
-                shutil.copyfileobj(src, dst)
-        else:
-            _publish(tmp, path)
+        _publish(tmp, path)
     except OSError as e:
         if isinstance(e, IncidentMapError):
             raise
@@ -115,63 +97,32 @@ def atomic_path(path: str | os.PathLike) -> Iterator[str]:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _prefix(name: str) -> str:
-    """Temporary names are `.NAME.PID.RANDOM.tmp`: the writer's pid says when one is stale."""
-    return f".{name}.{os.getpid()}."
+def check_output(path: str | os.PathLike) -> str:
+    """Where writing `path` will put the file, or OutputError if it is no place for one.
 
-
-def clean_stale(folder: str, name: str) -> list[str]:
-    """Remove temporaries for `name` left by writers that died (SIGKILL, power loss); the paths removed.
-
-    Only our own pattern, and only when its pid is no longer running: a concurrent run's file stays.
+    Only a regular file or a new path is written: a device, FIFO or socket is refused, looked at
+    with stat and never opened (opening a FIFO waits for a reader forever; replacing /dev/null
+    with a file would break the machine). A symbolic link is written through to the file it names,
+    so the link keeps working. "-" (standard output) is returned as is.
     """
-    removed: list[str] = []
-    head = f".{name}."
-    try:
-        entries = [e for e in os.scandir(folder) if e.name.startswith(head) and e.name.endswith(".tmp")]
-    except OSError:
-        return removed
-    for entry in entries:
-        found = _OURS.fullmatch(entry.name[len(head):])
-        if found is None or _running(int(found.group(1))):
-            continue
-        with contextlib.suppress(OSError):
-            if entry.is_dir(follow_symlinks=False):
-                shutil.rmtree(entry.path)
-            else:
-                os.unlink(entry.path)
-            removed.append(entry.path)
-    return removed
-
-
-def _running(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:          # EPERM: running, as another user
-        return True
-    return True
-
-
-def _target(path: str) -> str:
-    """Where to write: through a symbolic link to the file it names, so the link keeps working."""
+    path = os.fspath(path)
+    if path == "-":
+        return path
     if os.path.islink(path):
-        return os.path.realpath(path)
-    if os.path.isdir(path):
-        raise OutputError(f"cannot write {path}: it is a folder")
-    return path
-
-
-def _special(path: str) -> bool:
-    """True for an existing device, pipe or socket: something to write into, never to replace."""
+        path = os.path.realpath(path)
     try:
         mode = os.stat(path).st_mode
-    except OSError:
-        return False
-    return not stat.S_ISREG(mode)
+    except FileNotFoundError:
+        return path
+    except OSError as e:
+        raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
+    if stat.S_ISDIR(mode):
+        raise OutputError(f"cannot write {path}: it is a folder")
+    if not stat.S_ISREG(mode):
+        kind = ("a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device")
+        raise OutputError(f"cannot write {path}: it is {kind}, not a file (outputs go to files or new paths;"
+                          " use - for standard output)")
+    return path
 
 
 def _publish(tmp: str, path: str) -> None:

@@ -23,6 +23,11 @@ class Filters:
     countries: tuple[str, ...] = ()
     min_confidence: float | None = None
 
+    def __post_init__(self) -> None:
+        c = self.min_confidence
+        if c is not None and not (isinstance(c, (int, float)) and 0.0 <= c <= 1.0):     # also refuses nan
+            raise UsageError(f"the minimum confidence must be a number from 0 to 1, got {c!r}")
+
     def keep(self, incident: Incident) -> bool:
         if self.since and (incident.date is None or incident.date < self.since):
             return False
@@ -134,7 +139,7 @@ class Runner:
         if (db := self._from_store()) is not None:
             from geo.store.base import open_store
 
-            store = open_store(db, must_exist=True, read_only=True)
+            store = open_store(db, must_exist=True, read_only=True, on_bad_row=self._on_error)
             try:
                 found = store.incidents(
                     since=filters.since, until=filters.until, types=filters.types or None,
@@ -170,7 +175,7 @@ class Runner:
         if (db := self._from_store()) is not None:
             from geo.store.base import open_store
 
-            store = open_store(db, must_exist=True, read_only=True)
+            store = open_store(db, must_exist=True, read_only=True, on_bad_row=self._on_error)
             try:
                 titles = {a.id: a.title for a in store.articles()}
                 self.articles_read = len(titles)

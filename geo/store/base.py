@@ -11,16 +11,18 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
+import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
-from geo.errors import InputError, UsageError
+from geo.errors import InputError, RecordError, UsageError
 from geo.model import Article, ArticleResult, Incident, Toponym
 from geo.store.schema import (
     ARTICLES,
     INCIDENTS,
+    ROW_ERRORS,
     TABLES,
     TOPONYMS,
     Row,
@@ -75,9 +77,14 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
 
 
 class Store(ABC):
-    """Where ingested results live between runs."""
+    """Where ingested results live between runs.
+
+    A stored row that cannot be read back (written by an older version, or damaged) is skipped: the
+    store reports it to `on_bad_row` (default: a Python warning) and reading goes on.
+    """
 
     url: str
+    on_bad_row: Callable[[RecordError], None] | None = None
 
     @abstractmethod
     def known_hashes(self, article_ids: Sequence[str]) -> dict[str, str]:
@@ -116,15 +123,22 @@ class Store(ABC):
         self.close()
 
 
-def open_store(url: str, *, must_exist: bool = False, read_only: bool = False) -> Store:
+def open_store(url: str, *, must_exist: bool = False, read_only: bool = False,
+               on_bad_row: Callable[[RecordError], None] | None = None) -> Store:
     """Open a store: a `*.gpkg` path or a `postgresql://` URL; only a writable open creates one.
 
     `must_exist`: for commands that only read a store, a GeoPackage path with no file is a mistyped
     path, not a new empty store (which would overwrite a map with an empty one and exit 0).
     `read_only`: never write (a GeoPackage opens with SQLite's `mode=ro`, so a read-only file in a
     read-only folder can be read; PostGIS creates no tables).
+    `on_bad_row` is told about each stored row skipped because it cannot be read back.
     """
-    text = str(url)
+    store = _open(str(url), must_exist=must_exist, read_only=read_only)
+    store.on_bad_row = on_bad_row
+    return store
+
+
+def _open(text: str, *, must_exist: bool, read_only: bool) -> Store:
     if (must_exist or read_only) and text.lower().endswith(".gpkg") and not os.path.isfile(text):
         what = "a folder, not a store file" if os.path.isdir(text) else "nothing was ingested there"
         raise InputError(f"no store at {text}: {what} (check the path, or run "
@@ -198,6 +212,23 @@ class SqlStore(Store):
 
     def _touched(self, tables: Iterable[str]) -> None:
         """Hook: note that tables changed (the GeoPackage records last_change)."""
+
+    def _where(self) -> str:
+        """The store as messages name it (PostGIS hides the password)."""
+        return self.url
+
+    def _decoded(self, table: Table, sql: str, params: Sequence, decode: Callable[[Row], object]) -> Iterator:
+        """`decode(row)` for each row of `sql` (which selects `fid` too), skipping rows that cannot be decoded."""
+        for row in self._rows(sql, params):
+            try:
+                yield decode(row)
+            except ROW_ERRORS as exc:
+                reason = str(exc) if not isinstance(exc, KeyError) else f"missing field {exc}"
+                error = RecordError(f"{table.name} row {row['fid']} skipped: {reason[:200]}", self._where(), dropped=True)
+                if self.on_bad_row is None:
+                    warnings.warn(str(error), stacklevel=2)
+                else:
+                    self.on_bad_row(error)
 
     # -- shared logic -----------------------------------------------------------------------
     def _insert_sql(self, table: Table) -> str:
@@ -284,20 +315,22 @@ class SqlStore(Store):
                 where.append(f"{column} IN ({', '.join([p] * len(values))})")
                 params.extend(values)
         if min_confidence is not None:
+            if not (isinstance(min_confidence, (int, float)) and 0.0 <= min_confidence <= 1.0):
+                raise UsageError(f"the minimum confidence must be a number from 0 to 1, got {min_confidence!r}")
             where.append(f"confidence >= {p}")
             params.append(float(min_confidence))
-        sql = f"SELECT {', '.join(INCIDENTS.names)} FROM incidents"
+        sql = f"SELECT fid, {', '.join(INCIDENTS.names)} FROM incidents"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        return [incident_from_row(r) for r in self._rows(sql + " ORDER BY fid", params)]
+        return list(self._decoded(INCIDENTS, sql + " ORDER BY fid", params, incident_from_row))
 
     def toponyms(self) -> Iterator[tuple[str, Toponym]]:
-        for row in self._rows(f"SELECT {', '.join(TOPONYMS.names)} FROM toponyms ORDER BY fid"):
-            yield toponym_from_row(row)
+        sql = f"SELECT fid, {', '.join(TOPONYMS.names)} FROM toponyms ORDER BY fid"
+        yield from self._decoded(TOPONYMS, sql, (), toponym_from_row)
 
     def articles(self) -> Iterator[Article]:
-        for row in self._rows(f"SELECT {', '.join(ARTICLES.names)} FROM articles ORDER BY fid"):
-            yield article_from_row(row)
+        sql = f"SELECT fid, {', '.join(ARTICLES.names)} FROM articles ORDER BY fid"
+        yield from self._decoded(ARTICLES, sql, (), article_from_row)
 
     def counts(self) -> dict[str, int]:
         return {t.name: next(iter(self._rows(f"SELECT count(*) AS n FROM {t.name}")))["n"] for t in TABLES}

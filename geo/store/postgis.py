@@ -86,6 +86,9 @@ class PostGISStore(SqlStore):
     def _geometry(self, lat, lon):
         return None if lat is None or lon is None else point_wkb(lat, lon)
 
+    def _where(self) -> str:
+        return _redact(self.url)
+
     def close(self) -> None:
         conn = getattr(self, "_conn", None)
         if conn is not None:

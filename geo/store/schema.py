@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from geo.errors import IncidentMapError, OutputError
+from geo.extract.fatalities import MAX_COUNT
 from geo.model import (
     Article,
     Dateline,
@@ -30,9 +32,10 @@ from geo.model import (
     Span,
     Toponym,
 )
+from geo.read.records import DATE_YEARS
 
 __all__ = [
-    "ARTICLES", "INCIDENTS", "MIGRATIONS", "SCHEMA_VERSION", "TABLES", "TOPONYMS",
+    "ARTICLES", "INCIDENTS", "MIGRATIONS", "ROW_ERRORS", "SCHEMA_VERSION", "TABLES", "TOPONYMS",
     "Row", "SchemaVersionError", "StoreError", "StoreWriteError", "Table", "article_hash", "article_row", "article_from_row",
     "Migration", "incident_row", "incident_from_row", "migration_plan", "parse_version", "point_wkb", "toponym_row",
     "toponym_from_row",
@@ -145,14 +148,66 @@ def _iso(d: dt.date | None) -> str | None:
     return d.isoformat() if d else None
 
 
+# What decoding a damaged or foreign row raises (bad JSON, a wrong type, a missing key, JSON nested
+# too deep); the store skips such a row with a warning instead of failing the whole read.
+ROW_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError, RecursionError)
+
+_KINDS = {"text": (str,), "int": (int,), "real": (int, float), "date": (str, dt.date), "json": (str,)}
+
+
+def check_row(table: Table, row: Row) -> None:
+    """Raise ValueError unless every column holds its logical type (SQLite stores any value in any column)."""
+    for name, kind in table.columns:
+        value = row[name]
+        if value is None:
+            continue
+        if not isinstance(value, _KINDS[kind]) or isinstance(value, bool):
+            raise ValueError(f"{name} holds {type(value).__name__} {_short(value)}, not {kind}")
+        if kind == "real" and isinstance(value, (int, float)) and not math.isfinite(value):
+            raise ValueError(f"{name} is {value!r}")
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def _date(v) -> dt.date | None:
     if v is None or v == "":
         return None
     if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    return dt.date.fromisoformat(str(v)[:10])
+        v = v.date()
+    elif not isinstance(v, dt.date):
+        v = dt.date.fromisoformat(str(v)[:10])
+    if not DATE_YEARS[0] <= v.year <= DATE_YEARS[1]:
+        raise ValueError(f"date {v.isoformat()} is outside {DATE_YEARS[0]}-{DATE_YEARS[1]}")
+    return v
+
+
+def _count(v) -> int | None:
+    if v is not None and not (isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_COUNT):
+        raise ValueError(f"count {_short(v)} is not a number of people (0 to {MAX_COUNT:,})")
+    return v
+
+
+def _json(text, kind: type, what: str):
+    """The JSON document in `text` if it is a `kind` (list or dict); empty for a NULL column."""
+    try:
+        value = json.loads(text) if text else kind()
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{what} is not valid JSON ({exc.msg} at character {exc.pos})") from None
+    except RecursionError:
+        raise ValueError(f"{what} is JSON nested too deep") from None
+    if not isinstance(value, kind):
+        raise ValueError(f"{what} is not a JSON {kind.__name__}")
+    return value
+
+
+def _strings(text, what: str) -> tuple[str, ...]:
+    values = _json(text, list, what)
+    if not all(isinstance(v, str) for v in values):
+        raise ValueError(f"{what} holds something other than text")
+    return tuple(values)
 
 
 def _place_values(place: Place | None) -> list:
@@ -168,7 +223,7 @@ def _place_values(place: Place | None) -> list:
 def _place_from(row: Row) -> Place | None:
     if row["place_id"] is None:
         return None
-    raw = json.loads(row["place_raw"]) if row["place_raw"] else []
+    raw = _json(row["place_raw"], list, "place_raw")
     return Place(
         id=row["place_id"], name=row["place_name"], lat=row["lat"], lon=row["lon"],
         level=Level.parse(row["level"]), layer=row["layer"], country_code=row["country_code"],
@@ -198,7 +253,8 @@ def article_row(article: Article) -> list:
 
 def article_from_row(row: Row) -> Article:
     """An `Article` with its metadata and without its text."""
-    meta = json.loads(row["metadata"] or "{}")
+    check_row(ARTICLES, row)
+    meta = _json(row["metadata"], dict, "metadata")
     d = meta.get("dateline")
     spans = {k: _unspan(v) for k, v in (meta.get("spans") or {}).items()}
     return Article(
@@ -220,6 +276,7 @@ def toponym_row(article_id: str, t: Toponym) -> list:
 
 def toponym_from_row(row: Row) -> tuple[str, Toponym]:
     """(article id, toponym); alternatives are not stored."""
+    check_row(TOPONYMS, row)
     mention = Mention(row["start_char"], row["end_char"], row["text"], row["mention_source"],
                       row["hint"], row["container"])
     return row["article_id"], Toponym(mention, _place_from(row), row["score"])
@@ -235,6 +292,11 @@ def _evidence_dict(e: Evidence) -> dict:
 
 
 def _evidence(d: dict) -> Evidence:
+    if not isinstance(d, dict):
+        raise ValueError("evidence holds something other than a JSON object")
+    texts = ("article_id", "article_title", "sentence", "trigger", "source", "url")
+    if not all(isinstance(d[k], str) for k in texts):
+        raise ValueError("evidence text fields hold something other than text")
     return Evidence(
         article_id=d["article_id"], article_title=d["article_title"], sentence=d["sentence"],
         sentence_span=_required_span(d["sentence_span"], "an evidence sentence"), trigger=d["trigger"],
@@ -266,17 +328,18 @@ def _phrase(value: str | None) -> Phrase | None:
 
 
 def incident_from_row(row: Row) -> Incident:
-    """The `Incident` a row was made from."""
+    """The `Incident` a row was made from; ValueError (or another of ROW_ERRORS) for a damaged row."""
+    check_row(INCIDENTS, row)
     return Incident(
         id=row["incident_id"], type=row["type"], event_type=row["event_type"],
         sub_event_type=row["sub_event_type"], date=_date(row["date"]),
         date_precision=DatePrecision(row["date_precision"]), place=_place_from(row),
         place_text=row["place_text"],
         geo_precision=GeoPrecision(row["geo_precision"]) if row["geo_precision"] is not None else None,
-        evidence=tuple(_evidence(e) for e in json.loads(row["evidence"])),
-        fatalities=row["fatalities"], injured=row["injured"],
-        actors=tuple(json.loads(row["actors"] or "[]")), confidence=row["confidence"],
-        date_text=row["date_text"] or "", notes=tuple(json.loads(row["notes"] or "[]")),
+        evidence=tuple(_evidence(e) for e in _json(row["evidence"], list, "evidence")),
+        fatalities=_count(row["fatalities"]), injured=_count(row["injured"]),
+        actors=_strings(row["actors"], "actors"), confidence=row["confidence"],
+        date_text=row["date_text"] or "", notes=_strings(row["notes"], "notes"),
         place_evidence=_phrase(row["place_evidence"]), date_evidence=_phrase(row["date_evidence"]),
     )
 
