@@ -187,7 +187,8 @@ class Resolver:
         if not cands:
             return []
         w = self.w
-        scene = Scene(w, m, hint_after, ctx, container, coherent)
+        scene = Scene(w, m, hint_after, ctx, container, coherent,
+                      big_name=any(c.exact and c.place.level in _BIG for c in cands))
         scored = []
         for c in cands:
             s = story_score(c, scene)
