@@ -4,8 +4,6 @@
   name is one of its candidates inside the container (a country, a first-level region, or for a
   quarter or camp a town), when any candidate lies there; a container no candidate lies in may be
   a list ("Iraq, Syria and Lebanon") and binds nothing.
-  The container then lies in the country of a reading that holds the name: "Atlanta, Georgia" is
-  the state, not the country ("Queens, New York" may still be the city or the state).
 - **A dateline's country is binding**: "KABUL/ABDUL KHIL, Afghanistan" puts every place the
   dateline names inside Afghanistan, or leaves it unresolved.
 - **A level word picks the level**: "Quebec province" and "the state of New York" are the regions,
@@ -22,8 +20,7 @@ from gazetteer.layers.base import csv_rows, data_path
 from gazetteer.model import Level
 from gazetteer.resolve.candidates import BIG, SUB_CITY, Candidate
 
-__all__ = ["bind_to_container", "container_places", "holding", "level_confusion", "level_picks", "listed", "pick_level",
-           "prominent_level"]
+__all__ = ["bind_to_container", "container_places", "level_confusion", "level_picks", "listed", "pick_level", "prominent_level"]
 
 _QUARTER_KM = 30.0   # a quarter or camp "X, <town>" lies this close to the town's point
 LEVEL_PICKS = "level_picks.csv"
@@ -69,11 +66,6 @@ def bind_to_container(cands, box, *, strict: bool) -> tuple[Candidate, ...]:
     if inside or strict:
         return inside
     return tuple(cands)
-
-
-def holding(box, cands) -> frozenset[str]:
-    """The countries of the container readings in `box` that hold one of the name's candidates `cands`."""
-    return frozenset(k.cc for k in box if k.cc and any(_inside(c, k) for c in cands))
 
 
 def pick_level(text: str, start: int, end: int, cands) -> tuple[Candidate, ...]:

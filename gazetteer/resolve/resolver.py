@@ -17,15 +17,7 @@ from gazetteer.mentions.lexicon import load_lexicon
 from gazetteer.mentions.patterns import _level_word_after
 from gazetteer.model import Level, Mention, Place, Toponym
 from gazetteer.names import normalize
-from gazetteer.resolve.binding import (
-    bind_to_container,
-    container_places,
-    holding,
-    level_confusion,
-    listed,
-    pick_level,
-    prominent_level,
-)
+from gazetteer.resolve.binding import bind_to_container, container_places, level_confusion, listed, pick_level, prominent_level
 from gazetteer.resolve.candidates import BIG as _BIG
 from gazetteer.resolve.candidates import Candidate, CandidateFinder
 from gazetteer.resolve.context import Context as _Context
@@ -66,15 +58,14 @@ class Resolver:
         if not mentions:
             return []
         keys = [normalize(m.text) for m in mentions]
-        cands, containers, held = self._bound(text, mentions, keys, dateline_places, dateline_country)
+        cands, containers = self._bound(text, mentions, keys, dateline_places, dateline_country)
         dl_cc = self._country_code(dateline_country) if dateline_country else None
         coherent = self._coherence(keys, cands) if self.w.coherence else {}
         # Mentions that read the same (name, hint, container, source) rank the same in a pass.
         # A level word after the name ("Palestine district") types it; one before it ("an area of
         # Syria", "a quarter of Syria") may only say which part of a country is meant.
-        # A container bound to the country of a reading that holds the name before it ("Atlanta, Georgia") ranks apart.
-        sig = [(k, m.hint, m.container, m.source, bool(m.hint) and self._level_follows(text, m), i in held)
-               for i, (k, m) in enumerate(zip(keys, mentions))]
+        sig = [(k, m.hint, m.container, m.source, bool(m.hint) and self._level_follows(text, m))
+               for k, m in zip(keys, mentions)]
         # Pass 1: without article context.
         ctx0 = _Context.empty(dl_cc)
         best = self._pass(mentions, cands, containers, sig, lambda k: ctx0, coherent)
@@ -120,34 +111,28 @@ class Resolver:
         return out
 
     def _bound(self, text, mentions, keys, dateline_places, dateline_country):
-        """Each mention's candidates cut to what its level word, container and dateline allow, the
-        container places that weigh in its score (none for a list: "Indiana, Ohio, Wisconsin"), and
-        the indices of the containers cut to the readings that hold the name before them."""
+        """Each mention's candidates cut to what its level word, container and dateline allow, and the
+        container places that weigh in its score (none for a list: "Indiana, Ohio, Wisconsin")."""
         dl_keys = {normalize(p) for p in dateline_places} if dateline_country else set()
         dl_key = normalize(dateline_country) if dateline_country else ""
         found = [self.candidates(m.text) for m in mentions]
         prominent: dict[int, Level | None] = {}   # index -> level of its most prominent reading, only where a container asks
         confused: dict[str, bool] = {}   # key -> both a region and a town: a level word may choose
         cands, boxes = [], []
-        holds: dict[int, frozenset[str]] = {}   # index of a container mention -> countries of its readings that hold the name
         for i, (m, key) in enumerate(zip(mentions, keys)):
             c = found[i]
             if c and key not in confused:
                 confused[key] = level_confusion(c)
             if c and confused[key]:
                 c = pick_level(text, m.start, m.end, c)
-            if i in holds:
-                c = tuple(x for x in c if x.cc in holds[i]) or c
             c, box = self._in_container(text, mentions, i, key, c, found, prominent)
-            if box and i + 1 < len(mentions) and mentions[i + 1].text == m.container:
-                holds[i + 1] = holding(box, c)
             if dl_key and c and key != dl_key and (m.source == "dateline" or key in dl_keys):
                 # "KABUL/ABDUL KHIL, Afghanistan": inside the dateline's country or unresolved
                 dl_box = container_places(c, self.candidates(dateline_country), same_name=False)
                 c = bind_to_container(c, dl_box, strict=True)
             cands.append(c)
             boxes.append(box[:_CONTAINER_READINGS])
-        return cands, boxes, {i for i, ids in holds.items() if ids}
+        return cands, boxes
 
     def _in_container(self, text, mentions, i, key, c, found, prominent) -> tuple[tuple[Candidate, ...], tuple[Candidate, ...]]:
         """Mention `i`'s candidates bound to the container the text names after it, and that container's places."""
