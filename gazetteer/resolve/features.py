@@ -179,7 +179,7 @@ def _towns_region(c: Candidate, k: Scene) -> float:
     Nebraska, not New Jersey. A country's or region's own name is left alone: "Mexico" among
     Mexican towns is not Mexico City.
     """
-    if not k.ctx.town_total or not c.a1 or c.place.level in BIG or k.big_name:
+    if not k.ctx.town_total or not (c.cc and c.a1) or c.place.level in BIG or k.big_name:
         return 0.0
     n = k.ctx.town_regions.get((c.cc, c.a1), 0)
     if n < _HOME_TOWNS or n < k.w.home_share * k.ctx.town_total:
