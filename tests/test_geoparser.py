@@ -93,6 +93,18 @@ def test_real_index_places_a_name_next_to_the_countries_the_story_names(gazettee
         assert haversine_km(place.lat, place.lon, 41.84, -87.82) < 25
 
 
+@pytest.mark.slow
+def test_real_index_places_a_common_town_name_in_the_province_of_the_storys_other_towns(gazetteer_index):
+    # A local paper rarely names its own state. Wakefield and Bloomfield have bigger namesakes in
+    # New York and New Jersey; five other towns of the story are in Nebraska, so these are too.
+    text = ("Cub Scouts from Norfolk, Pierce, Neligh, Plainview and Battle Creek collected food on "
+            "Saturday; troops in Wakefield and Bloomfield will collect next week.")
+    geo = Geoparser.open(gazetteer_index.path)
+    places = {t.mention.text: t.place for t in geo.parse(text)}
+    assert {places[n].admin1 for n in ("Norfolk", "Pierce", "Neligh", "Plainview", "Battle Creek")} == {"Nebraska"}
+    assert (places["Wakefield"].admin1, places["Bloomfield"].admin1) == ("Nebraska", "Nebraska")
+
+
 class _FakeOnline:
     """Stands in for gazetteer.layers.online.OnlineGeocoder (no network)."""
 

@@ -15,16 +15,19 @@ _MAX_ANCHORS = 12      # places (and, apart, countries) of the article that dist
 
 
 # One name's votes: its countries (with weights), and for a confident reading its place id,
-# admin-1 key, point (below country level) and country point.
-_Votes = tuple[dict[str, float], str | None, str | None, tuple[float, float] | None, tuple[float, float] | None]
+# admin-1 key, point (below country level), country point and, for a town or smaller, the
+# (country, admin-1) it lies in.
+_Votes = tuple[dict[str, float], str | None, str | None, tuple[float, float] | None, tuple[float, float] | None,
+               tuple[str, str] | None]
 
 
 class Context:
     """What the article is about, from the current best guesses."""
 
-    __slots__ = ("countries", "top", "local", "admin1", "ids", "anchors", "country_points", "dateline_cc", "_by_key")
+    __slots__ = ("countries", "top", "local", "admin1", "ids", "anchors", "country_points", "dateline_cc", "_by_key",
+                 "town_regions", "town_total")
 
-    def __init__(self, countries, admin1, ids, anchors, dateline_cc, by_key, country_points=()):
+    def __init__(self, countries, admin1, ids, anchors, dateline_cc, by_key, country_points=(), town_regions=None):
         self.countries = countries
         self.top = max(countries.values(), default=0.0)
         # How international the story is: local evidence (same region, nearby) counts less
@@ -37,6 +40,9 @@ class Context:
         self.country_points = country_points
         self.dateline_cc = dateline_cc
         self._by_key = by_key
+        # (country, admin-1) -> how many of the story's towns and counties lie in it
+        self.town_regions: dict[tuple[str, str], int] = town_regions or {}
+        self.town_total = sum(self.town_regions.values())
 
     @classmethod
     def empty(cls, dateline_cc):
@@ -58,12 +64,13 @@ class Context:
                     cc[p.country_code] = cc.get(p.country_code, 0.0) + conf
             p, conf = max(votes, key=lambda v: v[1])
             if conf < _CONFIDENT:
-                parts[key] = (cc, None, None, None, None)
+                parts[key] = (cc, None, None, None, None, None)
                 continue
             a1 = normalize(p.name) if p.level is Level.PROVINCE else None
             anchor = (p.lat, p.lon) if p.level not in _BIG else None
             country_point = (p.lat, p.lon) if p.level is Level.COUNTRY else None
-            parts[key] = (cc, p.id, a1, anchor, country_point)
+            region = (p.country_code, normalize(p.admin1)) if anchor and p.country_code and p.admin1 else None
+            parts[key] = (cc, p.id, a1, anchor, country_point, region)
         return cls._combine(parts, dateline_cc)
 
     @classmethod
@@ -73,7 +80,8 @@ class Context:
         ids: set[str] = set()
         anchors: list[tuple[float, float]] = []
         country_points: list[tuple[float, float]] = []
-        for key, (cc, pid, a1, anchor, country_point) in parts.items():
+        regions: dict[tuple[str, str], int] = {}
+        for key, (cc, pid, a1, anchor, country_point, region) in parts.items():
             if key == skip:
                 continue
             for code, v in cc.items():
@@ -86,8 +94,10 @@ class Context:
                 anchors.append(anchor)
             if country_point and len(country_points) < _MAX_ANCHORS:
                 country_points.append(country_point)
+            if region:
+                regions[region] = regions.get(region, 0) + 1
         return cls(countries, frozenset(admin1), frozenset(ids), tuple(anchors), dateline_cc, parts,
-                   tuple(country_points))
+                   tuple(country_points), regions)
 
     def share(self, cc: str | None) -> float:
         """How much the article is about country `cc`, relative to its main country (0 to 1).

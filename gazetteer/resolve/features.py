@@ -36,6 +36,7 @@ _CITY_HINT_SHARE = 0.5
 _HELD, _NEAR_REGION = 1.0, 0.8
 _REGION_NEAR_KM = 150.0   # a town this close to a named region of its country is probably in it
 _TOWN_PART_KM = 30.0      # a quarter or landmark this close to a named town is part of it
+_HOME_TOWNS = 2           # one town is no home region
 
 
 class Scene:
@@ -43,9 +44,10 @@ class Scene:
     article context, the container the text names, and facts about the candidate in hand."""
 
     __slots__ = ("w", "mention", "hint_after", "hint_levels", "dateline", "ctx", "container", "coherent",
-                 "in_ctx", "_anchor_km")
+                 "big_name", "in_ctx", "_anchor_km")
 
-    def __init__(self, w: Weights, mention: Mention, hint_after: bool, ctx: Context, container, coherent):
+    def __init__(self, w: Weights, mention: Mention, hint_after: bool, ctx: Context, container, coherent,
+                 big_name: bool = False):
         self.w = w
         self.mention = mention
         self.hint_after = hint_after   # the level word follows the name ("Palestine district")
@@ -54,6 +56,7 @@ class Scene:
         self.ctx = ctx
         self.container = container
         self.coherent = coherent
+        self.big_name = big_name   # the name is a country's or region's own ("Mexico", "California")
         self.in_ctx = 0.0
         self._anchor_km: float | None = None
 
@@ -169,6 +172,21 @@ def _story_region(c: Candidate, k: Scene) -> float:
     return k.w.admin1 * (k.ctx.local if c.small else 1.0)
 
 
+def _towns_region(c: Candidate, k: Scene) -> float:
+    """In the story's home province: the one that holds at least two and half of its other towns and counties.
+
+    A local paper rarely names its own state: "Bloomfield" among a dozen Nebraska towns is in
+    Nebraska, not New Jersey. A country's or region's own name is left alone: "Mexico" among
+    Mexican towns is not Mexico City.
+    """
+    if not k.ctx.town_total or not (c.cc and c.a1) or c.place.level in BIG or k.big_name:
+        return 0.0
+    n = k.ctx.town_regions.get((c.cc, c.a1), 0)
+    if n < _HOME_TOWNS or n < k.w.home_share * k.ctx.town_total:
+        return 0.0
+    return k.w.town_region
+
+
 def _container(c: Candidate, k: Scene) -> float:
     """Inside the container the text names after it ("Odessa, Ukraine")."""
     return k.w.container * contained(c, k.container) if k.container else 0.0
@@ -268,6 +286,7 @@ STORY_FEATURES: tuple[Feature, ...] = (
     Feature("story country", ("country",), _story_country),
     Feature("dateline country", ("dateline",), _dateline_country),
     Feature("story region", ("admin1",), _story_region),
+    Feature("towns' region", ("town_region", "home_share"), _towns_region),
     Feature("container", ("container",), _container),
     Feature("parent", ("parent", "orphan"), _parent),
     Feature("misfit abroad", ("stray_share", "stray_km"), _misfit_abroad),

@@ -27,7 +27,8 @@ from gazetteer.resolve.scoring import Weights, haversine_km, nearest_km
 __all__ = ["Resolver", "Weights", "haversine_km"]
 
 _SHARED = 8            # best readings the confidence is spread over (a toponym reports the best and three more)
-_COHERENCE_CANDS = 8   # candidates of each other name that count as its possible readings
+_COHERENCE_CANDS = 12  # candidates of each other name that count as its possible readings (8 missed a small
+                       # local town behind the namesakes of a common name: LGL dev half +9 toponyms, docs/accuracy.md)
 _MID_SIZED = 0.7       # the prior of a town of about 300,000: (log10 population - 2) / 5
 _COHERENCE_NAMES = 40  # bounds the pairwise work on very long texts
 _CONTAINER_READINGS = 5   # readings of a container that weigh in a mention's score
@@ -186,7 +187,8 @@ class Resolver:
         if not cands:
             return []
         w = self.w
-        scene = Scene(w, m, hint_after, ctx, container, coherent)
+        scene = Scene(w, m, hint_after, ctx, container, coherent,
+                      big_name=any(c.exact and c.place.level in _BIG for c in cands))
         scored = []
         for c in cands:
             s = story_score(c, scene)

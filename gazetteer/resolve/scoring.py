@@ -23,6 +23,8 @@ class Weights:
     country: float = 2.5
     dateline: float = 0.6
     admin1: float = 0.8
+    town_region: float = 1.0     # in the province most of the story's towns lie in (a local paper's home state)
+    home_share: float = 0.5      # ... holding at least this share of them
     container: float = 3.0
     parent: float = 2.5
     orphan: float = 1.0          # a sub-city curated place whose parent the article never names
