@@ -100,6 +100,7 @@ def _family_of(taxonomy):
     return family
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _similar(x: str, y: str) -> bool:
     """True if the two sentences, lower-cased and with punctuation as spaces, are at least 90 % alike.
 
