@@ -19,13 +19,9 @@ from geo.extract.dates import EventDate
 from geo.extract.decide import Candidate, Weights, aggregate, anchored, candidates, score, subsumptions
 from geo.extract.events import EventModel, bundled_model
 from geo.extract.fatalities import Casualties, casualties
-from geo.extract.locate import (
-    _GLUED_ARTICLE,
-    PlaceChoice,
-    Placer,
-    contains,
-    distance_km,
-)
+from geo.extract.locate import PlaceChoice, Placer
+from geo.extract.place_words import _GLUED_ARTICLE
+from geo.extract.places import contains, distance_km
 from geo.extract.taxonomy import Taxonomy
 from geo.extract.triggers import Hit, Rules, clause_of, compile_pattern
 from geo.model import Article, DatePrecision, Evidence, GeoPrecision, Incident, Level, Phrase, Span, Toponym
