@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -151,6 +152,55 @@ def _near(rx: re.Pattern[str], text: str, cues: list[re.Match[str]], *, back: bo
                 yield m
 
 
+# A reading: the kind of count ("death" or "injury"), its value, where it starts and the words it came from.
+_Reading = tuple[str, tuple[int, int, str]]
+
+
+def _outcome_counts(rules: _Rules, text: str, sentence: str, cues: list[re.Match[str]]) -> Iterator[_Reading]:
+    """Counts beside an outcome word: "12 soldiers were killed", "killing 12 soldiers"."""
+    active = {m.start("word") for m in rules.after.finditer(text)}
+    for rx in (rules.before, rules.after):
+        for m in _near(rx, text, cues, back=rx is rules.before):
+            if rx is rules.before and m.start("word") in active:
+                continue      # "A gunman killed 20 children": the gunman is the killer, not a victim
+            value = _list_value(m.group("list"), rules)
+            if value is not None:
+                kind = rules.outcome.get(re.sub(r"\s+", " ", m.group("word").lower()), "death")
+                yield kind, (value, m.start(), sentence[m.start():m.end()])
+
+
+def _toll_counts(rules: _Rules, text: str, sentence: str, cues: list[re.Match[str]]) -> Iterator[_Reading]:
+    """A death toll: "the death toll rose to 40"."""
+    for m in rules.toll.finditer(text):
+        value = _list_value(m.group("list"), rules)
+        if value is not None:
+            yield "death", (value, m.start(), sentence[m.start():m.end()])
+
+
+# The word after "no one was ..." or "no ...", and the counts it says are zero.
+_NONE_WORDS: dict[str, tuple[str, ...]] = {
+    "killed": ("death",), "died": ("death",), "dead": ("death",), "fatalities": ("death",), "deaths": ("death",),
+    "harmed": ("death", "injury"), "casualties": ("death", "injury"),
+    "hurt": ("injury",), "injured": ("injury",), "wounded": ("injury",), "injuries": ("injury",),
+}
+
+
+def _none_stated(rules: _Rules, text: str, sentence: str, cues: list[re.Match[str]]) -> Iterator[_Reading]:
+    """Zero: "no one was killed", "no casualties"."""
+    for rx in (rules.zero, rules.none_nouns):
+        for m in rx.finditer(text):
+            for kind in _NONE_WORDS.get(m.group("word").lower(), ()):
+                yield kind, (0, m.start(), sentence[m.start():m.end()])
+
+
+# Every way a sentence states a count; ACLED's lowest-figure rule then picks among all their readings.
+_READERS: tuple[tuple[str, Callable[[_Rules, str, str, list[re.Match[str]]], Iterator[_Reading]]], ...] = (
+    ("beside an outcome word", _outcome_counts),
+    ("death toll", _toll_counts),
+    ("none stated", _none_stated),
+)
+
+
 @lru_cache(maxsize=4096)      # the detector's features and the extractor read the same sentences
 def casualties(sentence: str) -> Casualties:
     """People killed and injured according to one sentence, by ACLED's lowest-figure rule.
@@ -172,26 +222,9 @@ def casualties(sentence: str) -> Casualties:
     # "May 31 truck bomb that killed 80": the day of a date is not a count.
     text = _DATE.sub(lambda m: m.group(1) + " " * (len(m.group(0)) - len(m.group(1))), sentence)
     found: dict[str, list[tuple[int, int, str]]] = {"death": [], "injury": []}
-    active = {m.start("word") for m in rules.after.finditer(text)}
-    for rx in (rules.before, rules.after):
-        for m in _near(rx, text, cues, back=rx is rules.before):
-            if rx is rules.before and m.start("word") in active:
-                continue      # "A gunman killed 20 children": the gunman is the killer, not a victim
-            value = _list_value(m.group("list"), rules)
-            if value is not None:
-                kind = rules.outcome.get(re.sub(r"\s+", " ", m.group("word").lower()), "death")
-                found[kind].append((value, m.start(), sentence[m.start():m.end()]))
-    for m in rules.toll.finditer(text):
-        value = _list_value(m.group("list"), rules)
-        if value is not None:
-            found["death"].append((value, m.start(), sentence[m.start():m.end()]))
-    for rx in (rules.zero, rules.none_nouns):
-        for m in rx.finditer(text):
-            word = m.group("word").lower()
-            if word in ("killed", "died", "dead", "harmed", "casualties", "fatalities", "deaths"):
-                found["death"].append((0, m.start(), sentence[m.start():m.end()]))
-            if word in ("hurt", "injured", "wounded", "harmed", "casualties", "injuries"):
-                found["injury"].append((0, m.start(), sentence[m.start():m.end()]))
+    for _, read in _READERS:
+        for kind, reading in read(rules, text, sentence, cues):
+            found[kind].append(reading)
     death = min((f for f in found["death"] if f[0] <= MAX_COUNT), default=None)
     injury = min((f for f in found["injury"] if f[0] <= MAX_COUNT), default=None)
     words = death[2] if death else (injury[2] if injury else "")
