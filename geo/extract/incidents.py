@@ -13,10 +13,11 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from geo.extract.anchored import anchored
 from geo.extract.calibration import Calibration
 from geo.extract.dater import Dater
 from geo.extract.dates import EventDate
-from geo.extract.decide import Candidate, Weights, aggregate, anchored, candidates, score
+from geo.extract.decide import Candidate, Weights, aggregate, candidates, score
 from geo.extract.events import EventModel, bundled_model
 from geo.extract.fatalities import Casualties, casualties
 from geo.extract.locate import PlaceChoice, Placer
