@@ -125,15 +125,21 @@ def candidates(sentence: Sentence, text: str, probs: dict[str, float], anchor: C
             out.append(Candidate(family, _anchor_hit(best, found[best], anchor(best), text, sentence), p_family, 0.0,
                                  event=p_event))
     out = _one_form(out, weights)
+    return out + _second_triggers(out, triggered, primary, p_event)
+
+
+def _second_triggers(out: list[Candidate], triggered: list[tuple[str, Hit, float]],
+                     primary: dict[str, tuple[Hit, float]], p_event: float) -> list[Candidate]:
+    """Other strong triggers of a taken family ("82 were arrested in Istanbul, 11 in Adana"): candidates
+    that make incidents of their own only where they name another place."""
     taken = {c.family: c for c in out}
+    more = []
     for family, hit, factor in triggered:
-        # Other strong triggers of a taken family ("82 were arrested in Istanbul, 11 in Adana") make
-        # incidents of their own only where they name another place.
         if family in taken and factor > 0 and hit.strength >= STRONG and hit is not primary[family][0]:
             base = taken[family]
-            out.append(Candidate(family, replace(hit, type=base.hit.type), base.model, hit.strength * factor, False,
-                                 p_event, hit.strength))
-    return out
+            more.append(Candidate(family, replace(hit, type=base.hit.type), base.model, hit.strength * factor, False,
+                                  p_event, hit.strength))
+    return more
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,13 +175,22 @@ def subsumptions(path: Path = SUBSUMES_FILE) -> tuple[Subsumption, ...]:
         whole, mode = row.get("whole") or "", row.get("mode")
         pair = (row.get("becomes") or "").split(">")
         becomes = (pair[0], pair[1]) if len(pair) == 2 else None
-        if family not in families or whole not in families or mode not in ("always", "unless_strong") \
-                or (type_name and not of(type_name, family)) \
-                or (row.get("becomes") and not (becomes and all(of(t, whole) for t in becomes))):
+        if not _valid_subsumption(family, type_name, whole, mode, row.get("becomes"), becomes, families, of):
             raise UsageError(f"{path}:{number}: expected part FAMILY[/TYPE], whole FAMILY, mode "
                              f"always|unless_strong and becomes FROM>TO (types of the whole's family), got {dict(row)}")
         out.append(Subsumption(family, type_name or None, whole, mode == "always", becomes))
     return tuple(out)
+
+
+def _valid_subsumption(family: str, type_name: str, whole: str, mode: str | None, written: str | None,
+                       becomes: tuple[str, str] | None, families: set[str], of: Callable[[str, str], bool]) -> bool:
+    """True if a subsumes row names known families, a type of its part's family, a known mode and, when it
+    says what the whole becomes (`written`), two types of the whole's family."""
+    if family not in families or whole not in families or mode not in ("always", "unless_strong"):
+        return False
+    if type_name and not of(type_name, family):
+        return False
+    return not (written and not (becomes and all(of(t, whole) for t in becomes)))
 
 
 def _one_form(cands: list[Candidate], weights: Weights) -> list[Candidate]:
@@ -196,21 +211,26 @@ def _one_form(cands: list[Candidate], weights: Weights) -> list[Candidate]:
     for c in cands:
         for other in cands:
             rule = next((r for r in rules if r.covers(c, other)), None)
-            if rule is None:
-                continue
-            if rule.always:
-                # only beside a whole weighed at least as much: a protest named in passing does not
-                # swallow the arrest the sentence reports
-                if evidence(other) >= evidence(c):
-                    drop.add(id(c))
-                    if rule.becomes and other.hit.type == rule.becomes[0]:
-                        retype[id(other)] = rule.becomes[1]
-            elif evidence(c) > evidence(other) and other.rule < SURE:
-                drop.add(id(other))
-            elif c.rule < _SUBSUMED_BELOW:
-                drop.add(id(c))
+            if rule is not None:
+                _subsume(rule, c, other, evidence, drop, retype)
     return [replace(c, hit=replace(c.hit, type=retype[id(c)])) if id(c) in retype else c
             for c in cands if id(c) not in drop]
+
+
+def _subsume(rule: Subsumption, c: Candidate, other: Candidate, evidence: Callable[[Candidate], float],
+             drop: set[int], retype: dict[int, str]) -> None:
+    """Apply one subsumption of the part `c` by the whole `other`: which of them to drop, which to retype."""
+    if rule.always:
+        # only beside a whole weighed at least as much: a protest named in passing does not
+        # swallow the arrest the sentence reports
+        if evidence(other) >= evidence(c):
+            drop.add(id(c))
+            if rule.becomes and other.hit.type == rule.becomes[0]:
+                retype[id(other)] = rule.becomes[1]
+    elif evidence(c) > evidence(other) and other.rule < SURE:
+        drop.add(id(other))
+    elif c.rule < _SUBSUMED_BELOW:
+        drop.add(id(c))
 
 
 def _winner(family: str, triggered: list[tuple[str, Hit, float]]) -> str | None:
@@ -296,7 +316,7 @@ def _triggers(rules: Rules, taxonomy: Taxonomy, text: str, sentence: Sentence, h
     The factor is 0 for a quiet trigger (weak words without violence and casualties, figures of
     speech): it adds nothing to the score but can still mark a retelling of an earlier incident.
     """
-    violent: bool | None = None
+    violent: list[bool] = []        # the sentence's violence cue, read once, at its first weak trigger
     kept: list[tuple[str, Hit, float]] = []
     for hit in hits:
         if hit.type not in taxonomy:       # a user taxonomy may leave types out
@@ -309,21 +329,34 @@ def _triggers(rules: Rules, taxonomy: Taxonomy, text: str, sentence: Sentence, h
             if not _PURPOSE.search(text, max(sentence.start, hit.start - 4), hit.start):
                 kept.append((taxonomy.get(hit.type).family, hit, -1.0))
             continue
-        quiet = False
-        family = taxonomy.get(hit.type).family
-        if hit.strength < STRONG or (hit.strength < SURE and family in _VIOLENT):
-            if violent is None:
-                violent = rules.cue("violence", text, sentence, hit)
-            # Weak words need violence around them and stated casualties; violent words in a sentence
-            # with no one armed, hurt or fighting ("clashed with the president", "came under fire for")
-            # are figures of speech.
-            quiet = not violent or (hit.strength < STRONG and not counts)
-        if hit.type == "territory_captured" and "territory_retaken" in taxonomy \
-                and rules.cue("state", text, sentence, hit):
-            hit = replace(hit, type="territory_retaken")
-        factor = 0.0 if quiet else _HEDGE if rules.cue("hedge", text, sentence, hit) else 1.0
-        if rules.cue("background", text, sentence, hit):
-            factor *= _BACKGROUND
-        kept.append((family, hit, factor))
+        kept.append(_weighed(rules, taxonomy, text, sentence, hit, counts, violent))
     kept.sort(key=lambda fhf: (-fhf[1].strength * fhf[2], -fhf[1].strength))
     return kept
+
+
+def _weighed(rules: Rules, taxonomy: Taxonomy, text: str, sentence: Sentence, hit: Hit, counts: bool,
+             violent: list[bool]) -> tuple[str, Hit, float]:
+    """(family, hit, cue factor) of one trigger that is not blocked."""
+    family = taxonomy.get(hit.type).family
+    quiet = _quiet(rules, text, sentence, hit, family, counts, violent)
+    if hit.type == "territory_captured" and "territory_retaken" in taxonomy \
+            and rules.cue("state", text, sentence, hit):
+        hit = replace(hit, type="territory_retaken")
+    factor = 0.0 if quiet else _HEDGE if rules.cue("hedge", text, sentence, hit) else 1.0
+    if rules.cue("background", text, sentence, hit):
+        factor *= _BACKGROUND
+    return family, hit, factor
+
+
+def _quiet(rules: Rules, text: str, sentence: Sentence, hit: Hit, family: str, counts: bool,
+           violent: list[bool]) -> bool:
+    """True if a weak trigger lacks the violence around it and the casualties it needs.
+
+    Weak words need violence around them and stated casualties; violent words in a sentence with no
+    one armed, hurt or fighting ("clashed with the president", "came under fire for") are figures of speech.
+    """
+    if not (hit.strength < STRONG or (hit.strength < SURE and family in _VIOLENT)):
+        return False
+    if not violent:
+        violent.append(rules.cue("violence", text, sentence, hit))
+    return not violent[0] or (hit.strength < STRONG and not counts)
