@@ -91,6 +91,32 @@ def extract_incidents(article: Article, toponyms: Sequence[Toponym], *, taxonomy
     if not starts:
         return []
     sents = _segments(article, starts)
+    found = _candidates(text, sents, starts, every, rules, model, taxonomy, weights)
+    if not found:
+        return []
+    families = {si: frozenset(c.family for c in cs) for si, cs in found.items()}
+    placer = Placer(article, toponyms, rules)
+    dater = Dater(article, sents, lambda j: families.get(j, frozenset()))
+    drafts: list[_Draft] = []
+    for si, cands in found.items():
+        _read_sentence(article, si, sents, cands, weights, taxonomy, placer, dater, drafts)
+    out = _incidents(_coalesce(drafts, taxonomy), article, sents, dater, taxonomy, actors)
+    return [replace(i, confidence=calibration.probability(i)) for i in out]
+
+
+def _incidents(final: list[_Draft], article: Article, sents: list[Sentence], dater: Dater, taxonomy: Taxonomy,
+               actors) -> list[Incident]:
+    """The incidents of an article's final drafts, each with the counts of its own sentence or a later one."""
+    told = [{e.sentence_span.start for e in d.evidence} for d in final]
+    return [_incident(d, article, taxonomy, actors,
+                      _counts_after(d, sents, set().union(*(t for k, t in enumerate(told) if k != n)),
+                                    lambda j: bool(dater.own(j).text)))
+            for n, d in enumerate(final)]
+
+
+def _candidates(text: str, sents: list[Sentence], starts: list[int], every, rules: Rules, model: EventModel,
+                taxonomy: Taxonomy, weights: Weights) -> dict[int, list[Candidate]]:
+    """The candidates of each sentence that has any, by sentence index (`geo.extract.decide.candidates`)."""
     found: dict[int, list[Candidate]] = {}
     for si, sentence in enumerate(sents):
         i = bisect.bisect_left(starts, sentence.start)
@@ -101,21 +127,7 @@ def extract_incidents(article: Article, toponyms: Sequence[Toponym], *, taxonomy
         got = candidates(sentence, text, probs, anchor, hits, rules, taxonomy, weights, _has_counts(sentence.text))
         if got:
             found[si] = got
-    if not found:
-        return []
-    families = {si: frozenset(c.family for c in cs) for si, cs in found.items()}
-    placer = Placer(article, toponyms, rules)
-    dater = Dater(article, sents, lambda j: families.get(j, frozenset()))
-    drafts: list[_Draft] = []
-    for si, cands in found.items():
-        _read_sentence(article, si, sents, cands, weights, taxonomy, placer, dater, drafts)
-    final = _coalesce(drafts, taxonomy)
-    told = [{e.sentence_span.start for e in d.evidence} for d in final]
-    out = [_incident(d, article, taxonomy, actors,
-                     _counts_after(d, sents, set().union(*(t for k, t in enumerate(told) if k != n)),
-                                   lambda j: bool(dater.own(j).text)))
-           for n, d in enumerate(final)]
-    return [replace(i, confidence=calibration.probability(i)) for i in out]
+    return found
 
 
 def _counts_after(d: _Draft, sents: list[Sentence], others: set[int], dated: Callable[[int], bool]) -> Casualties:
@@ -162,9 +174,7 @@ def _read_sentence(article: Article, si: int, sents: list[Sentence], cands: list
             continue
         if conf < weights.threshold - 1e-9:
             continue
-        place = own_place or _place_fallback(placer, sents, si, hit)
-        if locality and (place is None or (place.place.level.rank <= Level.CITY.rank and place.place.located_at != "parent")):
-            place = placer.town_of(sentence, *locality) or place
+        place = _place_of(placer, sents, si, hit, own_place, locality)
         date = own_date if own_date.text else dater.inherited(si, family)
         drafts.append(_Draft(hit, sentence, conf, place, date, [evidence]))
         # "in the capital Ankara and the province of Bursa": one event per place, as ACLED codes them.
@@ -172,6 +182,16 @@ def _read_sentence(article: Article, si: int, sents: list[Sentence], cands: list
             if _elsewhere(other, taken[family]):
                 taken[family].append(other)
                 drafts.append(_Draft(hit, sentence, conf, other, date, [evidence]))
+
+
+def _place_of(placer: Placer, sents: list[Sentence], si: int, hit: Hit, own_place: PlaceChoice | None,
+              locality: tuple[int, str] | None) -> PlaceChoice | None:
+    """A new incident's place: its own sentence's, else a fallback (`_FALLBACKS`); a neighbourhood or site
+    the gazetteer lacks is coded to its town unless the place found is finer than a town."""
+    place = own_place or _place_fallback(placer, sents, si, hit)
+    if locality and (place is None or (place.place.level.rank <= Level.CITY.rank and place.place.located_at != "parent")):
+        place = placer.town_of(sents[si], *locality) or place
+    return place
 
 
 def _confidence(cand: Candidate, weights: Weights, text: str, sentence: Sentence, own_date: EventDate,
@@ -199,19 +219,25 @@ def _elsewhere(place: PlaceChoice | None, taken: list[PlaceChoice | None]) -> bo
                and distance_km(t.place, place.place) > _SAME_KM for t in taken)
 
 
-def _place_fallback(placer: Placer, sents: list[Sentence], si: int, hit: Hit) -> PlaceChoice | None:
-    """"In the city": the town named last before; else the nearest earlier sentence of the same
-    paragraph with a place; else the dateline."""
+def _the_town(placer: Placer, sents: list[Sentence], si: int) -> PlaceChoice | None:
+    """"In the city": the town named last before."""
     sentence = sents[si]
-    if _THE_TOWN.search(sentence.text):
-        got = placer.last_town(sentence.start, _ANAPHOR_REACH)
-        if got:
-            return got
-    prev = sents[si - 1] if si > 0 else None
+    return placer.last_town(sentence.start, _ANAPHOR_REACH) if _THE_TOWN.search(sentence.text) else None
+
+
+def _that_area(placer: Placer, sents: list[Sentence], si: int) -> PlaceChoice | None:
+    """"In that area": the place of the sentence right before, wherever its paragraph ends."""
+    sentence, prev = sents[si], sents[si - 1] if si > 0 else None
     if prev and _THAT_AREA.search(sentence.text) and not placer.text[prev.end:sentence.start].strip():
         got = placer.in_sentence(prev, (prev.end, prev.end))
         if got:
             return replace(got, how="anaphor")
+    return None
+
+
+def _paragraph(placer: Placer, sents: list[Sentence], si: int) -> PlaceChoice | None:
+    """The nearest earlier sentence of the same paragraph with a place."""
+    sentence = sents[si]
     for j in range(si - 1, -1, -1):
         prev = sents[j]
         if prev.paragraph != sentence.paragraph:
@@ -219,13 +245,32 @@ def _place_fallback(placer: Placer, sents: list[Sentence], si: int, hit: Hit) ->
         got = placer.in_sentence(prev, (prev.end, prev.end))
         if got:
             return replace(got, how="paragraph")
-    # The lead sentence says where the story happens (wire copy gives each sentence a paragraph of
-    # its own, so the paragraph rarely helps); one precision step coarser, as for the dateline.
-    lead = sents[0] if sents and si > 0 and sents[0].paragraph != sentence.paragraph else None
+    return None
+
+
+def _lead(placer: Placer, sents: list[Sentence], si: int) -> PlaceChoice | None:
+    """The lead sentence says where the story happens (wire copy gives each sentence a paragraph of its
+    own, so the paragraph rarely helps); one precision step coarser, as for the dateline."""
+    lead = sents[0] if sents and si > 0 and sents[0].paragraph != sents[si].paragraph else None
     got = placer.in_sentence(lead, (lead.end, lead.end)) if lead else None
     if got and got.place.level.rank > Level.COUNTRY.rank:     # a country in the lead may be a party, not the scene
         return replace(got, how="lead", precision=max(got.precision, GeoPrecision.NEAR))
-    return placer.dateline()
+    return None
+
+
+# Where an incident whose sentence names no place happened: the first of these that finds one.
+_FALLBACKS: tuple[tuple[str, Callable[[Placer, list[Sentence], int], PlaceChoice | None]], ...] = (
+    ("the city", _the_town),
+    ("that area", _that_area),
+    ("paragraph", _paragraph),
+    ("lead", _lead),
+    ("dateline", lambda placer, sents, si: placer.dateline()),
+)
+
+
+def _place_fallback(placer: Placer, sents: list[Sentence], si: int, hit: Hit) -> PlaceChoice | None:
+    """The place of an incident its own sentence does not place (`_FALLBACKS`)."""
+    return next((got for _, find in _FALLBACKS if (got := find(placer, sents, si)) is not None), None)
 
 
 def _has_counts(sentence: str) -> bool:
@@ -247,12 +292,7 @@ def _incident(d: _Draft, article: Article, taxonomy: Taxonomy, actors, counts: C
     fatalities, injured = counts.fatalities, counts.injured
     found = tuple(actors.find(sentence)) if actors is not None else ()
     date = d.date.date
-    notes: tuple[str, ...] = (f"place from {d.place.how}",) if d.place and d.place.how not in ("sentence", "locality") else ()
-    if d.place and d.place.locality:
-        notes += (f"in {d.place.locality} (not in the gazetteer; coded to its town, {d.place.place.name})",)
-    if d.place and d.place.place.located_at == "parent":
-        town = dict(d.place.place.raw).get("town", "its town")
-        notes += (f"located at {town}: {d.place.place.name} is a part of it with no public coordinate of its own",)
+    notes = _place_notes(d.place)
     return Incident(
         id=incident_id(article.id, d.sentence.start, kind.name, d.hit.start, d.place.place.id if d.place else ""),
         type=kind.name, event_type=kind.event_type, sub_event_type=kind.sub_event_type,
@@ -265,6 +305,19 @@ def _incident(d: _Draft, article: Article, taxonomy: Taxonomy, actors, counts: C
         date_evidence=_phrase(article.text, Span(d.date.start, d.date.end)) if date is not None and d.date.start >= 0
         else None,
     )
+
+
+def _place_notes(place: PlaceChoice | None) -> tuple[str, ...]:
+    """Notes on how the place was found when not from the incident's own sentence, or coded to a town."""
+    if place is None:
+        return ()
+    notes: tuple[str, ...] = (f"place from {place.how}",) if place.how not in ("sentence", "locality") else ()
+    if place.locality:
+        notes += (f"in {place.locality} (not in the gazetteer; coded to its town, {place.place.name})",)
+    if place.place.located_at == "parent":
+        town = dict(place.place.raw).get("town", "its town")
+        notes += (f"located at {town}: {place.place.name} is a part of it with no public coordinate of its own",)
+    return notes
 
 
 def _phrase(text: str, span: Span | None) -> Phrase | None:
