@@ -71,14 +71,11 @@ class Placer:
         self._rules = rules
         span = article.dateline.span if article.dateline else _wire_dateline(article)
         ordered = sorted(toponyms, key=lambda t: t.mention.start)
-        on_dateline = [t for t in ordered if t.place is not None and span
-                       and t.mention.start < span.end and span.start < t.mention.end]
+        on_dateline = _on_dateline(ordered, span)
         # Countries the story is surely about: a doubtful match elsewhere is more likely a namesake.
-        self._home = Counter(t.place.country_code for t in ordered
-                             if t.place is not None and t not in on_dateline and t.score >= _SURE)
+        self._home = _sure_countries(ordered, on_dateline)
         self._dateline_countries = {_where(t).country_code for t in on_dateline}
-        self._sure_towns = [t.place for t in ordered if t.place is not None and t.score >= _SURE
-                            and t.place.level.rank >= Level.DISTRICT.rank]
+        self._sure_towns = _sure_towns(ordered)
         # Judged lazily: most toponyms are never near a trigger.
         self._all = ordered
         self._starts = [t.mention.start for t in ordered]
@@ -276,14 +273,7 @@ class Placer:
         if gap > ((_TIED_GAP * (2 if start < trigger[0] else 1)) if tied else _LOOSE_GAP):
             return None          # far from the trigger and not governed by in/at/near: another clause's place
         place = _where(topo)
-        w = PLACE_WEIGHTS
-        # Finer places win (a city over the country it is "in"); words tying it to the event help.
-        rank = place.level.rank if place.located_at != "parent" else max(place.level.rank, Level.NEIGHBOURHOOD.rank)
-        score = rank * w.level + (w.tied if tied else 0.0) + (w.source if _FROM.search(before) else 0.0)
-        score -= max(gap, 0) / w.chars_per_point
-        if tied and start > trigger[1] and gap <= _RIGHT_AFTER:
-            score += w.right_after
-        score -= w.doubt * max(0.0, 1.0 - topo.score) if topo.score else 0.0
+        score = _place_score(topo, place, before, tied, gap, trigger)
         phrase = Span(start - len(before) + (far.start() if far else _phrase_start(before)), topo.mention.end) \
             if tied else _mention_span(topo)
         return score, PlaceChoice(place, topo.mention.text, place_precision(place, near=near), "sentence",
@@ -297,6 +287,37 @@ class Placer:
                 and _WHOSE_GAP.fullmatch(self.text, topo.mention.end, trigger[0]):
             return True
         return self._rules is not None and self._rules.around("reference", self.text, start, start)
+
+
+def _place_score(topo: Toponym, place: Place, before: str, tied: bool, gap: int, trigger: tuple[int, int]) -> float:
+    """The `PLACE_WEIGHTS` score of a place within its trigger's reach: finer places win (a city over the
+    country it is "in"); words tying it to the event help; distance from the trigger and doubt cost."""
+    w = PLACE_WEIGHTS
+    rank = place.level.rank if place.located_at != "parent" else max(place.level.rank, Level.NEIGHBOURHOOD.rank)
+    score = rank * w.level + (w.tied if tied else 0.0) + (w.source if _FROM.search(before) else 0.0)
+    score -= max(gap, 0) / w.chars_per_point
+    if tied and topo.mention.start > trigger[1] and gap <= _RIGHT_AFTER:
+        score += w.right_after
+    score -= w.doubt * max(0.0, 1.0 - topo.score) if topo.score else 0.0
+    return score
+
+
+def _on_dateline(ordered: list[Toponym], span: Span | None) -> list[Toponym]:
+    """The resolved toponyms on the dateline."""
+    return [t for t in ordered if t.place is not None and span
+            and t.mention.start < span.end and span.start < t.mention.end]
+
+
+def _sure_countries(ordered: list[Toponym], on_dateline: list[Toponym]) -> Counter:
+    """Countries of the sure matches off the dateline, with how many each has."""
+    return Counter(t.place.country_code for t in ordered
+                   if t.place is not None and t not in on_dateline and t.score >= _SURE)
+
+
+def _sure_towns(ordered: list[Toponym]) -> list[Place]:
+    """Places of district level or finer the resolver is sure of."""
+    return [t.place for t in ordered if t.place is not None and t.score >= _SURE
+            and t.place.level.rank >= Level.DISTRICT.rank]
 
 
 @dataclass(frozen=True, slots=True)
