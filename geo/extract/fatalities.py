@@ -70,6 +70,18 @@ _REACH = 160      # characters a count list may span beside its outcome word
 MAX_COUNT = 1_000_000
 
 
+def _alt(words) -> str:
+    """A regex alternation of phrases, longest first, any run of spaces between their words."""
+    return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+")
+                            for w in sorted(words, key=len, reverse=True)) + r")\b"
+
+
+def _outcome_words(outcome: dict[str, str], rows: list[dict[str, str]], side: str) -> list[str]:
+    """The outcome phrases a count may stand on `side` of ("before": "12 were killed"; "after": "killing 12")."""
+    return [p for p, k in outcome.items() if next(r["position"] for r in rows if r["phrase"] == p)
+            in (side, "both")]
+
+
 @cache
 def _rules() -> _Rules:
     """Compile the casualty regexes from `geo/data/casualty_words.csv`."""
@@ -78,34 +90,27 @@ def _rules() -> _Rules:
     outcome = {r["phrase"]: r["kind"] for r in rows if r["kind"] in ("death", "injury")}
     vague = {r["phrase"]: int(r["value"]) for r in rows if r["kind"] == "vague"}
     persons = [r["phrase"] for r in rows if r["kind"] == "person"]
-
-    def alt(words) -> str:
-        return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+")
-                                for w in sorted(words, key=len, reverse=True)) + r")\b"
-
-    before_words = [p for p, k in outcome.items() if next(r["position"] for r in rows if r["phrase"] == p)
-                    in ("before", "both")]
-    after_words = [p for p, k in outcome.items() if next(r["position"] for r in rows if r["phrase"] == p)
-                   in ("after", "both")]
-    person = alt(persons)
+    before_words = _outcome_words(outcome, rows, "before")
+    after_words = _outcome_words(outcome, rows, "after")
+    person = _alt(persons)
     number = rf"(?<![$€£])(?:{number_pattern()})"
-    count = (rf"(?i:{_QUALIFIER}\s+)?(?:(?i:{alt(vague)})|(?i:{number})(?!\s*{_UNIT})|"
+    count = (rf"(?i:{_QUALIFIER}\s+)?(?:(?i:{_alt(vague)})|(?i:{number})(?!\s*{_UNIT})|"
              rf"(?i:a|an)\s+(?:[A-Za-z.’'-]+\s+){{0,2}}?{person})")
     stop = (r"(?:and|or|to|on|in|at|of|since|near|during|after|before|from|with|by|for|when|while|as|said|says|"
             rf"that|which|who|whom|whose|{_QUALIFIER[3:-1]}|{_AUX[3:-1]})\b")
-    noun = rf"(?!{alt(outcome)}|{stop}|{_UNIT}|{number_pattern()})[A-Za-z][\w.’'-]*"
+    noun = rf"(?!{_alt(outcome)}|{stop}|{_UNIT}|{number_pattern()})[A-Za-z][\w.’'-]*"
     item = rf"{count}(?:\s+of\b)?(?:\s+{noun}){{0,3}}"
     items = rf"(?:(?i:between)\s+)?{item}(?:(?:\s*,\s*|,?\s+and\s+|\s+or\s+|\s+to\s+|\s*[-–]\s*){item})*"
     return _Rules(
-        before=re.compile(rf"(?<![\w-])(?P<list>{items})\s+(?:{_AUX}\s+){{0,3}}(?P<word>{alt(before_words)})"),
-        after=re.compile(rf"\b(?P<word>{alt(after_words)})\s+(?P<list>{items})"),
+        before=re.compile(rf"(?<![\w-])(?P<list>{items})\s+(?:{_AUX}\s+){{0,3}}(?P<word>{_alt(before_words)})"),
+        after=re.compile(rf"\b(?P<word>{_alt(after_words)})\s+(?P<list>{items})"),
         toll=re.compile(rf"(?i:\bdeath\s+toll|\btoll)\b[^.;:]{{0,60}}?\b(?:to|at|of|reached|hit)\s+"
                         rf"(?P<list>{items})"),
         zero=re.compile(r"(?i:\b(?:no\s+one|nobody|none(?:\s+of\s+[\w’' -]{1,30}?)?|no\s+[\w-]+(?:\s+[\w-]+)?))"
                         rf"\s+(?:{_AUX}\s+){{0,3}}(?P<word>killed|died|dead|harmed|hurt|injured|wounded)\b"),
         none_nouns=re.compile(r"\b(?i:no)\s+(?P<word>casualties|fatalities|deaths|injuries)\b"),
         item=re.compile(rf"(?P<count>{count})"),
-        cue=re.compile(rf"(?i)\b(?:{alt(outcome)}|toll\b|casualties\b|fatalities\b|deaths\b|injuries\b|harmed\b|hurt\b|died\b|dead\b)"),
+        cue=re.compile(rf"(?i)\b(?:{_alt(outcome)}|toll\b|casualties\b|fatalities\b|deaths\b|injuries\b|harmed\b|hurt\b|died\b|dead\b)"),
         outcome=outcome,
         vague=vague,
     )
