@@ -135,10 +135,14 @@ def _occasion_before() -> re.Pattern[str]:
                       r"expected)\s+)?(?:(?:for|on|in|at)\s+)?(?:the\s+)?$")
 
 
+# Characters before a month-day searched for "the ... of" that makes it part of a name ("the anniversary of").
+_NAME_REACH = 40
+
+
 def _names_an_event(text: str, start: int, end: int) -> bool:
     """True if the month-day at text[start:end] is part of an event's name ("the Sept. 11 attacks")."""
     after, before = _named_event_table()
-    return bool(after.match(text, end)) or bool(before.search(text, max(0, start - 40), start))
+    return bool(after.match(text, end)) or bool(before.search(text, max(0, start - _NAME_REACH), start))
 
 
 # Cheap tests run before the full patterns, which are slow to fail on long sentences.

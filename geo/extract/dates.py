@@ -43,6 +43,10 @@ _SPEECH_BEFORE = re.compile(
     r"him|her|them|us|me|news|press|televised|telephone|phone|written|interview|statement|conference|"
     r"briefing|speech|released|issued))*[\s,]*$")
 _SPEECH_AFTER = re.compile(r"^\s*,\s*(?:[\w.’'-]+\s+){0,4}(?:said|says|told|announced|reported)\b")
+# Characters before a date searched for what it dates: a reporting verb and its trimmings ("told Reuters
+# in an interview late on"), "the day after <an occasion of up to five words>", a clause opener ("that
+# began in") or an occasion noun ("a referendum held").
+_SPEECH_REACH, _OCCASION_COUNT_REACH, _CLAUSE_REACH = 80, 90, 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +120,7 @@ _OTHER_START = re.compile(r"\b(?:that|which)\s+(?:began|started|opened|was\s+lau
 
 def _is_reporting(text: str, d: EventDate) -> bool:
     """True if the date says when something was said rather than when it happened."""
-    if _SPEECH_BEFORE.search(text, max(0, d.start - 80), d.start):
+    if _SPEECH_BEFORE.search(text, max(0, d.start - _SPEECH_REACH), d.start):
         return True
     return not text[:d.start].strip() and bool(_SPEECH_AFTER.match(text, d.end))
 
@@ -135,7 +139,7 @@ def _counted_from_occasion(text: str, d: EventDate) -> EventDate | None:
     """
     if d.date is None or d.precision is not DatePrecision.DAY:
         return None
-    m = _FROM_OCCASION.search(text, max(0, d.start - 90), d.start)
+    m = _FROM_OCCASION.search(text, max(0, d.start - _OCCASION_COUNT_REACH), d.start)
     if m is None:
         return None
     count = 1 if m.group("n") is None else parse_number(m.group("n"))
@@ -181,9 +185,9 @@ def event_date(text: str, *, published: dt.date | None,
     occasion = _occasion_before()
     candidates = []
     for d in event_dates(text, published=published, published_precision=published_precision):
-        if _OTHER_START.search(text, max(0, d.start - 40), d.start):
+        if _OTHER_START.search(text, max(0, d.start - _CLAUSE_REACH), d.start):
             continue
-        if occasion.search(text, max(0, d.start - 40), d.start):
+        if occasion.search(text, max(0, d.start - _CLAUSE_REACH), d.start):
             counted = _counted_from_occasion(text, d)
             if counted is None:
                 continue

@@ -307,6 +307,7 @@ def _anchor_hit(type_name: str, probability: float, word: str, text: str, senten
 
 
 _PURPOSE = re.compile(r"\bto\s+$", re.IGNORECASE)
+_PURPOSE_REACH = 4        # "to " and the word boundary before it
 
 
 def _triggers(rules: Rules, taxonomy: Taxonomy, text: str, sentence: Sentence, hits: list[Hit],
@@ -326,7 +327,7 @@ def _triggers(rules: Rules, taxonomy: Taxonomy, text: str, sentence: Sentence, h
             # detector alone may not tell the event either ("suspected of planning an attack"). A bare
             # infinitive of purpose ("marched to protest") only says why another act was done: that act
             # may still be the event.
-            if not _PURPOSE.search(text, max(sentence.start, hit.start - 4), hit.start):
+            if not _PURPOSE.search(text, max(sentence.start, hit.start - _PURPOSE_REACH), hit.start):
                 kept.append((taxonomy.get(hit.type).family, hit, -1.0))
             continue
         kept.append(_weighed(rules, taxonomy, text, sentence, hit, counts, violent))

@@ -35,19 +35,27 @@ from geo.read.text import Sentence
 
 __all__ = ["PlaceChoice", "Placer", "contains", "distance_km", "geo_precision", "place_precision"]
 
+# A part of a town the resolver doubts is taken for the story's only when within this of its sure towns.
 _STORY_KM = 300.0
 _LONE_TOWN = 100_000    # population below which a town alone in its country is taken for a namesake
+# Characters between trigger and place within which the place can be the event's: tied by in/at/near
+# (twice as far when the place comes first, "On patrol south of Bagram, ..."), or loose.
 _TIED_GAP, _LOOSE_GAP = 100, 60
+# A tied place within this many characters after the trigger is governed by it ("were arrested in X").
 _RIGHT_AFTER = 40
-# Characters between trigger and place (tied by in/at/near; loose); a place in another clause
-# ("..., and a worker was detained in Istanbul") is another event's, so it loses this much.
+# A place in another clause ("..., and a worker was detained in Istanbul") is another event's, so it
+# loses this much.
 _OTHER_CLAUSE = 1.5
 _SURE, _DOUBT = 0.9, 0.85       # resolver scores: sure enough to define the story's countries; too doubtful
 _TOWN_LEVELS = {Level.CITY, Level.DISTRICT}
 _CITY = {Level.CITY}
 _PART_OF_TOWN = {Level.DISTRICT, Level.NEIGHBOURHOOD, Level.CAMP, Level.LANDMARK, Level.FEATURE}
+# Characters before a place read for the words that tie it to the event ("in the eastern town of").
 _LOOKBACK = 60
-
+_POSSESSIVE_S = 2        # "'s" after a name: the part rule reads it with the name ("Syria's north")
+_INITIAL_REACH = 4       # " W. " before a surname: an initial, its full stop and the spaces around it
+# Before a seat of government: the longest preposition and article ("opposite the ", 13 characters), with slack.
+_SEAT_REACH = 16
 
 @dataclass(frozen=True, slots=True)
 class PlaceChoice:
@@ -348,7 +356,7 @@ def _owner(placer: Placer, topo: Toponym, place: Place) -> bool:
     """"at Iraq's request", "Syria's army": whose, not where (but "Syria's north" is a part of it)."""
     m = topo.mention
     return bool(_POSSESSIVE.match(placer.text, m.end)) and placer._rules is not None \
-        and not placer._rules.around("part", placer.text, m.start, m.end + 2)
+        and not placer._rules.around("part", placer.text, m.start, m.end + _POSSESSIVE_S)
 
 
 def _person(placer: Placer, topo: Toponym, place: Place) -> bool:
@@ -360,13 +368,13 @@ def _person(placer: Placer, topo: Toponym, place: Place) -> bool:
 
 def _after_initial(placer: Placer, topo: Toponym, place: Place) -> bool:
     """"George W. Bush"."""
-    return bool(_INITIAL.search(placer.text, max(0, topo.mention.start - 4), topo.mention.start))
+    return bool(_INITIAL.search(placer.text, max(0, topo.mention.start - _INITIAL_REACH), topo.mention.start))
 
 
 def _seat_acting(placer: Placer, topo: Toponym, place: Place) -> bool:
     """"the Kremlin launched air strikes in Syria": the government acting, not where."""
     m = topo.mention
-    return _is_seat(m.text) and not _AT_SEAT.search(placer.text, max(0, m.start - 16), m.start)
+    return _is_seat(m.text) and not _AT_SEAT.search(placer.text, max(0, m.start - _SEAT_REACH), m.start)
 
 
 # A resolved name is where something happened unless one of these says it names who or whose instead.

@@ -24,7 +24,10 @@ _DISTANCE = re.compile(r"(\d[\d,.]*)\s*(?:km|kms|kilometres|kilometers|miles?)\b
 _FROM = re.compile(r"\bfrom\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}" + _GLUED_ARTICLE + "$", re.IGNORECASE)
 # "KABUL (Reuters) -" at the start of the body, for articles read without a parsed dateline.
 _WIRE_DATELINE = re.compile(r"[^\n()]{2,80}?\((?:Reuters|REUTERS|AP|AFP)\)\s*[-–—]")
+# A place further than this from the event ("280 km southwest of Mosul") is a reference point, not where
+# it happened; nearer, the event happened near it.
 _FAR_KM = 25.0
+_KM_PER_MILE = 1.609
 
 _INITIAL = re.compile(r"\b[A-Z]\.\s+$")
 # A sentence that opens on where ("In Ukraine, police arrested ..."): the fronted place governs the main
@@ -49,7 +52,7 @@ def _km(far: re.Match[str]) -> float:
         km = float(far.group(1).replace(",", ""))
     except ValueError:
         return _FAR_KM + 1
-    return km * 1.609 if "mile" in far.group(0).lower() else km
+    return km * _KM_PER_MILE if "mile" in far.group(0).lower() else km
 
 
 # A preposition that opens a place phrase; verbs that govern a place ("seized Qaim") do not open one.
