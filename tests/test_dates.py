@@ -115,6 +115,12 @@ CASES = [
     ("Fighting raged over the weekend.", FRI, [(D(2017, 4, 15), WEEK, "the weekend")]),
     ("It happened last night.", FRI, [(D(2017, 4, 20), DAY, "last night")]),
     ("The group was formed last year.", FRI, [(None, UNKNOWN, "last year")]),
+    # a month with "next" or "this", and relative units counted in weeks and months
+    ("The vote is due next March.", FRI, [(D(2018, 3, 1), MONTH, "next March")]),
+    ("The ceasefire ends next May.", FRI, [(D(2017, 5, 1), MONTH, "next May")]),
+    ("Talks began this March.", FRI, [(D(2017, 3, 1), MONTH, "this March")]),
+    ("Rebels struck three weeks ago.", FRI, [(D(2017, 3, 31), WEEK, "three weeks ago")]),
+    ("Troops withdrew two months ago.", FRI, [(D(2017, 2, 1), MONTH, "two months ago")]),
     ("Voters cast ballots on Super Tuesday and prayed on Good Friday.", FRI, []),
     # relative expressions need a publication date
     ("Gunmen attacked a checkpoint on Thursday.", None, [(None, UNKNOWN, "on Thursday")]),

@@ -71,8 +71,7 @@ def pipeline_scores(rows: list[LabelledSentence], taxonomy: Taxonomy) -> str:
             f"non-events given no type {quiet}/{nones} = {quiet / max(nones, 1):.2f}")
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Print sentence-level scores of the bundled event model on one split."""
+def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", default="dev", choices=("dev", "test", "written-dev", "written-test"))
     ap.add_argument("--at", type=float, default=REPORT_AT, help="P(event) threshold")
@@ -86,13 +85,23 @@ def main(argv: list[str] | None = None) -> int:
                     help="leave out rows whose id starts with PREFIX (to compare versions on the same sentences "
                          "after rows were added, e.g. --without acled2); repeatable")
     ap.add_argument("--only", metavar="PREFIX", help="only rows whose id starts with PREFIX")
-    args = ap.parse_args(argv)
+    return ap
+
+
+def _selected(row, args: argparse.Namespace) -> bool:
+    """True if the row is of the asked style, not left out (--without) and among --only."""
+    return (args.style is None or row.style == args.style) and not any(row.id.startswith(p) for p in args.without) \
+        and (args.only is None or row.id.startswith(args.only))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print sentence-level scores of the bundled event model on one split."""
+    args = _parser().parse_args(argv)
     taxonomy = Taxonomy.load()
     if not args.split.startswith("written-") and not CORPORA.is_dir():
         print(f"corpora not found: {CORPORA}", file=sys.stderr)
         return 2
-    rows = [r for r in rows_for(args.split, taxonomy) if (args.style is None or r.style == args.style)
-            and not any(r.id.startswith(p) for p in args.without) and (args.only is None or r.id.startswith(args.only))]
+    rows = [r for r in rows_for(args.split, taxonomy) if _selected(r, args)]
     if args.pipeline:
         print(pipeline_scores(rows, taxonomy))
         return 0

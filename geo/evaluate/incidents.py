@@ -99,8 +99,7 @@ def _articles(corpus: str, ids: set[str]) -> list[Article]:
     return [a for a in read_articles(paths) if a.id in ids]
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Print recall and precision of incident extraction on the gold set."""
+def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("corpus", nargs="?", default=CORPUS)
     ap.add_argument("--gold", default=str(GOLD))
@@ -114,7 +113,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--non-conflict", type=int, metavar="N", default=0,
                     help="instead: incidents per article on the first N politicsNews stories of the full ISOT"
                          " sample that are not in the conflict subset (the false-positive rate)")
-    args = ap.parse_args(argv)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print recall and precision of incident extraction on the gold set."""
+    args = _parser().parse_args(argv)
     if args.non_conflict:
         return _non_conflict(args.corpus, args.non_conflict, args.show)
     if not Path(args.corpus).exists():
@@ -139,23 +143,37 @@ def main(argv: list[str] | None = None) -> int:
         a, got = result.article, list(result.incidents)
         g = gold[a.id]["incidents"]
         for split in (gold[a.id].get("split", "dev"), "all"):
-            t = tally.setdefault(split, [0, 0, 0, 0, 0])
-            t[0] += 1
-            t[1] += len(g)
-            t[2] += len(got)
-            t[3] += match(g, got, taxonomy)
-            t[4] += match(g, got, taxonomy, strict=False)
+            _count(tally.setdefault(split, [0, 0, 0, 0, 0]), g, got, taxonomy)
         if args.show:
-            print(f"## {a.id} {a.date} {a.title[:70]}")
-            hit = pairs(g, got, taxonomy)
-            for n, x in enumerate(g):
-                mark = "+" if n in hit else "-"
-                print(f" {mark} gold {x['family']:26} {str(x['place']):12} {x['date']}  “{x['quote']}”")
-            for n, i in enumerate(got):
-                mark = "+" if n in hit.values() else "x"
-                print(f" {mark} pred {taxonomy.get(i.type).family:26} {i.place_text or '-':12} {i.date}  "
-                      f"[{i.evidence[0].trigger}] {i.confidence:.2f}")
-    elapsed = time.perf_counter() - started
+            _show(a, g, got, taxonomy)
+    _report(tally, time.perf_counter() - started)
+    return 0
+
+
+def _count(t: list[int], g: list[dict], got: list[Incident], taxonomy) -> None:
+    """Add one article to a split's tally: articles, gold, predicted, strict matches, family matches."""
+    t[0] += 1
+    t[1] += len(g)
+    t[2] += len(got)
+    t[3] += match(g, got, taxonomy)
+    t[4] += match(g, got, taxonomy, strict=False)
+
+
+def _show(a: Article, g: list[dict], got: list[Incident], taxonomy) -> None:
+    """Print one article's gold and predicted incidents, marked matched (+), missed (-) or wrong (x)."""
+    print(f"## {a.id} {a.date} {a.title[:70]}")
+    hit = pairs(g, got, taxonomy)
+    for n, x in enumerate(g):
+        mark = "+" if n in hit else "-"
+        print(f" {mark} gold {x['family']:26} {str(x['place']):12} {x['date']}  “{x['quote']}”")
+    for n, i in enumerate(got):
+        mark = "+" if n in hit.values() else "x"
+        print(f" {mark} pred {taxonomy.get(i.type).family:26} {i.place_text or '-':12} {i.date}  "
+              f"[{i.evidence[0].trigger}] {i.confidence:.2f}")
+
+
+def _report(tally: dict[str, list[int]], elapsed: float) -> None:
+    """Print recall and precision per split."""
     print("pipeline: geo.run.pipeline.Pipeline (gazetteer.geoparser, geo.extract.incidents)")
     for split, (n_art, n_gold, n_pred, strict, loose) in sorted(tally.items()):
         print(f"[{split}] articles {n_art}  gold incidents {n_gold}  predicted {n_pred}")
@@ -164,7 +182,6 @@ def main(argv: list[str] | None = None) -> int:
             precision = hits / n_pred if n_pred else 0.0
             print(f"  {label:18}  recall {recall:.2f} ({hits}/{n_gold})  precision {precision:.2f} ({hits}/{n_pred})")
     print(f"time {elapsed:.2f} s")
-    return 0
 
 
 def non_conflict_ids(corpus: str, conflict: str, n: int, subject: str = "politicsNews") -> list[str]:

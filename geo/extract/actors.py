@@ -69,16 +69,37 @@ def read_actors(path: str | Path) -> list[Actor]:
     missing = {"actor", "aliases", "kind"} - set(reader.fieldnames or ())
     if missing:
         raise RecordError(f"missing columns: {', '.join(sorted(missing))}", str(path), body[0][0] if body else 1)
-    actors = []
-    for (line_no, _), row in zip(body[1:], reader):
-        aliases = tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
-        name = (row.get("actor") or "").strip()
-        try:
-            actors.append(Actor(name, (row.get("kind") or "").strip(),
-                                (row.get("country_code") or "").strip().upper() or None, (name, *aliases)))
-        except ValueError as exc:
-            raise RecordError(str(exc), str(path), line_no) from exc
-    return actors
+    return [_actor(row, path, line_no) for (line_no, _), row in zip(body[1:], reader)]
+
+
+def _actor(row: dict[str, str | None], path: str | Path, line_no: int) -> Actor:
+    """One lexicon row as an actor; a bad row raises RecordError naming its file and line."""
+    aliases = tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
+    name = (row.get("actor") or "").strip()
+    try:
+        return Actor(name, (row.get("kind") or "").strip(),
+                     (row.get("country_code") or "").strip().upper() or None, (name, *aliases))
+    except ValueError as exc:
+        raise RecordError(str(exc), str(path), line_no) from exc
+
+
+def _leftmost_longest(candidates: list[tuple[int, int, Actor]], sentence: str) -> list[ActorMatch]:
+    """The spotted aliases without overlaps, leftmost-longest first, in text order."""
+    candidates.sort(key=lambda c: (c[0], c[1]))
+    found: list[ActorMatch] = []
+    last_end = -1
+    for start, neg_len, actor in candidates:
+        end = start - neg_len
+        if start < last_end:
+            continue
+        words = sentence[start:end]
+        # "Islamic State militants": a common noun right after a named actor is its head, not another actor.
+        if found and words.islower() and not sentence[found[-1].end:start].strip():
+            last_end = end
+            continue
+        found.append(ActorMatch(start, end, words, actor))
+        last_end = end
+    return found
 
 
 class ActorLexicon:
@@ -132,6 +153,10 @@ class ActorLexicon:
         lowered = folded.lower()
         if len(lowered) != len(folded):       # rare characters whose lower case changes length
             lowered = "".join(c.lower()[0] if c.lower() else c for c in folded)
+        return _leftmost_longest(self._spotted(folded, lowered), sentence)
+
+    def _spotted(self, folded: str, lowered: str) -> list[tuple[int, int, Actor]]:
+        """(start, -length, actor) of every alias standing as whole words, its case right when it must be."""
         candidates = []
         for end, (length, values) in self._automaton.iter(lowered):
             start = end - length + 1
@@ -141,21 +166,7 @@ class ActorLexicon:
                 if not exact or folded[start:end + 1] == form:
                     candidates.append((start, -length, actor))
                     break
-        candidates.sort(key=lambda c: (c[0], c[1]))
-        found: list[ActorMatch] = []
-        last_end = -1
-        for start, neg_len, actor in candidates:
-            end = start - neg_len
-            if start < last_end:
-                continue
-            words = sentence[start:end]
-            # "Islamic State militants": a common noun right after a named actor is its head, not another actor.
-            if found and words.islower() and not sentence[found[-1].end:start].strip():
-                last_end = end
-                continue
-            found.append(ActorMatch(start, end, words, actor))
-            last_end = end
-        return found
+        return candidates
 
     def find(self, sentence: str) -> tuple[str, ...]:
         """Canonical names of the actors in the sentence, in order of first appearance.

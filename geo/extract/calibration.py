@@ -57,37 +57,49 @@ class Calibration:
     @cache
     def load(cls, path: Path = CALIBRATION_FILE) -> "Calibration":
         """The calibration file; a missing, unknown, repeated or bad row is an error naming file and line."""
-        def bad(where: str, why: str) -> UsageError:
-            return UsageError(f"{where}: {why}; remake the file with `{REMAKE}`")
-
         try:
             rows = csv_rows(path)
         except OSError as exc:
-            raise bad(str(path), f"cannot read the incident calibration ({exc.strerror or exc})") from exc
+            raise _bad(str(path), f"cannot read the incident calibration ({exc.strerror or exc})") from exc
         known = (*_OTHER_ROWS, *FEATURES)
         got: dict[str, float] = {}
         for number, row in rows:
             name, where = row.get("name") or "", f"{path}:{number}"
             if name not in known:
-                raise bad(where, f"unknown row {name!r}; expected one of: {', '.join(known)}")
+                raise _bad(where, f"unknown row {name!r}; expected one of: {', '.join(known)}")
             if name in got:
-                raise bad(where, f"row {name!r} given twice")
-            try:
-                value = float(row.get("value") or "")
-            except ValueError:
-                raise bad(where, f"{name} is not a number: {row.get('value')!r}") from None
-            if not math.isfinite(value):
-                raise bad(where, f"{name} is not a finite number: {row.get('value')!r}")
-            if name == "threshold" and not 0.0 <= value <= 1.0:
-                raise bad(where, f"threshold must be a probability within [0, 1], got {value!r}")
-            if name == "score" and value < 0:
-                raise bad(where, f"the score's weight must not be negative (a higher score is never less "
-                                 f"likely right), got {value!r}")
-            got[name] = value
+                raise _bad(where, f"row {name!r} given twice")
+            got[name] = _row_value(name, row.get("value"), where)
         missing = [n for n in known if n not in got]
         if missing:
-            raise bad(str(path), f"missing rows: {', '.join(missing)}")
+            raise _bad(str(path), f"missing rows: {', '.join(missing)}")
         return cls(got["intercept"], tuple((n, got[n]) for n in FEATURES), got["threshold"])
+
+
+def _bad(where: str, why: str) -> UsageError:
+    return UsageError(f"{where}: {why}; remake the file with `{REMAKE}`")
+
+
+# What a row's value must be, beyond a finite number: (row, test, why not).
+_ROW_CHECKS = (
+    ("threshold", lambda v: 0.0 <= v <= 1.0, "threshold must be a probability within [0, 1], got {!r}"),
+    ("score", lambda v: v >= 0, "the score's weight must not be negative (a higher score is never less likely right), "
+                                "got {!r}"),
+)
+
+
+def _row_value(name: str, written: str | None, where: str) -> float:
+    """The value of one calibration row; a bad one is an error naming file and line."""
+    try:
+        value = float(written or "")
+    except ValueError:
+        raise _bad(where, f"{name} is not a number: {written!r}") from None
+    if not math.isfinite(value):
+        raise _bad(where, f"{name} is not a finite number: {written!r}")
+    for row, test, why in _ROW_CHECKS:
+        if name == row and not test(value):
+            raise _bad(where, why.format(value))
+    return value
 
 
 class RawScore:

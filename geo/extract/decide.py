@@ -22,7 +22,7 @@ from geo.extract.triggers import Hit, Rules
 from geo.model import DatePrecision, GeoPrecision
 from geo.read.text import Sentence
 
-__all__ = ["Candidate", "Weights", "aggregate", "anchored", "candidates", "score"]
+__all__ = ["Candidate", "Weights", "aggregate", "candidates", "score"]
 
 WEIGHTS_FILE = Path(__file__).parent.parent / "data" / "decision_weights.csv"
 SUBSUMES_FILE = Path(__file__).parent.parent / "data" / "subsumes.csv"
@@ -125,15 +125,21 @@ def candidates(sentence: Sentence, text: str, probs: dict[str, float], anchor: C
             out.append(Candidate(family, _anchor_hit(best, found[best], anchor(best), text, sentence), p_family, 0.0,
                                  event=p_event))
     out = _one_form(out, weights)
+    return out + _second_triggers(out, triggered, primary, p_event)
+
+
+def _second_triggers(out: list[Candidate], triggered: list[tuple[str, Hit, float]],
+                     primary: dict[str, tuple[Hit, float]], p_event: float) -> list[Candidate]:
+    """Other strong triggers of a taken family ("82 were arrested in Istanbul, 11 in Adana"): candidates
+    that make incidents of their own only where they name another place."""
     taken = {c.family: c for c in out}
+    more = []
     for family, hit, factor in triggered:
-        # Other strong triggers of a taken family ("82 were arrested in Istanbul, 11 in Adana") make
-        # incidents of their own only where they name another place.
         if family in taken and factor > 0 and hit.strength >= STRONG and hit is not primary[family][0]:
             base = taken[family]
-            out.append(Candidate(family, replace(hit, type=base.hit.type), base.model, hit.strength * factor, False,
-                                 p_event, hit.strength))
-    return out
+            more.append(Candidate(family, replace(hit, type=base.hit.type), base.model, hit.strength * factor, False,
+                                  p_event, hit.strength))
+    return more
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,13 +175,22 @@ def subsumptions(path: Path = SUBSUMES_FILE) -> tuple[Subsumption, ...]:
         whole, mode = row.get("whole") or "", row.get("mode")
         pair = (row.get("becomes") or "").split(">")
         becomes = (pair[0], pair[1]) if len(pair) == 2 else None
-        if family not in families or whole not in families or mode not in ("always", "unless_strong") \
-                or (type_name and not of(type_name, family)) \
-                or (row.get("becomes") and not (becomes and all(of(t, whole) for t in becomes))):
+        if not _valid_subsumption(family, type_name, whole, mode, row.get("becomes"), becomes, families, of):
             raise UsageError(f"{path}:{number}: expected part FAMILY[/TYPE], whole FAMILY, mode "
                              f"always|unless_strong and becomes FROM>TO (types of the whole's family), got {dict(row)}")
         out.append(Subsumption(family, type_name or None, whole, mode == "always", becomes))
     return tuple(out)
+
+
+def _valid_subsumption(family: str, type_name: str, whole: str, mode: str | None, written: str | None,
+                       becomes: tuple[str, str] | None, families: set[str], of: Callable[[str, str], bool]) -> bool:
+    """True if a subsumes row names known families, a type of its part's family, a known mode and, when it
+    says what the whole becomes (`written`), two types of the whole's family."""
+    if family not in families or whole not in families or mode not in ("always", "unless_strong"):
+        return False
+    if type_name and not of(type_name, family):
+        return False
+    return not (written and not (becomes and all(of(t, whole) for t in becomes)))
 
 
 def _one_form(cands: list[Candidate], weights: Weights) -> list[Candidate]:
@@ -196,21 +211,26 @@ def _one_form(cands: list[Candidate], weights: Weights) -> list[Candidate]:
     for c in cands:
         for other in cands:
             rule = next((r for r in rules if r.covers(c, other)), None)
-            if rule is None:
-                continue
-            if rule.always:
-                # only beside a whole weighed at least as much: a protest named in passing does not
-                # swallow the arrest the sentence reports
-                if evidence(other) >= evidence(c):
-                    drop.add(id(c))
-                    if rule.becomes and other.hit.type == rule.becomes[0]:
-                        retype[id(other)] = rule.becomes[1]
-            elif evidence(c) > evidence(other) and other.rule < SURE:
-                drop.add(id(other))
-            elif c.rule < _SUBSUMED_BELOW:
-                drop.add(id(c))
+            if rule is not None:
+                _subsume(rule, c, other, evidence, drop, retype)
     return [replace(c, hit=replace(c.hit, type=retype[id(c)])) if id(c) in retype else c
             for c in cands if id(c) not in drop]
+
+
+def _subsume(rule: Subsumption, c: Candidate, other: Candidate, evidence: Callable[[Candidate], float],
+             drop: set[int], retype: dict[int, str]) -> None:
+    """Apply one subsumption of the part `c` by the whole `other`: which of them to drop, which to retype."""
+    if rule.always:
+        # only beside a whole weighed at least as much: a protest named in passing does not
+        # swallow the arrest the sentence reports
+        if evidence(other) >= evidence(c):
+            drop.add(id(c))
+            if rule.becomes and other.hit.type == rule.becomes[0]:
+                retype[id(other)] = rule.becomes[1]
+    elif evidence(c) > evidence(other) and other.rule < SURE:
+        drop.add(id(other))
+    elif c.rule < _SUBSUMED_BELOW:
+        drop.add(id(c))
 
 
 def _winner(family: str, triggered: list[tuple[str, Hit, float]]) -> str | None:
@@ -279,74 +299,6 @@ def score(c: Candidate, weights: Weights, date, place, counts: bool, locality: b
     return max(0.0, min(s, 1.0))
 
 
-# An event told as a noun phrase with its own anchors: "the 2012 attacks on Benghazi", "Moscow's 2014
-# annexation of Crimea", "the mass shooting in San Bernardino last year". A determiner, possessive or
-# year opens the phrase a few words before the trigger noun ...
-_OPENS_NP = re.compile(r"(?:\b(?:the|a|an|this|that|these|those|its|their|his|her|recent|last)|['’]s|\b(?:19|20)\d\d)"
-                       r"\s+(?:[\w’'.-]+\s+){0,3}$", re.IGNORECASE)
-# ... a time inside the phrase makes it one occurrence: before the noun ("the 2012 attacks", "last year's
-# bombing", "recent strikes"), between noun and place ("the attacks last year in Paris") or right after the
-# place, its container or a short apposition ("in San Bernardino, California, last year", "in London in 2006",
-# "on Syria, a staunch Russian ally, last week").
-_TIME = (r"(?:(?:19|20)\d\d|(?:last|this)\s+(?:year|month|week)|(?:Jan|Feb|March|April|May|June|July|Aug|Sept?|Oct|Nov|Dec)"
-         r"[a-z]*\.?\s+(?:\d|(?:19|20)\d\d))")
-_TIME_BEFORE = re.compile(r"\b(?:" + _TIME + r"|recent)(?:['’]s)?\s+(?:[\w’'.-]+\s+){0,3}$", re.IGNORECASE)
-_TIME_AFTER = re.compile(r"(?:,?\s+(?-i:[A-Z])[\w’'.-]*(?:\s+(?-i:[A-Z])[\w’'.-]*)*,?|,(?:\s+[\w’'.-]+){1,6},)?"
-                         r"\s+(?:in\s+|on\s+|early\s+|late\s+)?"
-                         + _TIME + r"\b", re.IGNORECASE)
-# ... and a place phrase follows the noun at once ("attacks on Washington", "bombing in Syria's Idlib").
-_PLACE_PP = re.compile(r"\s+(?:(?:last|this)\s+(?:year|month|week)\s+)?(?:on|in|at|against|near|outside|around|of)\s+"
-                       r"(?:the\s+)?(?:[\w’'-]+\s+){0,4}$", re.IGNORECASE)
-_NP_REACH = 50           # characters looked back for the opening word, and on to the place
-
-
-def anchored(text: str, sentence: Sentence, hit: Hit, place_start: int, place_end: int) -> bool:
-    """True if the trigger is the head noun of a phrase that names its own place and time ("the 2001
-    attacks on Washington and New York"): a specific event told in passing, not a figure of speech
-    ("the nominating battles in Arizona") or a trend.
-
-    >>> t = "It mentions the 2012 attacks on Benghazi, which critics cite."
-    >>> h = Hit("attack_on_civilians", 0.45, t.index("attacks"), t.index("attacks") + 7, "attacks")
-    >>> anchored(t, Sentence(0, len(t), t, 0, 0), h, t.index("Benghazi"), t.index("Benghazi") + 8)
-    True
-    >>> t = "Militants attacked on Tuesday in Benghazi."
-    >>> h = Hit("attack_on_civilians", 0.45, 10, 18, "attacked")
-    >>> anchored(t, Sentence(0, len(t), t, 0, 0), h, t.index("Benghazi"), t.index("Benghazi") + 8)
-    False
-    """
-    if place_start < hit.end or place_start - hit.end > _NP_REACH:
-        return False
-    if _VERB_FORM.fullmatch(hit.text):
-        return _verb_anchored(text, sentence, hit, place_start, place_end)
-    if not _OPENS_NP.search(text, max(sentence.start, hit.start - _NP_REACH), hit.start):
-        return False
-    between = _PLACE_PP.fullmatch(text, hit.end, place_start)
-    if not between:
-        return False
-    return bool(_TIME_BEFORE.search(text, max(sentence.start, hit.start - _NP_REACH), hit.start)
-                or re.search(_TIME, between.group(0), re.IGNORECASE)
-                or _TIME_AFTER.match(text, place_end, min(sentence.end, place_end + _NP_REACH)))
-
-
-def _verb_anchored(text: str, sentence: Sentence, hit: Hit, place_start: int, place_end: int) -> bool:
-    """A past-tense trigger with its place as object and a year or a month right after it ("Islamic State,
-    which seized Mosul in 2014, ..."; "Russia annexed Crimea in March 2014"): one specific past event.
-
-    >>> t = "Islamic State, which seized Mosul in 2014, still has fighters."
-    >>> h = Hit("territory_captured", 0.85, t.index("seized"), t.index("seized") + 6, "seized")
-    >>> _verb_anchored(t, Sentence(0, len(t), t, 0, 0), h, t.index("Mosul"), t.index("Mosul") + 5)
-    True
-    """
-    if not _VERB_OBJECT.fullmatch(text, hit.end, place_start):
-        return False
-    return bool(_TIME_AFTER.match(text, place_end, min(sentence.end, place_end + _NP_REACH)))
-
-
-# Between a trigger verb and its object place: at most an article and "the town/city of".
-_VERB_OBJECT = re.compile(r"\s+(?:the\s+)?(?:(?:town|city|village|province|district|region)\s+of\s+)?", re.IGNORECASE)
-_VERB_FORM = re.compile(r"\w+ed|(?:took|fought|fled|drove|shot|won|hit|struck|fell|overran|blew|seized)", re.IGNORECASE)
-
-
 def _anchor_hit(type_name: str, probability: float, word: str, text: str, sentence: Sentence) -> Hit:
     """A hit at the detector's anchor word (the word that weighs most for the type)."""
     m = re.search(r"\b" + re.escape(word) + r"\b", sentence.text, re.IGNORECASE) if word else None
@@ -355,6 +307,7 @@ def _anchor_hit(type_name: str, probability: float, word: str, text: str, senten
 
 
 _PURPOSE = re.compile(r"\bto\s+$", re.IGNORECASE)
+_PURPOSE_REACH = 4        # "to " and the word boundary before it
 
 
 def _triggers(rules: Rules, taxonomy: Taxonomy, text: str, sentence: Sentence, hits: list[Hit],
@@ -364,7 +317,7 @@ def _triggers(rules: Rules, taxonomy: Taxonomy, text: str, sentence: Sentence, h
     The factor is 0 for a quiet trigger (weak words without violence and casualties, figures of
     speech): it adds nothing to the score but can still mark a retelling of an earlier incident.
     """
-    violent: bool | None = None
+    violent: list[bool] = []        # the sentence's violence cue, read once, at its first weak trigger
     kept: list[tuple[str, Hit, float]] = []
     for hit in hits:
         if hit.type not in taxonomy:       # a user taxonomy may leave types out
@@ -374,24 +327,37 @@ def _triggers(rules: Rules, taxonomy: Taxonomy, text: str, sentence: Sentence, h
             # detector alone may not tell the event either ("suspected of planning an attack"). A bare
             # infinitive of purpose ("marched to protest") only says why another act was done: that act
             # may still be the event.
-            if not _PURPOSE.search(text, max(sentence.start, hit.start - 4), hit.start):
+            if not _PURPOSE.search(text, max(sentence.start, hit.start - _PURPOSE_REACH), hit.start):
                 kept.append((taxonomy.get(hit.type).family, hit, -1.0))
             continue
-        quiet = False
-        family = taxonomy.get(hit.type).family
-        if hit.strength < STRONG or (hit.strength < SURE and family in _VIOLENT):
-            if violent is None:
-                violent = rules.cue("violence", text, sentence, hit)
-            # Weak words need violence around them and stated casualties; violent words in a sentence
-            # with no one armed, hurt or fighting ("clashed with the president", "came under fire for")
-            # are figures of speech.
-            quiet = not violent or (hit.strength < STRONG and not counts)
-        if hit.type == "territory_captured" and "territory_retaken" in taxonomy \
-                and rules.cue("state", text, sentence, hit):
-            hit = replace(hit, type="territory_retaken")
-        factor = 0.0 if quiet else _HEDGE if rules.cue("hedge", text, sentence, hit) else 1.0
-        if rules.cue("background", text, sentence, hit):
-            factor *= _BACKGROUND
-        kept.append((family, hit, factor))
+        kept.append(_weighed(rules, taxonomy, text, sentence, hit, counts, violent))
     kept.sort(key=lambda fhf: (-fhf[1].strength * fhf[2], -fhf[1].strength))
     return kept
+
+
+def _weighed(rules: Rules, taxonomy: Taxonomy, text: str, sentence: Sentence, hit: Hit, counts: bool,
+             violent: list[bool]) -> tuple[str, Hit, float]:
+    """(family, hit, cue factor) of one trigger that is not blocked."""
+    family = taxonomy.get(hit.type).family
+    quiet = _quiet(rules, text, sentence, hit, family, counts, violent)
+    if hit.type == "territory_captured" and "territory_retaken" in taxonomy \
+            and rules.cue("state", text, sentence, hit):
+        hit = replace(hit, type="territory_retaken")
+    factor = 0.0 if quiet else _HEDGE if rules.cue("hedge", text, sentence, hit) else 1.0
+    if rules.cue("background", text, sentence, hit):
+        factor *= _BACKGROUND
+    return family, hit, factor
+
+
+def _quiet(rules: Rules, text: str, sentence: Sentence, hit: Hit, family: str, counts: bool,
+           violent: list[bool]) -> bool:
+    """True if a weak trigger lacks the violence around it and the casualties it needs.
+
+    Weak words need violence around them and stated casualties; violent words in a sentence with no
+    one armed, hurt or fighting ("clashed with the president", "came under fire for") are figures of speech.
+    """
+    if not (hit.strength < STRONG or (hit.strength < SURE and family in _VIOLENT)):
+        return False
+    if not violent:
+        violent.append(rules.cue("violence", text, sentence, hit))
+    return not violent[0] or (hit.strength < STRONG and not counts)

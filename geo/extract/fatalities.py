@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -69,6 +70,18 @@ _REACH = 160      # characters a count list may span beside its outcome word
 MAX_COUNT = 1_000_000
 
 
+def _alt(words) -> str:
+    """A regex alternation of phrases, longest first, any run of spaces between their words."""
+    return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+")
+                            for w in sorted(words, key=len, reverse=True)) + r")\b"
+
+
+def _outcome_words(outcome: dict[str, str], rows: list[dict[str, str]], side: str) -> list[str]:
+    """The outcome phrases a count may stand on `side` of ("before": "12 were killed"; "after": "killing 12")."""
+    return [p for p, k in outcome.items() if next(r["position"] for r in rows if r["phrase"] == p)
+            in (side, "both")]
+
+
 @cache
 def _rules() -> _Rules:
     """Compile the casualty regexes from `geo/data/casualty_words.csv`."""
@@ -77,34 +90,27 @@ def _rules() -> _Rules:
     outcome = {r["phrase"]: r["kind"] for r in rows if r["kind"] in ("death", "injury")}
     vague = {r["phrase"]: int(r["value"]) for r in rows if r["kind"] == "vague"}
     persons = [r["phrase"] for r in rows if r["kind"] == "person"]
-
-    def alt(words) -> str:
-        return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+")
-                                for w in sorted(words, key=len, reverse=True)) + r")\b"
-
-    before_words = [p for p, k in outcome.items() if next(r["position"] for r in rows if r["phrase"] == p)
-                    in ("before", "both")]
-    after_words = [p for p, k in outcome.items() if next(r["position"] for r in rows if r["phrase"] == p)
-                   in ("after", "both")]
-    person = alt(persons)
+    before_words = _outcome_words(outcome, rows, "before")
+    after_words = _outcome_words(outcome, rows, "after")
+    person = _alt(persons)
     number = rf"(?<![$€£])(?:{number_pattern()})"
-    count = (rf"(?i:{_QUALIFIER}\s+)?(?:(?i:{alt(vague)})|(?i:{number})(?!\s*{_UNIT})|"
+    count = (rf"(?i:{_QUALIFIER}\s+)?(?:(?i:{_alt(vague)})|(?i:{number})(?!\s*{_UNIT})|"
              rf"(?i:a|an)\s+(?:[A-Za-z.’'-]+\s+){{0,2}}?{person})")
     stop = (r"(?:and|or|to|on|in|at|of|since|near|during|after|before|from|with|by|for|when|while|as|said|says|"
             rf"that|which|who|whom|whose|{_QUALIFIER[3:-1]}|{_AUX[3:-1]})\b")
-    noun = rf"(?!{alt(outcome)}|{stop}|{_UNIT}|{number_pattern()})[A-Za-z][\w.’'-]*"
+    noun = rf"(?!{_alt(outcome)}|{stop}|{_UNIT}|{number_pattern()})[A-Za-z][\w.’'-]*"
     item = rf"{count}(?:\s+of\b)?(?:\s+{noun}){{0,3}}"
     items = rf"(?:(?i:between)\s+)?{item}(?:(?:\s*,\s*|,?\s+and\s+|\s+or\s+|\s+to\s+|\s*[-–]\s*){item})*"
     return _Rules(
-        before=re.compile(rf"(?<![\w-])(?P<list>{items})\s+(?:{_AUX}\s+){{0,3}}(?P<word>{alt(before_words)})"),
-        after=re.compile(rf"\b(?P<word>{alt(after_words)})\s+(?P<list>{items})"),
+        before=re.compile(rf"(?<![\w-])(?P<list>{items})\s+(?:{_AUX}\s+){{0,3}}(?P<word>{_alt(before_words)})"),
+        after=re.compile(rf"\b(?P<word>{_alt(after_words)})\s+(?P<list>{items})"),
         toll=re.compile(rf"(?i:\bdeath\s+toll|\btoll)\b[^.;:]{{0,60}}?\b(?:to|at|of|reached|hit)\s+"
                         rf"(?P<list>{items})"),
         zero=re.compile(r"(?i:\b(?:no\s+one|nobody|none(?:\s+of\s+[\w’' -]{1,30}?)?|no\s+[\w-]+(?:\s+[\w-]+)?))"
                         rf"\s+(?:{_AUX}\s+){{0,3}}(?P<word>killed|died|dead|harmed|hurt|injured|wounded)\b"),
         none_nouns=re.compile(r"\b(?i:no)\s+(?P<word>casualties|fatalities|deaths|injuries)\b"),
         item=re.compile(rf"(?P<count>{count})"),
-        cue=re.compile(rf"(?i)\b(?:{alt(outcome)}|toll\b|casualties\b|fatalities\b|deaths\b|injuries\b|harmed\b|hurt\b|died\b|dead\b)"),
+        cue=re.compile(rf"(?i)\b(?:{_alt(outcome)}|toll\b|casualties\b|fatalities\b|deaths\b|injuries\b|harmed\b|hurt\b|died\b|dead\b)"),
         outcome=outcome,
         vague=vague,
     )
@@ -151,6 +157,55 @@ def _near(rx: re.Pattern[str], text: str, cues: list[re.Match[str]], *, back: bo
                 yield m
 
 
+# A reading: the kind of count ("death" or "injury"), its value, where it starts and the words it came from.
+_Reading = tuple[str, tuple[int, int, str]]
+
+
+def _outcome_counts(rules: _Rules, text: str, sentence: str, cues: list[re.Match[str]]) -> Iterator[_Reading]:
+    """Counts beside an outcome word: "12 soldiers were killed", "killing 12 soldiers"."""
+    active = {m.start("word") for m in rules.after.finditer(text)}
+    for rx in (rules.before, rules.after):
+        for m in _near(rx, text, cues, back=rx is rules.before):
+            if rx is rules.before and m.start("word") in active:
+                continue      # "A gunman killed 20 children": the gunman is the killer, not a victim
+            value = _list_value(m.group("list"), rules)
+            if value is not None:
+                kind = rules.outcome.get(re.sub(r"\s+", " ", m.group("word").lower()), "death")
+                yield kind, (value, m.start(), sentence[m.start():m.end()])
+
+
+def _toll_counts(rules: _Rules, text: str, sentence: str, cues: list[re.Match[str]]) -> Iterator[_Reading]:
+    """A death toll: "the death toll rose to 40"."""
+    for m in rules.toll.finditer(text):
+        value = _list_value(m.group("list"), rules)
+        if value is not None:
+            yield "death", (value, m.start(), sentence[m.start():m.end()])
+
+
+# The word after "no one was ..." or "no ...", and the counts it says are zero.
+_NONE_WORDS: dict[str, tuple[str, ...]] = {
+    "killed": ("death",), "died": ("death",), "dead": ("death",), "fatalities": ("death",), "deaths": ("death",),
+    "harmed": ("death", "injury"), "casualties": ("death", "injury"),
+    "hurt": ("injury",), "injured": ("injury",), "wounded": ("injury",), "injuries": ("injury",),
+}
+
+
+def _none_stated(rules: _Rules, text: str, sentence: str, cues: list[re.Match[str]]) -> Iterator[_Reading]:
+    """Zero: "no one was killed", "no casualties"."""
+    for rx in (rules.zero, rules.none_nouns):
+        for m in rx.finditer(text):
+            for kind in _NONE_WORDS.get(m.group("word").lower(), ()):
+                yield kind, (0, m.start(), sentence[m.start():m.end()])
+
+
+# Every way a sentence states a count; ACLED's lowest-figure rule then picks among all their readings.
+_READERS: tuple[tuple[str, Callable[[_Rules, str, str, list[re.Match[str]]], Iterator[_Reading]]], ...] = (
+    ("beside an outcome word", _outcome_counts),
+    ("death toll", _toll_counts),
+    ("none stated", _none_stated),
+)
+
+
 @lru_cache(maxsize=4096)      # the detector's features and the extractor read the same sentences
 def casualties(sentence: str) -> Casualties:
     """People killed and injured according to one sentence, by ACLED's lowest-figure rule.
@@ -172,26 +227,9 @@ def casualties(sentence: str) -> Casualties:
     # "May 31 truck bomb that killed 80": the day of a date is not a count.
     text = _DATE.sub(lambda m: m.group(1) + " " * (len(m.group(0)) - len(m.group(1))), sentence)
     found: dict[str, list[tuple[int, int, str]]] = {"death": [], "injury": []}
-    active = {m.start("word") for m in rules.after.finditer(text)}
-    for rx in (rules.before, rules.after):
-        for m in _near(rx, text, cues, back=rx is rules.before):
-            if rx is rules.before and m.start("word") in active:
-                continue      # "A gunman killed 20 children": the gunman is the killer, not a victim
-            value = _list_value(m.group("list"), rules)
-            if value is not None:
-                kind = rules.outcome.get(re.sub(r"\s+", " ", m.group("word").lower()), "death")
-                found[kind].append((value, m.start(), sentence[m.start():m.end()]))
-    for m in rules.toll.finditer(text):
-        value = _list_value(m.group("list"), rules)
-        if value is not None:
-            found["death"].append((value, m.start(), sentence[m.start():m.end()]))
-    for rx in (rules.zero, rules.none_nouns):
-        for m in rx.finditer(text):
-            word = m.group("word").lower()
-            if word in ("killed", "died", "dead", "harmed", "casualties", "fatalities", "deaths"):
-                found["death"].append((0, m.start(), sentence[m.start():m.end()]))
-            if word in ("hurt", "injured", "wounded", "harmed", "casualties", "injuries"):
-                found["injury"].append((0, m.start(), sentence[m.start():m.end()]))
+    for _, read in _READERS:
+        for kind, reading in read(rules, text, sentence, cues):
+            found[kind].append(reading)
     death = min((f for f in found["death"] if f[0] <= MAX_COUNT), default=None)
     injury = min((f for f in found["injury"] if f[0] <= MAX_COUNT), default=None)
     words = death[2] if death else (injury[2] if injury else "")

@@ -11,21 +11,19 @@ import bisect
 import hashlib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
+from geo.extract.anchored import anchored
 from geo.extract.calibration import Calibration
 from geo.extract.dater import Dater
 from geo.extract.dates import EventDate
-from geo.extract.decide import Candidate, Weights, aggregate, anchored, candidates, score, subsumptions
+from geo.extract.decide import Candidate, Weights, aggregate, candidates, score
 from geo.extract.events import EventModel, bundled_model
 from geo.extract.fatalities import Casualties, casualties
-from geo.extract.locate import (
-    _GLUED_ARTICLE,
-    PlaceChoice,
-    Placer,
-    contains,
-    distance_km,
-)
+from geo.extract.locate import PlaceChoice, Placer
+from geo.extract.place_words import _GLUED_ARTICLE
+from geo.extract.places import contains, distance_km
+from geo.extract.retellings import _SAME_KM, _VERB, _antecedent, _coalesce, _Draft, _join
 from geo.extract.taxonomy import Taxonomy
 from geo.extract.triggers import Hit, Rules, clause_of, compile_pattern
 from geo.model import Article, DatePrecision, Evidence, GeoPrecision, Incident, Level, Phrase, Span, Toponym
@@ -34,9 +32,6 @@ from geo.read.text import Sentence, sentences
 __all__ = ["Hit", "Rules", "compile_pattern", "extract_incidents", "incident_id"]
 
 _OBJECT_GAP = re.compile(r"\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?" + _GLUED_ARTICLE, re.IGNORECASE)
-_SAME_KM = 10.0          # one article telling one incident twice: same family, place and day
-# A definite reference ("the strikes", "this attack") to an incident told just before.
-_ANAPHOR = re.compile(r"\b(?:the|this|that|these|those|its|their|same)\s+(?:[\w’'-]+\s+){0,3}$", re.IGNORECASE)
 # A definite "the city" standing for the town named just before ("air strikes ... in the city on Tuesday").
 _THE_TOWN = re.compile(r"\b(?:in|at|near|around|outside|inside|into|on|across|through)\s+the\s+(?:city|town)\b",
                        re.IGNORECASE)
@@ -45,8 +40,6 @@ _ANAPHOR_REACH = 600     # characters back to the town it stands for
 # (wire copy gives each sentence a paragraph of its own).
 _THAT_AREA = re.compile(r"\b(?:in|near|around|across|inside|outside)\s+(?:that|the\s+same|this)\s+"
                         r"(?:area|region|district|province|sector|town|city|village)\b", re.IGNORECASE)
-# A trigger that is a verb ("the soldiers seized") tells a new act; only nouns refer back.
-_VERB = re.compile(r"\w+ed\b|(?:took|fought|fled|drove|shot|won|hit|struck|fell|overran|blew)\b", re.IGNORECASE)
 
 def incident_id(*parts: object) -> str:
     """A short stable hash of the parts."""
@@ -77,16 +70,6 @@ def _segments(article: Article, starts: list[int] | None = None) -> list[Sentenc
     return [s for s in found if not any(s.start < k.end and k.start < s.end for k in skip)]
 
 
-@dataclass(slots=True)
-class _Draft:
-    hit: Hit
-    sentence: Sentence
-    confidence: float
-    place: PlaceChoice | None
-    date: EventDate
-    evidence: list[Evidence]
-
-
 def extract_incidents(article: Article, toponyms: Sequence[Toponym], *, taxonomy: Taxonomy, actors=None,
                       rules: Rules | None = None, model: EventModel | None = None,
                       weights: Weights | None = None, calibration: Calibration | None = None) -> list[Incident]:
@@ -108,6 +91,32 @@ def extract_incidents(article: Article, toponyms: Sequence[Toponym], *, taxonomy
     if not starts:
         return []
     sents = _segments(article, starts)
+    found = _candidates(text, sents, starts, every, rules, model, taxonomy, weights)
+    if not found:
+        return []
+    families = {si: frozenset(c.family for c in cs) for si, cs in found.items()}
+    placer = Placer(article, toponyms, rules)
+    dater = Dater(article, sents, lambda j: families.get(j, frozenset()))
+    drafts: list[_Draft] = []
+    for si, cands in found.items():
+        _read_sentence(article, si, sents, cands, weights, taxonomy, placer, dater, drafts)
+    out = _incidents(_coalesce(drafts, taxonomy), article, sents, dater, taxonomy, actors)
+    return [replace(i, confidence=calibration.probability(i)) for i in out]
+
+
+def _incidents(final: list[_Draft], article: Article, sents: list[Sentence], dater: Dater, taxonomy: Taxonomy,
+               actors) -> list[Incident]:
+    """The incidents of an article's final drafts, each with the counts of its own sentence or a later one."""
+    told = [{e.sentence_span.start for e in d.evidence} for d in final]
+    return [_incident(d, article, taxonomy, actors,
+                      _counts_after(d, sents, set().union(*(t for k, t in enumerate(told) if k != n)),
+                                    lambda j: bool(dater.own(j).text)))
+            for n, d in enumerate(final)]
+
+
+def _candidates(text: str, sents: list[Sentence], starts: list[int], every, rules: Rules, model: EventModel,
+                taxonomy: Taxonomy, weights: Weights) -> dict[int, list[Candidate]]:
+    """The candidates of each sentence that has any, by sentence index (`geo.extract.decide.candidates`)."""
     found: dict[int, list[Candidate]] = {}
     for si, sentence in enumerate(sents):
         i = bisect.bisect_left(starts, sentence.start)
@@ -118,21 +127,7 @@ def extract_incidents(article: Article, toponyms: Sequence[Toponym], *, taxonomy
         got = candidates(sentence, text, probs, anchor, hits, rules, taxonomy, weights, _has_counts(sentence.text))
         if got:
             found[si] = got
-    if not found:
-        return []
-    families = {si: frozenset(c.family for c in cs) for si, cs in found.items()}
-    placer = Placer(article, toponyms, rules)
-    dater = Dater(article, sents, lambda j: families.get(j, frozenset()))
-    drafts: list[_Draft] = []
-    for si, cands in found.items():
-        _read_sentence(article, si, sents, cands, weights, taxonomy, placer, dater, drafts)
-    final = _coalesce(drafts, taxonomy)
-    told = [{e.sentence_span.start for e in d.evidence} for d in final]
-    out = [_incident(d, article, taxonomy, actors,
-                     _counts_after(d, sents, set().union(*(t for k, t in enumerate(told) if k != n)),
-                                   lambda j: bool(dater.own(j).text)))
-           for n, d in enumerate(final)]
-    return [replace(i, confidence=calibration.probability(i)) for i in out]
+    return found
 
 
 def _counts_after(d: _Draft, sents: list[Sentence], others: set[int], dated: Callable[[int], bool]) -> Casualties:
@@ -179,9 +174,7 @@ def _read_sentence(article: Article, si: int, sents: list[Sentence], cands: list
             continue
         if conf < weights.threshold - 1e-9:
             continue
-        place = own_place or _place_fallback(placer, sents, si, hit)
-        if locality and (place is None or (place.place.level.rank <= Level.CITY.rank and place.place.located_at != "parent")):
-            place = placer.town_of(sentence, *locality) or place
+        place = _place_of(placer, sents, si, hit, own_place, locality)
         date = own_date if own_date.text else dater.inherited(si, family)
         drafts.append(_Draft(hit, sentence, conf, place, date, [evidence]))
         # "in the capital Ankara and the province of Bursa": one event per place, as ACLED codes them.
@@ -189,6 +182,16 @@ def _read_sentence(article: Article, si: int, sents: list[Sentence], cands: list
             if _elsewhere(other, taken[family]):
                 taken[family].append(other)
                 drafts.append(_Draft(hit, sentence, conf, other, date, [evidence]))
+
+
+def _place_of(placer: Placer, sents: list[Sentence], si: int, hit: Hit, own_place: PlaceChoice | None,
+              locality: tuple[int, str] | None) -> PlaceChoice | None:
+    """A new incident's place: its own sentence's, else a fallback (`_FALLBACKS`); a neighbourhood or site
+    the gazetteer lacks is coded to its town unless the place found is finer than a town."""
+    place = own_place or _place_fallback(placer, sents, si, hit)
+    if locality and (place is None or (place.place.level.rank <= Level.CITY.rank and place.place.located_at != "parent")):
+        place = placer.town_of(sents[si], *locality) or place
+    return place
 
 
 def _confidence(cand: Candidate, weights: Weights, text: str, sentence: Sentence, own_date: EventDate,
@@ -208,15 +211,6 @@ def _confidence(cand: Candidate, weights: Weights, text: str, sentence: Sentence
     return conf
 
 
-def _join(ante: _Draft, evidence: Evidence, own_place: PlaceChoice | None, own_date: EventDate) -> None:
-    """A later mention of an incident: its sentence is evidence, and its own place or date fill gaps."""
-    ante.evidence.append(evidence)
-    if ante.place is None or (not _own(ante.place) and own_place):
-        ante.place = own_place or ante.place
-    if ante.date.date is None and own_date.date is not None:
-        ante.date = own_date
-
-
 def _elsewhere(place: PlaceChoice | None, taken: list[PlaceChoice | None]) -> bool:
     """True if `place` is a place of its own: not one already taken, nor inside or around one."""
     if place is None:
@@ -225,19 +219,25 @@ def _elsewhere(place: PlaceChoice | None, taken: list[PlaceChoice | None]) -> bo
                and distance_km(t.place, place.place) > _SAME_KM for t in taken)
 
 
-def _place_fallback(placer: Placer, sents: list[Sentence], si: int, hit: Hit) -> PlaceChoice | None:
-    """"In the city": the town named last before; else the nearest earlier sentence of the same
-    paragraph with a place; else the dateline."""
+def _the_town(placer: Placer, sents: list[Sentence], si: int) -> PlaceChoice | None:
+    """"In the city": the town named last before."""
     sentence = sents[si]
-    if _THE_TOWN.search(sentence.text):
-        got = placer.last_town(sentence.start, _ANAPHOR_REACH)
-        if got:
-            return got
-    prev = sents[si - 1] if si > 0 else None
+    return placer.last_town(sentence.start, _ANAPHOR_REACH) if _THE_TOWN.search(sentence.text) else None
+
+
+def _that_area(placer: Placer, sents: list[Sentence], si: int) -> PlaceChoice | None:
+    """"In that area": the place of the sentence right before, wherever its paragraph ends."""
+    sentence, prev = sents[si], sents[si - 1] if si > 0 else None
     if prev and _THAT_AREA.search(sentence.text) and not placer.text[prev.end:sentence.start].strip():
         got = placer.in_sentence(prev, (prev.end, prev.end))
         if got:
             return replace(got, how="anaphor")
+    return None
+
+
+def _paragraph(placer: Placer, sents: list[Sentence], si: int) -> PlaceChoice | None:
+    """The nearest earlier sentence of the same paragraph with a place."""
+    sentence = sents[si]
     for j in range(si - 1, -1, -1):
         prev = sents[j]
         if prev.paragraph != sentence.paragraph:
@@ -245,90 +245,32 @@ def _place_fallback(placer: Placer, sents: list[Sentence], si: int, hit: Hit) ->
         got = placer.in_sentence(prev, (prev.end, prev.end))
         if got:
             return replace(got, how="paragraph")
-    # The lead sentence says where the story happens (wire copy gives each sentence a paragraph of
-    # its own, so the paragraph rarely helps); one precision step coarser, as for the dateline.
-    lead = sents[0] if sents and si > 0 and sents[0].paragraph != sentence.paragraph else None
-    got = placer.in_sentence(lead, (lead.end, lead.end)) if lead else None
-    if got and got.place.level.rank > Level.COUNTRY.rank:     # a country in the lead may be a party, not the scene
-        return replace(got, how="lead", precision=max(got.precision, GeoPrecision.NEAR))
-    return placer.dateline()
-
-
-def _antecedent(drafts: list[_Draft], taxonomy: Taxonomy, family: str, text: str, sentence: Sentence,
-                hit: Hit, own_place: PlaceChoice | None, own_date) -> _Draft | None:
-    """An earlier incident this hit refers back to, if it is one.
-
-    Either a definite reference ("the strikes"), or a mention with neither a place nor a date of
-    its own after an incident of the same family: wire copy tells one event several times, and
-    an unanchored retelling is not a second event.
-    """
-    anaphor = bool(_ANAPHOR.search(text, max(sentence.start, hit.start - 40), hit.start)) and not _VERB.match(hit.text)
-    if not anaphor and (own_place is not None or own_date.text):
-        return None
-    for d in reversed(drafts):
-        told = taxonomy.get(d.hit.type).family
-        if told != family:
-            # a part told after its whole ("Police fired rubber bullets" after the riot): the whole's
-            if not any(r.always and r.joins(family, hit.type, told) for r in subsumptions()):
-                continue
-        elif not anaphor and d.hit.type != hit.type and not taxonomy.one_event_across_types(family):
-            continue
-        if own_place and d.place and _own(d.place) \
-                and not (contains(own_place.place, d.place.place) or contains(d.place.place, own_place.place)):
-            return None
-        if own_date.date is not None and d.date.date is not None and abs((own_date.date - d.date.date).days) > 1:
-            return None
-        return d
     return None
 
 
-def _coalesce(drafts: list[_Draft], taxonomy: Taxonomy) -> list[_Draft]:
-    """Join drafts of one article that tell the same incident: same family, place and date."""
-    out: list[_Draft] = []
-    for d in drafts:
-        twin = next((o for o in out if _same_incident(o, d, taxonomy)), None)
-        if twin is None:
-            out.append(d)
-            continue
-        twin.evidence.extend(d.evidence)
-        if _rank_date(d.date) > _rank_date(twin.date):
-            twin.date = d.date
-        if d.place and (twin.place is None or _rank_place(d.place) > _rank_place(twin.place)):
-            twin.place = d.place
-        twin.confidence = max(twin.confidence, d.confidence)
-    return out
+def _lead(placer: Placer, sents: list[Sentence], si: int) -> PlaceChoice | None:
+    """The lead sentence says where the story happens (wire copy gives each sentence a paragraph of its
+    own, so the paragraph rarely helps); one precision step coarser, as for the dateline."""
+    lead = sents[0] if sents and si > 0 and sents[0].paragraph != sents[si].paragraph else None
+    got = placer.in_sentence(lead, (lead.end, lead.end)) if lead else None
+    if got and got.place.level.rank > Level.COUNTRY.rank:     # a country in the lead may be a party, not the scene
+        return replace(got, how="lead", precision=max(got.precision, GeoPrecision.NEAR))
+    return None
 
 
-def _same_incident(a: _Draft, b: _Draft, taxonomy: Taxonomy) -> bool:
-    if taxonomy.get(a.hit.type).family != taxonomy.get(b.hit.type).family:
-        return False
-    da, db = a.date.date, b.date.date
-    slack = 7 if DatePrecision.WEEK in (a.date.precision, b.date.precision) else 0
-    dates_agree = da is not None and db is not None and abs((da - db).days) <= slack
-    if not (a.place and b.place and _own(a.place) and _own(b.place)):
-        # One was placed only by fallback (or not at all): a retelling when type and date agree,
-        # or when neither could be dated.
-        return a.hit.type == b.hit.type and (dates_agree or (da is None and db is None))
-    pa, pb = a.place.place, b.place.place
-    if distance_km(pa, pb) > _SAME_KM:
-        # "in eastern Afghanistan last week" and "in the Achin district last Thursday": one event.
-        return a.hit.type == b.hit.type and dates_agree and (contains(pa, pb) or contains(pb, pa))
-    if da is None or db is None:
-        return da is None and db is None and pa.id == pb.id and a.hit.type == b.hit.type
-    return dates_agree
+# Where an incident whose sentence names no place happened: the first of these that finds one.
+_FALLBACKS: tuple[tuple[str, Callable[[Placer, list[Sentence], int], PlaceChoice | None]], ...] = (
+    ("the city", _the_town),
+    ("that area", _that_area),
+    ("paragraph", _paragraph),
+    ("lead", _lead),
+    ("dateline", lambda placer, sents, si: placer.dateline()),
+)
 
 
-def _own(p: PlaceChoice) -> bool:
-    """True if the place was named in the incident's own sentence (not inherited)."""
-    return p.how in ("sentence", "locality")
-
-
-def _rank_date(d: EventDate) -> int:
-    return {DatePrecision.DAY: 3, DatePrecision.WEEK: 2, DatePrecision.MONTH: 1}.get(d.precision, 0)
-
-
-def _rank_place(p: PlaceChoice) -> tuple[bool, int, int]:
-    return (_own(p), -p.precision.value, p.place.level.rank)
+def _place_fallback(placer: Placer, sents: list[Sentence], si: int, hit: Hit) -> PlaceChoice | None:
+    """The place of an incident its own sentence does not place (`_FALLBACKS`)."""
+    return next((got for _, find in _FALLBACKS if (got := find(placer, sents, si)) is not None), None)
 
 
 def _has_counts(sentence: str) -> bool:
@@ -350,12 +292,7 @@ def _incident(d: _Draft, article: Article, taxonomy: Taxonomy, actors, counts: C
     fatalities, injured = counts.fatalities, counts.injured
     found = tuple(actors.find(sentence)) if actors is not None else ()
     date = d.date.date
-    notes: tuple[str, ...] = (f"place from {d.place.how}",) if d.place and d.place.how not in ("sentence", "locality") else ()
-    if d.place and d.place.locality:
-        notes += (f"in {d.place.locality} (not in the gazetteer; coded to its town, {d.place.place.name})",)
-    if d.place and d.place.place.located_at == "parent":
-        town = dict(d.place.place.raw).get("town", "its town")
-        notes += (f"located at {town}: {d.place.place.name} is a part of it with no public coordinate of its own",)
+    notes = _place_notes(d.place)
     return Incident(
         id=incident_id(article.id, d.sentence.start, kind.name, d.hit.start, d.place.place.id if d.place else ""),
         type=kind.name, event_type=kind.event_type, sub_event_type=kind.sub_event_type,
@@ -368,6 +305,19 @@ def _incident(d: _Draft, article: Article, taxonomy: Taxonomy, actors, counts: C
         date_evidence=_phrase(article.text, Span(d.date.start, d.date.end)) if date is not None and d.date.start >= 0
         else None,
     )
+
+
+def _place_notes(place: PlaceChoice | None) -> tuple[str, ...]:
+    """Notes on how the place was found when not from the incident's own sentence, or coded to a town."""
+    if place is None:
+        return ()
+    notes: tuple[str, ...] = (f"place from {place.how}",) if place.how not in ("sentence", "locality") else ()
+    if place.locality:
+        notes += (f"in {place.locality} (not in the gazetteer; coded to its town, {place.place.name})",)
+    if place.place.located_at == "parent":
+        town = dict(place.place.raw).get("town", "its town")
+        notes += (f"located at {town}: {place.place.name} is a part of it with no public coordinate of its own",)
+    return notes
 
 
 def _phrase(text: str, span: Span | None) -> Phrase | None:

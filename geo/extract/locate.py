@@ -8,84 +8,54 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from gazetteer.resolve.resolver import haversine_km
+from geo.extract.place_words import (
+    _AT,
+    _AT_SEAT,
+    _COORDINATED,
+    _DISTANCE,
+    _FAR_KM,
+    _FROM,
+    _FRONTED,
+    _INITIAL,
+    _NEAR,
+    _NOUN_AFTER,
+    _POSSESSIVE,
+    _RELATIVE,
+    _WHOSE_GAP,
+    _bracketed_container,
+    _demonym_countries,
+    _is_seat,
+    _km,
+    _phrase_start,
+    _wire_dateline,
+)
+from geo.extract.places import contains, distance_km, geo_precision, place_precision
 from geo.model import Article, GeoPrecision, Level, Place, Span, Toponym
 from geo.read.text import Sentence
 
 __all__ = ["PlaceChoice", "Placer", "contains", "distance_km", "geo_precision", "place_precision"]
 
-# An Arabic article glued to the name the mention leaves out: "captured al-Qaim" (the mention is "Qaim").
-_GLUED_ARTICLE = r"(?:(?:al|el|ad|ar|as|ash|at|an|az)-)?"
-# Words right before a mention that tie it to an event happening there (ACLED precision 1) ...
-_AT = re.compile(r"(?:\b(?:in|at|inside|into|across|throughout|on|over|hit|struck|targeted|attacked|entered|"
-                 r"seized|retook|recaptured|captured|stormed|overran)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3})"
-                 + _GLUED_ARTICLE + "$",
-                 re.IGNORECASE)
-# ... or only near it (ACLED precision 2).
-_NEAR = re.compile(r"(?:\b(?:near|outside|around|outskirts\s+of|edge\s+of|close\s+to|"
-                   r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\s+of)\s+"
-                   r"(?:the\s+)?(?:[\w’'-]+\s+){0,2})" + _GLUED_ARTICLE + "$", re.IGNORECASE)
-# "280 km (175 miles) southwest of Mosul": a reference point, not where it happened.
-_DISTANCE = re.compile(r"(\d[\d,.]*)\s*(?:km|kms|kilometres|kilometers|miles?)\b[^.;]{0,30}?"
-                       r"\b(?:of|from)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}$", re.IGNORECASE)
-_FROM = re.compile(r"\bfrom\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}" + _GLUED_ARTICLE + "$", re.IGNORECASE)
-# "KABUL (Reuters) -" at the start of the body, for articles read without a parsed dateline.
-_WIRE_DATELINE = re.compile(r"[^\n()]{2,80}?\((?:Reuters|REUTERS|AP|AFP)\)\s*[-–—]")
-_FAR_KM = 25.0
+# A part of a town the resolver doubts is taken for the story's only when within this of its sure towns.
 _STORY_KM = 300.0
 _LONE_TOWN = 100_000    # population below which a town alone in its country is taken for a namesake
+# Characters between trigger and place within which the place can be the event's: tied by in/at/near
+# (twice as far when the place comes first, "On patrol south of Bagram, ..."), or loose.
 _TIED_GAP, _LOOSE_GAP = 100, 60
+# A tied place within this many characters after the trigger is governed by it ("were arrested in X").
 _RIGHT_AFTER = 40
-# Characters between trigger and place (tied by in/at/near; loose); a place in another clause
-# ("..., and a worker was detained in Istanbul") is another event's, so it loses this much.
+# A place in another clause ("..., and a worker was detained in Istanbul") is another event's, so it
+# loses this much.
 _OTHER_CLAUSE = 1.5
 _SURE, _DOUBT = 0.9, 0.85       # resolver scores: sure enough to define the story's countries; too doubtful
-_INITIAL = re.compile(r"\b[A-Z]\.\s+$")
-# A sentence that opens on where ("In Ukraine, police arrested ..."): the fronted place governs the main
-# clause after its comma, which would otherwise count as another clause.
-_FRONTED = re.compile(r"[\W]*(?:(?:later|earlier|meanwhile|elsewhere|also)\s*,?\s+)?(?:in|at|near|outside|inside|across|"
-                      r"on\s+the\s+outskirts\s+of)\s+(?:the\s+)?(?:[\w’'.-]+\s+){0,3}" + _GLUED_ARTICLE, re.IGNORECASE)
-_NOUN_AFTER = re.compile(r"\s+[\w’'-]+")
 _TOWN_LEVELS = {Level.CITY, Level.DISTRICT}
 _CITY = {Level.CITY}
 _PART_OF_TOWN = {Level.DISTRICT, Level.NEIGHBOURHOOD, Level.CAMP, Level.LANDMARK, Level.FEATURE}
+# Characters before a place read for the words that tie it to the event ("in the eastern town of").
 _LOOKBACK = 60
-# Before a seat of government ("the White House"), the words that make it where something happened.
-_AT_SEAT = re.compile(r"\b(?:in|at|inside|outside|near|to|into|from|around|toward|towards|opposite)\s+(?:the\s+)?$",
-                      re.IGNORECASE)
-# Between two coordinated places: "and", "or", a comma, a few words of description ("the province of").
-_COORDINATED = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?(?:[a-z][\w’'-]*\s+){0,3}")
-# ... but not words that make the next place a reference point: "al-Mayadin, southeast of Deir al-Zor".
-_RELATIVE = re.compile(r"\b(?:(?:north|south)(?:-?(?:east|west))?|east|west|near|outside|from|beyond|across|toward|"
-                       r"towards|between|upstream|downstream|opposite|past|off)\b")
-
-_PRECISION_BY_LEVEL = {
-    Level.CONTINENT: GeoPrecision.REGION, Level.COUNTRY: GeoPrecision.REGION,
-    Level.PROVINCE: GeoPrecision.REGION, Level.DISTRICT: GeoPrecision.NEAR,
-    Level.CITY: GeoPrecision.TOWN, Level.NEIGHBOURHOOD: GeoPrecision.TOWN, Level.CAMP: GeoPrecision.TOWN,
-    Level.LANDMARK: GeoPrecision.TOWN, Level.FEATURE: GeoPrecision.NEAR,
-}
-
-
-def geo_precision(level: Level, *, near: bool = False) -> GeoPrecision:
-    """ACLED geo precision for a place of `level`, one step coarser when the text says "near" it.
-
-    >>> geo_precision(Level.CITY).value, geo_precision(Level.CITY, near=True).value
-    (1, 2)
-    >>> geo_precision(Level.PROVINCE, near=True).value
-    3
-    """
-    base = _PRECISION_BY_LEVEL.get(level, GeoPrecision.REGION)
-    if near and base is GeoPrecision.TOWN:
-        return GeoPrecision.NEAR
-    return base
-
-
-def place_precision(place: Place, *, near: bool = False) -> GeoPrecision:
-    """ACLED geo precision for `place`: a part of a town placed at its town's point ("the Wahda
-    district of east Mosul") is coded like the town, as ACLED codes a neighbourhood at its town."""
-    return geo_precision(Level.CITY if place.located_at == "parent" else place.level, near=near)
-
+_POSSESSIVE_S = 2        # "'s" after a name: the part rule reads it with the name ("Syria's north")
+_INITIAL_REACH = 4       # " W. " before a surname: an initial, its full stop and the spaces around it
+# Before a seat of government: the longest preposition and article ("opposite the ", 13 characters), with slack.
+_SEAT_REACH = 16
 
 @dataclass(frozen=True, slots=True)
 class PlaceChoice:
@@ -109,14 +79,11 @@ class Placer:
         self._rules = rules
         span = article.dateline.span if article.dateline else _wire_dateline(article)
         ordered = sorted(toponyms, key=lambda t: t.mention.start)
-        on_dateline = [t for t in ordered if t.place is not None and span
-                       and t.mention.start < span.end and span.start < t.mention.end]
+        on_dateline = _on_dateline(ordered, span)
         # Countries the story is surely about: a doubtful match elsewhere is more likely a namesake.
-        self._home = Counter(t.place.country_code for t in ordered
-                             if t.place is not None and t not in on_dateline and t.score >= _SURE)
+        self._home = _sure_countries(ordered, on_dateline)
         self._dateline_countries = {_where(t).country_code for t in on_dateline}
-        self._sure_towns = [t.place for t in ordered if t.place is not None and t.score >= _SURE
-                            and t.place.level.rank >= Level.DISTRICT.rank]
+        self._sure_towns = _sure_towns(ordered)
         # Judged lazily: most toponyms are never near a trigger.
         self._all = ordered
         self._starts = [t.mention.start for t in ordered]
@@ -314,14 +281,7 @@ class Placer:
         if gap > ((_TIED_GAP * (2 if start < trigger[0] else 1)) if tied else _LOOSE_GAP):
             return None          # far from the trigger and not governed by in/at/near: another clause's place
         place = _where(topo)
-        w = PLACE_WEIGHTS
-        # Finer places win (a city over the country it is "in"); words tying it to the event help.
-        rank = place.level.rank if place.located_at != "parent" else max(place.level.rank, Level.NEIGHBOURHOOD.rank)
-        score = rank * w.level + (w.tied if tied else 0.0) + (w.source if _FROM.search(before) else 0.0)
-        score -= max(gap, 0) / w.chars_per_point
-        if tied and start > trigger[1] and gap <= _RIGHT_AFTER:
-            score += w.right_after
-        score -= w.doubt * max(0.0, 1.0 - topo.score) if topo.score else 0.0
+        score = _place_score(topo, place, before, tied, gap, trigger)
         phrase = Span(start - len(before) + (far.start() if far else _phrase_start(before)), topo.mention.end) \
             if tied else _mention_span(topo)
         return score, PlaceChoice(place, topo.mention.text, place_precision(place, near=near), "sentence",
@@ -335,6 +295,37 @@ class Placer:
                 and _WHOSE_GAP.fullmatch(self.text, topo.mention.end, trigger[0]):
             return True
         return self._rules is not None and self._rules.around("reference", self.text, start, start)
+
+
+def _place_score(topo: Toponym, place: Place, before: str, tied: bool, gap: int, trigger: tuple[int, int]) -> float:
+    """The `PLACE_WEIGHTS` score of a place within its trigger's reach: finer places win (a city over the
+    country it is "in"); words tying it to the event help; distance from the trigger and doubt cost."""
+    w = PLACE_WEIGHTS
+    rank = place.level.rank if place.located_at != "parent" else max(place.level.rank, Level.NEIGHBOURHOOD.rank)
+    score = rank * w.level + (w.tied if tied else 0.0) + (w.source if _FROM.search(before) else 0.0)
+    score -= max(gap, 0) / w.chars_per_point
+    if tied and topo.mention.start > trigger[1] and gap <= _RIGHT_AFTER:
+        score += w.right_after
+    score -= w.doubt * max(0.0, 1.0 - topo.score) if topo.score else 0.0
+    return score
+
+
+def _on_dateline(ordered: list[Toponym], span: Span | None) -> list[Toponym]:
+    """The resolved toponyms on the dateline."""
+    return [t for t in ordered if t.place is not None and span
+            and t.mention.start < span.end and span.start < t.mention.end]
+
+
+def _sure_countries(ordered: list[Toponym], on_dateline: list[Toponym]) -> Counter:
+    """Countries of the sure matches off the dateline, with how many each has."""
+    return Counter(t.place.country_code for t in ordered
+                   if t.place is not None and t not in on_dateline and t.score >= _SURE)
+
+
+def _sure_towns(ordered: list[Toponym]) -> list[Place]:
+    """Places of district level or finer the resolver is sure of."""
+    return [t.place for t in ordered if t.place is not None and t.score >= _SURE
+            and t.place.level.rank >= Level.DISTRICT.rank]
 
 
 @dataclass(frozen=True, slots=True)
@@ -352,36 +343,6 @@ class PlaceWeights:
 PLACE_WEIGHTS = PlaceWeights()
 
 
-def _km(far: re.Match[str]) -> float:
-    """Kilometres in a "280 km (175 miles) southwest of" phrase (miles converted; unreadable: beyond reach)."""
-    try:
-        km = float(far.group(1).replace(",", ""))
-    except ValueError:
-        return _FAR_KM + 1
-    return km * 1.609 if "mile" in far.group(0).lower() else km
-
-
-# A preposition that opens a place phrase; verbs that govern a place ("seized Qaim") do not open one.
-_PREPOSITION = re.compile(r"\b(?:in|at|inside|into|across|throughout|on|over|near|outside|around)\b", re.IGNORECASE)
-
-
-def _phrase_start(before: str) -> int:
-    """Where the phrase ending at a place starts in `before`, the text up to the place's name.
-
-    The innermost preposition that still reaches the place ("in the east near " -> "near "), else
-    words like "north of" or "close to"; the name alone when nothing opens a phrase.
-
-    >>> [_phrase_start(b) for b in ("fighting in the east near ", "on the outskirts of ", "hit targets in ",
-    ...                             "seized ", "clashes close to ")]
-    [21, 0, 12, 7, 8]
-    """
-    for m in reversed(list(_PREPOSITION.finditer(before))):
-        if _AT.match(before, m.start()) or _NEAR.match(before, m.start()):
-            return m.start()
-    near = _NEAR.search(before)
-    return near.start() if near else len(before)
-
-
 def _mention_span(topo: Toponym) -> Span:
     return Span(topo.mention.start, topo.mention.end)
 
@@ -395,7 +356,7 @@ def _owner(placer: Placer, topo: Toponym, place: Place) -> bool:
     """"at Iraq's request", "Syria's army": whose, not where (but "Syria's north" is a part of it)."""
     m = topo.mention
     return bool(_POSSESSIVE.match(placer.text, m.end)) and placer._rules is not None \
-        and not placer._rules.around("part", placer.text, m.start, m.end + 2)
+        and not placer._rules.around("part", placer.text, m.start, m.end + _POSSESSIVE_S)
 
 
 def _person(placer: Placer, topo: Toponym, place: Place) -> bool:
@@ -407,13 +368,13 @@ def _person(placer: Placer, topo: Toponym, place: Place) -> bool:
 
 def _after_initial(placer: Placer, topo: Toponym, place: Place) -> bool:
     """"George W. Bush"."""
-    return bool(_INITIAL.search(placer.text, max(0, topo.mention.start - 4), topo.mention.start))
+    return bool(_INITIAL.search(placer.text, max(0, topo.mention.start - _INITIAL_REACH), topo.mention.start))
 
 
 def _seat_acting(placer: Placer, topo: Toponym, place: Place) -> bool:
     """"the Kremlin launched air strikes in Syria": the government acting, not where."""
     m = topo.mention
-    return _is_seat(m.text) and not _AT_SEAT.search(placer.text, max(0, m.start - 16), m.start)
+    return _is_seat(m.text) and not _AT_SEAT.search(placer.text, max(0, m.start - _SEAT_REACH), m.start)
 
 
 # A resolved name is where something happened unless one of these says it names who or whose instead.
@@ -427,86 +388,9 @@ _NOT_WHERE: tuple[tuple[str, Callable[[Placer, Toponym, Place], bool]], ...] = (
 )
 
 
-# Between a country and the trigger after it, a few words with no preposition ("British special forces
-# and air strikes", "French jets hit"): the country is whose forces act, not where.
-# "to" before a verb ("prompted the United States to carry out missile strikes") marks an infinitive, not a
-# place it went to: only "to" before a name, a number or a determiner is a preposition here.
-_WHOSE_GAP = re.compile(r"(?:['’]s)?(?:\s+(?!(?:in|at|near|on|of|from|into|inside|outside|across|around|over|"
-                        r"against|between|towards|through|within)\b|to\s+(?:the|a|an|its|their)\b|to\s+(?-i:[A-Z\d]))"
-                        r"[\w’'.-]+){0,4}\s*", re.IGNORECASE)
-# A possessive place followed by a common noun ("Iraq's request"); a name after it is another place.
-_POSSESSIVE = re.compile(r"['’]s\s+[a-z]")
-_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
-
-
 def _where(topo: Toponym) -> Place:
     """The place of a toponym the placer uses: only resolved ones reach here (unresolved ones are judged
     "" or a locality's words by `Placer._judge`)."""
     if topo.place is None:
         raise ValueError(f"unresolved toponym {topo.mention.text!r} used as a place")
     return topo.place
-
-
-def _bracketed_container(text: str, floor: int, start: int) -> bool:
-    """True if the mention at `start` stands in brackets right after a name: "Dinangourou (Koro, Mopti)".
-
-    >>> t = "JNIM looted livestock in Dinangourou (Koro, Mopti)."
-    >>> _bracketed_container(t, 0, t.index("Koro")), _bracketed_container(t, 0, t.index("Mopti"))
-    (True, True)
-    >>> _bracketed_container("Clashes in Mopti (central Mali).", 0, 11)
-    False
-    """
-    opened = text.rfind("(", floor, start)
-    if opened < 0 or ")" in text[opened:start] or not re.fullmatch(r"[\w\s,’'.-]*", text[opened + 1:start]):
-        return False
-    return bool(re.search(r"[A-Za-z]\w*\s*$", text[floor:opened]))
-
-
-def _demonym_countries(text: str) -> set[str]:
-    """ISO codes of the countries whose demonym the text uses ("Iraqi", "Syrians")."""
-    from gazetteer.mentions.lexicon import load_lexicon
-    from gazetteer.mentions.matcher import (
-        _demonym_key,  # the matcher's own reading: "Iraqi", "Iraqis"
-    )
-    from gazetteer.names import normalize
-
-    lex = load_lexicon()
-    out = set()
-    for word in set(_CAPITALISED.findall(text)):
-        got = _demonym_key(normalize(word), lex)
-        if got and got.startswith("cc:"):
-            out.add(got[3:])
-    return out
-
-
-def _is_seat(name: str) -> bool:
-    """True for a building that stands for a government ("White House", "Kremlin"; name_variants.csv)."""
-    from gazetteer.mentions.lexicon import load_lexicon
-    from gazetteer.names import normalize
-
-    got = load_lexicon().variants.get(normalize(name))
-    return got is not None and got[1] == "seat"
-
-
-def _wire_dateline(article: Article) -> Span | None:
-    """Span of a "CITY (Reuters) -" opening when the reader gave no dateline."""
-    start = article.body_span.start if article.body_span else 0
-    m = _WIRE_DATELINE.match(article.text, start)
-    return Span(m.start(), m.end()) if m else None
-
-
-def contains(big: Place, small: Place) -> bool:
-    """True if `big` is `small`, its parent, its first-level region or its country."""
-    if big.id == small.id or small.parent_id == big.id:
-        return True
-    if big.country_code is None or big.country_code != small.country_code:
-        return False
-    if big.level is Level.COUNTRY:
-        return small.level is not Level.COUNTRY
-    return big.level is Level.PROVINCE and small.admin1 is not None and big.admin1 == small.admin1 \
-        and small.level.rank > big.level.rank
-
-
-def distance_km(a: Place, b: Place) -> float:
-    """Great-circle distance between two places in kilometres."""
-    return haversine_km(a.lat, a.lon, b.lat, b.lon)

@@ -9,17 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from geo.extract.dates import (
-    _DAY,
-    _MONTHS,
-    _PATTERNS,
-    _SPEECH_BEFORE,
-    _UNKNOWN,
-    _WEEK,
-    _WEEKDAYS,
-    _resolve,
-    _safe_date,
-)
+from geo.extract.date_calendar import _DAY, _UNKNOWN, _WEEK, _resolve, _safe_date
+from geo.extract.date_patterns import _MONTHS, _PATTERNS, _WEEKDAYS
+from geo.extract.dates import _SPEECH_BEFORE
 from geo.model import Article, DatePrecision
 
 __all__ = ["publication_date"]

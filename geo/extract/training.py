@@ -43,15 +43,38 @@ def data_digest(paths: Sequence[Path]) -> str:
     return h.hexdigest()[:16]
 
 
+# Iterations the solvers may take: enough for both fits to converge on the written set.
+_DETECTOR_ITERATIONS, _TYPER_ITERATIONS = 1000, 3000
+# The bias of a type with no training sentence: exp(-30) is about 1e-13, so it is never predicted.
+_NEVER = -30.0
+
+
 def train(rows: Sequence[LabelledSentence], labels: Sequence[str], featurizer: Featurizer, *,
           c: float = C, typer_c: float = TYPER_C, min_count: int = MIN_COUNT, digest: str = "") -> EventModel:
     """One logistic regression per label over the rows' features."""
     try:
-        from scipy.sparse import csr_matrix
         from sklearn.linear_model import LogisticRegression
     except ImportError as exc:      # training only: the package predicts with NumPy alone
         raise ImportError("training the event model needs scikit-learn: pip install '.[train]'") from exc
-    feats = [featurizer.features(r.text) for r in rows]
+    x, vocab = _design_matrix([featurizer.features(r.text) for r in rows], min_count)
+    weights = np.zeros((len(vocab), len(labels) + 1))
+    bias = np.zeros(len(labels) + 1)
+    is_event = np.array([bool(r.labels) for r in rows])
+    detector = LogisticRegression(C=c, solver="liblinear", max_iter=_DETECTOR_ITERATIONS,
+                                  class_weight={False: NEGATIVE_WEIGHT, True: 1.0}).fit(x, is_event)
+    weights[:, 0], bias[0] = detector.coef_[0], detector.intercept_[0]
+    _fit_typer(x, rows, labels, typer_c, weights, bias)
+    keep = np.abs(weights).max(axis=1) >= PRUNE_BELOW
+    vocab = [f for f, k in zip(vocab, keep) if k]
+    meta = {"trained": dt.date.today().isoformat(), "rows": len(rows), "c": c, "typer_c": typer_c, "min_count": min_count,
+            "data": digest}
+    return EventModel(vocab, [EVENT, *labels], weights[keep], bias, meta, featurizer)
+
+
+def _design_matrix(feats: list, min_count: int):
+    """The rows' features as a sparse 0/1 matrix over the vocabulary of features seen `min_count` times."""
+    from scipy.sparse import csr_matrix
+
     counts = Counter(f for fs in feats for f in fs)
     vocab = sorted(f for f, n in counts.items() if n >= min_count and f != "bias")
     index = {f: i for i, f in enumerate(vocab)}
@@ -59,25 +82,21 @@ def train(rows: Sequence[LabelledSentence], labels: Sequence[str], featurizer: F
     for fs in feats:
         indices.extend(sorted(index[f] for f in fs if f in index))
         indptr.append(len(indices))
-    x = csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(rows), len(vocab)))
-    weights = np.zeros((len(vocab), len(labels) + 1))
-    bias = np.zeros(len(labels) + 1)
-    is_event = np.array([bool(r.labels) for r in rows])
-    detector = LogisticRegression(C=c, solver="liblinear", max_iter=1000, class_weight={False: NEGATIVE_WEIGHT, True: 1.0}).fit(x, is_event)
-    weights[:, 0], bias[0] = detector.coef_[0], detector.intercept_[0]
-    # The typer sees each event sentence once per type it carries.
+    return csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(feats), len(vocab))), vocab
+
+
+def _fit_typer(x, rows: Sequence[LabelledSentence], labels: Sequence[str], typer_c: float,
+               weights: np.ndarray, bias: np.ndarray) -> None:
+    """Fit the typer into columns 1.. of `weights` and `bias`; it sees each event sentence once per type it carries."""
+    from sklearn.linear_model import LogisticRegression
+
     pairs = [(i, labels.index(t)) for i, r in enumerate(rows) for t in r.labels if t in labels]
-    typer = LogisticRegression(C=typer_c, max_iter=3000).fit(x[[i for i, _ in pairs]], [j for _, j in pairs])
+    typer = LogisticRegression(C=typer_c, max_iter=_TYPER_ITERATIONS).fit(x[[i for i, _ in pairs]], [j for _, j in pairs])
     for k, j in enumerate(typer.classes_):
         weights[:, 1 + j] = typer.coef_[k]
         bias[1 + j] = typer.intercept_[k]
     for j in set(range(len(labels))) - set(typer.classes_):
-        bias[1 + j] = -30.0          # a type with no training sentence is never predicted
-    keep = np.abs(weights).max(axis=1) >= PRUNE_BELOW
-    vocab = [f for f, k in zip(vocab, keep) if k]
-    meta = {"trained": dt.date.today().isoformat(), "rows": len(rows), "c": c, "typer_c": typer_c, "min_count": min_count,
-            "data": digest}
-    return EventModel(vocab, [EVENT, *labels], weights[keep], bias, meta, featurizer)
+        bias[1 + j] = _NEVER
 
 
 @dataclass(slots=True)

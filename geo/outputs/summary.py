@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
 
 from gazetteer.model import parse_enum
 from geo.errors import UsageError
-from geo.model import DatePrecision, Incident, Level
+from geo.model import DatePrecision, Incident, Level, Place
 
 if TYPE_CHECKING:
     import geopandas
@@ -134,37 +134,68 @@ def region_keys(incidents: Sequence[Incident], by: "str | RegionLevel", *,
     joined = _join(incidents, polys) if polys is not None else [None] * len(incidents)
     keys = []
     for inc, key in zip(incidents, joined):
-        p = inc.place
-        if p is None:
-            keys.append(_NO_PLACE)
-            continue
-        if level is RegionLevel.ADMIN2:
-            if p.admin2:
-                keys.append(_Key(f"admin2:{p.country_code or ''}:{p.admin1 or ''}:{p.admin2}", p.admin2,
-                                 p.country_code))
-                continue
-            if p.level is Level.DISTRICT:
-                keys.append(_Key(p.id, p.name, p.country_code))
-                continue
-        if level is not RegionLevel.COUNTRY and p.level.rank <= Level.COUNTRY.rank:
-            # Known only to its country: its point (the country's label point) lies in some province,
-            # which says nothing about where it happened (ACLED geo precision 3).
-            cc = p.country_code
-            keys.append(_Key(f"country-wide:{cc or p.id}", f"{p.name} (country-wide)", cc))
-            continue
-        if level is RegionLevel.ADMIN2 and p.level is Level.PROVINCE:
-            province = key.name if key is not None else (p.admin1 or p.name)
-            pid = key.id if key is not None else p.id
-            keys.append(_Key(f"province-wide:{pid}", f"{province} (province-wide)", p.country_code))
-            continue
-        if key is None:
-            if polygon_level is RegionLevel.COUNTRY or not p.admin1:
-                cc = p.country_code
-                key = _Key(cc, cc, cc) if cc else _Key("", "(outside known regions)", None)
-            else:
-                key = _Key(f"admin1:{p.country_code or ''}:{p.admin1}", p.admin1, p.country_code)
-        keys.append(key)
+        spot = _Spot(level, polygon_level, inc.place, key) if inc.place is not None else None
+        keys.append(_NO_PLACE if spot is None else next(k(spot) for _, applies, k in _KEY_RULES if applies(spot)))
     return keys
+
+
+@dataclass(frozen=True, slots=True)
+class _Spot:
+    """A located incident as the region rules see it: the level asked, the polygons' level, its place and
+    the polygon its point fell in (None: outside every polygon, or no polygons)."""
+
+    level: RegionLevel
+    polygon_level: RegionLevel
+    place: Place
+    polygon: _Key | None
+
+
+def _admin2_key(s: _Spot) -> _Key:
+    p = s.place
+    return _Key(f"admin2:{p.country_code or ''}:{p.admin1 or ''}:{p.admin2}", p.admin2 or "", p.country_code)
+
+
+def _country_wide_key(s: _Spot) -> _Key:
+    cc = s.place.country_code
+    return _Key(f"country-wide:{cc or s.place.id}", f"{s.place.name} (country-wide)", cc)
+
+
+def _province_wide_key(s: _Spot) -> _Key:
+    p, key = s.place, s.polygon
+    province = key.name if key is not None else (p.admin1 or p.name)
+    pid = key.id if key is not None else p.id
+    return _Key(f"province-wide:{pid}", f"{province} (province-wide)", p.country_code)
+
+
+def _polygon_key(s: _Spot) -> _Key:
+    assert s.polygon is not None       # asked only when the point fell in a polygon
+    return s.polygon
+
+
+def _own_country_key(s: _Spot) -> _Key:
+    cc = s.place.country_code
+    return _Key(cc, cc, cc) if cc else _Key("", "(outside known regions)", None)
+
+
+def _own_admin1_key(s: _Spot) -> _Key:
+    p = s.place
+    return _Key(f"admin1:{p.country_code or ''}:{p.admin1}", p.admin1 or "", p.country_code)
+
+
+# The region of a located incident (levels country, admin1, admin2): the first rule that applies decides.
+_KEY_RULES: tuple[tuple[str, Callable[[_Spot], bool], Callable[[_Spot], _Key]], ...] = (
+    ("its admin2 field", lambda s: s.level is RegionLevel.ADMIN2 and bool(s.place.admin2), _admin2_key),
+    ("a district is its own admin2", lambda s: s.level is RegionLevel.ADMIN2 and s.place.level is Level.DISTRICT,
+     lambda s: _Key(s.place.id, s.place.name, s.place.country_code)),
+    # Known only to its country: its point (the country's label point) lies in some province, which says
+    # nothing about where it happened (ACLED geo precision 3).
+    ("country-wide", lambda s: s.level is not RegionLevel.COUNTRY and s.place.level.rank <= Level.COUNTRY.rank,
+     _country_wide_key),
+    ("province-wide", lambda s: s.level is RegionLevel.ADMIN2 and s.place.level is Level.PROVINCE, _province_wide_key),
+    ("the polygon its point falls in", lambda s: s.polygon is not None, _polygon_key),
+    ("its own country", lambda s: s.polygon_level is RegionLevel.COUNTRY or not s.place.admin1, _own_country_key),
+    ("its own admin1", lambda s: True, _own_admin1_key),
+)
 
 
 def _weekly(day: dt.date, end: dt.date) -> int:
@@ -203,32 +234,39 @@ def summarize(incidents: Sequence[Incident], *, by: "str | RegionLevel",
     groups: dict[_Key, list[Incident]] = {}
     for inc, key in zip(incidents, keys):
         groups.setdefault(key, []).append(inc)
-    out = []
-    for key, group in groups.items():
-        dates = [i.date for i in group if i.date is not None]
-        places = Counter(i.place.name for i in group if i.place is not None)
-        latest = baseline = None
-        verdict = "n/a"
-        if end is not None:
-            weeks = Counter(_weekly(i.date, end) for i in group if i.date is not None
-                            and i.date_precision in (DatePrecision.DAY, DatePrecision.WEEK))
-            latest = weeks[0]
-            baseline = sum(weeks[w] for w in range(1, TREND_WEEKS + 1)) / TREND_WEEKS
-            verdict = trend(latest, baseline)
-        out.append(RegionSummary(
-            level=level, region_id=key.id, name=key.name, country_code=key.country_code,
-            incidents=len(group),
-            by_type=tuple(sorted(Counter(i.type for i in group).items(), key=lambda kv: (-kv[1], kv[0]))),
-            fatalities=(sum(i.fatalities for i in group if i.fatalities is not None)
-                        if any(i.fatalities is not None for i in group) else None),
-            fatalities_reported=sum(1 for i in group if i.fatalities is not None),
-            first_date=min(dates, default=None), last_date=max(dates, default=None),
-            top_places=tuple(sorted(places.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_PLACES]),
-            sources=len({s for i in group for s in i.sources}),
-            latest_week=latest, baseline=baseline, trend=verdict,
-        ))
+    out = [_region_summary(level, key, group, end) for key, group in groups.items()]
     out.sort(key=lambda s: (s.name == UNLOCATED, -s.incidents, s.name, s.region_id))
     return out
+
+
+def _region_summary(level: RegionLevel, key: _Key, group: list[Incident], end: dt.date | None) -> RegionSummary:
+    """The figures of one region's incidents; `end` is the trend window's last day (None: no trend)."""
+    dates = [i.date for i in group if i.date is not None]
+    places = Counter(i.place.name for i in group if i.place is not None)
+    latest, baseline, verdict = _region_trend(group, end)
+    return RegionSummary(
+        level=level, region_id=key.id, name=key.name, country_code=key.country_code,
+        incidents=len(group),
+        by_type=tuple(sorted(Counter(i.type for i in group).items(), key=lambda kv: (-kv[1], kv[0]))),
+        fatalities=(sum(i.fatalities for i in group if i.fatalities is not None)
+                    if any(i.fatalities is not None for i in group) else None),
+        fatalities_reported=sum(1 for i in group if i.fatalities is not None),
+        first_date=min(dates, default=None), last_date=max(dates, default=None),
+        top_places=tuple(sorted(places.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_PLACES]),
+        sources=len({s for i in group for s in i.sources}),
+        latest_week=latest, baseline=baseline, trend=verdict,
+    )
+
+
+def _region_trend(group: list[Incident], end: dt.date | None) -> tuple[int | None, float | None, str]:
+    """Incidents in the latest week, the mean of the baseline weeks, and the trend ("n/a" without a window)."""
+    if end is None:
+        return None, None, "n/a"
+    weeks = Counter(_weekly(i.date, end) for i in group if i.date is not None
+                    and i.date_precision in (DatePrecision.DAY, DatePrecision.WEEK))
+    latest = weeks[0]
+    baseline = sum(weeks[w] for w in range(1, TREND_WEEKS + 1)) / TREND_WEEKS
+    return latest, baseline, trend(latest, baseline)
 
 
 def render(summaries: Sequence[RegionSummary], fmt: str) -> str:

@@ -192,17 +192,12 @@ def draw(incidents: Sequence[Incident], by: "str | RegionLevel", *, top: int = 6
     """The chart as a matplotlib Figure: one panel per region (the `top` busiest), bars stacked by type."""
     import matplotlib
     matplotlib.use("Agg")
-    import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import MaxNLocator
 
     level = RegionLevel.parse(by)
     keys = region_keys(incidents, level, regions=regions)
     unit = choose_bin([i.date for i in incidents if i.date is not None])
-    dated = [(k.name, bin_start(i.date, unit), i.type) for i, k in zip(incidents, keys) if i.date is not None]
-    ranked = Counter(name for name, _, _ in dated).most_common()
-    busiest = [name for name, _ in ranked[:max(1, top)]]
-    types = sorted({t for _, _, t in dated})
+    dated, ranked, busiest, types = _binned(incidents, keys, unit, top)
     panels = max(1, len(busiest))
     fig, axes = plt.subplots(panels, 1, figsize=(9, 2.0 * panels + 1.4), squeeze=False, sharex=True)
     if not busiest:
@@ -211,28 +206,9 @@ def draw(incidents: Sequence[Incident], by: "str | RegionLevel", *, top: int = 6
     starts = sorted({b for _, b, _ in dated})
     colours = {t: plt.get_cmap("tab10")(n % 10) for n, t in enumerate(types)}
     for ax, name in zip((row[0] for row in axes), busiest):
-        counts = Counter((b, t) for n, b, t in dated if n == name)
-        bottom = [0] * len(starts)
-        for t in types:
-            heights = [counts[(b, t)] for b in starts]
-            if any(heights):
-                ax.bar(starts, heights, width=_BAR_DAYS[unit], bottom=bottom, color=colours[t], label=t, align="edge")
-                bottom = [b + h for b, h in zip(bottom, heights)]
-        # Region names come from articles: "$...$" must not be read as mathtext (a crash, or markup).
-        ax.set_title(name, fontsize=10, loc="left", parse_math=False)
-        ax.set_ylabel(f"per {unit.value}", fontsize=9)
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
-        ax.set_ylim(0, max(bottom) * 1.15 + 0.5)
-        ax.tick_params(labelsize=8)
-        ax.grid(axis="y", linewidth=0.4, alpha=0.5)
+        _draw_panel(ax, name, [(b, t) for n, b, t in dated if n == name], starts, types, colours, unit)
     if busiest:
-        locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
-        axes[-1][0].xaxis.set_major_locator(locator)
-        axes[-1][0].xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-        handles = {t: plt.Rectangle((0, 0), 1, 1, color=colours[t]) for t in types}
-        legend = fig.legend(handles.values(), handles.keys(), loc="upper right", fontsize=8, ncol=min(4, len(types)))
-        for text in legend.get_texts():
-            text.set_parse_math(False)
+        _draw_time_axis_and_legend(fig, axes[-1][0], types, colours)
     fig.suptitle(f"Incidents per {unit.value} by {level.value}", fontsize=11, x=0.01, ha="left")
     undated = sum(1 for i in incidents if i.date is None)
     fig.text(0.01, 0.01, caption(len(dated), undated, len(busiest), len(ranked)), fontsize=9, ha="left",
@@ -242,6 +218,49 @@ def draw(incidents: Sequence[Incident], by: "str | RegionLevel", *, top: int = 6
     fig.subplots_adjust(left=0.08, right=0.98, bottom=0.75 / height, top=1 - (0.55 + 0.2 * legend_rows) / height,
                         hspace=0.45)
     return fig
+
+
+def _binned(incidents: Sequence[Incident], keys: list, unit, top: int) -> tuple[list, list, list[str], list[str]]:
+    """(region name, bin start, type) of each dated incident; regions by count; the `top` busiest; the types."""
+    dated = [(k.name, bin_start(i.date, unit), i.type) for i, k in zip(incidents, keys) if i.date is not None]
+    ranked = Counter(name for name, _, _ in dated).most_common()
+    busiest = [name for name, _ in ranked[:max(1, top)]]
+    types = sorted({t for _, _, t in dated})
+    return dated, ranked, busiest, types
+
+
+def _draw_panel(ax, name: str, bars: list, starts: list, types: list[str], colours: dict, unit) -> None:
+    """One region's panel: its (bin start, type) bars stacked by type."""
+    from matplotlib.ticker import MaxNLocator
+
+    counts = Counter(bars)
+    bottom = [0] * len(starts)
+    for t in types:
+        heights = [counts[(b, t)] for b in starts]
+        if any(heights):
+            ax.bar(starts, heights, width=_BAR_DAYS[unit], bottom=bottom, color=colours[t], label=t, align="edge")
+            bottom = [b + h for b, h in zip(bottom, heights)]
+    # Region names come from articles: "$...$" must not be read as mathtext (a crash, or markup).
+    ax.set_title(name, fontsize=10, loc="left", parse_math=False)
+    ax.set_ylabel(f"per {unit.value}", fontsize=9)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
+    ax.set_ylim(0, max(bottom) * 1.15 + 0.5)
+    ax.tick_params(labelsize=8)
+    ax.grid(axis="y", linewidth=0.4, alpha=0.5)
+
+
+def _draw_time_axis_and_legend(fig, bottom_ax, types: list[str], colours: dict) -> None:
+    """Dates under the lowest panel, and one legend of the types for the figure."""
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+    bottom_ax.xaxis.set_major_locator(locator)
+    bottom_ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    handles = {t: plt.Rectangle((0, 0), 1, 1, color=colours[t]) for t in types}
+    legend = fig.legend(handles.values(), handles.keys(), loc="upper right", fontsize=8, ncol=min(4, len(types)))
+    for text in legend.get_texts():
+        text.set_parse_math(False)
 
 
 def chart(incidents: Sequence[Incident], by: "str | RegionLevel", path, *, top: int = 6, regions=None) -> None:

@@ -29,19 +29,36 @@ class Filters:
             raise UsageError(f"the minimum confidence must be a number from 0 to 1, got {c!r}")
 
     def keep(self, incident: Incident) -> bool:
-        if self.since and (incident.date is None or incident.date < self.since):
-            return False
-        if self.until and (incident.date is None or incident.date > self.until):
-            return False
-        if self.types and incident.type not in self.types:
-            return False
-        if self.countries:
-            cc = incident.place.country_code if incident.place else None
-            if (cc or "").upper() not in self.countries:
-                return False
-        if self.min_confidence is not None and incident.confidence < self.min_confidence:
-            return False
-        return True
+        """True if the incident passes every filter that is set (`_FILTERS`)."""
+        return all(passes(self, incident) for _, passes in _FILTERS)
+
+
+def _since(f: Filters, incident: Incident) -> bool:
+    return not f.since or (incident.date is not None and incident.date >= f.since)
+
+
+def _until(f: Filters, incident: Incident) -> bool:
+    return not f.until or (incident.date is not None and incident.date <= f.until)
+
+
+def _of_types(f: Filters, incident: Incident) -> bool:
+    return not f.types or incident.type in f.types
+
+
+def _in_countries(f: Filters, incident: Incident) -> bool:
+    cc = incident.place.country_code if incident.place else None
+    return not f.countries or (cc or "").upper() in f.countries
+
+
+def _sure_enough(f: Filters, incident: Incident) -> bool:
+    return f.min_confidence is None or incident.confidence >= f.min_confidence
+
+
+# Each filter passes an incident when it is not set; an undated incident fails --since and --until.
+_FILTERS: tuple[tuple[str, Callable[[Filters, Incident], bool]], ...] = (
+    ("since", _since), ("until", _until), ("types", _of_types), ("countries", _in_countries),
+    ("min confidence", _sure_enough),
+)
 
 
 def apply_filters(incidents: list[Incident], filters: Filters) -> list[Incident]:

@@ -1,0 +1,136 @@
+"""The words around a place mention that say how it relates to an event: in/at/near phrases, distances,
+coordination, owners and persons, datelines, demonyms and seats of government (used by `geo.extract.locate`)."""
+
+from __future__ import annotations
+
+import re
+
+from geo.model import Article, Span
+
+# An Arabic article glued to the name the mention leaves out: "captured al-Qaim" (the mention is "Qaim").
+_GLUED_ARTICLE = r"(?:(?:al|el|ad|ar|as|ash|at|an|az)-)?"
+# Words right before a mention that tie it to an event happening there (ACLED precision 1) ...
+_AT = re.compile(r"(?:\b(?:in|at|inside|into|across|throughout|on|over|hit|struck|targeted|attacked|entered|"
+                 r"seized|retook|recaptured|captured|stormed|overran)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3})"
+                 + _GLUED_ARTICLE + "$",
+                 re.IGNORECASE)
+# ... or only near it (ACLED precision 2).
+_NEAR = re.compile(r"(?:\b(?:near|outside|around|outskirts\s+of|edge\s+of|close\s+to|"
+                   r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\s+of)\s+"
+                   r"(?:the\s+)?(?:[\w’'-]+\s+){0,2})" + _GLUED_ARTICLE + "$", re.IGNORECASE)
+# "280 km (175 miles) southwest of Mosul": a reference point, not where it happened.
+_DISTANCE = re.compile(r"(\d[\d,.]*)\s*(?:km|kms|kilometres|kilometers|miles?)\b[^.;]{0,30}?"
+                       r"\b(?:of|from)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}$", re.IGNORECASE)
+_FROM = re.compile(r"\bfrom\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}" + _GLUED_ARTICLE + "$", re.IGNORECASE)
+# "KABUL (Reuters) -" at the start of the body, for articles read without a parsed dateline.
+_WIRE_DATELINE = re.compile(r"[^\n()]{2,80}?\((?:Reuters|REUTERS|AP|AFP)\)\s*[-–—]")
+# A place further than this from the event ("280 km southwest of Mosul") is a reference point, not where
+# it happened; nearer, the event happened near it.
+_FAR_KM = 25.0
+_KM_PER_MILE = 1.609
+
+_INITIAL = re.compile(r"\b[A-Z]\.\s+$")
+# A sentence that opens on where ("In Ukraine, police arrested ..."): the fronted place governs the main
+# clause after its comma, which would otherwise count as another clause.
+_FRONTED = re.compile(r"[\W]*(?:(?:later|earlier|meanwhile|elsewhere|also)\s*,?\s+)?(?:in|at|near|outside|inside|across|"
+                      r"on\s+the\s+outskirts\s+of)\s+(?:the\s+)?(?:[\w’'.-]+\s+){0,3}" + _GLUED_ARTICLE, re.IGNORECASE)
+_NOUN_AFTER = re.compile(r"\s+[\w’'-]+")
+
+# Before a seat of government ("the White House"), the words that make it where something happened.
+_AT_SEAT = re.compile(r"\b(?:in|at|inside|outside|near|to|into|from|around|toward|towards|opposite)\s+(?:the\s+)?$",
+                      re.IGNORECASE)
+# Between two coordinated places: "and", "or", a comma, a few words of description ("the province of").
+_COORDINATED = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?(?:[a-z][\w’'-]*\s+){0,3}")
+# ... but not words that make the next place a reference point: "al-Mayadin, southeast of Deir al-Zor".
+_RELATIVE = re.compile(r"\b(?:(?:north|south)(?:-?(?:east|west))?|east|west|near|outside|from|beyond|across|toward|"
+                       r"towards|between|upstream|downstream|opposite|past|off)\b")
+
+
+def _km(far: re.Match[str]) -> float:
+    """Kilometres in a "280 km (175 miles) southwest of" phrase (miles converted; unreadable: beyond reach)."""
+    try:
+        km = float(far.group(1).replace(",", ""))
+    except ValueError:
+        return _FAR_KM + 1
+    return km * _KM_PER_MILE if "mile" in far.group(0).lower() else km
+
+
+# A preposition that opens a place phrase; verbs that govern a place ("seized Qaim") do not open one.
+_PREPOSITION = re.compile(r"\b(?:in|at|inside|into|across|throughout|on|over|near|outside|around)\b", re.IGNORECASE)
+
+
+def _phrase_start(before: str) -> int:
+    """Where the phrase ending at a place starts in `before`, the text up to the place's name.
+
+    The innermost preposition that still reaches the place ("in the east near " -> "near "), else
+    words like "north of" or "close to"; the name alone when nothing opens a phrase.
+
+    >>> [_phrase_start(b) for b in ("fighting in the east near ", "on the outskirts of ", "hit targets in ",
+    ...                             "seized ", "clashes close to ")]
+    [21, 0, 12, 7, 8]
+    """
+    for m in reversed(list(_PREPOSITION.finditer(before))):
+        if _AT.match(before, m.start()) or _NEAR.match(before, m.start()):
+            return m.start()
+    near = _NEAR.search(before)
+    return near.start() if near else len(before)
+
+
+# Between a country and the trigger after it, a few words with no preposition ("British special forces
+# and air strikes", "French jets hit"): the country is whose forces act, not where.
+# "to" before a verb ("prompted the United States to carry out missile strikes") marks an infinitive, not a
+# place it went to: only "to" before a name, a number or a determiner is a preposition here.
+_WHOSE_GAP = re.compile(r"(?:['’]s)?(?:\s+(?!(?:in|at|near|on|of|from|into|inside|outside|across|around|over|"
+                        r"against|between|towards|through|within)\b|to\s+(?:the|a|an|its|their)\b|to\s+(?-i:[A-Z\d]))"
+                        r"[\w’'.-]+){0,4}\s*", re.IGNORECASE)
+# A possessive place followed by a common noun ("Iraq's request"); a name after it is another place.
+_POSSESSIVE = re.compile(r"['’]s\s+[a-z]")
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
+
+
+def _bracketed_container(text: str, floor: int, start: int) -> bool:
+    """True if the mention at `start` stands in brackets right after a name: "Dinangourou (Koro, Mopti)".
+
+    >>> t = "JNIM looted livestock in Dinangourou (Koro, Mopti)."
+    >>> _bracketed_container(t, 0, t.index("Koro")), _bracketed_container(t, 0, t.index("Mopti"))
+    (True, True)
+    >>> _bracketed_container("Clashes in Mopti (central Mali).", 0, 11)
+    False
+    """
+    opened = text.rfind("(", floor, start)
+    if opened < 0 or ")" in text[opened:start] or not re.fullmatch(r"[\w\s,’'.-]*", text[opened + 1:start]):
+        return False
+    return bool(re.search(r"[A-Za-z]\w*\s*$", text[floor:opened]))
+
+
+def _demonym_countries(text: str) -> set[str]:
+    """ISO codes of the countries whose demonym the text uses ("Iraqi", "Syrians")."""
+    from gazetteer.mentions.lexicon import load_lexicon
+    from gazetteer.mentions.matcher import (
+        _demonym_key,  # the matcher's own reading: "Iraqi", "Iraqis"
+    )
+    from gazetteer.names import normalize
+
+    lex = load_lexicon()
+    out = set()
+    for word in set(_CAPITALISED.findall(text)):
+        got = _demonym_key(normalize(word), lex)
+        if got and got.startswith("cc:"):
+            out.add(got[3:])
+    return out
+
+
+def _is_seat(name: str) -> bool:
+    """True for a building that stands for a government ("White House", "Kremlin"; name_variants.csv)."""
+    from gazetteer.mentions.lexicon import load_lexicon
+    from gazetteer.names import normalize
+
+    got = load_lexicon().variants.get(normalize(name))
+    return got is not None and got[1] == "seat"
+
+
+def _wire_dateline(article: Article) -> Span | None:
+    """Span of a "CITY (Reuters) -" opening when the reader gave no dateline."""
+    start = article.body_span.start if article.body_span else 0
+    m = _WIRE_DATELINE.match(article.text, start)
+    return Span(m.start(), m.end()) if m else None
