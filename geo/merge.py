@@ -42,32 +42,43 @@ def merge_incidents(incidents: Sequence[Incident], *, max_km: float = 25.0, max_
         raise ValueError(f"max_km and max_days must not be negative, got {max_km!r} and {max_days!r}")
     family = _family_of(taxonomy)
     clusters: list[list[Incident]] = []
-    dated: dict[tuple[str, dt.date, object], list[int]] = defaultdict(list)
-    undated: dict[tuple[str, str | None], list[int]] = defaultdict(list)
-    reach = max(1, math.ceil(max_km / _CELL_KM))
+    blocks = _Blocks(max(1, math.ceil(max_km / _CELL_KM)), max_days)
     for inc in incidents:
         fam = family(inc)
-        if inc.date is not None:
-            # Only incidents a day apart and in a neighbouring grid cell (or of the same article when
-            # unlocated) can be the same event: looking nowhere else keeps merging linear in practice.
-            spots = _spots(inc, reach)
-            keys = [(fam, day, spot) for d in range(-max_days, max_days + 1) if (day := _shift(inc.date, d))
-                    for spot in spots]
-            candidates = sorted({c for k in keys for c in dated.get(k, ())})
-        else:
-            candidates = undated.get((fam, inc.place.id if inc.place else None), [])
-        home = next((c for c in candidates
+        home = next((c for c in blocks.candidates(inc, fam)
                      if all(same_incident(inc, m, max_km=max_km, max_days=max_days, family=family)
                             for m in clusters[c])), None)
         if home is None:
             home = len(clusters)
             clusters.append([])
         clusters[home].append(inc)
-        if inc.date is not None:
-            dated[(fam, inc.date, _spots(inc, 0)[0])].append(home)
-        else:
-            undated[(fam, inc.place.id if inc.place else None)].append(home)
+        blocks.add(inc, fam, home)
     return [members[0] if len(members) == 1 else _combine(members) for members in clusters]
+
+
+class _Blocks:
+    """Which clusters an incident may join: only incidents a day apart and in a neighbouring grid cell (or
+    of the same article when unlocated) can be the same event, and undated ones only at the same place;
+    looking nowhere else keeps merging linear in practice."""
+
+    def __init__(self, reach: int, max_days: int):
+        self.reach, self.max_days = reach, max_days
+        self.dated: dict[tuple[str, dt.date, object], list[int]] = defaultdict(list)
+        self.undated: dict[tuple[str, str | None], list[int]] = defaultdict(list)
+
+    def candidates(self, inc: Incident, fam: str) -> list[int]:
+        if inc.date is None:
+            return self.undated.get((fam, inc.place.id if inc.place else None), [])
+        spots = _spots(inc, self.reach)
+        keys = [(fam, day, spot) for d in range(-self.max_days, self.max_days + 1) if (day := _shift(inc.date, d))
+                for spot in spots]
+        return sorted({c for k in keys for c in self.dated.get(k, ())})
+
+    def add(self, inc: Incident, fam: str, cluster: int) -> None:
+        if inc.date is not None:
+            self.dated[(fam, inc.date, _spots(inc, 0)[0])].append(cluster)
+        else:
+            self.undated[(fam, inc.place.id if inc.place else None)].append(cluster)
 
 
 def same_incident(a: Incident, b: Incident, *, max_km: float = 25.0, max_days: int = 1, family=None) -> bool:

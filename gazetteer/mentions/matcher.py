@@ -8,11 +8,7 @@ driven from the word lists in `gazetteer/data`.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import pickle
 import re
-import tempfile
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import itemgetter
@@ -21,6 +17,7 @@ import ahocorasick
 
 from gazetteer.mentions.accept import Spot, Surface, accepts, surface_info
 from gazetteer.mentions.annotate import _annotate
+from gazetteer.mentions.cache import read_cache, write_cache
 from gazetteer.mentions.keys import (
     _ALIAS_SHIFT,
     _BUCKET_BITS,
@@ -61,7 +58,6 @@ from gazetteer.mentions.patterns import (  # the matcher's own patterns, kept ap
 from gazetteer.mentions.textmap import normalize_text
 from gazetteer.model import Mention
 from gazetteer.names import normalize
-from gazetteer.paths import clean_stale, temp_prefix
 
 __all__ = ["Matcher", "MATCHER_FORMAT"]
 
@@ -110,22 +106,8 @@ class Matcher:
         return cls(auto, aliases, build_id, lex, alias_keys)
 
     def save(self, path: str) -> None:
-        """Persist next to the index (atomically), keyed by the index build id."""
-        folder, name = os.path.split(os.path.abspath(path))
-        clean_stale(folder, name)                   # a save killed mid-way left its temporary
-        fd, tmp = tempfile.mkstemp(prefix=temp_prefix(name), suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump((MATCHER_FORMAT, self.build_id, self._aliases, self.alias_keys, self._auto), fh,
-                            protocol=pickle.HIGHEST_PROTOCOL)
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)           # mkstemp makes it private; like the index, a plain cache
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        """Persist next to the index (atomically), keyed by the index build id (`gazetteer.mentions.cache`)."""
+        write_cache(path, (MATCHER_FORMAT, self.build_id, self._aliases, self.alias_keys, self._auto))
 
     @classmethod
     def load(cls, path: str, build_id: str) -> "Matcher | None":
@@ -134,11 +116,10 @@ class Matcher:
         The cache folder may be writable by others (a shared team folder, /tmp): the file is read
         with an unpickler that builds nothing but the automaton, so it can never run code.
         """
-        try:
-            with open(path, "rb") as fh:
-                fmt, bid, aliases, alias_keys, auto = _CacheUnpickler(fh).load()
-        except (OSError, EOFError, ValueError, TypeError, AttributeError, pickle.UnpicklingError):
+        got = read_cache(path)
+        if got is None or len(got) != 5:
             return None
+        fmt, bid, aliases, alias_keys, auto = got
         if fmt != MATCHER_FORMAT or bid != build_id or not isinstance(auto, ahocorasick.Automaton) \
                 or not isinstance(aliases, list) or not isinstance(alias_keys, dict):
             return None
@@ -400,12 +381,3 @@ def _demonym_key(key: str, lex: Lexicon) -> str | None:
     if key.endswith("s") and key[:-1] in lex.demonyms:
         return lex.demonyms[key[:-1]]
     return None
-
-
-class _CacheUnpickler(pickle.Unpickler):
-    """Reads the matcher cache: lists, dicts, strings, numbers and one pyahocorasick automaton, nothing else."""
-
-    def find_class(self, module: str, name: str):
-        if (module, name) == ("ahocorasick", "Automaton"):
-            return ahocorasick.Automaton
-        raise pickle.UnpicklingError(f"the matcher cache asks for {module}.{name}; it was not written by incidentmap")

@@ -59,7 +59,7 @@ _DIGITS = 6
 
 def incident_properties(incident: Incident) -> dict:
     """The flat, documented attribute schema of one incident (lists stay lists)."""
-    place, first = incident.place, incident.evidence[0]
+    first = incident.evidence[0]
     return {
         "id": incident.id,
         "type": incident.type,
@@ -69,18 +69,7 @@ def incident_properties(incident: Incident) -> dict:
         "date_precision": incident.date_precision.value,
         "time_precision": incident.date_precision.acled,
         "date_text": incident.date_text,
-        "place_name": place.name if place else None,
-        "place_text": incident.place_text,
-        "place_id": place.id if place else None,
-        "geonameid": place.geonameid if place else None,
-        "country_code": place.country_code if place else None,
-        "admin1": place.admin1 if place else None,
-        "admin2": place.admin2 if place else None,
-        "level": place.level.value if place else None,
-        "located_at": place.located_at if place else None,
-        "geo_precision": int(incident.geo_precision) if incident.geo_precision is not None else None,
-        "latitude": round(place.lat, _DIGITS) if place else None,
-        "longitude": round(place.lon, _DIGITS) if place else None,
+        **_place_properties(incident),
         "fatalities": incident.fatalities,
         "injured": incident.injured,
         "actors": list(incident.actors),
@@ -98,6 +87,22 @@ def incident_properties(incident: Incident) -> dict:
         "sources": list(incident.sources),
         "source_urls": list(dict.fromkeys(u for u in map(safe_url, (e.url for e in incident.evidence)) if u)),
         "notes": list(incident.notes),
+    }
+
+
+def _place_properties(incident: Incident) -> dict:
+    """The place columns of an incident, all None for one without a place (never placed at 0,0)."""
+    place = incident.place
+    geo = int(incident.geo_precision) if incident.geo_precision is not None else None
+    if place is None:
+        return {"place_name": None, "place_text": incident.place_text, "place_id": None, "geonameid": None,
+                "country_code": None, "admin1": None, "admin2": None, "level": None, "located_at": None,
+                "geo_precision": geo, "latitude": None, "longitude": None}
+    return {
+        "place_name": place.name, "place_text": incident.place_text, "place_id": place.id,
+        "geonameid": place.geonameid, "country_code": place.country_code, "admin1": place.admin1,
+        "admin2": place.admin2, "level": place.level.value, "located_at": place.located_at,
+        "geo_precision": geo, "latitude": round(place.lat, _DIGITS), "longitude": round(place.lon, _DIGITS),
     }
 
 
