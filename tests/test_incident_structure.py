@@ -150,3 +150,16 @@ def test_a_past_capture_told_in_a_relative_clause_with_its_year_is_an_incident(p
     text = "The Islamist group, which seized Mosul in June 2014, still has thousands of fighters in the desert, officials said."
     incidents = _incidents(pipeline, text)
     assert [(i.type, i.place_text) for i in incidents] == [("territory_captured", "Mosul")]
+
+
+def test_the_capital_is_the_capital_of_the_country_the_dateline_names(pipeline):
+    text = ("ERBIL, Iraq (Reuters) - Iraqi forces advanced in the north on Friday.\n\n"
+            "A car bomb claimed by the militants killed six people on Thursday on the capital's eastern outskirts.")
+    bombs = [i for i in _incidents(pipeline, text) if i.type == "ied"]
+    assert [(i.place.name, i.geo_precision.value, i.place_evidence.text) for i in bombs] == [
+        ("Baghdad", 2, "the capital's eastern outskirts")]
+
+
+def test_the_capital_named_after_its_word_is_that_place_not_a_guess(pipeline):
+    text = "KABUL (Reuters) - A suicide bomber killed 12 people in the capital Kabul on Tuesday, police said."
+    assert [i.place.name for i in _incidents(pipeline, text)] == ["Kabul"]

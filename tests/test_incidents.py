@@ -355,6 +355,12 @@ def test_seed_odessa_arrest_is_placed_in_ukraine_not_at_the_berlin_attack_it_cop
     assert arrests and all(i.place.country_code == "UA" for i in arrests), [(i.place_text, i.evidence[0].sentence) for i in arrests]
 
 
+def test_seed_attack_on_the_capitals_outskirts_is_placed_at_baghdad(seed_incidents):
+    everywhere = [i for _, incs in seed_incidents.values() for i in incs]
+    outskirts = [i for i in everywhere if "capital’s eastern outskirts" in i.evidence[0].sentence]
+    assert outskirts and all(i.place.name == "Baghdad" for i in outskirts), [(i.place_text, i.place) for i in outskirts]
+
+
 def test_seed_displacement_from_west_mosul(seed_incidents):
     _, incs = _story(seed_incidents, "Mosul exodus")
     assert any(i.type == "displacement" and i.place.name == "Mosul" and i.date == dt.date(2017, 4, 22)

@@ -26,7 +26,7 @@ from geo.extract.places import contains, distance_km
 from geo.extract.retellings import _SAME_KM, _VERB, _antecedent, _coalesce, _Draft, _join
 from geo.extract.taxonomy import Taxonomy
 from geo.extract.triggers import Hit, Rules, clause_of, compile_pattern
-from geo.model import Article, DatePrecision, Evidence, GeoPrecision, Incident, Level, Phrase, Span, Toponym
+from geo.model import Article, DatePrecision, Evidence, GeoPrecision, Incident, Level, Phrase, Place, Span, Toponym
 from geo.read.text import Sentence, sentences
 
 __all__ = ["Hit", "Rules", "compile_pattern", "extract_incidents", "incident_id"]
@@ -36,6 +36,10 @@ _OBJECT_GAP = re.compile(r"\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?" + _
 _THE_TOWN = re.compile(r"\b(?:in|at|near|around|outside|inside|into|on|across|through)\s+the\s+(?:city|town)\b",
                        re.IGNORECASE)
 _ANAPHOR_REACH = 600     # characters back to the town it stands for
+# "in the capital", "on the capital's eastern outskirts" (not "the capital Kabul": that names it).
+_THE_CAPITAL = re.compile(r"\b(?:in|at|near|around|outside|inside|into|on|across|through|of)\s+(?P<words>the\s+capital"
+                          r"(?:['’]s\s+(?:(?:north|south|east|west)\w*\s+)?(?P<near>outskirts|suburbs?|edge|periphery))?)"
+                          r"(?!\s*,?\s+(?-i:[A-Z]))\b", re.IGNORECASE)
 # "in that area", "in the same region": the place the sentence before named, wherever its paragraph ends
 # (wire copy gives each sentence a paragraph of its own).
 _THAT_AREA = re.compile(r"\b(?:in|near|around|across|inside|outside)\s+(?:that|the\s+same|this)\s+"
@@ -72,7 +76,8 @@ def _segments(article: Article, starts: list[int] | None = None) -> list[Sentenc
 
 def extract_incidents(article: Article, toponyms: Sequence[Toponym], *, taxonomy: Taxonomy, actors=None,
                       rules: Rules | None = None, model: EventModel | None = None,
-                      weights: Weights | None = None, calibration: Calibration | None = None) -> list[Incident]:
+                      weights: Weights | None = None, calibration: Calibration | None = None,
+                      capital_of: Callable[[str], Place | None] | None = None) -> list[Incident]:
     """The incidents an article reports, in text order.
 
     Each sentence that may tell an event gets candidates (families the learned detector or the
@@ -95,7 +100,7 @@ def extract_incidents(article: Article, toponyms: Sequence[Toponym], *, taxonomy
     if not found:
         return []
     families = {si: frozenset(c.family for c in cs) for si, cs in found.items()}
-    placer = Placer(article, toponyms, rules)
+    placer = Placer(article, toponyms, rules, capital_of)
     dater = Dater(article, sents, lambda j: families.get(j, frozenset()))
     drafts: list[_Draft] = []
     for si, cands in found.items():
@@ -219,6 +224,15 @@ def _elsewhere(place: PlaceChoice | None, taken: list[PlaceChoice | None]) -> bo
                and distance_km(t.place, place.place) > _SAME_KM for t in taken)
 
 
+def _the_capital(placer: Placer, sents: list[Sentence], si: int) -> PlaceChoice | None:
+    """"In the capital", "on the capital's eastern outskirts": the capital of the story's country."""
+    m = _THE_CAPITAL.search(sents[si].text)
+    if m is None:
+        return None
+    start = sents[si].start + m.start("words")
+    return placer.capital(m.group("words"), start, near=bool(m.group("near")))
+
+
 def _the_town(placer: Placer, sents: list[Sentence], si: int) -> PlaceChoice | None:
     """"In the city": the town named last before."""
     sentence = sents[si]
@@ -260,6 +274,7 @@ def _lead(placer: Placer, sents: list[Sentence], si: int) -> PlaceChoice | None:
 
 # Where an incident whose sentence names no place happened: the first of these that finds one.
 _FALLBACKS: tuple[tuple[str, Callable[[Placer, list[Sentence], int], PlaceChoice | None]], ...] = (
+    ("the capital", _the_capital),
     ("the city", _the_town),
     ("that area", _that_area),
     ("paragraph", _paragraph),

@@ -74,9 +74,11 @@ class PlaceChoice:
 class Placer:
     """Finds the place of a trigger among an article's resolved toponyms."""
 
-    def __init__(self, article: Article, toponyms: Sequence[Toponym], rules=None):
+    def __init__(self, article: Article, toponyms: Sequence[Toponym], rules=None,
+                 capital_of: Callable[[str], Place | None] | None = None):
         self.text = article.text
         self._rules = rules
+        self._capital_of = capital_of     # the gazetteer's capital of a country, for "in the capital"
         span = article.dateline.span if article.dateline else _wire_dateline(article)
         ordered = sorted(toponyms, key=lambda t: t.mention.start)
         on_dateline = _on_dateline(ordered, span)
@@ -244,6 +246,18 @@ class Placer:
                                        "sentence", start=topo.mention.start, tied=True, phrase=_mention_span(topo)))
             last = topo.mention.end
         return out
+
+    def capital(self, words: str, start: int, near: bool) -> PlaceChoice | None:
+        """"In the capital": the capital of the country the story is about (the dateline's, else the one
+        its sure places name most), at `words` (offset `start`); None when neither is clear."""
+        countries = sorted(c for c in self._dateline_countries if c)
+        if len(countries) != 1:
+            countries = [cc for cc, _ in self._home.most_common(1) if cc]
+        place = self._capital_of(countries[0]) if countries and self._capital_of else None
+        if place is None:
+            return None
+        return PlaceChoice(place, words, place_precision(place, near=near), "capital", start=start, tied=True,
+                           phrase=Span(start, start + len(words)))
 
     def dateline(self) -> PlaceChoice | None:
         """The finest dateline place, one precision step coarser (it says where the reporter was).

@@ -132,7 +132,7 @@ class Pipeline:
         )
         incidents = tuple(
             extract_incidents(article, toponyms, taxonomy=self.taxonomy, actors=self.actors,
-                              calibration=self.calibration)
+                              calibration=self.calibration, capital_of=getattr(self.geoparser.index, "capital", None))
         )
         return ArticleResult(article, toponyms, incidents, tuple(warnings))
 
