@@ -6,6 +6,7 @@ import json
 
 import click
 
+from gazetteer.model import check_coordinates
 from geo.cli.main import handle_errors, main
 from geo.errors import UsageError
 
@@ -18,7 +19,6 @@ def _parse_near(value: str | None) -> tuple[float, float] | None:
         lat, lon = float(lat_text), float(lon_text)
     except ValueError:
         raise UsageError(f"--near must be LAT,LON (for example 36.34,43.13), got {value!r}") from None
-    from gazetteer.model import check_coordinates
 
     try:
         check_coordinates(lat, lon)

@@ -25,7 +25,7 @@ from geo.errors import (
     RecordError,
     UsageError,
 )
-from geo.outputs.atomic import check_output
+from geo.outputs.atomic import atomic_write, check_output
 from geo.run.runner import Filters, Runner, RunOptions
 
 EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_OUTPUT = 0, 1, 2, 3
@@ -302,7 +302,6 @@ def summary_cmd(by: str, fmt: str, output: str, chart: str | None, **kw) -> None
     Example:
       incidentmap summary seeds/ --by admin1 --format markdown
     """
-    from geo.outputs.atomic import atomic_write
     from geo.outputs.summary import chart as draw_chart
     from geo.outputs.summary import render, summarize
 
@@ -339,6 +338,7 @@ def ingest_cmd(dask_address: str | None, **kw) -> None:
 
 
 def _register_admin_commands() -> None:
+    # lazy: a cycle — geo.cli.admin imports this module to register its commands on `main`
     from geo.cli import admin  # noqa: F401  (registers gazetteer, eval, assets on `main`)
 
 

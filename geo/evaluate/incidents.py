@@ -20,6 +20,7 @@ from pathlib import Path
 
 from geo.model import Article, Incident, Level, Place
 from geo.read.articles import read_articles
+from geo.run.pipeline import Pipeline
 
 __all__ = ["load_gold", "main", "match", "pairs"]
 
@@ -124,7 +125,6 @@ def main(argv: list[str] | None = None) -> int:
     if not Path(args.corpus).exists():
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
         return 2
-    from geo.run.pipeline import Pipeline
 
     pipeline = Pipeline()
     taxonomy = pipeline.taxonomy
@@ -199,8 +199,6 @@ def _non_conflict(conflict: str, n: int, show: bool) -> int:
     if not (Path(ALL).exists() and Path(conflict).exists()):
         print(f"corpus not found: {ALL}", file=sys.stderr)
         return 2
-    from geo.read.articles import read_articles
-    from geo.run.pipeline import Pipeline
 
     ids = set(non_conflict_ids(ALL, conflict, n))
     pipeline = Pipeline()

@@ -31,6 +31,7 @@ from geo.maps.labels import (
     select_labels,
 )
 from geo.model import Incident
+from gazetteer.index.lookup import GazetteerIndex
 
 __all__ = ["Basemap", "Label", "LabelPlace", "add_basemap", "basemap_data", "decode_line", "encode_lines",
            "population_zoom", "region_label_zooms", "select_labels"]
@@ -211,7 +212,6 @@ def _with_curated_towns(places: dict, towns: list[tuple[str, float, float]], cho
 
 
 def _open_index():
-    from gazetteer.index.lookup import GazetteerIndex
 
     return GazetteerIndex.open()
 

@@ -18,6 +18,11 @@ from geo.maps.data import TypeStyle
 from geo.maps.escape import js_template_safe
 from geo.maps.view import frame
 from geo.model import Incident
+from geo.extract.calibration import Calibration
+from geo.maps import layers as maplayers
+from geo.maps.data import DATE_PRECISIONS, summarise, type_styles
+from geo.maps.data import LayerEncoder
+from geo.outputs.atomic import atomic_write
 
 __all__ = ["build_map", "default_threshold", "map_html", "render_map", "write_map"]
 
@@ -29,7 +34,6 @@ UNCONFIRMED = TypeStyle("unconfirmed", "Unconfirmed (less sure; off by default)"
 def default_threshold() -> float:
     """The least confidence the map shows by default: where held-out precision reached 0.8
     (geo/data/incident_calibration.csv, docs/incidents.md). The rest go to a layer that is off."""
-    from geo.extract.calibration import Calibration
 
     return Calibration.load().threshold
 
@@ -80,8 +84,6 @@ def build_map(
     default that is the threshold of the incident calibration (`default_threshold()`).
     `basemap` adds the offline basemap (geo.maps.basemap), drawn under the tiles so it shows without network.
     """
-    from geo.maps import layers as maplayers
-    from geo.maps.data import DATE_PRECISIONS, summarise, type_styles
     from geo.maps.js import IncidentRuntime, Outlines, SummaryPanel
 
     if self_contained:
@@ -115,7 +117,6 @@ def build_map(
 def _columns(incidents: list[Incident], styles, confirmed_at: float | None):
     """The encoder of the map's strings and, per layer (each type, then the unconfirmed), its style,
     column data and whether it shows at first."""
-    from geo.maps.data import LayerEncoder
 
     by_type: dict[str, list[Incident]] = {}
     if confirmed_at is None:
@@ -177,7 +178,6 @@ def _add_type_layers(fmap, columns) -> None:
 
 def _add_overviews(fmap, located: list[Incident], regions) -> None:
     """The heat map, the time slider (if any incident is dated) and the admin-1 choropleth."""
-    from geo.maps import layers as maplayers
     from geo.maps.js import IncidentHeatMap, TimeSlider
 
     IncidentHeatMap(name="Heat map").add_to(fmap)
@@ -206,7 +206,6 @@ def _add_controls(fmap, tiles: str | None, outlines) -> None:
 
 def _choropleth(located: list[Incident], regions):
     """The admin-1 layer, or None when boundaries are unavailable (the map is still useful without it)."""
-    from geo.maps import layers as maplayers
 
     try:
         return maplayers.choropleth_layer(located, regions)
@@ -294,7 +293,6 @@ def render_map(incidents: Sequence[Incident], **kw) -> str:
 
 def write_map(incidents: Sequence[Incident], path: str | os.PathLike, **kw) -> None:
     """Render the map and write it atomically to `path`, creating its folder if needed."""
-    from geo.outputs.atomic import atomic_write
 
     html = render_map(incidents, **kw)
     folder = Path(path).parent

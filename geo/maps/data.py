@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from geo.model import DatePrecision, Incident, Place
 from geo.outputs.safe import safe_url
+from geo.maps.escape import js_template_safe
 
 __all__ = [
     "COORD_DIGITS", "DATE_PRECISIONS", "LayerEncoder", "Summary", "StringTable", "TypeStyle", "highlight_html",
@@ -143,7 +144,6 @@ def highlight_html(sentence: str, place_text: str) -> str:
     >>> highlight_html("Raid on <Mosul> & Tal Afar", "Mosul")
     'Raid on &lt;<mark>Mosul</mark>&gt; &amp; Tal Afar'
     """
-    from geo.maps.escape import js_template_safe
 
     span = mention_offsets(sentence, place_text)
     if span is None:

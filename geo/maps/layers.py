@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from geo.maps.escape import js_template_safe
 from geo.model import DatePrecision, Incident, Place
+from gazetteer.boundaries import load_countries
 
 __all__ = ["choropleth_layer", "outline_geojson", "time_geojson"]
 
@@ -163,7 +164,6 @@ def outline_geojson(countries=None) -> dict:
 
 @lru_cache(maxsize=1)
 def _default_outlines() -> dict:
-    from gazetteer.boundaries import load_countries
 
     return _outlines(load_countries())
 

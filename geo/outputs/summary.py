@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
 
+from gazetteer.errors import GazetteerError
 from gazetteer.model import parse_enum
 from geo.errors import UsageError
 from geo.model import DatePrecision, Incident, Level, Place
@@ -104,7 +105,6 @@ def _join(incidents: Sequence[Incident], regions: "geopandas.GeoDataFrame") -> l
 
 def _default_regions(level: RegionLevel) -> "geopandas.GeoDataFrame | None":
     """The packaged polygons for a level, or None if they cannot be loaded."""
-    from gazetteer.errors import GazetteerError
 
     try:
         from gazetteer import boundaries
