@@ -214,6 +214,5 @@ class CuratedLayer(Layer):
         places = read_curated(self.path, self.name)
         yield from places
         if self.seats is not None:
-            from gazetteer.layers.geonames import cities_path
 
             yield from read_seat_regions(self.seats, cities_path(), self.name, frozenset(p.id for p, _ in places))

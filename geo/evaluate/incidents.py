@@ -18,6 +18,7 @@ import time
 import unicodedata
 from pathlib import Path
 
+from geo.extract.locate import distance_km
 from geo.model import Article, Incident, Level, Place
 from geo.read.articles import read_articles
 from geo.run.pipeline import Pipeline
@@ -58,7 +59,6 @@ def _place_ok(gold: dict, inc: Incident, taxonomy) -> bool:
     if _norm(inc.place_text) in names or _norm(inc.place.name) in names:
         return True
     if gold.get("lat") is not None:
-        from geo.extract.locate import distance_km
 
         ref = Place("gold", "gold", gold["lat"], gold["lon"], Level.CITY, "gold")
         return distance_km(ref, inc.place) <= MAX_KM

@@ -32,6 +32,8 @@ from geo.maps.labels import (
 )
 from geo.model import Incident
 from gazetteer.index.lookup import GazetteerIndex
+from gazetteer.boundaries import load_admin1
+from gazetteer.boundaries import label_points
 
 __all__ = ["Basemap", "Label", "LabelPlace", "add_basemap", "basemap_data", "decode_line", "encode_lines",
            "population_zoom", "region_label_zooms", "select_labels"]
@@ -140,7 +142,6 @@ def detail_regions(located: Sequence[Incident], regions=None):
     import shapely
 
     if regions is None:
-        from gazetteer.boundaries import load_admin1
 
         regions = load_admin1()
     if not located:
@@ -251,7 +252,6 @@ def _region_columns(chosen, labels: list[Label]) -> dict:
     if "lat" in chosen and "lon" in chosen:
         lats, lons = list(chosen["lat"]), list(chosen["lon"])
     else:  # regions given by the caller
-        from gazetteer.boundaries import label_points
 
         lats, lons = (list(v) for v in label_points(chosen.geometry.values)) if len(chosen) else ([], [])
     return {"n": [str(n) for n in chosen["name"]], "y": [round(v * _POINT_SCALE) for v in lats],

@@ -10,6 +10,8 @@ from functools import lru_cache
 from geo.maps.escape import js_template_safe
 from geo.model import DatePrecision, Incident, Place
 from gazetteer.boundaries import load_countries
+from gazetteer.boundaries import admin1_at
+from gazetteer.boundaries import load_admin1
 
 __all__ = ["choropleth_layer", "outline_geojson", "time_geojson"]
 
@@ -93,7 +95,6 @@ def _region_hits(incidents: Sequence[Incident], regions) -> Counter:
     lons = [p[1] for p in points]
     hits: Counter = Counter()
     if regions is None:
-        from gazetteer.boundaries import admin1_at
 
         for point, found in zip(points, admin1_at(lats, lons)):
             if found is not None:
@@ -122,7 +123,6 @@ def choropleth_layer(incidents: Sequence[Incident], regions=None, *, name: str =
     if not hits:
         return None
     if regions is None:
-        from gazetteer.boundaries import load_admin1
 
         regions = load_admin1()
     chosen = regions[regions["id"].isin(list(hits))].sort_values("id")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
 
+from gazetteer import boundaries
 from gazetteer.errors import GazetteerError
 from gazetteer.model import parse_enum
 from geo.errors import UsageError
@@ -107,7 +108,6 @@ def _default_regions(level: RegionLevel) -> "geopandas.GeoDataFrame | None":
     """The packaged polygons for a level, or None if they cannot be loaded."""
 
     try:
-        from gazetteer import boundaries
         return boundaries.load_countries() if level is RegionLevel.COUNTRY else boundaries.load_admin1()
     except (GazetteerError, ImportError, OSError):
         return None
