@@ -49,6 +49,7 @@ class Geoparser:
         matcher = _cached_matcher(index)
         geo = None
         if online:
+            # lazy: geopy is needed only with --online
             from gazetteer.layers.online import OnlineGeocoder
 
             geo = OnlineGeocoder(geocoder, username=geonames_username) if geonames_username else OnlineGeocoder(geocoder)

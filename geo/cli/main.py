@@ -231,6 +231,7 @@ def map_cmd(output: str, title: str, self_contained: bool, no_tiles: bool, no_ba
     Example:
       incidentmap map seeds/ -o maps/incidents.html --cdn
     """
+    # lazy: folium, branca, pandas and numpy, needed by `map` only
     from geo.maps.build import write_map
 
     check_output(output)
@@ -256,6 +257,7 @@ def extract_cmd(output: str, **kw) -> None:
     Example:
       incidentmap extract seeds/ -o incidents.geojson
     """
+    # lazy: start-up: `incidentmap --help` imports this module; only the exporting commands need the exporter
     from geo.outputs.export import write_incidents
 
     check_output(output)
@@ -278,6 +280,7 @@ def places_cmd(output: str, unresolved: bool, **kw) -> None:
     Example:
       incidentmap places seeds/ | head
     """
+    # lazy: start-up: `incidentmap --help` imports this module; only the exporting commands need the exporter
     from geo.outputs.export import place_format, write_place_rows
 
     place_format(output)        # a refused extension or a FIFO stops before the run, not after it
@@ -302,6 +305,7 @@ def summary_cmd(by: str, fmt: str, output: str, chart: str | None, **kw) -> None
     Example:
       incidentmap summary seeds/ --by admin1 --format markdown
     """
+    # lazy: start-up: `incidentmap --help` imports this module; only `summary` needs the summariser
     from geo.outputs.summary import chart as draw_chart
     from geo.outputs.summary import render, summarize
 

@@ -271,6 +271,7 @@ def _region_trend(group: list[Incident], end: dt.date | None) -> tuple[int | Non
 
 def render(summaries: Sequence[RegionSummary], fmt: str) -> str:
     """Summaries as text: table, markdown, csv or json."""
+    # lazy: a cycle — geo.outputs.summary_render imports this module
     from geo.outputs.summary_render import render as _render
     return _render(summaries, fmt)
 
@@ -278,5 +279,6 @@ def render(summaries: Sequence[RegionSummary], fmt: str) -> str:
 def chart(incidents: Sequence[Incident], by: "str | RegionLevel", path, *, top: int = 6,
           regions: "geopandas.GeoDataFrame | None" = None) -> None:
     """Write a PNG of incidents over time (day, week or month bars) per region (top regions), stacked by type."""
+    # lazy: a cycle — geo.outputs.summary_render imports this module
     from geo.outputs.summary_render import chart as _chart
     _chart(incidents, by, path, top=top, regions=regions)
