@@ -34,6 +34,7 @@ from geo.model import Incident
 from gazetteer.index.lookup import GazetteerIndex
 from gazetteer.boundaries import load_admin1
 from gazetteer.boundaries import label_points
+import numpy as np
 
 __all__ = ["Basemap", "Label", "LabelPlace", "add_basemap", "basemap_data", "decode_line", "encode_lines",
            "population_zoom", "region_label_zooms", "select_labels"]
@@ -138,7 +139,6 @@ def _water_layers(boxes) -> tuple[dict, dict]:
 
 def detail_regions(located: Sequence[Incident], regions=None):
     """The admin-1 regions with the most incidents (up to MAX_CORE_REGIONS) and their neighbours."""
-    import numpy as np
     import shapely
 
     if regions is None:
@@ -169,7 +169,6 @@ def _label_places(index, chosen, *, gazetteer_regions: bool) -> list[LabelPlace]
 
     `gazetteer_regions`: the regions are those of `gazetteer.boundaries`, whose ids the index knows.
     """
-    import numpy as np
     import shapely
 
     # Keyed by point: GeoNames places at one point are one place (and would overlap anyway).
