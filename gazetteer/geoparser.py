@@ -6,6 +6,8 @@ import hashlib
 import os
 from collections.abc import Callable, Sequence
 
+from gazetteer.index.lookup import GazetteerIndex
+from gazetteer.mentions.lexicon import DATA
 from gazetteer.mentions.matcher import MATCHER_FORMAT, Matcher
 from gazetteer.model import Mention, Place, Toponym
 from gazetteer.names import NAMES_VERSION, skeleton
@@ -42,12 +44,12 @@ class Geoparser:
         demonyms: bool = False,
     ) -> "Geoparser":
         """Open (building if needed) the local index and the mention matcher cached beside it."""
-        from gazetteer.index.lookup import GazetteerIndex
 
         index = GazetteerIndex.open(gazetteer_path)
         matcher = _cached_matcher(index)
         geo = None
         if online:
+            # lazy: geopy is needed only with --online
             from gazetteer.layers.online import OnlineGeocoder
 
             geo = OnlineGeocoder(geocoder, username=geonames_username) if geonames_username else OnlineGeocoder(geocoder)
@@ -147,7 +149,6 @@ def _build_id(index) -> str:
 
 
 def _lexicon_stamp() -> str:
-    from gazetteer.mentions.lexicon import DATA
 
     digest = hashlib.sha1()
     for name in ("stopwords.txt", "name_variants.csv", "demonyms.csv", "demonym_regions.csv", "surnames.txt"):

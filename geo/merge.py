@@ -24,6 +24,7 @@ from collections.abc import Sequence
 
 from geo.extract.incidents import incident_id
 from geo.extract.locate import distance_km
+from geo.extract.taxonomy import Taxonomy
 from geo.model import DatePrecision, Incident
 
 __all__ = ["merge_incidents", "same_incident"]
@@ -101,7 +102,6 @@ def same_incident(a: Incident, b: Incident, *, max_km: float = 25.0, max_days: i
 def _family_of(taxonomy):
     """A function giving an incident's family (the ACLED event type for types the taxonomy lacks)."""
     if taxonomy is None:
-        from geo.extract.taxonomy import Taxonomy
 
         taxonomy = Taxonomy.load()
 

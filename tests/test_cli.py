@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -287,3 +290,31 @@ def test_assets_verify_checks_the_vendored_files_and_lists_their_licences(cli):
     assert proc.returncode == 0, proc.stderr
     assert "leaflet@1.9.3  BSD-2-Clause" in proc.stdout
     assert "vendored files match their checksums" in proc.stdout
+
+
+HEAVY_FOR_HELP = ("folium", "branca", "geopandas", "pandas", "matplotlib", "numpy", "sklearn", "dask", "geopy")
+_LOADED_AFTER = """
+import sys
+from geo.cli.main import main
+try:
+    main(sys.argv[1:], prog_name="incidentmap")
+except SystemExit:
+    pass
+print(" ".join(sorted(name for name in sys.modules if name.split(".")[0] in {heavy!r})), file=sys.stderr)
+"""
+
+
+def _heavy_loaded(*args: str) -> set[str]:
+    proc = subprocess.run([sys.executable, "-c", _LOADED_AFTER.format(heavy=HEAVY_FOR_HELP), *args],
+                          capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=300)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return {name.split(".")[0] for name in proc.stderr.strip().splitlines()[-1].split()} if proc.stderr.strip() else set()
+
+
+def test_help_loads_no_heavy_library():
+    assert _heavy_loaded("--help") == set()
+
+
+def test_places_loads_neither_the_map_nor_the_summary_libraries():
+    loaded = _heavy_loaded("places", str(SEEDS / "000_f04235f78eb6f9dd.txt"), "--workers", "1")
+    assert not loaded & {"folium", "branca", "geopandas", "matplotlib"}, loaded

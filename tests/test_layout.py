@@ -87,3 +87,70 @@ def test_the_layout_test_knows_every_package():
     packages = {_package(_module_of(p)) for p in ALL_MODULES}
     assert packages <= set(RANKS), packages - set(RANKS)
     assert "geo.extract" in packages and "gazetteer.resolve" in packages
+
+
+def _lazy_imports_without_reason(path) -> list[int]:
+    """Lines of first-party imports inside functions with no `# lazy:` comment on them or just above their run."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    missing = []
+    for function in ast.walk(ast.parse("\n".join(lines))):
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for node in ast.walk(function):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules = [node.module]
+            else:
+                continue
+            if not any(_package(module) for module in modules) or "# lazy:" in lines[node.lineno - 1]:
+                continue
+            above = node.lineno - 2
+            while above >= 0 and lines[above].lstrip().startswith(("from ", "import ")):
+                above -= 1
+            if above < 0 or not lines[above].lstrip().startswith("# lazy:"):
+                missing.append(node.lineno)
+    return sorted(set(missing))
+
+
+@pytest.mark.parametrize("path", ALL_MODULES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_a_first_party_import_inside_a_function_says_why_it_is_lazy(path):
+    missing = _lazy_imports_without_reason(path)
+    assert not missing, (f"{path.relative_to(ROOT)}: imports inside functions at lines {missing}; move them to the top, "
+                         "or say why not in a `# lazy:` comment (the heavy dependency, or the cycle)")
+
+
+def test_the_lazy_import_check_finds_an_import_without_a_reason(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text("def f():\n    x = 1\n    from geo.model import Article\n\n\n"
+                      "def g():\n    # lazy: a cycle\n    from geo.model import Article\n    import geo.errors\n", encoding="utf-8")
+    assert _lazy_imports_without_reason(module) == [3]
+
+
+def _top_level_imports(path, modules: set[str]) -> set[str]:
+    found = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name in modules)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.update({node.module} & modules)
+            found.update(name for alias in node.names if (name := f"{node.module}.{alias.name}") in modules)
+    return found
+
+
+def test_no_import_cycle_at_module_level():
+    modules = {_module_of(path): path for path in ALL_MODULES}
+    graph = {name: _top_level_imports(path, set(modules)) - {name} for name, path in modules.items()}
+    done: set[str] = set()
+
+    def visit(name: str, trail: list[str]) -> None:
+        if name in trail:
+            raise AssertionError("import cycle: " + " -> ".join(trail[trail.index(name):] + [name]))
+        if name in done:
+            return
+        for imported in sorted(graph[name]):
+            visit(imported, trail + [name])
+        done.add(name)
+
+    for name in sorted(graph):
+        visit(name, [])

@@ -7,8 +7,10 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from gazetteer.boundaries import admin1_at
 from gazetteer.errors import ImportFileError
 from gazetteer.layers.base import Layer, csv_rows, data_path, unique_names
+from gazetteer.layers.geonames import cities_by_id, cities_path
 from gazetteer.model import Level, Place
 
 CURATED_FILE = "conflict_places.csv"
@@ -133,7 +135,6 @@ def read_seat_regions(path: Path, cities: Path, layer: str = "curated",
     GeoNames id (`gn:<geonameid>`) of cities500; the point, country and admin-1 are the seat's, so
     no coordinate is typed in. A bad row raises ImportFileError naming file and line.
     """
-    from gazetteer.layers.geonames import cities_by_id
 
     if not path.exists():
         return []
@@ -141,7 +142,6 @@ def read_seat_regions(path: Path, cities: Path, layer: str = "curated",
     if not rows:
         return []
     towns = cities_by_id(cities, {(r.get("seat") or "").strip().removeprefix("gn:") for _, r in rows})
-    from gazetteer.boundaries import admin1_at
 
     regions = admin1_at([float(t["latitude"]) for t in towns.values()], [float(t["longitude"]) for t in towns.values()])
     seats = _Seats(towns, dict(zip(towns, regions)))
@@ -207,7 +207,6 @@ class CuratedLayer(Layer):
     def source_files(self) -> list[Path]:
         if self.seats is None:
             return [self.path]
-        from gazetteer.layers.geonames import cities_path
 
         return [self.path, self.seats, cities_path()]
 
@@ -215,6 +214,5 @@ class CuratedLayer(Layer):
         places = read_curated(self.path, self.name)
         yield from places
         if self.seats is not None:
-            from gazetteer.layers.geonames import cities_path
 
             yield from read_seat_regions(self.seats, cities_path(), self.name, frozenset(p.id for p, _ in places))

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
+from gazetteer.boundaries import load_countries
 from gazetteer.errors import ImportFileError
 from gazetteer.layers.base import Layer, data_path, unique_names
 from gazetteer.model import Level, Place
@@ -39,7 +40,6 @@ class DemonymLayer(Layer):
         return [self.path]
 
     def iter_places(self) -> Iterator[tuple[Place, tuple[str, ...]]]:
-        from gazetteer.boundaries import load_countries
 
         by_code: dict[str, list[str]] = defaultdict(list)
         with self.path.open(encoding="utf-8", newline="") as fh:

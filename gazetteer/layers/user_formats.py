@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from gazetteer.boundaries import admin1_at
 from gazetteer.errors import ImportFileError
 from gazetteer.layers.base import data_path, is_latin, unique_names
 from gazetteer.model import Level, Place
@@ -211,7 +212,6 @@ def _with_admin1(places: list[tuple[Place, tuple[str, ...]]]) -> list[tuple[Plac
     """Fill admin1/parent from the Natural Earth region each place lies in (same country only)."""
     if not places:
         return places
-    from gazetteer.boundaries import admin1_at
 
     hits = admin1_at([p.lat for p, _ in places], [p.lon for p, _ in places])
     out = []

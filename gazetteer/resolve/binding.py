@@ -126,6 +126,7 @@ def _inside(c: Candidate, k: Candidate) -> bool:
     if q.level is Level.PROVINCE:
         return p.level.rank > Level.PROVINCE.rank and (bool(c.a1) and c.a1 == k.a1 or p.parent_id == q.id)
     if q.level is Level.CITY and p.level in SUB_CITY:
+        # lazy: a cycle — gazetteer.resolve.resolver imports this module
         from gazetteer.resolve.resolver import haversine_km
 
         return p.parent_id == q.id or haversine_km(p.lat, p.lon, q.lat, q.lon) < _QUARTER_KM

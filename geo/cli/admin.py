@@ -6,6 +6,7 @@ import json
 
 import click
 
+from gazetteer.model import check_coordinates
 from geo.cli.main import handle_errors, main
 from geo.errors import UsageError
 
@@ -18,7 +19,6 @@ def _parse_near(value: str | None) -> tuple[float, float] | None:
         lat, lon = float(lat_text), float(lon_text)
     except ValueError:
         raise UsageError(f"--near must be LAT,LON (for example 36.34,43.13), got {value!r}") from None
-    from gazetteer.model import check_coordinates
 
     try:
         check_coordinates(lat, lon)
@@ -59,6 +59,7 @@ def lookup_cmd(name: str, country: str | None, near: str | None, limit: int, as_
     Example:
       incidentmap gazetteer lookup "Tel Keyf" --near 36.34,43.13
     """
+    # lazy: start-up: `incidentmap --help` imports this module; the geoparser loads the gazetteer's matcher and resolver
     from gazetteer.geoparser import Geoparser
 
     geoparser = Geoparser.open()
@@ -96,6 +97,7 @@ def info_cmd() -> None:
     Example:
       incidentmap gazetteer info
     """
+    # lazy: start-up: `incidentmap --help` imports this module; only `gazetteer info` reads the index
     from gazetteer.index.lookup import GazetteerIndex
 
     index = GazetteerIndex.open()
@@ -115,6 +117,7 @@ def import_cmd(file: str) -> None:
     Example:
       incidentmap gazetteer import IQ.txt
     """
+    # lazy: start-up: `incidentmap --help` imports this module; only `gazetteer import` needs the user layer
     from gazetteer.layers.user import import_file
 
     report = import_file(file)
@@ -140,6 +143,7 @@ def eval_cmd(gold: tuple[str, ...], mode: str, limit: int | None, literal_only: 
     Example:
       incidentmap eval ../shared/corpora/lgl/lgl.jsonl --mode resolve
     """
+    # lazy: start-up: `incidentmap --help` imports this module; evaluation loads the geoparser, its matcher and resolver
     from gazetteer.geoparser import Geoparser
     from geo.evaluate.geoparse import evaluate
 
@@ -166,12 +170,14 @@ def eval_incidents_cmd(split: str, sentences: bool, show: bool) -> None:
       incidentmap eval-incidents --sentences --split dev
     """
     if sentences:
+        # lazy: start-up: `incidentmap --help` imports this module; the event detector's evaluation needs numpy
         from geo.evaluate.events import main as events_main
 
         if split not in ("dev", "test"):
             raise UsageError("--sentences has the splits dev and test")
         code = events_main(["--split", split, "--confusion"])
     else:
+        # lazy: start-up: `incidentmap --help` imports this module; evaluation loads the whole pipeline (numpy)
         from geo.evaluate.incidents import main as incidents_main
 
         code = incidents_main(["--split", split] + (["--show"] if show else []))
@@ -198,6 +204,7 @@ def assets_verify_cmd() -> None:
     Example:
       incidentmap assets verify
     """
+    # lazy: start-up: `incidentmap --help` imports this module; only `assets verify` needs the asset list
     from geo.maps.assets import licences, require_assets, vendor_dir
 
     count = require_assets()

@@ -25,7 +25,7 @@ from geo.errors import (
     RecordError,
     UsageError,
 )
-from geo.outputs.atomic import check_output
+from geo.outputs.atomic import atomic_write, check_output
 from geo.run.runner import Filters, Runner, RunOptions
 
 EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_OUTPUT = 0, 1, 2, 3
@@ -231,6 +231,7 @@ def map_cmd(output: str, title: str, self_contained: bool, no_tiles: bool, no_ba
     Example:
       incidentmap map seeds/ -o maps/incidents.html --cdn
     """
+    # lazy: folium, branca, pandas and numpy, needed by `map` only
     from geo.maps.build import write_map
 
     check_output(output)
@@ -256,6 +257,7 @@ def extract_cmd(output: str, **kw) -> None:
     Example:
       incidentmap extract seeds/ -o incidents.geojson
     """
+    # lazy: start-up: `incidentmap --help` imports this module; only the exporting commands need the exporter
     from geo.outputs.export import write_incidents
 
     check_output(output)
@@ -278,6 +280,7 @@ def places_cmd(output: str, unresolved: bool, **kw) -> None:
     Example:
       incidentmap places seeds/ | head
     """
+    # lazy: start-up: `incidentmap --help` imports this module; only the exporting commands need the exporter
     from geo.outputs.export import place_format, write_place_rows
 
     place_format(output)        # a refused extension or a FIFO stops before the run, not after it
@@ -302,7 +305,7 @@ def summary_cmd(by: str, fmt: str, output: str, chart: str | None, **kw) -> None
     Example:
       incidentmap summary seeds/ --by admin1 --format markdown
     """
-    from geo.outputs.atomic import atomic_write
+    # lazy: start-up: `incidentmap --help` imports this module; only `summary` needs the summariser
     from geo.outputs.summary import chart as draw_chart
     from geo.outputs.summary import render, summarize
 
@@ -339,6 +342,7 @@ def ingest_cmd(dask_address: str | None, **kw) -> None:
 
 
 def _register_admin_commands() -> None:
+    # lazy: a cycle — geo.cli.admin imports this module to register its commands on `main`
     from geo.cli import admin  # noqa: F401  (registers gazetteer, eval, assets on `main`)
 
 

@@ -23,6 +23,8 @@ from geo.extract.eventdata import (
 from geo.extract.events import REPORT_AT, EventModel
 from geo.extract.taxonomy import Taxonomy
 from geo.extract.training import Tally, score
+from geo.model import Article, DatePrecision
+from geo.run.pipeline import Pipeline
 
 __all__ = ["CORPORA", "corpus_paths", "main"]
 
@@ -51,8 +53,6 @@ def pipeline_scores(rows: list[LabelledSentence], taxonomy: Taxonomy) -> str:
     and the share of non-event sentences given no type at all."""
     import datetime as dt
 
-    from geo.model import Article, DatePrecision
-    from geo.run.pipeline import Pipeline
 
     pipeline = Pipeline()
     sub = {t.name: t.sub_event_type for t in taxonomy.types()}

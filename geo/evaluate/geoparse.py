@@ -15,6 +15,8 @@ import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
+from gazetteer.geoparser import Geoparser
+from gazetteer.layers.country_points import load_country_points
 from gazetteer.model import Level, Mention
 from gazetteer.resolve.resolver import haversine_km
 from geo.errors import InputError, RecordError
@@ -276,7 +278,6 @@ class _Classifier:
     reading; "other" for every other level (continents, quarters, landmarks, features) or no reading."""
 
     def __init__(self, geoparser):
-        from gazetteer.layers.country_points import load_country_points
 
         self.geoparser = geoparser
         self.country_ids = {p.geonameid for p in load_country_points().values()}
@@ -383,7 +384,6 @@ def main(argv=None) -> int:
     ap.add_argument("--no-demonyms", action="store_true", help="do not report demonyms ('Iraqi') as toponyms")
     ap.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = ap.parse_args(argv)
-    from gazetteer.geoparser import Geoparser
 
     geoparser = Geoparser.open(args.gazetteer, demonyms=not args.no_demonyms)
     for path in args.gold:

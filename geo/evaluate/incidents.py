@@ -18,8 +18,10 @@ import time
 import unicodedata
 from pathlib import Path
 
+from geo.extract.locate import distance_km
 from geo.model import Article, Incident, Level, Place
 from geo.read.articles import read_articles
+from geo.run.pipeline import Pipeline
 
 __all__ = ["load_gold", "main", "match", "pairs"]
 
@@ -57,7 +59,6 @@ def _place_ok(gold: dict, inc: Incident, taxonomy) -> bool:
     if _norm(inc.place_text) in names or _norm(inc.place.name) in names:
         return True
     if gold.get("lat") is not None:
-        from geo.extract.locate import distance_km
 
         ref = Place("gold", "gold", gold["lat"], gold["lon"], Level.CITY, "gold")
         return distance_km(ref, inc.place) <= MAX_KM
@@ -124,7 +125,6 @@ def main(argv: list[str] | None = None) -> int:
     if not Path(args.corpus).exists():
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
         return 2
-    from geo.run.pipeline import Pipeline
 
     pipeline = Pipeline()
     taxonomy = pipeline.taxonomy
@@ -199,8 +199,6 @@ def _non_conflict(conflict: str, n: int, show: bool) -> int:
     if not (Path(ALL).exists() and Path(conflict).exists()):
         print(f"corpus not found: {ALL}", file=sys.stderr)
         return 2
-    from geo.read.articles import read_articles
-    from geo.run.pipeline import Pipeline
 
     ids = set(non_conflict_ids(ALL, conflict, n))
     pipeline = Pipeline()

@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import re
 
+from gazetteer.mentions.lexicon import load_lexicon
+from gazetteer.mentions.matcher import (
+    _demonym_key,  # the matcher's own reading: "Iraqi", "Iraqis"
+)
+from gazetteer.names import normalize
 from geo.model import Article, Span
 
 # An Arabic article glued to the name the mention leaves out: "captured al-Qaim" (the mention is "Qaim").
@@ -105,11 +110,6 @@ def _bracketed_container(text: str, floor: int, start: int) -> bool:
 
 def _demonym_countries(text: str) -> set[str]:
     """ISO codes of the countries whose demonym the text uses ("Iraqi", "Syrians")."""
-    from gazetteer.mentions.lexicon import load_lexicon
-    from gazetteer.mentions.matcher import (
-        _demonym_key,  # the matcher's own reading: "Iraqi", "Iraqis"
-    )
-    from gazetteer.names import normalize
 
     lex = load_lexicon()
     out = set()
@@ -122,8 +122,6 @@ def _demonym_countries(text: str) -> set[str]:
 
 def _is_seat(name: str) -> bool:
     """True for a building that stands for a government ("White House", "Kremlin"; name_variants.csv)."""
-    from gazetteer.mentions.lexicon import load_lexicon
-    from gazetteer.names import normalize
 
     got = load_lexicon().variants.get(normalize(name))
     return got is not None and got[1] == "seat"

@@ -31,6 +31,10 @@ from geo.maps.labels import (
     select_labels,
 )
 from geo.model import Incident
+from gazetteer.index.lookup import GazetteerIndex
+from gazetteer.boundaries import load_admin1
+from gazetteer.boundaries import label_points
+import numpy as np
 
 __all__ = ["Basemap", "Label", "LabelPlace", "add_basemap", "basemap_data", "decode_line", "encode_lines",
            "population_zoom", "region_label_zooms", "select_labels"]
@@ -135,11 +139,9 @@ def _water_layers(boxes) -> tuple[dict, dict]:
 
 def detail_regions(located: Sequence[Incident], regions=None):
     """The admin-1 regions with the most incidents (up to MAX_CORE_REGIONS) and their neighbours."""
-    import numpy as np
     import shapely
 
     if regions is None:
-        from gazetteer.boundaries import load_admin1
 
         regions = load_admin1()
     if not located:
@@ -167,7 +169,6 @@ def _label_places(index, chosen, *, gazetteer_regions: bool) -> list[LabelPlace]
 
     `gazetteer_regions`: the regions are those of `gazetteer.boundaries`, whose ids the index knows.
     """
-    import numpy as np
     import shapely
 
     # Keyed by point: GeoNames places at one point are one place (and would overlap anyway).
@@ -211,7 +212,6 @@ def _with_curated_towns(places: dict, towns: list[tuple[str, float, float]], cho
 
 
 def _open_index():
-    from gazetteer.index.lookup import GazetteerIndex
 
     return GazetteerIndex.open()
 
@@ -251,7 +251,6 @@ def _region_columns(chosen, labels: list[Label]) -> dict:
     if "lat" in chosen and "lon" in chosen:
         lats, lons = list(chosen["lat"]), list(chosen["lon"])
     else:  # regions given by the caller
-        from gazetteer.boundaries import label_points
 
         lats, lons = (list(v) for v in label_points(chosen.geometry.values)) if len(chosen) else ([], [])
     return {"n": [str(n) for n in chosen["name"]], "y": [round(v * _POINT_SCALE) for v in lats],

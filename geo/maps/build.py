@@ -13,11 +13,23 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 
+import folium
+from branca.element import Element
+from folium.map import FitBounds
+from folium.plugins import Fullscreen, MiniMap
+
 from geo.errors import OutputError, UsageError
-from geo.maps.data import TypeStyle
+from geo.extract.calibration import Calibration
+from geo.extract.taxonomy import Taxonomy
+from geo.maps import layers as maplayers
+from geo.maps.assets import inline_assets, require_assets
+from geo.maps.basemap import add_basemap
+from geo.maps.data import DATE_PRECISIONS, LayerEncoder, TypeStyle, summarise, type_styles
 from geo.maps.escape import js_template_safe
+from geo.maps.js import IncidentHeatMap, IncidentLayer, IncidentRuntime, OutlineMiniMap, Outlines, SummaryPanel, TimeSlider
 from geo.maps.view import frame
 from geo.model import Incident
+from geo.outputs.atomic import atomic_write
 
 __all__ = ["build_map", "default_threshold", "map_html", "render_map", "write_map"]
 
@@ -29,15 +41,12 @@ UNCONFIRMED = TypeStyle("unconfirmed", "Unconfirmed (less sure; off by default)"
 def default_threshold() -> float:
     """The least confidence the map shows by default: where held-out precision reached 0.8
     (geo/data/incident_calibration.csv, docs/incidents.md). The rest go to a layer that is off."""
-    from geo.extract.calibration import Calibration
 
     return Calibration.load().threshold
 
 
 def _map_class():
     """folium.Map without the awesome-markers and glyphicon assets, which this map does not use."""
-    import folium
-
     class IncidentMap(folium.Map):
         default_js = [js for js in folium.Map.default_js if js[0] != "awesome_markers"]
         default_css = [css for css in folium.Map.default_css
@@ -50,10 +59,8 @@ def _taxonomy(taxonomy):
     if taxonomy is not None:
         return taxonomy
     try:
-        from geo.extract.taxonomy import Taxonomy
-
         return Taxonomy.load()
-    except (ImportError, UsageError):
+    except UsageError:
         return None  # fall back to the default palette keyed by type name
 
 
@@ -80,12 +87,8 @@ def build_map(
     default that is the threshold of the incident calibration (`default_threshold()`).
     `basemap` adds the offline basemap (geo.maps.basemap), drawn under the tiles so it shows without network.
     """
-    from geo.maps import layers as maplayers
-    from geo.maps.data import DATE_PRECISIONS, summarise, type_styles
-    from geo.maps.js import IncidentRuntime, Outlines, SummaryPanel
 
     if self_contained:
-        from geo.maps.assets import require_assets
 
         require_assets(assets_dir)
     incidents = list(incidents)
@@ -99,7 +102,6 @@ def build_map(
     IncidentRuntime(encoder.strings.values, encoder.refs, DATE_PRECISIONS).add_to(fmap)
     located = [i for i in incidents if i.place is not None]
     if basemap:
-        from geo.maps.basemap import add_basemap
 
         add_basemap(fmap, located, regions=regions, under_tiles=tiles is not None)
     view = _fit_view(fmap, located)
@@ -115,7 +117,6 @@ def build_map(
 def _columns(incidents: list[Incident], styles, confirmed_at: float | None):
     """The encoder of the map's strings and, per layer (each type, then the unconfirmed), its style,
     column data and whether it shows at first."""
-    from geo.maps.data import LayerEncoder
 
     by_type: dict[str, list[Incident]] = {}
     if confirmed_at is None:
@@ -149,7 +150,6 @@ def _new_map(title: str, tiles: str | None, self_contained: bool, assets_dir: st
 
 def _fit_view(fmap, located: list[Incident]):
     """Set the opening view on the located incidents; returns it."""
-    from folium.map import FitBounds
 
     # Set the view before markers load: clustering restarts (and markercluster 1.1 can fail)
     # when the zoom changes while chunks are still being added.
@@ -162,7 +162,6 @@ def _fit_view(fmap, located: list[Incident]):
 
 def _add_type_layers(fmap, columns) -> None:
     """One marker layer per incident type (and the unconfirmed), each with its legend icon."""
-    from geo.maps.js import IncidentLayer
 
     for style, data, show in columns:
         if not data["y"]:
@@ -177,8 +176,6 @@ def _add_type_layers(fmap, columns) -> None:
 
 def _add_overviews(fmap, located: list[Incident], regions) -> None:
     """The heat map, the time slider (if any incident is dated) and the admin-1 choropleth."""
-    from geo.maps import layers as maplayers
-    from geo.maps.js import IncidentHeatMap, TimeSlider
 
     IncidentHeatMap(name="Heat map").add_to(fmap)
     timeline = maplayers.time_geojson(located)
@@ -191,10 +188,6 @@ def _add_overviews(fmap, located: list[Incident], regions) -> None:
 
 def _add_controls(fmap, tiles: str | None, outlines) -> None:
     """Full screen, the mini map (of the tiles, or of the outlines without tiles) and the layer control."""
-    import folium
-    from folium.plugins import Fullscreen, MiniMap
-
-    from geo.maps.js import OutlineMiniMap
 
     Fullscreen(position="topleft").add_to(fmap)
     if tiles is not None:
@@ -206,7 +199,6 @@ def _add_controls(fmap, tiles: str | None, outlines) -> None:
 
 def _choropleth(located: list[Incident], regions):
     """The admin-1 layer, or None when boundaries are unavailable (the map is still useful without it)."""
-    from geo.maps import layers as maplayers
 
     try:
         return maplayers.choropleth_layer(located, regions)
@@ -254,7 +246,6 @@ def _renumber(root) -> None:
     Elements referenced from attributes (a mini-map's tile layer) are numbered too; children
     keyed by their old name are re-keyed, so nothing outside this tree is touched.
     """
-    from branca.element import Element
 
     counter = itertools.count(1)
     seen: set[int] = set()
@@ -281,7 +272,6 @@ def map_html(fmap) -> str:
     """The complete HTML document of a map from `build_map` (assets inlined if it is self-contained)."""
     html = fmap.get_root().render()
     if getattr(fmap, "self_contained", False):
-        from geo.maps.assets import inline_assets
 
         html = inline_assets(html, getattr(fmap, "assets_dir", None))
     return html
@@ -294,7 +284,6 @@ def render_map(incidents: Sequence[Incident], **kw) -> str:
 
 def write_map(incidents: Sequence[Incident], path: str | os.PathLike, **kw) -> None:
     """Render the map and write it atomically to `path`, creating its folder if needed."""
-    from geo.outputs.atomic import atomic_write
 
     html = render_map(incidents, **kw)
     folder = Path(path).parent

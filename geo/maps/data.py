@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from geo.model import DatePrecision, Incident, Place
 from geo.outputs.safe import safe_url
+from geo.maps.escape import js_template_safe
+import numpy as np
 
 __all__ = [
     "COORD_DIGITS", "DATE_PRECISIONS", "LayerEncoder", "Summary", "StringTable", "TypeStyle", "highlight_html",
@@ -143,7 +145,6 @@ def highlight_html(sentence: str, place_text: str) -> str:
     >>> highlight_html("Raid on <Mosul> & Tal Afar", "Mosul")
     'Raid on &lt;<mark>Mosul</mark>&gt; &amp; Tal Afar'
     """
-    from geo.maps.escape import js_template_safe
 
     span = mention_offsets(sentence, place_text)
     if span is None:
@@ -237,8 +238,6 @@ class LayerEncoder:
         Incidents are ordered by point (then input order), so marker `p` at `y[p], x[p]`
         holds incidents `s[p]` up to `s[p + 1]` (or the end).
         """
-        import numpy as np
-
         located = [(i, i.place) for i in incidents if i.place is not None]
         coords = np.round(np.array([(p.lat, p.lon) for _, p in located], dtype=np.float64).reshape(-1, 2),
                           COORD_DIGITS)

@@ -17,6 +17,7 @@ from folium.plugins import HeatMap, MarkerCluster, Timeline
 from folium.template import Template
 
 from geo.maps.escape import script_data, script_json
+from folium.plugins import MiniMap
 
 __all__ = [
     "IncidentHeatMap", "IncidentLayer", "IncidentRuntime", "Outlines", "OutlineMiniMap", "SummaryPanel", "TimeSlider",
@@ -227,8 +228,6 @@ class OutlineMiniMap(JSCSSMixin, VerbatimMacro):
     )
 
     def __init__(self, outlines: Outlines):
-        from folium.plugins import MiniMap
-
         super().__init__()
         self._name = "OutlineMiniMap"
         self.outlines = outlines

@@ -13,6 +13,7 @@ from functools import cache
 from importlib import resources
 
 from geo.errors import UsageError
+from gazetteer.layers.base import csv_rows
 
 __all__ = ["Label", "LabelPlace", "population_zoom", "region_label_zooms", "select_labels"]
 
@@ -50,7 +51,6 @@ class Label:
 
 @cache
 def _zoom_rules() -> tuple[tuple[str, int, int], ...]:
-    from gazetteer.layers.base import csv_rows
 
     path = resources.files("geo") / "data" / "basemap_labels.csv"
     with resources.as_file(path) as real:

@@ -9,6 +9,11 @@ from functools import lru_cache
 
 from geo.maps.escape import js_template_safe
 from geo.model import DatePrecision, Incident, Place
+from gazetteer.boundaries import load_countries
+from gazetteer.boundaries import admin1_at
+from gazetteer.boundaries import load_admin1
+import folium
+import numpy as np
 
 __all__ = ["choropleth_layer", "outline_geojson", "time_geojson"]
 
@@ -32,7 +37,6 @@ def time_geojson(incidents: Sequence[Incident], *, max_features: int = 5000) -> 
     Incidents on the same day at (nearly) the same place become one feature with a count `n`;
     when there are still too many, places are coarsened and days grouped into weeks, then months.
     """
-    import numpy as np
 
     dated = [(i, i.date, i.place) for i in incidents if i.place is not None and i.date is not None]
     if not dated:
@@ -63,7 +67,6 @@ def time_geojson(incidents: Sequence[Incident], *, max_features: int = 5000) -> 
 
 def _periods(period: str, day, span, month):
     """Each incident's period start (ordinal) and length in days: its own day span, its week or its month."""
-    import numpy as np
 
     if period == "day":
         return day, span
@@ -92,7 +95,6 @@ def _region_hits(incidents: Sequence[Incident], regions) -> Counter:
     lons = [p[1] for p in points]
     hits: Counter = Counter()
     if regions is None:
-        from gazetteer.boundaries import admin1_at
 
         for point, found in zip(points, admin1_at(lats, lons)):
             if found is not None:
@@ -114,14 +116,12 @@ def _region_hits(incidents: Sequence[Incident], regions) -> Counter:
 def choropleth_layer(incidents: Sequence[Incident], regions=None, *, name: str = "Incidents per region",
                      show: bool = False):
     """A GeoJson layer of the admin-1 regions that have incidents, shaded by count; None if there are none."""
-    import folium
     import shapely
 
     hits = _region_hits(incidents, regions)
     if not hits:
         return None
     if regions is None:
-        from gazetteer.boundaries import load_admin1
 
         regions = load_admin1()
     chosen = regions[regions["id"].isin(list(hits))].sort_values("id")
@@ -163,7 +163,6 @@ def outline_geojson(countries=None) -> dict:
 
 @lru_cache(maxsize=1)
 def _default_outlines() -> dict:
-    from gazetteer.boundaries import load_countries
 
     return _outlines(load_countries())
 

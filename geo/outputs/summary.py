@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
 
+from gazetteer import boundaries
+from gazetteer.errors import GazetteerError
 from gazetteer.model import parse_enum
 from geo.errors import UsageError
 from geo.model import DatePrecision, Incident, Level, Place
@@ -104,10 +106,8 @@ def _join(incidents: Sequence[Incident], regions: "geopandas.GeoDataFrame") -> l
 
 def _default_regions(level: RegionLevel) -> "geopandas.GeoDataFrame | None":
     """The packaged polygons for a level, or None if they cannot be loaded."""
-    from gazetteer.errors import GazetteerError
 
     try:
-        from gazetteer import boundaries
         return boundaries.load_countries() if level is RegionLevel.COUNTRY else boundaries.load_admin1()
     except (GazetteerError, ImportError, OSError):
         return None
@@ -271,6 +271,7 @@ def _region_trend(group: list[Incident], end: dt.date | None) -> tuple[int | Non
 
 def render(summaries: Sequence[RegionSummary], fmt: str) -> str:
     """Summaries as text: table, markdown, csv or json."""
+    # lazy: a cycle — geo.outputs.summary_render imports this module
     from geo.outputs.summary_render import render as _render
     return _render(summaries, fmt)
 
@@ -278,5 +279,6 @@ def render(summaries: Sequence[RegionSummary], fmt: str) -> str:
 def chart(incidents: Sequence[Incident], by: "str | RegionLevel", path, *, top: int = 6,
           regions: "geopandas.GeoDataFrame | None" = None) -> None:
     """Write a PNG of incidents over time (day, week or month bars) per region (top regions), stacked by type."""
+    # lazy: a cycle — geo.outputs.summary_render imports this module
     from geo.outputs.summary_render import chart as _chart
     _chart(incidents, by, path, top=top, regions=regions)

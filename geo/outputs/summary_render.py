@@ -14,6 +14,7 @@ from enum import Enum
 from gazetteer.model import parse_enum
 from geo.errors import UsageError
 from geo.model import Incident
+from geo.outputs.atomic import atomic_write
 from geo.outputs.safe import spreadsheet_safe
 from geo.outputs.summary import RegionLevel, RegionSummary, region_keys
 
@@ -267,7 +268,6 @@ def chart(incidents: Sequence[Incident], by: "str | RegionLevel", path, *, top: 
     """Write a PNG: one panel per region (the `top` busiest), day/week/month bars stacked by incident type."""
     import matplotlib.pyplot as plt
 
-    from geo.outputs.atomic import atomic_write
 
     fig = draw(incidents, by, top=top, regions=regions)
     try:

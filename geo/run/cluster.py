@@ -16,7 +16,12 @@ from dataclasses import dataclass, field
 
 from geo.errors import InputError, UsageError
 from geo.model import ArticleResult
+from geo.outputs.atomic import atomic_path
+from geo.outputs.export import to_geodataframe
+from geo.read.articles import EXTENSIONS, read_articles
 from geo.run.pipeline import Pipeline, Settings
+from geo.store.base import IngestStats, Store, open_store
+from geo.store.schema import article_hash
 
 __all__ = ["DaskSummary", "expand_shards", "process_dask"]
 
@@ -45,7 +50,6 @@ class DaskSummary:
 
 def expand_shards(inputs: Sequence[str]) -> list[str]:
     """Input files: globs expanded, folders listed (known article extensions), order kept."""
-    from geo.read.articles import EXTENSIONS
 
     shards: list[str] = []
     for item in inputs:
@@ -79,8 +83,6 @@ def _process_shard(path: str, settings: Settings, factory: PipelineFactory,
                    known: dict[str, str] | None = None) -> tuple[list[ArticleResult], list[str], int]:
     """Worker task: the shard's articles processed (skipping those `known` by id and hash),
     the reader's complaints, and how many were skipped."""
-    from geo.read.articles import read_articles
-    from geo.store.schema import article_hash
 
     problems: list[str] = []
     pipeline = _pipeline(factory, settings)
@@ -96,8 +98,6 @@ def _process_shard(path: str, settings: Settings, factory: PipelineFactory,
 def _shard_to_parquet(path: str, settings: Settings, factory: PipelineFactory, target: str
                       ) -> tuple[int, int, list[str]]:
     """Worker task: process one shard and write its incidents as one GeoParquet file."""
-    from geo.outputs.atomic import atomic_path
-    from geo.outputs.export import to_geodataframe
 
     results, problems, _ = _process_shard(path, settings, factory)
     incidents = [i for r in results for i in r.incidents]
@@ -129,7 +129,6 @@ def process_dask(inputs: Sequence[str], settings: Settings, *, address: str = LO
     scheduler address like "tcp://10.0.0.5:8786". `out` is a `Store`, a store URL
     (`*.gpkg`, `postgresql://...`) or a folder for GeoParquet files (one per shard).
     """
-    from geo.store.base import Store, open_store
 
     shards = expand_shards(inputs)
     store, owned = None, False
@@ -159,7 +158,6 @@ def process_dask(inputs: Sequence[str], settings: Settings, *, address: str = LO
 def _into_store(client, shards, settings, factory, store) -> DaskSummary:
     from distributed import as_completed
 
-    from geo.store.base import IngestStats
 
     run = uuid.uuid4().hex[:8]
     # what the store holds, shipped once to every worker, so unchanged articles are not processed

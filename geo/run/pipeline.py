@@ -33,6 +33,7 @@ def dated(article: Article) -> Article:
     """The article with its publication date filled in from its own text when metadata lacks one."""
     if article.date is not None:
         return article
+    # lazy: start-up: `incidentmap --help` imports this module (through the runner); only undated articles need it
     from geo.extract.published import publication_date
 
     date, precision, source = publication_date(article)
@@ -80,6 +81,7 @@ class Pipeline:
     @property
     def geoparser(self):
         if self._geoparser is None:
+            # lazy: start-up: `incidentmap --help` imports this module (through the runner); the geoparser loads the matcher, resolver and index
             from gazetteer.geoparser import Geoparser
 
             self._geoparser = Geoparser.open(
@@ -94,6 +96,7 @@ class Pipeline:
     @property
     def taxonomy(self):
         if self._taxonomy is None:
+            # lazy: start-up: `incidentmap --help` imports this module (through the runner); loaded on first use
             from geo.extract.taxonomy import Taxonomy
 
             self._taxonomy = Taxonomy.load(self.settings.taxonomy)
@@ -102,6 +105,7 @@ class Pipeline:
     @property
     def actors(self):
         if self._actors is None:
+            # lazy: start-up: `incidentmap --help` imports this module (through the runner); loaded on first use
             from geo.extract.actors import ActorLexicon
 
             self._actors = ActorLexicon.load(self.settings.actor_files or None)
@@ -109,6 +113,7 @@ class Pipeline:
 
     def process(self, article: Article) -> ArticleResult:
         """Find places and incidents in one article."""
+        # lazy: start-up: `incidentmap --help` imports this module (through the runner); the incident stage needs numpy and the detector
         from geo.extract.incidents import extract_incidents
 
         warnings: list[str] = []
@@ -147,6 +152,7 @@ def merged(results: Iterable[ArticleResult], *, merge: bool = True, taxonomy=Non
     incidents = [i for r in results for i in r.incidents]
     if not merge:
         return incidents
+    # lazy: start-up: `incidentmap --help` imports this module (through the runner); merging needs numpy
     from geo.merge import merge_incidents
 
     return merge_incidents(incidents, taxonomy=taxonomy)

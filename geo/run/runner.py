@@ -119,6 +119,7 @@ class Runner:
         return self.options.db or None
 
     def _check_inputs(self) -> None:
+        # lazy: start-up: `incidentmap --help` imports this module; only commands that read articles need the readers
         from geo.read.articles import check_paths
 
         if not self.options.paths:
@@ -132,6 +133,7 @@ class Runner:
         `toponyms=False` drops each result's toponyms (their count stays) for callers that
         need only incidents.
         """
+        # lazy: start-up: `incidentmap --help` imports this module; only commands that read articles need the readers
         from geo.read.articles import read_articles
         from geo.run.progress import progress
 
@@ -139,6 +141,7 @@ class Runner:
         articles = read_articles(self.options.paths, on_error=self._on_error)
         if select is not None:
             articles = select(articles)
+        # lazy: start-up: `incidentmap --help` imports this module; worker processes load the whole pipeline
         from geo.run.parallel import process_parallel  # one worker runs in this process
 
         stream = process_parallel(articles, self.options.settings, workers=self.options.workers,
@@ -154,6 +157,7 @@ class Runner:
         """Incidents from the store (--db) or from processing the input paths, filtered."""
         filters = filters or Filters()
         if (db := self._from_store()) is not None:
+            # lazy: start-up: `incidentmap --help` imports this module; the store loads the extractors and its back ends
             from geo.store.base import open_store
 
             store = open_store(db, must_exist=True, read_only=True, on_bad_row=self._on_error)
@@ -166,6 +170,7 @@ class Runner:
                 store.close()
             self.articles_read = len({i.article_id for i in found})
             if self.options.merge:
+                # lazy: start-up: `incidentmap --help` imports this module; merging needs numpy
                 from geo.merge import merge_incidents
 
                 found = merge_incidents(found, taxonomy=self._taxonomy())
@@ -178,6 +183,7 @@ class Runner:
         """The user's replacement taxonomy, or None for the built-in one."""
         if not self.options.taxonomy:
             return None
+        # lazy: start-up: `incidentmap --help` imports this module; only runs with --taxonomy need it
         from geo.extract.taxonomy import Taxonomy
 
         return Taxonomy.load(self.options.taxonomy)
@@ -190,6 +196,7 @@ class Runner:
 
     def _mentions(self) -> Iterator[tuple[str, str, Toponym]]:
         if (db := self._from_store()) is not None:
+            # lazy: start-up: `incidentmap --help` imports this module; the store loads the extractors and its back ends
             from geo.store.base import open_store
 
             store = open_store(db, must_exist=True, read_only=True, on_bad_row=self._on_error)
@@ -207,6 +214,7 @@ class Runner:
 
     def ingest(self, *, dask_address: str | None = None):
         """Add the input articles to the store, skipping those already stored unchanged."""
+        # lazy: start-up: `incidentmap --help` imports this module; the store loads the extractors and its back ends
         from geo.store.base import open_store
 
         self._check_inputs()
@@ -214,9 +222,11 @@ class Runner:
         if not db:
             raise UsageError("ingest needs a store: --db FILE.gpkg or --db postgresql://...")
         if dask_address:
+            # lazy: start-up: `incidentmap --help` imports this module; Dask is needed with --dask only
             from geo.run.cluster import process_dask
 
             return process_dask(list(self.options.paths), self.options.settings, address=dask_address, out=db)
+        # lazy: start-up: `incidentmap --help` imports this module; the store loads the extractors and its back ends
         from geo.store.base import IngestStats, changed_articles
 
         unchanged = 0
@@ -245,6 +255,7 @@ _WHERE = ("name", "lat", "lon", "country_code", "admin1", "feature_code", "level
 
 def _place_row(article_id: str, title: str, top: Toponym) -> dict:
     """A place mention in the `places` schema; the place's columns are empty for an unresolved one."""
+    # lazy: start-up: `incidentmap --help` imports this module; the parts module loads the resolver and the gazetteer layers
     from gazetteer.resolve.parts import unresolved_reason
 
     place = top.place

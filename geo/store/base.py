@@ -144,10 +144,12 @@ def _open(text: str, *, must_exist: bool, read_only: bool) -> Store:
         raise InputError(f"no store at {text}: {what} (check the path, or run "
                          f"`incidentmap ingest PATH... --db {text}` first)")
     if text.startswith(("postgresql://", "postgres://")):
+        # lazy: a cycle — geo.store.postgis imports this module
         from geo.store.postgis import PostGISStore
 
         return PostGISStore(text, read_only=read_only)
     if text.lower().endswith(".gpkg"):
+        # lazy: a cycle — geo.store.gpkg imports this module
         from geo.store.gpkg import GeoPackageStore
 
         return GeoPackageStore(text, read_only=read_only)
