@@ -11,6 +11,7 @@ import re
 from functools import cache
 from pathlib import Path
 
+from gazetteer.layers.base import csv_rows
 from geo.extract.numbers import number_pattern
 from geo.model import DatePrecision
 
@@ -109,15 +110,19 @@ def _relative_matches(text: str, starts: list[int]):
 
 
 @cache
+def _named_event_words() -> dict[str, list[str]]:
+    """The regex bodies of `geo/data/date_named_events.csv`'s nouns, by where they stand (after, before, occasion)."""
+    words: dict[str, list[str]] = {"after": [], "before": [], "occasion": []}
+    for _, row in csv_rows(Path(__file__).parent.parent / "data" / "date_named_events.csv"):
+        word = row["word"].strip().lower()
+        words[row["where"].strip()].append(re.escape(word.rstrip("*")) + (r"\w*" if word.endswith("*") else ""))
+    return words
+
+
+@cache
 def _named_event_table() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """Regexes for words that turn a month-day into an event's name, from `geo/data/date_named_events.csv`."""
-    text = (Path(__file__).parent.parent / "data" / "date_named_events.csv").read_text(encoding="utf-8")
-    rows = list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
-    words: dict[str, list[str]] = {"after": [], "before": [], "occasion": []}
-    for row in rows:
-        word = row["word"].strip().lower()
-        body = re.escape(word.rstrip("*")) + (r"\w*" if word.endswith("*") else "")
-        words[row["where"].strip()].append(body)
+    words = _named_event_words()
     after = re.compile(r"(?i)(?:['’]s)?\s+(?:" + "|".join(words["after"] + words["occasion"]) + r")\b")
     before = re.compile(r"(?i)\bthe\s+(?:" + "|".join(words["before"]) + r")\s+(?:of|on)\s+$")
     return after, before
@@ -127,12 +132,8 @@ def _named_event_table() -> tuple[re.Pattern[str], re.Pattern[str]]:
 def _occasion_before() -> re.Pattern[str]:
     """An occasion noun (date_named_events.csv, where=occasion) right before a date: "the referendum held
     last month", "talks scheduled for Tuesday", "a vote on Sunday"."""
-    text = (Path(__file__).parent.parent / "data" / "date_named_events.csv").read_text(encoding="utf-8")
-    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
-    nouns = [re.escape(r["word"].strip().lower().rstrip("*")) + (r"\w*" if r["word"].strip().endswith("*") else "")
-             for r in rows if r["where"].strip() == "occasion"]
-    return re.compile(r"(?i)\b(?:" + "|".join(nouns) + r")\s+(?:(?:held|scheduled|planned|set|due|slated|called|"
-                      r"expected)\s+)?(?:(?:for|on|in|at)\s+)?(?:the\s+)?$")
+    return re.compile(r"(?i)\b(?:" + "|".join(_named_event_words()["occasion"]) + r")\s+(?:(?:held|scheduled|planned|"
+                      r"set|due|slated|called|expected)\s+)?(?:(?:for|on|in|at)\s+)?(?:the\s+)?$")
 
 
 # Characters before a month-day searched for "the ... of" that makes it part of a name ("the anniversary of").
