@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from geo.extract.place_words import OBJECT_GAP
 from geo.extract.triggers import Hit
 from geo.read.text import Sentence
 
@@ -69,11 +70,9 @@ def _verb_anchored(text: str, sentence: Sentence, hit: Hit, place_start: int, pl
     >>> _verb_anchored(t, Sentence(0, len(t), t, 0, 0), h, t.index("Mosul"), t.index("Mosul") + 5)
     True
     """
-    if not _VERB_OBJECT.fullmatch(text, hit.end, place_start):
+    if not OBJECT_GAP.fullmatch(text, hit.end, place_start):
         return False
     return bool(_TIME_AFTER.match(text, place_end, min(sentence.end, place_end + _NP_REACH)))
 
 
-# Between a trigger verb and its object place: at most an article and "the town/city of".
-_VERB_OBJECT = re.compile(r"\s+(?:the\s+)?(?:(?:town|city|village|province|district|region)\s+of\s+)?", re.IGNORECASE)
 _VERB_FORM = re.compile(r"\w+ed|(?:took|fought|fled|drove|shot|won|hit|struck|fell|overran|blew|seized)", re.IGNORECASE)

@@ -21,7 +21,7 @@ from geo.extract.decide import Candidate, Weights, aggregate, candidates, score
 from geo.extract.events import EventModel, bundled_model
 from geo.extract.fatalities import Casualties, casualties
 from geo.extract.locate import PlaceChoice, Placer
-from geo.extract.place_words import _GLUED_ARTICLE
+from geo.extract.place_words import OBJECT_GAP
 from geo.extract.places import contains, distance_km
 from geo.extract.retellings import _SAME_KM, _VERB, _antecedent, _coalesce, _Draft, _join
 from geo.extract.taxonomy import Taxonomy
@@ -31,7 +31,6 @@ from geo.read.text import Sentence, sentences
 
 __all__ = ["Hit", "Rules", "compile_pattern", "extract_incidents", "incident_id"]
 
-_OBJECT_GAP = re.compile(r"\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?" + _GLUED_ARTICLE, re.IGNORECASE)
 # A definite "the city" standing for the town named just before ("air strikes ... in the city on Tuesday").
 _THE_TOWN = re.compile(r"\b(?:in|at|near|around|outside|inside|into|on|across|through)\s+the\s+(?:city|town)\b",
                        re.IGNORECASE)
@@ -211,7 +210,7 @@ def _confidence(cand: Candidate, weights: Weights, text: str, sentence: Sentence
     else:
         conf = score(cand, weights, own_date, own_place, counts, locality, crowd)
     if own_place and own_place.tied and _VERB.match(hit.text) \
-            and _OBJECT_GAP.fullmatch(text, hit.end, max(hit.end, own_place.start)):
+            and OBJECT_GAP.fullmatch(text, hit.end, max(hit.end, own_place.start)):
         conf = min(conf + weights.tied, 1.0)     # "seized Qaim": the place is the trigger verb's object
     return conf
 

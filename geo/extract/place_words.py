@@ -14,6 +14,10 @@ from geo.model import Article, Span
 
 # An Arabic article glued to the name the mention leaves out: "captured al-Qaim" (the mention is "Qaim").
 _GLUED_ARTICLE = r"(?:(?:al|el|ad|ar|as|ash|at|an|az)-)?"
+# Between a trigger verb and its object place: an article, "the town/city/province of", an Arabic article
+# glued to the name ("seized Qaim", "captured the city of Mosul", "retook al-Qaim").
+OBJECT_GAP = re.compile(r"\s+(?:the\s+)?(?:(?:town|city|village|province|district|region)\s+of\s+)?" + _GLUED_ARTICLE,
+                        re.IGNORECASE)
 # Words right before a mention that tie it to an event happening there (ACLED precision 1) ...
 _AT = re.compile(r"(?:\b(?:in|at|inside|into|across|throughout|on|over|hit|struck|targeted|attacked|entered|"
                  r"seized|retook|recaptured|captured|stormed|overran)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3})"
