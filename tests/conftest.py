@@ -64,6 +64,16 @@ def cli():
     return run_cli
 
 
+@pytest.fixture(scope="session")
+def seeds_store(tmp_path_factory) -> Path:
+    """The seeds ingested once into a GeoPackage, alone in its folder, through the real command; tests that
+    change a store work on a copy of it."""
+    db = tmp_path_factory.mktemp("store") / "seeds.gpkg"
+    proc = run_cli("ingest", str(SEEDS), "--db", str(db), "--workers", "1", "-q")
+    assert proc.returncode == 0, proc.stderr
+    return db
+
+
 @pytest.fixture(params=["gpkg", pytest.param("postgis", marks=pytest.mark.postgis)])
 def store_url(request, tmp_path):
     """A fresh, empty store URL on each back end: a GeoPackage path, then a PostGIS schema of its own.

@@ -13,8 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEEDS
-
 # (name, table, column, value written into the table's first row, what the warning says)
 POISONS = [
     ("year 9999", "incidents", "date", "9999-12-31", "outside 1900-2100"),
@@ -33,14 +31,6 @@ POISONS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def stored(cli, tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("rows") / "seeds.gpkg"
-    proc = cli("ingest", str(SEEDS), "--db", str(db), "--workers", "1", "-q")
-    assert proc.returncode == 0, proc.stderr
-    return db
-
-
 def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path)
     # The GeoPackage's r-tree triggers call these; the poisoned columns are not geometries.
@@ -50,11 +40,11 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _poison(stored: Path, folder: Path, table: str, column: str, value, where: str = "1") -> tuple[Path, int, int]:
+def _poison(seeds_store: Path, folder: Path, table: str, column: str, value, where: str = "1") -> tuple[Path, int, int]:
     """A copy of the store with `value` in `column` of the first row of `table` that matches `where`:
     (path, fid, rows)."""
     db = folder / "poisoned.gpkg"
-    shutil.copy(stored, db)
+    shutil.copy(seeds_store, db)
     conn = _connect(db)
     try:
         fid = conn.execute(f"SELECT min(fid) FROM {table} WHERE {where}").fetchone()[0]
@@ -72,8 +62,8 @@ def _poison(stored: Path, folder: Path, table: str, column: str, value, where: s
 
 @pytest.mark.parametrize("name, table, column, value, reason", POISONS, ids=[p[0] for p in POISONS])
 def test_a_bad_incident_row_is_skipped_with_the_store_and_row_named_and_the_rest_exported(
-        cli, stored, tmp_path, name, table, column, value, reason):
-    db, fid, rows = _poison(stored, tmp_path, table, column, value)
+        cli, seeds_store, tmp_path, name, table, column, value, reason):
+    db, fid, rows = _poison(seeds_store, tmp_path, table, column, value)
     out = tmp_path / "x.geojson"
     proc = cli("extract", "--db", str(db), "--no-merge", "-o", str(out))
     assert proc.returncode == 0, proc.stderr[-2000:]
@@ -91,8 +81,8 @@ def test_a_bad_incident_row_is_skipped_with_the_store_and_row_named_and_the_rest
     ("extract", "-o", "{out}/x.csv", "--strict"),
 ], ids=["map", "summary-chart", "extract-gpkg", "extract-strict"])
 @pytest.mark.parametrize("value", ["9999-12-31", "0001-01-01"])
-def test_every_read_command_survives_an_out_of_range_date_in_the_store(cli, stored, tmp_path, args, value):
-    db, fid, _ = _poison(stored, tmp_path, "incidents", "date", value)
+def test_every_read_command_survives_an_out_of_range_date_in_the_store(cli, seeds_store, tmp_path, args, value):
+    db, fid, _ = _poison(seeds_store, tmp_path, "incidents", "date", value)
     proc = cli(*(a.format(out=tmp_path) for a in args), "--db", str(db))
     assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
     assert f"incidents row {fid} skipped" in proc.stderr
@@ -106,9 +96,9 @@ def test_every_read_command_survives_an_out_of_range_date_in_the_store(cli, stor
     ("articles", "metadata", "{bad"),
     ("articles", "date", "0001-01-01"),
 ])
-def test_places_skips_a_bad_toponym_or_article_row(cli, stored, tmp_path, table, column, value):
+def test_places_skips_a_bad_toponym_or_article_row(cli, seeds_store, tmp_path, table, column, value):
     where = "place_id IS NOT NULL" if column == "place_raw" else "1"
-    db, fid, _ = _poison(stored, tmp_path, table, column, value, where)
+    db, fid, _ = _poison(seeds_store, tmp_path, table, column, value, where)
     out = tmp_path / "p.jsonl"
     proc = cli("places", "--db", str(db), "-o", str(out))
     assert proc.returncode == 0, proc.stderr[-2000:]
@@ -117,10 +107,10 @@ def test_places_skips_a_bad_toponym_or_article_row(cli, stored, tmp_path, table,
     assert out.read_text(encoding="utf-8").count("\n") > 100
 
 
-def test_the_store_api_warns_about_a_bad_row_when_no_one_listens(stored, tmp_path):
+def test_the_store_api_warns_about_a_bad_row_when_no_one_listens(seeds_store, tmp_path):
     from geo.store.base import open_store
 
-    db, fid, rows = _poison(stored, tmp_path, "incidents", "evidence", "[]")
+    db, fid, rows = _poison(seeds_store, tmp_path, "incidents", "evidence", "[]")
     store = open_store(str(db), read_only=True)
     try:
         with pytest.warns(UserWarning, match=f"incidents row {fid} skipped"):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT
 
 READ_COMMANDS = [
     ("map", "-o", "{out}/m.html"),
@@ -36,37 +36,29 @@ def _articles(path: Path, prefix: str, n: int) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def seeded_store(cli, tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("store") / "seeds.gpkg"
-    proc = cli("ingest", str(SEEDS), "--db", str(db), "--workers", "1", "-q")
-    assert proc.returncode == 0, proc.stderr
-    return db
-
-
 def _digest(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
 
 @pytest.mark.parametrize("args", READ_COMMANDS, ids=lambda a: a[0])
-def test_read_commands_leave_the_store_byte_for_byte_unchanged(cli, seeded_store, tmp_path, args):
-    before = _digest(seeded_store.parent)
-    proc = cli(*(a.format(out=tmp_path) for a in args), "--db", str(seeded_store))
+def test_read_commands_leave_the_store_byte_for_byte_unchanged(cli, seeds_store, tmp_path, args):
+    before = _digest(seeds_store.parent)
+    proc = cli(*(a.format(out=tmp_path) for a in args), "--db", str(seeds_store))
     assert proc.returncode == 0, proc.stderr
-    after = _digest(seeded_store.parent)
+    after = _digest(seeds_store.parent)
     assert after["seeds.gpkg"] == before["seeds.gpkg"]
     # SQLite's reader side files may appear beside a WAL store, but nothing is ever written to the log
     assert set(after) <= {"seeds.gpkg", "seeds.gpkg-wal", "seeds.gpkg-shm"}
-    assert (seeded_store.parent / "seeds.gpkg-wal").stat().st_size == 0 if "seeds.gpkg-wal" in after else True
+    assert (seeds_store.parent / "seeds.gpkg-wal").stat().st_size == 0 if "seeds.gpkg-wal" in after else True
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions, so nothing here is read-only")
 @pytest.mark.parametrize("args", READ_COMMANDS[:3], ids=lambda a: a[0])
-def test_a_read_only_store_in_a_read_only_folder_can_be_read(cli, seeded_store, tmp_path, args):
+def test_a_read_only_store_in_a_read_only_folder_can_be_read(cli, seeds_store, tmp_path, args):
     folder = tmp_path / "ro"
     folder.mkdir()
     db = folder / "seeds.gpkg"
-    db.write_bytes(seeded_store.read_bytes())
+    db.write_bytes(seeds_store.read_bytes())
     db.chmod(0o444)
     folder.chmod(0o555)
     out = tmp_path / "out"
@@ -80,11 +72,11 @@ def test_a_read_only_store_in_a_read_only_folder_can_be_read(cli, seeded_store, 
     assert any(out.iterdir())
 
 
-def test_a_store_opened_read_only_refuses_to_write(seeded_store):
+def test_a_store_opened_read_only_refuses_to_write(seeds_store):
     from geo.store.base import open_store
     from geo.store.schema import StoreError
 
-    store = open_store(str(seeded_store), read_only=True)
+    store = open_store(str(seeds_store), read_only=True)
     try:
         assert store.counts()["incidents"] > 0
         with pytest.raises(StoreError, match="read-only"):
@@ -119,9 +111,9 @@ def test_ingest_into_a_store_that_cannot_be_written_exits_3(cli, tmp_path):
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions, so nothing here is read-only")
-def test_ingest_into_a_read_only_store_exits_3(cli, seeded_store, tmp_path):
+def test_ingest_into_a_read_only_store_exits_3(cli, seeds_store, tmp_path):
     db = tmp_path / "ro.gpkg"
-    db.write_bytes(seeded_store.read_bytes())
+    db.write_bytes(seeds_store.read_bytes())
     db.chmod(stat.S_IRUSR)
     proc = cli("ingest", str(_articles(tmp_path / "a.jsonl", "r", 2)), "--db", str(db), "--workers", "1", "-q")
     assert proc.returncode == 3, proc.stderr
