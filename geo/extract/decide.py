@@ -248,8 +248,9 @@ def _type(found: dict[str, float], hit: Hit, factor: float, weights: Weights) ->
 
 # A toll or a flight too large for one event ("tens of thousands displaced", "has killed 400,000"): people
 # counted over a campaign or a war, unless the sentence dates it to a day.
-_PEOPLE = r"(?:\s+[\w’'-]+){0,3}?\s+(?:people|persons|civilians|residents|refugees|families|children|men|women|Syrians|Iraqis|" \
-          r"Afghans|Yemenis|Rohingya|migrants|fighters|soldiers|troops|lives)\b"
+# People are a plural noun of persons or a capitalised name of a people ("Syrians", "Kurds", "Rohingya"), not named one by one.
+_PEOPLE = r"(?:\s+[\w’'-]+){0,3}?\s+(?:people|persons|civilians|residents|refugees|families|children|men|women|" \
+          r"migrants|fighters|soldiers|troops|lives|(?-i:[A-Z][a-z]+))\b"
 _AGGREGATE = re.compile(r"\b(?:tens|hundreds)\s+of\s+thousands\b|\bmillions\b|"
                         r"\b(?:\d{1,3}(?:,\d{3}){1,}|\d{5,}|\d+(?:\.\d+)?\s+million)" + _PEOPLE, re.IGNORECASE)
 _AGGREGATE_FROM = 10_000
@@ -262,6 +263,8 @@ def aggregate(sentence: str) -> bool:
     True
     >>> aggregate("Gunmen killed 12 people in the market."), aggregate("The road runs 12,000 km.")
     (False, False)
+    >>> aggregate("Some 30,000 Kurds have fled the district since the spring.")
+    True
     """
     for m in _AGGREGATE.finditer(sentence):
         digits = re.match(r"[\d,.]+", m.group(0))
