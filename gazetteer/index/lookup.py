@@ -231,6 +231,15 @@ class GazetteerIndex:
             ).fetchone()
         return _row_to_place(row) if row else None
 
+    def country(self, country_code: str) -> Place | None:
+        """The country with this ISO code as a place of the index, or None."""
+        with self._lock:
+            row = self._conn.execute(
+                f"SELECT {_PLACE_COLUMNS} FROM places p {_SOURCE_JOIN} WHERE p.level = ? "
+                "AND p.country_code = ? ORDER BY p.population DESC, p.id LIMIT 1", (Level.COUNTRY.value, country_code)
+            ).fetchone()
+        return _row_to_place(row) if row else None
+
     def populated_places(self, south: float, west: float, north: float, east: float, *,
                          min_population: int = 0, regions: Sequence[str] | None = None,
                          ) -> list[tuple[str, float, float, int, bool]]:

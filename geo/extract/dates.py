@@ -118,6 +118,11 @@ _OTHER_START = re.compile(r"\b(?:that|which)\s+(?:began|started|opened|was\s+lau
                           r"was\s+set\s+up|took\s+office)\s+(?:(?:in|on|at)\s+(?:the\s+)?)?$", re.IGNORECASE)
 
 
+# A date that bounds a period says when a state began or ends, not when an event happened: "the first attack
+# in the capital since July", "held until June", "by Friday". It never dates the event of its sentence.
+_BOUND = re.compile(r"(?:since|until|till|by)\b", re.IGNORECASE)
+
+
 def _is_reporting(text: str, d: EventDate) -> bool:
     """True if the date says when something was said rather than when it happened."""
     if _SPEECH_BEFORE.search(text, max(0, d.start - _SPEECH_REACH), d.start):
@@ -181,11 +186,17 @@ def event_date(text: str, *, published: dt.date | None,
     True
     >>> event_date("Gunmen killed two guards days before the May 5 vote.", published=dt.date(2017, 5, 1)).date is None
     True
+
+    Nor does a date that bounds a period:
+
+    >>> event_date("17 people were killed in the attack, the first in the capital since July.",
+    ...            published=dt.date(2017, 10, 3)).date is None
+    True
     """
     occasion = _occasion_before()
     candidates = []
     for d in event_dates(text, published=published, published_precision=published_precision):
-        if _OTHER_START.search(text, max(0, d.start - _CLAUSE_REACH), d.start):
+        if _OTHER_START.search(text, max(0, d.start - _CLAUSE_REACH), d.start) or _BOUND.match(d.text):
             continue
         if occasion.search(text, max(0, d.start - _CLAUSE_REACH), d.start):
             counted = _counted_from_occasion(text, d)

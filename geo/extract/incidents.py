@@ -76,7 +76,8 @@ def _segments(article: Article, starts: list[int] | None = None) -> list[Sentenc
 def extract_incidents(article: Article, toponyms: Sequence[Toponym], *, taxonomy: Taxonomy, actors=None,
                       rules: Rules | None = None, model: EventModel | None = None,
                       weights: Weights | None = None, calibration: Calibration | None = None,
-                      capital_of: Callable[[str], Place | None] | None = None) -> list[Incident]:
+                      capital_of: Callable[[str], Place | None] | None = None,
+                      country_of: Callable[[str], Place | None] | None = None) -> list[Incident]:
     """The incidents an article reports, in text order.
 
     Each sentence that may tell an event gets candidates (families the learned detector or the
@@ -99,7 +100,7 @@ def extract_incidents(article: Article, toponyms: Sequence[Toponym], *, taxonomy
     if not found:
         return []
     families = {si: frozenset(c.family for c in cs) for si, cs in found.items()}
-    placer = Placer(article, toponyms, rules, capital_of)
+    placer = Placer(article, toponyms, rules, capital_of, country_of)
     dater = Dater(article, sents, lambda j: families.get(j, frozenset()))
     drafts: list[_Draft] = []
     for si, cands in found.items():

@@ -75,10 +75,12 @@ class Placer:
     """Finds the place of a trigger among an article's resolved toponyms."""
 
     def __init__(self, article: Article, toponyms: Sequence[Toponym], rules=None,
-                 capital_of: Callable[[str], Place | None] | None = None):
+                 capital_of: Callable[[str], Place | None] | None = None,
+                 country_of: Callable[[str], Place | None] | None = None):
         self.text = article.text
         self._rules = rules
         self._capital_of = capital_of     # the gazetteer's capital of a country, for "in the capital"
+        self._country_of = country_of     # the gazetteer's country of an ISO code, for a dateline's country
         span = article.dateline.span if article.dateline else _wire_dateline(article)
         ordered = sorted(toponyms, key=lambda t: t.mention.start)
         on_dateline = _on_dateline(ordered, span)
@@ -262,6 +264,9 @@ class Placer:
     def dateline(self) -> PlaceChoice | None:
         """The finest dateline place, one precision step coarser (it says where the reporter was).
 
+        The dateline's town stands in only when the story itself names that town again: a reporter
+        files from a capital or a bureau about events elsewhere in the country ("MANILA" over an
+        arrest in Iligan), so otherwise the dateline's country stands in, at region precision.
         A dateline abroad ("LONDON" over a story about Macedonia) says nothing of where things
         happened: then the country the story names most often stands in, at region precision.
         """
@@ -269,8 +274,15 @@ class Placer:
         countries = Counter(_where(t).country_code for t in usable if _where(t).country_code)
         if self._dateline and (not countries or self._dateline_countries & set(countries)):
             topo = max(self._dateline, key=lambda t: _where(t).level.rank)
-            precision = place_precision(_where(topo), near=True)
-            return PlaceChoice(_where(topo), topo.mention.text, precision, "dateline", phrase=_mention_span(topo))
+            place = _where(topo)
+            if place.level.rank > Level.COUNTRY.rank and place.country_code and self._country_of is not None \
+                    and not any(_where(t).id == place.id for t in usable):
+                country = self._country_of(place.country_code)
+                if country is not None:
+                    return PlaceChoice(country, country.name, GeoPrecision.REGION, "dateline",
+                                       phrase=_mention_span(topo))
+            precision = place_precision(place, near=True)
+            return PlaceChoice(place, topo.mention.text, precision, "dateline", phrase=_mention_span(topo))
         for cc, _ in countries.most_common(1):
             country = next((t for t in usable if _where(t).country_code == cc and _where(t).level is Level.COUNTRY), None)
             if country is not None:
@@ -366,6 +378,12 @@ def _attributive(placer: Placer, topo: Toponym, place: Place) -> bool:
     return placer._rules is not None and placer._rules.around("attributive", placer.text, topo.mention.start, topo.mention.end)
 
 
+def _nationality(placer: Placer, topo: Toponym, place: Place) -> bool:
+    """"U.S. soldiers", "French jets": a country's name before whom or what it sends says whose, not where."""
+    return place.level is Level.COUNTRY and placer._rules is not None \
+        and placer._rules.around("nationality", placer.text, topo.mention.start, topo.mention.end)
+
+
 def _owner(placer: Placer, topo: Toponym, place: Place) -> bool:
     """"at Iraq's request", "Syria's army": whose, not where (but "Syria's north" is a part of it)."""
     m = topo.mention
@@ -394,6 +412,7 @@ def _seat_acting(placer: Placer, topo: Toponym, place: Place) -> bool:
 # A resolved name is where something happened unless one of these says it names who or whose instead.
 _NOT_WHERE: tuple[tuple[str, Callable[[Placer, Toponym, Place], bool]], ...] = (
     ("attributive", _attributive),
+    ("nationality", _nationality),
     ("owner", _owner),
     ("person", _person),
     ("initial", _after_initial),

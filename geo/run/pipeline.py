@@ -137,7 +137,8 @@ class Pipeline:
         )
         incidents = tuple(
             extract_incidents(article, toponyms, taxonomy=self.taxonomy, actors=self.actors,
-                              calibration=self.calibration, capital_of=getattr(self.geoparser.index, "capital", None))
+                              calibration=self.calibration, capital_of=getattr(self.geoparser.index, "capital", None),
+                              country_of=getattr(self.geoparser.index, "country", None))
         )
         return ArticleResult(article, toponyms, incidents, tuple(warnings))
 

@@ -1,0 +1,62 @@
+"""Where and when an event happened, through the real pipeline and gazetteer, on wire excerpts written for
+these tests: the error classes of issue 16 (a date from a "since" phrase, a country sending its forces
+taken for the scene, a reporter's dateline taken for the scene)."""
+
+import datetime as dt
+
+import pytest
+
+from geo.model import Article, DatePrecision, GeoPrecision
+from geo.read.wire import find_dateline
+from geo.run.pipeline import Pipeline
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    return Pipeline()
+
+
+def incidents(pipeline, text, *, date=dt.date(2017, 10, 3)):
+    """The incidents of `text` read as the article reader reads it (its dateline found the same way)."""
+    a = Article("t", text, title="Test", date=date, date_precision=DatePrecision.DAY, dateline=find_dateline(text))
+    return pipeline.process(a).incidents
+
+
+def test_a_since_phrase_never_dates_the_event(pipeline):
+    text = ("BEIRUT (Reuters) - Seventeen people were killed in a bomb attack in the Midan district of Damascus, "
+            "the first attack of its kind in the capital since July, state media said.")
+    found = incidents(pipeline, text)
+    assert found
+    assert all(i.date != dt.date(2017, 7, 1) for i in found)
+
+
+def test_a_toll_counted_since_a_month_is_no_incident(pipeline):
+    text = ("COX'S BAZAR, Bangladesh (Reuters) - More than 500,000 Rohingya have fled to Bangladesh since late "
+            "August, aid agencies said on Tuesday, as the United Nations called for more help for the camps.")
+    assert not [i for i in incidents(pipeline, text) if i.date == dt.date(2017, 8, 1)]
+
+
+@pytest.mark.parametrize("text,country", [
+    ("Four U.S. soldiers were killed on Wednesday in an ambush by militants, officials said.", "United States"),
+    ("U.S. drones killed 14 militants in a strike on Monday, a local official said.", "United States"),
+    ("Gunmen abducted two U.S. contractors on Monday as they drove to work, police said.", "United States"),
+])
+def test_a_country_before_whom_it_sends_is_not_where(pipeline, text, country):
+    found = incidents(pipeline, text)
+    assert found, text
+    assert all(i.place is None or i.place.name != country for i in found)
+
+
+def test_a_dateline_town_the_story_never_names_again_stands_in_only_as_its_country(pipeline):
+    text = ("MANILA (Reuters) - Philippine security forces on Sunday arrested the wife of a slain militant "
+            "leader, the army said. She was found with explosives, officials said.")
+    (inc,) = [i for i in incidents(pipeline, text, date=dt.date(2017, 11, 5)) if i.type == "arrest"]
+    assert inc.place.name == "Philippines" and inc.geo_precision is GeoPrecision.REGION
+    assert "place from dateline" in inc.notes and inc.date == dt.date(2017, 11, 5)
+
+
+def test_a_dateline_town_the_story_is_about_stays_the_place(pipeline):
+    text = ("MOSUL, Iraq (Reuters) - Islamic State militants shelled a camp for displaced people on Friday, "
+            "killing six. The camp lies on the road east of Mosul, in Nineveh province.")
+    found = incidents(pipeline, text, date=dt.date(2017, 4, 21))
+    assert found and found[0].place.name == "Mosul"
