@@ -277,10 +277,9 @@ class Placer:
             place = _where(topo)
             if place.level.rank > Level.COUNTRY.rank and place.country_code and self._country_of is not None \
                     and not any(_where(t).id == place.id for t in usable):
-                country = self._country_of(place.country_code)
-                if country is not None:
-                    return PlaceChoice(country, country.name, GeoPrecision.REGION, "dateline",
-                                       phrase=_mention_span(topo))
+                home = self._country_of(place.country_code)
+                if home is not None:
+                    return PlaceChoice(home, home.name, GeoPrecision.REGION, "dateline", phrase=_mention_span(topo))
             precision = place_precision(place, near=True)
             return PlaceChoice(place, topo.mention.text, precision, "dateline", phrase=_mention_span(topo))
         for cc, _ in countries.most_common(1):
