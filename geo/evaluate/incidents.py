@@ -33,8 +33,8 @@ GOLD = Path(__file__).resolve().parents[2] / "tests" / "data" / "incidents_gold.
 BLIND = GOLD.with_name("incidents_blind.jsonl")
 # Splits kept in a file of their own, each annotated before the system ever ran on it.
 SPLIT_FILES = {"blind": BLIND, "blind2": GOLD.with_name("incidents_blind2.jsonl"),
-               "blind3": GOLD.with_name("incidents_blind3.jsonl")}
-SPLITS = ("dev", "test", "holdout", "blind", "blind2", "blind3", "all")
+               "blind3": GOLD.with_name("incidents_blind3.jsonl"), "blind4": GOLD.with_name("incidents_blind4.jsonl")}
+SPLITS = ("dev", "test", "holdout", "blind", "blind2", "blind3", "blind4", "all")
 MAX_KM = 50.0
 
 
@@ -110,7 +110,9 @@ def _parser() -> argparse.ArgumentParser:
                          "holdout: annotated on the fifth day before any run on it; blind: the sixth day's "
                          "split (Reuters, GeoWebNews, LGL), in tests/data/incidents_blind.jsonl; blind2: the seventh "
                          "day's Reuters split, in tests/data/incidents_blind2.jsonl; blind3: the eighth day's, the last 49 "
-                         "Reuters conflict articles no one had annotated, in tests/data/incidents_blind3.jsonl")
+                         "Reuters conflict articles no one had annotated, in tests/data/incidents_blind3.jsonl; blind4: "
+                         "the ninth day's, 43 GeoWebNews and LGL articles on violence, crime or protest, in "
+                         "tests/data/incidents_blind4.jsonl")
     ap.add_argument("--non-conflict", type=int, metavar="N", default=0,
                     help="instead: incidents per article on the first N politicsNews stories of the full ISOT"
                          " sample that are not in the conflict subset (the false-positive rate)")
