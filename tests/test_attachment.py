@@ -60,3 +60,22 @@ def test_a_dateline_town_the_story_is_about_stays_the_place(pipeline):
             "killing six. The camp lies on the road east of Mosul, in Nineveh province.")
     found = incidents(pipeline, text, date=dt.date(2017, 4, 21))
     assert found and found[0].place.name == "Mosul"
+
+
+# Ordinary crime (decision weight `ordinary_crime`, cues.csv kinds offence and political, families.csv crime).
+
+def test_an_ordinary_crime_story_gives_no_incident(pipeline):
+    text = ("A Springfield man was arrested on Sunday on charges of armed robbery and theft after a traffic stop, "
+            "police said. He was held on a $5,000 bond at the county jail.")
+    assert incidents(pipeline, text) == ()
+
+
+def test_an_arrest_of_activists_is_an_incident_even_on_a_drug_charge(pipeline):
+    text = ("Police arrested three opposition activists in Tbilisi on Monday on drug charges their party "
+            "called fabricated.")
+    assert [i.type for i in incidents(pipeline, text)] == ["arrest"]
+
+
+def test_a_crowd_beating_a_suspected_thief_is_still_mob_violence(pipeline):
+    text = "On 9 November 2023, villagers in Nkongsamba beat to death a man caught with a stolen motorbike."
+    assert [i.type for i in incidents(pipeline, text)] == ["mob_violence"]

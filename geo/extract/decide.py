@@ -57,6 +57,7 @@ class Weights:
     anchored: float
     aggregate: float
     quiet: float
+    ordinary_crime: float
 
     @classmethod
     @cache
@@ -276,10 +277,12 @@ def aggregate(sentence: str) -> bool:
 
 
 def score(c: Candidate, weights: Weights, date, place, counts: bool, locality: bool = False,
-          crowd: bool = False) -> float:
+          crowd: bool = False, crime: bool = False) -> float:
     """The candidate's score: weighted evidence, capped at 1. `crowd`: the sentence counts people by the
-    tens of thousands (see `aggregate`)."""
+    tens of thousands (see `aggregate`); `crime`: the article is an ordinary crime story (`ordinary_crime`)."""
     s = weights.model * (c.model - weights.model_prior) + weights.rule * c.rule
+    if crime:
+        s -= weights.ordinary_crime
     if crowd and (date.date is None or date.precision is not DatePrecision.DAY):
         s -= weights.aggregate
     if c.rule == 0.0:

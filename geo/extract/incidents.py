@@ -16,7 +16,7 @@ from dataclasses import replace
 from geo.extract.anchored import anchored
 from geo.extract.calibration import Calibration
 from geo.extract.dater import Dater
-from geo.extract.dates import EventDate
+from geo.extract.dates import EventDate, event_dates
 from geo.extract.decide import Candidate, Weights, aggregate, candidates, score
 from geo.extract.events import EventModel, bundled_model
 from geo.extract.fatalities import Casualties, casualties
@@ -24,7 +24,7 @@ from geo.extract.locate import PlaceChoice, Placer
 from geo.extract.place_words import OBJECT_GAP
 from geo.extract.places import contains, distance_km
 from geo.extract.retellings import _SAME_KM, _VERB, _antecedent, _coalesce, _Draft, _join
-from geo.extract.taxonomy import Taxonomy
+from geo.extract.taxonomy import Taxonomy, crime_lookalikes
 from geo.extract.triggers import Hit, Rules, clause_of, compile_pattern
 from geo.model import Article, DatePrecision, Evidence, GeoPrecision, Incident, Level, Phrase, Place, Span, Toponym
 from geo.read.text import Sentence, sentences
@@ -103,8 +103,10 @@ def extract_incidents(article: Article, toponyms: Sequence[Toponym], *, taxonomy
     placer = Placer(article, toponyms, rules, capital_of, country_of)
     dater = Dater(article, sents, lambda j: families.get(j, frozenset()))
     drafts: list[_Draft] = []
+    whole = f"{article.title}\n{text}"
+    crime = rules.in_article("offence", whole) and not rules.in_article("political", whole)
     for si, cands in found.items():
-        _read_sentence(article, si, sents, cands, weights, taxonomy, placer, dater, drafts)
+        _read_sentence(article, si, sents, cands, weights, taxonomy, placer, dater, drafts, crime)
     out = _incidents(_coalesce(drafts, taxonomy), article, sents, dater, taxonomy, actors)
     return [replace(i, confidence=calibration.probability(i)) for i in out]
 
@@ -115,7 +117,7 @@ def _incidents(final: list[_Draft], article: Article, sents: list[Sentence], dat
     told = [{e.sentence_span.start for e in d.evidence} for d in final]
     return [_incident(d, article, taxonomy, actors,
                       _counts_after(d, sents, set().union(*(t for k, t in enumerate(told) if k != n)),
-                                    lambda j: bool(dater.own(j).text)))
+                                    lambda j: bool(dater.own(j).text or event_dates(sents[j].text, published=None))))
             for n, d in enumerate(final)]
 
 
@@ -140,7 +142,8 @@ def _counts_after(d: _Draft, sents: list[Sentence], others: set[int], dated: Cal
     other incident ("ISWAP attacked the base in Mainok. The soldiers repelled the attack. 5 fatalities.").
 
     `others` holds the start offsets of the sentences other incidents were read from; a sentence with
-    a time of its own (`dated`) tells another time's toll ("300 soldiers have died since 2015").
+    a time of its own (`dated`), even one that only bounds a period, tells another time's toll ("300
+    soldiers have died since 2015").
     """
     own = casualties(d.sentence.text)
     if own.fatalities is not None or own.injured is not None:
@@ -157,8 +160,9 @@ def _counts_after(d: _Draft, sents: list[Sentence], others: set[int], dated: Cal
 
 
 def _read_sentence(article: Article, si: int, sents: list[Sentence], cands: list[Candidate], weights: Weights,
-                   taxonomy: Taxonomy, placer: Placer, dater: Dater, drafts: list[_Draft]) -> None:
-    """Drafts for the candidates of one sentence that reach the threshold (one per family and place)."""
+                   taxonomy: Taxonomy, placer: Placer, dater: Dater, drafts: list[_Draft], crime: bool) -> None:
+    """Drafts for the candidates of one sentence that reach the threshold (one per family and place);
+    `crime`: the article is an ordinary crime story (decision weight `ordinary_crime`)."""
     text, sentence = article.text, sents[si]
     taken: dict[str, list[PlaceChoice | None]] = {}
     crowd = aggregate(sentence.text)
@@ -171,7 +175,8 @@ def _read_sentence(article: Article, si: int, sents: list[Sentence], cands: list
             continue          # the same family told twice in one sentence at one place: one incident
         taken.setdefault(family, []).append(own_place)
         locality = placer.locality(sentence, (hit.start, hit.end))
-        conf = _confidence(cand, weights, text, sentence, own_date, own_place, bool(locality), crowd)
+        conf = _confidence(cand, weights, text, sentence, own_date, own_place, bool(locality), crowd,
+                           crime and family in crime_lookalikes())
         ante = _antecedent(drafts, taxonomy, family, text, sentence, hit, own_place, own_date)
         evidence = _evidence(article, sentence, hit)
         if ante is not None:
@@ -200,16 +205,16 @@ def _place_of(placer: Placer, sents: list[Sentence], si: int, hit: Hit, own_plac
 
 
 def _confidence(cand: Candidate, weights: Weights, text: str, sentence: Sentence, own_date: EventDate,
-                own_place: PlaceChoice | None, locality: bool, crowd: bool) -> float:
+                own_place: PlaceChoice | None, locality: bool, crowd: bool, crime: bool = False) -> float:
     """The candidate's decision score with the evidence of its own sentence (`geo.extract.decide.score`)."""
     hit, counts = cand.hit, _has_counts(sentence.text)
     if own_place and cand.trigger and anchored(text, sentence, hit, own_place.start, own_place.start + len(own_place.text)):
         # A phrase naming its own place and time tells a specific event, whatever the words around it:
         # its trigger counts in full, and the phrase is evidence of its own.
         cand = replace(cand, rule=max(cand.rule, cand.trigger))
-        conf = min(score(cand, weights, own_date, own_place, counts, locality, crowd) + weights.anchored, 1.0)
+        conf = min(score(cand, weights, own_date, own_place, counts, locality, crowd, crime) + weights.anchored, 1.0)
     else:
-        conf = score(cand, weights, own_date, own_place, counts, locality, crowd)
+        conf = score(cand, weights, own_date, own_place, counts, locality, crowd, crime)
     if own_place and own_place.tied and _VERB.match(hit.text) \
             and OBJECT_GAP.fullmatch(text, hit.end, max(hit.end, own_place.start)):
         conf = min(conf + weights.tied, 1.0)     # "seized Qaim": the place is the trigger verb's object

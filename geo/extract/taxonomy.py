@@ -126,10 +126,15 @@ class Taxonomy:
 
 
 @cache
-@cache
 def family_wins(path: Path = FAMILIES_PATH) -> dict[str, tuple[str, ...]]:
     """family -> the types that type an incident whenever one of their triggers tells it (the `wins` column)."""
     return {row["family"]: tuple(t for t in (row.get("wins") or "").split("|") if t) for _, row in csv_rows(path)}
+
+
+@cache
+def crime_lookalikes(path: Path = FAMILIES_PATH) -> frozenset[str]:
+    """The families an ordinary crime story can read like (the `crime` column: yes)."""
+    return frozenset(row["family"] for _, row in csv_rows(path) if (row.get("crime") or "").strip() == "yes")
 
 
 def family_kinds(path: Path = FAMILIES_PATH) -> dict[str, str]:

@@ -240,6 +240,10 @@ class Rules:
                 return True
         return False
 
+    def in_article(self, kind: str, text: str) -> bool:
+        """True if a cue of `kind` with scope `article` occurs anywhere in `text`."""
+        return any(c.regex.search(text) for c in self._by.get((kind, "article"), ()))
+
     def around(self, kind: str, text: str, start: int, end: int) -> bool:
         """True if a cue of `kind` lies within its window before or after text[start:end] (any span)."""
         for c in self._by.get((kind, "before"), ()):
