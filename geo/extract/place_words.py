@@ -93,7 +93,7 @@ _WHOSE_GAP = re.compile(r"(?:['’]s)?(?:\s+(?!(?:in|at|near|on|of|from|into|ins
                         r"against|between|towards|through|within)\b|to\s+(?:the|a|an|its|their)\b|to\s+(?-i:[A-Z\d]))"
                         r"[\w’'.-]+){0,4}\s*", re.IGNORECASE)
 # A possessive place followed by a common noun ("Iraq's request"); a name after it is another place.
-_POSSESSIVE = re.compile(r"['’]s\s+[a-z]")
+_POSSESSIVE = re.compile(r"(?:['’]|[ \t])s\s+[a-z]")
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
 
 
