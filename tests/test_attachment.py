@@ -79,3 +79,30 @@ def test_an_arrest_of_activists_is_an_incident_even_on_a_drug_charge(pipeline):
 def test_a_crowd_beating_a_suspected_thief_is_still_mob_violence(pipeline):
     text = "On 9 November 2023, villagers in Nkongsamba beat to death a man caught with a stolen motorbike."
     assert [i.type for i in incidents(pipeline, text)] == ["mob_violence"]
+
+
+# Notes and accidents (decision weights note_veto / note_below; cues.csv block row for accidents).
+
+def test_an_accident_is_no_incident(pipeline):
+    text = ("On 12 August 2023, a chlorine leak at a water treatment plant in Mardan sickened 20 workers. "
+            "Officials said the leak was accidental.")
+    assert incidents(pipeline, text) == ()
+
+
+def test_a_short_note_is_a_note_and_a_story_is_not():
+    from geo.extract.incidents import _is_note
+    note = "On 9 June 2024, JNIM militants shelled an army camp near Kidal. 2 fatalities."
+    assert _is_note(Article("n", note))
+    story = "KIDAL, Mali (Reuters) - " + note + "\n\nThe army said it returned fire. " * 2
+    assert not _is_note(Article("s", story, dateline=find_dateline(story)))
+
+
+def test_a_note_the_detector_reads_as_an_event_is_still_one(pipeline):
+    text = "On 9 June 2024, JNIM militants shelled an army camp near Kidal (Kidal, Kidal). 2 fatalities."
+    assert [(i.type, i.fatalities) for i in incidents(pipeline, text, date=None)] == [("shelling", 2)]
+
+
+def test_a_note_the_detector_reads_as_no_event_gives_none_despite_a_trigger_word(pipeline):
+    text = ("On 7 March 2024, the Kenyan interior minister warned that police would arrest anyone who joined "
+            "unlicensed protests in Nairobi.")
+    assert incidents(pipeline, text, date=None) == ()

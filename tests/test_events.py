@@ -102,7 +102,6 @@ CASES = [
 MISSED: dict[str, str] = {}
 TYPED_ANYWAY = {
     "armed_clash": "'clashed with lawmakers over the army budget': 'army' reads as violence around the trigger",
-    "ied": "a gas cylinder explosion: the detector has too few accidents among its non-events",
     "protest_intervention": "'water cannon' bought, not used: equipment purchases are under-represented",
     "arrest": "an arrest for car theft: ordinary crime and political arrests look alike to it",
 }

@@ -58,6 +58,8 @@ class Weights:
     aggregate: float
     quiet: float
     ordinary_crime: float
+    note_veto: float
+    note_below: float
 
     @classmethod
     @cache
@@ -277,9 +279,10 @@ def aggregate(sentence: str) -> bool:
 
 
 def score(c: Candidate, weights: Weights, date, place, counts: bool, locality: bool = False,
-          crowd: bool = False, crime: bool = False) -> float:
+          crowd: bool = False, crime: bool = False, note: bool = False) -> float:
     """The candidate's score: weighted evidence, capped at 1. `crowd`: the sentence counts people by the
-    tens of thousands (see `aggregate`); `crime`: the article is an ordinary crime story (`ordinary_crime`)."""
+    tens of thousands (see `aggregate`); `crime`: the article is an ordinary crime story (`ordinary_crime`);
+    `note`: the text is a short event note that tells one event (`note_veto`)."""
     s = weights.model * (c.model - weights.model_prior) + weights.rule * c.rule
     if crime:
         s -= weights.ordinary_crime
@@ -291,6 +294,8 @@ def score(c: Candidate, weights: Weights, date, place, counts: bool, locality: b
             s -= weights.quiet   # the family's own words are there but read as a figure of speech
     if c.event < weights.veto_below:
         s -= weights.veto        # the detector is sure nothing happened: a trigger word alone is not enough
+    if note and c.event < weights.note_below:
+        s -= weights.note_veto   # a note tells one event and the detector has read every word of it
     if date.date is not None:
         s += {DatePrecision.DAY: weights.day, DatePrecision.MONTH: weights.month}.get(date.precision, weights.week)
     elif date.text:

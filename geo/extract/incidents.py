@@ -11,7 +11,7 @@ import bisect
 import hashlib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from geo.extract.anchored import anchored
 from geo.extract.calibration import Calibration
@@ -73,6 +73,25 @@ def _segments(article: Article, starts: list[int] | None = None) -> list[Sentenc
     return [s for s in found if not any(s.start < k.end and k.start < s.end for k in skip)]
 
 
+@dataclass(frozen=True, slots=True)
+class _Story:
+    """What the whole text says about every candidate in it."""
+
+    crime: bool = False     # an ordinary crime story (decision weight `ordinary_crime`)
+    note: bool = False      # a short event note that tells one event (decision weight `note_veto`)
+
+
+# An event note (ACLED's, a blotter line, a brief) is one paragraph of a few sentences that tells one event.
+NOTE_SENTENCES = 3
+
+
+def _is_note(article: Article) -> bool:
+    """True if the text is one short paragraph without a dateline: a note, not a story."""
+    span = article.body_span or Span(0, len(article.text))
+    body = article.text[span.start:span.end].strip()
+    return article.dateline is None and "\n\n" not in body and len(sentences(body)) <= NOTE_SENTENCES
+
+
 def extract_incidents(article: Article, toponyms: Sequence[Toponym], *, taxonomy: Taxonomy, actors=None,
                       rules: Rules | None = None, model: EventModel | None = None,
                       weights: Weights | None = None, calibration: Calibration | None = None,
@@ -104,9 +123,9 @@ def extract_incidents(article: Article, toponyms: Sequence[Toponym], *, taxonomy
     dater = Dater(article, sents, lambda j: families.get(j, frozenset()))
     drafts: list[_Draft] = []
     whole = f"{article.title}\n{text}"
-    crime = rules.in_article("offence", whole) and not rules.in_article("political", whole)
+    story = _Story(rules.in_article("offence", whole) and not rules.in_article("political", whole), _is_note(article))
     for si, cands in found.items():
-        _read_sentence(article, si, sents, cands, weights, taxonomy, placer, dater, drafts, crime)
+        _read_sentence(article, si, sents, cands, weights, taxonomy, placer, dater, drafts, story)
     out = _incidents(_coalesce(drafts, taxonomy), article, sents, dater, taxonomy, actors)
     return [replace(i, confidence=calibration.probability(i)) for i in out]
 
@@ -160,9 +179,8 @@ def _counts_after(d: _Draft, sents: list[Sentence], others: set[int], dated: Cal
 
 
 def _read_sentence(article: Article, si: int, sents: list[Sentence], cands: list[Candidate], weights: Weights,
-                   taxonomy: Taxonomy, placer: Placer, dater: Dater, drafts: list[_Draft], crime: bool) -> None:
-    """Drafts for the candidates of one sentence that reach the threshold (one per family and place);
-    `crime`: the article is an ordinary crime story (decision weight `ordinary_crime`)."""
+                   taxonomy: Taxonomy, placer: Placer, dater: Dater, drafts: list[_Draft], story: _Story) -> None:
+    """Drafts for the candidates of one sentence that reach the threshold (one per family and place)."""
     text, sentence = article.text, sents[si]
     taken: dict[str, list[PlaceChoice | None]] = {}
     crowd = aggregate(sentence.text)
@@ -176,7 +194,7 @@ def _read_sentence(article: Article, si: int, sents: list[Sentence], cands: list
         taken.setdefault(family, []).append(own_place)
         locality = placer.locality(sentence, (hit.start, hit.end))
         conf = _confidence(cand, weights, text, sentence, own_date, own_place, bool(locality), crowd,
-                           crime and family in crime_lookalikes())
+                           replace(story, crime=story.crime and family in crime_lookalikes()))
         ante = _antecedent(drafts, taxonomy, family, text, sentence, hit, own_place, own_date)
         evidence = _evidence(article, sentence, hit)
         if ante is not None:
@@ -205,16 +223,17 @@ def _place_of(placer: Placer, sents: list[Sentence], si: int, hit: Hit, own_plac
 
 
 def _confidence(cand: Candidate, weights: Weights, text: str, sentence: Sentence, own_date: EventDate,
-                own_place: PlaceChoice | None, locality: bool, crowd: bool, crime: bool = False) -> float:
+                own_place: PlaceChoice | None, locality: bool, crowd: bool, story: _Story) -> float:
     """The candidate's decision score with the evidence of its own sentence (`geo.extract.decide.score`)."""
     hit, counts = cand.hit, _has_counts(sentence.text)
     if own_place and cand.trigger and anchored(text, sentence, hit, own_place.start, own_place.start + len(own_place.text)):
         # A phrase naming its own place and time tells a specific event, whatever the words around it:
         # its trigger counts in full, and the phrase is evidence of its own.
         cand = replace(cand, rule=max(cand.rule, cand.trigger))
-        conf = min(score(cand, weights, own_date, own_place, counts, locality, crowd, crime) + weights.anchored, 1.0)
+        conf = min(score(cand, weights, own_date, own_place, counts, locality, crowd, story.crime, story.note)
+                   + weights.anchored, 1.0)
     else:
-        conf = score(cand, weights, own_date, own_place, counts, locality, crowd, crime)
+        conf = score(cand, weights, own_date, own_place, counts, locality, crowd, story.crime, story.note)
     if own_place and own_place.tied and _VERB.match(hit.text) \
             and OBJECT_GAP.fullmatch(text, hit.end, max(hit.end, own_place.start)):
         conf = min(conf + weights.tied, 1.0)     # "seized Qaim": the place is the trigger verb's object
