@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from gazetteer.geoparser import Geoparser  # noqa: E402
 from gazetteer.model import Mention  # noqa: E402
 from gazetteer.resolve.scoring import haversine_km  # noqa: E402
-from geo.evaluate.geoparse import ACC_KM, MAX_KM, load_gold  # noqa: E402
+from geo.evaluate.geoparse import ACC_KM, FEATURE_CLASSES, MAX_KM, _Classifier, load_gold  # noqa: E402
 
 _QUOTE = 80   # characters of the article quoted on each side of an erroneous name
 
@@ -45,9 +45,12 @@ def _reading(p) -> dict | None:
 
 
 def score(path: str, geoparser, errors=None) -> dict:
-    """acc@161 of the dev half, the held-out half and the whole corpus."""
+    """acc@161 of the dev half, the held-out half and the whole corpus, overall and by feature class
+    of the gold toponym (as `geo.evaluate.geoparse` classes them)."""
     right = {"dev": 0, "held": 0}
     total = {"dev": 0, "held": 0}
+    classify = _Classifier(geoparser)
+    by_class = {c: {"dev": [0, 0], "held": [0, 0]} for c in FEATURE_CLASSES}
     for doc in load_gold(path):
         h = half(doc.id)
         spans = sorted(doc.toponyms + doc.unresolved, key=lambda t: t.start)
@@ -58,6 +61,9 @@ def score(path: str, geoparser, errors=None) -> dict:
             km = MAX_KM if top.place is None else haversine_km(top.place.lat, top.place.lon, g.lat, g.lon)
             total[h] += 1
             right[h] += km <= ACC_KM
+            counts = by_class[classify(g)][h]
+            counts[0] += km <= ACC_KM
+            counts[1] += 1
             if errors is not None and h == "dev" and km > ACC_KM:
                 cands = geoparser.resolver.candidates(g.name)
                 near = min(cands, key=lambda c: haversine_km(c.place.lat, c.place.lon, g.lat, g.lon), default=None)
@@ -69,7 +75,11 @@ def score(path: str, geoparser, errors=None) -> dict:
                 }, ensure_ascii=False) + "\n")
     n = total["dev"] + total["held"]
     return {"dev": _share(right["dev"], total["dev"]), "held": _share(right["held"], total["held"]),
-            "whole": _share(right["dev"] + right["held"], n), "toponyms_dev": total["dev"], "toponyms_held": total["held"]}
+            "whole": _share(right["dev"] + right["held"], n), "toponyms_dev": total["dev"], "toponyms_held": total["held"],
+            "by_class": {c: {"dev": _share(*v["dev"]), "held": _share(*v["held"]),
+                             "whole": _share(v["dev"][0] + v["held"][0], v["dev"][1] + v["held"][1]),
+                             "n": (v["dev"][1], v["held"][1])}
+                         for c, v in by_class.items() if v["dev"][1] + v["held"][1]}}
 
 
 def _share(a: int, b: int) -> float:
@@ -89,6 +99,8 @@ def main(argv=None) -> int:
             r = score(path, geoparser, out)
             print(f"{Path(path).stem:<12} dev {r['dev']:.4f} ({r['toponyms_dev']})  held-out {r['held']:.4f} "
                   f"({r['toponyms_held']})  whole {r['whole']:.4f}")
+            for c, v in r["by_class"].items():
+                print(f"  {c:<17} dev {v['dev']:.4f} ({v['n'][0]})  held-out {v['held']:.4f} ({v['n'][1]})  whole {v['whole']:.4f}")
     finally:
         if out is not None:
             out.close()

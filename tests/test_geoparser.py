@@ -149,6 +149,37 @@ def test_any_text_gives_valid_spans_and_never_zero_zero(text):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("text, name", [
+    # Reuters sentences (ISOT sample): the US "East Coast" and California's "Central District" were
+    # Kenya's Coast province and Israel's Central District; "Islands" of a California campus Hong Kong's
+    ("Sanders said future contests in the West and on the East Coast looked favorable to him, "
+     "including New York and Pennsylvania.", "East Coast"),
+    ("Debra Wong Yang, former U.S. attorney for California's Central District, met Trump in New York.",
+     "Central District"),
+    ("Sung Won Sohn, an economics professor at California State University Channel Islands in "
+     "Camarillo, put the probability of a recession at one in three.", "Islands"),
+])
+def test_a_generic_name_is_no_province_far_off_in_a_country_the_story_never_names(gazetteer_index, text, name):
+    tops = {t.mention.text: t for t in Geoparser.open(gazetteer_index.path).parse(text)}
+    assert name in tops
+    assert tops[name].place is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, name, country", [
+    # a generic name in a story about its country keeps its reading, and a town's level word is not generic
+    ("Floods in Mombasa and Kilifi displaced thousands across the Coast, Kenyan officials said in Nairobi.",
+     "Coast", "KE"),
+    ("Police in Gaza and Jerusalem said the Southern District was on alert, Israeli officials said.",
+     "Southern District", "IL"),
+    ("The team flew from Chicago to Cape Town on Monday.", "Cape Town", "ZA"),
+])
+def test_a_generic_name_in_a_story_about_its_country_keeps_its_place(gazetteer_index, text, name, country):
+    tops = {t.mention.text: t for t in Geoparser.open(gazetteer_index.path).parse(text)}
+    assert tops[name].place is not None and tops[name].place.country_code == country
+
+
+@pytest.mark.slow
 def test_real_index_places_unknown_mosul_names_in_mosul_or_leaves_them_unresolved_never_abroad(gazetteer_index):
     from geo.read.articles import read_articles
     from geo.run.pipeline import Pipeline

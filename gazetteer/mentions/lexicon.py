@@ -38,6 +38,7 @@ class Lexicon:
     stop_initial: frozenset[str]     # a common word when it starts a sentence ("reading", "nice")
     modifiers: frozenset[str]        # words that may precede a place inside a capitalised run ("Northern")
     part_words: frozenset[str]       # "eastern": names a part of the place after it ("Eastern Ghouta")
+    generic_terms: frozenset[str]    # "gulf", "coast": a kind of place, not one ("the Gulf", "West Coast")
     demonyms: dict[str, str]         # "iraqi" -> "cc:IQ", "european" -> "europe": adjectives, not places
     locatives: frozenset[str]        # "in", "near": words that open a place slot
     transliterated: frozenset[str]   # country codes whose names are transliterated ("IQ", "AF")
@@ -64,6 +65,7 @@ def load_lexicon() -> Lexicon:
         stop_initial=stops.get("sentence-start", frozenset()),
         modifiers=stops.get("modifiers", frozenset()),
         part_words=stops.get("part-words", frozenset()),
+        generic_terms=stops.get("generic-terms", frozenset()),
         acronyms=stops.get("acronyms", frozenset()),
         org_words=stops.get("org-words", frozenset()),
         surnames=frozenset(_lines("surnames.txt")),

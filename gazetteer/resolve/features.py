@@ -44,10 +44,10 @@ class Scene:
     article context, the container the text names, and facts about the candidate in hand."""
 
     __slots__ = ("w", "mention", "hint_after", "hint_levels", "dateline", "ctx", "container", "coherent",
-                 "big_name", "in_ctx", "_anchor_km")
+                 "big_name", "generic", "in_ctx", "_anchor_km")
 
     def __init__(self, w: Weights, mention: Mention, hint_after: bool, ctx: Context, container, coherent,
-                 big_name: bool = False):
+                 big_name: bool = False, generic: bool = False):
         self.w = w
         self.mention = mention
         self.hint_after = hint_after   # the level word follows the name ("Palestine district")
@@ -57,6 +57,7 @@ class Scene:
         self.container = container
         self.coherent = coherent
         self.big_name = big_name   # the name is a country's or region's own ("Mexico", "California")
+        self.generic = generic     # the name only says what kind of place it is ("the Gulf", "West Coast")
         self.in_ctx = 0.0
         self._anchor_km: float | None = None
 
@@ -216,6 +217,25 @@ def _misfit_abroad(c: Candidate, k: Scene) -> float | None:
     return 0.0
 
 
+def _generic_abroad(c: Candidate, k: Scene) -> float | None:
+    """"The Gulf" in a story about Iran is no province of Papua New Guinea, nor "the West Coast" of
+    a US story the Gambia's: a name that only says what kind of place it is means one of the
+    story's own, never a province or town far from every place and country the story names, in a
+    country it hardly names."""
+    p = c.place
+    if not k.generic or p.level in _WHOLE or not c.cc or c.cc == k.ctx.dateline_cc:
+        return 0.0
+    share = k.ctx.share(c.cc)
+    if share >= k.w.stray_share:
+        return 0.0
+    points = k.ctx.anchors + k.ctx.country_points
+    if points:
+        return VETO if nearest_km(p.lat, p.lon, points) > k.w.generic_km else 0.0
+    # a story that names only regions ("New York and Pennsylvania") has no points to measure from:
+    # a country it never names at all is far enough
+    return VETO if share == 0.0 else 0.0
+
+
 def _level_word(c: Candidate, k: Scene) -> float | None:
     """The level word next to the name ("Wahda district") fits the candidate's level, or not."""
     if k.hint_levels is None:
@@ -290,6 +310,7 @@ STORY_FEATURES: tuple[Feature, ...] = (
     Feature("container", ("container",), _container),
     Feature("parent", ("parent", "orphan"), _parent),
     Feature("misfit abroad", ("stray_share", "stray_km"), _misfit_abroad),
+    Feature("generic name abroad", ("stray_share", "generic_km"), _generic_abroad),
     Feature("level word", ("hint", "hint_country"), _level_word),
     Feature("coherence", ("coherence",), _coherence),
     Feature("neighbour", ("neighbour", "neighbour_km"), _neighbour),

@@ -42,6 +42,10 @@ class Resolver:
         self.w = weights or Weights()
         self.passes = 3
         self._lex = load_lexicon()
+        # words that only say what kind of place a name is ("west", "coast", "district"); a town's
+        # level word is not one of them ("Cape Town")
+        self._generic = self._lex.part_words | self._lex.generic_terms | frozenset(
+            w for w, level in self._lex.level_words.items() if level in ("province", "district"))
         self.finder = CandidateFinder(index, aliases=aliases, limit=limit, cache_size=cache_size)
         self.candidates = self.finder.candidates   # surface form -> its candidates (cached)
 
@@ -61,17 +65,21 @@ class Resolver:
         cands, containers = self._bound(text, mentions, keys, dateline_places, dateline_country)
         dl_cc = self._country_code(dateline_country) if dateline_country else None
         coherent = self._coherence(keys, cands) if self.w.coherence else {}
-        # Mentions that read the same (name, hint, container, source) rank the same in a pass.
+        # Mentions that read the same (name, hint, container, source) rank the same in a pass; the last
+        # field says whether the name only says what kind of place it is ("the Gulf").
         # A level word after the name ("Palestine district") types it; one before it ("an area of
         # Syria", "a quarter of Syria") may only say which part of a country is meant.
-        sig = [(k, m.hint, m.container, m.source, bool(m.hint) and self._level_follows(text, m))
+        sig = [(k, m.hint, m.container, m.source, bool(m.hint) and self._level_follows(text, m), self._is_generic(k))
                for k, m in zip(keys, mentions)]
         # Pass 1: without article context.
         ctx0 = _Context.empty(dl_cc)
         best = self._pass(mentions, cands, containers, sig, lambda k: ctx0, coherent)
         # Passes 2-3: with the context of the previous pass, leaving each name's own votes out.
+        # A name that only says what kind of place it is ("the Coast", "North East") tells nothing
+        # of where the story is: it neither votes for a country nor anchors the other names.
+        told = [not s[5] for s in sig]
         for _ in range(self.passes - 1):
-            ctx = _Context.build(keys, best, dl_cc)
+            ctx = _Context.build(keys, [b if t else [] for b, t in zip(best, told)], dl_cc)
             loo: dict[str, _Context] = {}
 
             def context_for(k, ctx=ctx, loo=loo):
@@ -102,10 +110,11 @@ class Resolver:
             ranked = memo.get(key)
             if ranked is None:
                 c = cands[i]
-                if len(c) == 1 and not c[0].skel and m.hint is None:
+                if len(c) == 1 and not c[0].skel and m.hint is None and not key[5]:
                     ranked = [(c[0].place, 1.0)]
                 else:
-                    ranked = self._rank(key[4], m, c, context_for(key[0]), containers[i], coherent.get(key[0]))
+                    ranked = self._rank(key[4], m, c, context_for(key[0]), containers[i], coherent.get(key[0]),
+                                        generic=key[5])
                 memo[key] = ranked
             out.append(ranked)
         return out
@@ -182,13 +191,21 @@ class Resolver:
     def _level_follows(self, text: str, m: Mention) -> bool:
         return _level_word_after(text, m.end, self._lex.level_words) is not None
 
-    def _rank(self, hint_after: bool, m: Mention, cands, ctx: _Context, container, coherent=None) -> list[tuple[Place, float]]:
+    def _is_generic(self, key: str) -> bool:
+        """Whether a name is made only of words that say what kind of place it is ("the Gulf", "West Coast")."""
+        words = key.replace("-", " ").split()
+        if words and words[0] == "the":
+            words = words[1:]
+        return bool(words) and all(w in self._generic for w in words)
+
+    def _rank(self, hint_after: bool, m: Mention, cands, ctx: _Context, container, coherent=None, *,
+              generic: bool = False) -> list[tuple[Place, float]]:
         """The candidates by score (`gazetteer.resolve.features`), with confidences; [] to leave `m` unresolved."""
         if not cands:
             return []
         w = self.w
         scene = Scene(w, m, hint_after, ctx, container, coherent,
-                      big_name=any(c.exact and c.place.level in _BIG for c in cands))
+                      big_name=any(c.exact and c.place.level in _BIG for c in cands), generic=generic)
         scored = []
         for c in cands:
             s = story_score(c, scene)

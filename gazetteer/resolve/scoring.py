@@ -53,6 +53,7 @@ class Weights:
     floor: float = 2.5           # best score below which a hinted mention is left unresolved
     stray_km: float = 1500.0     # a small foreign town this far from all the story's places is a guess
     stray_share: float = 0.34    # ... unless its country has this share of the story's main country's votes
+    generic_km: float = 1500.0   # "the Gulf", "West Coast": a kind of place, never one this far off in a foreign country
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
