@@ -106,3 +106,10 @@ def test_a_note_the_detector_reads_as_no_event_gives_none_despite_a_trigger_word
     text = ("On 7 March 2024, the Kenyan interior minister warned that police would arrest anyone who joined "
             "unlicensed protests in Nairobi.")
     assert incidents(pipeline, text, date=None) == ()
+
+
+def test_a_place_named_with_its_kind_is_governed_by_the_preposition_before_it(pipeline):
+    text = ("The army reached an air base besieged for years by Islamic State militants on the outskirts of the "
+            "eastern city of Deir al-Zor on Saturday, a commander said.")
+    found = incidents(pipeline, text, date=dt.date(2017, 9, 9))
+    assert found and found[0].place is not None and found[0].place.name == "Deir ez-Zor"

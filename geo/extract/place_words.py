@@ -18,15 +18,18 @@ _GLUED_ARTICLE = r"(?:(?:al|el|ad|ar|as|ash|at|an|az)-)?"
 # glued to the name ("seized Qaim", "captured the city of Mosul", "retook al-Qaim").
 OBJECT_GAP = re.compile(r"\s+(?:the\s+)?(?:(?:town|city|village|province|district|region)\s+of\s+)?" + _GLUED_ARTICLE,
                         re.IGNORECASE)
+# "the eastern city of", "the northern province of": what kind of place the name is, between a preposition
+# and the name it governs.
+_KIND_OF = r"(?:(?:the\s+)?(?:[\w’'-]+\s+){0,2}(?:city|town|village|province|district|region|area|capital|port|camp)\s+of\s+)?"
 # Words right before a mention that tie it to an event happening there (ACLED precision 1) ...
 _AT = re.compile(r"(?:\b(?:in|at|inside|into|across|throughout|on|over|hit|struck|targeted|attacked|entered|"
                  r"seized|retook|recaptured|captured|stormed|overran)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3})"
-                 + _GLUED_ARTICLE + "$",
+                 + _KIND_OF + _GLUED_ARTICLE + "$",
                  re.IGNORECASE)
 # ... or only near it (ACLED precision 2).
 _NEAR = re.compile(r"(?:\b(?:near|outside|around|outskirts\s+of|edge\s+of|close\s+to|"
                    r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\s+of)\s+"
-                   r"(?:the\s+)?(?:[\w’'-]+\s+){0,2})" + _GLUED_ARTICLE + "$", re.IGNORECASE)
+                   r"(?:the\s+)?(?:[\w’'-]+\s+){0,2})" + _KIND_OF + _GLUED_ARTICLE + "$", re.IGNORECASE)
 # "280 km (175 miles) southwest of Mosul": a reference point, not where it happened.
 _DISTANCE = re.compile(r"(\d[\d,.]*)\s*(?:km|kms|kilometres|kilometers|miles?)\b[^.;]{0,30}?"
                        r"\b(?:of|from)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}$", re.IGNORECASE)
