@@ -113,3 +113,12 @@ def test_a_place_named_with_its_kind_is_governed_by_the_preposition_before_it(pi
             "eastern city of Deir al-Zor on Saturday, a commander said.")
     found = incidents(pipeline, text, date=dt.date(2017, 9, 9))
     assert found and found[0].place is not None and found[0].place.name == "Deir ez-Zor"
+
+
+def test_an_attack_named_by_its_day_is_the_strike_of_that_day_told_again(pipeline):
+    text = ("PESHAWAR, Pakistan (Reuters) - A suspected U.S. drone strike on Monday killed 20 militants in the "
+            "Kurram tribal region, officials said. A bomb had hit a market in Kurram last year.\n\n"
+            "A Taliban source said two commanders were killed in Monday's attack.")
+    found = incidents(pipeline, text, date=dt.date(2017, 10, 17))
+    assert [i.type for i in found if i.date == dt.date(2017, 10, 16)] == ["air_strike"]
+    assert len([i for i in found if i.type == "attack_on_civilians"]) == 0

@@ -18,8 +18,15 @@ from geo.model import DatePrecision, Evidence, Place
 from geo.read.text import Sentence
 
 _SAME_KM = 10.0          # one article telling one incident twice: same family, place and day
-# A definite reference ("the strikes", "this attack") to an incident told just before.
-_ANAPHOR = re.compile(r"\b(?:the|this|that|these|those|its|their|same)\s+(?:[\w’'-]+\s+){0,3}$", re.IGNORECASE)
+# A definite reference ("the strikes", "this attack", "Monday's attack", "today s attacks") to an incident
+# told before.
+_ANAPHOR = re.compile(r"\b(?:the|this|that|these|those|its|their|same|"
+                      r"(?:mon|tues|wednes|thurs|fri|satur|sun|yester|to)day(?:['’]s|['’]|\s+s))\s+(?:[\w’'-]+\s+){0,3}$",
+                      re.IGNORECASE)
+# A word for any violent event ("the attack", "Monday's violence"): referring back, it names the incident
+# told before whatever its form (a drone strike, a clash, a bombing).
+_ANY_VIOLENCE = re.compile(r"(?:attacks?|assaults?|raids?|violence|incidents?|operations?)$", re.IGNORECASE)
+_VIOLENT_FAMILIES = frozenset({"battle", "remote_violence", "violence_against_civilians"})
 
 # A trigger that is a verb ("the soldiers seized") tells a new act; only nouns refer back.
 _VERB = re.compile(r"\w+ed\b|(?:took|fought|fled|drove|shot|won|hit|struck|fell|overran|blew)\b", re.IGNORECASE)
@@ -69,8 +76,11 @@ class _Mention:
 
 def _other_family(m: _Mention, d: _Draft) -> bool:
     """Another family's incident, unless the mention is a part told after its whole ("Police fired rubber
-    bullets" after the riot: the whole's)."""
+    bullets" after the riot: the whole's) or a violent one referred back to by a word for any violence
+    ("killed in Monday's attack" after Monday's drone strike)."""
     told = m.taxonomy.get(d.hit.type).family
+    if m.anaphor and _ANY_VIOLENCE.search(m.hit.text) and {told, m.family} <= _VIOLENT_FAMILIES:
+        return False
     return told != m.family and not any(r.always and r.joins(m.family, m.hit.type, told) for r in subsumptions())
 
 
@@ -93,11 +103,19 @@ def _dated_elsewhere(m: _Mention, d: _Draft) -> bool:
     return day is not None and told is not None and abs((day - told).days) > _RETELL_DAYS
 
 
+def _another_days(m: _Mention, d: _Draft) -> bool:
+    """A reference back that names its day ("Monday's attack") is not to an incident of another or no day."""
+    day, told = m.own_date.date, d.date.date
+    return m.anaphor and day is not None and m.own_date.precision is DatePrecision.DAY \
+        and (told is None or abs((day - told).days) > _RETELL_DAYS)
+
+
 # Tried in order for each earlier draft, latest first; the first that applies decides, and a draft
 # none applies to is the incident the mention retells.
 _RETELLING_RULES: tuple[tuple[str, Callable[[_Mention, _Draft], bool], str], ...] = (
     ("other family", _other_family, _SKIP),
     ("other type told anew", _other_type_told_anew, _SKIP),
+    ("another day's", _another_days, _SKIP),
     ("placed elsewhere", _placed_elsewhere, _NEW),
     ("dated elsewhere", _dated_elsewhere, _NEW),
 )
