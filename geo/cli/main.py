@@ -306,8 +306,9 @@ def summary_cmd(by: str, fmt: str, output: str, chart: str | None, **kw) -> None
       incidentmap summary seeds/ --by admin1 --format markdown
     """
     # lazy: start-up: `incidentmap --help` imports this module; only `summary` needs the summariser
-    from geo.outputs.summary import chart as draw_chart
-    from geo.outputs.summary import render, summarize
+    from geo.outputs.summary import summarize
+    from geo.outputs.summary_render import chart as draw_chart
+    from geo.outputs.summary_render import render
 
     for path in (output, chart) if chart else (output,):
         check_output(path)

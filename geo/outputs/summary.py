@@ -23,7 +23,7 @@ from geo.model import DatePrecision, Incident, Level, Place
 if TYPE_CHECKING:
     import geopandas
 
-__all__ = ["RegionLevel", "RegionSummary", "UNLOCATED", "chart", "region_keys", "render", "summarize", "trend"]
+__all__ = ["RegionLevel", "RegionSummary", "UNLOCATED", "region_keys", "summarize", "trend"]
 
 UNLOCATED = "(unlocated)"
 TOP_PLACES = 3
@@ -268,17 +268,3 @@ def _region_trend(group: list[Incident], end: dt.date | None) -> tuple[int | Non
     baseline = sum(weeks[w] for w in range(1, TREND_WEEKS + 1)) / TREND_WEEKS
     return latest, baseline, trend(latest, baseline)
 
-
-def render(summaries: Sequence[RegionSummary], fmt: str) -> str:
-    """Summaries as text: table, markdown, csv or json."""
-    # lazy: a cycle — geo.outputs.summary_render imports this module
-    from geo.outputs.summary_render import render as _render
-    return _render(summaries, fmt)
-
-
-def chart(incidents: Sequence[Incident], by: "str | RegionLevel", path, *, top: int = 6,
-          regions: "geopandas.GeoDataFrame | None" = None) -> None:
-    """Write a PNG of incidents over time (day, week or month bars) per region (top regions), stacked by type."""
-    # lazy: a cycle — geo.outputs.summary_render imports this module
-    from geo.outputs.summary_render import chart as _chart
-    _chart(incidents, by, path, top=top, regions=regions)
