@@ -20,7 +20,8 @@ from geo.outputs.atomic import atomic_path
 from geo.outputs.export import to_geodataframe
 from geo.read.articles import EXTENSIONS, read_articles
 from geo.run.pipeline import Pipeline, Settings
-from geo.store.base import IngestStats, Store, open_store
+from geo.store import open_store
+from geo.store.base import IngestStats, Store
 from geo.store.schema import article_hash
 
 __all__ = ["DaskSummary", "expand_shards", "process_dask"]
