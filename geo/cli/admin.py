@@ -7,7 +7,8 @@ import json
 import click
 
 from gazetteer.model import check_coordinates
-from geo.cli.main import handle_errors, main
+from geo.cli.exits import handle_errors
+from geo.cli.main import main
 from geo.errors import UsageError
 
 

@@ -1,13 +1,11 @@
 """The `incidentmap` command line: a click group of verb commands.
 
 Library code raises typed errors; only this layer turns them into one-line messages
-and exit codes (0 ok, 1 records skipped under --strict, 2 usage or missing input,
-3 output could not be written).
+and exit codes (`geo.cli.exits`).
 """
 
 from __future__ import annotations
 
-import functools
 import glob
 import math
 import os
@@ -18,44 +16,10 @@ import click
 
 from gazetteer.index.build import reporting
 from gazetteer.paths import default_index_path
-from geo.errors import (
-    IncidentMapError,
-    InputError,
-    OutputError,
-    RecordError,
-    UsageError,
-)
+from geo.cli.exits import EXIT_OK, EXIT_OUTPUT, EXIT_SKIPPED, EXIT_USAGE, handle_errors
+from geo.errors import InputError, UsageError
 from geo.outputs.atomic import atomic_write, check_output
 from geo.run.runner import Filters, Runner, RunOptions
-
-EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_OUTPUT = 0, 1, 2, 3
-
-
-def _fail(message: str, code: int) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(code)
-
-
-def handle_errors(func: Callable) -> Callable:
-    """Turn library errors into a message on stderr and the documented exit code."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except (InputError, UsageError, RecordError) as exc:
-            _fail(str(exc), EXIT_USAGE)
-        except OutputError as exc:
-            _fail(str(exc), EXIT_OUTPUT)
-        except IncidentMapError as exc:
-            _fail(str(exc), EXIT_USAGE)
-        except BrokenPipeError:
-            sys.stderr.close()
-            sys.exit(EXIT_OK)
-        except KeyboardInterrupt:
-            _fail("interrupted", 130)
-
-    return wrapper
 
 
 def pipeline_options(func: Callable) -> Callable:
