@@ -16,6 +16,7 @@ import click
 
 from gazetteer.index.build import reporting
 from gazetteer.paths import default_index_path
+from geo.cli import admin
 from geo.cli.exits import EXIT_OK, EXIT_OUTPUT, EXIT_SKIPPED, EXIT_USAGE, handle_errors
 from geo.errors import InputError, UsageError
 from geo.outputs.atomic import atomic_write, check_output
@@ -306,11 +307,7 @@ def ingest_cmd(dask_address: str | None, **kw) -> None:
     finish(runner, f"{runner.options.db}: {stats}")
 
 
-def _register_admin_commands() -> None:
-    # lazy: a cycle — geo.cli.admin imports this module to register its commands on `main`
-    from geo.cli import admin  # noqa: F401  (registers gazetteer, eval, assets on `main`)
-
-
-_register_admin_commands()
+for _command in admin.COMMANDS:     # gazetteer, eval, eval-incidents, assets
+    main.add_command(_command)
 
 __all__: Sequence[str] = ["main", "handle_errors", "EXIT_OK", "EXIT_SKIPPED", "EXIT_USAGE", "EXIT_OUTPUT"]
