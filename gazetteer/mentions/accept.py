@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple, Protocol
 
 from gazetteer.mentions.lexicon import Lexicon
 from gazetteer.mentions.patterns import (
@@ -32,10 +32,7 @@ from gazetteer.mentions.patterns import (
 )
 from gazetteer.names import normalize
 
-if TYPE_CHECKING:   # the matcher imports this module; the type is only named here
-    from gazetteer.mentions.matcher import Matcher
-
-__all__ = ["ACCEPT", "REJECT", "RULES", "Rule", "Spot", "Surface", "accepts", "deciding_rule", "surface_info"]
+__all__ = ["ACCEPT", "REJECT", "RULES", "MatcherView", "Rule", "Spot", "Surface", "accepts", "deciding_rule", "surface_info"]
 
 ACCEPT, REJECT = True, False
 _LOOK_BACK = 40          # characters before a name searched for the word before it
@@ -77,10 +74,19 @@ def surface_info(surface: str, lex: Lexicon, demonym_key: Callable[[str, Lexicon
     )
 
 
+class MatcherView(Protocol):
+    """What the rules read from the matcher that runs them (the matcher imports this module, so it is named by its shape)."""
+
+    lex: Lexicon
+    min_bucket: int              # importance bucket below which a one-word name needs a place slot
+    major_bucket: int            # provinces, countries and big cities
+    person_leads: frozenset[str]  # titles and first names, which open a person's name ("Queen Elizabeth")
+
+
 class Spot:
     """A candidate mention in its text; each fact about its surroundings is worked out once, when a rule asks."""
 
-    def __init__(self, matcher: Matcher, text: str, start: int, end: int, surface: str, bucket: int, source: str,
+    def __init__(self, matcher: MatcherView, text: str, start: int, end: int, surface: str, bucket: int, source: str,
                  prev_end: int, info: Surface):
         self.m = matcher
         self.lex = matcher.lex
@@ -271,7 +277,7 @@ def _little_known(s: Spot) -> bool:
 def _person_like(s: Spot) -> bool:
     """A title or first name followed by a first name or surname: "Queen Elizabeth", "Prince George"."""
     words = s.surface.lower().replace(".", "").split()
-    return len(words) == 2 and words[0] in s.m._person_leads \
+    return len(words) == 2 and words[0] in s.m.person_leads \
         and (words[1] in s.lex.first_names or words[1] in s.lex.surnames)
 
 

@@ -85,7 +85,7 @@ class Matcher:
         self.demonyms = False   # report "Iraqi", "Russians" as mentions of their country (source "demonym")
         self._surfaces: dict[str, Surface] = {}
         # Words that open a person's name: titles and first names ("Queen Elizabeth", "Talib Shaghati").
-        self._person_leads = self.lex.titles | self.lex.first_names
+        self.person_leads = self.lex.titles | self.lex.first_names
 
     # ----------------------------------------------------------------- building / caching
     @classmethod
@@ -277,7 +277,7 @@ class Matcher:
     def _person_words(self, text: str) -> set[str]:
         """Surnames in this text: capitalised words after a title or first name ("Talib Shaghati")."""
         out: set[str] = set()
-        lead = self._person_leads
+        lead = self.person_leads
         for m in _PERSON.finditer(text):
             head = m.group(1)
             if head.endswith(".") and len(head) > 5:
@@ -330,7 +330,7 @@ class Matcher:
         lex = self.lex
         key = normalize(name)
         first = name.split()[0].lower().strip("’'")
-        if key in lex.stop_always or first in self._person_leads:
+        if key in lex.stop_always or first in self.person_leads:
             return False
         if key in lex.stop_initial and _SENT_END.search(text[max(0, a - 3):a]):
             return False
