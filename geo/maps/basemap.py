@@ -18,9 +18,12 @@ from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 
+import numpy as np
 from folium.map import Layer
 from folium.template import Template
 
+from gazetteer.boundaries import label_points, load_admin1
+from gazetteer.index.lookup import GazetteerIndex
 from geo.maps.escape import script_data, script_json
 from geo.maps.js import VerbatimMacro, _runtime
 from geo.maps.labels import (
@@ -31,10 +34,6 @@ from geo.maps.labels import (
     select_labels,
 )
 from geo.model import Incident
-from gazetteer.index.lookup import GazetteerIndex
-from gazetteer.boundaries import load_admin1
-from gazetteer.boundaries import label_points
-import numpy as np
 
 __all__ = ["Basemap", "Label", "LabelPlace", "add_basemap", "basemap_data", "decode_line", "encode_lines",
            "population_zoom", "region_label_zooms", "select_labels"]

@@ -13,11 +13,10 @@ import gzip
 from branca.element import Element, Figure, MacroElement
 from folium.elements import JSCSSMixin
 from folium.map import Layer
-from folium.plugins import HeatMap, MarkerCluster, Timeline
+from folium.plugins import HeatMap, MarkerCluster, MiniMap, Timeline
 from folium.template import Template
 
 from geo.maps.escape import script_data, script_json
-from folium.plugins import MiniMap
 
 __all__ = [
     "IncidentHeatMap", "IncidentLayer", "IncidentRuntime", "Outlines", "OutlineMiniMap", "SummaryPanel", "TimeSlider",

@@ -7,13 +7,12 @@ from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
-from geo.maps.escape import js_template_safe
-from geo.model import DatePrecision, Incident, Place
-from gazetteer.boundaries import load_countries
-from gazetteer.boundaries import admin1_at
-from gazetteer.boundaries import load_admin1
 import folium
 import numpy as np
+
+from gazetteer.boundaries import admin1_at, load_admin1, load_countries
+from geo.maps.escape import js_template_safe
+from geo.model import DatePrecision, Incident, Place
 
 __all__ = ["choropleth_layer", "outline_geojson", "time_geojson"]
 
