@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import importlib
 import math
 import re
@@ -105,8 +106,6 @@ _NON_LATIN = re.compile(r"[^\x00-\u024f\u1e00-\u1eff\u2018-\u201f]")
 
 def csv_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     """The rows of a data CSV with the line each starts on; leading "#" lines are comments."""
-    import csv
-
     with path.open(encoding="utf-8", newline="") as fh:
         lines = list(fh)
     skipped = 0

@@ -214,5 +214,4 @@ class CuratedLayer(Layer):
         places = read_curated(self.path, self.name)
         yield from places
         if self.seats is not None:
-
             yield from read_seat_regions(self.seats, cities_path(), self.name, frozenset(p.id for p, _ in places))

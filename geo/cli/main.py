@@ -11,6 +11,8 @@ import math
 import os
 import sys
 from collections.abc import Callable, Sequence
+from importlib import metadata
+from pathlib import Path
 
 import click
 
@@ -140,13 +142,11 @@ def finish(runner: Runner, message: str) -> None:
 
 def _version() -> str:
     """The installed distribution's version, else the one in the source tree's pyproject.toml."""
-    from importlib import metadata
-
     try:
         return metadata.version("incidentmap")
     except metadata.PackageNotFoundError:
+        # lazy: only a source tree without an installed distribution reads pyproject.toml
         import tomllib
-        from pathlib import Path
 
         pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+from importlib import resources
 
 from branca.element import Element, Figure, MacroElement
 from folium.elements import JSCSSMixin
@@ -34,8 +35,6 @@ PACK_ABOVE = 2_000_000
 
 def _runtime(name: str) -> str:
     """A file of the browser runtime (geo/data/map_runtime.js or .css)."""
-    from importlib import resources
-
     return (resources.files("geo") / "data" / name).read_text(encoding="utf-8")
 
 

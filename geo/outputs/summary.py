@@ -78,6 +78,7 @@ _NO_PLACE = _Key("", UNLOCATED, None)
 
 def _join(incidents: Sequence[Incident], regions: "geopandas.GeoDataFrame") -> list[_Key | None]:
     """The polygon each located incident's point falls in (None if outside all of them)."""
+    # lazy: geopandas and shapely only for a spatial join; `summary --by place` needs none
     import geopandas
     import shapely
 
@@ -106,7 +107,6 @@ def _join(incidents: Sequence[Incident], regions: "geopandas.GeoDataFrame") -> l
 
 def _default_regions(level: RegionLevel) -> "geopandas.GeoDataFrame | None":
     """The packaged polygons for a level, or None if they cannot be loaded."""
-
     try:
         return boundaries.load_countries() if level is RegionLevel.COUNTRY else boundaries.load_admin1()
     except (GazetteerError, ImportError, OSError):
