@@ -8,9 +8,10 @@ effect is measured on the gold corpora (`python -m geo.evaluate.geoparse`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import NamedTuple, Protocol
 
 from gazetteer.mentions.lexicon import Lexicon
@@ -25,7 +26,6 @@ from gazetteer.mentions.patterns import (
     _OF_THE_NAME,
     _POSSESSIVE_WORD,
     _SENT_END,
-    _SPEECH,
     _is_title_line,
     _level_word_after,
     _prev_word,
@@ -41,7 +41,6 @@ _ARTICLE_TAIL = 6        # "al-", " de ": an article before the name ends within
 # a full stop end sentences.
 _LONGEST_ABBREVIATION = 5
 _SPEAKER_BUCKET = 10     # below this importance bucket, a one-word name followed by "said" is a person
-_SPEECH_VERBS = ("said", "says", "told", "according")   # a name after these is who spoke, not where
 _HYPHENS = "-‐"
 
 
@@ -233,7 +232,13 @@ def _name_goes_on(s: Spot) -> bool:
 
 def _speaker(s: Spot) -> bool:
     """"Jackson said": a little-known one-word name before a speech verb is a person."""
-    return s.single and s.bucket < _SPEAKER_BUCKET and _SPEECH.match(s.text, s.end) is not None
+    return s.single and s.bucket < _SPEAKER_BUCKET and _speech_after(s.lex.speech_after).match(s.text, s.end) is not None
+
+
+@lru_cache(maxsize=4)
+def _speech_after(verbs: frozenset[str]) -> re.Pattern[str]:
+    """Whitespace, then one of the lexicon's speech verbs as a whole word (never matches without verbs)."""
+    return re.compile(r"\s+(?:" + ("|".join(sorted(map(re.escape, verbs))) or "(?!)") + r")\b")
 
 
 def _of_the_name(s: Spot) -> bool:
@@ -261,7 +266,7 @@ def _surname(s: Spot) -> bool:
 
 
 def _after_speech_verb(s: Spot) -> bool:
-    return s.small_single and s.prev_word in _SPEECH_VERBS
+    return s.small_single and s.prev_word in s.lex.speech_before
 
 
 def _person(s: Spot) -> bool:

@@ -1,4 +1,4 @@
-"""The word lists that steer mention finding: stop words, person titles, first names, level words."""
+"""The word lists that steer mention finding: stop words, person titles, first names, level words, speech verbs."""
 
 from __future__ import annotations
 
@@ -48,6 +48,8 @@ class Lexicon:
     titles: frozenset[str]           # "president", "general"
     language_after: frozenset[str]   # "language": after a demonym it names a language ("English language")
     language_before: frozenset[str]  # "speak", "learned": before a demonym, the same
+    speech_after: frozenset[str]     # "said", "told": after a one-word name, that name spoke ("Jackson said")
+    speech_before: frozenset[str]    # "said", "according": before a one-word name, that name spoke ("said Jackson")
     first_names: frozenset[str]      # "patrick", "talib"
     place_first_names: frozenset[str]  # given names that are also places ("jordan", "georgia")
     level_words: dict[str, str]      # "district" -> "district", "town" -> "city"
@@ -74,6 +76,8 @@ def load_lexicon() -> Lexicon:
         titles=frozenset(_lines("person_titles.txt")),
         language_after=frozenset(w for w in stops.get("language-words", ()) if not w.startswith("<")),
         language_before=frozenset(w[1:] for w in stops.get("language-words", ()) if w.startswith("<")),
+        speech_after=stops.get("speech-after", frozenset()),
+        speech_before=stops.get("speech-before", frozenset()),
         first_names=first_names.get("names", frozenset()),
         place_first_names=first_names.get("also places", frozenset()),
         level_words=_level_words(),

@@ -21,7 +21,6 @@ _ASCII_LETTER = re.compile(r"[A-Za-z]")
 _SENT_END = re.compile(r"(?:^|[.!?:;\"“”‘’(\[\n\-–—])\s*$")   # a dash ends a dateline: "(Reuters) - One"
 # "Temple of the Emerald Buddha", "Dome of the Rock": a word opening a longer name.
 _OF_THE_NAME = re.compile(r" of the [A-Z]")
-_SPEECH = re.compile(r"\s+(?:said|says|told|added|wrote|tweeted|stated)\b")
 _HINT_AFTER = re.compile(r"[ \t]+([A-Za-z\-]+)")
 _CAP_AFTER = re.compile(r"[^\S\n]+(?!(?:Of|In|On|At|The|And|For|To|As|After|Near)\b)[A-Z]")   # not a title-case headline's "Of"
 _HINT_BEFORE = re.compile(r"\b([A-Za-z\-]+)[ \t]+of[ \t]+(?:the[ \t]+)?$")
