@@ -44,7 +44,6 @@ from gazetteer.mentions.patterns import (  # the matcher's own patterns, kept ap
     _NEXT_WORD,
     _PART_BEFORE,
     _PERSON,
-    _ROAD_WORDS,
     _SENT_END,
     _SLOT_BEFORE,
     _SLOT_PREP,
@@ -222,7 +221,7 @@ class Matcher:
         """Where the mention ends: after a level word that is part of its name or its own full stop;
         None if the rules (`gazetteer.mentions.accept`) say it is no mention."""
         named = _NAMED_LEVEL.match(text, end)
-        if named and named.group(1) in _ROAD_WORDS and _CAP_WORD.match(text, named.end()):
+        if named and named.group(1).lower() in self.lex.road_words and _CAP_WORD.match(text, named.end()):
             named = None   # "Florida Highway Patrol": the place is Florida, the rest an agency
         if named and named.group(1).lower() in self.lex.level_words:
             return named.end()   # "Laurel County", "Neches River": the level word is part of the name.

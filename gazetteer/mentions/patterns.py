@@ -33,8 +33,6 @@ _PART_BEFORE = re.compile(r"([A-Z][a-z]+(?:-[a-z]+)?) $")
 # After an all-caps place name, what marks it as a dateline inside the text: "BEIRUT: ...",
 # "NEWARK -- ...", "MOSUL, Iraq — ...".
 _DATELINE_MARK = re.compile(r"(?:,[ \t]+[A-Z][A-Za-z.]*(?:[ \t][A-Z][A-Za-z.]*)?)?(?:[ \t]*:[ \t]|[ \t]+(?:--|—|–)[ \t])")
-# Road words that, followed by a capitalised word, belong to an organisation: "Florida Highway Patrol".
-_ROAD_WORDS = frozenset({"Street", "Avenue", "Road", "Drive", "Boulevard", "Highway", "Parkway"})
 _HYPHEN_WORD = re.compile(r"-([a-z]+)")   # "English-language", "French-speaking"
 _ADJACENT = re.compile(r"[A-Za-z][\w’'\-.]*[ \t]+")
 _LIST_AFTER = re.compile(r",[ \t]+[A-Z]")
