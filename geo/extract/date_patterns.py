@@ -10,7 +10,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from gazetteer.layers.base import csv_rows
+from gazetteer.datafiles import csv_rows
 from geo.extract.numbers import number_pattern
 from geo.model import DatePrecision
 

@@ -6,7 +6,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from gazetteer.layers.base import csv_rows
+from gazetteer.datafiles import csv_rows
 
 __all__ = ["number_pattern", "parse_number"]
 
