@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from gazetteer.datafiles import csv_rows
 from gazetteer.names import normalize
 
 __all__ = ["Lexicon", "load_lexicon"]
@@ -89,13 +90,13 @@ def load_lexicon() -> Lexicon:
 
 def _level_words() -> dict[str, str]:
     levels = {}
-    with (DATA / "level_words.csv").open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            levels[row["word"].strip().lower()] = row["level"].strip()
+    for _, row in csv_rows(DATA / "level_words.csv"):
+        levels[row["word"].strip().lower()] = row["level"].strip()
     return levels
 
 
 def _variants() -> dict[str, tuple[str, str]]:
+    # Not csv_rows: this file has comment lines between its rows, next to the rows they explain.
     variants = {}
     with (DATA / "name_variants.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(ln for ln in fh if not ln.startswith("#")):
@@ -107,12 +108,10 @@ def _demonyms() -> dict[str, str]:
     """Demonym -> "cc:<country code>" (demonyms.csv) or the key of the region it names (demonym_regions.csv)."""
     demonyms = {}
     # demonyms.csv (country_code,demonym) is shared with the opt-in demonym index layer.
-    with (DATA / "demonyms.csv").open(encoding="utf-8") as fh:
-        for row in csv.DictReader(ln for ln in fh if not ln.startswith("#")):
-            code, dem = (row.get("country_code") or "").strip().upper(), (row.get("demonym") or "").strip()
-            if len(code) == 2 and dem:
-                demonyms[normalize(dem)] = "cc:" + code
-    with (DATA / "demonym_regions.csv").open(encoding="utf-8") as fh:
-        for row in csv.DictReader(ln for ln in fh if not ln.startswith("#")):
-            demonyms[normalize(row["demonym"])] = normalize(row["place"])
+    for _, row in csv_rows(DATA / "demonyms.csv"):
+        code, dem = (row.get("country_code") or "").strip().upper(), (row.get("demonym") or "").strip()
+        if len(code) == 2 and dem:
+            demonyms[normalize(dem)] = "cc:" + code
+    for _, row in csv_rows(DATA / "demonym_regions.csv"):
+        demonyms[normalize(row["demonym"])] = normalize(row["place"])
     return demonyms
