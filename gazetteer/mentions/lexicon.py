@@ -1,4 +1,4 @@
-"""The word lists that steer mention finding: stop words, person titles, first names, level words, speech verbs, road words."""
+"""The word lists that steer mention finding: stop words, person titles, first names, level words, speech verbs, road words, name connectors."""
 
 from __future__ import annotations
 
@@ -52,6 +52,7 @@ class Lexicon:
     speech_after: frozenset[str]     # "said", "told": after a one-word name, that name spoke ("Jackson said")
     speech_before: frozenset[str]    # "said", "according": before a one-word name, that name spoke ("said Jackson")
     road_words: frozenset[str]       # "highway": before a capitalised word, an organisation's ("Florida Highway Patrol")
+    name_connectors: frozenset[str]  # "and", "de": may join a place name's capitalised words ("Bosnia and Herzegovina")
     first_names: frozenset[str]      # "patrick", "talib"
     place_first_names: frozenset[str]  # given names that are also places ("jordan", "georgia")
     level_words: dict[str, str]      # "district" -> "district", "town" -> "city"
@@ -81,6 +82,7 @@ def load_lexicon() -> Lexicon:
         speech_after=stops.get("speech-after", frozenset()),
         speech_before=stops.get("speech-before", frozenset()),
         road_words=stops.get("road-words", frozenset()),
+        name_connectors=stops.get("name-connectors", frozenset()),
         first_names=first_names.get("names", frozenset()),
         place_first_names=first_names.get("also places", frozenset()),
         level_words=_level_words(),

@@ -21,6 +21,7 @@ from functools import cache
 from pathlib import Path
 
 from gazetteer.datafiles import csv_rows
+from gazetteer.mentions.lexicon import load_lexicon
 from geo.model import Dateline, Span
 
 __all__ = [
@@ -346,10 +347,8 @@ def _agencies() -> frozenset[str]:
 
 def _capitalised(s: str) -> bool:
     """Every word starts with a capital, bar connectors ("Bosnia and Herzegovina")."""
-    return all(w[0].isupper() or w in _CONNECTORS for w in s.split())
-
-
-_CONNECTORS = frozenset({"and", "of", "the", "de", "del", "da", "do", "du", "al", "el", "la", "le"})
+    connectors = load_lexicon().name_connectors
+    return all(w[0].isupper() or w in connectors for w in s.split())
 
 
 def _all_caps(s: str) -> bool:
