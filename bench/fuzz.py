@@ -397,7 +397,8 @@ def main(argv=None) -> int:
     if not Path("/dev/null").is_char_device():
         crashes.append("export /dev/null: the device was replaced by a file")
     try:
-        from geo.outputs.summary import render, summarize
+        from geo.outputs.summary import summarize
+        from geo.outputs.summary_render import render
 
         for by in ("place", "admin1"):
             (workdir / f"summary-{by}.md").write_text(render(summarize(incidents, by=by), "markdown"), encoding="utf-8")

@@ -123,7 +123,8 @@ elif mode == "incidents":
     out = {"incidents": len(merged(process_parallel(read_articles([path]), Settings(), workers=workers,
                                                      toponyms=False)))}
 else:
-    from geo.store.base import open_store, changed_articles
+    from geo.store import open_store
+    from geo.store.base import changed_articles
     seen = [0]
     def counted(articles):
         for a in articles:

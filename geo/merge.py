@@ -102,7 +102,6 @@ def same_incident(a: Incident, b: Incident, *, max_km: float = 25.0, max_days: i
 def _family_of(taxonomy):
     """A function giving an incident's family (the ACLED event type for types the taxonomy lacks)."""
     if taxonomy is None:
-
         taxonomy = Taxonomy.load()
 
     def family(inc: Incident) -> str:

@@ -72,7 +72,7 @@ def scheduler():
 
 def test_shards_go_into_the_store_in_order_and_reingest_adds_nothing(shards, scheduler, tmp_path):
     from geo.run.cluster import process_dask
-    from geo.store.base import open_store
+    from geo.store import open_store
 
     db = str(tmp_path / "s.gpkg")
     summary = process_dask(shards, Settings(), address=scheduler, out=db, factory=KabulPipeline)
@@ -128,7 +128,7 @@ def test_real_pipeline_on_seed_shards_matches_in_process_run(scheduler, seeds_di
     from geo.read.articles import read_articles
     from geo.run.cluster import process_dask
     from geo.run.pipeline import Pipeline
-    from geo.store.base import open_store
+    from geo.store import open_store
 
     seeds = sorted(str(p) for p in seeds_dir.glob("*.txt"))
     want = [i for r in Pipeline().run(read_articles(seeds)) for i in r.incidents]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.store.base import open_store
+from geo.store import open_store
 
 TESTS = Path(__file__).resolve().parent
 N, BATCH = 40, 5
@@ -21,7 +21,7 @@ CHILD = f"""
 import sys, time
 sys.path.insert(0, {str(TESTS)!r})
 from test_store import make_result
-from geo.store.base import open_store
+from geo.store import open_store
 
 def results(delay):
     for k in range({N}):

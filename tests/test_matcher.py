@@ -235,6 +235,8 @@ def _deciding(matcher, text, surface):
     ("BAGHDAD IS A HEADLINE", "BAGHDAD", "all capitals"),
     ("The envoy met Wilcken at noon.", "Wilcken", "little known, no place slot"),
     ("The envoy arrived in Wilcken at noon.", "Wilcken", None),
+    ("The envoy left and Wilcken tweeted a photo.", "Wilcken", "speaker"),    # lexicon [speech-after]
+    ("The minister told Wilcken on Monday.", "Wilcken", "after a speech verb"),  # lexicon [speech-before]
 ])
 def test_the_rule_that_decides_a_mention_is_named(matcher, text, surface, rule):
     assert _deciding(matcher, text, surface) == rule

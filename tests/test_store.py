@@ -23,7 +23,8 @@ from geo.model import (
     Span,
     Toponym,
 )
-from geo.store.base import IngestStats, changed_articles, open_store
+from geo.store import open_store
+from geo.store.base import IngestStats, changed_articles
 from geo.store.schema import MIGRATIONS, SCHEMA_VERSION, SchemaVersionError
 
 MOSUL = Place("gn:99072", "Mosul", 36.335, 43.11889, Level.CITY, "geonames", "IQ", "Nineveh", None,

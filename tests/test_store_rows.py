@@ -108,7 +108,7 @@ def test_places_skips_a_bad_toponym_or_article_row(cli, seeds_store, tmp_path, t
 
 
 def test_the_store_api_warns_about_a_bad_row_when_no_one_listens(seeds_store, tmp_path):
-    from geo.store.base import open_store
+    from geo.store import open_store
 
     db, fid, rows = _poison(seeds_store, tmp_path, "incidents", "evidence", "[]")
     store = open_store(str(db), read_only=True)

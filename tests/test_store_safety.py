@@ -73,7 +73,7 @@ def test_a_read_only_store_in_a_read_only_folder_can_be_read(cli, seeds_store, t
 
 
 def test_a_store_opened_read_only_refuses_to_write(seeds_store):
-    from geo.store.base import open_store
+    from geo.store import open_store
     from geo.store.schema import StoreError
 
     store = open_store(str(seeds_store), read_only=True)
@@ -159,7 +159,7 @@ def test_two_ingest_runs_creating_the_same_new_store_both_succeed_and_lose_nothi
         _, err = run.communicate(timeout=600)
         assert run.returncode == 0, err
         assert "Traceback" not in err
-    from geo.store.base import open_store
+    from geo.store import open_store
 
     with open_store(db, read_only=True) as store:
         ids = {a.id for a in store.articles()}
@@ -215,7 +215,7 @@ def test_workers_die_with_their_parent_and_hold_no_store_when_it_is_killed(tmp_p
         run.wait(30)
         log.close()
     # nothing holds the store: a new run opens it, finishes the work and keeps every article once
-    from geo.store.base import open_store
+    from geo.store import open_store
 
     proc = subprocess.run([sys.executable, "-m", "geo", "ingest", str(articles), "--db", str(db),
                            "--workers", "1", "-q"], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
@@ -227,7 +227,7 @@ def test_workers_die_with_their_parent_and_hold_no_store_when_it_is_killed(tmp_p
 
 def test_opening_an_empty_store_read_only_is_an_input_error_and_creates_nothing(store_url):
     from geo.errors import InputError
-    from geo.store.base import open_store
+    from geo.store import open_store
 
     with pytest.raises(InputError, match="no store at"):
         open_store(store_url, must_exist=True, read_only=True)

@@ -17,8 +17,8 @@ import geo.outputs.summary
 from gazetteer.errors import GazetteerError
 from geo.errors import UsageError
 from geo.model import DatePrecision, Evidence, Incident, Level, Place, Span
-from geo.outputs.summary import UNLOCATED, RegionLevel, render, summarize
-from geo.outputs.summary_render import SummaryFormat
+from geo.outputs.summary import UNLOCATED, RegionLevel, summarize
+from geo.outputs.summary_render import SummaryFormat, chart, render
 
 box = shapely_geometry.box
 
@@ -168,7 +168,7 @@ def test_chart_writes_a_png(tmp_path, regions):
     incs = [incident(n, WEST_TOWN if n % 2 else MISNAMED, DAY0 - dt.timedelta(days=3 * n),
                      kind="battle" if n % 3 else "explosion") for n in range(12)]
     out = tmp_path / "chart.png"
-    geo.outputs.summary.chart(incs, "admin1", out, regions=regions)
+    chart(incs, "admin1", out, regions=regions)
     data = out.read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 1000
     assert [p.name for p in tmp_path.iterdir()] == ["chart.png"]
@@ -176,7 +176,7 @@ def test_chart_writes_a_png(tmp_path, regions):
 
 def test_chart_without_dates_still_writes_a_png(tmp_path, regions):
     out = tmp_path / "empty.png"
-    geo.outputs.summary.chart([incident(1, None, None)], "admin1", out, regions=regions)
+    chart([incident(1, None, None)], "admin1", out, regions=regions)
     assert out.read_bytes().startswith(b"\x89PNG")
 
 
@@ -199,7 +199,7 @@ def test_chart_draws_region_and_type_names_with_dollar_signs_as_plain_text(tmp_p
     odd = place("p:9", "Cost $5 to $10 town", 36.0, 41.0, admin1="$\\frac{1}{0}$ Province")
     incs = [incident(n, odd, DAY0 - dt.timedelta(days=n), kind="$\\unknowncommand$") for n in range(3)]
     out = tmp_path / "odd.png"
-    geo.outputs.summary.chart(incs, "place", out)
+    chart(incs, "place", out)
     assert out.read_bytes().startswith(b"\x89PNG")
 
 

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from importlib import metadata
 from pathlib import Path
 
 from gazetteer import names as names_module
@@ -133,8 +134,6 @@ def data_package_versions() -> dict[str, str]:
 
 
 def _installed(dists) -> dict[str, str]:
-    from importlib import metadata
-
     out = {}
     for dist in dists:
         try:

@@ -103,19 +103,6 @@ def data_path(filename: str) -> Path:
 _NON_LATIN = re.compile(r"[^\x00-\u024f\u1e00-\u1eff\u2018-\u201f]")
 
 
-def csv_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
-    """The rows of a data CSV with the line each starts on; leading "#" lines are comments."""
-    import csv
-
-    with path.open(encoding="utf-8", newline="") as fh:
-        lines = list(fh)
-    skipped = 0
-    while skipped < len(lines) and lines[skipped].startswith("#"):
-        skipped += 1
-    reader = csv.DictReader(lines[skipped:])
-    return [(skipped + reader.line_num, row) for row in reader]
-
-
 def is_latin(name: str) -> bool:
     """True if every letter of `name` is Latin script (ASCII, Latin-1, Latin Extended)."""
     if name.isascii():

@@ -13,8 +13,9 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from gazetteer.datafiles import csv_rows
 from gazetteer.errors import ImportFileError
-from gazetteer.layers.base import csv_rows, data_path
+from gazetteer.layers.base import data_path
 from gazetteer.model import check_coordinates
 
 COUNTRY_POINTS = "country_points.csv"

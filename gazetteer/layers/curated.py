@@ -8,8 +8,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from gazetteer.boundaries import admin1_at
+from gazetteer.datafiles import csv_rows
 from gazetteer.errors import ImportFileError
-from gazetteer.layers.base import Layer, csv_rows, data_path, unique_names
+from gazetteer.layers.base import Layer, data_path, unique_names
 from gazetteer.layers.geonames import cities_by_id, cities_path
 from gazetteer.model import Level, Place
 
@@ -214,5 +215,4 @@ class CuratedLayer(Layer):
         places = read_curated(self.path, self.name)
         yield from places
         if self.seats is not None:
-
             yield from read_seat_regions(self.seats, cities_path(), self.name, frozenset(p.id for p, _ in places))

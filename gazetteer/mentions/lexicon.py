@@ -1,4 +1,4 @@
-"""The word lists that steer mention finding: stop words, person titles, first names, level words."""
+"""The word lists that steer mention finding: stop words, person titles, first names, level words, speech verbs, road words, name connectors."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from gazetteer.datafiles import csv_rows
 from gazetteer.names import normalize
 
 __all__ = ["Lexicon", "load_lexicon"]
@@ -49,6 +50,10 @@ class Lexicon:
     titles: frozenset[str]           # "president", "general"
     language_after: frozenset[str]   # "language": after a demonym it names a language ("English language")
     language_before: frozenset[str]  # "speak", "learned": before a demonym, the same
+    speech_after: frozenset[str]     # "said", "told": after a one-word name, that name spoke ("Jackson said")
+    speech_before: frozenset[str]    # "said", "according": before a one-word name, that name spoke ("said Jackson")
+    road_words: frozenset[str]       # "highway": before a capitalised word, an organisation's ("Florida Highway Patrol")
+    name_connectors: frozenset[str]  # "and", "de": may join a place name's capitalised words ("Bosnia and Herzegovina")
     first_names: frozenset[str]      # "patrick", "talib"
     place_first_names: frozenset[str]  # given names that are also places ("jordan", "georgia")
     level_words: dict[str, str]      # "district" -> "district", "town" -> "city"
@@ -76,6 +81,10 @@ def load_lexicon() -> Lexicon:
         titles=frozenset(_lines("person_titles.txt")),
         language_after=frozenset(w for w in stops.get("language-words", ()) if not w.startswith("<")),
         language_before=frozenset(w[1:] for w in stops.get("language-words", ()) if w.startswith("<")),
+        speech_after=stops.get("speech-after", frozenset()),
+        speech_before=stops.get("speech-before", frozenset()),
+        road_words=stops.get("road-words", frozenset()),
+        name_connectors=stops.get("name-connectors", frozenset()),
         first_names=first_names.get("names", frozenset()),
         place_first_names=first_names.get("also places", frozenset()),
         level_words=_level_words(),
@@ -85,13 +94,13 @@ def load_lexicon() -> Lexicon:
 
 def _level_words() -> dict[str, str]:
     levels = {}
-    with (DATA / "level_words.csv").open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            levels[row["word"].strip().lower()] = row["level"].strip()
+    for _, row in csv_rows(DATA / "level_words.csv"):
+        levels[row["word"].strip().lower()] = row["level"].strip()
     return levels
 
 
 def _variants() -> dict[str, tuple[str, str]]:
+    # Not csv_rows: this file has comment lines between its rows, next to the rows they explain.
     variants = {}
     with (DATA / "name_variants.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(ln for ln in fh if not ln.startswith("#")):
@@ -103,12 +112,10 @@ def _demonyms() -> dict[str, str]:
     """Demonym -> "cc:<country code>" (demonyms.csv) or the key of the region it names (demonym_regions.csv)."""
     demonyms = {}
     # demonyms.csv (country_code,demonym) is shared with the opt-in demonym index layer.
-    with (DATA / "demonyms.csv").open(encoding="utf-8") as fh:
-        for row in csv.DictReader(ln for ln in fh if not ln.startswith("#")):
-            code, dem = (row.get("country_code") or "").strip().upper(), (row.get("demonym") or "").strip()
-            if len(code) == 2 and dem:
-                demonyms[normalize(dem)] = "cc:" + code
-    with (DATA / "demonym_regions.csv").open(encoding="utf-8") as fh:
-        for row in csv.DictReader(ln for ln in fh if not ln.startswith("#")):
-            demonyms[normalize(row["demonym"])] = normalize(row["place"])
+    for _, row in csv_rows(DATA / "demonyms.csv"):
+        code, dem = (row.get("country_code") or "").strip().upper(), (row.get("demonym") or "").strip()
+        if len(code) == 2 and dem:
+            demonyms[normalize(dem)] = "cc:" + code
+    for _, row in csv_rows(DATA / "demonym_regions.csv"):
+        demonyms[normalize(row["demonym"])] = normalize(row["place"])
     return demonyms

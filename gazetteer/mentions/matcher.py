@@ -44,7 +44,6 @@ from gazetteer.mentions.patterns import (  # the matcher's own patterns, kept ap
     _NEXT_WORD,
     _PART_BEFORE,
     _PERSON,
-    _ROAD_WORDS,
     _SENT_END,
     _SLOT_BEFORE,
     _SLOT_PREP,
@@ -85,7 +84,7 @@ class Matcher:
         self.demonyms = False   # report "Iraqi", "Russians" as mentions of their country (source "demonym")
         self._surfaces: dict[str, Surface] = {}
         # Words that open a person's name: titles and first names ("Queen Elizabeth", "Talib Shaghati").
-        self._person_leads = self.lex.titles | self.lex.first_names
+        self.person_leads = self.lex.titles | self.lex.first_names
 
     # ----------------------------------------------------------------- building / caching
     @classmethod
@@ -222,7 +221,7 @@ class Matcher:
         """Where the mention ends: after a level word that is part of its name or its own full stop;
         None if the rules (`gazetteer.mentions.accept`) say it is no mention."""
         named = _NAMED_LEVEL.match(text, end)
-        if named and named.group(1) in _ROAD_WORDS and _CAP_WORD.match(text, named.end()):
+        if named and named.group(1).lower() in self.lex.road_words and _CAP_WORD.match(text, named.end()):
             named = None   # "Florida Highway Patrol": the place is Florida, the rest an agency
         if named and named.group(1).lower() in self.lex.level_words:
             return named.end()   # "Laurel County", "Neches River": the level word is part of the name.
@@ -277,7 +276,7 @@ class Matcher:
     def _person_words(self, text: str) -> set[str]:
         """Surnames in this text: capitalised words after a title or first name ("Talib Shaghati")."""
         out: set[str] = set()
-        lead = self._person_leads
+        lead = self.person_leads
         for m in _PERSON.finditer(text):
             head = m.group(1)
             if head.endswith(".") and len(head) > 5:
@@ -330,7 +329,7 @@ class Matcher:
         lex = self.lex
         key = normalize(name)
         first = name.split()[0].lower().strip("’'")
-        if key in lex.stop_always or first in self._person_leads:
+        if key in lex.stop_always or first in self.person_leads:
             return False
         if key in lex.stop_initial and _SENT_END.search(text[max(0, a - 3):a]):
             return False

@@ -21,7 +21,6 @@ _ASCII_LETTER = re.compile(r"[A-Za-z]")
 _SENT_END = re.compile(r"(?:^|[.!?:;\"“”‘’(\[\n\-–—])\s*$")   # a dash ends a dateline: "(Reuters) - One"
 # "Temple of the Emerald Buddha", "Dome of the Rock": a word opening a longer name.
 _OF_THE_NAME = re.compile(r" of the [A-Z]")
-_SPEECH = re.compile(r"\s+(?:said|says|told|added|wrote|tweeted|stated)\b")
 _HINT_AFTER = re.compile(r"[ \t]+([A-Za-z\-]+)")
 _CAP_AFTER = re.compile(r"[^\S\n]+(?!(?:Of|In|On|At|The|And|For|To|As|After|Near)\b)[A-Z]")   # not a title-case headline's "Of"
 _HINT_BEFORE = re.compile(r"\b([A-Za-z\-]+)[ \t]+of[ \t]+(?:the[ \t]+)?$")
@@ -34,8 +33,6 @@ _PART_BEFORE = re.compile(r"([A-Z][a-z]+(?:-[a-z]+)?) $")
 # After an all-caps place name, what marks it as a dateline inside the text: "BEIRUT: ...",
 # "NEWARK -- ...", "MOSUL, Iraq — ...".
 _DATELINE_MARK = re.compile(r"(?:,[ \t]+[A-Z][A-Za-z.]*(?:[ \t][A-Z][A-Za-z.]*)?)?(?:[ \t]*:[ \t]|[ \t]+(?:--|—|–)[ \t])")
-# Road words that, followed by a capitalised word, belong to an organisation: "Florida Highway Patrol".
-_ROAD_WORDS = frozenset({"Street", "Avenue", "Road", "Drive", "Boulevard", "Highway", "Parkway"})
 _HYPHEN_WORD = re.compile(r"-([a-z]+)")   # "English-language", "French-speaking"
 _ADJACENT = re.compile(r"[A-Za-z][\w’'\-.]*[ \t]+")
 _LIST_AFTER = re.compile(r",[ \t]+[A-Z]")

@@ -15,10 +15,12 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from gazetteer.datafiles import csv_rows
 from gazetteer.errors import ImportFileError
-from gazetteer.layers.base import csv_rows, data_path
+from gazetteer.layers.base import data_path
 from gazetteer.model import Level
 from gazetteer.resolve.candidates import BIG, SUB_CITY, Candidate
+from gazetteer.resolve.scoring import haversine_km
 
 __all__ = ["bind_to_container", "container_places", "level_confusion", "level_picks", "listed", "pick_level", "prominent_level"]
 
@@ -126,8 +128,5 @@ def _inside(c: Candidate, k: Candidate) -> bool:
     if q.level is Level.PROVINCE:
         return p.level.rank > Level.PROVINCE.rank and (bool(c.a1) and c.a1 == k.a1 or p.parent_id == q.id)
     if q.level is Level.CITY and p.level in SUB_CITY:
-        # lazy: a cycle — gazetteer.resolve.resolver imports this module
-        from gazetteer.resolve.resolver import haversine_km
-
         return p.parent_id == q.id or haversine_km(p.lat, p.lon, q.lat, q.lon) < _QUARTER_KM
     return False

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from gazetteer.datafiles import csv_rows
 from gazetteer.errors import ImportFileError
-from gazetteer.layers.base import csv_rows
 from gazetteer.mentions.patterns import _NAME
 from gazetteer.model import Level
 

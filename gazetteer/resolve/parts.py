@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from gazetteer.model import PART_LAYER, Level, Mention, Place, Toponym
 from gazetteer.names import normalize
 from gazetteer.resolve.part_rules import PartRules, _Patterns, _patterns, load_rules
-from gazetteer.resolve.resolver import haversine_km
+from gazetteer.resolve.scoring import haversine_km
 
 __all__ = ["PartRules", "load_rules", "place_parts", "unresolved_reason"]
 

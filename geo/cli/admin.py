@@ -1,4 +1,4 @@
-"""Commands around the tool rather than the news: the gazetteer, evaluation, map assets."""
+"""Commands around the tool rather than the news: the gazetteer, evaluation, map assets (`geo.cli.main` adds `COMMANDS`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import click
 
 from gazetteer.model import check_coordinates
-from geo.cli.main import handle_errors, main
+from geo.cli.exits import handle_errors
 from geo.errors import UsageError
 
 
@@ -35,7 +35,7 @@ _PARTS_NOTE = (
 )
 
 
-@main.group("gazetteer")
+@click.group("gazetteer")
 def gazetteer_group() -> None:
     """Inspect and extend the offline gazetteer.
 
@@ -126,7 +126,7 @@ def import_cmd(file: str) -> None:
     click.echo(f"{file}: {report.added} added, {report.skipped} skipped")
 
 
-@main.command("eval")
+@click.command("eval")
 @click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--mode", type=click.Choice(["resolve", "end-to-end", "both"]), default="both", show_default=True,
               help="resolve: gold spans given; end-to-end: from raw text; both.")
@@ -154,7 +154,7 @@ def eval_cmd(gold: tuple[str, ...], mode: str, limit: int | None, literal_only: 
         click.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.format())
 
 
-@main.command("eval-incidents")
+@click.command("eval-incidents")
 @click.option("--split", type=click.Choice(["dev", "test", "holdout", "blind", "blind2", "blind3", "all"]), default="dev",
               show_default=True, help="Which annotated articles (tests/data/incidents_*.jsonl).")
 @click.option("--sentences", is_flag=True,
@@ -185,7 +185,7 @@ def eval_incidents_cmd(split: str, sentences: bool, show: bool) -> None:
         raise click.exceptions.Exit(code)
 
 
-@main.group("assets")
+@click.group("assets")
 def assets_group() -> None:
     """Check the JS/CSS that maps inline (vendored inside the package).
 
@@ -211,3 +211,6 @@ def assets_verify_cmd() -> None:
     for spec, licence in licences():
         click.echo(f"{spec}  {licence}")
     click.echo(f"{count} vendored files match their checksums in {vendor_dir()}")
+
+
+COMMANDS = (gazetteer_group, eval_cmd, eval_incidents_cmd, assets_group)

@@ -1,61 +1,28 @@
 """The `incidentmap` command line: a click group of verb commands.
 
 Library code raises typed errors; only this layer turns them into one-line messages
-and exit codes (0 ok, 1 records skipped under --strict, 2 usage or missing input,
-3 output could not be written).
+and exit codes (`geo.cli.exits`).
 """
 
 from __future__ import annotations
 
-import functools
 import glob
 import math
 import os
 import sys
 from collections.abc import Callable, Sequence
+from importlib import metadata
+from pathlib import Path
 
 import click
 
 from gazetteer.index.build import reporting
 from gazetteer.paths import default_index_path
-from geo.errors import (
-    IncidentMapError,
-    InputError,
-    OutputError,
-    RecordError,
-    UsageError,
-)
+from geo.cli import admin
+from geo.cli.exits import EXIT_OK, EXIT_OUTPUT, EXIT_SKIPPED, EXIT_USAGE, handle_errors
+from geo.errors import InputError, UsageError
 from geo.outputs.atomic import atomic_write, check_output
 from geo.run.runner import Filters, Runner, RunOptions
-
-EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_OUTPUT = 0, 1, 2, 3
-
-
-def _fail(message: str, code: int) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(code)
-
-
-def handle_errors(func: Callable) -> Callable:
-    """Turn library errors into a message on stderr and the documented exit code."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except (InputError, UsageError, RecordError) as exc:
-            _fail(str(exc), EXIT_USAGE)
-        except OutputError as exc:
-            _fail(str(exc), EXIT_OUTPUT)
-        except IncidentMapError as exc:
-            _fail(str(exc), EXIT_USAGE)
-        except BrokenPipeError:
-            sys.stderr.close()
-            sys.exit(EXIT_OK)
-        except KeyboardInterrupt:
-            _fail("interrupted", 130)
-
-    return wrapper
 
 
 def pipeline_options(func: Callable) -> Callable:
@@ -175,13 +142,11 @@ def finish(runner: Runner, message: str) -> None:
 
 def _version() -> str:
     """The installed distribution's version, else the one in the source tree's pyproject.toml."""
-    from importlib import metadata
-
     try:
         return metadata.version("incidentmap")
     except metadata.PackageNotFoundError:
+        # lazy: only a source tree without an installed distribution reads pyproject.toml
         import tomllib
-        from pathlib import Path
 
         pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
         try:
@@ -306,8 +271,9 @@ def summary_cmd(by: str, fmt: str, output: str, chart: str | None, **kw) -> None
       incidentmap summary seeds/ --by admin1 --format markdown
     """
     # lazy: start-up: `incidentmap --help` imports this module; only `summary` needs the summariser
-    from geo.outputs.summary import chart as draw_chart
-    from geo.outputs.summary import render, summarize
+    from geo.outputs.summary import summarize
+    from geo.outputs.summary_render import chart as draw_chart
+    from geo.outputs.summary_render import render
 
     for path in (output, chart) if chart else (output,):
         check_output(path)
@@ -341,11 +307,7 @@ def ingest_cmd(dask_address: str | None, **kw) -> None:
     finish(runner, f"{runner.options.db}: {stats}")
 
 
-def _register_admin_commands() -> None:
-    # lazy: a cycle — geo.cli.admin imports this module to register its commands on `main`
-    from geo.cli import admin  # noqa: F401  (registers gazetteer, eval, assets on `main`)
-
-
-_register_admin_commands()
+for _command in admin.COMMANDS:     # gazetteer, eval, eval-incidents, assets
+    main.add_command(_command)
 
 __all__: Sequence[str] = ["main", "handle_errors", "EXIT_OK", "EXIT_SKIPPED", "EXIT_USAGE", "EXIT_OUTPUT"]

@@ -11,6 +11,7 @@ never stored here; `tests/data/event_sentences_<split>.jsonl` holds offsets and 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -51,9 +52,6 @@ def rows_for(split: str, taxonomy: Taxonomy, folder: Path = CORPORA) -> list[Lab
 def pipeline_scores(rows: list[LabelledSentence], taxonomy: Taxonomy) -> str:
     """ACLED sub-event weighted F1 of the incidents the real pipeline finds in one-sentence articles,
     and the share of non-event sentences given no type at all."""
-    import datetime as dt
-
-
     pipeline = Pipeline()
     sub = {t.name: t.sub_event_type for t in taxonomy.types()}
     tally = Tally()

@@ -8,6 +8,7 @@ error, 20,039 km (half the Earth's circumference).
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 import statistics
@@ -373,8 +374,6 @@ def _f1(p: float, r: float) -> float:
 
 def main(argv=None) -> int:
     """`python -m geo.evaluate.geoparse GOLD.jsonl [--mode ...]` until the CLI command lands."""
-    import argparse
-
     ap = argparse.ArgumentParser(prog="python -m geo.evaluate.geoparse", description="Score the geoparser on gold toponym files.")
     ap.add_argument("gold", nargs="+")
     ap.add_argument("--mode", choices=MODES, default="both")

@@ -59,7 +59,6 @@ def _place_ok(gold: dict, inc: Incident, taxonomy) -> bool:
     if _norm(inc.place_text) in names or _norm(inc.place.name) in names:
         return True
     if gold.get("lat") is not None:
-
         ref = Place("gold", "gold", gold["lat"], gold["lon"], Level.CITY, "gold")
         return distance_km(ref, inc.place) <= MAX_KM
     return False

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import ahocorasick
+
 from geo.errors import InputError, RecordError
 
 __all__ = ["KINDS", "Actor", "ActorLexicon"]
@@ -106,8 +108,6 @@ class ActorLexicon:
     """A fast alias matcher (Aho-Corasick over case-folded text) returning canonical actor names."""
 
     def __init__(self, actors: Iterable[Actor]):
-        import ahocorasick  # C extension: imported when a lexicon is built, not at module import
-
         self._actors: dict[str, Actor] = {}
         for actor in actors:      # later files override earlier ones, alias by alias
             old = self._actors.get(actor.name)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from gazetteer.layers.base import csv_rows
+from gazetteer.datafiles import csv_rows
 from geo.errors import UsageError
 from geo.model import Incident, Phrase
 

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import bisect
 import calendar
-import csv
 import re
 from functools import cache
 from pathlib import Path
 
-from gazetteer.layers.base import csv_rows
+from gazetteer.datafiles import csv_rows
 from geo.extract.numbers import number_pattern
 from geo.model import DatePrecision
 
@@ -62,10 +61,15 @@ _CUE = re.compile(r"\d|(?i:day|night|week|month|year|ago|tomorrow)|" + "|".join(
 
 
 @cache
+def _phrase_rows() -> list[dict[str, str]]:
+    """The rows of `geo/data/date_phrases.csv` (read once, for the three tables made from them)."""
+    return [row for _, row in csv_rows(Path(__file__).parent.parent / "data" / "date_phrases.csv")]
+
+
+@cache
 def _relative_table() -> tuple[re.Pattern[str], dict[str, tuple[str, str, DatePrecision]]]:
     """Compiled relative-phrase regex and its rules, from `geo/data/date_phrases.csv`."""
-    text = (Path(__file__).parent.parent / "data" / "date_phrases.csv").read_text(encoding="utf-8")
-    rows = list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
+    rows = _phrase_rows()
     rules: dict[str, tuple[str, str, DatePrecision]] = {}
     alternatives = []
     for i, row in enumerate(rows):
@@ -82,8 +86,7 @@ def _relative_table() -> tuple[re.Pattern[str], dict[str, tuple[str, str, DatePr
 @cache
 def _relative_by_last_word() -> dict[str, re.Pattern[str]]:
     """The relative-phrase regex split by the phrase's last word (same group names as the full one)."""
-    text = (Path(__file__).parent.parent / "data" / "date_phrases.csv").read_text(encoding="utf-8")
-    rows = list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
+    rows = _phrase_rows()
     by: dict[str, list[tuple[int, str]]] = {}
     for i, row in enumerate(rows):
         phrase = row["phrase"].strip().lower()
@@ -208,6 +211,5 @@ _WORD_START = re.compile(r"(?<!\w)\w")
 @cache
 def _relative_last_words() -> tuple[str, ...]:
     """The last word of every relative phrase: a sentence without one holds no relative date."""
-    text = (Path(__file__).parent.parent / "data" / "date_phrases.csv").read_text(encoding="utf-8")
-    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    rows = _phrase_rows()
     return tuple(sorted({row["phrase"].strip().lower().split()[-1] for row in rows}, key=len, reverse=True))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields, replace
 from functools import cache
 from pathlib import Path
 
-from gazetteer.layers.base import csv_rows
+from gazetteer.datafiles import csv_rows
 from geo.errors import UsageError
 from geo.extract.taxonomy import Taxonomy, family_wins
 from geo.extract.triggers import Hit, Rules

@@ -14,13 +14,13 @@ is 15); ranges ("between 10 and 15", "10 to 15", "10 or 15") and separate statem
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
+from gazetteer.datafiles import csv_rows
 from geo.extract.numbers import number_pattern, parse_number
 
 __all__ = ["Casualties", "casualties"]
@@ -85,8 +85,7 @@ def _outcome_words(outcome: dict[str, str], rows: list[dict[str, str]], side: st
 @cache
 def _rules() -> _Rules:
     """Compile the casualty regexes from `geo/data/casualty_words.csv`."""
-    text = (Path(__file__).parent.parent / "data" / "casualty_words.csv").read_text(encoding="utf-8")
-    rows = list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
+    rows = [row for _, row in csv_rows(Path(__file__).parent.parent / "data" / "casualty_words.csv")]
     outcome = {r["phrase"]: r["kind"] for r in rows if r["kind"] in ("death", "injury")}
     vague = {r["phrase"]: int(r["value"]) for r in rows if r["kind"] == "vague"}
     persons = [r["phrase"] for r in rows if r["kind"] == "person"]

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
-from gazetteer.layers.base import csv_rows
+from gazetteer.datafiles import csv_rows
 from geo.errors import UsageError
 from geo.extract.actors import ActorLexicon
 from geo.extract.fatalities import casualties

@@ -8,13 +8,13 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from geo.extract.place_score import _place_score
 from geo.extract.place_words import (
     _AT,
     _AT_SEAT,
     _COORDINATED,
     _DISTANCE,
     _FAR_KM,
-    _FROM,
     _FRONTED,
     _INITIAL,
     _NEAR,
@@ -41,8 +41,6 @@ _LONE_TOWN = 100_000    # population below which a town alone in its country is 
 # Characters between trigger and place within which the place can be the event's: tied by in/at/near
 # (twice as far when the place comes first, "On patrol south of Bagram, ..."), or loose.
 _TIED_GAP, _LOOSE_GAP = 100, 60
-# A tied place within this many characters after the trigger is governed by it ("were arrested in X").
-_RIGHT_AFTER = 40
 # A place in another clause ("..., and a worker was detained in Istanbul") is another event's, so it
 # loses this much.
 _OTHER_CLAUSE = 1.5
@@ -322,19 +320,6 @@ class Placer:
         return self._rules is not None and self._rules.around("reference", self.text, start, start)
 
 
-def _place_score(topo: Toponym, place: Place, before: str, tied: bool, gap: int, trigger: tuple[int, int]) -> float:
-    """The `PLACE_WEIGHTS` score of a place within its trigger's reach: finer places win (a city over the
-    country it is "in"); words tying it to the event help; distance from the trigger and doubt cost."""
-    w = PLACE_WEIGHTS
-    rank = place.level.rank if place.located_at != "parent" else max(place.level.rank, Level.NEIGHBOURHOOD.rank)
-    score = rank * w.level + (w.tied if tied else 0.0) + (w.source if _FROM.search(before) else 0.0)
-    score -= max(gap, 0) / w.chars_per_point
-    if tied and topo.mention.start > trigger[1] and gap <= _RIGHT_AFTER:
-        score += w.right_after
-    score -= w.doubt * max(0.0, 1.0 - topo.score) if topo.score else 0.0
-    return score
-
-
 def _on_dateline(ordered: list[Toponym], span: Span | None) -> list[Toponym]:
     """The resolved toponyms on the dateline."""
     return [t for t in ordered if t.place is not None and span
@@ -351,21 +336,6 @@ def _sure_towns(ordered: list[Toponym]) -> list[Place]:
     """Places of district level or finer the resolver is sure of."""
     return [t.place for t in ordered if t.place is not None and t.score >= _SURE
             and t.place.level.rank >= Level.DISTRICT.rank]
-
-
-@dataclass(frozen=True, slots=True)
-class PlaceWeights:
-    """The weights of choosing a place for an event within its sentence (`Placer._score`)."""
-
-    level: float = 1.0             # per level of detail: a town beats its province, which beats its country
-    tied: float = 1.0              # governed by in/at/near/... or the trigger verb's object: worth one level
-    source: float = 0.5            # "from X": where fire or a flight came from, half a level
-    chars_per_point: float = 80.0  # characters between trigger and place that cost one point
-    right_after: float = 0.3       # "were arrested in X": the phrase right after the trigger governs it
-    doubt: float = 2.0             # per unit of the resolver's doubt: a doubtful namesake loses to a sure town
-
-
-PLACE_WEIGHTS = PlaceWeights()
 
 
 def _mention_span(topo: Toponym) -> Span:

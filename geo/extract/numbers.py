@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import re
 from functools import cache
 from pathlib import Path
+
+from gazetteer.datafiles import csv_rows
 
 __all__ = ["number_pattern", "parse_number"]
 
@@ -13,9 +14,8 @@ __all__ = ["number_pattern", "parse_number"]
 @cache
 def number_words() -> dict[str, int]:
     """The number-word table from `geo/data/numbers.csv` (word -> value)."""
-    text = (Path(__file__).parent.parent / "data" / "numbers.csv").read_text(encoding="utf-8")
-    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
-    return {row["word"].strip().lower(): int(row["value"]) for row in rows}
+    rows = csv_rows(Path(__file__).parent.parent / "data" / "numbers.csv")
+    return {row["word"].strip().lower(): int(row["value"]) for _, row in rows}
 
 
 @cache

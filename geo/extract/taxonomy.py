@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from gazetteer.layers.base import csv_rows
+from gazetteer.datafiles import csv_rows
 from geo.errors import UsageError
 
 __all__ = ["ACLED_TYPES", "IncidentType", "Taxonomy"]

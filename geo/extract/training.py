@@ -53,6 +53,7 @@ def train(rows: Sequence[LabelledSentence], labels: Sequence[str], featurizer: F
           c: float = C, typer_c: float = TYPER_C, min_count: int = MIN_COUNT, digest: str = "") -> EventModel:
     """One logistic regression per label over the rows' features."""
     try:
+        # lazy: scikit-learn is optional (the `train` extra) and takes about 1 s to import
         from sklearn.linear_model import LogisticRegression
     except ImportError as exc:      # training only: the package predicts with NumPy alone
         raise ImportError("training the event model needs scikit-learn: pip install '.[train]'") from exc
@@ -73,6 +74,7 @@ def train(rows: Sequence[LabelledSentence], labels: Sequence[str], featurizer: F
 
 def _design_matrix(feats: list, min_count: int):
     """The rows' features as a sparse 0/1 matrix over the vocabulary of features seen `min_count` times."""
+    # lazy: scipy comes with scikit-learn, which is optional (the `train` extra)
     from scipy.sparse import csr_matrix
 
     counts = Counter(f for fs in feats for f in fs)
@@ -88,6 +90,7 @@ def _design_matrix(feats: list, min_count: int):
 def _fit_typer(x, rows: Sequence[LabelledSentence], labels: Sequence[str], typer_c: float,
                weights: np.ndarray, bias: np.ndarray) -> None:
     """Fit the typer into columns 1.. of `weights` and `bias`; it sees each event sentence once per type it carries."""
+    # lazy: scikit-learn is optional (the `train` extra) and takes about 1 s to import
     from sklearn.linear_model import LogisticRegression
 
     pairs = [(i, labels.index(t)) for i, r in enumerate(rows) for t in r.labels if t in labels]

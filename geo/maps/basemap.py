@@ -14,13 +14,18 @@ basemap to about 230 KB. Label names go through `script_json` and reach the page
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 
+import numpy as np
+import shapely
 from folium.map import Layer
 from folium.template import Template
 
+from gazetteer.boundaries import label_points, load_admin1
+from gazetteer.index.lookup import GazetteerIndex
 from geo.maps.escape import script_data, script_json
 from geo.maps.js import VerbatimMacro, _runtime
 from geo.maps.labels import (
@@ -31,10 +36,6 @@ from geo.maps.labels import (
     select_labels,
 )
 from geo.model import Incident
-from gazetteer.index.lookup import GazetteerIndex
-from gazetteer.boundaries import load_admin1
-from gazetteer.boundaries import label_points
-import numpy as np
 
 __all__ = ["Basemap", "Label", "LabelPlace", "add_basemap", "basemap_data", "decode_line", "encode_lines",
            "population_zoom", "region_label_zooms", "select_labels"]
@@ -60,8 +61,6 @@ def encode_lines(geom, *, tolerance: float, scale: int) -> list[list[int]]:
     >>> encode_lines(shapely.LineString([(43.1, 36.3), (43.15, 36.31), (43.2, 36.3)]), tolerance=0.05, scale=100)
     [[4310, 3630, 10, 0]]
     """
-    import shapely
-
     if geom is None or geom.is_empty:
         return []
     geom = shapely.simplify(geom, tolerance, preserve_topology=False)
@@ -103,8 +102,6 @@ def decode_line(flat: Sequence[int], scale: int) -> list[tuple[float, float]]:
 @cache
 def _water() -> tuple[dict, list[tuple[str, object]]]:
     """The coarse world water layer (the same for every map) and every feature's geometry."""
-    import shapely
-
     data = json.loads((resources.files("geo") / "data" / "basemap_water.json").read_text(encoding="utf-8"))
     scale = data["scale"]
     coarse: dict[str, list] = {"rivers": [], "lakes": []}
@@ -122,8 +119,6 @@ def _water() -> tuple[dict, list[tuple[str, object]]]:
 
 def _water_layers(boxes) -> tuple[dict, dict]:
     """(coarse world water, detailed water of the boxes), each {"rivers": [...], "lakes": [...]}."""
-    import shapely
-
     coarse, features = _water()
     detail: dict[str, list] = {"rivers": [], "lakes": []}
     if boxes:
@@ -139,10 +134,7 @@ def _water_layers(boxes) -> tuple[dict, dict]:
 
 def detail_regions(located: Sequence[Incident], regions=None):
     """The admin-1 regions with the most incidents (up to MAX_CORE_REGIONS) and their neighbours."""
-    import shapely
-
     if regions is None:
-
         regions = load_admin1()
     if not located:
         return regions.iloc[0:0]
@@ -169,8 +161,6 @@ def _label_places(index, chosen, *, gazetteer_regions: bool) -> list[LabelPlace]
 
     `gazetteer_regions`: the regions are those of `gazetteer.boundaries`, whose ids the index knows.
     """
-    import shapely
-
     # Keyed by point: GeoNames places at one point are one place (and would overlap anyway).
     places = {(p[1], p[2]): p for p in index.populated_places(-90, -180, 90, 180,
                                                                     min_population=WORLD_MIN_POPULATION)}
@@ -196,8 +186,6 @@ def _label_places(index, chosen, *, gazetteer_regions: bool) -> list[LabelPlace]
 def _with_curated_towns(places: dict, towns: list[tuple[str, float, float]], chosen) -> dict:
     """Add the curated layer's towns inside the regions; one at a GeoNames place's very point is that
     place, and takes its name as news write it ("Bartella" for GeoNames' "Bartalah")."""
-    import shapely
-
     if not towns:
         return places
     hit = shapely.STRtree(chosen.geometry.values).query(
@@ -218,8 +206,6 @@ def _open_index():
 
 def basemap_data(located: Sequence[Incident], *, regions=None, index=None) -> dict:
     """Everything the browser draws, as compact JSON-ready columns (see geo/data/basemap.js)."""
-    import shapely
-
     chosen = detail_regions(located, regions)
     labels = _labels(chosen, index, gazetteer_regions=regions is None)
     boxes = [(b[1], b[0], b[3], b[2]) for b in shapely.bounds(chosen.geometry.values).tolist()]
@@ -289,8 +275,6 @@ def add_basemap(fmap, located: Sequence[Incident], *, regions=None, under_tiles:
     try:
         data = basemap_data(located, regions=regions, index=index)
     except (ImportError, OSError) as exc:
-        import warnings
-
         warnings.warn(f"map: no offline basemap ({exc})", stacklevel=3)
         return
     Basemap(data, under_tiles=under_tiles).add_to(fmap)

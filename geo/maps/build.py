@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import warnings
 from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
@@ -41,7 +42,6 @@ UNCONFIRMED = TypeStyle("unconfirmed", "Unconfirmed (less sure; off by default)"
 def default_threshold() -> float:
     """The least confidence the map shows by default: where held-out precision reached 0.8
     (geo/data/incident_calibration.csv, docs/incidents.md). The rest go to a layer that is off."""
-
     return Calibration.load().threshold
 
 
@@ -87,9 +87,7 @@ def build_map(
     default that is the threshold of the incident calibration (`default_threshold()`).
     `basemap` adds the offline basemap (geo.maps.basemap), drawn under the tiles so it shows without network.
     """
-
     if self_contained:
-
         require_assets(assets_dir)
     incidents = list(incidents)
     styles = type_styles(incidents, _taxonomy(taxonomy))
@@ -102,7 +100,6 @@ def build_map(
     IncidentRuntime(encoder.strings.values, encoder.refs, DATE_PRECISIONS).add_to(fmap)
     located = [i for i in incidents if i.place is not None]
     if basemap:
-
         add_basemap(fmap, located, regions=regions, under_tiles=tiles is not None)
     view = _fit_view(fmap, located)
     _add_type_layers(fmap, columns)
@@ -117,7 +114,6 @@ def build_map(
 def _columns(incidents: list[Incident], styles, confirmed_at: float | None):
     """The encoder of the map's strings and, per layer (each type, then the unconfirmed), its style,
     column data and whether it shows at first."""
-
     by_type: dict[str, list[Incident]] = {}
     if confirmed_at is None:
         confirmed_at = default_threshold()
@@ -162,7 +158,6 @@ def _fit_view(fmap, located: list[Incident]):
 
 def _add_type_layers(fmap, columns) -> None:
     """One marker layer per incident type (and the unconfirmed), each with its legend icon."""
-
     for style, data, show in columns:
         if not data["y"]:
             continue
@@ -176,7 +171,6 @@ def _add_type_layers(fmap, columns) -> None:
 
 def _add_overviews(fmap, located: list[Incident], regions) -> None:
     """The heat map, the time slider (if any incident is dated) and the admin-1 choropleth."""
-
     IncidentHeatMap(name="Heat map").add_to(fmap)
     timeline = maplayers.time_geojson(located)
     if timeline["features"]:
@@ -188,7 +182,6 @@ def _add_overviews(fmap, located: list[Incident], regions) -> None:
 
 def _add_controls(fmap, tiles: str | None, outlines) -> None:
     """Full screen, the mini map (of the tiles, or of the outlines without tiles) and the layer control."""
-
     Fullscreen(position="topleft").add_to(fmap)
     if tiles is not None:
         MiniMap(tile_layer=tiles, toggle_display=True, position="bottomright").add_to(fmap)
@@ -199,12 +192,9 @@ def _add_controls(fmap, tiles: str | None, outlines) -> None:
 
 def _choropleth(located: list[Incident], regions):
     """The admin-1 layer, or None when boundaries are unavailable (the map is still useful without it)."""
-
     try:
         return maplayers.choropleth_layer(located, regions)
     except (ImportError, OSError) as exc:
-        import warnings
-
         warnings.warn(f"map: no regions layer ({exc})", stacklevel=3)
         return None
 
@@ -246,7 +236,6 @@ def _renumber(root) -> None:
     Elements referenced from attributes (a mini-map's tile layer) are numbered too; children
     keyed by their old name are re-keyed, so nothing outside this tree is touched.
     """
-
     counter = itertools.count(1)
     seen: set[int] = set()
 
@@ -272,7 +261,6 @@ def map_html(fmap) -> str:
     """The complete HTML document of a map from `build_map` (assets inlined if it is self-contained)."""
     html = fmap.get_root().render()
     if getattr(fmap, "self_contained", False):
-
         html = inline_assets(html, getattr(fmap, "assets_dir", None))
     return html
 
@@ -284,7 +272,6 @@ def render_map(incidents: Sequence[Incident], **kw) -> str:
 
 def write_map(incidents: Sequence[Incident], path: str | os.PathLike, **kw) -> None:
     """Render the map and write it atomically to `path`, creating its folder if needed."""
-
     html = render_map(incidents, **kw)
     folder = Path(path).parent
     try:

@@ -13,10 +13,11 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
+from geo.maps.escape import js_template_safe
 from geo.model import DatePrecision, Incident, Place
 from geo.outputs.safe import safe_url
-from geo.maps.escape import js_template_safe
-import numpy as np
 
 __all__ = [
     "COORD_DIGITS", "DATE_PRECISIONS", "LayerEncoder", "Summary", "StringTable", "TypeStyle", "highlight_html",

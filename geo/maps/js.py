@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import base64
 import gzip
+from importlib import resources
 
 from branca.element import Element, Figure, MacroElement
 from folium.elements import JSCSSMixin
 from folium.map import Layer
-from folium.plugins import HeatMap, MarkerCluster, Timeline
+from folium.plugins import HeatMap, MarkerCluster, MiniMap, Timeline
 from folium.template import Template
 
 from geo.maps.escape import script_data, script_json
-from folium.plugins import MiniMap
 
 __all__ = [
     "IncidentHeatMap", "IncidentLayer", "IncidentRuntime", "Outlines", "OutlineMiniMap", "SummaryPanel", "TimeSlider",
@@ -35,8 +35,6 @@ PACK_ABOVE = 2_000_000
 
 def _runtime(name: str) -> str:
     """A file of the browser runtime (geo/data/map_runtime.js or .css)."""
-    from importlib import resources
-
     return (resources.files("geo") / "data" / name).read_text(encoding="utf-8")
 
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from gazetteer.datafiles import csv_rows
 from geo.errors import UsageError
-from gazetteer.layers.base import csv_rows
 
 __all__ = ["Label", "LabelPlace", "population_zoom", "region_label_zooms", "select_labels"]
 

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
-from geo.maps.escape import js_template_safe
-from geo.model import DatePrecision, Incident, Place
-from gazetteer.boundaries import load_countries
-from gazetteer.boundaries import admin1_at
-from gazetteer.boundaries import load_admin1
 import folium
 import numpy as np
+import shapely
+
+from gazetteer.boundaries import admin1_at, load_admin1, load_countries
+from geo.maps.escape import js_template_safe
+from geo.model import DatePrecision, Incident, Place
 
 __all__ = ["choropleth_layer", "outline_geojson", "time_geojson"]
 
@@ -37,7 +38,6 @@ def time_geojson(incidents: Sequence[Incident], *, max_features: int = 5000) -> 
     Incidents on the same day at (nearly) the same place become one feature with a count `n`;
     when there are still too many, places are coarsened and days grouped into weeks, then months.
     """
-
     dated = [(i, i.date, i.place) for i in incidents if i.place is not None and i.date is not None]
     if not dated:
         return {"type": "FeatureCollection", "features": []}
@@ -67,7 +67,6 @@ def time_geojson(incidents: Sequence[Incident], *, max_features: int = 5000) -> 
 
 def _periods(period: str, day, span, month):
     """Each incident's period start (ordinal) and length in days: its own day span, its week or its month."""
-
     if period == "day":
         return day, span
     if period == "week":
@@ -95,12 +94,10 @@ def _region_hits(incidents: Sequence[Incident], regions) -> Counter:
     lons = [p[1] for p in points]
     hits: Counter = Counter()
     if regions is None:
-
         for point, found in zip(points, admin1_at(lats, lons)):
             if found is not None:
                 hits[found[0]] += coords[point]
         return hits
-    import shapely
 
     tree = shapely.STRtree(regions.geometry.values)
     pairs = tree.query(shapely.points(lons, lats), predicate="intersects")
@@ -116,13 +113,10 @@ def _region_hits(incidents: Sequence[Incident], regions) -> Counter:
 def choropleth_layer(incidents: Sequence[Incident], regions=None, *, name: str = "Incidents per region",
                      show: bool = False):
     """A GeoJson layer of the admin-1 regions that have incidents, shaded by count; None if there are none."""
-    import shapely
-
     hits = _region_hits(incidents, regions)
     if not hits:
         return None
     if regions is None:
-
         regions = load_admin1()
     chosen = regions[regions["id"].isin(list(hits))].sort_values("id")
     top = max(hits.values())
@@ -149,8 +143,6 @@ def choropleth_layer(incidents: Sequence[Incident], regions=None, *, name: str =
 
 
 def _log1p(x: float) -> float:
-    import math
-
     return math.log1p(x)
 
 
@@ -168,8 +160,6 @@ def _default_outlines() -> dict:
 
 
 def _outlines(countries) -> dict:
-    import shapely
-
     geoms = shapely.set_precision(shapely.simplify(countries.geometry.values, 0.05, preserve_topology=True), 0.01)
     features = [{"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(g)}
                 for g in geoms if g is not None and not g.is_empty]

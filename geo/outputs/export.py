@@ -137,6 +137,7 @@ def flat_row(incident: Incident) -> dict:
 
 def to_geodataframe(incidents: Sequence[Incident]):
     """A GeoDataFrame (EPSG:4326) with one row per incident; unlocated incidents have no geometry."""
+    # lazy: geopandas and pandas (about 0.3 s) only for GeoPackage files and Dask shards; `extract` to GeoJSON or CSV and `places` import this module
     import geopandas
     import pandas
     from shapely.geometry import Point

@@ -23,7 +23,7 @@ from geo.model import DatePrecision, Incident, Level, Place
 if TYPE_CHECKING:
     import geopandas
 
-__all__ = ["RegionLevel", "RegionSummary", "UNLOCATED", "chart", "region_keys", "render", "summarize", "trend"]
+__all__ = ["RegionLevel", "RegionSummary", "UNLOCATED", "region_keys", "summarize", "trend"]
 
 UNLOCATED = "(unlocated)"
 TOP_PLACES = 3
@@ -78,6 +78,7 @@ _NO_PLACE = _Key("", UNLOCATED, None)
 
 def _join(incidents: Sequence[Incident], regions: "geopandas.GeoDataFrame") -> list[_Key | None]:
     """The polygon each located incident's point falls in (None if outside all of them)."""
+    # lazy: geopandas and shapely only for a spatial join; `summary --by place` needs none
     import geopandas
     import shapely
 
@@ -106,7 +107,6 @@ def _join(incidents: Sequence[Incident], regions: "geopandas.GeoDataFrame") -> l
 
 def _default_regions(level: RegionLevel) -> "geopandas.GeoDataFrame | None":
     """The packaged polygons for a level, or None if they cannot be loaded."""
-
     try:
         return boundaries.load_countries() if level is RegionLevel.COUNTRY else boundaries.load_admin1()
     except (GazetteerError, ImportError, OSError):
@@ -268,17 +268,3 @@ def _region_trend(group: list[Incident], end: dt.date | None) -> tuple[int | Non
     baseline = sum(weeks[w] for w in range(1, TREND_WEEKS + 1)) / TREND_WEEKS
     return latest, baseline, trend(latest, baseline)
 
-
-def render(summaries: Sequence[RegionSummary], fmt: str) -> str:
-    """Summaries as text: table, markdown, csv or json."""
-    # lazy: a cycle — geo.outputs.summary_render imports this module
-    from geo.outputs.summary_render import render as _render
-    return _render(summaries, fmt)
-
-
-def chart(incidents: Sequence[Incident], by: "str | RegionLevel", path, *, top: int = 6,
-          regions: "geopandas.GeoDataFrame | None" = None) -> None:
-    """Write a PNG of incidents over time (day, week or month bars) per region (top regions), stacked by type."""
-    # lazy: a cycle — geo.outputs.summary_render imports this module
-    from geo.outputs.summary_render import chart as _chart
-    _chart(incidents, by, path, top=top, regions=regions)

@@ -191,9 +191,10 @@ def caption(dated: int, undated: int, shown: int, regions: int) -> str:
 
 def draw(incidents: Sequence[Incident], by: "str | RegionLevel", *, top: int = 6, regions=None):
     """The chart as a matplotlib Figure: one panel per region (the `top` busiest), bars stacked by type."""
+    # lazy: matplotlib (about 0.3 s) only for a chart; `summary` renders its text through this module
     import matplotlib
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # lazy: as above, and after the choice of the Agg back end
 
     level = RegionLevel.parse(by)
     keys = region_keys(incidents, level, regions=regions)
@@ -232,6 +233,7 @@ def _binned(incidents: Sequence[Incident], keys: list, unit, top: int) -> tuple[
 
 def _draw_panel(ax, name: str, bars: list, starts: list, types: list[str], colours: dict, unit) -> None:
     """One region's panel: its (bin start, type) bars stacked by type."""
+    # lazy: matplotlib (about 0.3 s) only for a chart; `summary` renders its text through this module
     from matplotlib.ticker import MaxNLocator
 
     counts = Counter(bars)
@@ -252,6 +254,7 @@ def _draw_panel(ax, name: str, bars: list, starts: list, types: list[str], colou
 
 def _draw_time_axis_and_legend(fig, bottom_ax, types: list[str], colours: dict) -> None:
     """Dates under the lowest panel, and one legend of the types for the figure."""
+    # lazy: matplotlib (about 0.3 s) only for a chart; `summary` renders its text through this module
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
@@ -266,8 +269,8 @@ def _draw_time_axis_and_legend(fig, bottom_ax, types: list[str], colours: dict) 
 
 def chart(incidents: Sequence[Incident], by: "str | RegionLevel", path, *, top: int = 6, regions=None) -> None:
     """Write a PNG: one panel per region (the `top` busiest), day/week/month bars stacked by incident type."""
+    # lazy: matplotlib (about 0.3 s) only for a chart; `summary` renders its text through this module
     import matplotlib.pyplot as plt
-
 
     fig = draw(incidents, by, top=top, regions=regions)
     try:

@@ -17,8 +17,11 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
+from gazetteer.datafiles import csv_rows
+from gazetteer.mentions.lexicon import load_lexicon
 from geo.model import Dateline, Span
 
 __all__ = [
@@ -332,23 +335,20 @@ def _agency_like(s: str) -> bool:
 
 
 def _known_agency(s: str) -> bool:
-    global _AGENCIES
-    if _AGENCIES is None:
-        rows = (Path(__file__).parent.parent / "data" / "wire_agencies.csv").read_text(encoding="utf-8").splitlines()
-        names = [r.strip() for r in rows if r.strip() and not r.startswith("#")][1:]
-        _AGENCIES = frozenset(n.casefold() for n in names)
-    return " ".join(s.split()).casefold() in _AGENCIES
+    return " ".join(s.split()).casefold() in _agencies()
 
 
-_AGENCIES: frozenset[str] | None = None
+@cache
+def _agencies() -> frozenset[str]:
+    """The news agencies of `geo/data/wire_agencies.csv`, case-folded."""
+    rows = csv_rows(Path(__file__).parent.parent / "data" / "wire_agencies.csv")
+    return frozenset(row["agency"].strip().casefold() for _, row in rows)
 
 
 def _capitalised(s: str) -> bool:
     """Every word starts with a capital, bar connectors ("Bosnia and Herzegovina")."""
-    return all(w[0].isupper() or w in _CONNECTORS for w in s.split())
-
-
-_CONNECTORS = frozenset({"and", "of", "the", "de", "del", "da", "do", "du", "al", "el", "la", "le"})
+    connectors = load_lexicon().name_connectors
+    return all(w[0].isupper() or w in connectors for w in s.split())
 
 
 def _all_caps(s: str) -> bool:

@@ -14,13 +14,16 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from distributed import Client, LocalCluster, as_completed
+
 from geo.errors import InputError, UsageError
 from geo.model import ArticleResult
 from geo.outputs.atomic import atomic_path
 from geo.outputs.export import to_geodataframe
 from geo.read.articles import EXTENSIONS, read_articles
 from geo.run.pipeline import Pipeline, Settings
-from geo.store.base import IngestStats, Store, open_store
+from geo.store import open_store
+from geo.store.base import IngestStats, Store
 from geo.store.schema import article_hash
 
 __all__ = ["DaskSummary", "expand_shards", "process_dask"]
@@ -50,7 +53,6 @@ class DaskSummary:
 
 def expand_shards(inputs: Sequence[str]) -> list[str]:
     """Input files: globs expanded, folders listed (known article extensions), order kept."""
-
     shards: list[str] = []
     for item in inputs:
         item = os.fspath(item)
@@ -83,7 +85,6 @@ def _process_shard(path: str, settings: Settings, factory: PipelineFactory,
                    known: dict[str, str] | None = None) -> tuple[list[ArticleResult], list[str], int]:
     """Worker task: the shard's articles processed (skipping those `known` by id and hash),
     the reader's complaints, and how many were skipped."""
-
     problems: list[str] = []
     pipeline = _pipeline(factory, settings)
     results, skipped = [], 0
@@ -98,7 +99,6 @@ def _process_shard(path: str, settings: Settings, factory: PipelineFactory,
 def _shard_to_parquet(path: str, settings: Settings, factory: PipelineFactory, target: str
                       ) -> tuple[int, int, list[str]]:
     """Worker task: process one shard and write its incidents as one GeoParquet file."""
-
     results, problems, _ = _process_shard(path, settings, factory)
     incidents = [i for r in results for i in r.incidents]
     frame = to_geodataframe(incidents)
@@ -109,8 +109,6 @@ def _shard_to_parquet(path: str, settings: Settings, factory: PipelineFactory, t
 
 
 def _client(address: str, n_workers: int):
-    from distributed import Client, LocalCluster
-
     if address == LOCAL:
         cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
                                dashboard_address=":0", silence_logs=40)
@@ -129,7 +127,6 @@ def process_dask(inputs: Sequence[str], settings: Settings, *, address: str = LO
     scheduler address like "tcp://10.0.0.5:8786". `out` is a `Store`, a store URL
     (`*.gpkg`, `postgresql://...`) or a folder for GeoParquet files (one per shard).
     """
-
     shards = expand_shards(inputs)
     store, owned = None, False
     if isinstance(out, Store):
@@ -156,8 +153,6 @@ def process_dask(inputs: Sequence[str], settings: Settings, *, address: str = LO
 
 
 def _into_store(client, shards, settings, factory, store) -> DaskSummary:
-    from distributed import as_completed
-
 
     run = uuid.uuid4().hex[:8]
     # what the store holds, shipped once to every worker, so unchanged articles are not processed

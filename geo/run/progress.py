@@ -30,7 +30,8 @@ def progress(iterable: Iterable[T], *, total: int | None = None, desc: str = "",
     if not wants_progress(stream, quiet=quiet):
         yield from iterable
         return
-    from tqdm import tqdm  # imported only when a bar is drawn
+    # lazy: tqdm only when a bar is drawn (on a terminal, not --quiet)
+    from tqdm import tqdm
 
     if total is None:
         try:

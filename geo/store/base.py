@@ -1,6 +1,6 @@
 """An incremental store of articles, places and incidents: a GeoPackage file or a PostGIS database.
 
-`open_store(url)` picks the back end. Re-ingesting an article whose content hash is
+`geo.store.open_store(url)` picks the back end. Re-ingesting an article whose content hash is
 already stored changes nothing; a changed article replaces its old rows. Every ingest
 batch is one transaction, so an interrupted run leaves the store consistent and the
 next run finishes the work.
@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import os
 import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
-from geo.errors import InputError, RecordError, UsageError
+from geo.errors import RecordError, UsageError
 from geo.model import Article, ArticleResult, Incident, Toponym
 from geo.store.schema import (
     ARTICLES,
@@ -41,7 +40,6 @@ from geo.store.schema import (
 
 __all__ = [
     "IngestStats", "SchemaVersionError", "Store", "StoreError", "StoreWriteError", "changed_articles", "ingest_articles",
-    "open_store",
 ]
 
 DEFAULT_BATCH = 256
@@ -121,42 +119,6 @@ class Store(ABC):
 
     def __exit__(self, *exc) -> None:
         self.close()
-
-
-def open_store(url: str, *, must_exist: bool = False, read_only: bool = False,
-               on_bad_row: Callable[[RecordError], None] | None = None) -> Store:
-    """Open a store: a `*.gpkg` path or a `postgresql://` URL; only a writable open creates one.
-
-    `must_exist`: for commands that only read a store, a GeoPackage path with no file is a mistyped
-    path, not a new empty store (which would overwrite a map with an empty one and exit 0).
-    `read_only`: never write (a GeoPackage opens with SQLite's `mode=ro`, so a read-only file in a
-    read-only folder can be read; PostGIS creates no tables).
-    `on_bad_row` is told about each stored row skipped because it cannot be read back.
-    """
-    store = _open(str(url), must_exist=must_exist, read_only=read_only)
-    store.on_bad_row = on_bad_row
-    return store
-
-
-def _open(text: str, *, must_exist: bool, read_only: bool) -> Store:
-    if (must_exist or read_only) and text.lower().endswith(".gpkg") and not os.path.isfile(text):
-        what = "a folder, not a store file" if os.path.isdir(text) else "nothing was ingested there"
-        raise InputError(f"no store at {text}: {what} (check the path, or run "
-                         f"`incidentmap ingest PATH... --db {text}` first)")
-    if text.startswith(("postgresql://", "postgres://")):
-        # lazy: a cycle — geo.store.postgis imports this module
-        from geo.store.postgis import PostGISStore
-
-        return PostGISStore(text, read_only=read_only)
-    if text.lower().endswith(".gpkg"):
-        # lazy: a cycle — geo.store.gpkg imports this module
-        from geo.store.gpkg import GeoPackageStore
-
-        return GeoPackageStore(text, read_only=read_only)
-    raise UsageError(
-        f"cannot tell what kind of store {text!r} is; expected a GeoPackage path ending in .gpkg"
-        " or a postgresql://user@host:port/database URL"
-    )
 
 
 def changed_articles(store: Store, articles: Iterable[Article], *, batch_size: int = DEFAULT_BATCH,

@@ -37,6 +37,7 @@ class PostGISStore(SqlStore):
     dialect = "postgis"
 
     def __init__(self, url: str, *, read_only: bool = False):
+        # lazy: psycopg (about 80 ms) only for a PostGIS store; geo.store imports this module for every store
         import psycopg
         from psycopg.rows import dict_row
         from psycopg.types.string import TextLoader
@@ -152,6 +153,7 @@ class PostGISStore(SqlStore):
 
 def _redact(url: str) -> str:
     """The URL without its password, for messages."""
+    # lazy: psycopg (about 80 ms) only for a PostGIS store; geo.store imports this module for every store
     import psycopg
     from psycopg.conninfo import conninfo_to_dict
 
