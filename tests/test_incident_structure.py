@@ -33,9 +33,13 @@ def _incidents(pipeline, text):
 ])
 def test_an_event_told_in_passing_with_its_own_place_and_time_is_an_incident(pipeline, text, family, place):
     from geo.extract.taxonomy import Taxonomy
+    from geo.read.wire import find_dateline
 
     tax = Taxonomy.load()
-    got = [(tax.get(i.type).family, i.place.name if i.place else None) for i in _incidents(pipeline, text)]
+    # Told in passing within a wire story: a one-sentence note is read as one event (decision weight note_veto).
+    story = f"NEW YORK (Reuters) - {text}\n\nThe hearing resumes next week."
+    article = Article("t", story, date=PUBLISHED, date_precision=DatePrecision.DAY, dateline=find_dateline(story))
+    got = [(tax.get(i.type).family, i.place.name if i.place else None) for i in pipeline.process(article).incidents]
     assert any(f == family and p and place in p for f, p in got), got
 
 
