@@ -118,9 +118,10 @@ _OTHER_START = re.compile(r"\b(?:that|which)\s+(?:began|started|opened|was\s+lau
                           r"was\s+set\s+up|took\s+office)\s+(?:(?:in|on|at)\s+(?:the\s+)?)?$", re.IGNORECASE)
 
 
-# A date that bounds a period says when a state began or ends, not when an event happened: "the first attack
-# in the capital since July", "held until June", "by Friday". It never dates the event of its sentence.
-_BOUND = re.compile(r"(?:since|until|till|by)\b", re.IGNORECASE)
+# A date that bounds a period says when a state or a campaign began or ends, not when an event happened: "the
+# first attack in the capital since July", "held until June", "by Friday", "deaths during the battle, from
+# Feb. 19", "between March and May". It never dates the event of its sentence.
+_BOUND = re.compile(r"(?:since|until|till|by|from|between)\b", re.IGNORECASE)
 
 
 def _is_reporting(text: str, d: EventDate) -> bool:
