@@ -33,8 +33,9 @@ GOLD = Path(__file__).resolve().parents[2] / "tests" / "data" / "incidents_gold.
 BLIND = GOLD.with_name("incidents_blind.jsonl")
 # Splits kept in a file of their own, each annotated before the system ever ran on it.
 SPLIT_FILES = {"blind": BLIND, "blind2": GOLD.with_name("incidents_blind2.jsonl"),
-               "blind3": GOLD.with_name("incidents_blind3.jsonl"), "blind4": GOLD.with_name("incidents_blind4.jsonl")}
-SPLITS = ("dev", "test", "holdout", "blind", "blind2", "blind3", "blind4", "all")
+               "blind3": GOLD.with_name("incidents_blind3.jsonl"), "blind4": GOLD.with_name("incidents_blind4.jsonl"),
+               "blind5": GOLD.with_name("incidents_blind5.jsonl")}
+SPLITS = ("dev", "test", "holdout", "blind", "blind2", "blind3", "blind4", "blind5", "all")
 MAX_KM = 50.0
 
 
@@ -94,9 +95,14 @@ _OTHER_CORPORA = {"gwn-": _REUTERS.parent / "geowebnews" / "geowebnews.jsonl",
 
 
 def _articles(corpus: str, ids: set[str]) -> list[Article]:
-    """The gold articles, from the corpus and, for GeoWebNews/LGL ids, from those corpora beside it."""
+    """The gold articles, from the corpus and, for GeoWebNews/LGL ids, from those corpora beside it; Reuters
+    articles outside the conflict subset (the blind5 split) from the whole sample beside it."""
     paths = [corpus] + [str(p) for prefix, p in _OTHER_CORPORA.items() if any(i.startswith(prefix) for i in ids)]
-    return [a for a in read_articles(paths) if a.id in ids]
+    found = [a for a in read_articles(paths) if a.id in ids]
+    missing = ids - {a.id for a in found}
+    if missing and corpus == CORPUS and Path(ALL).exists():
+        found += [a for a in read_articles([ALL]) if a.id in missing]
+    return found
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -111,7 +117,8 @@ def _parser() -> argparse.ArgumentParser:
                          "day's Reuters split, in tests/data/incidents_blind2.jsonl; blind3: the eighth day's, the last 49 "
                          "Reuters conflict articles no one had annotated, in tests/data/incidents_blind3.jsonl; blind4: "
                          "the ninth day's, 43 GeoWebNews and LGL articles on violence, crime or protest, in "
-                         "tests/data/incidents_blind4.jsonl")
+                         "tests/data/incidents_blind4.jsonl; blind5: the ninth day's second, 50 Reuters world and politics "
+                         "articles outside the conflict subset, in tests/data/incidents_blind5.jsonl")
     ap.add_argument("--non-conflict", type=int, metavar="N", default=0,
                     help="instead: incidents per article on the first N politicsNews stories of the full ISOT"
                          " sample that are not in the conflict subset (the false-positive rate)")
