@@ -122,3 +122,18 @@ def test_an_attack_named_by_its_day_is_the_strike_of_that_day_told_again(pipelin
     found = incidents(pipeline, text, date=dt.date(2017, 10, 17))
     assert [i.type for i in found if i.date == dt.date(2017, 10, 16)] == ["air_strike"]
     assert len([i for i in found if i.type == "attack_on_civilians"]) == 0
+
+
+# ACLED: attack vs clash by whether the victims were armed (cues.csv kinds armed_victim, armed_object).
+
+@pytest.mark.parametrize("text,family", [
+    ("Three police officers were shot dead in Baton Rouge on Sunday, police said.", "battle"),
+    ("Gunmen shot dead two soldiers at a checkpoint in Kano on Monday.", "battle"),
+    ("Gunmen killed five villagers in Zamfara on Monday, police said.", "violence_against_civilians"),
+    ("Captured police officers were shot by militants in the desert west of Kirkuk on Sunday.",
+     "violence_against_civilians"),
+])
+def test_an_attack_on_armed_forces_is_a_clash_unless_they_were_disarmed(pipeline, text, family):
+    families = {pipeline.taxonomy.get(i.type).family for i in incidents(pipeline, text)}
+    other = {"battle", "violence_against_civilians"} - {family}
+    assert family in families and not families & other, families

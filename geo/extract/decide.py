@@ -19,6 +19,7 @@ from gazetteer.datafiles import csv_rows
 from geo.errors import UsageError
 from geo.extract.taxonomy import Taxonomy, family_wins
 from geo.extract.triggers import Hit, Rules
+from geo.extract.victims import armed_victims, armed_victims_read
 from geo.model import DatePrecision, GeoPrecision
 from geo.read.text import Sentence
 
@@ -105,6 +106,7 @@ def candidates(sentence: Sentence, text: str, probs: dict[str, float], anchor: C
         if t in taxonomy:
             learned.setdefault(taxonomy.get(t).family, {})[t] = p
     p_event = sum(probs.values())
+    armed_victims_read(learned, rules, taxonomy, text, sentence, hits)
     triggered = _triggers(rules, taxonomy, text, sentence, hits, counts)
     blocked = {family for family, _, factor in triggered if factor < 0}
     triggered = [t for t in triggered if t[2] >= 0]
@@ -284,18 +286,7 @@ def score(c: Candidate, weights: Weights, date, place, counts: bool, locality: b
     tens of thousands (see `aggregate`); `crime`: the article is an ordinary crime story (`ordinary_crime`);
     `note`: the text is a short event note that tells one event (`note_veto`)."""
     s = weights.model * (c.model - weights.model_prior) + weights.rule * c.rule
-    if crime:
-        s -= weights.ordinary_crime
-    if crowd and (date.date is None or date.precision is not DatePrecision.DAY):
-        s -= weights.aggregate
-    if c.rule == 0.0:
-        s -= weights.no_trigger
-        if c.trigger > 0.0:
-            s -= weights.quiet   # the family's own words are there but read as a figure of speech
-    if c.event < weights.veto_below:
-        s -= weights.veto        # the detector is sure nothing happened: a trigger word alone is not enough
-    if note and c.event < weights.note_below:
-        s -= weights.note_veto   # a note tells one event and the detector has read every word of it
+    s -= _doubts(c, weights, date, crowd, crime, note)
     if date.date is not None:
         s += {DatePrecision.DAY: weights.day, DatePrecision.MONTH: weights.month}.get(date.precision, weights.week)
     elif date.text:
@@ -308,6 +299,22 @@ def score(c: Candidate, weights: Weights, date, place, counts: bool, locality: b
         s += weights.place_town
     s += weights.counts if counts else 0.0
     return max(0.0, min(s, 1.0))
+
+
+def _doubts(c: Candidate, weights: Weights, date, crowd: bool, crime: bool, note: bool) -> float:
+    """What the score loses for the evidence against an event (the subtracted weights)."""
+    s = weights.ordinary_crime if crime else 0.0
+    if crowd and (date.date is None or date.precision is not DatePrecision.DAY):
+        s += weights.aggregate
+    if c.rule == 0.0:
+        s += weights.no_trigger
+        if c.trigger > 0.0:
+            s += weights.quiet   # the family's own words are there but read as a figure of speech
+    if c.event < weights.veto_below:
+        s += weights.veto        # the detector is sure nothing happened: a trigger word alone is not enough
+    if note and c.event < weights.note_below:
+        s += weights.note_veto   # a note tells one event and the detector has read every word of it
+    return s
 
 
 def _anchor_hit(type_name: str, probability: float, word: str, text: str, sentence: Sentence) -> Hit:
@@ -354,6 +361,10 @@ def _weighed(rules: Rules, taxonomy: Taxonomy, text: str, sentence: Sentence, hi
     if hit.type == "territory_captured" and "territory_retaken" in taxonomy \
             and rules.cue("state", text, sentence, hit):
         hit = replace(hit, type="territory_retaken")
+    elif hit.type == "attack_on_civilians" and "armed_clash" in taxonomy \
+            and armed_victims(rules, text, sentence, hit):
+        hit = replace(hit, type="armed_clash")      # ACLED: an attack on armed forces is a battle
+        family = taxonomy.get(hit.type).family
     factor = 0.0 if quiet else _HEDGE if rules.cue("hedge", text, sentence, hit) else 1.0
     if rules.cue("background", text, sentence, hit):
         factor *= _BACKGROUND

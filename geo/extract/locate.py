@@ -30,6 +30,10 @@ from geo.extract.place_words import (
     _wire_dateline,
 )
 from geo.extract.places import contains, distance_km, geo_precision, place_precision
+from geo.extract.story_places import SURE as _SURE
+from geo.extract.story_places import on_dateline as _on_dateline
+from geo.extract.story_places import sure_countries as _sure_countries
+from geo.extract.story_places import sure_towns as _sure_towns
 from geo.model import Article, GeoPrecision, Level, Place, Span, Toponym
 from geo.read.text import Sentence
 
@@ -44,7 +48,7 @@ _TIED_GAP, _LOOSE_GAP = 100, 60
 # A place in another clause ("..., and a worker was detained in Istanbul") is another event's, so it
 # loses this much.
 _OTHER_CLAUSE = 1.5
-_SURE, _DOUBT = 0.9, 0.85       # resolver scores: sure enough to define the story's countries; too doubtful
+_DOUBT = 0.85                    # a resolver score too doubtful
 _TOWN_LEVELS = {Level.CITY, Level.DISTRICT}
 _CITY = {Level.CITY}
 _PART_OF_TOWN = {Level.DISTRICT, Level.NEIGHBOURHOOD, Level.CAMP, Level.LANDMARK, Level.FEATURE}
@@ -273,11 +277,9 @@ class Placer:
         if self._dateline and (not countries or self._dateline_countries & set(countries)):
             topo = max(self._dateline, key=lambda t: _where(t).level.rank)
             place = _where(topo)
-            if place.level.rank > Level.COUNTRY.rank and place.country_code and self._country_of is not None \
-                    and not any(_where(t).id == place.id for t in usable):
-                home = self._country_of(place.country_code)
-                if home is not None:
-                    return PlaceChoice(home, home.name, GeoPrecision.REGION, "dateline", phrase=_mention_span(topo))
+            home = self._reporters_country(place, usable)
+            if home is not None:
+                return PlaceChoice(home, home.name, GeoPrecision.REGION, "dateline", phrase=_mention_span(topo))
             precision = place_precision(place, near=True)
             return PlaceChoice(place, topo.mention.text, precision, "dateline", phrase=_mention_span(topo))
         for cc, _ in countries.most_common(1):
@@ -286,6 +288,14 @@ class Placer:
                 return PlaceChoice(_where(country), country.mention.text, GeoPrecision.REGION, "story",
                                    phrase=_mention_span(country))
         return None
+
+    def _reporters_country(self, place: Place, usable: list[Toponym]) -> Place | None:
+        """The country of a dateline town the story never names again (the reporter's base, not the scene)."""
+        if place.level.rank <= Level.COUNTRY.rank or not place.country_code or self._country_of is None:
+            return None
+        if any(_where(t).id == place.id for t in usable):
+            return None
+        return self._country_of(place.country_code)
 
     def _score(self, topo: Toponym, sentence: Sentence, trigger: tuple[int, int]) -> tuple[float, PlaceChoice] | None:
         """How well a place in the trigger's sentence fits as where it happened (`PLACE_WEIGHTS`), or None
@@ -318,24 +328,6 @@ class Placer:
                 and _WHOSE_GAP.fullmatch(self.text, topo.mention.end, trigger[0]):
             return True
         return self._rules is not None and self._rules.around("reference", self.text, start, start)
-
-
-def _on_dateline(ordered: list[Toponym], span: Span | None) -> list[Toponym]:
-    """The resolved toponyms on the dateline."""
-    return [t for t in ordered if t.place is not None and span
-            and t.mention.start < span.end and span.start < t.mention.end]
-
-
-def _sure_countries(ordered: list[Toponym], on_dateline: list[Toponym]) -> Counter:
-    """Countries of the sure matches off the dateline, with how many each has."""
-    return Counter(t.place.country_code for t in ordered
-                   if t.place is not None and t not in on_dateline and t.score >= _SURE)
-
-
-def _sure_towns(ordered: list[Toponym]) -> list[Place]:
-    """Places of district level or finer the resolver is sure of."""
-    return [t.place for t in ordered if t.place is not None and t.score >= _SURE
-            and t.place.level.rank >= Level.DISTRICT.rank]
 
 
 def _mention_span(topo: Toponym) -> Span:
