@@ -137,3 +137,9 @@ def test_an_attack_on_armed_forces_is_a_clash_unless_they_were_disarmed(pipeline
     families = {pipeline.taxonomy.get(i.type).family for i in incidents(pipeline, text)}
     other = {"battle", "violence_against_civilians"} - {family}
     assert family in families and not families & other, families
+
+
+def test_a_sentence_about_a_drill_tells_no_attack(pipeline):
+    text = ("During the simulated anti-terror drills on Tuesday, a police team in Seoul shot down a drone "
+            "carrying a mock bomb.")
+    assert incidents(pipeline, text) == ()
