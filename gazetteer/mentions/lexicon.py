@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from gazetteer.datafiles import csv_rows
+from gazetteer.datafiles import csv_rows, data_lines
 from gazetteer.names import normalize
 
 __all__ = ["Lexicon", "load_lexicon"]
@@ -17,7 +16,7 @@ DATA = Path(__file__).parent.parent / "data"
 
 def _lines(name: str) -> list[str]:
     text = (DATA / name).read_text(encoding="utf-8")
-    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    return [ln.strip() for _, ln in data_lines(text.splitlines())]
 
 
 def _sections(name: str) -> dict[str, frozenset[str]]:
@@ -100,11 +99,9 @@ def _level_words() -> dict[str, str]:
 
 
 def _variants() -> dict[str, tuple[str, str]]:
-    # Not csv_rows: this file has comment lines between its rows, next to the rows they explain.
     variants = {}
-    with (DATA / "name_variants.csv").open(encoding="utf-8") as fh:
-        for row in csv.DictReader(ln for ln in fh if not ln.startswith("#")):
-            variants[normalize(row["variant"])] = (normalize(row["name"] or ""), row.get("where") or "any")
+    for _, row in csv_rows(DATA / "name_variants.csv"):
+        variants[normalize(row["variant"])] = (normalize(row["name"] or ""), row.get("where") or "any")
     return variants
 
 
