@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Iterator
+from functools import cache
 from pathlib import Path
 
-__all__ = ["csv_records", "csv_rows", "csv_table", "data_lines", "is_comment"]
+__all__ = ["csv_records", "csv_rows", "csv_table", "data_lines", "is_comment", "word_lines", "word_sections"]
 
 
 def is_comment(line: str) -> bool:
@@ -69,3 +70,21 @@ def csv_rows(path: Path, encoding: str = "utf-8") -> list[tuple[int, dict[str, s
             row[column] = None
         rows.append((number, row))
     return rows
+
+
+def word_lines(path: Path) -> list[str]:
+    """The lines of a word list, stripped, without comments and blank lines."""
+    return [line.strip() for _, line in data_lines(path.read_text(encoding="utf-8").splitlines())]
+
+
+@cache
+def word_sections(path: Path) -> dict[str, frozenset[str]]:
+    """The lower-case words of a word list under each of its `[section]` headers (read once per file)."""
+    out: dict[str, set[str]] = {}
+    current = None
+    for line in word_lines(path):
+        if line.startswith("[") and line.endswith("]"):
+            current = out.setdefault(line[1:-1], set())
+        elif current is not None:
+            current.add(line.lower())
+    return {name: frozenset(words) for name, words in out.items()}
