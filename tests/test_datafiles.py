@@ -1,4 +1,4 @@
-"""The one reader of the project's comment-bearing CSV files (gazetteer.datafiles)."""
+"""The one reader of the project's comment-bearing data files (gazetteer.datafiles)."""
 
 import csv
 from pathlib import Path
@@ -62,3 +62,4 @@ def test_a_bad_actor_row_after_comments_is_named_by_its_own_line(tmp_path):
     with pytest.raises(RecordError) as err:
         read_actors(path)
     assert err.value.line == 5
+
