@@ -71,6 +71,19 @@ class Resolver:
         # Syria", "a quarter of Syria") may only say which part of a country is meant.
         sig = [(k, m.hint, m.container, m.source, bool(m.hint) and self._level_follows(text, m), self._is_generic(k))
                for k, m in zip(keys, mentions)]
+        best = self._passes(mentions, keys, cands, containers, sig, coherent, dl_cc)
+        out = []
+        for m, ranked in zip(mentions, best):
+            if not ranked:
+                out.append(Toponym(m, None, 0.0))
+                continue
+            (p, s), alts = ranked[0], tuple(ranked[1:4])
+            out.append(Toponym(m, p, s, alts))
+        return out
+
+    def _passes(self, mentions, keys, cands, containers, sig, coherent, dl_cc) -> list[list[tuple[Place, float]]]:
+        """The ranked candidates of every mention after the passes: the first without article context,
+        each next one with the context of the one before, until no choice changes."""
         # Pass 1: without article context.
         ctx0 = _Context.empty(dl_cc)
         best = self._pass(mentions, cands, containers, sig, lambda k: ctx0, coherent)
@@ -92,14 +105,7 @@ class Resolver:
             best = again
             if settled:
                 break   # the context did not change any choice, so another pass would not either
-        out = []
-        for m, ranked in zip(mentions, best):
-            if not ranked:
-                out.append(Toponym(m, None, 0.0))
-                continue
-            (p, s), alts = ranked[0], tuple(ranked[1:4])
-            out.append(Toponym(m, p, s, alts))
-        return out
+        return best
 
     def _pass(self, mentions, cands, containers, sig, context_for, coherent) -> list[list[tuple[Place, float]]]:
         """Rank every mention against the context `context_for(key)` gives it."""

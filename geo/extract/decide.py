@@ -284,18 +284,8 @@ def score(c: Candidate, weights: Weights, date, place, counts: bool, locality: b
     tens of thousands (see `aggregate`); `crime`: the article is an ordinary crime story (`ordinary_crime`);
     `note`: the text is a short event note that tells one event (`note_veto`)."""
     s = weights.model * (c.model - weights.model_prior) + weights.rule * c.rule
-    if crime:
-        s -= weights.ordinary_crime
-    if crowd and (date.date is None or date.precision is not DatePrecision.DAY):
-        s -= weights.aggregate
-    if c.rule == 0.0:
-        s -= weights.no_trigger
-        if c.trigger > 0.0:
-            s -= weights.quiet   # the family's own words are there but read as a figure of speech
-    if c.event < weights.veto_below:
-        s -= weights.veto        # the detector is sure nothing happened: a trigger word alone is not enough
-    if note and c.event < weights.note_below:
-        s -= weights.note_veto   # a note tells one event and the detector has read every word of it
+    s = _doubts(s, c, weights, date, crowd=crowd, crime=crime, note=note)
+    # The evidence is added after the doubts are taken off, in this order (float sums depend on it).
     if date.date is not None:
         s += {DatePrecision.DAY: weights.day, DatePrecision.MONTH: weights.month}.get(date.precision, weights.week)
     elif date.text:
@@ -308,6 +298,23 @@ def score(c: Candidate, weights: Weights, date, place, counts: bool, locality: b
         s += weights.place_town
     s += weights.counts if counts else 0.0
     return max(0.0, min(s, 1.0))
+
+
+def _doubts(s: float, c: Candidate, weights: Weights, date, *, crowd: bool, crime: bool, note: bool) -> float:
+    """`s` less what speaks against the candidate: a crime story, a crowd count, no trigger, the detector's veto."""
+    if crime:
+        s -= weights.ordinary_crime
+    if crowd and (date.date is None or date.precision is not DatePrecision.DAY):
+        s -= weights.aggregate
+    if c.rule == 0.0:
+        s -= weights.no_trigger
+        if c.trigger > 0.0:
+            s -= weights.quiet   # the family's own words are there but read as a figure of speech
+    if c.event < weights.veto_below:
+        s -= weights.veto        # the detector is sure nothing happened: a trigger word alone is not enough
+    if note and c.event < weights.note_below:
+        s -= weights.note_veto   # a note tells one event and the detector has read every word of it
+    return s
 
 
 def _anchor_hit(type_name: str, probability: float, word: str, text: str, sentence: Sentence) -> Hit:

@@ -271,21 +271,23 @@ class Placer:
         usable = [t for i, t in enumerate(self._all) if t not in self._dateline and self._kind(i) == "place"]
         countries = Counter(_where(t).country_code for t in usable if _where(t).country_code)
         if self._dateline and (not countries or self._dateline_countries & set(countries)):
-            topo = max(self._dateline, key=lambda t: _where(t).level.rank)
-            place = _where(topo)
-            if place.level.rank > Level.COUNTRY.rank and place.country_code and self._country_of is not None \
-                    and not any(_where(t).id == place.id for t in usable):
-                home = self._country_of(place.country_code)
-                if home is not None:
-                    return PlaceChoice(home, home.name, GeoPrecision.REGION, "dateline", phrase=_mention_span(topo))
-            precision = place_precision(place, near=True)
-            return PlaceChoice(place, topo.mention.text, precision, "dateline", phrase=_mention_span(topo))
+            return self._dateline_place(usable)
         for cc, _ in countries.most_common(1):
             country = next((t for t in usable if _where(t).country_code == cc and _where(t).level is Level.COUNTRY), None)
             if country is not None:
                 return PlaceChoice(_where(country), country.mention.text, GeoPrecision.REGION, "story",
                                    phrase=_mention_span(country))
         return None
+
+    def _dateline_place(self, usable: list[Toponym]) -> PlaceChoice:
+        """The finest dateline place, or its country when the story does not name that place again."""
+        topo = max(self._dateline, key=lambda t: _where(t).level.rank)
+        place = _where(topo)
+        if place.level.rank > Level.COUNTRY.rank and place.country_code and self._country_of is not None \
+                and not any(_where(t).id == place.id for t in usable):
+            if (home := self._country_of(place.country_code)) is not None:
+                return PlaceChoice(home, home.name, GeoPrecision.REGION, "dateline", phrase=_mention_span(topo))
+        return PlaceChoice(place, topo.mention.text, place_precision(place, near=True), "dateline", phrase=_mention_span(topo))
 
     def _score(self, topo: Toponym, sentence: Sentence, trigger: tuple[int, int]) -> tuple[float, PlaceChoice] | None:
         """How well a place in the trigger's sentence fits as where it happened (`PLACE_WEIGHTS`), or None
