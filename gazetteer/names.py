@@ -8,23 +8,30 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
+from pathlib import Path
+
+from gazetteer.datafiles import word_sections
 
 NAMES_VERSION = 2
 
 _APOSTROPHES = dict.fromkeys(map(ord, "'’‘`´ʼʻʿʾ"), None)
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—_/.,]+")
 
-# Arabic definite articles as they appear in Latin transliterations ("Al-Qa'im", "ad-Dawr").
-ARTICLES = frozenset({"al", "el", "ad", "adh", "an", "ar", "as", "ash", "at", "ath", "az", "ed", "es", "et"})
-# Words that mark a quarter of a city before its name ("Hay al-Wahda", "Hayy Tanak").
-QUARTER_PREFIXES = frozenset({"hay", "hayy", "hai", "hayi"})
+PARTICLES = Path(__file__).parent / "data" / "particles.txt"
 
 _NON_LETTER = re.compile(r"[^a-z]+")
 _DOUBLE = re.compile(r"(.)\1+")
 # Transliteration digraphs and letters that vary between Arabic/Pashto/Kurdish romanisations.
 _SKELETON_SUBS = (("ph", "f"), ("q", "k"), ("c", "k"), ("x", "ks"), ("dj", "j"), ("v", "w"))
 _VOWELS = re.compile(r"[aeiouy]")
+
+
+@cache
+def _particles(*names: str) -> frozenset[str]:
+    """The name particles of these classes of gazetteer/data/particles.txt ("articles", "quarter-prefixes", ...)."""
+    sections = word_sections(PARTICLES)
+    return frozenset().union(*(sections[name] for name in names))
 
 
 def fold(text: str) -> str:
@@ -65,10 +72,11 @@ def strip_article(key: str) -> str:
     'al'
     """
     words = key.split(" ")
+    articles = _particles("articles")
     # A quarter prefix goes only before an article ("Hay al-Wahda"); "Hay River" keeps its name.
-    if len(words) > 2 and words[0] in QUARTER_PREFIXES and words[1] in ARTICLES:
+    if len(words) > 2 and words[0] in _particles("quarter-prefixes") and words[1] in articles:
         words = words[1:]
-    if len(words) > 1 and words[0] in ARTICLES:
+    if len(words) > 1 and words[0] in articles:
         words = words[1:]
     return " ".join(words)
 
@@ -112,16 +120,14 @@ def skeleton(name: str) -> str:
     return _DOUBLE.sub(r"\1", head + _VOWELS.sub("", tail))
 
 
-_ANY_ARTICLE = ARTICLES | {"eth", "esh", "en", "er", "ez", "ud", "ul", "un", "ur", "us", "uz"}
-
-
 def without_articles(key: str) -> str:
     """A normalised key without any Arabic article, wherever it stands, for comparing spellings.
 
     >>> without_articles("deir al zor") == without_articles("deir ez zor")
     True
     """
-    words = [w for w in key.split(" ") if w not in _ANY_ARTICLE]
+    anywhere = _particles("articles", "articles-anywhere")
+    words = [w for w in key.split(" ") if w not in anywhere]
     return " ".join(words) if words else key
 
 

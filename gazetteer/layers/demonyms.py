@@ -8,12 +8,12 @@ them from real country names.
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
 from gazetteer.boundaries import load_countries
+from gazetteer.datafiles import csv_rows
 from gazetteer.errors import ImportFileError
 from gazetteer.layers.base import Layer, data_path, unique_names
 from gazetteer.model import Level, Place
@@ -42,13 +42,11 @@ class DemonymLayer(Layer):
     def iter_places(self) -> Iterator[tuple[Place, tuple[str, ...]]]:
 
         by_code: dict[str, list[str]] = defaultdict(list)
-        with self.path.open(encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            for row in reader:
-                code, demonym = (row.get("country_code") or "").strip(), (row.get("demonym") or "").strip()
-                if len(code) != 2 or not demonym:
-                    raise ImportFileError("needs country_code and demonym", str(self.path), reader.line_num)
-                by_code[code].extend(filter(None, (demonym, plural(demonym))))
+        for line, row in csv_rows(self.path):
+            code, demonym = (row.get("country_code") or "").strip(), (row.get("demonym") or "").strip()
+            if len(code) != 2 or not demonym:
+                raise ImportFileError("needs country_code and demonym", str(self.path), line)
+            by_code[code].extend(filter(None, (demonym, plural(demonym))))
         countries = load_countries().set_index("country_code")
         for code, names in sorted(by_code.items()):
             if code not in countries.index:

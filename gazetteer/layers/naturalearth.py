@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from collections import defaultdict
@@ -72,12 +71,10 @@ def _read_aliases(filename: str, key: str) -> dict[str, list[str]]:
     aliases: dict[str, list[str]] = defaultdict(list)
     if not path.exists():
         return aliases
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        for row in reader:
-            if not row.get(key) or not row.get("alias"):
-                raise ImportFileError("needs both a key and an alias", str(path), reader.line_num)
-            aliases[row[key].strip()].append(row["alias"].strip())
+    for line, row in csv_rows(path):
+        if not row.get(key) or not row.get("alias"):
+            raise ImportFileError("needs both a key and an alias", str(path), line)
+        aliases[row[key].strip()].append(row["alias"].strip())
     return aliases
 
 
@@ -207,14 +204,12 @@ class NaturalEarthLayer(Layer):
         admin1 = load_admin1()
         if "geounit" not in admin1.columns:
             return
-        with path.open(encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            for row in reader:
-                members = admin1[admin1["geounit"] == row["geounit"]]
-                if members.empty or not row.get("name"):
-                    raise ImportFileError(f"unknown geounit {row.get('geounit')!r}", str(path), reader.line_num)
-                place = _dissolved(members, f"neg:{row['geounit']}", row["name"], (("geounit", row["geounit"]),))
-                yield place, unique_names([row["name"], *(row.get("aliases") or "").split("|")])
+        for line, row in csv_rows(path):
+            members = admin1[admin1["geounit"] == row["geounit"]]
+            if members.empty or not row.get("name"):
+                raise ImportFileError(f"unknown geounit {row.get('geounit')!r}", str(path), line)
+            place = _dissolved(members, f"neg:{row['geounit']}", row["name"], (("geounit", row["geounit"]),))
+            yield place, unique_names([row["name"], *(row.get("aliases") or "").split("|")])
 
     def _composites(self) -> Iterator[tuple[Place, tuple[str, ...]]]:
         """Named regions made of whole admin-1 units (Darfur, Donbas, Sinai, Java)."""

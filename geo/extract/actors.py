@@ -8,8 +8,6 @@ An alias with an all-capitals word ("IS", "SDF", "U.S. forces") matches only as 
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,6 +15,7 @@ from pathlib import Path
 
 import ahocorasick
 
+from gazetteer.datafiles import csv_table
 from geo.errors import InputError, RecordError
 
 __all__ = ["KINDS", "Actor", "ActorLexicon"]
@@ -65,16 +64,14 @@ def read_actors(path: str | Path) -> list[Actor]:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(f"cannot read actor lexicon {path}: {exc}") from exc
-    lines = text.splitlines()
-    body = [(n, line) for n, line in enumerate(lines, 1) if line.strip() and not line.lstrip().startswith("#")]
-    reader = csv.DictReader(io.StringIO("\n".join(line for _, line in body)))
-    missing = {"actor", "aliases", "kind"} - set(reader.fieldnames or ())
+    header_line, columns, records = csv_table(text.splitlines())
+    missing = {"actor", "aliases", "kind"} - set(columns)
     if missing:
-        raise RecordError(f"missing columns: {', '.join(sorted(missing))}", str(path), body[0][0] if body else 1)
-    return [_actor(row, path, line_no) for (line_no, _), row in zip(body[1:], reader)]
+        raise RecordError(f"missing columns: {', '.join(sorted(missing))}", str(path), header_line or 1)
+    return [_actor(dict(zip(columns, cells)), path, line_no) for line_no, cells in records]
 
 
-def _actor(row: dict[str, str | None], path: str | Path, line_no: int) -> Actor:
+def _actor(row: dict[str, str], path: str | Path, line_no: int) -> Actor:
     """One lexicon row as an actor; a bad row raises RecordError naming its file and line."""
     aliases = tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
     name = (row.get("actor") or "").strip()

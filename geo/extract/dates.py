@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from geo.extract.date_calendar import _UNKNOWN, _WEEK, _coarsest, _in_range, _resolve, _resolve_relative
 from geo.extract.date_patterns import (
@@ -30,19 +31,25 @@ from geo.extract.date_patterns import (
     _relative_matches,
 )
 from geo.extract.numbers import parse_number
+from geo.extract.words import alternation
 from geo.model import DatePrecision
 
 __all__ = ["EventDate", "event_date", "event_dates"]
 
 
-# Reporting the news is not the event: "said on Thursday", "told Reuters in an interview late on Wednesday".
-_SPEECH_BEFORE = re.compile(
-    r"\b(?:said|says|say|told|tells|announced|added|reported|reports|warned|confirmed|stated|denied|"
-    r"wrote|tweeted|statement|interview|conference|briefing|news)"
-    r"(?:[\s,]+(?:in|at|to|during|on|via|by|over|a|an|the|its|his|her|their|Reuters|reporters|journalists|"
-    r"him|her|them|us|me|news|press|televised|telephone|phone|written|interview|statement|conference|"
-    r"briefing|speech|released|issued))*[\s,]*$")
-_SPEECH_AFTER = re.compile(r"^\s*,\s*(?:[\w.’'-]+\s+){0,4}(?:said|says|told|announced|reported)\b")
+@cache
+def _speech_before() -> re.Pattern[str]:
+    """Reporting the news is not the event: "said on Thursday", "told Reuters in an interview late on
+    Wednesday" (the words: geo/data/function_words.csv, report-verb and report-trimming)."""
+    return re.compile(r"\b" + alternation("report-verb") + r"(?:[\s,]+" + alternation("report-trimming") + r")*[\s,]*$")
+
+
+@cache
+def _speech_after() -> re.Pattern[str]:
+    """ "On Friday, police said": a reporting verb after a sentence's opening date (report-verb-after)."""
+    return re.compile(r"^\s*,\s*(?:[\w.’'-]+\s+){0,4}" + alternation("report-verb-after") + r"\b")
+
+
 # Characters before a date searched for what it dates: a reporting verb and its trimmings ("told Reuters
 # in an interview late on"), "the day after <an occasion of up to five words>", a clause opener ("that
 # began in") or an occasion noun ("a referendum held").
@@ -126,9 +133,9 @@ _BOUND = re.compile(r"(?:since|until|till|by|from|between)\b", re.IGNORECASE)
 
 def _is_reporting(text: str, d: EventDate) -> bool:
     """True if the date says when something was said rather than when it happened."""
-    if _SPEECH_BEFORE.search(text, max(0, d.start - _SPEECH_REACH), d.start):
+    if _speech_before().search(text, max(0, d.start - _SPEECH_REACH), d.start):
         return True
-    return not text[:d.start].strip() and bool(_SPEECH_AFTER.match(text, d.end))
+    return not text[:d.start].strip() and bool(_speech_after().match(text, d.end))
 
 
 # "the day after the inauguration on Jan. 20": a day counted from the day of an occasion.

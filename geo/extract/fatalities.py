@@ -22,6 +22,7 @@ from pathlib import Path
 
 from gazetteer.datafiles import csv_rows
 from geo.extract.numbers import number_pattern, parse_number
+from geo.extract.words import alternation
 
 __all__ = ["Casualties", "casualties"]
 
@@ -95,8 +96,7 @@ def _rules() -> _Rules:
     number = rf"(?<![$€£])(?:{number_pattern()})"
     count = (rf"(?i:{_QUALIFIER}\s+)?(?:(?i:{_alt(vague)})|(?i:{number})(?!\s*{_UNIT})|"
              rf"(?i:a|an)\s+(?:[A-Za-z.’'-]+\s+){{0,2}}?{person})")
-    stop = (r"(?:and|or|to|on|in|at|of|since|near|during|after|before|from|with|by|for|when|while|as|said|says|"
-            rf"that|which|who|whom|whose|{_QUALIFIER[3:-1]}|{_AUX[3:-1]})\b")
+    stop = rf"(?:{alternation('count-stop')[3:-1]}|{_QUALIFIER[3:-1]}|{_AUX[3:-1]})\b"
     noun = rf"(?!{_alt(outcome)}|{stop}|{_UNIT}|{number_pattern()})[A-Za-z][\w.’'-]*"
     item = rf"{count}(?:\s+of\b)?(?:\s+{noun}){{0,3}}"
     items = rf"(?:(?i:between)\s+)?{item}(?:(?:\s*,\s*|,?\s+and\s+|\s+or\s+|\s+to\s+|\s*[-–]\s*){item})*"

@@ -12,19 +12,17 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
-from gazetteer.datafiles import csv_rows
-from geo.errors import UsageError
 from geo.extract.actors import ActorLexicon
 from geo.extract.fatalities import casualties
 from geo.extract.taxonomy import Taxonomy
 from geo.extract.triggers import Rules
+from geo.extract.words import DETECTOR_KINDS, FUNCTION_WORDS, word_rows
 from geo.read.text import Sentence
 
 __all__ = ["FEATURES_VERSION", "Featurizer", "stem", "tokens"]
 
 # Bump when the features change: a model trained on other features is refused with a retrain hint.
 FEATURES_VERSION = 2
-FUNCTION_WORDS = Path(__file__).parent.parent / "data" / "function_words.csv"
 
 _TOKEN = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?|\d[\d,.]*", re.UNICODE)
 # Inflections folded so "shelled", "shelling" and "shells" share a stem; the longest suffix first.
@@ -119,9 +117,4 @@ class Featurizer:
 @cache
 def function_words(path: Path = FUNCTION_WORDS) -> dict[str, str]:
     """word -> kind (stop, modal, negation, perfect) from the function-word file."""
-    out: dict[str, str] = {}
-    for number, row in csv_rows(path):
-        if row.get("kind") not in ("stop", "modal", "negation", "perfect") or not row.get("word"):
-            raise UsageError(f"{path}:{number}: expected kind stop|modal|negation|perfect and a word, got {row}")
-        out[row["word"]] = row["kind"]
-    return out
+    return {word: kind for kind, word in word_rows(path) if kind in DETECTOR_KINDS}

@@ -11,7 +11,7 @@ import re
 
 from geo.extract.date_calendar import _DAY, _UNKNOWN, _WEEK, _resolve, _safe_date
 from geo.extract.date_patterns import _MONTHS, _PATTERNS, _WEEKDAYS
-from geo.extract.dates import _SPEECH_BEFORE
+from geo.extract.dates import _speech_before
 from geo.model import Article, DatePrecision
 
 __all__ = ["publication_date"]
@@ -71,7 +71,7 @@ def _lead_weekday(lead: str) -> int | None:
     if not days:
         return None
     reported = [m for m in days
-                if _SPEECH_BEFORE.search(lead, max(0, m.start() - 80), m.start())]
+                if _speech_before().search(lead, max(0, m.start() - 80), m.start())]
     return _WEEKDAYS[(reported or days)[-1].group("wd")]
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from gazetteer.datafiles import csv_rows
+from gazetteer.datafiles import csv_rows, csv_table
 from geo.errors import UsageError
 
 __all__ = ["ACLED_TYPES", "IncidentType", "Taxonomy"]
@@ -74,19 +72,16 @@ class Taxonomy:
     @classmethod
     def parse(cls, text: str, path: str = "<taxonomy>") -> "Taxonomy":
         """Build a taxonomy from CSV text; errors name the file and line."""
-        lines = [(n, line) for n, line in enumerate(text.splitlines(), 1)
-                 if line.strip() and not line.lstrip().startswith("#")]
-        if not lines:
+        header_line, header, records = csv_table(text.splitlines())
+        if not header_line:
             raise UsageError(f"{path}: taxonomy file is empty")
-        header_line, header = lines[0]
-        columns = tuple(c.strip() for c in next(csv.reader([header])))
+        columns = tuple(c.strip() for c in header)
         missing = [c for c in _COLUMNS if c not in columns]
         if missing:
             raise UsageError(f"{path}:{header_line}: taxonomy header lacks column(s): {', '.join(missing)}")
         types: list[IncidentType] = []
         seen: set[str] = set()
-        for number, line in lines[1:]:
-            cells = next(csv.reader(io.StringIO(line)))
+        for number, cells in records:
             if len(cells) != len(columns):
                 raise UsageError(f"{path}:{number}: expected {len(columns)} cells, got {len(cells)}")
             row = {c: v.strip() for c, v in zip(columns, cells)}

@@ -8,13 +8,13 @@ no incident's place. The syntax of both is in the header of triggers.csv; see do
 from __future__ import annotations
 
 import bisect
-import csv
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from gazetteer.datafiles import csv_table
 from geo.errors import UsageError
 from geo.extract.taxonomy import Taxonomy, family_wins
 from geo.read.text import Sentence
@@ -278,15 +278,13 @@ def _rows(path: Path, need: tuple[str, ...]) -> list[dict[str, str]]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: cannot read rules file: {exc}") from exc
-    lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip() and not line.startswith("#")]
-    if not lines:
+    header_line, header, records = csv_table(text.splitlines())
+    if not header_line:
         raise UsageError(f"{path}: rules file is empty")
-    header = next(csv.reader([lines[0][1]]))
     if any(c not in header for c in need):
-        raise UsageError(f"{path}:{lines[0][0]}: header must have columns {', '.join(need)}")
+        raise UsageError(f"{path}:{header_line}: header must have columns {', '.join(need)}")
     rows = []
-    for n, line in lines[1:]:
-        cells = next(csv.reader([line]))
+    for n, cells in records:
         row = dict(zip(header, (c.strip() for c in cells)))
         try:
             compile_pattern(row[need[0]])
