@@ -52,6 +52,36 @@ def temp_prefix(name: str) -> str:
     return f".{name}.{os.getpid()}."
 
 
+_umask: int | None = None
+
+
+def _current_umask() -> int:
+    """The process umask, read once (reading it means setting it)."""
+    global _umask
+    if _umask is None:
+        _umask = os.umask(0o022)
+        os.umask(_umask)
+    return _umask
+
+
+def publish(tmp: str | os.PathLike, path: str | os.PathLike) -> None:
+    """Move a finished temporary into place atomically, the one way every writer of the project does it:
+    the mode of the file it replaces, else a plain file's (mkstemp makes temporaries private), then a
+    rename, then the folder synced so the rename survives a crash where the system allows it."""
+    try:
+        mode = os.stat(path).st_mode & 0o7777
+    except OSError:
+        mode = 0o666 & ~_current_umask()
+    os.chmod(tmp, mode)
+    os.replace(tmp, path)
+    with contextlib.suppress(OSError):       # durability of the rename; not possible everywhere
+        fd = os.open(os.path.dirname(os.path.abspath(path)), os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
 def clean_stale(folder: str, name: str) -> list[str]:
     """Remove temporaries for `name` left by writers that died (SIGKILL, power loss); the paths removed.
 

@@ -19,7 +19,7 @@ from gazetteer import names as names_module
 from gazetteer.errors import IndexError_
 from gazetteer.layers.base import Layer, importance
 from gazetteer.model import Level, Place
-from gazetteer.paths import SCHEMA_VERSION, clean_stale, temp_prefix
+from gazetteer.paths import SCHEMA_VERSION, clean_stale, publish, temp_prefix
 
 # Bump when the tables below change; an index with another version is rebuilt.
 # Bumped when the same sources give different rows (how names are weighted or varied); a change rebuilds.
@@ -299,10 +299,7 @@ def build_index(path: Path, layers: list[Layer]) -> dict[str, int]:
             _report("done", steps, steps)
         finally:
             conn.close()
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; the index is a plain cache
-        os.replace(tmp, path)
+        publish(tmp, path)
     except (sqlite3.Error, OSError) as exc:
         if isinstance(exc, IndexError_):
             raise

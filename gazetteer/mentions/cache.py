@@ -14,7 +14,7 @@ import tempfile
 
 import ahocorasick
 
-from gazetteer.paths import clean_stale, temp_prefix
+from gazetteer.paths import clean_stale, publish, temp_prefix
 
 __all__ = ["read_cache", "write_cache"]
 
@@ -27,10 +27,7 @@ def write_cache(path: str, payload: tuple) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)           # mkstemp makes it private; like the index, a plain cache
-        os.replace(tmp, path)
+        publish(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

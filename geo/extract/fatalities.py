@@ -41,13 +41,9 @@ class Casualties:
                 raise ValueError(f"counts cannot be negative, got {n!r}")
 
 
-_QUALIFIER = (r"(?:at least|more than|over|about|around|nearly|almost|some|up to|as many as|an estimated|"
-              r"approximately|roughly|at most|fewer than|less than|only|another|a further|a total of)")
-_UNIT = (r"(?:%|percent|per cent|km|kilometers|kilometres|miles|meters|metres|feet|years?|months?|weeks?|"
-         r"days?|hours?|minutes?|tonnes|tons|dollars|euros|pounds|rounds|times|kg|square|acres|hectares|"
-         r"billion|sq)\b")
-_AUX = (r"(?:were|was|had|have|has|been|being|are|is|be|to|reportedly|also|all|later|subsequently|"
-        r"believed|confirmed|feared|found|left|now|already)")
+_QUALIFIER = alternation("count-qualifier")
+_UNIT = alternation("count-unit") + r"\b"
+_AUX = alternation("count-aux")
 _DATE = re.compile(r"\b((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?)\s+\d{1,2}\b(?!,\d)")
 _RANGE_SEP = re.compile(r"\s+(?:to|or)\s+|\s*[-–]\s*")
 

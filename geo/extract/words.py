@@ -1,8 +1,9 @@
 """The named word classes of `geo/data/function_words.csv`, read once.
 
 The event detector's function words (stop, modal, negation, perfect), the words of a reporting phrase
-before a date (report-verb, report-trimming, report-verb-after) and the words that end the noun after a
-casualty count (count-stop). A word may belong to several classes; each class keeps the file's order.
+before a date (report-verb, report-trimming, report-verb-after) and the words around a casualty count:
+those that end the noun after it (count-stop), hedge it (count-qualifier), make the number no count
+of people (count-unit) or stand between it and its outcome verb (count-aux). A word may belong to several classes; each class keeps the file's order.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ __all__ = ["DETECTOR_KINDS", "FUNCTION_WORDS", "KINDS", "alternation", "word_cla
 
 FUNCTION_WORDS = Path(__file__).parent.parent / "data" / "function_words.csv"
 DETECTOR_KINDS = ("stop", "modal", "negation", "perfect")
-KINDS = (*DETECTOR_KINDS, "report-verb", "report-trimming", "report-verb-after", "count-stop")
+KINDS = (*DETECTOR_KINDS, "report-verb", "report-trimming", "report-verb-after", "count-stop", "count-qualifier",
+         "count-unit", "count-aux")
 
 
 @cache

@@ -17,13 +17,10 @@ import tempfile
 from collections.abc import Iterator
 from typing import IO, Any
 
-from gazetteer.paths import clean_stale, temp_prefix
+from gazetteer.paths import clean_stale, publish, temp_prefix
 from geo.errors import IncidentMapError, OutputError
 
 __all__ = ["atomic_path", "atomic_write", "check_output", "clean_stale"]
-
-_umask: int | None = None
-
 
 @contextlib.contextmanager
 def atomic_write(path: str | os.PathLike, mode: str = "w", *, encoding: str = "utf-8",
@@ -56,7 +53,7 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", *, encoding: str = "u
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        _publish(tmp, path)
+        publish(tmp, path)
     except BaseException as e:
         _remove(tmp)
         if isinstance(e, OSError) and not isinstance(e, IncidentMapError):
@@ -88,7 +85,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[str]:
             raise OutputError(f"nothing was written to {path}")
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
-        _publish(tmp, path)
+        publish(tmp, path)
     except OSError as e:
         if isinstance(e, IncidentMapError):
             raise
@@ -123,30 +120,6 @@ def check_output(path: str | os.PathLike) -> str:
         raise OutputError(f"cannot write {path}: it is {kind}, not a file (outputs go to files or new paths;"
                           " use - for standard output)")
     return path
-
-
-def _publish(tmp: str, path: str) -> None:
-    """Give the temp file normal permissions (mkstemp makes it 0600) and move it into place."""
-    try:
-        mode = os.stat(path).st_mode & 0o7777
-    except OSError:
-        mode = 0o666 & ~_current_umask()
-    os.chmod(tmp, mode)
-    os.replace(tmp, path)
-    with contextlib.suppress(OSError):       # durability of the rename; not possible everywhere
-        fd = os.open(os.path.dirname(os.path.abspath(path)), os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _current_umask() -> int:
-    global _umask
-    if _umask is None:
-        _umask = os.umask(0o022)
-        os.umask(_umask)
-    return _umask
 
 
 def _remove(tmp: str) -> None:

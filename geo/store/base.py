@@ -171,6 +171,13 @@ class SqlStore(Store):
     @abstractmethod
     def _geometry(self, lat: float | None, lon: float | None): ...
 
+    def close(self) -> None:
+        """Release the connection (`_conn`, which each back end opens)."""
+        conn = getattr(self, "_conn", None)
+        if conn is not None:
+            delattr(self, "_conn")   # closing twice is harmless; using a closed store fails at once
+            conn.close()
+
     def _date(self, value: dt.date | None):
         return value
 

@@ -243,12 +243,6 @@ class GeoPackageStore(SqlStore):
                 f"UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now')"
                 f" WHERE table_name IN ({', '.join('?' * len(names))})", names)
 
-    def close(self) -> None:
-        conn = getattr(self, "_conn", None)
-        if conn is not None:
-            del self._conn   # closing twice is harmless; using a closed store fails at once
-            conn.close()
-
     # -- setup ------------------------------------------------------------------------------
     def _register_functions(self) -> None:
         c = self._conn

@@ -90,12 +90,6 @@ class PostGISStore(SqlStore):
     def _where(self) -> str:
         return _redact(self.url)
 
-    def close(self) -> None:
-        conn = getattr(self, "_conn", None)
-        if conn is not None:
-            del self._conn   # closing twice is harmless; using a closed store fails at once
-            conn.close()
-
     # -- setup ------------------------------------------------------------------------------
     def _prepare(self) -> None:
         with self._conn.transaction():
