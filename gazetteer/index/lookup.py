@@ -224,19 +224,17 @@ class GazetteerIndex:
 
     def capital(self, country_code: str) -> Place | None:
         """The capital of a country (GeoNames feature code PPLC, the most populous if several), or None."""
-        with self._lock:
-            row = self._conn.execute(
-                f"SELECT {_PLACE_COLUMNS} FROM places p {_SOURCE_JOIN} WHERE p.feature_code = 'PPLC' "
-                "AND p.country_code = ? ORDER BY p.population DESC, p.id LIMIT 1", (country_code,)
-            ).fetchone()
-        return _row_to_place(row) if row else None
+        return self._most_populous("p.feature_code = 'PPLC' AND p.country_code = ?", (country_code,))
 
     def country(self, country_code: str) -> Place | None:
         """The country with this ISO code as a place of the index, or None."""
+        return self._most_populous("p.level = ? AND p.country_code = ?", (Level.COUNTRY.value, country_code))
+
+    def _most_populous(self, where: str, args: tuple) -> Place | None:
         with self._lock:
             row = self._conn.execute(
-                f"SELECT {_PLACE_COLUMNS} FROM places p {_SOURCE_JOIN} WHERE p.level = ? "
-                "AND p.country_code = ? ORDER BY p.population DESC, p.id LIMIT 1", (Level.COUNTRY.value, country_code)
+                f"SELECT {_PLACE_COLUMNS} FROM places p {_SOURCE_JOIN} WHERE {where} "
+                "ORDER BY p.population DESC, p.id LIMIT 1", args
             ).fetchone()
         return _row_to_place(row) if row else None
 
