@@ -8,7 +8,7 @@ import re
 
 from geo.extract.place_words import OBJECT_GAP
 from geo.extract.triggers import Hit
-from geo.read.text import Sentence
+from geo.read.text import MONTH_WORD, Sentence
 
 __all__ = ["anchored"]
 
@@ -21,8 +21,7 @@ _OPENS_NP = re.compile(r"(?:\b(?:the|a|an|this|that|these|those|its|their|his|he
 # bombing", "recent strikes"), between noun and place ("the attacks last year in Paris") or right after the
 # place, its container or a short apposition ("in San Bernardino, California, last year", "in London in 2006",
 # "on Syria, a staunch Russian ally, last week").
-_TIME = (r"(?:(?:19|20)\d\d|(?:last|this)\s+(?:year|month|week)|(?:Jan|Feb|March|April|May|June|July|Aug|Sept?|Oct|Nov|Dec)"
-         r"[a-z]*\.?\s+(?:\d|(?:19|20)\d\d))")
+_TIME = (r"(?:(?:19|20)\d\d|(?:last|this)\s+(?:year|month|week)|" + MONTH_WORD + r"\s+(?:\d|(?:19|20)\d\d))")
 _TIME_BEFORE = re.compile(r"\b(?:" + _TIME + r"|recent)(?:['’]s)?\s+(?:[\w’'.-]+\s+){0,3}$", re.IGNORECASE)
 _TIME_AFTER = re.compile(r"(?:,?\s+(?-i:[A-Z])[\w’'.-]*(?:\s+(?-i:[A-Z])[\w’'.-]*)*,?|,(?:\s+[\w’'.-]+){1,6},)?"
                          r"\s+(?:in\s+|on\s+|early\s+|late\s+)?"

@@ -23,6 +23,7 @@ from pathlib import Path
 from gazetteer.datafiles import csv_rows
 from geo.extract.numbers import number_pattern, parse_number
 from geo.extract.words import alternation
+from geo.read.text import MONTH_WORD
 
 __all__ = ["Casualties", "casualties"]
 
@@ -44,7 +45,7 @@ class Casualties:
 _QUALIFIER = alternation("count-qualifier")
 _UNIT = alternation("count-unit") + r"\b"
 _AUX = alternation("count-aux")
-_DATE = re.compile(r"\b((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?)\s+\d{1,2}\b(?!,\d)")
+_DATE = re.compile(r"\b(" + MONTH_WORD + r")\s+\d{1,2}\b(?!,\d)")
 _RANGE_SEP = re.compile(r"\s+(?:to|or)\s+|\s*[-–]\s*")
 
 

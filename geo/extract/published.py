@@ -13,14 +13,15 @@ from geo.extract.date_calendar import _DAY, _UNKNOWN, _WEEK, _resolve, _safe_dat
 from geo.extract.date_patterns import _MONTHS, _PATTERNS, _WEEKDAYS
 from geo.extract.dates import _speech_before
 from geo.model import Article, DatePrecision
+from geo.read.text import MONTH_ABBREVIATIONS, sentences
 
 __all__ = ["publication_date"]
 
 
 _CREDIT = re.compile(r"\b(?:REUTERS|Reuters|AFP|AP|EPA|GETTY)\s*/")
 _AGENCY_DATELINE = re.compile(r"\((?:Reuters|REUTERS|AFP|AP)\)\s*[-–—]?\s*")
-_ABBREVIATION = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Lt|Col|Sgt|Maj|Capt|Gov|Sen|Rep|No|Jan|Feb|"
-                           r"Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|approx|vs))$")
+_ABBREVIATION = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Lt|Col|Sgt|Maj|Capt|Gov|Sen|Rep|No|"
+                           + "|".join(MONTH_ABBREVIATIONS) + r"|approx|vs))$")
 _SENTENCE_END = re.compile(r"[.!?][”\"’)]?\s+(?=[A-Z“\"‘(])|\n")
 
 
@@ -58,11 +59,8 @@ def _lead_sentence(article: Article) -> str:
         start = article.body_span.start
     else:
         return ""
-    for m in _SENTENCE_END.finditer(text, start, min(len(text), start + 1000)):
-        if m.group(0) == "\n" or not _ABBREVIATION.search(text, max(start, m.start() - 6), m.start()):
-            if m.start() > start:
-                return text[start:m.start() + 1]
-    return text[start:start + 600]
+    first = next(iter(sentences(text, start, min(len(text), start + 1000))), None)
+    return first.text if first is not None and first.start - start < 600 else text[start:start + 600]
 
 
 def _lead_weekday(lead: str) -> int | None:

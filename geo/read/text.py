@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["Sentence", "paragraph_spans", "sentences"]
+__all__ = ["MONTH_ABBREVIATIONS", "MONTH_WORD", "Sentence", "paragraph_spans", "sentences"]
+
+# Month names as news copy writes them ("Jan.", "March", "Sept."), from the calendar: one definition for
+# every reader of dates (datelines, counts, events told in passing, sentence ends).
+MONTH_ABBREVIATIONS = (*(m[:3] for m in calendar.month_name[1:] if len(m) > 3), "Sept")   # shortened with a stop
+MONTH_WORD = r"(?:" + "|".join(m[:3] for m in calendar.month_name[1:]) + r")[a-z]*\.?"
 
 # A paragraph ends at a line break or, in feeds that joined paragraphs (ISOT), at a run of 2+ spaces.
 # (Written so that a single space, the commonest character, fails at once: several times faster.)
@@ -16,8 +22,8 @@ _SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])"
 # Words whose trailing full stop is an abbreviation, not a sentence end (compared lower-case).
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr st gen lt col sgt maj capt cpl adm brig gov sen rep rev prof no vs approx est fig "
-    "jan feb mar apr jun jul aug sep sept oct nov dec inc corp co ltd jr sr u.s u.n u.k e.g i.e".split()
-)
+    "inc corp co ltd jr sr u.s u.n u.k e.g i.e".split()
+) | {m.lower() for m in MONTH_ABBREVIATIONS}
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from gazetteer.datafiles import csv_rows
 from gazetteer.mentions.lexicon import load_lexicon
 from geo.model import Dateline, Span
+from geo.read.text import MONTH_WORD
 
 __all__ = [
     "Paragraph", "WirePiece", "credit_span", "dateline_agency", "find_dateline", "is_byline", "is_credit",
@@ -32,7 +33,7 @@ __all__ = [
 # A dateline place or qualifier word: letters first, then letters, digits, apostrophes, dots, hyphens.
 _WORD = r"[^\W\d_][\w'’.\-]*"
 _PLACE = rf"{_WORD}(?:[ \t]+{_WORD}){{0,5}}"
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+_MONTH = MONTH_WORD
 _DATELINE = re.compile(
     rf"""(?P<near>NEAR[ \t]+|Near[ \t]+)?
     (?P<places>{_PLACE}(?:(?:,[ \t]*{_WORD}(?:[ \t]+{_WORD}){{0,3}})?[ \t]*/[ \t]*{_PLACE}){{0,5}})
