@@ -13,16 +13,13 @@ from geo.extract.date_calendar import _DAY, _UNKNOWN, _WEEK, _resolve, _safe_dat
 from geo.extract.date_patterns import _MONTHS, _PATTERNS, _WEEKDAYS
 from geo.extract.dates import _speech_before
 from geo.model import Article, DatePrecision
-from geo.read.text import MONTH_ABBREVIATIONS, sentences
+from geo.read.text import sentences
 
 __all__ = ["publication_date"]
 
 
 _CREDIT = re.compile(r"\b(?:REUTERS|Reuters|AFP|AP|EPA|GETTY)\s*/")
 _AGENCY_DATELINE = re.compile(r"\((?:Reuters|REUTERS|AFP|AP)\)\s*[-–—]?\s*")
-_ABBREVIATION = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Lt|Col|Sgt|Maj|Capt|Gov|Sen|Rep|No|"
-                           + "|".join(MONTH_ABBREVIATIONS) + r"|approx|vs))$")
-_SENTENCE_END = re.compile(r"[.!?][”\"’)]?\s+(?=[A-Z“\"‘(])|\n")
 
 
 def _caption_text(article: Article) -> str:
