@@ -143,3 +143,14 @@ def test_a_sentence_about_a_drill_tells_no_attack(pipeline):
     text = ("During the simulated anti-terror drills on Tuesday, a police team in Seoul shot down a drone "
             "carrying a mock bomb.")
     assert incidents(pipeline, text) == ()
+
+
+# ACLED: air/drone strike vs shelling by who delivers it (cues.csv kind air_delivery).
+
+@pytest.mark.parametrize("text,expected", [
+    ("The drones fired missiles on Taliban hideouts in Kurram on Monday, killing 20 people.", "air_strike"),
+    ("Missiles fired from a drone hit a car in Marib on Monday, killing three.", "air_strike"),
+    ("Army artillery shelled rebel positions in Kidal on Monday as drones hovered overhead.", "shelling"),
+])
+def test_a_bombardment_from_the_air_is_an_air_strike(pipeline, text, expected):
+    assert [i.type for i in incidents(pipeline, text)] == [expected]

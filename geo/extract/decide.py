@@ -19,7 +19,7 @@ from gazetteer.datafiles import csv_rows
 from geo.errors import UsageError
 from geo.extract.taxonomy import Taxonomy, family_wins
 from geo.extract.triggers import Hit, Rules
-from geo.extract.victims import armed_victims, armed_victims_read
+from geo.extract.type_rules import armed_victims, read_by_type_rules
 from geo.model import DatePrecision, GeoPrecision
 from geo.read.text import Sentence
 
@@ -106,7 +106,7 @@ def candidates(sentence: Sentence, text: str, probs: dict[str, float], anchor: C
         if t in taxonomy:
             learned.setdefault(taxonomy.get(t).family, {})[t] = p
     p_event = sum(probs.values())
-    armed_victims_read(learned, rules, taxonomy, text, sentence, hits)
+    read_by_type_rules(learned, rules, taxonomy, text, sentence, hits)
     triggered = _triggers(rules, taxonomy, text, sentence, hits, counts)
     blocked = {family for family, _, factor in triggered if factor < 0}
     triggered = [t for t in triggered if t[2] >= 0]
@@ -361,6 +361,8 @@ def _weighed(rules: Rules, taxonomy: Taxonomy, text: str, sentence: Sentence, hi
     if hit.type == "territory_captured" and "territory_retaken" in taxonomy \
             and rules.cue("state", text, sentence, hit):
         hit = replace(hit, type="territory_retaken")
+    elif hit.type == "shelling" and "air_strike" in taxonomy and rules.cue("air_delivery", text, sentence, hit):
+        hit = replace(hit, type="air_strike")       # ACLED: air vs ground bombardment by who delivers it
     elif hit.type == "attack_on_civilians" and "armed_clash" in taxonomy \
             and armed_victims(rules, text, sentence, hit):
         hit = replace(hit, type="armed_clash")      # ACLED: an attack on armed forces is a battle
