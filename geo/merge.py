@@ -179,7 +179,7 @@ def _similar_words(a: str, b: str) -> bool:
     total = len(a) + len(b)
     if 2 * min(len(a), len(b)) < _SIMILAR * total:
         return False
-    if 2 * sum((_words_chars(a) & _words_chars(b)).values()) < _SIMILAR * total:
+    if 2 * _shared_chars(a, b) < _SIMILAR * total:
         return False
     if len(b) < _AUTOJUNK_FROM:
         return 2.0 * matched_chars(a, b) / total >= _SIMILAR     # difflib's ratio, computed as difflib does
@@ -246,10 +246,19 @@ def _words(sentence: str) -> str:
     return re.sub(r"\W+", " ", sentence).strip().lower()
 
 
+def _shared_chars(a: str, b: str) -> int:
+    """How many characters the two texts have in common, counted with repeats (as Counter's `&`, faster)."""
+    x, y = _char_counts(a), _char_counts(b)
+    if len(x) > len(y):
+        x, y = y, x
+    get = y.get
+    return sum(n if n <= (m := get(c, 0)) else m for c, n in x.items())
+
+
 @functools.lru_cache(maxsize=1 << 14)
-def _words_chars(text: str) -> Counter:
+def _char_counts(text: str) -> dict[str, int]:
     """The characters of a sentence as `_words` gives it, counted."""
-    return Counter(text)
+    return dict(Counter(text))
 
 
 @functools.lru_cache(maxsize=1 << 12)
