@@ -116,7 +116,7 @@ class _Blocks:
 
     def __init__(self, reach: int, max_days: int):
         self.reach, self.max_days = reach, max_days
-        self.dated: dict[tuple[str, dt.date, object], list[int]] = defaultdict(list)
+        self.dated: dict[tuple[str, dt.date, object], dict[int, None]] = defaultdict(dict)   # clusters, once each
         self.undated: dict[tuple[str, str | None], dict[int, None]] = defaultdict(dict)   # clusters, in order
 
     def candidates(self, inc: Incident, fam: str) -> list[int]:
@@ -129,7 +129,7 @@ class _Blocks:
 
     def add(self, inc: Incident, fam: str, cluster: int) -> None:
         if inc.date is not None:
-            self.dated[(fam, inc.date, _spots(inc, 0)[0])].append(cluster)
+            self.dated[(fam, inc.date, _spots(inc, 0)[0])][cluster] = None
         else:
             self.undated[(fam, inc.place.id if inc.place else None)][cluster] = None
 
