@@ -2,6 +2,11 @@
 
     PYTHONPATH=. python bench/fuzz.py               # 10,000 articles
     PYTHONPATH=. python bench/fuzz.py -n 500 --keep /tmp/fuzz-out
+    PYTHONPATH=. python bench/fuzz.py --baseline ../old --baseline-cache /tmp/old-cache --repeat 3
+
+With --baseline, runs this script and the baseline checkout's own `bench/fuzz.py` (same -n and seed)
+as alternating child processes and prints the medians of their CPU time and of their pipeline-and-merging
+time side by side, with the speed-up.
 
 Counts crashes (any exception escaping a stage, or a stage that hangs) and unescaped outputs (live
 markup in HTML or JSON, formula cells in CSV text columns, links in markdown summaries) and exits
@@ -23,6 +28,8 @@ import random
 import re
 import shutil
 import signal
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -287,12 +294,58 @@ def _deadline(seconds: int, stage: str):
         signal.signal(signal.SIGALRM, previous)
 
 
+def _child(tree: Path, n: int, seed: int, cache: str | None) -> dict:
+    """One run of `tree`'s bench/fuzz.py in a fresh process: its figures, CPU seconds (user + system) and wall."""
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    if cache:
+        env["XDG_CACHE_HOME"] = cache
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, str(tree / "bench" / "fuzz.py"), "-n", str(n), "--seed", str(seed)],
+                            cwd=tree, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    lines = [line for line in out.splitlines() if line.startswith("{")]
+    if not lines:
+        raise SystemExit(f"{tree}/bench/fuzz.py printed no figures (exit status {status})")
+    return {**json.loads(lines[-1]), "cpu_s": usage.ru_utime + usage.ru_stime, "wall_s": time.perf_counter() - start}
+
+
+def compare(args) -> int:
+    """This tree's benchmark beside the baseline checkout's, alternating, medians of --repeat runs each."""
+    here, there = Path(__file__).resolve().parent.parent, Path(args.baseline).resolve()
+    if not (there / "bench" / "fuzz.py").is_file():
+        raise SystemExit(f"no bench/fuzz.py in the baseline checkout {there}")
+    runs: dict[str, list[dict]] = {"baseline": [], "this tree": []}
+    for _ in range(args.repeat):
+        runs["baseline"].append(_child(there, args.n, args.seed, args.baseline_cache))
+        runs["this tree"].append(_child(here, args.n, args.seed, None))
+    medians = {name: {k: statistics.median(r[k] for r in rs) for k in ("cpu_s", "wall_s", "pipeline_seconds")}
+               for name, rs in runs.items()}
+    print(f"{args.n:,} hostile articles, seed {args.seed}, medians of {args.repeat} alternating runs"
+          f" (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores):")
+    for name, rs in runs.items():
+        m = medians[name]
+        print(f"  {name:<9} {m['cpu_s']:7.1f} s CPU, {m['wall_s']:7.1f} s wall, pipeline and merging"
+              f" {m['pipeline_seconds']:7.1f} s; crashes {max(r['crashes'] for r in rs)},"
+              f" unescaped {max(r['unescaped'] for r in rs)}")
+    base, ours = medians["baseline"], medians["this tree"]
+    print(f"  speed-up: {base['cpu_s'] / ours['cpu_s']:.1f}x CPU, {base['pipeline_seconds'] / ours['pipeline_seconds']:.1f}x"
+          " pipeline and merging (target 10x)")
+    print(json.dumps({"runs": runs, "medians": medians}))
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-n", type=int, default=10_000, help="number of hostile articles (default 10,000)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--keep", help="write outputs into this folder and keep them (default: a temporary folder)")
+    ap.add_argument("--baseline", help="a checkout of an earlier commit: run its bench/fuzz.py beside this one")
+    ap.add_argument("--baseline-cache", help="XDG_CACHE_HOME for the baseline's gazetteer index (default: as here)")
+    ap.add_argument("--repeat", type=int, default=1, help="runs of each with --baseline (medians)")
     args = ap.parse_args(argv)
+    if args.baseline:
+        return compare(args)
     rng = random.Random(args.seed)
     workdir = Path(args.keep or tempfile.mkdtemp(prefix="incidentmap-fuzz-"))
     workdir.mkdir(parents=True, exist_ok=True)

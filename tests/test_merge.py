@@ -1,10 +1,12 @@
 """Merging the same incident told by several articles."""
 
 import datetime as dt
+import difflib
+import random
 
 import pytest
 
-from geo.merge import merge_incidents, same_incident
+from geo.merge import matched_chars, merge_incidents, same_incident
 from geo.model import (
     DatePrecision,
     Evidence,
@@ -97,19 +99,57 @@ def test_retellings_merge_across_a_grid_cell_boundary():
     assert len(merged) == 1 and len(merged[0].evidence) == 2
 
 
-def test_merging_compares_only_incidents_that_could_be_one_event(monkeypatch):
+def _count_comparisons(monkeypatch) -> list[int]:
+    """Counts the comparisons of two incidents from different articles that merging makes."""
     import geo.merge
 
-    calls = 0
-    real = geo.merge.same_incident
+    calls = [0]
+    real = geo.merge._same_across
 
     def counting(*args, **kwargs):
-        nonlocal calls
-        calls += 1
+        calls[0] += 1
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(geo.merge, "same_incident", counting)
+    monkeypatch.setattr(geo.merge, "_same_across", counting)
+    return calls
+
+
+def test_merging_compares_only_incidents_that_could_be_one_event(monkeypatch):
+    calls = _count_comparisons(monkeypatch)
     far_apart = [inc(f"a{n}", place=Place(f"t:{n}", f"Town {n}", -60 + (n % 100) * 1.2, -170 + (n // 100) * 8.0,
                                           Level.CITY, "t", "XX")) for n in range(2000)]
     assert len(merge_incidents(far_apart)) == 2000
-    assert calls < 10_000        # all pairs would be about two million
+    assert calls[0] < 10_000        # all pairs would be about two million
+
+
+def test_copies_of_one_story_are_compared_once_per_distinct_telling(monkeypatch):
+    calls = _count_comparisons(monkeypatch)
+    copies = [inc(f"a{n}") for n in range(1000)] + [inc(f"u{n}", date=None) for n in range(1000)]
+    merged = merge_incidents(copies)
+    assert [len(m.evidence) for m in merged] == [1000, 1000]
+    assert calls[0] < 5_000          # every member against every newcomer would be about a million
+
+
+@pytest.mark.parametrize("a, b", [
+    ("", ""), ("abc", ""), ("", "abc"), ("abcd", "bcda"), ("a car bomb killed 5", "a car bomb killed 15 people"),
+    ("mosul iraq reuters an air strike hit a market", "kabul reuters an air strike hit a market in kabul"),
+    ("aaaa", "aa"), ("abab", "baba"), ("xyz xyz", "zyx zyx"),
+])
+def test_matched_chars_is_difflibs_count(a, b):
+    assert matched_chars(a, b) == sum(m.size for m in difflib.SequenceMatcher(None, a, b).get_matching_blocks())
+
+
+def test_matched_chars_agrees_with_difflib_on_random_text():
+    rng = random.Random(19)
+    for _ in range(3000):
+        alphabet = rng.choice(["ab", "ab ", "abcdefgh ", "killed 12 "])
+        a = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+        b = a[:rng.randint(0, len(a))] + "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8))) \
+            + a[rng.randint(0, len(a)):]
+        b = b[:199]
+        assert matched_chars(a, b) == sum(m.size for m in difflib.SequenceMatcher(None, a, b).get_matching_blocks())
+
+
+def test_matched_chars_refuses_what_difflib_would_junk():
+    with pytest.raises(ValueError):
+        matched_chars("a", "a" * 200)

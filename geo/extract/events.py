@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ import numpy as np
 
 from geo.errors import ModelError
 from geo.extract.features import FEATURES_VERSION, Featurizer
-from geo.extract.triggers import prefix_tree
+from geo.extract.triggers import Caseless, prefix_tree
 
 __all__ = ["DEFAULT_MODEL", "MODEL_FORMAT", "RETRAIN", "Detection", "EventModel"]
 
@@ -70,7 +69,7 @@ class EventModel:
         self._weights = weights.astype(np.float64)
         self._bias = bias.astype(np.float64)
         self._featurizer = featurizer
-        self._prefilter: re.Pattern[str] | None = None
+        self._prefilter: Caseless | None = None
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "EventModel":
@@ -116,7 +115,7 @@ class EventModel:
         end = len(text) if end is None else end
         return [m.start() for m in self._prefilter.finditer(text, start, end)]
 
-    def _compile_prefilter(self) -> re.Pattern[str]:
+    def _compile_prefilter(self) -> Caseless:
         """Words (whole) and stems (as prefixes) whose weight for the event or a type reaches PREFILTER_WEIGHT,
         as one prefix-tree regex: one pass over the text."""
         top = self._weights.max(axis=1)
@@ -125,8 +124,8 @@ class EventModel:
             if f[:2] in ("s:", "w:") and f[2:] != "<num>" and top[i] >= PREFILTER_WEIGHT:
                 words[f[2:]] = words.get(f[2:], False) or f[:2] == "s:"
         if not words:
-            return re.compile(r"(?!)")
-        return re.compile(r"(?i)(?<![\w'’])" + prefix_tree(words))
+            return Caseless(r"(?!)")
+        return Caseless(r"(?<![\w'’])" + prefix_tree(words))
 
     def detect(self, text: str, *, at: float = REPORT_AT) -> list[Detection]:
         """The types whose probability P(event) x P(type | event) is at least `at`, most probable first."""

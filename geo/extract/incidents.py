@@ -25,7 +25,7 @@ from geo.extract.place_words import OBJECT_GAP
 from geo.extract.places import contains, distance_km
 from geo.extract.retellings import _SAME_KM, _VERB, _antecedent, _coalesce, _Draft, _join
 from geo.extract.taxonomy import Taxonomy, crime_lookalikes
-from geo.extract.triggers import Hit, Rules, clause_of, compile_pattern
+from geo.extract.triggers import Caseless, Hit, Rules, clause_of, compile_pattern
 from geo.model import Article, DatePrecision, Evidence, GeoPrecision, Incident, Level, Phrase, Place, Span, Toponym
 from geo.read.text import Sentence, sentences
 
@@ -123,7 +123,9 @@ def extract_incidents(article: Article, toponyms: Sequence[Toponym], *, taxonomy
     dater = Dater(article, sents, lambda j: families.get(j, frozenset()))
     drafts: list[_Draft] = []
     whole = f"{article.title}\n{text}"
-    story = _Story(rules.in_article("offence", whole) and not rules.in_article("political", whole), _is_note(article))
+    folded = Caseless.fold(whole)
+    story = _Story(rules.in_article("offence", whole, folded) and not rules.in_article("political", whole, folded),
+                   _is_note(article))
     for si, cands in found.items():
         _read_sentence(article, si, sents, cands, weights, taxonomy, placer, dater, drafts, story)
     out = _incidents(_coalesce(drafts, taxonomy), article, sents, dater, taxonomy, actors)

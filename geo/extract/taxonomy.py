@@ -132,8 +132,10 @@ def crime_lookalikes(path: Path = FAMILIES_PATH) -> frozenset[str]:
     return frozenset(row["family"] for _, row in csv_rows(path) if (row.get("crime") or "").strip() == "yes")
 
 
+@cache
 def family_kinds(path: Path = FAMILIES_PATH) -> dict[str, str]:
-    """family -> what tells its types apart (`outcome` or `form`), from the families file."""
+    """family -> what tells its types apart (`outcome` or `form`), from the families file (read once: every
+    sentence's candidates ask)."""
     out: dict[str, str] = {}
     for number, row in csv_rows(path):
         if row.get("differ_by") not in ("outcome", "form") or not _NAME.fullmatch(row.get("family") or ""):
