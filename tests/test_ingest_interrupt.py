@@ -26,7 +26,8 @@ from geo.store import open_store
 def results(delay):
     for k in range({N}):
         yield make_result(f"a{{k:03d}}")
-        time.sleep(delay)
+        if k >= {BATCH} - 1:       # the first batch commits at once; the rest is slow
+            time.sleep(delay)
 
 store = open_store(sys.argv[1])
 stats = store.ingest(results(float(sys.argv[2])), batch_size={BATCH})
@@ -79,7 +80,8 @@ def test_killed_ingest_is_consistent_and_rerun_completes(store_url, clean_snapsh
     db, want = store_url, clean_snapshot
     assert want[0] == {"articles": N, "toponyms": 2 * N, "incidents": 2 * N}
 
-    child = run_child(db, 0.1)   # slow enough (>= 4 s in all) to be caught after its first batch
+    # After its first batch the child needs >= 35 s more, so it is caught mid-way however loaded the machine.
+    child = run_child(db, 1.0)
     deadline = time.monotonic() + 60
     while stored_articles(db) < BATCH:   # the first batch has committed
         assert child.poll() is None, child.stderr.read()
