@@ -19,7 +19,7 @@ from gazetteer.datafiles import csv_rows
 from geo.errors import UsageError
 from geo.extract.taxonomy import Taxonomy, family_wins
 from geo.extract.triggers import Hit, Rules
-from geo.extract.type_rules import armed_victims, read_by_type_rules
+from geo.extract.type_rules import read_by_type_rules, retyped
 from geo.model import DatePrecision, GeoPrecision
 from geo.read.text import Sentence
 
@@ -358,15 +358,8 @@ def _weighed(rules: Rules, taxonomy: Taxonomy, text: str, sentence: Sentence, hi
     """(family, hit, cue factor) of one trigger that is not blocked."""
     family = taxonomy.get(hit.type).family
     quiet = _quiet(rules, text, sentence, hit, family, counts, violent)
-    if hit.type == "territory_captured" and "territory_retaken" in taxonomy \
-            and rules.cue("state", text, sentence, hit):
-        hit = replace(hit, type="territory_retaken")
-    elif hit.type == "shelling" and "air_strike" in taxonomy and rules.cue("air_delivery", text, sentence, hit):
-        hit = replace(hit, type="air_strike")       # ACLED: air vs ground bombardment by who delivers it
-    elif hit.type == "attack_on_civilians" and "armed_clash" in taxonomy \
-            and armed_victims(rules, text, sentence, hit):
-        hit = replace(hit, type="armed_clash")      # ACLED: an attack on armed forces is a battle
-        family = taxonomy.get(hit.type).family
+    hit = retyped(hit, rules, taxonomy, text, sentence)      # ACLED's rules between types (type_rules.TYPE_RULES)
+    family = taxonomy.get(hit.type).family
     factor = 0.0 if quiet else _HEDGE if rules.cue("hedge", text, sentence, hit) else 1.0
     if rules.cue("background", text, sentence, hit):
         factor *= _BACKGROUND

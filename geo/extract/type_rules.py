@@ -1,23 +1,28 @@
-"""ACLED's rules between types that the words around an event decide, applied to the detector's reading as
-the trigger rules apply them to a trigger (`geo.extract.decide._weighed`):
+"""ACLED's rules between types that the words around an event decide, one table (`TYPE_RULES`) read both
+for a trigger (`retyped`, from `geo.extract.decide._weighed`) and for the detector's reading of a
+sentence (`read_by_type_rules`):
 
-- attack or armed clash, by whether the victims were armed (violence against civilians is violence
-  against unarmed people; an attack on armed forces is a battle): `cues.csv` kinds `armed_victim`
-  (armed forces named before a passive, "three police officers were shot dead") and `armed_object`
-  (after an active verb, "killed two soldiers");
+- government regains or non-state actor overtakes territory, by who took it: state forces before the
+  trigger (`cues.csv` kind `state`); triggers only;
 - air/drone strike or shelling, by who delivers it: kind `air_delivery`, in the clause of a shelling
-  trigger ("drones fired missiles", "missiles fired from a drone").
+  trigger ("drones fired missiles", "missiles fired from a drone");
+- attack or armed clash, by whether the victims were armed (violence against civilians is violence
+  against unarmed people; an attack on armed forces is a battle): kinds `armed_victim` (armed forces
+  named before a passive, "three police officers were shot dead") and `armed_object` (after an active
+  verb, "killed two soldiers"), anywhere in the sentence.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from geo.extract.taxonomy import Taxonomy
 from geo.extract.triggers import Hit, Rules
 from geo.read.text import Sentence
 
-__all__ = ["armed_victims", "read_by_type_rules"]
+__all__ = ["TYPE_RULES", "TypeRule", "armed_victims", "read_by_type_rules", "retyped"]
 
 # "shot dead by soldiers": forces after "by" acted; they were not hit.
 _BY_FORCES = re.compile(r"\bby\s+(?:the\s+|[\w’'-]+\s+){0,2}(?:police|soldiers?|troops|guards?|security|servicemen|"
@@ -39,21 +44,43 @@ def armed_victims(rules: Rules, text: str, sentence: Sentence, hit: Hit) -> bool
         rules.cue("armed_object", text, sentence, hit) and not _BY_FORCES.search(sentence.text))
 
 
+@dataclass(frozen=True, slots=True)
+class TypeRule:
+    """Type `old` becomes `new` where `applies`; `detector`: the rule also moves the detector's reading;
+    `whole_sentence`: its words count anywhere in the sentence (else only around a trigger of `old`)."""
+
+    old: str
+    new: str
+    applies: Callable[[Rules, str, Sentence, Hit], bool]
+    detector: bool
+    whole_sentence: bool
+
+
+TYPE_RULES: tuple[TypeRule, ...] = (
+    TypeRule("territory_captured", "territory_retaken", lambda r, t, s, h: r.cue("state", t, s, h), False, False),
+    TypeRule("shelling", "air_strike", lambda r, t, s, h: r.cue("air_delivery", t, s, h), True, False),
+    TypeRule("attack_on_civilians", "armed_clash", armed_victims, True, True),
+)
+
+
+def retyped(hit: Hit, rules: Rules, taxonomy: Taxonomy, text: str, sentence: Sentence) -> Hit:
+    """The trigger typed as the first rule of `TYPE_RULES` that applies to it gives (unchanged if none)."""
+    for rule in TYPE_RULES:
+        if hit.type == rule.old and rule.new in taxonomy and rule.applies(rules, text, sentence, hit):
+            return replace(hit, type=rule.new)
+    return hit
+
 
 def read_by_type_rules(learned: dict[str, dict[str, float]], rules: Rules, taxonomy: Taxonomy, text: str,
                        sentence: Sentence, hits: list[Hit]) -> None:
-    """Move the detector's reading to the type ACLED's rules give (in place): an attack on armed forces to
-    armed clash, shelling from the air to air/drone strike. The cues are read over the whole sentence, so
-    any of its trigger hits will do."""
-    if not hits:
-        return
-    attack = learned.get("violence_against_civilians", {}).get("attack_on_civilians")
-    if attack and "armed_clash" in taxonomy and armed_victims(rules, text, sentence, hits[0]):
-        _move(learned, taxonomy, "attack_on_civilians", "armed_clash")
-    shelling = learned.get(taxonomy.get("shelling").family, {}).get("shelling") if "shelling" in taxonomy else None
-    if shelling and "air_strike" in taxonomy and any(
-            h.type == "shelling" and rules.cue("air_delivery", text, sentence, h) for h in hits):
-        _move(learned, taxonomy, "shelling", "air_strike")
+    """Move the detector's reading (family -> type -> probability, in place) to the type ACLED's rules
+    give, where a trigger of the sentence shows the rule applies."""
+    for rule in TYPE_RULES:
+        if not rule.detector or rule.old not in taxonomy or rule.new not in taxonomy:
+            continue
+        if learned.get(taxonomy.get(rule.old).family, {}).get(rule.old) and any(
+                (rule.whole_sentence or h.type == rule.old) and rule.applies(rules, text, sentence, h) for h in hits):
+            _move(learned, taxonomy, rule.old, rule.new)
 
 
 def _move(learned: dict[str, dict[str, float]], taxonomy: Taxonomy, old: str, new: str) -> None:
