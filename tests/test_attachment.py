@@ -154,3 +154,23 @@ def test_a_sentence_about_a_drill_tells_no_attack(pipeline):
 ])
 def test_a_bombardment_from_the_air_is_an_air_strike(pipeline, text, expected):
     assert [i.type for i in incidents(pipeline, text)] == [expected]
+
+
+# One event read two ways (decision weights rival_below / rival_above): a word of another family that the
+# detector all but rules out, at the event's own place, is a word of that event.
+
+@pytest.mark.parametrize("text,expected", [
+    ("On 11 May 2022, gendarmes shot dead a student during a peaceful march against fuel prices in Bamenda. "
+     "1 fatality.", ["protest_excessive_force"]),
+    ("On 4 January 2024, displaced people in Bentiu held a demonstration to demand food deliveries.",
+     ["protest"]),
+])
+def test_one_event_read_two_ways_is_one_incident(pipeline, text, expected):
+    assert [i.type for i in incidents(pipeline, text)] == expected
+
+
+def test_two_events_at_two_places_in_one_sentence_stay_two(pipeline):
+    text = ("Gunmen killed four farmers in Gashua on Monday, and police in Damaturu later arrested two traders "
+            "accused of selling them fuel.")
+    found = {(pipeline.taxonomy.get(i.type).family, i.place_text) for i in incidents(pipeline, text)}
+    assert found == {("violence_against_civilians", "Gashua"), ("strategic", "Damaturu")}, found

@@ -61,6 +61,8 @@ class Weights:
     ordinary_crime: float
     note_veto: float
     note_below: float
+    rival_below: float
+    rival_above: float
 
     @classmethod
     @cache
