@@ -58,3 +58,25 @@ def test_every_quote_stands_at_its_offsets(corpora_dir):
             text = texts[rec["article_id"]]
             for inc in rec["incidents"]:
                 assert text[inc["start"]:inc["end"]] == inc["quote"], f"{path.name}:{n}: {inc['quote']!r}"
+
+
+def test_the_evaluator_pairs_gold_and_predictions_one_to_one_at_most():
+    """A prediction that fits two gold incidents must not cost the one it alone fits its only match: a
+    greedy pairing in text order pairs the first gold incident (anywhere) with the Mosul strike and leaves
+    the second (at Mosul) unmatched; a maximum matching pairs both."""
+    from geo.evaluate.incidents import match, pairs
+    from geo.extract.taxonomy import Taxonomy
+    from geo.model import DatePrecision, Evidence, GeoPrecision, Incident, Level, Place, Span
+
+    def strike(n, name, lat, lon):
+        ev = Evidence("a", "t", "Strikes hit it.", Span(0, 15), "Strikes", Span(0, 7))
+        return Incident(f"i{n}", "air_strike", "Explosions/Remote violence", "Air/drone strike", None,
+                        DatePrecision.UNKNOWN, Place(name, name, lat, lon, Level.CITY, "test", "IQ"), name,
+                        GeoPrecision.TOWN, (ev,))
+
+    taxonomy = Taxonomy.load()
+    gold = [{"family": "remote_violence", "place": None}, {"family": "remote_violence", "place": "Mosul"}]
+    predicted = [strike(1, "Mosul", 36.34, 43.13), strike(2, "Erbil", 36.19, 44.01)]
+    assert pairs(gold, predicted, taxonomy) == {0: 1, 1: 0}
+    assert match(gold, predicted, taxonomy) == 2
+    assert match(gold, predicted[:1] * 2, taxonomy) == 2 and match(gold * 2, predicted[:1], taxonomy) == 1

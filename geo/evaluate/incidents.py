@@ -72,22 +72,32 @@ def _date_ok(gold: dict, inc: Incident) -> bool:
 
 
 def match(gold: list[dict], predicted: list[Incident], taxonomy, *, strict: bool = True) -> int:
-    """How many gold incidents find a distinct matching prediction (greedy, in text order)."""
+    """How many gold incidents find a distinct matching prediction (a maximum one-to-one matching)."""
     return len(pairs(gold, predicted, taxonomy, strict=strict))
 
 
 def pairs(gold: list[dict], predicted: list[Incident], taxonomy, *, strict: bool = True) -> dict[int, int]:
-    """Gold index -> index of the prediction it matched (greedy, one-to-one, in text order)."""
-    used: dict[int, int] = {}
-    for gi, g in enumerate(gold):
-        for n, inc in enumerate(predicted):
-            if n in used.values() or taxonomy.get(inc.type).family != g["family"]:
-                continue
-            if strict and not (_place_ok(g, inc, taxonomy) and _date_ok(g, inc)):
-                continue
-            used[gi] = n
-            break
-    return used
+    """Gold index -> index of the prediction it matched: a maximum one-to-one matching (each gold incident
+    matched by at most one prediction and each prediction matching at most one gold incident), found by
+    augmenting paths in text order, so that a prediction that fits two gold incidents never costs a
+    third its only match (a greedy pairing in text order can)."""
+    families = [taxonomy.get(inc.type).family for inc in predicted]
+    fits = [[n for n, inc in enumerate(predicted) if families[n] == g["family"]
+             and (not strict or (_place_ok(g, inc, taxonomy) and _date_ok(g, inc)))] for g in gold]
+    owner: dict[int, int] = {}            # prediction -> gold index
+
+    def augment(gi: int, seen: set[int]) -> bool:
+        for n in fits[gi]:
+            if n not in seen:
+                seen.add(n)
+                if n not in owner or augment(owner[n], seen):
+                    owner[n] = gi
+                    return True
+        return False
+
+    for gi in range(len(gold)):
+        augment(gi, set())
+    return dict(sorted((gi, n) for n, gi in owner.items()))
 
 
 _OTHER_CORPORA = {"gwn-": _REUTERS.parent / "geowebnews" / "geowebnews.jsonl",
