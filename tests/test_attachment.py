@@ -174,3 +174,13 @@ def test_two_events_at_two_places_in_one_sentence_stay_two(pipeline):
             "accused of selling them fuel.")
     found = {(pipeline.taxonomy.get(i.type).family, i.place_text) for i in incidents(pipeline, text)}
     assert found == {("violence_against_civilians", "Gashua"), ("strategic", "Damaturu")}, found
+
+
+def test_an_event_dated_to_its_month_and_to_its_day_is_one_incident(pipeline):
+    text = ("MAIDUGURI, Nigeria (Reuters) - Gunmen killed 14 traders at a cattle market in Maiduguri on March 3, "
+            "police said.\n\nOn Friday, traders in the city were still mourning this month's massacre in "
+            "Maiduguri, and many stalls stayed shut.")
+    found = [i for i in incidents(pipeline, text, date=dt.date(2017, 3, 10))
+             if pipeline.taxonomy.get(i.type).family == "violence_against_civilians"]
+    assert [(i.place_text, i.date) for i in found] == [("Maiduguri", dt.date(2017, 3, 3))], found
+    assert len(found[0].evidence) == 2

@@ -179,9 +179,16 @@ class _Pair:
 
     @cached_property
     def dates_agree(self) -> bool:
+        """Both dated, and to the same day within what the vaguer date allows: a week's slack, or the
+        same month when one is dated only to its month ("this month's massacre" and "on June 12")."""
         da, db = self.a.date.date, self.b.date.date
-        slack = _WEEK_SLACK_DAYS if DatePrecision.WEEK in (self.a.date.precision, self.b.date.precision) else 0
-        return da is not None and db is not None and abs((da - db).days) <= slack
+        if da is None or db is None:
+            return False
+        precisions = (self.a.date.precision, self.b.date.precision)
+        if DatePrecision.MONTH in precisions:
+            return (da.year, da.month) == (db.year, db.month)
+        slack = _WEEK_SLACK_DAYS if DatePrecision.WEEK in precisions else 0
+        return abs((da - db).days) <= slack
 
     @cached_property
     def both_undated(self) -> bool:
