@@ -462,3 +462,12 @@ def test_real_index_never_puts_a_district_abroad(gazetteer_index, text, mention,
 def _sole_place(geo, text, mention):
     [place] = [t.place for t in geo.parse(text) if t.mention.text == mention]
     return place
+
+
+@pytest.mark.slow
+def test_real_index_a_name_with_an_age_after_it_is_a_person(gazetteer_index):
+    geo = Geoparser.open(gazetteer_index.path)
+    text = ("Reporters Tun Lone, 33, and Hla Win, 28, were detained in Mandalay on Friday; the town of "
+            "Lone, in the north, was calm.")
+    names = [t.mention.text for t in geo.parse(text)]
+    assert names.count("Lone") == 1 and "Mandalay" in names, names

@@ -42,6 +42,8 @@ _ARTICLE_TAIL = 6        # "al-", " de ": an article before the name ends within
 _LONGEST_ABBREVIATION = 5
 _SPEAKER_BUCKET = 10     # below this importance bucket, a one-word name followed by "said" is a person
 _HYPHENS = "-‐"
+# A person's age set off by commas right after the name, as wire copy gives it: "Wa Lone, 31, and".
+_AGE_AFTER = re.compile(r",\s*(?:aged\s+)?\d{1,3}\s*,")
 
 
 class Surface(NamedTuple):
@@ -254,6 +256,11 @@ def _person_noun_after(s: Spot) -> bool:
     return nxt is not None and nxt.group(1) in s.lex.person_nouns
 
 
+def _age_after(s: Spot) -> bool:
+    """"Wa Lone, 31, and Kyaw Soe Oo, 27, were arrested": a name with an age after it is a person's."""
+    return _AGE_AFTER.match(s.text, s.end) is not None
+
+
 def _compound(s: Spot) -> bool:
     """"Wal-Mart", "Coca-Cola": part of a compound word."""
     text, end = s.text, s.end
@@ -298,6 +305,7 @@ class Rule:
 RULES: tuple[Rule, ...] = (
     Rule("all capitals", REJECT, _all_capitals),
     Rule("lower case", REJECT, _lower_case),
+    Rule("age after", REJECT, _age_after),
     Rule("stop word or demonym", REJECT, _stop_word),
     Rule("listed as a place", ACCEPT, _listed),
     Rule("in a dateline", ACCEPT, _in_dateline),
