@@ -56,7 +56,9 @@ class Scene:
         self.ctx = ctx
         self.container = container
         self.coherent = coherent
-        self.big_name = big_name   # the name is a country's or region's own ("Mexico", "California")
+        # the name is a country's own, or a region's of a country the story is about ("Mexico", "California");
+        # a province abroad that shares a town's name (England's Wakefield) does not count
+        self.big_name = big_name
         self.generic = generic     # the name only says what kind of place it is ("the Gulf", "West Coast")
         self.in_ctx = 0.0
         self._anchor_km: float | None = None
@@ -256,7 +258,9 @@ def _level_word(c: Candidate, k: Scene) -> float | None:
 
 def _coherence(c: Candidate, k: Scene) -> float:
     """Near some reading of the article's other names (jointly, not only their best guesses)."""
-    return k.w.coherence * k.coherent.get(c.place.id, 0.0) * k.ctx.local if k.coherent else 0.0
+    if not k.coherent or k.big_name:
+        return 0.0   # "California" among towns of California is the state, not a namesake town near them
+    return k.w.coherence * k.coherent.get(c.place.id, 0.0) * k.ctx.local
 
 
 def _neighbour(c: Candidate, k: Scene) -> float:
@@ -306,13 +310,13 @@ STORY_FEATURES: tuple[Feature, ...] = (
     Feature("story country", ("country",), _story_country),
     Feature("dateline country", ("dateline",), _dateline_country),
     Feature("story region", ("admin1",), _story_region),
-    Feature("towns' region", ("town_region", "home_share"), _towns_region),
+    Feature("towns' region", ("town_region", "home_share", "stray_share"), _towns_region),
     Feature("container", ("container",), _container),
     Feature("parent", ("parent", "orphan"), _parent),
     Feature("misfit abroad", ("stray_share", "stray_km"), _misfit_abroad),
     Feature("generic name abroad", ("stray_share", "generic_km"), _generic_abroad),
     Feature("level word", ("hint", "hint_country"), _level_word),
-    Feature("coherence", ("coherence",), _coherence),
+    Feature("coherence", ("coherence", "stray_share"), _coherence),
     Feature("neighbour", ("neighbour", "neighbour_km"), _neighbour),
     Feature("far neighbourhood", ("neighbourhood_km", "stray_share"), _far_neighbourhood),
     Feature("far quarter", ("far_quarter", "quarter_km"), _far_quarter),

@@ -29,6 +29,7 @@ __all__ = ["Resolver", "Weights", "haversine_km"]
 _SHARED = 8            # best readings the confidence is spread over (a toponym reports the best and three more)
 _COHERENCE_CANDS = 12  # candidates of each other name that count as its possible readings (8 missed a small
                        # local town behind the namesakes of a common name: LGL dev half +9 toponyms, docs/accuracy.md)
+_WHOLE = (Level.COUNTRY, Level.CONTINENT)
 _MID_SIZED = 0.7       # the prior of a town of about 300,000: (log10 population - 2) / 5
 _COHERENCE_NAMES = 40  # bounds the pairwise work on very long texts
 _CONTAINER_READINGS = 5   # readings of a container that weigh in a mention's score
@@ -178,8 +179,8 @@ class Resolver:
             return {}
         out: dict[str, dict[str, float]] = {}
         for k, c in zip(keys, cands):
-            if k in out or len(c) < 2 or any(x.exact and x.place.level in _BIG for x in c):
-                continue   # a country's or region's own name is not a town near the story
+            if k in out or len(c) < 2 or any(x.exact and x.place.level in _WHOLE for x in c):
+                continue   # a country's own name is not a town near the story (a region's: see `_at_home`)
             out[k] = {x.place.id: self._closeness(x.place, [pts[j] for j in others if j != k])
                       for x in c if x.place.level not in _BIG}
         return out
@@ -209,7 +210,8 @@ class Resolver:
             return []
         w = self.w
         scene = Scene(w, m, hint_after, ctx, container, coherent,
-                      big_name=any(c.exact and c.place.level in _BIG for c in cands), generic=generic)
+                      big_name=any(c.exact and c.place.level in _BIG and self._at_home(c, ctx) for c in cands),
+                      generic=generic)
         scored = []
         for c in cands:
             s = story_score(c, scene)
@@ -227,6 +229,14 @@ class Resolver:
         z = [math.exp(w.temperature * (s - best)) for s, _, _ in shared]
         total = sum(z)
         return [(p, round(zi / total, 4)) for (_, p, _), zi in zip(shared, z)]
+
+    def _at_home(self, c: Candidate, ctx: "_Context") -> bool:
+        """Whether a country's or region's own reading of a name is one the story may mean: a country
+        or continent, or a province of a country the story is (also) about. England's Wakefield
+        district in a story about Nebraska towns is only a namesake of the Nebraska town."""
+        if c.place.level is not Level.PROVINCE:
+            return True
+        return c.cc == ctx.dateline_cc or ctx.share(c.cc) >= self.w.stray_share
 
     def _stray(self, c: Candidate, ctx: "_Context") -> bool:
         """True if the best candidate `c` is a small town the story gives no reason to be in.
