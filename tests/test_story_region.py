@@ -34,8 +34,14 @@ def _place(geo, text, name):
     # a region of the story's own country named among its towns stays the region
     ("Fires near Fresno, Modesto and Merced spread smoke across California.",
      "California", Level.PROVINCE, "US", "California"),
+    # a name listed with others reads at their level: two states, three cities
+    ("Lawmakers from Oregon and Washington met in Portland.", "Washington", Level.PROVINCE, "US", "Washington"),
+    ("The band played Philadelphia, New York and Chicago before heading south.",
+     "New York", Level.CITY, "US", "New York"),
+    # ... in their own country: a city's own state listed beside it is no namesake town abroad
+    ("Storms lashed Melbourne and Victoria overnight.", "Victoria", Level.PROVINCE, "AU", "Victoria"),
 ])
-def test_a_town_among_the_storys_towns(geo, text, name, level, country, admin1):
+def test_an_ambiguous_name_among_the_storys_places(geo, text, name, level, country, admin1):
     p = _place(geo, text, name)
     assert p is not None, f"{name!r} unresolved in {text!r}"
     assert (p.level, p.country_code, p.admin1 if p.level is not Level.PROVINCE else p.name) == (level, country, admin1)

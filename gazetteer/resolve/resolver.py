@@ -17,9 +17,10 @@ from gazetteer.mentions.lexicon import load_lexicon
 from gazetteer.mentions.patterns import _level_word_after
 from gazetteer.model import Level, Mention, Place, Toponym
 from gazetteer.names import normalize
-from gazetteer.resolve.binding import bind_to_container, container_places, level_confusion, listed, pick_level, prominent_level
+from gazetteer.resolve.binding import bind_to_container, container_places, level_confusion, list_peers, listed, pick_level, prominent_level
 from gazetteer.resolve.candidates import BIG as _BIG
 from gazetteer.resolve.candidates import Candidate, CandidateFinder
+from gazetteer.resolve.context import CONFIDENT
 from gazetteer.resolve.context import Context as _Context
 from gazetteer.resolve.features import VETO, Scene, story_score
 from gazetteer.resolve.scoring import Weights, haversine_km, nearest_km
@@ -30,6 +31,7 @@ _SHARED = 8            # best readings the confidence is spread over (a toponym 
 _COHERENCE_CANDS = 12  # candidates of each other name that count as its possible readings (8 missed a small
                        # local town behind the namesakes of a common name: LGL dev half +9 toponyms, docs/accuracy.md)
 _WHOLE = (Level.COUNTRY, Level.CONTINENT)
+_LISTED_LEVELS = (Level.COUNTRY, Level.PROVINCE, Level.CITY)   # levels a list of names agrees on
 _MID_SIZED = 0.7       # the prior of a town of about 300,000: (log10 population - 2) / 5
 _COHERENCE_NAMES = 40  # bounds the pairwise work on very long texts
 _CONTAINER_READINGS = 5   # readings of a container that weigh in a mention's score
@@ -72,7 +74,8 @@ class Resolver:
         # Syria", "a quarter of Syria") may only say which part of a country is meant.
         sig = [(k, m.hint, m.container, m.source, bool(m.hint) and self._level_follows(text, m), self._is_generic(k))
                for k, m in zip(keys, mentions)]
-        best = self._passes(mentions, keys, cands, containers, sig, coherent, dl_cc)
+        peers = list_peers(text, mentions, [bool(b) for b in containers])
+        best = self._passes(mentions, keys, cands, containers, sig, coherent, dl_cc, peers)
         out = []
         for m, ranked in zip(mentions, best):
             if not ranked:
@@ -82,11 +85,11 @@ class Resolver:
             out.append(Toponym(m, p, s, alts))
         return out
 
-    def _passes(self, mentions, keys, cands, containers, sig, coherent, dl_cc) -> list[list[tuple[Place, float]]]:
+    def _passes(self, mentions, keys, cands, containers, sig, coherent, dl_cc, peers) -> list[list[tuple[Place, float]]]:
         """The ranked readings of every mention after the passes: the first without article context, the
         next with the context of the one before, leaving each name's own votes out."""
         ctx0 = _Context.empty(dl_cc)
-        best = self._pass(mentions, cands, containers, sig, lambda k: ctx0, coherent)
+        best = self._pass(mentions, cands, containers, sig, lambda k: ctx0, coherent, [None] * len(mentions))
         # A name that only says what kind of place it is ("the Coast", "North East") tells nothing
         # of where the story is: it neither votes for a country nor anchors the other names.
         told = [not s[5] for s in sig]
@@ -99,28 +102,29 @@ class Resolver:
                     loo[k] = ctx.without(k)
                 return loo[k]
 
-            again = self._pass(mentions, cands, containers, sig, context_for, coherent)
+            again = self._pass(mentions, cands, containers, sig, context_for, coherent, _list_levels(best, peers))
             settled = all((a[0][0].id if a else None) == (b[0][0].id if b else None) for a, b in zip(again, best))
             best = again
             if settled:
                 break   # the context did not change any choice, so another pass would not either
         return best
 
-    def _pass(self, mentions, cands, containers, sig, context_for, coherent) -> list[list[tuple[Place, float]]]:
-        """Rank every mention against the context `context_for(key)` gives it."""
+    def _pass(self, mentions, cands, containers, sig, context_for, coherent, list_level) -> list[list[tuple[Place, float]]]:
+        """Rank every mention against the context `context_for(key)` gives it, and the level of the
+        names it is listed with (`list_level`)."""
         memo: dict[tuple, list] = {}
         out = []
         for i, m in enumerate(mentions):
             key = sig[i]
-            ranked = memo.get(key)
+            ranked = memo.get((key, list_level[i]))
             if ranked is None:
                 c = cands[i]
                 if len(c) == 1 and not c[0].skel and m.hint is None and not key[5]:
                     ranked = [(c[0].place, 1.0)]
                 else:
                     ranked = self._rank(key[4], m, c, context_for(key[0]), containers[i], coherent.get(key[0]),
-                                        generic=key[5])
-                memo[key] = ranked
+                                        generic=key[5], list_level=list_level[i])
+                memo[(key, list_level[i])] = ranked
             out.append(ranked)
         return out
 
@@ -204,14 +208,14 @@ class Resolver:
         return bool(words) and all(w in self._generic for w in words)
 
     def _rank(self, hint_after: bool, m: Mention, cands, ctx: _Context, container, coherent=None, *,
-              generic: bool = False) -> list[tuple[Place, float]]:
+              generic: bool = False, list_level: tuple[Level, frozenset[str]] | None = None) -> list[tuple[Place, float]]:
         """The candidates by score (`gazetteer.resolve.features`), with confidences; [] to leave `m` unresolved."""
         if not cands:
             return []
         w = self.w
         scene = Scene(w, m, hint_after, ctx, container, coherent,
                       big_name=any(c.exact and c.place.level in _BIG and self._at_home(c, ctx) for c in cands),
-                      generic=generic)
+                      generic=generic, list_level=list_level)
         scored = []
         for c in cands:
             s = story_score(c, scene)
@@ -256,6 +260,23 @@ class Resolver:
             return False   # a country the story is (also) about; named once as an actor does not count
         points = ctx.anchors + ctx.country_points
         return bool(points) and nearest_km(p.lat, p.lon, points) > self.w.stray_km
+
+
+def _list_levels(best, peers) -> list[tuple[Level, frozenset[str]] | None]:
+    """Per mention, the one level (country, province or town) every name it is listed with reads
+    as, confidently, in the ranking `best`, with those readings' countries; None when they disagree
+    or none is sure."""
+    out: list[tuple[Level, frozenset[str]] | None] = []
+    for others in peers:
+        levels, countries = set(), set()
+        for j in others:
+            if best[j] and best[j][0][1] >= CONFIDENT:
+                p = best[j][0][0]
+                levels.add(p.level)
+                countries.add(p.country_code or "")
+        one = levels.pop() if len(levels) == 1 else None
+        out.append((one, frozenset(countries)) if one in _LISTED_LEVELS else None)
+    return out
 
 
 def _readings(keys: list[str], cands) -> dict[str, list[tuple[float, float]]]:
