@@ -67,7 +67,7 @@ class Resolver:
         keys = [normalize(m.text) for m in mentions]
         cands, containers = self._bound(text, mentions, keys, dateline_places, dateline_country)
         dl_cc = self._country_code(dateline_country) if dateline_country else None
-        coherent = self._coherence(keys, cands) if self.w.coherence else {}
+        coherent = _Coherence(self, keys, cands) if self.w.coherence else None
         # Mentions that read the same (name, hint, container, source) rank the same in a pass; the last
         # field says whether the name only says what kind of place it is ("the Gulf").
         # A level word after the name ("Palestine district") types it; one before it ("an area of
@@ -122,7 +122,7 @@ class Resolver:
                 if len(c) == 1 and not c[0].skel and m.hint is None and not key[5]:
                     ranked = [(c[0].place, 1.0)]
                 else:
-                    ranked = self._rank(key[4], m, c, context_for(key[0]), containers[i], coherent.get(key[0]),
+                    ranked = self._rank(key[4], m, c, context_for(key[0]), containers[i], coherent, key[0],
                                         generic=key[5], list_level=list_level[i])
                 memo[(key, list_level[i])] = ranked
             out.append(ranked)
@@ -171,24 +171,6 @@ class Resolver:
                 return c.cc
         return None
 
-    def _coherence(self, keys, cands) -> dict[str, dict[str, float]]:
-        """Per ambiguous name, how close each candidate is to some candidate of each other name.
-
-        "Paris" and "Henry County" together mean Paris, Tennessee, although neither name's
-        most likely reading alone says so.
-        """
-        pts = _readings(keys, cands)
-        others = [k for k, v in pts.items() if v][:_COHERENCE_NAMES]
-        if len(others) < 2:
-            return {}
-        out: dict[str, dict[str, float]] = {}
-        for k, c in zip(keys, cands):
-            if k in out or len(c) < 2 or any(x.exact and x.place.level in _WHOLE for x in c):
-                continue   # a country's own name is not a town near the story (a region's: see `_at_home`)
-            out[k] = {x.place.id: self._closeness(x.place, [pts[j] for j in others if j != k])
-                      for x in c if x.place.level not in _BIG}
-        return out
-
     def _closeness(self, p: Place, readings: list[list[tuple[float, float]]]) -> float:
         """How close `p` is to some reading of each other name (capped)."""
         w = self.w
@@ -207,15 +189,16 @@ class Resolver:
             words = words[1:]
         return bool(words) and all(w in self._generic for w in words)
 
-    def _rank(self, hint_after: bool, m: Mention, cands, ctx: _Context, container, coherent=None, *,
+    def _rank(self, hint_after: bool, m: Mention, cands, ctx: _Context, container, coherent=None, key: str = "", *,
               generic: bool = False, list_level: tuple[Level, frozenset[str]] | None = None) -> list[tuple[Place, float]]:
         """The candidates by score (`gazetteer.resolve.features`), with confidences; [] to leave `m` unresolved."""
         if not cands:
             return []
         w = self.w
-        scene = Scene(w, m, hint_after, ctx, container, coherent,
-                      big_name=any(c.exact and c.place.level in _BIG and self._at_home(c, ctx) for c in cands),
-                      generic=generic, list_level=list_level)
+        big_name = any(c.exact and c.place.level in _BIG and self._at_home(c, ctx) for c in cands)
+        # coherence is measured only for a name it may move: never a country's or a home region's own
+        scene = Scene(w, m, hint_after, ctx, container, None if big_name or coherent is None else coherent.get(key),
+                      big_name=big_name, generic=generic, list_level=list_level)
         scored = []
         for c in cands:
             s = story_score(c, scene)
@@ -260,6 +243,40 @@ class Resolver:
             return False   # a country the story is (also) about; named once as an actor does not count
         points = ctx.anchors + ctx.country_points
         return bool(points) and nearest_km(p.lat, p.lon, points) > self.w.stray_km
+
+
+class _Coherence:
+    """Per ambiguous name, how close each candidate is to some candidate of each other name, measured
+    when the name is first ranked with coherence (a name that is a country's own never is).
+
+    "Paris" and "Henry County" together mean Paris, Tennessee, although neither name's
+    most likely reading alone says so.
+    """
+
+    __slots__ = ("_resolver", "_cands", "_pts", "_others", "_done")
+
+    def __init__(self, resolver: Resolver, keys: list[str], cands):
+        self._resolver = resolver
+        # each name's readings where it first has several and none is a country's own name
+        self._cands: dict[str, tuple[Candidate, ...]] = {}
+        for k, c in zip(keys, cands):
+            if k not in self._cands and len(c) >= 2 and not any(x.exact and x.place.level in _WHOLE for x in c):
+                self._cands[k] = c
+        self._pts = _readings(keys, cands)
+        self._others = [k for k, v in self._pts.items() if v][:_COHERENCE_NAMES]
+        self._done: dict[str, dict[str, float] | None] = {}
+
+    def get(self, key: str) -> dict[str, float] | None:
+        """Candidate id -> closeness for name `key`; None for a name coherence does not apply to."""
+        if key in self._done:
+            return self._done[key]
+        c = self._cands.get(key)
+        out = None
+        if c and len(self._others) >= 2:
+            readings = [self._pts[j] for j in self._others if j != key]
+            out = {x.place.id: self._resolver._closeness(x.place, readings) for x in c if x.place.level not in _BIG}
+        self._done[key] = out
+        return out
 
 
 def _list_levels(best, peers) -> list[tuple[Level, frozenset[str]] | None]:
