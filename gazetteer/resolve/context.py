@@ -10,7 +10,7 @@ __all__ = ["CONFIDENT", "Context"]
 
 LOCAL_DAMPING = 0.5    # how much each further country the story ranges over weakens local evidence
 _DATELINE_VOTES = 2.0  # the dateline's country counts as two confident mentions of it
-CONFIDENT = 0.5       # a name's best reading below this confidence names no place, only its countries
+CONFIDENT = 0.5        # a name's best reading below this confidence names no place, only its countries
 _MAX_ANCHORS = 12      # places (and, apart, countries) of the article that distances are measured to
 
 

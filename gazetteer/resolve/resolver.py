@@ -5,7 +5,8 @@ the dateline country, the countries and regions the article is about, explicit c
 ("Odessa, Ukraine", "Achin district of Nangarhar"), level hints ("Wahda district"), curated
 places inside a parent the article names, and closeness to the article's other places.
 Resolution runs in passes: a context-free first guess, then again with the context the first
-pass produced (leaving each name's own vote out), so unambiguous names steer ambiguous ones.
+pass produced (leaving each name's own vote out), so unambiguous names steer ambiguous ones, and
+names listed together ("Oregon and Washington") read at the level their fellows took in the pass before.
 """
 
 from __future__ import annotations
