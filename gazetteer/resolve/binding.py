@@ -22,7 +22,8 @@ from gazetteer.model import Level
 from gazetteer.resolve.candidates import BIG, SUB_CITY, Candidate
 from gazetteer.resolve.scoring import haversine_km
 
-__all__ = ["bind_to_container", "container_places", "level_confusion", "level_picks", "listed", "pick_level", "prominent_level"]
+__all__ = ["bind_to_container", "container_places", "level_confusion", "level_picks", "list_peers", "listed", "pick_level",
+           "prominent_level"]
 
 _QUARTER_KM = 30.0   # a quarter or camp "X, <town>" lies this close to the town's point
 LEVEL_PICKS = "level_picks.csv"
@@ -52,6 +53,24 @@ def listed(text: str, mentions, i: int, prominent) -> bool:
     y, z = mentions[i + 1], mentions[i + 2]
     return (prominent.get(i + 1) is not None and prominent.get(i + 1) is prominent.get(i + 2)
             and _LIST_GAP.fullmatch(text, y.end, z.start) is not None)
+
+
+def list_peers(text: str, mentions, contained) -> list[tuple[int, ...]]:
+    """For each mention, the other mentions it is listed with ("Astana and Almaty", "Rio Grande do Sul,
+    Tocantins, and Minas Gerais"): names side by side, joined only by a comma, "and" or "or". A name
+    its container holds ("Atlanta, Georgia": `contained[i]`) is not listed with that container."""
+    runs: list[list[int]] = []
+    for i, m in enumerate(mentions):
+        if i and not contained[i - 1] and _LIST_GAP.fullmatch(text, mentions[i - 1].end, m.start) is not None:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    peers: list[tuple[int, ...]] = [()] * len(mentions)
+    for run in runs:
+        if len(run) > 1:
+            for i in run:
+                peers[i] = tuple(j for j in run if j != i)
+    return peers
 
 
 def prominent_level(cands) -> Level | None:

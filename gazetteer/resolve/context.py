@@ -6,11 +6,11 @@ from gazetteer.model import Level, Place
 from gazetteer.names import normalize
 from gazetteer.resolve.candidates import BIG as _BIG
 
-__all__ = ["Context"]
+__all__ = ["CONFIDENT", "Context"]
 
 LOCAL_DAMPING = 0.5    # how much each further country the story ranges over weakens local evidence
 _DATELINE_VOTES = 2.0  # the dateline's country counts as two confident mentions of it
-_CONFIDENT = 0.5       # a name's best reading below this confidence names no place, only its countries
+CONFIDENT = 0.5        # a name's best reading below this confidence names no place, only its countries
 _MAX_ANCHORS = 12      # places (and, apart, countries) of the article that distances are measured to
 
 
@@ -63,7 +63,7 @@ class Context:
                 if p.country_code:
                     cc[p.country_code] = cc.get(p.country_code, 0.0) + conf
             p, conf = max(votes, key=lambda v: v[1])
-            if conf < _CONFIDENT:
+            if conf < CONFIDENT:
                 parts[key] = (cc, None, None, None, None, None)
                 continue
             a1 = normalize(p.name) if p.level is Level.PROVINCE else None

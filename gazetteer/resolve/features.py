@@ -44,10 +44,11 @@ class Scene:
     article context, the container the text names, and facts about the candidate in hand."""
 
     __slots__ = ("w", "mention", "hint_after", "hint_levels", "dateline", "ctx", "container", "coherent",
-                 "big_name", "generic", "in_ctx", "_anchor_km")
+                 "big_name", "generic", "list_level", "in_ctx", "_anchor_km")
 
     def __init__(self, w: Weights, mention: Mention, hint_after: bool, ctx: Context, container, coherent,
-                 big_name: bool = False, generic: bool = False):
+                 big_name: bool = False, generic: bool = False,
+                 list_level: tuple[Level, frozenset[str]] | None = None):
         self.w = w
         self.mention = mention
         self.hint_after = hint_after   # the level word follows the name ("Palestine district")
@@ -56,8 +57,12 @@ class Scene:
         self.ctx = ctx
         self.container = container
         self.coherent = coherent
-        self.big_name = big_name   # the name is a country's or region's own ("Mexico", "California")
+        # the name is a country's own, or a region's of a country the story is about ("Mexico", "California");
+        # a province abroad that shares a town's name (England's Wakefield) does not count
+        self.big_name = big_name
         self.generic = generic     # the name only says what kind of place it is ("the Gulf", "West Coast")
+        # the level of the names it is listed with, and their countries ("Astana and Almaty": towns of Kazakhstan)
+        self.list_level = list_level
         self.in_ctx = 0.0
         self._anchor_km: float | None = None
 
@@ -254,9 +259,23 @@ def _level_word(c: Candidate, k: Scene) -> float | None:
     return -(k.w.hint * (_CITY_HINT_SHARE if level is Level.CITY else 1.0))
 
 
+def _listed_level(c: Candidate, k: Scene) -> float:
+    """Of the level of the names it is listed with: "Oregon and Washington laws" are two states'
+    laws, "stops in Washington, New York and Boston" three cities. Below a country, only in one of
+    their countries: "Melbourne and Victoria" is no town of Texas."""
+    if k.list_level is None:
+        return 0.0
+    level, countries = k.list_level
+    if c.place.level is not level or (level is not Level.COUNTRY and (c.cc or "") not in countries):
+        return 0.0
+    return k.w.list_level
+
+
 def _coherence(c: Candidate, k: Scene) -> float:
     """Near some reading of the article's other names (jointly, not only their best guesses)."""
-    return k.w.coherence * k.coherent.get(c.place.id, 0.0) * k.ctx.local if k.coherent else 0.0
+    if not k.coherent or k.big_name:
+        return 0.0   # "California" among towns of California is the state, not a namesake town near them
+    return k.w.coherence * k.coherent.get(c.place.id, 0.0) * k.ctx.local
 
 
 def _neighbour(c: Candidate, k: Scene) -> float:
@@ -306,13 +325,14 @@ STORY_FEATURES: tuple[Feature, ...] = (
     Feature("story country", ("country",), _story_country),
     Feature("dateline country", ("dateline",), _dateline_country),
     Feature("story region", ("admin1",), _story_region),
-    Feature("towns' region", ("town_region", "home_share"), _towns_region),
+    Feature("towns' region", ("town_region", "home_share", "stray_share"), _towns_region),
     Feature("container", ("container",), _container),
     Feature("parent", ("parent", "orphan"), _parent),
     Feature("misfit abroad", ("stray_share", "stray_km"), _misfit_abroad),
     Feature("generic name abroad", ("stray_share", "generic_km"), _generic_abroad),
     Feature("level word", ("hint", "hint_country"), _level_word),
-    Feature("coherence", ("coherence",), _coherence),
+    Feature("list level", ("list_level",), _listed_level),
+    Feature("coherence", ("coherence", "stray_share"), _coherence),
     Feature("neighbour", ("neighbour", "neighbour_km"), _neighbour),
     Feature("far neighbourhood", ("neighbourhood_km", "stray_share"), _far_neighbourhood),
     Feature("far quarter", ("far_quarter", "quarter_km"), _far_quarter),

@@ -5,7 +5,8 @@ the dateline country, the countries and regions the article is about, explicit c
 ("Odessa, Ukraine", "Achin district of Nangarhar"), level hints ("Wahda district"), curated
 places inside a parent the article names, and closeness to the article's other places.
 Resolution runs in passes: a context-free first guess, then again with the context the first
-pass produced (leaving each name's own vote out), so unambiguous names steer ambiguous ones.
+pass produced (leaving each name's own vote out), so unambiguous names steer ambiguous ones, and
+names listed together ("Oregon and Washington") read at the level their fellows took in the pass before.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from gazetteer.mentions.lexicon import load_lexicon
 from gazetteer.mentions.patterns import _level_word_after
 from gazetteer.model import Level, Mention, Place, Toponym
 from gazetteer.names import normalize
-from gazetteer.resolve.binding import bind_to_container, container_places, level_confusion, listed, pick_level, prominent_level
+from gazetteer.resolve.binding import bind_to_container, container_places, level_confusion, list_peers, listed, pick_level, prominent_level
 from gazetteer.resolve.candidates import BIG as _BIG
 from gazetteer.resolve.candidates import Candidate, CandidateFinder
+from gazetteer.resolve.context import CONFIDENT
 from gazetteer.resolve.context import Context as _Context
 from gazetteer.resolve.features import VETO, Scene, story_score
 from gazetteer.resolve.scoring import Weights, haversine_km, nearest_km
@@ -29,6 +31,8 @@ __all__ = ["Resolver", "Weights", "haversine_km"]
 _SHARED = 8            # best readings the confidence is spread over (a toponym reports the best and three more)
 _COHERENCE_CANDS = 12  # candidates of each other name that count as its possible readings (8 missed a small
                        # local town behind the namesakes of a common name: LGL dev half +9 toponyms, docs/accuracy.md)
+_WHOLE = (Level.COUNTRY, Level.CONTINENT)
+_LISTED_LEVELS = (Level.COUNTRY, Level.PROVINCE, Level.CITY)   # levels a list of names agrees on
 _MID_SIZED = 0.7       # the prior of a town of about 300,000: (log10 population - 2) / 5
 _COHERENCE_NAMES = 40  # bounds the pairwise work on very long texts
 _CONTAINER_READINGS = 5   # readings of a container that weigh in a mention's score
@@ -64,14 +68,15 @@ class Resolver:
         keys = [normalize(m.text) for m in mentions]
         cands, containers = self._bound(text, mentions, keys, dateline_places, dateline_country)
         dl_cc = self._country_code(dateline_country) if dateline_country else None
-        coherent = self._coherence(keys, cands) if self.w.coherence else {}
+        coherent = _Coherence(self, keys, cands) if self.w.coherence else None
         # Mentions that read the same (name, hint, container, source) rank the same in a pass; the last
         # field says whether the name only says what kind of place it is ("the Gulf").
         # A level word after the name ("Palestine district") types it; one before it ("an area of
         # Syria", "a quarter of Syria") may only say which part of a country is meant.
         sig = [(k, m.hint, m.container, m.source, bool(m.hint) and self._level_follows(text, m), self._is_generic(k))
                for k, m in zip(keys, mentions)]
-        best = self._passes(mentions, keys, cands, containers, sig, coherent, dl_cc)
+        peers = list_peers(text, mentions, [bool(b) for b in containers])
+        best = self._passes(mentions, keys, cands, containers, sig, coherent, dl_cc, peers)
         out = []
         for m, ranked in zip(mentions, best):
             if not ranked:
@@ -81,11 +86,11 @@ class Resolver:
             out.append(Toponym(m, p, s, alts))
         return out
 
-    def _passes(self, mentions, keys, cands, containers, sig, coherent, dl_cc) -> list[list[tuple[Place, float]]]:
+    def _passes(self, mentions, keys, cands, containers, sig, coherent, dl_cc, peers) -> list[list[tuple[Place, float]]]:
         """The ranked readings of every mention after the passes: the first without article context, the
         next with the context of the one before, leaving each name's own votes out."""
         ctx0 = _Context.empty(dl_cc)
-        best = self._pass(mentions, cands, containers, sig, lambda k: ctx0, coherent)
+        best = self._pass(mentions, cands, containers, sig, lambda k: ctx0, coherent, [None] * len(mentions))
         # A name that only says what kind of place it is ("the Coast", "North East") tells nothing
         # of where the story is: it neither votes for a country nor anchors the other names.
         told = [not s[5] for s in sig]
@@ -98,28 +103,29 @@ class Resolver:
                     loo[k] = ctx.without(k)
                 return loo[k]
 
-            again = self._pass(mentions, cands, containers, sig, context_for, coherent)
+            again = self._pass(mentions, cands, containers, sig, context_for, coherent, _list_levels(best, peers))
             settled = all((a[0][0].id if a else None) == (b[0][0].id if b else None) for a, b in zip(again, best))
             best = again
             if settled:
                 break   # the context did not change any choice, so another pass would not either
         return best
 
-    def _pass(self, mentions, cands, containers, sig, context_for, coherent) -> list[list[tuple[Place, float]]]:
-        """Rank every mention against the context `context_for(key)` gives it."""
+    def _pass(self, mentions, cands, containers, sig, context_for, coherent, list_level) -> list[list[tuple[Place, float]]]:
+        """Rank every mention against the context `context_for(key)` gives it, and the level of the
+        names it is listed with (`list_level`)."""
         memo: dict[tuple, list] = {}
         out = []
         for i, m in enumerate(mentions):
             key = sig[i]
-            ranked = memo.get(key)
+            ranked = memo.get((key, list_level[i]))
             if ranked is None:
                 c = cands[i]
                 if len(c) == 1 and not c[0].skel and m.hint is None and not key[5]:
                     ranked = [(c[0].place, 1.0)]
                 else:
-                    ranked = self._rank(key[4], m, c, context_for(key[0]), containers[i], coherent.get(key[0]),
-                                        generic=key[5])
-                memo[key] = ranked
+                    ranked = self._rank(key[4], m, c, context_for(key[0]), containers[i], coherent, key[0],
+                                        generic=key[5], list_level=list_level[i])
+                memo[(key, list_level[i])] = ranked
             out.append(ranked)
         return out
 
@@ -166,24 +172,6 @@ class Resolver:
                 return c.cc
         return None
 
-    def _coherence(self, keys, cands) -> dict[str, dict[str, float]]:
-        """Per ambiguous name, how close each candidate is to some candidate of each other name.
-
-        "Paris" and "Henry County" together mean Paris, Tennessee, although neither name's
-        most likely reading alone says so.
-        """
-        pts = _readings(keys, cands)
-        others = [k for k, v in pts.items() if v][:_COHERENCE_NAMES]
-        if len(others) < 2:
-            return {}
-        out: dict[str, dict[str, float]] = {}
-        for k, c in zip(keys, cands):
-            if k in out or len(c) < 2 or any(x.exact and x.place.level in _BIG for x in c):
-                continue   # a country's or region's own name is not a town near the story
-            out[k] = {x.place.id: self._closeness(x.place, [pts[j] for j in others if j != k])
-                      for x in c if x.place.level not in _BIG}
-        return out
-
     def _closeness(self, p: Place, readings: list[list[tuple[float, float]]]) -> float:
         """How close `p` is to some reading of each other name (capped)."""
         w = self.w
@@ -202,14 +190,16 @@ class Resolver:
             words = words[1:]
         return bool(words) and all(w in self._generic for w in words)
 
-    def _rank(self, hint_after: bool, m: Mention, cands, ctx: _Context, container, coherent=None, *,
-              generic: bool = False) -> list[tuple[Place, float]]:
+    def _rank(self, hint_after: bool, m: Mention, cands, ctx: _Context, container, coherent=None, key: str = "", *,
+              generic: bool = False, list_level: tuple[Level, frozenset[str]] | None = None) -> list[tuple[Place, float]]:
         """The candidates by score (`gazetteer.resolve.features`), with confidences; [] to leave `m` unresolved."""
         if not cands:
             return []
         w = self.w
-        scene = Scene(w, m, hint_after, ctx, container, coherent,
-                      big_name=any(c.exact and c.place.level in _BIG for c in cands), generic=generic)
+        big_name = any(c.exact and c.place.level in _BIG and self._at_home(c, ctx) for c in cands)
+        # coherence is measured only for a name it may move: never a country's or a home region's own
+        scene = Scene(w, m, hint_after, ctx, container, None if big_name or coherent is None else coherent.get(key),
+                      big_name=big_name, generic=generic, list_level=list_level)
         scored = []
         for c in cands:
             s = story_score(c, scene)
@@ -227,6 +217,14 @@ class Resolver:
         z = [math.exp(w.temperature * (s - best)) for s, _, _ in shared]
         total = sum(z)
         return [(p, round(zi / total, 4)) for (_, p, _), zi in zip(shared, z)]
+
+    def _at_home(self, c: Candidate, ctx: "_Context") -> bool:
+        """Whether a country's or region's own reading of a name is one the story may mean: a country
+        or continent, or a province of a country the story is (also) about. England's Wakefield
+        district in a story about Nebraska towns is only a namesake of the Nebraska town."""
+        if c.place.level is not Level.PROVINCE:
+            return True
+        return c.cc == ctx.dateline_cc or ctx.share(c.cc) >= self.w.stray_share
 
     def _stray(self, c: Candidate, ctx: "_Context") -> bool:
         """True if the best candidate `c` is a small town the story gives no reason to be in.
@@ -246,6 +244,57 @@ class Resolver:
             return False   # a country the story is (also) about; named once as an actor does not count
         points = ctx.anchors + ctx.country_points
         return bool(points) and nearest_km(p.lat, p.lon, points) > self.w.stray_km
+
+
+class _Coherence:
+    """Per ambiguous name, how close each candidate is to some candidate of each other name, measured
+    when the name is first ranked with coherence (a name that is a country's own never is).
+
+    "Paris" and "Henry County" together mean Paris, Tennessee, although neither name's
+    most likely reading alone says so.
+    """
+
+    __slots__ = ("_resolver", "_cands", "_pts", "_others", "_done")
+
+    def __init__(self, resolver: Resolver, keys: list[str], cands):
+        self._resolver = resolver
+        # each name's readings where it first has several and none is a country's own name
+        self._cands: dict[str, tuple[Candidate, ...]] = {}
+        for k, c in zip(keys, cands):
+            if k not in self._cands and len(c) >= 2 and not any(x.exact and x.place.level in _WHOLE for x in c):
+                self._cands[k] = c
+        self._pts = _readings(keys, cands)
+        self._others = [k for k, v in self._pts.items() if v][:_COHERENCE_NAMES]
+        self._done: dict[str, dict[str, float] | None] = {}
+
+    def get(self, key: str) -> dict[str, float] | None:
+        """Candidate id -> closeness for name `key`; None for a name coherence does not apply to."""
+        if key in self._done:
+            return self._done[key]
+        c = self._cands.get(key)
+        out = None
+        if c and len(self._others) >= 2:
+            readings = [self._pts[j] for j in self._others if j != key]
+            out = {x.place.id: self._resolver._closeness(x.place, readings) for x in c if x.place.level not in _BIG}
+        self._done[key] = out
+        return out
+
+
+def _list_levels(best, peers) -> list[tuple[Level, frozenset[str]] | None]:
+    """Per mention, the one level (country, province or town) every name it is listed with reads
+    as, confidently, in the ranking `best`, with those readings' countries; None when they disagree
+    or none is sure."""
+    out: list[tuple[Level, frozenset[str]] | None] = []
+    for others in peers:
+        levels, countries = set(), set()
+        for j in others:
+            if best[j] and best[j][0][1] >= CONFIDENT:
+                p = best[j][0][0]
+                levels.add(p.level)
+                countries.add(p.country_code or "")
+        one = levels.pop() if len(levels) == 1 else None
+        out.append((one, frozenset(countries)) if one in _LISTED_LEVELS else None)
+    return out
 
 
 def _readings(keys: list[str], cands) -> dict[str, list[tuple[float, float]]]:

@@ -35,6 +35,7 @@ class Weights:
     region_km: float = 1500.0
     neighbour: float = 1.0       # in a country the article does not name, but next to one it does
     neighbour_km: float = 500.0
+    list_level: float = 1.0      # of the level the names it is listed with read as ("Oregon and Washington")
     coherence: float = 0.8       # near some reading of the article's other names (joint, not just best guesses)
     coherence_km: float = 100.0
     coherence_cap: float = 3.0
