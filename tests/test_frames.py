@@ -78,6 +78,17 @@ def test_each_phrase_attaches_to_the_predicate_that_governs_it(phrase, attachmen
     assert attached(sentence, "looted", phrase) is attachment
 
 
+def test_the_place_a_relative_clause_is_about_is_the_events():
+    sentence = "Mourners gathered in Erbil for the loss of the city of Kirkuk, which Iraqi troops captured on Monday."
+    assert attached(sentence, "captured", "Kirkuk") is Attachment.OWN
+    assert attached(sentence, "captured", "Erbil") is Attachment.TELLING
+
+
+def test_what_the_event_was_for_is_the_events():
+    sentence = "Troops launched a raid on Friday to drive the rebels from Kidal."
+    assert attached(sentence, "launched a raid", "Kidal") is Attachment.OWN
+
+
 def test_a_place_in_the_agents_phrase_is_the_agents():
     sentence = "Soldiers from Chad killed six militants in Diffa on Monday."
     assert attached(sentence, "killed", "Chad") is Attachment.AGENT

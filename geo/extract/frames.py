@@ -136,6 +136,7 @@ class EventFrame:
 def nlp():
     """spaCy's small English model with only the tagger and the parser, loaded once."""
     try:
+        # lazy: spaCy takes a second to import and is needed only for the sentences whose attachment is in doubt
         import spacy
     except ImportError as exc:
         raise ModelError(f"event frames need spaCy and its small English model; install them with `{INSTALL}`") from exc
@@ -229,13 +230,14 @@ def _own_tokens(doc, lo: int, hi: int, pred, clause) -> set[int]:
     """The words of the trigger, its clause, and the relative clauses of the nouns between a noun predicate and
     its clause ("the bombing, which happened on Tuesday", "crowds of protesters that clogged the streets of
     Washington"): they tell the event itself."""
-    own = {t.i for t in doc if t.idx < hi and lo < t.idx + len(t)} | {pred.i, clause.i}
-    t = pred
-    while True:
-        own.update(c.i for c in t.children if c.dep_ in _RELATIVE and _is_clause(c))
-        if t.i == clause.i or t.head.i == t.i:
-            break
+    trigger = [t for t in doc if t.idx < hi and lo < t.idx + len(t)]
+    own = {t.i for t in trigger} | {pred.i, clause.i}
+    path, t = [*trigger], pred
+    while t.i != clause.i and t.head.i != t.i:
         t = t.head
+        path.append(t)
+    for t in path:
+        own.update(c.i for c in t.children if c.dep_ in _RELATIVE and _is_clause(c))
     # What the event was for: "launched an offensive on Thursday to dislodge Islamic State from Hawija".
     own.update(c.i for c in clause.children if c.dep_ in ("xcomp", "advcl") and c.tag_ == "VB"
                and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children))
