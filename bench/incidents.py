@@ -31,6 +31,7 @@ class _Clock:
     def __init__(self) -> None:
         self.seconds = 0.0
         self.parsed = 0
+        self.candidates = 0          # sentences with an incident candidate, each tested for doubt
         self.depth = 0
 
     def wrap(self, owner, name: str) -> None:
@@ -59,7 +60,11 @@ def _frame_clock() -> _Clock:
         clock.parsed += len(texts)
         return parse(texts)
 
-    attach.parse = counted
+    def doubt(*args, **kwargs):
+        clock.candidates += 1
+        return in_doubt(*args, **kwargs)
+
+    attach.parse, in_doubt, attach.in_doubt = counted, attach.in_doubt, doubt
     for owner, name in ((attach.Frames, "__init__"), (attach.Frames, "frame"), (attach, "place"), (attach, "date"),
                         (attach, "in_doubt")):
         clock.wrap(owner, name)
@@ -101,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         found += len(extract_incidents(article, topos, taxonomy=taxonomy, actors=actors, rules=rules, frames=True))
         t2 = time.process_time()
         if n == 0:
-            clock.parsed = 0
+            clock.parsed = clock.candidates = 0
             continue         # warm-up: one-off regex compilation and lazy loading in both stages
         parse_ms.append((t1 - t0) * 1000)
         frame_ms.append((clock.seconds - before) * 1000)
@@ -123,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
           f"({'within' if ratio <= BUDGET else 'OVER'} the {BUDGET:.1f} budget)")
     mf, sf, sp = statistics.median(frame_ms), sum(frame_ms), sum(parse_ms)
     print(f"event frames  median {mf:.2f} ms/article  p95 {p95(frame_ms):.2f}  "
-          f"total {sf / 1000:.2f} s against geoparse {sp / 1000:.2f} s  sentences parsed {clock.parsed}  "
+          f"total {sf / 1000:.2f} s against geoparse {sp / 1000:.2f} s  sentences parsed {clock.parsed} "
+          f"of {clock.candidates} with a candidate  "
           f"(spaCy model loaded in {load_s:.2f} s)")
     within = sf <= FRAME_BUDGET * sp and mf <= FRAME_BUDGET * mp
     print(f"frames/geoparse  median ratio {mf / mp if mp else float('inf'):.2f}  "
