@@ -18,6 +18,7 @@ import time
 import unicodedata
 from pathlib import Path
 
+from geo.errors import ModelError
 from geo.extract.locate import distance_km
 from geo.model import Article, Incident, Level, Place
 from geo.read.articles import read_articles
@@ -150,7 +151,11 @@ def main(argv: list[str] | None = None) -> int:
     tally: dict[str, list[int]] = {}
     started = time.perf_counter()
     for a in articles:
-        result = pipeline.process(a)
+        try:
+            result = pipeline.process(a)
+        except ModelError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
         a, got = result.article, list(result.incidents)
         g = gold[a.id]["incidents"]
         for split in (gold[a.id].get("split", "dev"), "all"):
