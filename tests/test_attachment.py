@@ -8,7 +8,7 @@ import pytest
 
 from geo.model import Article, DatePrecision, GeoPrecision
 from geo.read.wire import find_dateline
-from geo.run.pipeline import Pipeline
+from geo.run.pipeline import Pipeline, Settings
 
 
 @pytest.fixture(scope="module")
@@ -184,3 +184,29 @@ def test_an_event_dated_to_its_month_and_to_its_day_is_one_incident(pipeline):
              if pipeline.taxonomy.get(i.type).family == "violence_against_civilians"]
     assert [(i.place_text, i.date) for i in found] == [("Maiduguri", dt.date(2017, 3, 3))], found
     assert len(found[0].evidence) == 2
+
+# Event frames (geo/extract/frames.py, geo/extract/attach.py): where a sentence offers two places or two dates,
+# the ones the event's predicate governs in the sentence's parse (Settings.frames).
+
+@pytest.fixture(scope="module")
+def parsing():
+    return Pipeline(Settings(frames=True))
+
+
+def test_the_date_the_event_verb_governs_wins_over_a_date_of_another_clause(parsing):
+    text = "Delegates who met in Lusaka on Tuesday said rioters looted shops in Chipata on Sunday."
+    found = incidents(parsing, text, date=dt.date(2017, 10, 3))
+    assert found and {i.date for i in found} == {dt.date(2017, 10, 1)}
+    assert all(i.date_evidence.text == "on Sunday" for i in found)
+
+
+def test_a_place_another_predicate_governs_is_not_where_the_event_happened(parsing):
+    text = "Rebels seized the town of Kidal on Friday, a week after talks in Algiers broke down on Thursday."
+    found = incidents(parsing, text, date=dt.date(2017, 10, 3))
+    assert found and all(i.place is None or i.place.name != "Algiers" for i in found)
+
+
+def test_what_the_event_was_for_keeps_its_place(parsing):
+    text = "Government troops launched an assault on Sunday to recapture Kidal from rebels, the army said in Bamako."
+    found = incidents(parsing, text, date=dt.date(2017, 10, 3))
+    assert [i.place_text for i in found] == ["Kidal"]

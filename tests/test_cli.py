@@ -318,3 +318,22 @@ def test_help_loads_no_heavy_library():
 def test_places_loads_neither_the_map_nor_the_summary_libraries():
     loaded = _heavy_loaded("places", str(SEEDS / "000_f04235f78eb6f9dd.txt"), "--workers", "1")
     assert not loaded & {"folium", "branca", "geopandas", "matplotlib"}, loaded
+
+
+def test_frames_place_and_date_the_seed_incidents_by_the_parse(cli, tmp_path):
+    out = tmp_path / "f.geojson"
+    proc = cli("extract", str(SEEDS), "--frames", "--workers", "1", "-q", "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    feats = json.loads(out.read_text(encoding="utf-8"))["features"]
+    achin = [f["properties"] for f in feats if f["properties"].get("place_text") == "Achin"]
+    assert achin and achin[0]["date"] == "2017-04-13", achin
+
+
+def test_frames_without_spacy_say_how_to_install_it_and_exit_2(cli, tmp_path):
+    fake = tmp_path / "nospacy" / "spacy"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("raise ImportError('spaCy is not installed here')\n", encoding="utf-8")
+    proc = cli("extract", str(SEEDS), "--frames", "-o", str(tmp_path / "x.geojson"),
+               env={"PYTHONPATH": f"{fake.parent}{os.pathsep}{ROOT}"})
+    assert proc.returncode == 2 and "pip install spacy" in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr and not (tmp_path / "x.geojson").exists()

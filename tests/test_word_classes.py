@@ -8,7 +8,7 @@ import pytest
 from gazetteer.mentions.lexicon import load_lexicon
 from gazetteer.names import strip_article, without_articles
 from geo.errors import UsageError
-from geo.extract.dates import _is_reporting, event_dates
+from geo.extract.dates import event_dates, is_reporting
 from geo.extract.words import word_class, word_rows
 
 
@@ -49,4 +49,4 @@ def test_a_function_word_row_of_unknown_kind_names_file_and_line(tmp_path):
 ])
 def test_a_date_after_a_reporting_phrase_dates_the_telling(sentence, reporting):
     dates = [d for d in event_dates(sentence, published=dt.date(2017, 1, 7)) if d.text.endswith("Friday")]
-    assert dates and _is_reporting(sentence, dates[0]) is reporting
+    assert dates and is_reporting(sentence, dates[0]) is reporting

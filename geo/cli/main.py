@@ -42,6 +42,9 @@ def pipeline_options(func: Callable) -> Callable:
         click.option("--max-article-chars", type=click.IntRange(min=1000), default=200_000, show_default=True),
         click.option("--max-mentions", type=click.IntRange(min=1), default=2_000, show_default=True,
                      help="Place mentions kept per article."),
+        click.option("--frames", is_flag=True,
+                     help="Place and date events by a dependency parse of the sentences that offer two of either "
+                          "(needs pip install 'incidentmap[frames]'; docs/incidents.md, 'Event frames')."),
         click.option("--strict", is_flag=True, help="Exit 1 if any input record was skipped."),
         click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary line."),
     ]
@@ -109,9 +112,13 @@ def make_runner(kw: dict) -> Runner:
         workers=kw.pop("workers") or (os.cpu_count() or 1),
         max_article_chars=kw.pop("max_article_chars"),
         max_mentions=kw.pop("max_mentions"),
+        frames=kw.pop("frames"),
         strict=kw.pop("strict"),
         quiet=kw.pop("quiet"),
     )
+    if opts.frames and not opts.db:
+        from geo.extract.frames import nlp  # lazy: spaCy takes a second to load and only --frames needs it
+        nlp()
     if not opts.quiet and not opts.db and not default_index_path().exists():
         # The first run builds the gazetteer index (about 30 s); say so rather than sit silent.
         click.echo(f"building the gazetteer index in {default_index_path()} (first run only, about 30 s)...",

@@ -18,10 +18,11 @@ import time
 import unicodedata
 from pathlib import Path
 
+from geo.errors import ModelError
 from geo.extract.locate import distance_km
 from geo.model import Article, Incident, Level, Place
 from geo.read.articles import read_articles
-from geo.run.pipeline import Pipeline
+from geo.run.pipeline import Pipeline, Settings
 
 __all__ = ["load_gold", "main", "match", "pairs"]
 
@@ -129,6 +130,9 @@ def _parser() -> argparse.ArgumentParser:
                          "the ninth day's, 43 GeoWebNews and LGL articles on violence, crime or protest, in "
                          "tests/data/incidents_blind4.jsonl; blind5: the ninth day's second, 50 Reuters world and politics "
                          "articles outside the conflict subset, in tests/data/incidents_blind5.jsonl")
+    ap.add_argument("--frames", action="store_true",
+                    help="place and date by the parse of the sentences that offer two of either (Settings.frames; "
+                         "needs spaCy and its small English model)")
     ap.add_argument("--non-conflict", type=int, metavar="N", default=0,
                     help="instead: incidents per article on the first N politicsNews stories of the full ISOT"
                          " sample that are not in the conflict subset (the false-positive rate)")
@@ -144,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
         return 2
 
-    pipeline = Pipeline()
+    pipeline = Pipeline(Settings(frames=args.frames))
     taxonomy = pipeline.taxonomy
     if args.split in SPLIT_FILES and args.gold == str(GOLD):
         args.gold = str(SPLIT_FILES[args.split])
@@ -157,7 +161,11 @@ def main(argv: list[str] | None = None) -> int:
     tally: dict[str, list[int]] = {}
     started = time.perf_counter()
     for a in articles:
-        result = pipeline.process(a)
+        try:
+            result = pipeline.process(a)
+        except ModelError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
         a, got = result.article, list(result.incidents)
         g = gold[a.id]["incidents"]
         for split in (gold[a.id].get("split", "dev"), "all"):

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from geo.extract.dates import EventDate, event_date
+from geo.extract.dates import EventDate, date_candidates, event_date, is_reporting
 from geo.extract.numbers import number_words
 from geo.model import Article, DatePrecision
 from geo.read.text import Sentence
@@ -35,6 +35,7 @@ class Dater:
         self._article = article
         self._sents = sents
         self._cache: dict[int, object] = {}
+        self._candidates: dict[int, list[tuple[EventDate, bool]]] = {}
         self._lead = sents[0].paragraph if sents else -1
         self._families = families
 
@@ -78,6 +79,19 @@ class Dater:
         got = _shifted(got, clause[0])
         if whole.start <= got.start < whole.end and len(whole.text) > len(got.text):
             return whole         # the clause cut the sentence's date short: "on April 18" | ", 2017, police said"
+        return got
+
+    def candidates(self, i: int) -> list[tuple[EventDate, bool]]:
+        """The expressions of sentence `i` that may date an event, with whether each dates a telling ("said on
+        Friday"), in text order; offsets are in the article text."""
+        got = self._candidates.get(i)
+        if got is None:
+            text = self._sents[i].text
+            a = self._article
+            found = date_candidates(text, published=a.date,
+                                    published_precision=a.date_precision if a.date else DatePrecision.DAY) \
+                if _DATEISH.search(text) else []
+            got = self._candidates[i] = [(_shifted(d, self._sents[i].start), is_reporting(text, d)) for d in found]
         return got
 
     def _counted_from_before(self, i: int):

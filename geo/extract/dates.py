@@ -34,7 +34,7 @@ from geo.extract.numbers import parse_number
 from geo.extract.words import alternation
 from geo.model import DatePrecision
 
-__all__ = ["EventDate", "event_date", "event_dates"]
+__all__ = ["EventDate", "date_candidates", "event_date", "event_dates", "is_reporting"]
 
 
 @cache
@@ -131,7 +131,7 @@ _OTHER_START = re.compile(r"\b(?:that|which)\s+(?:began|started|opened|was\s+lau
 _BOUND = re.compile(r"(?:since|until|till|by|from|between)\b", re.IGNORECASE)
 
 
-def _is_reporting(text: str, d: EventDate) -> bool:
+def is_reporting(text: str, d: EventDate) -> bool:
     """True if the date says when something was said rather than when it happened."""
     if _speech_before().search(text, max(0, d.start - _SPEECH_REACH), d.start):
         return True
@@ -164,6 +164,24 @@ def _counted_from_occasion(text: str, d: EventDate) -> EventDate | None:
     except OverflowError:
         return None
     return EventDate(day, DatePrecision.DAY, text[m.start():d.end], m.start(), d.end)
+
+
+def date_candidates(text: str, *, published: dt.date | None,
+                    published_precision: DatePrecision = DatePrecision.DAY) -> list[EventDate]:
+    """The date expressions of `text` that may date an event, in text order: not one that bounds a period, dates
+    something else's start or an occasion told beside the event (a day counted from an occasion stays)."""
+    occasion = _occasion_before()
+    candidates = []
+    for d in event_dates(text, published=published, published_precision=published_precision):
+        if _OTHER_START.search(text, max(0, d.start - _CLAUSE_REACH), d.start) or _BOUND.match(d.text):
+            continue
+        if occasion.search(text, max(0, d.start - _CLAUSE_REACH), d.start):
+            counted = _counted_from_occasion(text, d)
+            if counted is None:
+                continue
+            d = counted
+        candidates.append(d)
+    return candidates
 
 
 def event_date(text: str, *, published: dt.date | None,
@@ -201,18 +219,8 @@ def event_date(text: str, *, published: dt.date | None,
     ...            published=dt.date(2017, 10, 3)).date is None
     True
     """
-    occasion = _occasion_before()
-    candidates = []
-    for d in event_dates(text, published=published, published_precision=published_precision):
-        if _OTHER_START.search(text, max(0, d.start - _CLAUSE_REACH), d.start) or _BOUND.match(d.text):
-            continue
-        if occasion.search(text, max(0, d.start - _CLAUSE_REACH), d.start):
-            counted = _counted_from_occasion(text, d)
-            if counted is None:
-                continue
-            d = counted
-        candidates.append(d)
-    events = [d for d in candidates if not _is_reporting(text, d)]
+    candidates = date_candidates(text, published=published, published_precision=published_precision)
+    events = [d for d in candidates if not is_reporting(text, d)]
     for d in events:
         if d.date is not None:
             return d

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from geo.extract import attach
 from geo.extract.anchored import anchored
 from geo.extract.calibration import Calibration
 from geo.extract.dater import Dater
@@ -96,13 +97,15 @@ def extract_incidents(article: Article, toponyms: Sequence[Toponym], *, taxonomy
                       rules: Rules | None = None, model: EventModel | None = None,
                       weights: Weights | None = None, calibration: Calibration | None = None,
                       capital_of: Callable[[str], Place | None] | None = None,
-                      country_of: Callable[[str], Place | None] | None = None) -> list[Incident]:
+                      country_of: Callable[[str], Place | None] | None = None,
+                      frames: bool = False) -> list[Incident]:
     """The incidents an article reports, in text order.
 
     Each sentence that may tell an event gets candidates (families the learned detector or the
     trigger phrases suggest); a candidate becomes an incident when its weighted evidence
     (`geo.extract.decide`) reaches the threshold; its confidence is that score calibrated into the
-    probability that it is right (`geo.extract.calibration`).
+    probability that it is right (`geo.extract.calibration`). With `frames`, a sentence that offers two
+    places or two dates is parsed, and the ones its event's predicate governs win (`geo.extract.attach`).
     """
     calibration = calibration or Calibration.load()
     rules = rules or Rules.load()
@@ -126,8 +129,11 @@ def extract_incidents(article: Article, toponyms: Sequence[Toponym], *, taxonomy
     folded = Caseless.fold(whole)
     story = _Story(rules.in_article("offence", whole, folded) and not rules.in_article("political", whole, folded),
                    _is_note(article))
+    parsed = attach.Frames(sents, (si for si, cands in found.items()
+                                   if attach.in_doubt(placer, dater, text, sents, si, (c.hit for c in cands)))
+                           if frames else ())
     for si, cands in found.items():
-        _read_sentence(article, si, sents, cands, weights, taxonomy, placer, dater, drafts, story)
+        _read_sentence(article, si, sents, cands, weights, taxonomy, placer, dater, drafts, story, parsed)
     out = _incidents(_coalesce(drafts, taxonomy), article, sents, dater, taxonomy, actors)
     return [replace(i, confidence=calibration.probability(i)) for i in out]
 
@@ -181,8 +187,11 @@ def _counts_after(d: _Draft, sents: list[Sentence], others: set[int], dated: Cal
 
 
 def _read_sentence(article: Article, si: int, sents: list[Sentence], cands: list[Candidate], weights: Weights,
-                   taxonomy: Taxonomy, placer: Placer, dater: Dater, drafts: list[_Draft], story: _Story) -> None:
-    """Drafts for the candidates of one sentence that reach the threshold (one per family and place)."""
+                   taxonomy: Taxonomy, placer: Placer, dater: Dater, drafts: list[_Draft], story: _Story,
+                   frames: attach.Frames) -> None:
+    """Drafts for the candidates of one sentence that reach the threshold (one per family and place).
+
+    Where the sentence was parsed, the place and the date its predicate governs win (`geo.extract.attach`)."""
     text, sentence = article.text, sents[si]
     taken: dict[str, list[PlaceChoice | None]] = {}
     crowd = aggregate(sentence.text)
@@ -192,6 +201,10 @@ def _read_sentence(article: Article, si: int, sents: list[Sentence], cands: list
         clause = clause_of(text, sentence, hit)
         own_date = dater.own_in(si, clause)
         own_place = placer.in_sentence(sentence, (hit.start, hit.end), clause)
+        frame = frames.frame(si, (hit.start, hit.end))
+        if frame is not None:
+            own_date = attach.date(frame, dater, si, own_date)
+            own_place = attach.place(frame, placer, sentence, (hit.start, hit.end), clause, own_place)
         if not cand.primary and not _elsewhere(own_place, taken.get(family, [])):
             continue          # the same family told twice in one sentence at one place: one incident
         taken.setdefault(family, []).append(own_place)

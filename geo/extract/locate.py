@@ -218,6 +218,15 @@ class Placer:
                     clause: tuple[int, int] | None = None) -> PlaceChoice | None:
         """The most specific place tied to the trigger within its sentence (its clause preferred)."""
         best: tuple[float, PlaceChoice] | None = None
+        for scored in self.scored(sentence, trigger, clause):
+            if best is None or scored[0] > best[0]:
+                best = scored
+        return best[1] if best else None
+
+    def scored(self, sentence: Sentence, trigger: tuple[int, int],
+               clause: tuple[int, int] | None = None) -> list[tuple[float, PlaceChoice]]:
+        """The places of the sentence that may be the trigger's, with their `PLACE_WEIGHTS` scores, in text order."""
+        out = []
         for topo in self.in_span(sentence.start, sentence.end):
             if topo in self._dateline:
                 continue
@@ -225,9 +234,9 @@ class Placer:
             if scored is not None and clause and not clause[0] <= topo.mention.start < clause[1] \
                     and not (topo.mention.start < clause[0] and _FRONTED.fullmatch(self.text, sentence.start, topo.mention.start)):
                 scored = (scored[0] - _OTHER_CLAUSE, scored[1])
-            if scored is not None and (best is None or scored[0] > best[0]):
-                best = scored
-        return best[1] if best else None
+            if scored is not None:
+                out.append(scored)
+        return out
 
     def coordinated(self, sentence: Sentence, chosen: PlaceChoice) -> list[PlaceChoice]:
         """Places joined to the chosen one by "and" or a comma ("in Paris and California")."""

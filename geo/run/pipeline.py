@@ -27,6 +27,9 @@ class Settings:
     gazetteer_path: str | None = None
     max_article_chars: int = 200_000
     max_mentions: int = 2_000
+    # Place and date by the parse of the sentences that offer two of either (geo.extract.attach; needs spaCy
+    # and its small English model). Measured in docs/incidents.md, "Event frames".
+    frames: bool = False
 
 
 def dated(article: Article) -> Article:
@@ -138,7 +141,7 @@ class Pipeline:
         incidents = tuple(
             extract_incidents(article, toponyms, taxonomy=self.taxonomy, actors=self.actors,
                               calibration=self.calibration, capital_of=getattr(self.geoparser.index, "capital", None),
-                              country_of=getattr(self.geoparser.index, "country", None))
+                              country_of=getattr(self.geoparser.index, "country", None), frames=self.settings.frames)
         )
         return ArticleResult(article, toponyms, incidents, tuple(warnings))
 

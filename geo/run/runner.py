@@ -80,6 +80,7 @@ class RunOptions:
     workers: int = 1
     max_article_chars: int = 200_000
     max_mentions: int = 2_000
+    frames: bool = False
     strict: bool = False
     quiet: bool = False
 
@@ -93,6 +94,7 @@ class RunOptions:
             geonames_username=self.geonames_username,
             max_article_chars=self.max_article_chars,
             max_mentions=self.max_mentions,
+            frames=self.frames,
         )
 
 
