@@ -81,6 +81,28 @@ class _Story:
     note: bool = False      # a short event note that tells one event (decision weight `note_veto`)
 
 
+class _Reading:
+    """The `_Story` of an article, for a candidate's family; whether it is a crime story is read once, when a
+    family a crime story can read like first asks (a scan of the whole text, which the others never need)."""
+
+    __slots__ = ("_article", "_rules", "_crime", "note")
+
+    def __init__(self, article: Article, rules: Rules):
+        self._article, self._rules, self._crime = article, rules, None
+        self.note = _is_note(article)
+
+    def story(self, family: str) -> _Story:
+        return _Story(family in crime_lookalikes() and self._crime_story(), self.note)
+
+    def _crime_story(self) -> bool:
+        if self._crime is None:
+            whole = f"{self._article.title}\n{self._article.text}"
+            folded = Caseless.fold(whole)
+            self._crime = self._rules.in_article("offence", whole, folded) and not self._rules.in_article(
+                "political", whole, folded)
+        return self._crime
+
+
 # An event note (ACLED's, a blotter line, a brief) is one paragraph of a few sentences that tells one event.
 NOTE_SENTENCES = 3
 
@@ -122,12 +144,9 @@ def extract_incidents(article: Article, toponyms: Sequence[Toponym], *, taxonomy
     placer = Placer(article, toponyms, rules, capital_of, country_of)
     dater = Dater(article, sents, lambda j: families.get(j, frozenset()))
     drafts: list[_Draft] = []
-    whole = f"{article.title}\n{text}"
-    folded = Caseless.fold(whole)
-    story = _Story(rules.in_article("offence", whole, folded) and not rules.in_article("political", whole, folded),
-                   _is_note(article))
+    reading = _Reading(article, rules)
     for si, cands in found.items():
-        _read_sentence(article, si, sents, cands, weights, taxonomy, placer, dater, drafts, story)
+        _read_sentence(article, si, sents, cands, weights, taxonomy, placer, dater, drafts, reading)
     out = _incidents(_coalesce(drafts, taxonomy), article, sents, dater, taxonomy, actors)
     return [replace(i, confidence=calibration.probability(i)) for i in out]
 
@@ -181,7 +200,7 @@ def _counts_after(d: _Draft, sents: list[Sentence], others: set[int], dated: Cal
 
 
 def _read_sentence(article: Article, si: int, sents: list[Sentence], cands: list[Candidate], weights: Weights,
-                   taxonomy: Taxonomy, placer: Placer, dater: Dater, drafts: list[_Draft], story: _Story) -> None:
+                   taxonomy: Taxonomy, placer: Placer, dater: Dater, drafts: list[_Draft], reading: _Reading) -> None:
     """Drafts for the candidates of one sentence that reach the threshold (one per family and place)."""
     text, sentence = article.text, sents[si]
     taken: dict[str, list[PlaceChoice | None]] = {}
@@ -196,7 +215,7 @@ def _read_sentence(article: Article, si: int, sents: list[Sentence], cands: list
         taken.setdefault(family, []).append(own_place)
         locality = placer.locality(sentence, (hit.start, hit.end))
         conf = _confidence(cand, weights, text, sentence, own_date, own_place, bool(locality), crowd,
-                           replace(story, crime=story.crime and family in crime_lookalikes()))
+                           reading.story(family))
         ante = _antecedent(drafts, taxonomy, family, text, sentence, hit, own_place, own_date)
         evidence = _evidence(article, sentence, hit)
         if ante is not None:
