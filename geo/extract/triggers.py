@@ -273,12 +273,13 @@ class Rules:
         if not before and not after:
             return False
         clause_start, clause_end = clause_of(text, sentence, hit)
-        for c in before:
-            lo = clause_start if kind != "state" else sentence.start
-            if c.regex.search(_last_words(text[lo:hit.start], c.window)):
+        if before:       # the words before the hit, split once for every window (as `_last_words` splits them)
+            words = _words(text[clause_start if kind != "state" else sentence.start:hit.start])
+            if any(c.regex.search(" ".join(words[-c.window:]) if c.window else "") for c in before):
                 return True
-        for c in after:
-            if c.regex.search(_first_words(text[hit.end:clause_end], c.window)):
+        if after:
+            words = _words(text[hit.end:clause_end])
+            if any(c.regex.search(" ".join(words[:c.window]) if c.window else "") for c in after):
                 return True
         return False
 
@@ -362,6 +363,10 @@ def _find_clause(text: str, sentence: Sentence, hit: Hit) -> tuple[int, int]:
         start = m.end()
     after = _CLAUSE.search(text, hit.end, sentence.end)
     return start, (after.start() if after else sentence.end)
+
+
+def _words(text: str) -> list[str]:
+    return text.replace("’", "'").split()
 
 
 def _last_words(text: str, n: int) -> str:
