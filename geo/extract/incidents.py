@@ -132,12 +132,12 @@ def extract_incidents(article: Article, toponyms: Sequence[Toponym], *, taxonomy
     weights = weights or Weights.load()
     text = article.text
     body = article.body_span or Span(0, len(text))
-    every = rules.starts(text, body.start, body.end)
+    every, lowered = rules.word_starts(text, body.start, body.end)
     starts = sorted(set(model.candidate_starts(text, body.start, body.end)) | set(rules.trigger_starts(text, every)))
     if not starts:
         return []
     sents = _segments(article, starts)
-    found = _candidates(text, sents, starts, every, rules, model, taxonomy, weights)
+    found = _candidates(text, sents, starts, every, lowered, rules, model, taxonomy, weights)
     if not found:
         return []
     families = {si: frozenset(c.family for c in cs) for si, cs in found.items()}
@@ -161,15 +161,20 @@ def _incidents(final: list[_Draft], article: Article, sents: list[Sentence], dat
             for n, d in enumerate(final)]
 
 
-def _candidates(text: str, sents: list[Sentence], starts: list[int], every, rules: Rules, model: EventModel,
-                taxonomy: Taxonomy, weights: Weights) -> dict[int, list[Candidate]]:
-    """The candidates of each sentence that has any, by sentence index (`geo.extract.decide.candidates`)."""
+def _candidates(text: str, sents: list[Sentence], starts: list[int], every, lowered: bool, rules: Rules,
+                model: EventModel, taxonomy: Taxonomy, weights: Weights) -> dict[int, list[Candidate]]:
+    """The candidates of each sentence that has any, by sentence index (`geo.extract.decide.candidates`).
+
+    `every` holds the body's `Rules.word_starts` (`lowered`: found lower-cased); the detector reads a sentence's
+    own from them instead of searching it again.
+    """
     found: dict[int, list[Candidate]] = {}
     for si, sentence in enumerate(sents):
         i = bisect.bisect_left(starts, sentence.start)
         if i == len(starts) or starts[i] >= sentence.end:
             continue             # no word in the sentence weighs for any event type
-        probs, anchor = model.type_probabilities(sentence.text)
+        own = rules.stretch_starts(text, every, sentence.start, sentence.end) if lowered else None
+        probs, anchor = model.type_probabilities(sentence.text, own)
         hits = rules.hits(text, sentence.start, sentence.end, every)
         got = candidates(sentence, text, probs, anchor, hits, rules, taxonomy, weights, _has_counts(sentence.text))
         if got:

@@ -194,14 +194,28 @@ class Rules:
 
     def starts(self, text: str, start: int, end: int) -> list[int]:
         """Offsets in text[start:end] of the words that may begin a trigger or a blocker, in order."""
+        return self.word_starts(text, start, end)[0]
+
+    def word_starts(self, text: str, start: int, end: int) -> tuple[list[int], bool]:
+        """`starts()`, and whether they were found in the text lower-cased (no letter of it lower-cases to two
+        characters): then those of a stretch between two spaces are its own (`stretch_starts`)."""
         folded, lowered = self._starts, self._starts_lower
         # Lower-cased, the regex needs no case folding; the character before `start` keeps the
         # word-start test right at the edge.
         lo = max(0, start - 1)
         low = text[lo:end].lower()
         if len(low) != end - lo:          # a few letters lower-case to two characters: offsets would shift
-            return [m.start() for m in folded.finditer(text, start, end)]
-        return [m.start() + lo for m in lowered.finditer(low, start - lo)]
+            return [m.start() for m in folded.finditer(text, start, end)], False
+        return [m.start() + lo for m in lowered.finditer(low, start - lo)], True
+
+    @staticmethod
+    def stretch_starts(text: str, starts: Sequence[int], start: int, end: int) -> list[int] | None:
+        """`starts(text[start:end], 0, end - start)` taken from the `word_starts` of a longer text that were found
+        lower-cased, or None if the stretch does not stand between spaces (or the ends of `text`): a word that
+        runs across its edge is a word start, or none, only in the longer text."""
+        if (start > 0 and not text[start - 1].isspace()) or (end < len(text) and not text[end].isspace()):
+            return None
+        return [p - start for p in starts[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]]
 
     def trigger_starts(self, text: str, starts: Sequence[int]) -> list[int]:
         """Those of `starts` (from `starts()`) that may begin a trigger, not only a blocker."""
