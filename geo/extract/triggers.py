@@ -169,6 +169,7 @@ class Rules:
             merged = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
             self._by.setdefault((kind, scope), []).append(_Cue(merged, kind, scope, window))
         self._in_sentence: dict[tuple[str, str], bool] = {}
+        self._cues: dict[tuple[str, str, int, int], tuple[str, bool]] = {}     # see `cue`
         # Article-wide cues run over whole articles, long ones too: folded text, no case folding per character.
         self._in_article = {kind: [Caseless(c.regex.pattern) for c in cues]
                             for (kind, scope), cues in self._by.items() if scope == "article"}
@@ -273,7 +274,28 @@ class Rules:
         return got
 
     def cue(self, kind: str, text: str, sentence: Sentence, hit: Hit) -> bool:
-        """True if a cue of `kind` applies to `hit` (within its window, clause or sentence)."""
+        """True if a cue of `kind` applies to `hit` (within its window, clause or sentence).
+
+        Remembered for the sentence: the detector's features ask of a sentence alone what the decision then
+        asks of it in its article. The answer is the same where the sentence follows a space (or starts the
+        text): every search reads no further than the sentence's ends but for the character before it (a word
+        boundary, a lookbehind), which is then not a word character either way. Kept with the sentence
+        string itself, so another article's identical sentence asks anew.
+        """
+        start = sentence.start
+        if start and not text[start - 1].isspace():
+            return self._cue(kind, text, sentence, hit)
+        key = (kind, sentence.text, hit.start - start, hit.end - start)
+        got = self._cues.get(key)
+        if got is not None and got[0] is sentence.text:
+            return got[1]
+        if len(self._cues) > 4096:
+            self._cues.clear()
+        found = self._cue(kind, text, sentence, hit)
+        self._cues[key] = (sentence.text, found)
+        return found
+
+    def _cue(self, kind: str, text: str, sentence: Sentence, hit: Hit) -> bool:
         key = (kind, sentence.text)
         found = self._in_sentence.get(key)
         if found is None:
