@@ -88,7 +88,8 @@ class _Reading:
     __slots__ = ("_article", "_rules", "_crime", "note")
 
     def __init__(self, article: Article, rules: Rules):
-        self._article, self._rules, self._crime = article, rules, None
+        self._article, self._rules = article, rules
+        self._crime: bool | None = None
         self.note = _is_note(article)
 
     def story(self, family: str) -> _Story:
