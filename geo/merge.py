@@ -83,11 +83,22 @@ class _Cluster:
         self.by_article: dict[str, list[tuple]] = defaultdict(list)
         self.groups: dict[tuple, set[str]] = {}     # `across` -> the articles of the members that have it
         self.last_refusal: tuple | None = None
+        # The shortest and longest compared sentence of the undated members: a newcomer whose sentence is too
+        # short or too long for either cannot be 90 % like it, which refuses it without a look at the others.
+        self.lengths: tuple[int, int] | None = None
 
     def admits(self, told: _Told, max_km: float, max_days: int) -> bool:
         """True if `told` is the same incident as every member (`same_incident` with each)."""
-        if any(alone != told.alone for alone in self.by_article.get(told.article, ())):
+        own = self.by_article.get(told.article)
+        if own is not None and any(alone != told.alone for alone in own):
             return False
+        sentence = told.across[3]
+        if sentence is not None and own is None and self.lengths is not None:
+            # `_similar_words`'s first bound, on the two lengths that reach furthest (no member is from
+            # the newcomer's article, so every member must be like it)
+            n = len(sentence)
+            if any(2 * min(n, m) < _SIMILAR * (n + m) for m in self.lengths):
+                return False
         # The group that refused the previous newcomer first: newcomers that differ tend to differ alike.
         last = self.last_refusal
         if last is not None and self._refuses(told, last, self.groups[last], max_km, max_days):
@@ -107,6 +118,9 @@ class _Cluster:
         self.members.append(told.incident)
         self.by_article[told.article].append(told.alone)
         self.groups.setdefault(told.across, set()).add(told.article)
+        if (sentence := told.across[3]) is not None:
+            n = len(sentence)
+            self.lengths = (n, n) if self.lengths is None else (min(self.lengths[0], n), max(self.lengths[1], n))
 
 
 class _Blocks:

@@ -317,6 +317,9 @@ def test_reading_is_lazy(tmp_path):
     # placeholders and the calendar's ends are no dates (issue 19, item 2)
     ("9999-12-31", None), ("0001-01-01T00:00:00Z", None), ("1899-12-31", None), ("2101-01-01", None),
     ("1900-01-01", (dt.date(1900, 1, 1), DatePrecision.DAY)), ("2100-12", (dt.date(2100, 12, 1), DatePrecision.MONTH)),
+    # strptime's numbers are any decimal digits; a value that ends in none is no date before any format is tried
+    ("Dec 31, \u0662\u0660\u0661\u0667", (dt.date(2017, 12, 31), DatePrecision.DAY)), ("2017/12/31", (dt.date(2017, 12, 31), DatePrecision.DAY)),
+    ("Dec 31, 2017x", None), ("not a date ${alert(3)}", None),
 ])
 def test_parses_metadata_dates(value, expected):
     assert parse_metadata_date(value) == expected

@@ -321,3 +321,11 @@ def test_the_phrases_that_gave_place_and_date_are_exported_with_their_offsets(tm
     assert (rows[0]["place_evidence"], rows[0]["place_evidence_start"], rows[0]["date_evidence_end"]) == (
         "near Mosul", "37", "58")
     assert (rows[1]["date_evidence"], rows[1]["date_evidence_start"]) == ("", "")
+
+
+def test_url_check_refuses_exactly_the_control_and_whitespace_characters():
+    # safe_url refuses a URL holding any character below U+0020 or any str.isspace() one, with one regex
+    from geo.outputs.safe import _CONTROL_OR_SPACE
+
+    assert [cp for cp in range(0x110000)
+            if bool(_CONTROL_OR_SPACE.match(chr(cp))) != (cp < 32 or chr(cp).isspace())] == []

@@ -1,8 +1,10 @@
 """Sentence and paragraph segmentation with offsets."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from geo.read.text import paragraph_spans, sentences
+from geo.read.text import _PARAGRAPH_BREAK, _breaks, paragraph_spans, sentences
 
 
 def test_sentence_offsets_index_the_text():
@@ -39,3 +41,10 @@ def test_segmentation_respects_start_and_end():
 
 def test_blank_text_has_no_paragraphs():
     assert paragraph_spans("  \n\n  ") == [] and sentences("") == []
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab. \t\n\r\u00a0\u2028")), max_size=40), st.integers(0, 5), st.integers(0, 45))
+def test_paragraph_breaks_found_by_skipping_match_the_regex(text, start, stop):
+    stop = min(stop, len(text))
+    assert [m.span() for m in _breaks(text, start, stop)] == [m.span() for m in _PARAGRAPH_BREAK.finditer(text, start, stop)]

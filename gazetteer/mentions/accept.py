@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import NamedTuple, Protocol
 
 from gazetteer.mentions.lexicon import Lexicon
@@ -84,6 +84,24 @@ class MatcherView(Protocol):
     person_leads: frozenset[str]  # titles and first names, which open a person's name ("Queen Elizabeth")
 
 
+class _once:        # noqa: N801 - used as a decorator, like functools.cached_property
+    """`functools.cached_property` without its lock (Python 3.11 takes one at each first read, which costs more
+    than most of these facts): the value is stored in the instance's dict, which later reads find first."""
+
+    def __init__(self, func: Callable):
+        self.func = func
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, spot, owner=None):
+        if spot is None:
+            return self
+        value = spot.__dict__[self.name] = self.func(spot)
+        return value
+
+
 class Spot:
     """A candidate mention in its text; each fact about its surroundings is worked out once, when a rule asks."""
 
@@ -99,12 +117,12 @@ class Spot:
         self.single = info.single
         self.key = info.key
 
-    @cached_property
+    @_once
     def major(self) -> bool:
         """Provinces, countries, big cities and acronyms: they count even inside longer names."""
         return self.bucket >= self.m.major_bucket or self.info.acronym
 
-    @cached_property
+    @_once
     def before(self) -> str:
         """The text just before the name, without an article that belongs to it ("al-", "de ")."""
         before = self.text[max(0, self.start - _LOOK_BACK):self.start]
@@ -112,20 +130,20 @@ class Spot:
         art = _article_before().search(before, max(0, len(before) - _ARTICLE_TAIL))
         return before[: art.start() + 1] if art else before
 
-    @cached_property
+    @_once
     def prev(self) -> tuple[str, str] | None:
         """The word before: (the word with what follows it, the word)."""
         return _prev_word(self.before)
 
-    @cached_property
+    @_once
     def prev_text(self) -> str:
         return self.prev[1] if self.prev else ""
 
-    @cached_property
+    @_once
     def prev_word(self) -> str:
         return self.prev_text.rstrip(".").lower()
 
-    @cached_property
+    @_once
     def adjacent(self) -> bool:
         """The word before is right next to the name, in the same sentence."""
         if self.prev is None or _ADJACENT.fullmatch(self.prev[0]) is None:
@@ -133,27 +151,27 @@ class Spot:
         # "... of Justice. Azerbaijan": a sentence ended, not a title
         return not (self.prev_text.endswith(".") and len(self.prev_text) > _LONGEST_ABBREVIATION)
 
-    @cached_property
+    @_once
     def sentence_start(self) -> bool:
         return _SENT_END.search(self.before, max(0, len(self.before.rstrip()) - 1)) is not None
 
-    @cached_property
+    @_once
     def title_line(self) -> bool:
         """The name stands in a title-case line (a headline), where every word is capitalised."""
         return _is_title_line(self.text, self.start)
 
-    @cached_property
+    @_once
     def next_cap(self) -> str | None:
         """The capitalised word after the name, lower case."""
         after = _cap_word().match(self.text, self.end)
         return after.group(1).lower() if after else None
 
-    @cached_property
+    @_once
     def org(self) -> bool:
         """The word after makes it an organisation: "Gainesville Police", "Georgia Bureau"."""
         return self.next_cap in self.lex.org_words and self.bucket >= self.m.min_bucket
 
-    @cached_property
+    @_once
     def locative(self) -> bool:
         """It stands where a place must: after "in", before a level word, in a list of places."""
         text, end = self.text, self.end

@@ -72,18 +72,27 @@ def _stand_ins(c: str) -> tuple[str, str] | None:
 def _fold(text: str, mask_lower: bool) -> str:
     """`text.translate(_TABLE)`; with `mask_lower`, lower-case word starts become "#"."""
     if text.isascii():
-        folded = clean = text.encode("ascii")
-    else:
-        # Usually a handful of distinct quotes and dashes: replace each one throughout.
-        folded_text = clean_text = text
-        for c in set(_NON_ASCII.findall(text)):
-            pair = _stand_ins(c)
-            if pair is None:   # Greek, CJK and the like keep their letters: the general path
-                return _fold_slow(text, mask_lower)
-            folded_text = folded_text.replace(c, pair[0])
-            if mask_lower:
-                clean_text = clean_text.replace(c, pair[1])
-        folded, clean = folded_text.encode("ascii"), clean_text.encode("ascii") if mask_lower else b""
+        raw = text.encode("ascii")
+        return _fold_bytes(raw, raw, mask_lower)
+    # Usually a handful of distinct quotes and dashes: replace each one throughout.
+    folded_text = clean_text = text
+    hard = []
+    for c in set(_NON_ASCII.findall(text)):
+        pair = _stand_ins(c)
+        if pair is None:      # Greek, CJK and the like keep their letters: the general path, but only where they are
+            hard.append(c)
+            continue
+        folded_text = folded_text.replace(c, pair[0])
+        if mask_lower:
+            clean_text = clean_text.replace(c, pair[1])
+    if hard:
+        return _fold_around(text, hard, mask_lower)
+    return _fold_bytes(folded_text.encode("ascii"), clean_text.encode("ascii") if mask_lower else b"", mask_lower)
+
+
+def _fold_bytes(folded: bytes, clean: bytes, mask_lower: bool) -> str:
+    """The fast path of `_fold`: ASCII `folded`, one byte per character (and, to mask, `clean`: the same
+    characters' word classes)."""
     folded = folded.translate(_FOLD_BYTES)
     if mask_lower:
         # A lower-case letter after a non-word character (a class "a" after a " ") is masked.
@@ -95,6 +104,24 @@ def _fold(text: str, mask_lower: bool) -> str:
             value = (int.from_bytes(folded, "big") & ~select) | (int.from_bytes(b"#" * n, "big") & select)
             folded = value.to_bytes(n, "big")
     return folded.decode("ascii")
+
+
+def _fold_around(text: str, hard: list[str], mask_lower: bool) -> str:
+    """`_fold` of a text holding characters that fold to non-ASCII letters: the general path from the first
+    of them to the last, the fast paths before and after (a long text with a few at its head stays fast).
+
+    Each character folds alone, and its mask depends on the character before it only, so the parts are
+    folded apart, each told the character before it.
+    """
+    lo, hi = min(text.find(c) for c in hard), max(text.rfind(c) for c in hard)
+    head = _fold(text[:lo], mask_lower) if lo else ""
+    middle = _fold_slow(text[lo - 1:hi + 1], mask_lower)[1:] if lo else _fold_slow(text[:hi + 1], mask_lower)
+    rest = text[hi + 1:]
+    if not rest:
+        return head + middle
+    # The stand-in for the last general character: one of its word class ("A" continues a word, " " does not).
+    tail = _fold(("A" if _WORDISH.match(text[hi]) else " ") + rest, mask_lower)[1:]
+    return head + middle + tail
 
 
 _LOWER_WORD = re.compile(r"(?<![\w’'`\-.])[a-z]")

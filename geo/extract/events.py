@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -137,9 +137,11 @@ class EventModel:
         chosen = [int(j) for j in np.argsort(-probs) if probs[j] >= at]
         return [Detection(self.labels[j], float(probs[j]), self._anchor(feats, j + 1)) for j in chosen]
 
-    def type_probabilities(self, text: str) -> tuple[dict[str, float], Callable[[str], str]]:
-        """P(event) x P(type | event) for every type, and a function giving a type's anchor word."""
-        feats = self.featurizer.features(text)
+    def type_probabilities(self, text: str, starts: Sequence[int] | None = None) -> tuple[dict[str, float],
+                                                                                          Callable[[str], str]]:
+        """P(event) x P(type | event) for every type, and a function giving a type's anchor word (`starts`: the
+        sentence's `Rules.starts`, if known)."""
+        feats = self.featurizer.features(text, starts)
         p_event, p_type = self._probabilities(self._rows(feats))
         probs = {label: p_event * float(p) for label, p in zip(self.labels, p_type)}
         return probs, lambda label: self._anchor(feats, 1 + self.labels.index(label))

@@ -8,7 +8,7 @@ actor lexicon enter as features, so a list of words informs the decision without
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -80,8 +80,8 @@ class Featurizer:
         """The featurizer over the bundled rule files, taxonomy and actor lexicon."""
         return cls(Rules.load(), Taxonomy.load(), ActorLexicon.load())
 
-    def features(self, text: str) -> set[str]:
-        """The features of one sentence."""
+    def features(self, text: str, starts: Sequence[int] | None = None) -> set[str]:
+        """The features of one sentence (`starts`: its `Rules.starts`, if known)."""
         words = tokens(text)
         kinds = function_words()
         stems = [stem(w) for w in words]
@@ -90,7 +90,7 @@ class Featurizer:
                  *("m:" + kinds[w] for w in words if kinds.get(w, "stop") != "stop")}
         feats.update(f"b:{stems[i]}_{stems[i + 1]}" for i in range(len(words) - 1)
                      if kinds.get(words[i]) != "stop" or kinds.get(words[i + 1]) != "stop")
-        feats.update(self._rule_features(text))
+        feats.update(self._rule_features(text, starts))
         counts = casualties(text)
         if counts.fatalities:
             feats.add("k:killed")
@@ -99,9 +99,9 @@ class Featurizer:
         feats.update("a:" + m.actor.kind for m in self._actors.matches(text))
         return feats
 
-    def _rule_features(self, text: str) -> Iterator[str]:
+    def _rule_features(self, text: str, starts: Sequence[int] | None) -> Iterator[str]:
         sentence = Sentence(0, len(text), text, 0, 0)
-        for hit in self._rules.hits(text, 0, len(text)):
+        for hit in self._rules.hits(text, 0, len(text), starts):
             if hit.type not in self._taxonomy:
                 continue
             strength = "strong" if hit.strength >= 0.8 else "weak"

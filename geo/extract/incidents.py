@@ -82,6 +82,31 @@ class _Story:
     note: bool = False      # a short event note that tells one event (decision weight `note_veto`)
 
 
+class _Reading:
+    """The `_Story` of an article, for a candidate's family; whether it is a crime story is read once, when a
+    family a crime story can read like first asks (a scan of the whole text, which the others never need)."""
+
+    __slots__ = ("_article", "_rules", "_crime", "note")
+
+    def __init__(self, article: Article, rules: Rules):
+        self._article, self._rules = article, rules
+        self._crime: bool | None = None
+        self.note = _is_note(article)
+
+    def story(self, family: str) -> _Story:
+        return _Story(family in crime_lookalikes() and self._crime_story(), self.note)
+
+    def _crime_story(self) -> bool:
+        if self._crime is None:
+            whole = f"{self._article.title}\n{self._article.text}"
+            folded = Caseless.fold(whole)
+            # The political words first: conflict news names one early ("militants", "troops"), and then the
+            # offence words need no search through the rest of a long text.
+            self._crime = not self._rules.in_article("political", whole, folded) and self._rules.in_article(
+                "offence", whole, folded)
+        return self._crime
+
+
 # An event note (ACLED's, a blotter line, a brief) is one paragraph of a few sentences that tells one event.
 NOTE_SENTENCES = 3
 
@@ -113,27 +138,24 @@ def extract_incidents(article: Article, toponyms: Sequence[Toponym], *, taxonomy
     weights = weights or Weights.load()
     text = article.text
     body = article.body_span or Span(0, len(text))
-    every = rules.starts(text, body.start, body.end)
+    every, lowered = rules.word_starts(text, body.start, body.end)
     starts = sorted(set(model.candidate_starts(text, body.start, body.end)) | set(rules.trigger_starts(text, every)))
     if not starts:
         return []
     sents = _segments(article, starts)
-    found = _candidates(text, sents, starts, every, rules, model, taxonomy, weights)
+    found = _candidates(text, sents, starts, every, lowered, rules, model, taxonomy, weights)
     if not found:
         return []
     families = {si: frozenset(c.family for c in cs) for si, cs in found.items()}
     placer = Placer(article, toponyms, rules, capital_of, country_of)
     dater = Dater(article, sents, lambda j: families.get(j, frozenset()))
     drafts: list[_Draft] = []
-    whole = f"{article.title}\n{text}"
-    folded = Caseless.fold(whole)
-    story = _Story(rules.in_article("offence", whole, folded) and not rules.in_article("political", whole, folded),
-                   _is_note(article))
+    reading = _Reading(article, rules)
     parsed = attach.Frames(sents, (si for si, cands in found.items()
                                    if attach.in_doubt(placer, dater, text, sents, si, (c.hit for c in cands)))
                            if frames else ())
     for si, cands in found.items():
-        _read_sentence(article, si, sents, cands, weights, taxonomy, placer, dater, drafts, story, parsed)
+        _read_sentence(article, si, sents, cands, weights, taxonomy, placer, dater, drafts, reading, parsed)
     out = _incidents(_coalesce(drafts, taxonomy), article, sents, dater, taxonomy, actors)
     return [replace(i, confidence=calibration.probability(i)) for i in out]
 
@@ -148,15 +170,20 @@ def _incidents(final: list[_Draft], article: Article, sents: list[Sentence], dat
             for n, d in enumerate(final)]
 
 
-def _candidates(text: str, sents: list[Sentence], starts: list[int], every, rules: Rules, model: EventModel,
-                taxonomy: Taxonomy, weights: Weights) -> dict[int, list[Candidate]]:
-    """The candidates of each sentence that has any, by sentence index (`geo.extract.decide.candidates`)."""
+def _candidates(text: str, sents: list[Sentence], starts: list[int], every, lowered: bool, rules: Rules,
+                model: EventModel, taxonomy: Taxonomy, weights: Weights) -> dict[int, list[Candidate]]:
+    """The candidates of each sentence that has any, by sentence index (`geo.extract.decide.candidates`).
+
+    `every` holds the body's `Rules.word_starts` (`lowered`: found lower-cased); the detector reads a sentence's
+    own from them instead of searching it again.
+    """
     found: dict[int, list[Candidate]] = {}
     for si, sentence in enumerate(sents):
         i = bisect.bisect_left(starts, sentence.start)
         if i == len(starts) or starts[i] >= sentence.end:
             continue             # no word in the sentence weighs for any event type
-        probs, anchor = model.type_probabilities(sentence.text)
+        own = rules.stretch_starts(text, every, sentence.start, sentence.end) if lowered else None
+        probs, anchor = model.type_probabilities(sentence.text, own)
         hits = rules.hits(text, sentence.start, sentence.end, every)
         got = candidates(sentence, text, probs, anchor, hits, rules, taxonomy, weights, _has_counts(sentence.text))
         if got:
@@ -187,7 +214,7 @@ def _counts_after(d: _Draft, sents: list[Sentence], others: set[int], dated: Cal
 
 
 def _read_sentence(article: Article, si: int, sents: list[Sentence], cands: list[Candidate], weights: Weights,
-                   taxonomy: Taxonomy, placer: Placer, dater: Dater, drafts: list[_Draft], story: _Story,
+                   taxonomy: Taxonomy, placer: Placer, dater: Dater, drafts: list[_Draft], reading: _Reading,
                    frames: attach.Frames) -> None:
     """Drafts for the candidates of one sentence that reach the threshold (one per family and place).
 
@@ -210,7 +237,7 @@ def _read_sentence(article: Article, si: int, sents: list[Sentence], cands: list
         taken.setdefault(family, []).append(own_place)
         locality = placer.locality(sentence, (hit.start, hit.end))
         conf = _confidence(cand, weights, text, sentence, own_date, own_place, bool(locality), crowd,
-                           replace(story, crime=story.crime and family in crime_lookalikes()))
+                           reading.story(family))
         ante = _antecedent(drafts, taxonomy, family, text, sentence, hit, own_place, own_date)
         evidence = _evidence(article, sentence, hit)
         if ante is not None:

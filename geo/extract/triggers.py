@@ -169,6 +169,7 @@ class Rules:
             merged = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
             self._by.setdefault((kind, scope), []).append(_Cue(merged, kind, scope, window))
         self._in_sentence: dict[tuple[str, str], bool] = {}
+        self._cues: dict[tuple[str, str, int, int], tuple[str, bool]] = {}     # see `cue`
         # Article-wide cues run over whole articles, long ones too: folded text, no case folding per character.
         self._in_article = {kind: [Caseless(c.regex.pattern) for c in cues]
                             for (kind, scope), cues in self._by.items() if scope == "article"}
@@ -194,14 +195,28 @@ class Rules:
 
     def starts(self, text: str, start: int, end: int) -> list[int]:
         """Offsets in text[start:end] of the words that may begin a trigger or a blocker, in order."""
+        return self.word_starts(text, start, end)[0]
+
+    def word_starts(self, text: str, start: int, end: int) -> tuple[list[int], bool]:
+        """`starts()`, and whether they were found in the text lower-cased (no letter of it lower-cases to two
+        characters): then those of a stretch between two spaces are its own (`stretch_starts`)."""
         folded, lowered = self._starts, self._starts_lower
         # Lower-cased, the regex needs no case folding; the character before `start` keeps the
         # word-start test right at the edge.
         lo = max(0, start - 1)
         low = text[lo:end].lower()
         if len(low) != end - lo:          # a few letters lower-case to two characters: offsets would shift
-            return [m.start() for m in folded.finditer(text, start, end)]
-        return [m.start() + lo for m in lowered.finditer(low, start - lo)]
+            return [m.start() for m in folded.finditer(text, start, end)], False
+        return [m.start() + lo for m in lowered.finditer(low, start - lo)], True
+
+    @staticmethod
+    def stretch_starts(text: str, starts: Sequence[int], start: int, end: int) -> list[int] | None:
+        """`starts(text[start:end], 0, end - start)` taken from the `word_starts` of a longer text that were found
+        lower-cased, or None if the stretch does not stand between spaces (or the ends of `text`): a word that
+        runs across its edge is a word start, or none, only in the longer text."""
+        if (start > 0 and not text[start - 1].isspace()) or (end < len(text) and not text[end].isspace()):
+            return None
+        return [p - start for p in starts[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]]
 
     def trigger_starts(self, text: str, starts: Sequence[int]) -> list[int]:
         """Those of `starts` (from `starts()`) that may begin a trigger, not only a blocker."""
@@ -259,7 +274,28 @@ class Rules:
         return got
 
     def cue(self, kind: str, text: str, sentence: Sentence, hit: Hit) -> bool:
-        """True if a cue of `kind` applies to `hit` (within its window, clause or sentence)."""
+        """True if a cue of `kind` applies to `hit` (within its window, clause or sentence).
+
+        Remembered for the sentence: the detector's features ask of a sentence alone what the decision then
+        asks of it in its article. The answer is the same where the sentence follows a space (or starts the
+        text): every search reads no further than the sentence's ends but for the character before it (a word
+        boundary, a lookbehind), which is then not a word character either way. Kept with the sentence
+        string itself, so another article's identical sentence asks anew.
+        """
+        start = sentence.start
+        if start and not text[start - 1].isspace():
+            return self._cue(kind, text, sentence, hit)
+        key = (kind, sentence.text, hit.start - start, hit.end - start)
+        got = self._cues.get(key)
+        if got is not None and got[0] is sentence.text:
+            return got[1]
+        if len(self._cues) > 4096:
+            self._cues.clear()
+        found = self._cue(kind, text, sentence, hit)
+        self._cues[key] = (sentence.text, found)
+        return found
+
+    def _cue(self, kind: str, text: str, sentence: Sentence, hit: Hit) -> bool:
         key = (kind, sentence.text)
         found = self._in_sentence.get(key)
         if found is None:
@@ -273,12 +309,13 @@ class Rules:
         if not before and not after:
             return False
         clause_start, clause_end = clause_of(text, sentence, hit)
-        for c in before:
-            lo = clause_start if kind != "state" else sentence.start
-            if c.regex.search(_last_words(text[lo:hit.start], c.window)):
+        if before:       # the words before the hit, split once for every window (as `_last_words` splits them)
+            words = _words(text[clause_start if kind != "state" else sentence.start:hit.start])
+            if any(c.regex.search(" ".join(words[-c.window:]) if c.window else "") for c in before):
                 return True
-        for c in after:
-            if c.regex.search(_first_words(text[hit.end:clause_end], c.window)):
+        if after:
+            words = _words(text[hit.end:clause_end])
+            if any(c.regex.search(" ".join(words[:c.window]) if c.window else "") for c in after):
                 return True
         return False
 
@@ -362,6 +399,10 @@ def _find_clause(text: str, sentence: Sentence, hit: Hit) -> tuple[int, int]:
         start = m.end()
     after = _CLAUSE.search(text, hit.end, sentence.end)
     return start, (after.start() if after else sentence.end)
+
+
+def _words(text: str) -> list[str]:
+    return text.replace("’", "'").split()
 
 
 def _last_words(text: str, n: int) -> str:

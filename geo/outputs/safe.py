@@ -14,6 +14,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", 
 _JSON_HTML_TABLE = str.maketrans(
     {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 _TEMPLATE_OPEN = re.compile(r"\{(?=[{%#])")
+# A control character or whitespace (the regex's \s is str.isspace, code point for code point).
+_CONTROL_OR_SPACE = re.compile(r"[\x00-\x1f\s]")
 
 
 def spreadsheet_safe(value):
@@ -38,7 +40,7 @@ def safe_url(url: str | None) -> str | None:
     if not isinstance(url, str):
         return None
     url = url.strip()
-    if not url or any(ord(c) < 32 or c.isspace() for c in url):
+    if not url or _CONTROL_OR_SPACE.search(url):
         return None
     try:
         parts = urlsplit(url)

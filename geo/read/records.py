@@ -58,6 +58,8 @@ def _parse_metadata_date(value: str) -> tuple[dt.date, DatePrecision] | None:
         return dt.date.fromisoformat(s[:10]) if len(s) == 10 else dt.datetime.fromisoformat(s).date(), DatePrecision.DAY
     except ValueError:
         pass
+    if not s[-1:].isdecimal():
+        return None      # every format ends with a number (%Y, %y or %d: regex \d), and strptime is slow to fail
     for fmt in _DATE_FORMATS:
         try:
             return dt.datetime.strptime(s, fmt).date(), DatePrecision.DAY

@@ -44,6 +44,9 @@ __all__ = [
 
 DEFAULT_BATCH = 256
 _IN_CHUNK = 500   # ids per IN (...) list: well under SQLite's parameter limit
+# Where each table with a geometry keeps the point's latitude and longitude among its values.
+_LAT = {t: t.names.index("lat") for t in TABLES if t.geometry}
+_LON = {t: t.names.index("lon") for t in TABLES if t.geometry}
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,12 +214,10 @@ class SqlStore(Store):
         return f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join(values)})"
 
     def _row(self, table: Table, values: list) -> list:
-        for i, (_, kind) in enumerate(table.columns):
-            if kind == "date":
-                values[i] = self._date(values[i])
+        for i in table.dates:
+            values[i] = self._date(values[i])
         if table.geometry:
-            names = table.names
-            values.append(self._geometry(values[names.index("lat")], values[names.index("lon")]))
+            values.append(self._geometry(values[_LAT[table]], values[_LON[table]]))
         return values
 
     def known_hashes(self, article_ids: Sequence[str]) -> dict[str, str]:

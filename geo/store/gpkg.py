@@ -8,6 +8,7 @@ which this module supplies the ST_* SQL functions those triggers call.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import sqlite3
@@ -103,8 +104,10 @@ def gpkg_point(lat: float | None, lon: float | None) -> bytes | None:
     return b"GP\x00\x01" + struct.pack("<i", SRID) + point_wkb(lat, lon)
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def _point_xy(blob: bytes | None) -> tuple[float, float] | None:
-    """(x, y) of a GeoPackage point blob; None for NULL, empty or non-point geometries."""
+    """(x, y) of a GeoPackage point blob; None for NULL, empty or non-point geometries (memoised: the R-tree
+    triggers ask five times per row, and places recur)."""
     if not blob or len(blob) < 8 or blob[:2] != b"GP" or blob[3] & 0x10:
         return None
     start = 8 + _ENVELOPE_BYTES.get((blob[3] >> 1) & 0x07, 0)
@@ -118,10 +121,11 @@ def _point_xy(blob: bytes | None) -> tuple[float, float] | None:
     return None if math.isnan(x) else (x, y)
 
 
-def _st(fn):
+def _st(axis: int):
+    """ST_MinX and the like for a point: the coordinate `axis` (0: x, 1: y), or None."""
     def call(blob):
         xy = _point_xy(blob)
-        return None if xy is None else fn(xy)
+        return None if xy is None else xy[axis]
     return call
 
 
@@ -248,10 +252,10 @@ class GeoPackageStore(SqlStore):
         c = self._conn
         c.create_function("ST_IsEmpty", 1, lambda b: None if b is None else int(_point_xy(b) is None),
                           deterministic=True)
-        c.create_function("ST_MinX", 1, _st(lambda p: p[0]), deterministic=True)
-        c.create_function("ST_MaxX", 1, _st(lambda p: p[0]), deterministic=True)
-        c.create_function("ST_MinY", 1, _st(lambda p: p[1]), deterministic=True)
-        c.create_function("ST_MaxY", 1, _st(lambda p: p[1]), deterministic=True)
+        c.create_function("ST_MinX", 1, _st(0), deterministic=True)
+        c.create_function("ST_MaxX", 1, _st(0), deterministic=True)
+        c.create_function("ST_MinY", 1, _st(1), deterministic=True)
+        c.create_function("ST_MaxY", 1, _st(1), deterministic=True)
 
     def _prepare(self) -> None:
         if self.read_only:

@@ -13,7 +13,7 @@ import json
 import math
 import struct
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from geo.errors import IncidentMapError, OutputError
@@ -71,10 +71,12 @@ class Table:
     columns: tuple[tuple[str, str], ...]
     geometry: bool = False
     description: str = ""
+    names: tuple[str, ...] = field(init=False, repr=False, compare=False)    # the column names, in order
+    dates: tuple[int, ...] = field(init=False, repr=False, compare=False)    # where the date columns are
 
-    @property
-    def names(self) -> tuple[str, ...]:
-        return tuple(c for c, _ in self.columns)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "names", tuple(c for c, _ in self.columns))
+        object.__setattr__(self, "dates", tuple(i for i, (_, kind) in enumerate(self.columns) if kind == "date"))
 
 
 _PLACE_COLUMNS = (
@@ -124,8 +126,8 @@ def article_hash(article: Article) -> str:
     return "sha256:" + hashlib.sha256(article.text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _dump(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+# One encoder for every value: `json.dumps` with options builds a new one per call.
+_dump = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
 
 
 def _span(s: Span | None):
