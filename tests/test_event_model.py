@@ -173,3 +173,20 @@ def test_labelled_sentence_rejects_none_as_a_label():
 ])
 def test_a_bad_subsumes_file_names_its_file_and_line(tmp_path, row, message):
     _bad_row_names_file_and_line(SUBSUMES_FILE, row, message, subsumptions, tmp_path)
+
+
+def test_the_blind_notes_are_valid_and_share_no_text_with_the_training_rows():
+    """The ACLED-style notes written blind on the tenth day (geo/data/events/blind_notes.jsonl) read cleanly,
+    are all test rows, have their second annotation's ids, and repeat no written training sentence."""
+    from geo.evaluate.events import BLIND_NOTES
+    from geo.extract.eventdata import read_labelled, written_files
+    from geo.extract.taxonomy import Taxonomy
+
+    names = Taxonomy.load().names
+    blind = read_labelled([BLIND_NOTES], names)
+    assert len(blind) == 400 and {r.split for r in blind} == {"test"}
+    written = {r.text.lower() for r in read_labelled(written_files(), names)}
+    assert not [r.id for r in blind if r.text.lower() in written]
+    second = [json.loads(line)["id"] for line in
+              BLIND_NOTES.with_name("blind_notes_second_annotation.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(second) == 40 and set(second) <= {r.id for r in blind}
