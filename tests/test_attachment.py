@@ -83,9 +83,15 @@ def test_a_crowd_beating_a_suspected_thief_is_still_mob_violence(pipeline):
 
 # Notes and accidents (decision weights note_veto / note_below; cues.csv block row for accidents).
 
-def test_an_accident_is_no_incident(pipeline):
-    text = ("On 12 August 2023, a chlorine leak at a water treatment plant in Mardan sickened 20 workers. "
-            "Officials said the leak was accidental.")
+@pytest.mark.parametrize("text", [
+    "On 12 August 2023, a chlorine leak at a water treatment plant in Mardan sickened 20 workers. "
+    "Officials said the leak was accidental.",
+    "On 4 June 2022, a lorry ploughed into a crowd at a bus station in Kaduna, killing 9; police said it was an "
+    "accident.",
+    "On 8 March 2021, a stampede at a food distribution point in Mogadishu killed 11 people.",
+    "On 2 October 2020, a blast at an arms depot near Bishkek was blamed on a technical fault. No fatalities.",
+])
+def test_an_accident_is_no_incident(pipeline, text):
     assert incidents(pipeline, text) == ()
 
 
