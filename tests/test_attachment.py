@@ -216,3 +216,12 @@ def test_what_the_event_was_for_keeps_its_place(parsing):
     text = "Government troops launched an assault on Sunday to recapture Kidal from rebels, the army said in Bamako."
     found = incidents(parsing, text, date=dt.date(2017, 10, 3))
     assert [i.place_text for i in found] == ["Kidal"]
+
+
+def test_a_diplomatic_protest_is_no_demonstration(pipeline):
+    lodged = ("On 5 May 2021, Greece's foreign ministry lodged a formal protest with the Turkish ambassador in Athens "
+              "over airspace violations.")
+    marched = ("On 5 May 2021, hundreds of students staged a protest outside the Turkish embassy in Athens over "
+               "airspace violations.")
+    assert incidents(pipeline, lodged) == ()
+    assert [i.type for i in incidents(pipeline, marched)] == ["protest"]
