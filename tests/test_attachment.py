@@ -225,3 +225,11 @@ def test_a_diplomatic_protest_is_no_demonstration(pipeline):
                "airspace violations.")
     assert incidents(pipeline, lodged) == ()
     assert [i.type for i in incidents(pipeline, marched)] == ["protest"]
+
+
+def test_goods_seized_are_no_territory_taken_but_weapons_seized_are_disrupted(pipeline):
+    drugs = ["On 3 April 2022, police forces seized 2 tonnes of cocaine in a container at the port of Bissau.",
+             "On 3 April 2022, soldiers captured a large haul of cannabis in a warehouse in Kandahar."]
+    arms = "On 3 April 2022, soldiers seized a cache of rifles and ammunition in a village near Maiduguri."
+    assert [incidents(pipeline, text) for text in drugs] == [(), ()]
+    assert [i.type for i in incidents(pipeline, arms)] == ["weapons_disrupted"]
