@@ -337,3 +337,21 @@ def test_frames_without_spacy_say_how_to_install_it_and_exit_2(cli, tmp_path):
                env={"PYTHONPATH": f"{fake.parent}{os.pathsep}{ROOT}"})
     assert proc.returncode == 2 and "pip install spacy" in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stderr and not (tmp_path / "x.geojson").exists()
+
+
+def test_eval_incidents_offers_every_split_the_evaluators_have():
+    from geo.cli.admin import ARTICLE_SPLITS, SENTENCE_SPLITS
+    from geo.evaluate.events import _parser
+    from geo.evaluate.incidents import SPLITS
+
+    assert ARTICLE_SPLITS == SPLITS
+    split = next(a for a in _parser()._actions if a.dest == "split")
+    assert SENTENCE_SPLITS == tuple(split.choices)
+
+
+def test_eval_incidents_scores_the_blind_notes_sentence_by_sentence(cli):
+    proc = cli("eval-incidents", "--sentences", "--split", "notes-blind")
+    assert proc.returncode == 0, proc.stderr
+    assert "[notes-blind] 400 sentences" in proc.stdout and "weighted F1" in proc.stdout
+    bad = cli("eval-incidents", "--sentences", "--split", "blind4")
+    assert bad.returncode == 2 and "notes-blind" in bad.stderr and "Traceback" not in bad.stderr

@@ -154,33 +154,43 @@ def eval_cmd(gold: tuple[str, ...], mode: str, limit: int | None, literal_only: 
         click.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.format())
 
 
+# The article splits of geo.evaluate.incidents.SPLITS and the sentence splits of geo.evaluate.events (written
+# out here so that `incidentmap --help` need not import the evaluators; a test checks they agree).
+ARTICLE_SPLITS = ("dev", "test", "holdout", "blind", "blind2", "blind3", "blind4", "blind5", "all")
+SENTENCE_SPLITS = ("dev", "test", "written-dev", "written-test", "notes-blind")
+
+
 @click.command("eval-incidents")
-@click.option("--split", type=click.Choice(["dev", "test", "holdout", "blind", "blind2", "blind3", "all"]), default="dev",
-              show_default=True, help="Which annotated articles (tests/data/incidents_*.jsonl).")
+@click.option("--split", type=click.Choice(list(dict.fromkeys(ARTICLE_SPLITS + SENTENCE_SPLITS))), default="dev",
+              show_default=True,
+              help="Which annotated articles (tests/data/incidents_*.jsonl), or with --sentences which sentences.")
 @click.option("--sentences", is_flag=True,
               help="Instead: the event detector sentence by sentence (per type P/R/F1, weighted F1, confusion).")
 @click.option("--show", is_flag=True, help="List gold and predicted incidents per article.")
+@click.option("--frames", is_flag=True, help="Articles: with the event frames on (see `--frames` of map).")
 @handle_errors
-def eval_incidents_cmd(split: str, sentences: bool, show: bool) -> None:
+def eval_incidents_cmd(split: str, sentences: bool, show: bool, frames: bool) -> None:
     """Score incident extraction on the hand-annotated articles (needs ../shared/corpora).
 
     \b
     Example:
       incidentmap eval-incidents --split test
-      incidentmap eval-incidents --sentences --split dev
+      incidentmap eval-incidents --sentences --split notes-blind
     """
     if sentences:
         # lazy: start-up: `incidentmap --help` imports this module; the event detector's evaluation needs numpy
         from geo.evaluate.events import main as events_main
 
-        if split not in ("dev", "test"):
-            raise UsageError("--sentences has the splits dev and test")
+        if split not in SENTENCE_SPLITS:
+            raise UsageError(f"--sentences has the splits {', '.join(SENTENCE_SPLITS)}")
         code = events_main(["--split", split, "--confusion"])
     else:
         # lazy: start-up: `incidentmap --help` imports this module; evaluation loads the whole pipeline (numpy)
         from geo.evaluate.incidents import main as incidents_main
 
-        code = incidents_main(["--split", split] + (["--show"] if show else []))
+        if split not in ARTICLE_SPLITS:
+            raise UsageError(f"articles have the splits {', '.join(ARTICLE_SPLITS)} (or use --sentences)")
+        code = incidents_main(["--split", split] + (["--show"] if show else []) + (["--frames"] if frames else []))
     if code:
         raise click.exceptions.Exit(code)
 
