@@ -111,6 +111,21 @@ def gazetteer_index():
     index.close()
 
 
+@pytest.fixture(scope="session")
+def real_geoparser(gazetteer_index):
+    """The geoparser over the full gazetteer index."""
+    from gazetteer.geoparser import Geoparser
+
+    return Geoparser.open(gazetteer_index.path)
+
+
+def place_named(geo, text: str, name: str, **kw):
+    """The place the geoparser gives the first mention `name` in `text` (the test fails if there is none)."""
+    hits = [t for t in geo.parse(text, **kw) if t.mention.text == name]
+    assert hits, f"{name!r} was not found in {text!r}"
+    return hits[0].place
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """Under CI, a browser or PostGIS test that skipped is a failure: CI installs both on purpose."""

@@ -11,17 +11,12 @@ from gazetteer.errors import ImportFileError
 from gazetteer.geoparser import Geoparser
 from gazetteer.model import Level, Mention
 from gazetteer.resolve import binding
+from tests.conftest import place_named
 
 
 @pytest.fixture(scope="module")
-def geo(gazetteer_index):
-    return Geoparser.open(gazetteer_index.path)
-
-
-def _place(geo, text, name, **kw):
-    hits = [t for t in geo.parse(text, **kw) if t.mention.text == name]
-    assert hits, f"{name!r} was not found in {text!r}"
-    return hits[0].place
+def geo(real_geoparser):
+    return real_geoparser
 
 
 @pytest.mark.slow
@@ -46,7 +41,7 @@ def _place(geo, text, name, **kw):
     ("In Ukraine, police arrested a man in the city of Odessa on Friday.", "Odessa", Level.CITY, "UA", None),
 ])
 def test_container_and_level_word_decide(geo, text, name, level, country, admin1):
-    place = _place(geo, text, name)
+    place = place_named(geo, text, name)
     assert place is not None
     assert (place.level, place.country_code) == (level, country)
     if admin1:
@@ -64,7 +59,7 @@ def test_container_and_level_word_decide(geo, text, name, level, country, admin1
     ("TBILISI, Georgia (Reuters) - The government met on Monday.", ("TBILISI",), "Georgia", "TBILISI", "GE"),
 ])
 def test_a_datelines_country_binds_its_places(geo, text, places, country, name, expect):
-    place = _place(geo, text, name, dateline_places=places, dateline_country=country)
+    place = place_named(geo, text, name, dateline_places=places, dateline_country=country)
     assert (place.country_code if place else None) == expect
 
 

@@ -7,19 +7,13 @@ from __future__ import annotations
 
 import pytest
 
-from gazetteer.geoparser import Geoparser
 from gazetteer.model import Level
+from tests.conftest import place_named
 
 
 @pytest.fixture(scope="module")
-def geo(gazetteer_index):
-    return Geoparser.open(gazetteer_index.path)
-
-
-def _place(geo, text, name):
-    hits = [t for t in geo.parse(text) if t.mention.text == name]
-    assert hits, f"{name!r} was not found in {text!r}"
-    return hits[0].place
+def geo(real_geoparser):
+    return real_geoparser
 
 
 @pytest.mark.slow
@@ -42,6 +36,6 @@ def _place(geo, text, name):
     ("Storms lashed Melbourne and Victoria overnight.", "Victoria", Level.PROVINCE, "AU", "Victoria"),
 ])
 def test_an_ambiguous_name_among_the_storys_places(geo, text, name, level, country, admin1):
-    p = _place(geo, text, name)
+    p = place_named(geo, text, name)
     assert p is not None, f"{name!r} unresolved in {text!r}"
     assert (p.level, p.country_code, p.admin1 if p.level is not Level.PROVINCE else p.name) == (level, country, admin1)
