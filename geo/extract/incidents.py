@@ -222,12 +222,12 @@ def _read_sentence(article: Article, si: int, sents: list[Sentence], cands: list
     text, sentence = article.text, sents[si]
     taken: dict[str, list[PlaceChoice | None]] = {}
     crowd = aggregate(sentence.text)
-    for cand in _one_reading(cands, weights, lambda c: placer.in_sentence(sentence, (c.hit.start, c.hit.end),
-                                                                         clause_of(text, sentence, c.hit))):
+    clauses = [clause_of(text, sentence, c.hit) for c in cands]
+    places = [placer.in_sentence(sentence, (c.hit.start, c.hit.end), clause) for c, clause in zip(cands, clauses)]
+    for n in _one_reading(cands, weights, places):
+        cand, clause, own_place = cands[n], clauses[n], places[n]
         hit, family = cand.hit, cand.family
-        clause = clause_of(text, sentence, hit)
         own_date = dater.own_in(si, clause)
-        own_place = placer.in_sentence(sentence, (hit.start, hit.end), clause)
         frame = frames.frame(si, (hit.start, hit.end))
         if frame is not None:
             own_date = attach.date(frame, dater, si, own_date)
@@ -255,19 +255,16 @@ def _read_sentence(article: Article, si: int, sents: list[Sentence], cands: list
                 drafts.append(_Draft(hit, sentence, conf, other, date, [evidence]))
 
 
-def _one_reading(cands: list[Candidate], weights: Weights,
-                 place_of: Callable[[Candidate], PlaceChoice | None]) -> list[Candidate]:
+def _one_reading(cands: list[Candidate], weights: Weights, places: list[PlaceChoice | None]) -> list[int]:
     """One event read two ways: a family told only by a word the detector all but rules out (P(family) <=
     `rival_below`) beside another family the detector reads in the same sentence (P >= `rival_above`),
     at the same place, is a word of that event, not an event of its own ("police shot dead a
     demonstrator at a rally" is the rally's excessive force, not also an attack). Two events in one
     sentence stay two when each has its own place, or when the detector's probability is split between
-    them (each above `rival_below`)."""
-    sure = [c for c in cands if c.model >= weights.rival_above]
-    if not sure:
-        return cands
-    return [c for c in cands if c.model > weights.rival_below
-            or not any(o.family != c.family and not _elsewhere(place_of(c), [place_of(o)]) for o in sure)]
+    them (each above `rival_below`). The indices of the candidates kept; `places[n]` is candidate n's own place."""
+    sure = [k for k, c in enumerate(cands) if c.model >= weights.rival_above]
+    return [n for n, c in enumerate(cands) if c.model > weights.rival_below
+            or not any(cands[k].family != c.family and not _elsewhere(places[n], [places[k]]) for k in sure)]
 
 
 def _place_of(placer: Placer, sents: list[Sentence], si: int, hit: Hit, own_place: PlaceChoice | None,
