@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from geo.extract.eventdata import (
+    DATA_DIR,
     LabelledSentence,
     corpus_sentences,
     read_labelled,
@@ -34,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CORPORA = ROOT.parent / "shared" / "corpora"
 # ACLED-style notes written for a blind test on the tenth day, by a writer who never saw the training rows; not a
 # `written_*` file, so no model is trained on them and the model's data digest does not cover them.
-BLIND_NOTES = ROOT / "geo" / "data" / "events" / "blind_notes.jsonl"
+BLIND_NOTES = DATA_DIR / "blind_notes.jsonl"
 _FILES = {"isot": "isot-reuters-true-sample/isot-true.jsonl", "gwn": "geowebnews/geowebnews.jsonl",
           "lgl": "lgl/lgl.jsonl"}
 
