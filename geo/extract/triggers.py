@@ -309,13 +309,13 @@ class Rules:
         if not before and not after:
             return False
         clause_start, clause_end = clause_of(text, sentence, hit)
-        if before:       # the words before the hit, split once for every window (as `_last_words` splits them)
+        if before:       # the words before the hit, split once for every window
             words = _words(text[clause_start if kind != "state" else sentence.start:hit.start])
-            if any(c.regex.search(" ".join(words[-c.window:]) if c.window else "") for c in before):
+            if any(c.regex.search(_last_words(words, c.window)) for c in before):
                 return True
         if after:
             words = _words(text[hit.end:clause_end])
-            if any(c.regex.search(" ".join(words[:c.window]) if c.window else "") for c in after):
+            if any(c.regex.search(_first_words(words, c.window)) for c in after):
                 return True
         return False
 
@@ -328,11 +328,14 @@ class Rules:
 
     def around(self, kind: str, text: str, start: int, end: int) -> bool:
         """True if a cue of `kind` lies within its window before or after text[start:end] (any span)."""
-        for c in self._by.get((kind, "before"), ()):
-            if c.regex.search(_last_words(text[max(0, start - 120):start], c.window)):
+        before, after = self._by.get((kind, "before"), ()), self._by.get((kind, "after"), ())
+        if before:       # the words before the span, split once for every window
+            words = _words(text[max(0, start - 120):start])
+            if any(c.regex.search(_last_words(words, c.window)) for c in before):
                 return True
-        for c in self._by.get((kind, "after"), ()):
-            if c.regex.search(_first_words(text[end:end + 120], c.window)):
+        if after:
+            words = _words(text[end:end + 120])
+            if any(c.regex.search(_first_words(words, c.window)) for c in after):
                 return True
         return False
 
@@ -405,12 +408,14 @@ def _words(text: str) -> list[str]:
     return text.replace("’", "'").split()
 
 
-def _last_words(text: str, n: int) -> str:
-    return " ".join(text.replace("’", "'").split()[-n:]) if n else ""
+def _last_words(words: list[str], n: int) -> str:
+    """The last `n` of `words` (from `_words`), joined: the window a `before` cue reads."""
+    return " ".join(words[-n:]) if n else ""
 
 
-def _first_words(text: str, n: int) -> str:
-    return " ".join(text.replace("’", "'").split()[:n]) if n else ""
+def _first_words(words: list[str], n: int) -> str:
+    """The first `n` of `words`, joined: the window an `after` cue reads."""
+    return " ".join(words[:n]) if n else ""
 
 
 @cache
