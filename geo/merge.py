@@ -97,7 +97,7 @@ class _Cluster:
             # `_similar_words`'s first bound, on the two lengths that reach furthest (no member is from
             # the newcomer's article, so every member must be like it)
             n = len(sentence)
-            if any(2 * min(n, m) < _SIMILAR * (n + m) for m in self.lengths):
+            if not all(_lengths_may_match(n, m) for m in self.lengths):
                 return False
         # The group that refused the previous newcomer first: newcomers that differ tend to differ alike.
         last = self.last_refusal
@@ -181,6 +181,12 @@ def _family_of(taxonomy):
 
 
 @functools.lru_cache(maxsize=1 << 17)
+def _lengths_may_match(n: int, m: int) -> bool:
+    """False if sentences of `n` and `m` characters can never be 90 % alike (difflib's ratio is at most
+    2 x min / (n + m)): the first bound of `_similar_words`, also used to refuse a whole cluster at once."""
+    return 2 * min(n, m) >= _SIMILAR * (n + m)
+
+
 def _similar_words(a: str, b: str) -> bool:
     """True if two sentences as `_words` gives them (lower-cased, punctuation as spaces) are at least 90 % alike
     (memoised: template sentences recur).
@@ -191,7 +197,7 @@ def _similar_words(a: str, b: str) -> bool:
     if a == b:
         return True
     total = len(a) + len(b)
-    if 2 * min(len(a), len(b)) < _SIMILAR * total:
+    if not _lengths_may_match(len(a), len(b)):
         return False
     if 2 * _shared_chars(a, b) < _SIMILAR * total:
         return False
