@@ -35,8 +35,8 @@ BLIND = GOLD.with_name("incidents_blind.jsonl")
 # Splits kept in a file of their own, each annotated before the system ever ran on it.
 SPLIT_FILES = {"blind": BLIND, "blind2": GOLD.with_name("incidents_blind2.jsonl"),
                "blind3": GOLD.with_name("incidents_blind3.jsonl"), "blind4": GOLD.with_name("incidents_blind4.jsonl"),
-               "blind5": GOLD.with_name("incidents_blind5.jsonl")}
-SPLITS = ("dev", "test", "holdout", "blind", "blind2", "blind3", "blind4", "blind5", "all")
+               "blind5": GOLD.with_name("incidents_blind5.jsonl"), "blind6": GOLD.with_name("incidents_blind6.jsonl")}
+SPLITS = ("dev", "test", "holdout", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "all")
 MAX_KM = 50.0
 
 
@@ -107,7 +107,7 @@ _OTHER_CORPORA = {"gwn-": _REUTERS.parent / "geowebnews" / "geowebnews.jsonl",
 
 def _articles(corpus: str, ids: set[str]) -> list[Article]:
     """The gold articles, from the corpus and, for GeoWebNews/LGL ids, from those corpora beside it; Reuters
-    articles outside the conflict subset (the blind5 split) from the whole sample beside it."""
+    articles outside the conflict subset (the blind5 and blind6 splits) from the whole sample beside it."""
     paths = [corpus] + [str(p) for prefix, p in _OTHER_CORPORA.items() if any(i.startswith(prefix) for i in ids)]
     found = [a for a in read_articles(paths) if a.id in ids]
     missing = ids - {a.id for a in found}
@@ -129,7 +129,9 @@ def _parser() -> argparse.ArgumentParser:
                          "Reuters conflict articles no one had annotated, in tests/data/incidents_blind3.jsonl; blind4: "
                          "the ninth day's, 43 GeoWebNews and LGL articles on violence, crime or protest, in "
                          "tests/data/incidents_blind4.jsonl; blind5: the ninth day's second, 50 Reuters world and politics "
-                         "articles outside the conflict subset, in tests/data/incidents_blind5.jsonl")
+                         "articles outside the conflict subset, in tests/data/incidents_blind5.jsonl; blind6: the eleventh day's, the 44 "
+                         "remaining Reuters articles outside the conflict subset and every earlier split that name violence, "
+                         "protest or arrests at least four times, in tests/data/incidents_blind6.jsonl")
     ap.add_argument("--frames", action="store_true",
                     help="place and date by the parse of the sentences that offer two of either (Settings.frames; "
                          "needs spaCy and its small English model)")
