@@ -233,3 +233,56 @@ def test_goods_seized_are_no_territory_taken_but_weapons_seized_are_disrupted(pi
     arms = "On 3 April 2022, soldiers seized a cache of rifles and ammunition in a village near Maiduguri."
     assert [incidents(pipeline, text) for text in drugs] == [(), ()]
     assert [i.type for i in incidents(pipeline, arms)] == ["weapons_disrupted"]
+
+
+@pytest.mark.parametrize("text", [
+    "Gunmen ambushed a convoy on Wednesday, killing four soldiers of the U.S. training mission, officials said.",
+    "NIAMEY (Reuters) - The deaths of four soldiers in Wednesday's ambush have put a spotlight on the U.S. "
+    "counter-terrorism mission in the West African nation.",
+])
+def test_a_country_right_before_any_word_of_what_it_does_is_not_where(pipeline, text):
+    """Not only the listed words ("U.S. soldiers"): a country's name before a content word modifies it."""
+    found = incidents(pipeline, text)
+    assert found, text
+    assert all(i.place is None or i.place.name != "United States" for i in found)
+
+
+@pytest.mark.parametrize("text,place", [
+    ("A Syria border town was shelled on Monday, killing three civilians, officials said.", "Syria"),
+    ("Militants attacked a checkpoint in Iraq last week, killing five soldiers, officials said.", "Iraq"),
+])
+def test_a_country_before_a_part_of_its_land_or_a_time_word_stays_the_place(pipeline, text, place):
+    found = incidents(pipeline, text)
+    assert found and all(i.place is not None and i.place.name == place for i in found), found
+
+
+@pytest.mark.parametrize("text,place", [
+    ("KABUL (Reuters) - Militants attacked a checkpoint in Nangarhar province on Monday, killing five soldiers, "
+     "officials said. The attack in the Achin district was claimed by Islamic State, officials said.", "Achin"),
+    ("Militants attacked a checkpoint in Iraq on Monday, killing five soldiers, officials said. The attack near "
+     "Tal Afar was the deadliest this month.", "Tal Afar"),
+])
+def test_a_retelling_inside_the_incidents_place_refines_it(pipeline, text, place):
+    """One incident per event, its place from its most specific mention (issue 16, item 4)."""
+    (inc,) = incidents(pipeline, text)
+    assert inc.place.name == place and len(inc.evidence) == 2
+
+
+def test_a_retelling_names_a_country_elsewhere_the_inherited_place_stays(real_geoparser):
+    """A bare country in another country than the place an incident inherited is a party's, more often than the
+    scene ("U.S. troops called in French fighter jets" told of an ambush in Niger); a town there, or a place
+    inside what the incident says, does replace or refine it."""
+    from geo.extract.locate import PlaceChoice
+    from geo.extract.retellings import _says_more
+    from geo.model import GeoPrecision
+    from tests.conftest import place_named
+
+    text = "Officials in Niger, France, Agadez and Paris said so."
+    niger, france, agadez, paris = (place_named(real_geoparser, text, n) for n in ("Niger", "France", "Agadez", "Paris"))
+    inherited = PlaceChoice(niger, "NIAMEY", GeoPrecision.REGION, "dateline")
+    own = PlaceChoice(niger, "Niger", GeoPrecision.REGION, "sentence")
+    said = {p.name: PlaceChoice(p, p.name, GeoPrecision.TOWN, "sentence") for p in (france, agadez, paris)}
+    assert not _says_more(inherited, said["France"])
+    assert _says_more(inherited, said["Agadez"]) and _says_more(inherited, said["Paris"])
+    assert _says_more(own, said["Agadez"]) and not _says_more(own, said["Paris"])
+    assert _says_more(None, said["France"])

@@ -16,6 +16,7 @@ from geo.extract.place_words import (
     _DISTANCE,
     _FAR_KM,
     _FRONTED,
+    _GOVERNED,
     _INITIAL,
     _NEAR,
     _NOUN_AFTER,
@@ -26,6 +27,7 @@ from geo.extract.place_words import (
     _demonym_countries,
     _is_seat,
     _km,
+    _modifies_next,
     _phrase_start,
     _wire_dateline,
 )
@@ -349,9 +351,21 @@ def _attributive(placer: Placer, topo: Toponym, place: Place) -> bool:
 
 
 def _nationality(placer: Placer, topo: Toponym, place: Place) -> bool:
-    """"U.S. soldiers", "French jets": a country's name before whom or what it sends says whose, not where."""
-    return place.level is Level.COUNTRY and placer._rules is not None \
-        and placer._rules.around("nationality", placer.text, topo.mention.start, topo.mention.end)
+    """"U.S. soldiers", "French jets", "the U.S. counter-terrorism mission": a country's name right before a
+    word of what it sends, owns or does says whose, not where.
+
+    Beyond the listed words (cue kind `nationality`), any content word right after the name makes it a
+    modifier of that word, unless the word is a part of the land ("a Syrian air base", "Syria border
+    town": cue kind `country_place`), a function or time word ("Syria last week"), or a preposition before
+    the name governs it ("in U.S. waters").
+    """
+    if place.level is not Level.COUNTRY or placer._rules is None:
+        return False
+    rules, text, m = placer._rules, placer.text, topo.mention
+    if rules.around("nationality", text, m.start, m.end):
+        return True
+    return _modifies_next(text, m.end) and not rules.around("country_place", text, m.start, m.end) \
+        and not _GOVERNED.search(text, max(0, m.start - _LOOKBACK), m.start)
 
 
 def _owner(placer: Placer, topo: Toponym, place: Place) -> bool:

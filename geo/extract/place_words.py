@@ -4,12 +4,14 @@ coordination, owners and persons, datelines, demonyms and seats of government (u
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from gazetteer.mentions.lexicon import load_lexicon
 from gazetteer.mentions.matcher import (
     _demonym_key,  # the matcher's own reading: "Iraqi", "Iraqis"
 )
 from gazetteer.names import normalize
+from geo.extract.words import word_class
 from geo.model import Article, Span
 
 # An Arabic article glued to the name the mention leaves out: "captured al-Qaim" (the mention is "Qaim").
@@ -139,3 +141,31 @@ def _wire_dateline(article: Article) -> Span | None:
     start = article.body_span.start if article.body_span else 0
     m = _WIRE_DATELINE.match(article.text, start)
     return Span(m.start(), m.end()) if m else None
+
+# A preposition right before a name, with at most an article between ("in U.S. waters", "across the
+# United States"): the name is governed as a place, whatever follows it.
+_GOVERNED = re.compile(r"\b(?:in|at|near|inside|into|across|throughout|over|around|within|from|to|toward|towards|"
+                       r"outside|across)\s+(?:the\s+)?$", re.IGNORECASE)
+# The word right after a name, with nothing but spaces between.
+_NEXT_WORD = re.compile(r"[ \t]+([A-Za-z][\w’'-]*)")
+# A word of time after a name ("Syria last week", "Iraq on Friday" is a preposition already).
+_TIME_WORD = re.compile(r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec|"
+                        r"january|february|march|april|june|july|august|september|october|november|december|today|tonight|"
+                        r"yesterday|overnight|last|next|early|late|earlier|later|recently|now|then|ago|since|until|"
+                        r"this|week|weeks|month|months|year|years)", re.IGNORECASE)
+
+
+def _modifies_next(text: str, end: int) -> bool:
+    """True if the name ending at `end` stands right before a content word ("U.S. counter-terrorism
+    mission", "U.S. Black Hawk helicopters"): not a function word (`function_words.csv` stop and modal
+    classes), a time word, or anything after punctuation."""
+    m = _NEXT_WORD.match(text, end)
+    if m is None:
+        return False
+    word = m.group(1).lower()
+    return word not in _function_words() and not _TIME_WORD.fullmatch(word)
+
+
+@cache
+def _function_words() -> frozenset[str]:
+    return frozenset(w.lower() for kind in ("stop", "modal", "negation", "perfect") for w in word_class(kind))

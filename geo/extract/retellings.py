@@ -14,7 +14,7 @@ from geo.extract.locate import PlaceChoice
 from geo.extract.places import contains, distance_km
 from geo.extract.taxonomy import Taxonomy
 from geo.extract.triggers import Hit
-from geo.model import DatePrecision, Evidence, Place
+from geo.model import DatePrecision, Evidence, Level, Place
 from geo.read.text import Sentence
 
 _SAME_KM = 10.0          # one article telling one incident twice: same family, place and day
@@ -43,10 +43,17 @@ class _Draft:
 
 
 def _join(ante: _Draft, evidence: Evidence, own_place: PlaceChoice | None, own_date: EventDate) -> None:
-    """A later mention of an incident: its sentence is evidence, and its own place or date fill gaps."""
+    """A later mention of an incident: its sentence is evidence, and its own place or date fill gaps.
+
+    The mention's own place becomes the incident's when the incident has none, or when it says more
+    than what the incident already says: a town or region, or a country the incident's inherited place
+    (the dateline's, the lead's) lies in, replaces that inherited place; a place inside the incident's
+    own place refines it ("in Mosul", then "in the Wahda district of Mosul"). A bare country elsewhere
+    is a party's more often than the scene ("U.S. troops called in French fighter jets", told of an
+    ambush placed in Niger)."""
     ante.evidence.append(evidence)
-    if ante.place is None or (not _own(ante.place) and own_place):
-        ante.place = own_place or ante.place
+    if own_place is not None and _says_more(ante.place, own_place):
+        ante.place = own_place
     if ante.date.date is None and own_date.date is not None:
         ante.date = own_date
 
@@ -249,6 +256,18 @@ def _same_incident(a: _Draft, b: _Draft, taxonomy: Taxonomy) -> bool:
 def _nested(a: Place, b: Place) -> bool:
     """True if one place is the other or lies inside it."""
     return contains(a, b) or contains(b, a)
+
+
+def _says_more(had: PlaceChoice | None, new: PlaceChoice) -> bool:
+    """True if a retelling's own place `new` should replace the incident's place `had` (see `_join`)."""
+    if had is None:
+        return True
+    if had.place.id == new.place.id:
+        return False
+    if not _own(had):
+        return new.place.level is not Level.COUNTRY or (
+            had.place.country_code is not None and had.place.country_code == new.place.country_code)
+    return new.place.level.rank > had.place.level.rank and contains(had.place, new.place)
 
 
 def _own(p: PlaceChoice) -> bool:
