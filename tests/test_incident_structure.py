@@ -167,3 +167,26 @@ def test_the_capital_is_the_capital_of_the_country_the_dateline_names(pipeline):
 def test_the_capital_named_after_its_word_is_that_place_not_a_guess(pipeline):
     text = "KABUL (Reuters) - A suicide bomber killed 12 people in the capital Kabul on Tuesday, police said."
     assert [i.place.name for i in _incidents(pipeline, text)] == ["Kabul"]
+
+
+def test_a_toll_told_apart_right_after_the_event_counts_for_it(pipeline):
+    """The event-note convention puts the toll in a sentence of its own ("... (Tillia, Tahoua). 41 fatalities."):
+    a weak word such as "attacked" needs stated casualties, and a sentence that is only a count right
+    after it states them."""
+    note = "On 22 March 2021, ISGS militants attacked traders returning from a market near Intazayene (Tillia, Tahoua)."
+    (inc,) = _incidents(pipeline, note + " 41 fatalities.")
+    assert inc.type == "attack_on_civilians" and inc.fatalities == 41
+    assert not _incidents(pipeline, note)
+    # A longer sentence after it is no bare count: it tells something of its own.
+    assert not _incidents(pipeline, note + " A commission report published two years later put the toll of the "
+                                           "whole year in the region at 41 fatalities.")
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("On 5 May 2023, a Turkish drone struck a vehicle near Qamishli (Qamishli, Al-Hasakeh). 2 fatalities.", "air_strike"),
+    ("On 6 June 2022, soldiers fired at farmers near the border fence east of Khan Yunis (Khan Yunis, Gaza Strip). "
+     "1 injured.", "attack_on_civilians"),
+    ("On 2 July 2022, gunmen attacked villagers in Bassa (Bassa, Plateau) at night.", "attack_on_civilians"),
+])
+def test_a_drone_as_the_striker_and_an_attack_aimed_at_civilians_are_typed(pipeline, text, kind):
+    assert [i.type for i in _incidents(pipeline, text)] == [kind]

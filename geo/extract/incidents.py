@@ -36,6 +36,7 @@ __all__ = ["Hit", "Rules", "compile_pattern", "extract_incidents", "incident_id"
 _THE_TOWN = re.compile(r"\b(?:in|at|near|around|outside|inside|into|on|across|through)\s+the\s+(?:city|town)\b",
                        re.IGNORECASE)
 _ANAPHOR_REACH = 600     # characters back to the town it stands for
+_BARE_COUNT_WORDS = 6    # at most this many words: a sentence that only states a toll ("141 fatalities.")
 # "in the capital", "on the capital's eastern outskirts" (not "the capital Kabul": that names it).
 _THE_CAPITAL = re.compile(r"\b(?:in|at|near|around|outside|inside|into|on|across|through|of)\s+(?P<words>the\s+capital"
                           r"(?:['’]s\s+(?:(?:north|south|east|west)\w*\s+)?(?P<near>outskirts|suburbs?|edge|periphery))?)"
@@ -185,7 +186,7 @@ def _candidates(text: str, sents: list[Sentence], starts: list[int], every, lowe
         own = rules.stretch_starts(text, every, sentence.start, sentence.end) if lowered else None
         probs, anchor = model.type_probabilities(sentence.text, own)
         hits = rules.hits(text, sentence.start, sentence.end, every)
-        got = candidates(sentence, text, probs, anchor, hits, rules, taxonomy, weights, _has_counts(sentence.text))
+        got = candidates(sentence, text, probs, anchor, hits, rules, taxonomy, weights, _counted(sents, si))
         if got:
             found[si] = got
     return found
@@ -222,6 +223,7 @@ def _read_sentence(article: Article, si: int, sents: list[Sentence], cands: list
     text, sentence = article.text, sents[si]
     taken: dict[str, list[PlaceChoice | None]] = {}
     crowd = aggregate(sentence.text)
+    counts = _counted(sents, si)
     clauses = [clause_of(text, sentence, c.hit) for c in cands]
     places = [placer.in_sentence(sentence, (c.hit.start, c.hit.end), clause) for c, clause in zip(cands, clauses)]
     for n in _one_reading(cands, weights, places):
@@ -236,7 +238,7 @@ def _read_sentence(article: Article, si: int, sents: list[Sentence], cands: list
             continue          # the same family told twice in one sentence at one place: one incident
         taken.setdefault(family, []).append(own_place)
         locality = placer.locality(sentence, (hit.start, hit.end))
-        conf = _confidence(cand, weights, text, sentence, own_date, own_place, bool(locality), crowd,
+        conf = _confidence(cand, weights, text, sentence, counts, own_date, own_place, bool(locality), crowd,
                            reading.story(family))
         ante = _antecedent(drafts, taxonomy, family, text, sentence, hit, own_place, own_date)
         evidence = _evidence(article, sentence, hit)
@@ -277,10 +279,10 @@ def _place_of(placer: Placer, sents: list[Sentence], si: int, hit: Hit, own_plac
     return place
 
 
-def _confidence(cand: Candidate, weights: Weights, text: str, sentence: Sentence, own_date: EventDate,
+def _confidence(cand: Candidate, weights: Weights, text: str, sentence: Sentence, counts: bool, own_date: EventDate,
                 own_place: PlaceChoice | None, locality: bool, crowd: bool, story: _Story) -> float:
     """The candidate's decision score with the evidence of its own sentence (`geo.extract.decide.score`)."""
-    hit, counts = cand.hit, _has_counts(sentence.text)
+    hit = cand.hit
     if own_place and cand.trigger and anchored(text, sentence, hit, own_place.start, own_place.start + len(own_place.text)):
         # A phrase naming its own place and time tells a specific event, whatever the words around it:
         # its trigger counts in full, and the phrase is evidence of its own.
@@ -365,6 +367,16 @@ _FALLBACKS: tuple[tuple[str, Callable[[Placer, list[Sentence], int], PlaceChoice
 def _place_fallback(placer: Placer, sents: list[Sentence], si: int, hit: Hit) -> PlaceChoice | None:
     """The place of an incident its own sentence does not place (`_FALLBACKS`)."""
     return next((got for _, find in _FALLBACKS if (got := find(placer, sents, si)) is not None), None)
+
+
+def _counted(sents: list[Sentence], si: int) -> bool:
+    """True if sentence `si` states casualties, or the sentence right after it is no more than a count
+    ("ISWAP fighters attacked Mainok. 5 fatalities.": the event-note convention puts the toll apart)."""
+    if _has_counts(sents[si].text):
+        return True
+    after = sents[si + 1] if si + 1 < len(sents) else None
+    return after is not None and after.paragraph == sents[si].paragraph \
+        and len(after.text.split()) <= _BARE_COUNT_WORDS and _has_counts(after.text)
 
 
 def _has_counts(sentence: str) -> bool:

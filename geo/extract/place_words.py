@@ -143,9 +143,11 @@ def _wire_dateline(article: Article) -> Span | None:
     return Span(m.start(), m.end()) if m else None
 
 # A preposition right before a name, with at most an article between ("in U.S. waters", "across the
-# United States"): the name is governed as a place, whatever follows it.
+# United States", "a rebel-held area of Syria prompted"): the name is governed as a place, whatever follows it.
 _GOVERNED = re.compile(r"\b(?:in|at|near|inside|into|across|throughout|over|around|within|from|to|toward|towards|"
-                       r"outside|across)\s+(?:the\s+)?$", re.IGNORECASE)
+                       r"outside|(?:area|areas|part|parts|city|town|province|region|outskirts|north|south|east|west|"
+                       r"northeast|northwest|southeast|southwest|centre|center|heart|capital|border|borders|coast|"
+                       r"territory|rest|whole)\s+of)\s+(?:the\s+)?$", re.IGNORECASE)
 # The word right after a name, with nothing but spaces between.
 _NEXT_WORD = re.compile(r"[ \t]+([A-Za-z][\w’'-]*)")
 # A word of time after a name ("Syria last week", "Iraq on Friday" is a preposition already).
