@@ -190,3 +190,24 @@ def test_a_toll_told_apart_right_after_the_event_counts_for_it(pipeline):
 ])
 def test_a_drone_as_the_striker_and_an_attack_aimed_at_civilians_are_typed(pipeline, text, kind):
     assert [i.type for i in _incidents(pipeline, text)] == [kind]
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("On 14 May 2023, Russia and Ukraine carried out a prisoner exchange near Sumy (Sumy, Sumy), returning 45 "
+     "soldiers each.", "agreement"),
+    ("On 2 June 2022, a faction of the Mai-Mai Yakutumba split from the main group in Fizi (Fizi, South Kivu).",
+     "group_change"),
+    ("On 9 August 2020, three jihadist groups formed a new alliance in Idlib (Idlib, Idlib).", "group_change"),
+    ("On 3 March 2021, the militia appointed a new commander in Beni (Beni, North Kivu) after its leader was killed.",
+     "group_change"),
+])
+def test_strategic_developments_told_in_their_own_words_are_typed(pipeline, text, kind):
+    assert [i.type for i in _incidents(pipeline, text)] == [kind]
+
+
+@pytest.mark.parametrize("text", [
+    "On 9 August 2020, two telecom firms formed a new alliance in Nairobi to sell phones across East Africa.",
+    "On 3 March 2021, the bank appointed a new chief executive in Lagos.",
+])
+def test_a_firm_forming_an_alliance_or_naming_a_chief_is_no_change_to_an_armed_group(pipeline, text):
+    assert not _incidents(pipeline, text)
