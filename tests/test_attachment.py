@@ -286,3 +286,18 @@ def test_a_retelling_names_a_country_elsewhere_the_inherited_place_stays(real_ge
     assert _says_more(inherited, said["Agadez"]) and _says_more(inherited, said["Paris"])
     assert _says_more(own, said["Agadez"]) and not _says_more(own, said["Paris"])
     assert _says_more(None, said["France"])
+
+
+def test_a_day_word_in_a_clause_counts_from_the_calendar_day_its_sentence_names(pipeline):
+    """A weekday is counted from the time the text is about: beside "On 14 May 2023" it is no day five weeks
+    later counted from publication (here it is even part of a group's name)."""
+    text = ("On 14 May 2023, police detained 23 members of the Mothers of Saturday group in Istanbul as they "
+            "tried to gather at Galatasaray Square.")
+    (inc,) = incidents(pipeline, text, date=dt.date(2023, 6, 20))
+    assert inc.date == dt.date(2023, 5, 14)
+
+
+def test_a_weekday_in_the_event_clause_still_dates_it_beside_a_nearby_calendar_day(pipeline):
+    text = "On Oct. 2, officials said, militants had attacked a checkpoint on Saturday, killing five soldiers."
+    dates = {i.date for i in incidents(pipeline, text, date=dt.date(2017, 10, 3))}
+    assert dates == {dt.date(2017, 9, 30)}, dates

@@ -27,6 +27,13 @@ _COUNTED_DAYS = re.compile(r"\b(?:(?P<n>a|an|one|two|three|four|five|six|\d)\s+d
                            r"|the\s+(?:next|following)\s+day\b)", re.IGNORECASE)
 
 
+# A calendar day named in full: a number beside a month name ("14 May 2023", "April 18").
+_CALENDAR_DAY = re.compile(r"\b(?:\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?|"
+                           r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2})\b", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
+_WEEK = 7
+
+
 class Dater:
     """Dates sentences of one article lazily: own date, else the paragraph's, else the lead's."""
 
@@ -79,6 +86,8 @@ class Dater:
         got = _shifted(got, clause[0])
         if whole.start <= got.start < whole.end and len(whole.text) > len(got.text):
             return whole         # the clause cut the sentence's date short: "on April 18" | ", 2017, police said"
+        if _beside_its_calendar(whole, got):
+            return whole
         return got
 
     def candidates(self, i: int) -> list[tuple[EventDate, bool]]:
@@ -139,6 +148,18 @@ class Dater:
             if d.text:
                 return d
         return self.own(i)
+
+
+def _beside_its_calendar(whole, got) -> bool:
+    """True if the sentence names a calendar day ("On 14 May 2023, police detained members of the Mothers of
+    Saturday group") and the clause only a day word that the publication date would put more than a week
+    away from it: a weekday is counted from the time the text is about, and an explicit calendar day says
+    what that is (the word here is part of a name, or counts from that day, not from publication)."""
+    if whole.date is None or got.date is None or whole.precision is not DatePrecision.DAY:
+        return False
+    if not _CALENDAR_DAY.search(whole.text) or _DIGIT.search(got.text):
+        return False
+    return abs((got.date - whole.date).days) > _WEEK
 
 
 def _shifted(date, offset: int):
