@@ -218,3 +218,15 @@ def test_an_outpost_built_is_a_base_established_and_a_civil_base_is_not(pipeline
                                                   "in Marib on Monday.")] == ["base_established"]
     # (Dated "on Monday", the detector alone still reads this one as a base established: a known gap.)
     assert not _incidents(pipeline, "The city built a new base for its ambulance service in Leeds.")
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("On 14 May 2023, police detained 23 members of a mothers' group in Istanbul as they tried to gather at "
+     "Galatasaray Square.", "protest_intervention"),
+    ("Police detained 40 demonstrators in Harare on Monday.", "protest_intervention"),
+    ("Police arrested 12 suspected militants in Kano on Tuesday.", "arrest"),
+])
+def test_arrests_of_people_protesting_are_a_protest_with_intervention(pipeline, text, kind):
+    """ACLED codes arrests at a protest as the protest's intervention, not as arrests of their own."""
+    assert kind in [i.type for i in _incidents(pipeline, text)]
+    assert not (kind == "protest_intervention" and "arrest" in [i.type for i in _incidents(pipeline, text)])

@@ -9,7 +9,10 @@ sentence (`read_by_type_rules`):
 - attack or armed clash, by whether the victims were armed (violence against civilians is violence
   against unarmed people; an attack on armed forces is a battle): kinds `armed_victim` (armed forces
   named before a passive, "three police officers were shot dead") and `armed_object` (after an active
-  verb, "killed two soldiers"), anywhere in the sentence.
+  verb, "killed two soldiers"), anywhere in the sentence;
+- arrest or protest with intervention, by whether the ones arrested were protesting: kind `protesting`
+  ("police detained 40 demonstrators", "as they tried to gather", "raided a protest camp, arresting 30");
+  triggers only.
 """
 
 from __future__ import annotations
@@ -60,6 +63,7 @@ TYPE_RULES: tuple[TypeRule, ...] = (
     TypeRule("territory_captured", "territory_retaken", lambda r, t, s, h: r.cue("state", t, s, h), False, False),
     TypeRule("shelling", "air_strike", lambda r, t, s, h: r.cue("air_delivery", t, s, h), True, False),
     TypeRule("attack_on_civilians", "armed_clash", armed_victims, True, True),
+    TypeRule("arrest", "protest_intervention", lambda r, t, s, h: r.cue("protesting", t, s, h), False, False),
 )
 
 
