@@ -230,3 +230,10 @@ def test_arrests_of_people_protesting_are_a_protest_with_intervention(pipeline, 
     """ACLED codes arrests at a protest as the protest's intervention, not as arrests of their own."""
     assert kind in [i.type for i in _incidents(pipeline, text)]
     assert not (kind == "protest_intervention" and "arrest" in [i.type for i in _incidents(pipeline, text)])
+
+
+def test_an_armed_assailant_shot_dead_by_police_is_a_clash_not_an_attack_on_civilians(pipeline):
+    assert [i.type for i in _incidents(pipeline, "The gunman was shot dead by police after a three-hour siege in "
+                                                  "Orlando on Sunday.")] == ["armed_clash"]
+    assert [i.type for i in _incidents(pipeline, "Gunmen shot dead 12 villagers in Zamfara on Monday.")] \
+        == ["attack_on_civilians"]
