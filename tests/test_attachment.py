@@ -90,6 +90,7 @@ def test_a_crowd_beating_a_suspected_thief_is_still_mob_violence(pipeline):
     "accident.",
     "On 8 March 2021, a stampede at a food distribution point in Mogadishu killed 11 people.",
     "On 2 October 2020, a blast at an arms depot near Bishkek was blamed on a technical fault. No fatalities.",
+    "On 3 May 2021, a fuel tanker exploded after a collision with a bus on the highway near Masaka. 12 fatalities.",
 ])
 def test_an_accident_is_no_incident(pipeline, text):
     assert incidents(pipeline, text) == ()
