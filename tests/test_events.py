@@ -103,6 +103,7 @@ MISSED: dict[str, str] = {}
 TYPED_ANYWAY = {
     "armed_clash": "'clashed with lawmakers over the army budget': 'army' reads as violence around the trigger",
     "protest_intervention": "'water cannon' bought, not used: equipment purchases are under-represented",
+    "arrest": "an arrest for car theft: ordinary crime and political arrests look alike to it",
 }
 PUBLISHED = dt.date(2023, 5, 12)
 
