@@ -237,3 +237,17 @@ def test_an_armed_assailant_shot_dead_by_police_is_a_clash_not_an_attack_on_civi
                                                   "Orlando on Sunday.")] == ["armed_clash"]
     assert [i.type for i in _incidents(pipeline, "Gunmen shot dead 12 villagers in Zamfara on Monday.")] \
         == ["attack_on_civilians"]
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("On 16 August 2022, a jihadist group blocked roads around Tangaza (Sokoto) and stopped farmers reaching their "
+     "fields.", "other"),
+    ("On 9 September 2024, separatist fighters imposed a lockdown in Bamenda (Mezam, Nord-Ouest) ahead of the school "
+     "year.", "other"),
+])
+def test_an_armed_group_blocking_roads_or_imposing_a_lockdown_is_a_strategic_development(pipeline, text, kind):
+    assert [i.type for i in _incidents(pipeline, text)] == [kind]
+
+
+def test_roads_closed_for_repairs_are_no_event(pipeline):
+    assert not _incidents(pipeline, "On 3 May 2022, the city council closed two roads in Kano for repairs.")
