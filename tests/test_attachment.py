@@ -302,3 +302,11 @@ def test_a_weekday_in_the_event_clause_still_dates_it_beside_a_nearby_calendar_d
     text = "On Oct. 2, officials said, militants had attacked a checkpoint on Saturday, killing five soldiers."
     dates = {i.date for i in incidents(pipeline, text, date=dt.date(2017, 10, 3))}
     assert dates == {dt.date(2017, 9, 30)}, dates
+
+
+def test_a_relative_clause_with_that_keeps_its_own_date(pipeline):
+    """"the city that was overrun by Islamic State in 2014": the capture's clause is the relative clause, and the
+    concert's day ("Wednesday's") is another clause's (issue 16: no date from outside the event's own clause)."""
+    text = ("MOSUL, Iraq (Reuters) - Wednesday's hour-long concert marked his first return to the city that was "
+            "overrun by Islamic State in 2014.")
+    assert all(i.date != dt.date(2017, 4, 19) for i in incidents(pipeline, text, date=dt.date(2017, 4, 20)))

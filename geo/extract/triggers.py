@@ -25,7 +25,8 @@ DATA = Path(__file__).parent.parent / "data"
 # Clause boundaries; "and" counts only before a new subject and its verb ("... in March and an aid
 # worker was detained in Ankara"), not between two nouns.
 _CLAUSE = re.compile(r"[;:,()“”\"—–]|\b(?:but|while|whereas|after|before|when|because|although|though|"
-                     r"which|who|where)\b|\band\b(?=(?:\s+[\w'’-]+){1,4}?\s+(?:was|were|is|are|has|have|had)\b)",
+                     r"which|who|where)\b|\bthat\b(?=\s+(?:was|were|had|has|have|is|are)\b)"
+                     r"|\band\b(?=(?:\s+[\w'’-]+){1,4}?\s+(?:was|were|is|are|has|have|had)\b)",
                      re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_][\w'’]*")
 # What case-insensitive matching takes for a lower-case ASCII letter: the letter, its capital and four more
