@@ -93,3 +93,14 @@ def test_doctests():
 ])
 def test_an_impossible_count_is_no_count(sentence):
     assert casualties(sentence).fatalities is None
+
+
+@pytest.mark.parametrize("sentence,fatalities,injured", [
+    ("Two people were killed, including a child, and 7 wounded.", 2, 7),
+    ("Gunmen killed 12 villagers, including 5 children, and wounded 8 others.", 12, 8),
+    ("Three soldiers were killed, including a colonel, and four were hurt.", 3, 4),
+])
+def test_a_part_of_a_count_already_told_is_not_added_to_the_next_count(sentence, fatalities, injured):
+    """"including a child" is one of the two killed: it is not one more of the wounded."""
+    c = casualties(sentence)
+    assert (c.fatalities, c.injured) == (fatalities, injured)

@@ -153,6 +153,12 @@ def _near(rx: re.Pattern[str], text: str, cues: list[re.Match[str]], *, back: bo
                 yield m
 
 
+# Before a list whose first item is part of a count already told ("two were killed, including a child").
+_SUBSET = re.compile(r"\b(?:including|among them|among whom|of them|of whom)\s+$", re.IGNORECASE)
+_SUBSET_REACH = 20
+_LIST_JOIN = re.compile(r"\s*,\s*(?:and\s+)?|,?\s+and\s+")
+
+
 # A reading: the kind of count ("death" or "injury"), its value, where it starts and the words it came from.
 _Reading = tuple[str, tuple[int, int, str]]
 
@@ -164,7 +170,16 @@ def _outcome_counts(rules: _Rules, text: str, sentence: str, cues: list[re.Match
         for m in _near(rx, text, cues, back=rx is rules.before):
             if rx is rules.before and m.start("word") in active:
                 continue      # "A gunman killed 20 children": the gunman is the killer, not a victim
-            value = _list_value(m.group("list"), rules)
+            listed = m.group("list")
+            subset = _SUBSET.search(text, max(0, m.start() - _SUBSET_REACH), m.start())
+            if subset is not None:
+                # "killed, including a child, and 7 wounded": the first item is part of a count told before.
+                first = rules.item.search(listed)
+                rest = _LIST_JOIN.match(listed, first.end()) if first else None
+                if rest is None:
+                    continue
+                listed = listed[rest.end():]
+            value = _list_value(listed, rules)
             if value is not None:
                 kind = rules.outcome.get(re.sub(r"\s+", " ", m.group("word").lower()), "death")
                 yield kind, (value, m.start(), sentence[m.start():m.end()])
