@@ -340,13 +340,17 @@ STORY_FEATURES: tuple[Feature, ...] = (
 )
 
 
+# The features' functions in table order, read once: `story_score` runs for every candidate of every name.
+_STORY_SCORERS = tuple(f.score for f in STORY_FEATURES)
+
+
 def story_score(c: Candidate, k: Scene) -> float | None:
     """The candidate's score in the story `k` describes, or `VETO` if a feature rules it out."""
     k.start(c)
     s = 0.0
-    for f in STORY_FEATURES:
-        v = f.score(c, k)
-        if v is VETO:
+    for score in _STORY_SCORERS:
+        v = score(c, k)
+        if v is None:      # VETO
             return VETO
         s += v
     return s
