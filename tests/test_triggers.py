@@ -6,6 +6,7 @@ import string
 import pytest
 
 from geo.extract.triggers import Caseless, Rules, compile_pattern
+from geo.read.text import Sentence
 
 HOSTILE = [
     "MOSUL, Iraq (Reuters) - Militants attacked a checkpoint near Mosul, killing 5 soldiers.",
@@ -53,3 +54,28 @@ def test_a_pattern_with_capitals_or_other_scripts_keeps_case_folding():
         caseless = Caseless(pattern)
         assert caseless._plain is None
         assert bool(caseless.search(pattern.upper())) == bool(re.search(pattern, pattern.upper(), re.IGNORECASE))
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_sentence_and_window_cues_find_on_folded_text_what_they_find_case_insensitively(text):
+    rules = Rules.load()
+    for (kind, scope), cues in rules._by.items():
+        if scope == "article":
+            continue
+        for cue, caseless in zip(cues, rules._caseless[kind, scope]):
+            assert caseless._plain is not None, (kind, scope)      # lower-case ASCII cues: the fast path is taken
+            for start in range(0, len(text), 7):
+                assert bool(caseless.search_from(text, Caseless.fold(text), start)) == \
+                    bool(cue.regex.search(text, start)), (kind, scope, start)
+
+
+@pytest.mark.parametrize("text", HOSTILE + ["The Simulated drill in Mosul. Police officers were shot. Soldiers died."])
+def test_a_sentence_cue_reads_the_sentence_and_the_character_before_it_only(text):
+    rules = Rules.load()
+    kinds = {kind for kind, scope in rules._by if scope == "sentence"}
+    for start in range(len(text)):
+        for end in (start + 1, min(len(text), start + 40), len(text)):
+            sentence = Sentence(start, end, text[start:end], 0, 0)
+            for kind in kinds:
+                expected = any(c.regex.search(text, start, end) for c in rules._by[kind, "sentence"])
+                assert rules._in_whole(kind, text, sentence) == expected, (kind, start, end)
