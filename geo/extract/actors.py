@@ -28,6 +28,9 @@ _CAPS_WORD = re.compile(r"\b[A-Z][A-Z.]*[A-Z]\b\.?")
 _FOLD = (("’", "'"), ("‘", "'"), ("\n", " "), ("\t", " "), ("\r", " "), ("\u00a0", " "))
 
 
+_MEMO = 4096        # sentences whose matches are remembered
+
+
 def _folded(text: str) -> str:
     """`text` normalised by `_FOLD` (one `str.replace` per character present: translate is many times slower)."""
     for char, replacement in _FOLD:
@@ -132,6 +135,7 @@ class ActorLexicon:
         if keys:
             self._automaton.make_automaton()
         self._empty = not keys
+        self._matches: dict[str, tuple[ActorMatch, ...]] = {}
 
     @classmethod
     def load(cls, paths: Iterable[str | Path] | None = None, *, builtin: bool = True) -> "ActorLexicon":
@@ -151,9 +155,19 @@ class ActorLexicon:
         return self._actors.get(name)
 
     def matches(self, sentence: str) -> list[ActorMatch]:
-        """Every actor alias in the sentence, leftmost-longest, without overlaps, in text order."""
+        """Every actor alias in the sentence, leftmost-longest, without overlaps, in text order.
+
+        Remembered by sentence text: the detector's features and the incident read the same sentence."""
         if self._empty or not sentence:
             return []
+        got = self._matches.get(sentence)
+        if got is None:
+            if len(self._matches) > _MEMO:
+                self._matches.clear()
+            got = self._matches[sentence] = tuple(self._find_matches(sentence))
+        return list(got)
+
+    def _find_matches(self, sentence: str) -> list[ActorMatch]:
         folded = _folded(sentence)
         lowered = folded.lower()
         if len(lowered) != len(folded):       # rare characters whose lower case changes length
