@@ -178,6 +178,7 @@ class Rules:
         self._caseless = {key: [Caseless(c.regex.pattern) for c in cues] for key, cues in self._by.items()
                           if key[1] != "article"}
         self._windows = {key: [c.window for c in cues] for key, cues in self._by.items()}
+        self._windows_found: dict[tuple[str, str, str], bool] = {}     # see `_windowed`
         self._last_fold = ("", "")          # (text, its fold): the kinds of cue asked of one sentence in a row
         self._in_sentence: dict[tuple[str, str], bool] = {}
         self._cues: dict[tuple[str, str, int, int], tuple[str, bool]] = {}     # see `cue`
@@ -319,15 +320,23 @@ class Rules:
         if not before and not after:
             return False
         clause_start, clause_end = clause_of(text, sentence, hit)
-        if before:       # the words before the hit, split once for every window
-            words = _words(text[clause_start if kind != "state" else sentence.start:hit.start])
-            if any(c.search(_last_words(words, w)) for w, c in zip(self._windows[kind, "before"], before)):
-                return True
-        if after:
-            words = _words(text[hit.end:clause_end])
-            if any(c.search(_first_words(words, w)) for w, c in zip(self._windows[kind, "after"], after)):
-                return True
-        return False
+        start = clause_start if kind != "state" else sentence.start
+        return (bool(before) and self._windowed(kind, "before", text[start:hit.start])) or (
+            bool(after) and self._windowed(kind, "after", text[hit.end:clause_end]))
+
+    def _windowed(self, kind: str, side: str, words_text: str) -> bool:
+        """True if a cue of `kind` and scope `side` ("before": the last words of `words_text`; "after": the first)
+        lies within its window. Remembered by text: the words around triggers repeat ("a car bomb killed")."""
+        key = (kind, side, words_text)
+        found = self._windows_found.get(key)
+        if found is None:
+            if len(self._windows_found) > 4096:
+                self._windows_found.clear()
+            words = _words(words_text)      # split once for every window
+            cut = _last_words if side == "before" else _first_words
+            found = self._windows_found[key] = any(
+                c.search(cut(words, w)) for w, c in zip(self._windows[kind, side], self._caseless[kind, side]))
+        return found
 
     def _in_whole(self, kind: str, text: str, sentence: Sentence) -> bool:
         """True if a cue of `kind` with scope `sentence` occurs in the sentence (`regex.search(text, start, end)`)."""
@@ -352,15 +361,8 @@ class Rules:
     def around(self, kind: str, text: str, start: int, end: int) -> bool:
         """True if a cue of `kind` lies within its window before or after text[start:end] (any span)."""
         before, after = self._caseless.get((kind, "before"), ()), self._caseless.get((kind, "after"), ())
-        if before:       # the words before the span, split once for every window
-            words = _words(text[max(0, start - 120):start])
-            if any(c.search(_last_words(words, w)) for w, c in zip(self._windows[kind, "before"], before)):
-                return True
-        if after:
-            words = _words(text[end:end + 120])
-            if any(c.search(_first_words(words, w)) for w, c in zip(self._windows[kind, "after"], after)):
-                return True
-        return False
+        return (bool(before) and self._windowed(kind, "before", text[max(0, start - 120):start])) or (
+            bool(after) and self._windowed(kind, "after", text[end:end + 120]))
 
 
 def prefix_tree(words: dict[str, bool]) -> str:
