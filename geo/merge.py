@@ -187,6 +187,7 @@ def _lengths_may_match(n: int, m: int) -> bool:
     return 2 * min(n, m) >= _SIMILAR * (n + m)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _similar_words(a: str, b: str) -> bool:
     """True if two sentences as `_words` gives them (lower-cased, punctuation as spaces) are at least 90 % alike
     (memoised: template sentences recur).

@@ -10,8 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import geo.extract.actors
 import geo.maps.escape
+import geo.outputs.safe
 from geo.maps.escape import html_text, js_template_safe, script_json
+from geo.outputs.safe import replace_each
 
 HOSTILE = [
     "<img src=x onerror=alert(1)>",
@@ -74,3 +77,19 @@ def test_script_json_round_trips_any_json_value(value):
     out = script_json(value)
     assert json.loads(out) == value
     assert "</" not in out and "{{" not in out and "{%" not in out
+
+
+@pytest.mark.parametrize("pairs", [geo.maps.escape._TEMPLATE_CHARS, geo.maps.escape._SCRIPT_CHARS,
+                                   geo.outputs.safe._JSON_HTML_ESCAPES, geo.extract.actors._FOLD],
+                         ids=["template", "script", "json-html", "actor-fold"])
+@given(st.text(alphabet=st.sampled_from("<>&`${}\\\u2028\u2029’‘\n\t\r\u00a0aé😅 ") | st.characters()))
+def test_each_replacement_table_gives_what_str_translate_gives(pairs, text):
+    assert replace_each(text, pairs) == text.translate(str.maketrans(dict(pairs)))
+    assert all(old not in new for old, _ in pairs for _, new in pairs)     # why the order of the pairs is free
+
+
+def test_actor_fold_keeps_offsets_and_finds_aliases_across_curly_quotes_and_line_breaks():
+    lexicon = geo.extract.actors.ActorLexicon.load()
+    plain = lexicon.matches("Police fired on protesters in Khartoum.")
+    folded = lexicon.matches("Police\nfired on protesters in\u00a0Khartoum.")
+    assert plain and [(m.start, m.end, m.actor.name) for m in folded] == [(m.start, m.end, m.actor.name) for m in plain]

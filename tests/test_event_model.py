@@ -190,3 +190,26 @@ def test_the_blind_notes_are_valid_and_share_no_text_with_the_training_rows():
     second = [json.loads(line)["id"] for line in
               BLIND_NOTES.with_name("blind_notes_second_annotation.jsonl").read_text(encoding="utf-8").splitlines()]
     assert len(second) == 40 and set(second) <= {r.id for r in blind}
+
+
+def test_a_sentences_features_are_the_same_from_its_articles_triggers_as_from_its_own(featurizer):
+    from pathlib import Path
+
+    from geo.extract.triggers import Hit, Rules
+    from geo.read.text import sentences
+
+    rules = Rules.load()
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    text = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted(seeds.iterdir()))
+    every, lowered = rules.word_starts(text, 0, len(text))
+    assert lowered
+    compared = 0
+    for s in sentences(text, 0, len(text)):
+        own = rules.stretch_starts(text, every, s.start, s.end)
+        if own is None:
+            continue
+        hits = [Hit(h.type, h.strength, h.start - s.start, h.end - s.start, h.text)
+                for h in rules.hits(text, s.start, s.end, every)]
+        assert featurizer.features(s.text, own, hits) == featurizer.features(s.text), s.text
+        compared += bool(hits)
+    assert compared > 50

@@ -145,3 +145,33 @@ def test_the_pipeline_reports_the_calibrated_probability_of_the_decision_score(p
     raw = Pipeline(Settings(), geoparser=pipeline.geoparser, calibration=RawScore()).process(article).incidents
     calibrated = pipeline.process(article).incidents
     assert raw and [Calibration.load().probability(i) for i in raw] == [i.confidence for i in calibrated]
+
+
+def test_every_so_many_articles_garbage_is_collected_and_what_is_kept_is_frozen():
+    import gc
+    import weakref
+
+
+    class Node:
+        pass
+
+    pipeline = Pipeline(freeze_every=2)
+    articles = list(read_articles([str(next(SEEDS.iterdir()))]))
+    kept, cycle = Node(), Node()
+    cycle.other, cycle.me = Node(), cycle          # garbage only the cyclic collector can free
+    gone = weakref.ref(cycle)
+    del cycle
+    gc.disable()                                    # no collection but the pipeline's own
+    try:
+        before = gc.get_freeze_count()
+        results = [pipeline.process(articles[0]) for _ in range(2)]
+        assert gone() is None and gc.get_freeze_count() > before
+        assert results[0] == results[1] and results[0].toponyms and kept is not None
+        frozen = gc.get_freeze_count()
+        host = Pipeline(freeze_every=0)                 # a long-running host leaves the collector alone
+        for _ in range(4):
+            host.process(articles[0])
+        assert gc.get_freeze_count() <= frozen           # nothing newly frozen (refcounting may free some)
+    finally:
+        gc.enable()
+        gc.unfreeze()

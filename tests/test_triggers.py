@@ -6,6 +6,7 @@ import string
 import pytest
 
 from geo.extract.triggers import Caseless, Rules, compile_pattern
+from geo.read.text import Sentence
 
 HOSTILE = [
     "MOSUL, Iraq (Reuters) - Militants attacked a checkpoint near Mosul, killing 5 soldiers.",
@@ -53,3 +54,61 @@ def test_a_pattern_with_capitals_or_other_scripts_keeps_case_folding():
         caseless = Caseless(pattern)
         assert caseless._plain is None
         assert bool(caseless.search(pattern.upper())) == bool(re.search(pattern, pattern.upper(), re.IGNORECASE))
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_sentence_and_window_cues_find_on_folded_text_what_they_find_case_insensitively(text):
+    rules = Rules.load()
+    for (kind, scope), cues in rules._by.items():
+        if scope == "article":
+            continue
+        for cue, caseless in zip(cues, rules._caseless[kind, scope]):
+            assert caseless._plain is not None, (kind, scope)      # lower-case ASCII cues: the fast path is taken
+            for start in range(0, len(text), 7):
+                assert bool(caseless.search_from(text, Caseless.fold(text), start)) == \
+                    bool(cue.regex.search(text, start)), (kind, scope, start)
+
+
+@pytest.mark.parametrize("text", HOSTILE + ["The Simulated drill in Mosul. Police officers were shot. Soldiers died."])
+def test_a_sentence_cue_reads_the_sentence_and_the_character_before_it_only(text):
+    rules = Rules.load()
+    kinds = {kind for kind, scope in rules._by if scope == "sentence"}
+    for start in range(len(text)):
+        for end in (start + 1, min(len(text), start + 40), len(text)):
+            sentence = Sentence(start, end, text[start:end], 0, 0)
+            for kind in kinds:
+                expected = any(c.regex.search(text, start, end) for c in rules._by[kind, "sentence"])
+                assert rules._in_whole(kind, text, sentence) == expected, (kind, start, end)
+
+
+def _cue_by_regex(rules, kind, text, sentence, hit):
+    """A cue as the plain case-insensitive regexes of cues.csv find it, every window searched anew."""
+    from geo.extract.triggers import clause_of
+
+    if any(c.regex.search(text, sentence.start, sentence.end) for c in rules._by.get((kind, "sentence"), ())):
+        return True
+    clause_start, clause_end = clause_of(text, sentence, hit)
+    before = text[clause_start if kind != "state" else sentence.start:hit.start].replace("’", "'").split()
+    after = text[hit.end:clause_end].replace("’", "'").split()
+    return any(c.regex.search(" ".join(before[-c.window:]) if c.window else "") for c in rules._by.get((kind, "before"), ())) \
+        or any(c.regex.search(" ".join(after[:c.window]) if c.window else "") for c in rules._by.get((kind, "after"), ()))
+
+
+def test_remembered_cue_windows_answer_as_the_regexes_do_on_every_trigger_of_the_seeds():
+    from pathlib import Path
+
+    from geo.read.text import sentences
+
+    rules = Rules.load()
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    text = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted(seeds.iterdir())) + "\n\n" + "\n\n".join(HOSTILE)
+    kinds = {kind for kind, scope in rules._by if scope != "article"}
+    answers = set()
+    for _ in range(2):          # the second time from what was remembered
+        for s in sentences(text, 0, len(text)):
+            for hit in rules.hits(text, s.start, s.end):
+                for kind in kinds:
+                    expected = _cue_by_regex(rules, kind, text, s, hit)
+                    assert rules.cue(kind, text, s, hit) == expected, (kind, s.text, hit)
+                    answers.add(expected)
+    assert answers == {True, False}

@@ -19,7 +19,7 @@ import numpy as np
 
 from geo.errors import ModelError
 from geo.extract.features import FEATURES_VERSION, Featurizer
-from geo.extract.triggers import Caseless, prefix_tree
+from geo.extract.triggers import Caseless, Hit, prefix_tree
 
 __all__ = ["DEFAULT_MODEL", "MODEL_FORMAT", "RETRAIN", "Detection", "EventModel"]
 
@@ -137,11 +137,11 @@ class EventModel:
         chosen = [int(j) for j in np.argsort(-probs) if probs[j] >= at]
         return [Detection(self.labels[j], float(probs[j]), self._anchor(feats, j + 1)) for j in chosen]
 
-    def type_probabilities(self, text: str, starts: Sequence[int] | None = None) -> tuple[dict[str, float],
-                                                                                          Callable[[str], str]]:
+    def type_probabilities(self, text: str, starts: Sequence[int] | None = None, hits: Sequence[Hit] | None = None
+                           ) -> tuple[dict[str, float], Callable[[str], str]]:
         """P(event) x P(type | event) for every type, and a function giving a type's anchor word (`starts`: the
-        sentence's `Rules.starts`, if known)."""
-        feats = self.featurizer.features(text, starts)
+        sentence's `Rules.starts`, `hits`: its `Rules.hits`, if known)."""
+        feats = self.featurizer.features(text, starts, hits)
         p_event, p_type = self._probabilities(self._rows(feats))
         probs = {label: p_event * float(p) for label, p in zip(self.labels, p_type)}
         return probs, lambda label: self._anchor(feats, 1 + self.labels.index(label))

@@ -15,7 +15,7 @@ from pathlib import Path
 from geo.extract.actors import ActorLexicon
 from geo.extract.fatalities import casualties
 from geo.extract.taxonomy import Taxonomy
-from geo.extract.triggers import Rules
+from geo.extract.triggers import Hit, Rules
 from geo.extract.words import DETECTOR_KINDS, FUNCTION_WORDS, word_rows
 from geo.read.text import Sentence
 
@@ -80,8 +80,8 @@ class Featurizer:
         """The featurizer over the bundled rule files, taxonomy and actor lexicon."""
         return cls(Rules.load(), Taxonomy.load(), ActorLexicon.load())
 
-    def features(self, text: str, starts: Sequence[int] | None = None) -> set[str]:
-        """The features of one sentence (`starts`: its `Rules.starts`, if known)."""
+    def features(self, text: str, starts: Sequence[int] | None = None, hits: Sequence[Hit] | None = None) -> set[str]:
+        """The features of one sentence (`starts`: its `Rules.starts`, `hits`: its `Rules.hits`, if known)."""
         words = tokens(text)
         kinds = function_words()
         stems = [stem(w) for w in words]
@@ -90,7 +90,7 @@ class Featurizer:
                  *("m:" + kinds[w] for w in words if kinds.get(w, "stop") != "stop")}
         feats.update(f"b:{stems[i]}_{stems[i + 1]}" for i in range(len(words) - 1)
                      if kinds.get(words[i]) != "stop" or kinds.get(words[i + 1]) != "stop")
-        feats.update(self._rule_features(text, starts))
+        feats.update(self._rule_features(text, starts, hits))
         counts = casualties(text)
         if counts.fatalities:
             feats.add("k:killed")
@@ -99,9 +99,9 @@ class Featurizer:
         feats.update("a:" + m.actor.kind for m in self._actors.matches(text))
         return feats
 
-    def _rule_features(self, text: str, starts: Sequence[int] | None) -> Iterator[str]:
+    def _rule_features(self, text: str, starts: Sequence[int] | None, hits: Sequence[Hit] | None) -> Iterator[str]:
         sentence = Sentence(0, len(text), text, 0, 0)
-        for hit in self._rules.hits(text, 0, len(text), starts):
+        for hit in self._rules.hits(text, 0, len(text), starts) if hits is None else hits:
             if hit.type not in self._taxonomy:
                 continue
             strength = "strong" if hit.strength >= 0.8 else "weak"

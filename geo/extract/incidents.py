@@ -184,8 +184,11 @@ def _candidates(text: str, sents: list[Sentence], starts: list[int], every, lowe
         if i == len(starts) or starts[i] >= sentence.end:
             continue             # no word in the sentence weighs for any event type
         own = rules.stretch_starts(text, every, sentence.start, sentence.end) if lowered else None
-        probs, anchor = model.type_probabilities(sentence.text, own)
         hits = rules.hits(text, sentence.start, sentence.end, every)
+        # Between spaces, the sentence alone has the same triggers (`Rules.stretch_starts`), at its own offsets.
+        alone = None if own is None else [Hit(h.type, h.strength, h.start - sentence.start, h.end - sentence.start,
+                                              h.text) for h in hits]
+        probs, anchor = model.type_probabilities(sentence.text, own, alone)
         got = candidates(sentence, text, probs, anchor, hits, rules, taxonomy, weights, _counted(sents, si))
         if got:
             found[si] = got

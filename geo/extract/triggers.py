@@ -63,6 +63,12 @@ class Caseless:
             return self.regex.search(text)
         return self._plain.search(self.fold(text) if folded is None else folded)
 
+    def search_from(self, text: str, folded: str, pos: int) -> re.Match | None:
+        """`self.regex.search(text, pos)`, with `folded` giving `fold(text)`."""
+        if self._plain is None:
+            return self.regex.search(text, pos)
+        return self._plain.search(folded, pos)
+
     def finditer(self, text: str, start: int, end: int):
         """`self.regex.finditer(text, start, end)`, offsets in `text`."""
         if self._plain is None:
@@ -169,6 +175,12 @@ class Rules:
         for (kind, scope, window), patterns in grouped.items():
             merged = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
             self._by.setdefault((kind, scope), []).append(_Cue(merged, kind, scope, window))
+        # The same cues run on text folded once (`Caseless`): the same matches, without case folding per character.
+        self._caseless = {key: [Caseless(c.regex.pattern) for c in cues] for key, cues in self._by.items()
+                          if key[1] != "article"}
+        self._windows = {key: [c.window for c in cues] for key, cues in self._by.items()}
+        self._windows_found: dict[tuple[str, str, str], bool] = {}     # see `_windowed`
+        self._last_fold = ("", "")          # (text, its fold): the kinds of cue asked of one sentence in a row
         self._in_sentence: dict[tuple[str, str], bool] = {}
         self._cues: dict[tuple[str, str, int, int], tuple[str, bool]] = {}     # see `cue`
         # Article-wide cues run over whole articles, long ones too: folded text, no case folding per character.
@@ -302,23 +314,43 @@ class Rules:
         if found is None:
             if len(self._in_sentence) > 4096:
                 self._in_sentence.clear()
-            found = self._in_sentence[key] = any(c.regex.search(text, sentence.start, sentence.end)
-                                                 for c in self._by.get((kind, "sentence"), ()))
+            found = self._in_sentence[key] = self._in_whole(kind, text, sentence)
         if found:
             return True
-        before, after = self._by.get((kind, "before"), ()), self._by.get((kind, "after"), ())
+        before, after = self._caseless.get((kind, "before"), ()), self._caseless.get((kind, "after"), ())
         if not before and not after:
             return False
         clause_start, clause_end = clause_of(text, sentence, hit)
-        if before:       # the words before the hit, split once for every window
-            words = _words(text[clause_start if kind != "state" else sentence.start:hit.start])
-            if any(c.regex.search(_last_words(words, c.window)) for c in before):
-                return True
-        if after:
-            words = _words(text[hit.end:clause_end])
-            if any(c.regex.search(_first_words(words, c.window)) for c in after):
-                return True
-        return False
+        start = clause_start if kind != "state" else sentence.start
+        return (bool(before) and self._windowed(kind, "before", text[start:hit.start])) or (
+            bool(after) and self._windowed(kind, "after", text[hit.end:clause_end]))
+
+    def _windowed(self, kind: str, side: str, words_text: str) -> bool:
+        """True if a cue of `kind` and scope `side` ("before": the last words of `words_text`; "after": the first)
+        lies within its window. Remembered by text: the words around triggers repeat ("a car bomb killed")."""
+        key = (kind, side, words_text)
+        found = self._windows_found.get(key)
+        if found is None:
+            if len(self._windows_found) > 4096:
+                self._windows_found.clear()
+            words = _words(words_text)      # split once for every window
+            cut = _last_words if side == "before" else _first_words
+            found = self._windows_found[key] = any(
+                c.search(cut(words, w)) for w, c in zip(self._windows[kind, side], self._caseless[kind, side]))
+        return found
+
+    def _in_whole(self, kind: str, text: str, sentence: Sentence) -> bool:
+        """True if a cue of `kind` with scope `sentence` occurs in the sentence (`regex.search(text, start, end)`)."""
+        cues = self._caseless.get((kind, "sentence"))
+        if not cues:
+            return False
+        lo = max(0, sentence.start - 1)       # a cue's look-behind reads the character before the sentence
+        stretch = text[lo:sentence.end]
+        last, folded = self._last_fold
+        if stretch != last:
+            folded = Caseless.fold(stretch)
+            self._last_fold = (stretch, folded)
+        return any(c.search_from(stretch, folded, sentence.start - lo) for c in cues)
 
     def in_article(self, kind: str, text: str, folded: str | None = None) -> bool:
         """True if a cue of `kind` with scope `article` occurs anywhere in `text` (`folded`: its `Caseless.fold`)."""
@@ -329,16 +361,9 @@ class Rules:
 
     def around(self, kind: str, text: str, start: int, end: int) -> bool:
         """True if a cue of `kind` lies within its window before or after text[start:end] (any span)."""
-        before, after = self._by.get((kind, "before"), ()), self._by.get((kind, "after"), ())
-        if before:       # the words before the span, split once for every window
-            words = _words(text[max(0, start - 120):start])
-            if any(c.regex.search(_last_words(words, c.window)) for c in before):
-                return True
-        if after:
-            words = _words(text[end:end + 120])
-            if any(c.regex.search(_first_words(words, c.window)) for c in after):
-                return True
-        return False
+        before, after = self._caseless.get((kind, "before"), ()), self._caseless.get((kind, "after"), ())
+        return (bool(before) and self._windowed(kind, "before", text[max(0, start - 120):start])) or (
+            bool(after) and self._windowed(kind, "after", text[end:end + 120]))
 
 
 def prefix_tree(words: dict[str, bool]) -> str:

@@ -28,6 +28,7 @@ from geo.maps.basemap import add_basemap
 from geo.maps.data import DATE_PRECISIONS, LayerEncoder, TypeStyle, summarise, type_styles
 from geo.maps.escape import js_template_safe
 from geo.maps.js import IncidentHeatMap, IncidentLayer, IncidentRuntime, OutlineMiniMap, Outlines, SummaryPanel, TimeSlider
+from geo.maps.outlines import outline_geojson
 from geo.maps.view import frame
 from geo.model import Incident
 from geo.outputs.atomic import atomic_write
@@ -95,7 +96,7 @@ def build_map(
     fmap = _new_map(title, tiles, self_contained, assets_dir)
     outlines = None
     if tiles is None or self_contained:
-        outlines = Outlines(maplayers.outline_geojson(countries), base=tiles is None)
+        outlines = Outlines(outline_geojson(countries), base=tiles is None)
         outlines.add_to(fmap)
     IncidentRuntime(encoder.strings.values, encoder.refs, DATE_PRECISIONS).add_to(fmap)
     located = [i for i in incidents if i.place is not None]

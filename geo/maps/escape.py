@@ -11,12 +11,14 @@ import html
 import json
 import re
 
+from geo.outputs.safe import replace_each
+
 __all__ = ["html_text", "js_template_safe", "script_data", "script_json"]
 
 # Characters that start or end a template-literal substitution or an escape sequence,
 # replaced by HTML character references: the browser shows the same glyphs, while the
 # JavaScript source contains none of them.
-_TEMPLATE_CHARS = str.maketrans({"`": "&#96;", "$": "&#36;", "{": "&#123;", "}": "&#125;", "\\": "&#92;"})
+_TEMPLATE_CHARS = (("`", "&#96;"), ("$", "&#36;"), ("{", "&#123;"), ("}", "&#125;"), ("\\", "&#92;"))
 
 # A "{" that would open a Jinja tag ({{ {% {#); see script_json.
 _TEMPLATE_OPEN = re.compile(r"\{(?=[{%#])")
@@ -25,10 +27,10 @@ _TEMPLATE_OPEN = re.compile(r"\{(?=[{%#])")
 # is the only place these characters can occur in JSON text).
 # Backticks and dollars are inert in JSON strings but are escaped too, so that no template-literal
 # payload survives anywhere in a page (and audits can simply search for it).
-_SCRIPT_CHARS = str.maketrans({
-    "<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029",
-    "`": "\\u0060", "$": "\\u0024",
-})
+_SCRIPT_CHARS = (
+    ("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"),
+    ("`", "\\u0060"), ("$", "\\u0024"),
+)
 
 
 def html_text(value: object) -> str:
@@ -61,7 +63,7 @@ def js_template_safe(value: object) -> str:
     >>> any(c in js_template_safe("`${}\\\\<>&'\\"") for c in "`${}\\\\<>'\\"")
     False
     """
-    return html_text(value).translate(_TEMPLATE_CHARS)
+    return replace_each(html_text(value), _TEMPLATE_CHARS)
 
 
 def script_json(obj: object) -> str:
@@ -85,7 +87,7 @@ def script_json(obj: object) -> str:
     # branca re-parses rendered <script> output as a Jinja template, so "{{", "{%" and "{#" from
     # article text would be evaluated (template injection). A structural "{" is never followed
     # by those characters, so this only rewrites string contents, with the same parsed value.
-    return _TEMPLATE_OPEN.sub(r"\\u007b", text.translate(_SCRIPT_CHARS))
+    return _TEMPLATE_OPEN.sub(r"\\u007b", replace_each(text, _SCRIPT_CHARS))
 
 
 # Above this many characters, data is embedded as JSON.parse("...") rather than as an object literal.

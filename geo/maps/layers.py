@@ -1,4 +1,4 @@
-"""The map's summary layers: heat map, time slider, admin-1 choropleth and country outlines."""
+"""The map's summary layers: heat map, time slider and admin-1 choropleth."""
 
 from __future__ import annotations
 
@@ -6,17 +6,16 @@ import datetime as dt
 import math
 from collections import Counter
 from collections.abc import Sequence
-from functools import lru_cache
 
 import folium
 import numpy as np
 import shapely
 
-from gazetteer.boundaries import admin1_at, load_admin1, load_countries
+from gazetteer.boundaries import admin1_at, load_admin1
 from geo.maps.escape import js_template_safe
 from geo.model import DatePrecision, Incident, Place
 
-__all__ = ["choropleth_layer", "outline_geojson", "time_geojson"]
+__all__ = ["choropleth_layer", "time_geojson"]
 
 # ColorBrewer YlOrRd, light to dark.
 CHOROPLETH_COLOURS = ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026")
@@ -144,23 +143,3 @@ def choropleth_layer(incidents: Sequence[Incident], regions=None, *, name: str =
 
 def _log1p(x: float) -> float:
     return math.log1p(x)
-
-
-def outline_geojson(countries=None) -> dict:
-    """Simplified country outlines (no properties) for maps without tiles."""
-    if countries is None:
-        return _default_outlines()
-    return _outlines(countries)
-
-
-@lru_cache(maxsize=1)
-def _default_outlines() -> dict:
-
-    return _outlines(load_countries())
-
-
-def _outlines(countries) -> dict:
-    geoms = shapely.set_precision(shapely.simplify(countries.geometry.values, 0.05, preserve_topology=True), 0.01)
-    features = [{"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(g)}
-                for g in geoms if g is not None and not g.is_empty]
-    return {"type": "FeatureCollection", "features": features}
