@@ -251,3 +251,12 @@ def test_an_armed_group_blocking_roads_or_imposing_a_lockdown_is_a_strategic_dev
 
 def test_roads_closed_for_repairs_are_no_event(pipeline):
     assert not _incidents(pipeline, "On 3 May 2022, the city council closed two roads in Kano for repairs.")
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The judge resigned from his post in September 2011 in protest at the government's interference.", []),
+    ("Opposition lawmakers walked out of parliament in protest on Tuesday.", []),
+    ("Thousands marched in Ankara in protest on Tuesday.", ["protest"]),
+])
+def test_a_resignation_walkout_or_boycott_in_protest_is_no_demonstration(pipeline, text, expected):
+    assert [i.type for i in _incidents(pipeline, text)] == expected
