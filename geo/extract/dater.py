@@ -13,7 +13,7 @@ from dataclasses import replace
 from geo.extract.dates import EventDate, date_candidates, event_date, is_reporting
 from geo.extract.numbers import number_words
 from geo.model import Article, DatePrecision
-from geo.read.text import Sentence
+from geo.read.text import MONTH_WORD, Sentence
 
 __all__ = ["Dater"]
 
@@ -28,8 +28,7 @@ _COUNTED_DAYS = re.compile(r"\b(?:(?P<n>a|an|one|two|three|four|five|six|\d)\s+d
 
 
 # A calendar day named in full: a number beside a month name ("14 May 2023", "April 18").
-_CALENDAR_DAY = re.compile(r"\b(?:\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?|"
-                           r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2})\b", re.IGNORECASE)
+_CALENDAR_DAY = re.compile(rf"\b(?:\d{{1,2}}\s+{MONTH_WORD}|{MONTH_WORD}\s+\d{{1,2}})\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _WEEK = 7
 

@@ -4,14 +4,13 @@ coordination, owners and persons, datelines, demonyms and seats of government (u
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from gazetteer.mentions.lexicon import load_lexicon
 from gazetteer.mentions.matcher import (
     _demonym_key,  # the matcher's own reading: "Iraqi", "Iraqis"
 )
 from gazetteer.names import normalize
-from geo.extract.words import word_class
+from geo.extract.features import function_words
 from geo.model import Article, Span
 
 # An Arabic article glued to the name the mention leaves out: "captured al-Qaim" (the mention is "Qaim").
@@ -159,15 +158,10 @@ _TIME_WORD = re.compile(r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|jan|fe
 
 def _modifies_next(text: str, end: int) -> bool:
     """True if the name ending at `end` stands right before a content word ("U.S. counter-terrorism
-    mission", "U.S. Black Hawk helicopters"): not a function word (`function_words.csv` stop and modal
-    classes), a time word, or anything after punctuation."""
+    mission", "U.S. Black Hawk helicopters"): not one of the detector's function words
+    (`geo.extract.features.function_words`), a time word, or anything after punctuation."""
     m = _NEXT_WORD.match(text, end)
     if m is None:
         return False
     word = m.group(1).lower()
-    return word not in _function_words() and not _TIME_WORD.fullmatch(word)
-
-
-@cache
-def _function_words() -> frozenset[str]:
-    return frozenset(w.lower() for kind in ("stop", "modal", "negation", "perfect") for w in word_class(kind))
+    return word not in function_words() and not _TIME_WORD.fullmatch(word)
