@@ -278,6 +278,12 @@ def test_a_later_toll_over_years_is_not_the_events_count(pipeline):
     assert [i.fatalities for i in _incidents(pipeline, text, dt.date(2023, 12, 1))] == [None]
 
 
+def test_a_later_toll_of_the_whole_war_is_not_the_events_count(pipeline):
+    text = ("Troops killed the last 40 militants holding out in a mosque in Marawi on Monday, the army said. "
+            "More than 1,100 people, including 165 soldiers, died in the five-month conflict.")
+    assert [i.fatalities for i in _incidents(pipeline, text, dt.date(2023, 12, 1))] == [None]
+
+
 def test_a_part_told_after_its_whole_joins_it(pipeline):
     text = ("On 14 July 2023, youths protesting the killing of a taxi driver blocked roads and threw stones at police "
             "in Mamelodi (Tshwane, Gauteng). Police fired rubber bullets.")

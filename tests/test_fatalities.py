@@ -104,3 +104,15 @@ def test_a_part_of_a_count_already_told_is_not_added_to_the_next_count(sentence,
     """"including a child" is one of the two killed: it is not one more of the wounded."""
     c = casualties(sentence)
     assert (c.fatalities, c.injured) == (fatalities, injured)
+
+
+@pytest.mark.parametrize("sentence,fatalities", [
+    ("Five people, including two children, were killed when the car bomb went off.", 5),
+    ("Seven civilians, three of them women, were shot dead at the checkpoint.", 7),
+    ("Twelve people, most of them students, died in the blast.", 12),
+    ("At least 20 people (among them four children) died when the shell hit the school.", 20),
+    ("The bomb killed two soldiers, including an officer, and three civilians.", 5),
+])
+def test_an_aside_naming_part_of_the_count_neither_hides_it_nor_adds_to_it(sentence, fatalities):
+    """"Five people, including two children, were killed": the aside stands between the count and its verb."""
+    assert casualties(sentence).fatalities == fatalities

@@ -159,6 +159,23 @@ _SUBSET_REACH = 20
 _LIST_JOIN = re.compile(r"\s*,\s*(?:and\s+)?|,?\s+and\s+")
 
 
+# An aside naming part of the count just told, between commas or brackets: "Five people, including two
+# children, were killed", "seven civilians, three of them women, were shot dead", "two soldiers (among
+# them an officer) and three civilians". Its people are already counted, and the aside stands between the
+# count and its outcome word or splits a list, so it is blanked (offsets kept) before the counts are read.
+_ASIDE_HEAD = r"(?:including|among\s+them|among\s+whom|mostly|mainly|(?:most|many|some|all|half|(?:{n}))\s+of\s+(?:them|whom))"
+
+
+@cache
+def _aside() -> re.Pattern[str]:
+    head = _ASIDE_HEAD.replace("{n}", number_pattern())
+    return re.compile(rf"(?i),\s*{head}\b[^,;:.()]{{1,60}},|\(\s*{head}\b[^,;:.()]{{1,60}}\)")
+
+
+def _blank_asides(text: str) -> str:
+    return _aside().sub(lambda m: " " * len(m.group(0)), text) if "," in text or "(" in text else text
+
+
 # A reading: the kind of count ("death" or "injury"), its value, where it starts and the words it came from.
 _Reading = tuple[str, tuple[int, int, str]]
 
@@ -230,13 +247,15 @@ def casualties(sentence: str) -> Casualties:
     10
     >>> casualties("Officials said no one was killed.").fatalities
     0
+    >>> casualties("Five people, including two children, were killed in the blast.").fatalities
+    5
     """
     rules = _rules()
     cues = list(rules.cue.finditer(sentence))
     if not cues:
         return Casualties(None, None, "")
     # "May 31 truck bomb that killed 80": the day of a date is not a count.
-    text = _DATE.sub(lambda m: m.group(1) + " " * (len(m.group(0)) - len(m.group(1))), sentence)
+    text = _blank_asides(_DATE.sub(lambda m: m.group(1) + " " * (len(m.group(0)) - len(m.group(1))), sentence))
     found: dict[str, list[tuple[int, int, str]]] = {"death": [], "injury": []}
     for _, read in _READERS:
         for kind, reading in read(rules, text, sentence, cues):

@@ -36,6 +36,12 @@ __all__ = ["Hit", "Rules", "compile_pattern", "extract_incidents", "incident_id"
 _THE_TOWN = re.compile(r"\b(?:in|at|near|around|outside|inside|into|on|across|through)\s+the\s+(?:city|town)\b",
                        re.IGNORECASE)
 _ANAPHOR_REACH = 600     # characters back to the town it stands for
+# A later sentence whose count belongs to a whole war or a span of time, not to the incident before it:
+# "More than 1,100 people died in the five-month conflict", "the civil war has killed 300,000".
+_PERIOD_TOLL = re.compile(
+    r"(?i)\b(?:conflict|civil\s+war|war|insurgency|uprising|occupation|crisis)\b|"
+    r"\b(?:\w+[- ](?:day|week|month|year|decade)s?|(?:days|weeks|months|years|decades)-long)[- ]"
+    r"(?:long\s+)?(?:battle|siege|fight|fighting|offensive|campaign|standoff|operation|violence|unrest)\b")
 _BARE_COUNT_WORDS = 6    # at most this many words: a sentence that only states a toll ("141 fatalities.")
 # "in the capital", "on the capital's eastern outskirts" (not "the capital Kabul": that names it).
 _THE_CAPITAL = re.compile(r"\b(?:in|at|near|around|outside|inside|into|on|across|through|of)\s+(?P<words>the\s+capital"
@@ -167,7 +173,8 @@ def _incidents(final: list[_Draft], article: Article, sents: list[Sentence], dat
     told = [{e.sentence_span.start for e in d.evidence} for d in final]
     return [_incident(d, article, taxonomy, actors,
                       _counts_after(d, sents, set().union(*(t for k, t in enumerate(told) if k != n)),
-                                    lambda j: bool(dater.own(j).text or event_dates(sents[j].text, published=None))))
+                                    lambda j: bool(dater.own(j).text or event_dates(sents[j].text, published=None)
+                                                   or _PERIOD_TOLL.search(sents[j].text))))
             for n, d in enumerate(final)]
 
 
@@ -201,7 +208,8 @@ def _counts_after(d: _Draft, sents: list[Sentence], others: set[int], dated: Cal
 
     `others` holds the start offsets of the sentences other incidents were read from; a sentence with
     a time of its own (`dated`), even one that only bounds a period, tells another time's toll ("300
-    soldiers have died since 2015").
+    soldiers have died since 2015"), and so does one that names a war or a span ("died in the five-month
+    conflict": `_PERIOD_TOLL`).
     """
     own = casualties(d.sentence.text)
     if own.fatalities is not None or own.injured is not None:
