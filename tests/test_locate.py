@@ -153,6 +153,13 @@ def test_dateline_abroad_gives_way_to_the_country_the_story_is_about():
     assert [i.place.name for i in incs] == ["Macedonia"] and "place from story" in incs[0].notes
 
 
+def test_one_mention_of_another_country_does_not_make_the_dateline_abroad():
+    body = ("LONDON (Reuters) - Protesters stormed a town hall and beat officials on Thursday, wounding 10. "
+            "The violence was condemned in Macedonia.")
+    incs = run(body, [("LONDON", LONDON, 0.93), ("Macedonia", MACEDONIA, 0.64)], dateline=Span(0, 6))
+    assert [i.place.name for i in incs] == ["London"]
+
+
 def test_dateline_at_home_is_still_the_fallback():
     body = "MOSUL (Reuters) - Gunmen opened fire on a bus in Iraq's north on Friday, killing six people."
     (inc,) = run(body, [("MOSUL", MOSUL, 1.0), ("Iraq", IRAQ, 1.0)], dateline=Span(0, 5))

@@ -60,6 +60,10 @@ _POSSESSIVE_S = 2        # "'s" after a name: the part rule reads it with the na
 _INITIAL_REACH = 4       # " W. " before a surname: an initial, its full stop and the spaces around it
 # Before a seat of government: the longest preposition and article ("opposite the ", 13 characters), with slack.
 _SEAT_REACH = 16
+# A dateline is abroad only when the story names places of another country at least this often (and its own
+# country not at all): one mention is a reaction or a comparison ("condemned by officials in France").
+_ABROAD_MENTIONS = 2
+
 
 @dataclass(frozen=True, slots=True)
 class PlaceChoice:
@@ -281,11 +285,17 @@ class Placer:
         files from a capital or a bureau about events elsewhere in the country ("MANILA" over an
         arrest in Iligan), so otherwise the dateline's country stands in, at region precision.
         A dateline abroad ("LONDON" over a story about Macedonia) says nothing of where things
-        happened: then the country the story names most often stands in, at region precision.
+        happened: then the country the story names most often stands in, at region precision. One
+        mention of another country ("NIAMEY ... condemned by officials in France") does not make the
+        dateline abroad: it takes `_ABROAD_MENTIONS` mentions of another country or its places (as a
+        place or as an actor: "Macedonia wants ..., officials in Macedonia said").
         """
         usable = [t for i, t in enumerate(self._all) if t not in self._dateline and self._kind(i) == "place"]
         countries = Counter(_where(t).country_code for t in usable if _where(t).country_code)
-        if self._dateline and (not countries or self._dateline_countries & set(countries)):
+        named = Counter(t.place.country_code for t in self._all if t.place is not None and t not in self._dateline
+                        and t.place.country_code and t.place.country_code not in self._dateline_countries)
+        abroad = bool(countries) and bool(named) and named.most_common(1)[0][1] >= _ABROAD_MENTIONS
+        if self._dateline and (not abroad or self._dateline_countries & set(countries)):
             topo = max(self._dateline, key=lambda t: _where(t).level.rank)
             place = _where(topo)
             home = self._reporters_country(place, usable)
