@@ -12,7 +12,7 @@ import datetime as dt
 import pytest
 
 from geo.extract.taxonomy import Taxonomy
-from geo.model import Article, DatePrecision
+from geo.model import Article, DatePrecision, Level
 from geo.run.pipeline import Pipeline
 
 CASES = [
@@ -175,6 +175,18 @@ def test_an_event_is_never_placed_in_the_country_whose_forces_acted(pipeline, te
     got = _incidents(pipeline, text)
     assert got and all(i.place is None or i.place.country_code == country for i in got), \
         [(i.type, i.place and i.place.name) for i in got]
+
+
+@pytest.mark.parametrize("text,country", [
+    ("BEIRUT (Reuters) - A U.S. cruise missile strike hit a Syrian air base on Friday, officials said.", "SY"),
+    ("ISLAMABAD (Reuters) - Pakistani troops shelled Indian army posts along the frontier on Monday.", "IN"),
+    ("ADEN (Reuters) - Saudi-led jets bombed a Yemeni village on Sunday, killing 12 people.", "YE"),
+])
+def test_an_object_named_by_its_country_s_adjective_places_the_event_in_that_country(pipeline, text, country):
+    """"a strike on a Syrian air base" -> Syria (issue 16): not the dateline's country, not the actor's."""
+    (got,) = _incidents(pipeline, text)
+    assert got.place is not None and got.place.country_code == country and got.place.level is Level.COUNTRY
+    assert "place from target" in got.notes
 
 
 def test_a_date_in_another_sentence_about_something_else_does_not_date_the_event(pipeline):

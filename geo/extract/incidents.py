@@ -282,9 +282,10 @@ def _one_reading(cands: list[Candidate], weights: Weights, places: list[PlaceCho
 
 def _place_of(placer: Placer, sents: list[Sentence], si: int, hit: Hit, own_place: PlaceChoice | None,
               locality: tuple[int, str] | None) -> PlaceChoice | None:
-    """A new incident's place: its own sentence's, else a fallback (`_FALLBACKS`); a neighbourhood or site
+    """A new incident's place: its own sentence's, else the country whose adjective names its object ("hit a
+    Syrian air base"), else a fallback (`_FALLBACKS`); a neighbourhood or site
     the gazetteer lacks is coded to its town unless the place found is finer than a town."""
-    place = own_place or _place_fallback(placer, sents, si, hit)
+    place = own_place or placer.target(sents[si], (hit.start, hit.end)) or _place_fallback(placer, sents, si, hit)
     if locality and (place is None or (place.place.level.rank <= Level.CITY.rank and place.place.located_at != "parent")):
         place = placer.town_of(sents[si], *locality) or place
     return place

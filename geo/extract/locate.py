@@ -30,6 +30,7 @@ from geo.extract.place_words import (
     _modifies_next,
     _phrase_start,
     _wire_dateline,
+    target_country,
 )
 from geo.extract.places import contains, distance_km, geo_precision, place_precision
 from geo.extract.story_places import SURE as _SURE
@@ -277,6 +278,17 @@ class Placer:
             return None
         return PlaceChoice(place, words, place_precision(place, near=near), "capital", start=start, tied=True,
                            phrase=Span(start, start + len(words)))
+
+    def target(self, sentence: Sentence, trigger: tuple[int, int]) -> PlaceChoice | None:
+        """The country whose adjective names the event's object right after its trigger ("a strike on a
+        Syrian air base" -> Syria, region precision), for an event its sentence places nowhere else."""
+        got = target_country(self.text, trigger[1], sentence.end) if self._country_of is not None else None
+        place = self._country_of(got[0]) if got else None
+        if got is None or place is None:
+            return None
+        m = got[1]
+        return PlaceChoice(place, m.group("adj"), GeoPrecision.REGION, "target", start=m.start("adj"), tied=True,
+                           phrase=Span(m.start("adj"), m.end()))
 
     def dateline(self) -> PlaceChoice | None:
         """The finest dateline place, one precision step coarser (it says where the reporter was).

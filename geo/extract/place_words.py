@@ -116,6 +116,34 @@ def _bracketed_container(text: str, floor: int, start: int) -> bool:
     return bool(re.search(r"[A-Za-z]\w*\s*$", text[floor:opened]))
 
 
+# The object of an event named only by its country's adjective: "a strike on a Syrian air base", "shelled
+# Indian army posts", "raided a Yemeni village". The noun is a place or a position, never people or
+# weapons ("Syrian refugees", "Russian jets" are actors or instruments, not where it happened).
+_TARGET_REACH = 60
+_TARGET = re.compile(
+    r"\s+(?:[a-z]+\s+){0,3}?(?:(?:a|an|the|two|three|four|five|several|some)\s+)?(?P<adj>[A-Z][a-z]+)\s+"
+    r"(?:(?:army|military|government|air|naval|border|police|security|rebel|militia|opposition|frontier)\s+){0,2}"
+    r"(?:air\s*base|airbase|airfield|base|bases|position|positions|post|posts|outpost|outposts|checkpoint|"
+    r"checkpoints|village|villages|town|towns|city|territory|soil|garrison|barracks|port|airport)\b")
+
+
+def target_country(text: str, start: int, end: int) -> tuple[str, re.Match[str]] | None:
+    """(ISO code, match: group "adj" the adjective) of the country whose adjective names the object within
+    `_TARGET_REACH` characters after a trigger ending at `start`, and before `end`; None when there is none.
+
+    >>> code, m = target_country("A U.S. missile strike hit a Syrian air base on Friday.", 21, 54)
+    >>> code, m.group("adj"), m.group(0).strip()
+    ('SY', 'Syrian', 'hit a Syrian air base')
+    >>> target_country("The strike killed Syrian civilians.", 10, 35) is None
+    True
+    """
+    m = _TARGET.match(text, start, min(end, start + _TARGET_REACH))
+    if m is None:
+        return None
+    got = _demonym_key(normalize(m.group("adj")), load_lexicon())
+    return (got[3:], m) if got and got.startswith("cc:") else None
+
+
 def _demonym_countries(text: str) -> set[str]:
     """ISO codes of the countries whose demonym the text uses ("Iraqi", "Syrians")."""
 
