@@ -1,20 +1,23 @@
-"""Calibrate incident confidence on the annotated articles; write geo/data/incident_calibration.csv.
+"""Calibrate incident confidence on the written articles; write geo/data/incident_calibration.csv.
 
     PYTHONPATH=. python scripts/calibrate_incidents.py [--dry-run]
 
-Runs the real pipeline (with the confidence left as the decision score) on every annotated article
-(`geo.evaluate.incidents`: the dev, test and holdout splits of tests/data/incidents_gold.jsonl as one
-set, and each blind split in its own file as a set of its own), labels each extracted incident right
-or wrong with the evaluator's own matching (type family + place + date, one gold incident per
-prediction), and fits a logistic map from a few named features (`geo.extract.calibration.FEATURES`)
-to P(right).
+Runs the real pipeline (with the confidence left as the decision score) on the articles written for
+the project with their hand-coded incidents (`geo/data/events/articles_written.jsonl`, one article set
+per writer; each article read as published and again without its publication date), labels each
+extracted incident right or wrong with the evaluator's own matching (type family + place + date, one
+gold incident per prediction), and fits a logistic map from a few named
+features (`geo.extract.calibration.FEATURES`) to P(right). Only data the project owns is fitted on:
+the annotated Reuters, GeoWebNews and LGL articles are research-only, so when `../shared/corpora` is
+there they are scored with the shipped fit and reported (how the threshold reads on real news), never
+fitted on.
 
-Leave one article set out: each set's incidents get a probability from a fit on the other sets, so
-every figure printed for a set comes from a fit that never saw its articles. The threshold written
-to the file is the least such held-out probability from which on precision is >= 0.8; when no
-threshold reaches that, the one with the best held-out precision among those that keep at least a
-third of the held-out incidents (the file's header says which). The shipped weights are then
-refitted on all the articles. Prints the reliability tables for docs/incidents.md.
+Leave one writer out: each writer's incidents get a probability from a fit on the other writers'
+articles, so every figure printed for a set comes from a fit that never saw its articles. The
+threshold written to the file is the least such held-out probability from which on precision is >= 0.8;
+when no threshold reaches that, the one with the best held-out precision among those that keep at
+least a third of the held-out incidents (the file's header says which). The shipped weights are then
+refitted on all the written articles. Prints the reliability tables for docs/incidents.md.
 """
 
 from __future__ import annotations
@@ -22,8 +25,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import math
+import re
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -31,34 +36,73 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.evaluate.incidents import CORPUS, GOLD, SPLIT_FILES, _articles, load_gold, pairs  # noqa: E402
+from geo.evaluate.incidents import CORPUS, GOLD, SPLIT_FILES, WRITTEN, _articles, load_gold, pairs  # noqa: E402
 from geo.extract.calibration import CALIBRATION_FILE, FEATURES, REMAKE, RawScore, features  # noqa: E402
+from geo.model import Article, DatePrecision  # noqa: E402
+from geo.read.text import MONTH_WORD  # noqa: E402
 
-FIT = ("dev", "test", "holdout")          # the splits of tests/data/incidents_gold.jsonl: one article set
-SETS = ("dev+test+holdout", *SPLIT_FILES)  # each blind split is an article set of its own
+CORPUS_FIT = ("dev", "test", "holdout")   # the splits of tests/data/incidents_gold.jsonl: one article set
+# The research-only article sets, scored and reported, never fitted on.
+REPORTED = ("dev+test+holdout", *(s for s in SPLIT_FILES if s != "written-articles"))
 TARGET = 0.8                 # held-out precision the map's default threshold must reach
 MIN_SHOWN = 10               # a threshold must keep at least this many held-out incidents
 MIN_SHARE = 1 / 3            # without TARGET: the best precision that still keeps this share of them
 L2 = 1.0                     # ridge penalty on the standardised weights: ~100 incidents per fold is little data
 BANDS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+SETS: list[str] = []         # the fitted article sets ("written-<writer>"), filled by `labelled`
 
 
-def labelled() -> list[dict]:
-    """One row per extracted incident: its article set, features and whether it matched gold."""
-    from geo.run.pipeline import Pipeline
-
-    pipeline = Pipeline(calibration=RawScore())
+def _rows(pipeline, gold: dict[str, dict], articles, name: str) -> list[dict]:
     taxonomy = pipeline.taxonomy
-    sources = [(GOLD, SETS[0]), *((SPLIT_FILES[s], s) for s in SETS[1:])]
     rows = []
-    for path, name in sources:
-        gold = {k: v for k, v in load_gold(path).items() if name != SETS[0] or v.get("split", "dev") in FIT}
-        for article in sorted(_articles(CORPUS, set(gold)), key=lambda a: a.id):
-            got = list(pipeline.process(article).incidents)
-            right = set(pairs(gold[article.id]["incidents"], got, taxonomy).values())
-            for n, inc in enumerate(got):
-                rows.append({"set": name, "family": taxonomy.get(inc.type).family, "right": n in right,
-                             **features(inc)})
+    for article in sorted(articles, key=lambda a: a.id):
+        got = list(pipeline.process(article).incidents)
+        right = set(pairs(gold[article.id]["incidents"], got, taxonomy).values())
+        for n, inc in enumerate(got):
+            rows.append({"set": name, "family": taxonomy.get(inc.type).family, "right": n in right,
+                         **features(inc)})
+    return rows
+
+
+# A day written out in a quote ("on March 3", "3 March 2017"): it dates its event without a publication date.
+_WRITTEN_DAY = re.compile(rf"\b{MONTH_WORD}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{MONTH_WORD}", re.IGNORECASE)
+
+
+def _undated(article: Article, record: dict) -> tuple[Article, dict]:
+    """The article as a feed without a publication date gives it, and its gold as the text then allows:
+    an incident dated only by "on Monday" or "last week" can no longer be dated (gold date null, any date
+    matches); one whose quote writes its day out keeps it. Users' feeds and plain-text files often carry
+    no date (the first seed file does); every written article has one, so each is also fitted undated."""
+    bare = replace(article, id=article.id + "#undated", date=None, date_precision=DatePrecision.UNKNOWN)
+    incidents = [{**g, "date": g["date"] if g.get("date") and _WRITTEN_DAY.search(g["quote"]) else None}
+                 for g in record["incidents"]]
+    return bare, {**record, "incidents": incidents}
+
+
+def labelled(pipeline) -> list[dict]:
+    """One row per incident extracted from the written articles, each read dated and undated (`_undated`):
+    its writer's set, features, right or not."""
+    gold = load_gold(WRITTEN)
+    rows = []
+    for writer in sorted({r["writer"] for r in gold.values()}):
+        ids = {k for k, r in gold.items() if r["writer"] == writer}
+        SETS.append(f"written-{writer}")
+        articles = _articles(str(WRITTEN), ids)
+        rows += _rows(pipeline, gold, articles, SETS[-1])
+        undated = [_undated(a, gold[a.id]) for a in articles]
+        rows += _rows(pipeline, {a.id: g for a, g in undated}, [a for a, _ in undated], SETS[-1])
+    return rows
+
+
+def reported(pipeline) -> list[dict]:
+    """The same rows for the research-only annotated articles (when ../shared/corpora is there)."""
+    if not Path(CORPUS).exists():
+        return []
+    rows = []
+    for name in REPORTED:
+        path = GOLD if name == REPORTED[0] else SPLIT_FILES[name]
+        gold = {k: v for k, v in load_gold(path).items() if name != REPORTED[0] or v.get("split", "dev") in CORPUS_FIT}
+        rows += _rows(pipeline, gold, _articles(CORPUS, set(gold)), name)
     return rows
 
 
@@ -172,10 +216,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dry-run", action="store_true", help="print the fit and the tables; do not write the file")
     ap.add_argument("--output", type=Path, default=CALIBRATION_FILE)
     args = ap.parse_args(argv)
-    if not Path(CORPUS).exists():
-        print(f"corpus not found: {CORPUS} (the annotated articles' texts)", file=sys.stderr)
+    from geo.run.pipeline import Pipeline
+
+    if not WRITTEN.exists():
+        print(f"written articles not found: {WRITTEN}", file=sys.stderr)
         return 2
-    rows = labelled()
+    pipeline = Pipeline(calibration=RawScore())
+    rows = labelled(pipeline)
+    if len(SETS) < 2:
+        print(f"{WRITTEN}: articles of at least two writers are needed to hold one out", file=sys.stderr)
+        return 2
     held_out(rows)
     intercept, weights = fit(rows)
     for r in rows:
@@ -199,9 +249,31 @@ def main(argv: list[str] | None = None) -> int:
     kept = [r for r in rows if r["final"] >= t]
     print(f"shipped fit at the threshold (on the data it was fitted on): keeps {len(kept)}, "
           f"{sum(r['right'] for r in kept)} right")
+    _report_corpora(reported(pipeline), intercept, weights, t)
     if not args.dry_run:
         write(args.output, rows, intercept, weights, t, how)
     return 0
+
+
+def _report_corpora(rows: list[dict], intercept: float, weights: dict[str, float], t: float) -> None:
+    """How the shipped fit and threshold read on the research-only annotated articles (never fitted on)."""
+    if not rows:
+        print("research-only annotated articles not found: nothing reported on real news")
+        return
+    for r in rows:
+        r["final"] = round(probability(intercept, weights, r), 3)
+    print()
+    print(_table("band (shipped fit, on research-only articles it was not fitted on)",
+                 {**{name: [r for r in rows if r["set"] == name] for name in REPORTED}, "all": rows}, "final"))
+    print()
+    for name in (*REPORTED, "all"):
+        got = [r for r in rows if name == "all" or r["set"] == name]
+        shown = [r for r in got if r["final"] >= t]
+        right = sum(r["right"] for r in shown)
+        print(f"{name}: {len(got)} incidents, {sum(r['right'] for r in got)} right; at the threshold {t:.3f} "
+              f"{len(shown)} shown, {right} right" + (f" (precision {right / len(shown):.2f})" if shown else ""))
+    mean = sum(r["final"] for r in rows) / len(rows)
+    print(f"mean probability {mean:.3f}, observed right {sum(r['right'] for r in rows) / len(rows):.3f}")
 
 
 def write(path: Path, rows: list[dict], intercept: float, weights: dict[str, float], t: float, how: str) -> None:
@@ -210,9 +282,11 @@ def write(path: Path, rows: list[dict], intercept: float, weights: dict[str, flo
     header = [
         "# How likely an incident is right (type family + place + date match an analyst's coding):",
         "# P = 1 / (1 + exp(-(intercept + sum of weight x feature))); features in geo/extract/calibration.py.",
-        f"# Made by `{REMAKE}` on {dt.date.today().isoformat()} at commit {_commit()}: the pipeline run on the",
-        f"# annotated articles ({len(rows)} incidents, {total_right} right), fitted on all of them (ridge logistic).",
-        f"# threshold: {how}, on incidents each scored by a fit without its article set",
+        f"# Made by `{REMAKE}` on {dt.date.today().isoformat()} at commit {_commit()}: the pipeline run on the articles",
+        f"# written for the project (geo/data/events/articles_written.jsonl, each read dated and undated: {len(rows)} "
+        f"incidents, {total_right} right),"
+        " fitted on all of them (ridge logistic); never on the research-only corpora.",
+        f"# threshold: {how}, on incidents each scored by a fit without its writer's articles",
         f"# ({', '.join(SETS)}); the map shows from it by default.",
     ]
     why = {"intercept": "logistic intercept", "score": "the decision score (geo/extract/decide.py)",

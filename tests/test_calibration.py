@@ -86,7 +86,8 @@ def test_a_missing_row_or_file_is_an_error_naming_the_file_and_the_command(tmp_p
     assert str(tmp_path / "absent.csv") in str(err.value) and REMAKE in str(err.value)
 
 
-def test_the_script_remakes_a_valid_calibration_from_the_annotated_articles(corpora_dir, tmp_path):
+def test_the_script_remakes_a_valid_calibration_from_the_written_articles(tmp_path):
+    """It needs no research-only corpus: the calibration is fitted on articles the project owns."""
     out = tmp_path / "incident_calibration.csv"
     run = subprocess.run([sys.executable, str(ROOT / "scripts" / "calibrate_incidents.py"), "--output", str(out)],
                          capture_output=True, text=True, cwd=ROOT, timeout=1200)

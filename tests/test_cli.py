@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -347,6 +348,16 @@ def test_eval_incidents_offers_every_split_the_evaluators_have():
     assert ARTICLE_SPLITS == SPLITS
     split = next(a for a in _parser()._actions if a.dest == "split")
     assert SENTENCE_SPLITS == tuple(split.choices)
+
+
+def test_eval_incidents_scores_the_written_articles_without_any_corpus(cli):
+    """The written articles carry their own texts: scoring them needs nothing outside the repository."""
+    proc = cli("eval-incidents", "--split", "written-articles")
+    assert proc.returncode == 0, proc.stderr
+    head = re.search(r"\[written-articles\] articles (\d+)\s+gold incidents (\d+)\s+predicted (\d+)", proc.stdout)
+    assert head and int(head.group(1)) >= 100 and int(head.group(2)) >= 300, proc.stdout
+    recall = re.search(r"\[written-articles\].*?family\+place\+date\s+recall (\d\.\d+)", proc.stdout, re.S)
+    assert recall and float(recall.group(1)) > 0.3, proc.stdout
 
 
 def test_eval_incidents_scores_the_blind_notes_sentence_by_sentence(cli):

@@ -36,14 +36,19 @@ BLIND = GOLD.with_name("incidents_blind.jsonl")
 SPLIT_FILES = {"blind": BLIND, "blind2": GOLD.with_name("incidents_blind2.jsonl"),
                "blind3": GOLD.with_name("incidents_blind3.jsonl"), "blind4": GOLD.with_name("incidents_blind4.jsonl"),
                "blind5": GOLD.with_name("incidents_blind5.jsonl"), "blind6": GOLD.with_name("incidents_blind6.jsonl")}
-SPLITS = ("dev", "test", "holdout", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "all")
+# Articles written for the project, each with its text and its hand-coded incidents in one record (ours to
+# ship: the confidence calibration is fitted on them, never on the research-only corpora).
+WRITTEN = Path(__file__).resolve().parents[1] / "data" / "events" / "articles_written.jsonl"
+WRITTEN_PREFIX = "wa-"
+SPLIT_FILES["written-articles"] = WRITTEN
+SPLITS = ("dev", "test", "holdout", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "written-articles", "all")
 MAX_KM = 50.0
 
 
 def load_gold(path: str | Path = GOLD) -> dict[str, dict]:
     """Gold records by article id."""
     with open(path, encoding="utf-8") as f:
-        return {r["article_id"]: r for r in map(json.loads, filter(str.strip, f))}
+        return {r.get("article_id") or r["id"]: r for r in map(json.loads, filter(str.strip, f))}
 
 
 def _norm(name: str) -> str:
@@ -108,8 +113,11 @@ _OTHER_CORPORA = {"gwn-": _REUTERS.parent / "geowebnews" / "geowebnews.jsonl",
 def _articles(corpus: str, ids: set[str]) -> list[Article]:
     """The gold articles, from the corpus and, for GeoWebNews/LGL ids, from those corpora beside it; Reuters
     articles outside the conflict subset (the blind5 and blind6 splits) from the whole sample beside it."""
-    paths = [corpus] + [str(p) for prefix, p in _OTHER_CORPORA.items() if any(i.startswith(prefix) for i in ids)]
-    found = [a for a in read_articles(paths) if a.id in ids]
+    written = any(i.startswith(WRITTEN_PREFIX) for i in ids)
+    paths = ([corpus] if not written or Path(corpus).exists() else []) + \
+        [str(p) for prefix, p in _OTHER_CORPORA.items() if any(i.startswith(prefix) for i in ids)] + \
+        ([str(WRITTEN)] if written else [])
+    found = [a for a in read_articles(list(dict.fromkeys(paths))) if a.id in ids]
     missing = ids - {a.id for a in found}
     if missing and corpus == CORPUS and Path(ALL).exists():
         found += [a for a in read_articles([ALL]) if a.id in missing]
@@ -131,7 +139,9 @@ def _parser() -> argparse.ArgumentParser:
                          "tests/data/incidents_blind4.jsonl; blind5: the ninth day's second, 50 Reuters world and politics "
                          "articles outside the conflict subset, in tests/data/incidents_blind5.jsonl; blind6: the eleventh day's, the 44 "
                          "remaining Reuters articles outside the conflict subset and every earlier split that name violence, "
-                         "protest or arrests at least four times, in tests/data/incidents_blind6.jsonl")
+                         "protest or arrests at least four times, in tests/data/incidents_blind6.jsonl; written-articles: the twelfth day's "
+                         "articles written for the project with their incidents, in geo/data/events/articles_written.jsonl "
+                         "(needs no corpus; the confidence calibration is fitted on them)")
     ap.add_argument("--frames", action="store_true",
                     help="place and date by the parse of the sentences that offer two of either (Settings.frames; "
                          "needs spaCy and its small English model)")
@@ -146,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.non_conflict:
         return _non_conflict(args.corpus, args.non_conflict, args.show)
-    if not Path(args.corpus).exists():
+    if not Path(args.corpus).exists() and args.split != "written-articles":
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
         return 2
 
