@@ -15,8 +15,10 @@ FILES = [GOLD, *SPLIT_FILES.values()]
 
 
 def _records(path):
+    """(line, record) with `article_id` set: the written articles carry their text and name it `id`."""
     with open(path, encoding="utf-8") as f:
-        return [(n, json.loads(line)) for n, line in enumerate(f, 1) if line.strip()]
+        rows = [(n, json.loads(line)) for n, line in enumerate(f, 1) if line.strip()]
+    return [(n, {"article_id": r.get("article_id") or r["id"], **r}) for n, r in rows]
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
@@ -55,9 +57,17 @@ def test_every_quote_stands_at_its_offsets(corpora_dir):
                 texts[rec["id"]] = rec["text"]
     for path in FILES:
         for n, rec in _records(path):
-            text = texts[rec["article_id"]]
+            text = rec["text"] if "text" in rec else texts[rec["article_id"]]
             for inc in rec["incidents"]:
                 assert text[inc["start"]:inc["end"]] == inc["quote"], f"{path.name}:{n}: {inc['quote']!r}"
+
+
+def test_the_written_articles_quotes_stand_at_their_offsets_without_any_corpus():
+    from geo.evaluate.incidents import WRITTEN
+
+    for n, rec in _records(WRITTEN):
+        for inc in rec["incidents"]:
+            assert rec["text"][inc["start"]:inc["end"]] == inc["quote"], f"{WRITTEN.name}:{n}: {inc['quote']!r}"
 
 
 def test_the_evaluator_pairs_gold_and_predictions_one_to_one_at_most():
