@@ -301,3 +301,13 @@ def test_a_part_told_after_its_whole_joins_it(pipeline):
             "in Mamelodi (Tshwane, Gauteng). Police fired rubber bullets.")
     (incident,) = _incidents(pipeline, text, dt.date(2023, 12, 1))
     assert incident.type == "riot" and len(incident.evidence) == 2
+
+
+def test_an_undated_event_in_a_later_paragraph_takes_the_date_of_the_lead_s_event_of_its_family(pipeline):
+    text = ("KINSHASA (Reuters) - Police fired tear gas at Catholic worshippers marching against the president in "
+            "Kinshasa on Sunday, the U.N. mission said.\n\n"
+            "A government spokesman accused the organisers of trying to destabilise the country.\n\n"
+            "In the eastern city of Bukavu, several hundred people marched through the centre after mass without "
+            "incident, a local journalist said.")
+    got = {i.place.name: i.date for i in _incidents(pipeline, text, dt.date(2018, 1, 22)) if i.place}
+    assert got.get("Bukavu") == dt.date(2018, 1, 21), got

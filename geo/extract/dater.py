@@ -134,12 +134,18 @@ class Dater:
         """The nearest earlier dated sentence of the same paragraph; in the lead, any dated lead sentence.
 
         With `family` (and the article's detected families), only a sentence telling an event of that
-        family lends its date: "the envoy said on Tuesday" does not date the attack told next.
+        family lends its date: "the envoy said on Tuesday" does not date the attack told next. With a
+        family, a later paragraph whose own sentences lend none takes the date of the lead's event of that
+        family, as a coder reads wire copy ("Marchers were shot in Kinshasa on Sunday. ... Elsewhere, in
+        Bukavu, several hundred people marched after mass"); an event of another time says its own time,
+        and one that is a retelling of the lead's is joined to it.
         """
         para = self._sents[i].paragraph
         order = [j for j in range(i - 1, -1, -1) if self._sents[j].paragraph == para]
         if para == self._lead:
             order += [j for j in range(i + 1, len(self._sents)) if self._sents[j].paragraph == para]
+        if para != self._lead and family is not None and self._families is not None:
+            order += [j for j in range(len(self._sents)) if self._sents[j].paragraph == self._lead]
         for j in order:
             if family is not None and self._families is not None and family not in self._families(j):
                 continue
