@@ -55,12 +55,12 @@ def main(argv: list[str]) -> int:
     first_path, second_path = (Path(p) for p in argv) if len(argv) == 2 else \
         (DATA / "articles_written.jsonl", DATA / "articles_written_second.jsonl")
     with open(first_path, encoding="utf-8") as f:
-        first = {r["id"]: r for r in map(json.loads, filter(str.strip, f))}
+        first = {r.get("article_id") or r["id"]: r for r in map(json.loads, filter(str.strip, f))}
     with open(second_path, encoding="utf-8") as f:
         second = [json.loads(line) for line in f if line.strip()]
     n1 = n2 = same = family = 0
     for record in second:
-        one, two = first[record["id"]]["incidents"], record["incidents"]
+        one, two = first[record.get("article_id") or record["id"]]["incidents"], record["incidents"]
         n1, n2 = n1 + len(one), n2 + len(two)
         same += paired(one, two)
         family += paired(one, two, family_only=True)
