@@ -311,3 +311,12 @@ def test_an_undated_event_in_a_later_paragraph_takes_the_date_of_the_lead_s_even
             "incident, a local journalist said.")
     got = {i.place.name: i.date for i in _incidents(pipeline, text, dt.date(2018, 1, 22)) if i.place}
     assert got.get("Bukavu") == dt.date(2018, 1, 21), got
+
+
+def test_a_district_missing_from_the_gazetteer_is_coded_to_the_story_s_city_not_the_last_town_named(pipeline):
+    text = ("BAGHDAD (Reuters) - Two suicide bombers blew themselves up in Baghdad's Tayaran Square on Monday, "
+            "killing 26 people, police said.\n\n"
+            "Security forces later arrested two men in the town of al-Taji, north of the capital, police said.\n\n"
+            "On Saturday night, a bomb planted near a mosque in the northern Shula district killed one person.")
+    (bomb,) = [i for i in _incidents(pipeline, text, dt.date(2018, 1, 15)) if i.date == dt.date(2018, 1, 13)]
+    assert bomb.place.name == "Baghdad" and any("Shula" in n for n in bomb.notes), (bomb.place, bomb.notes)

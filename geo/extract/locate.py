@@ -53,6 +53,8 @@ _TIED_GAP, _LOOSE_GAP = 100, 60
 _OTHER_CLAUSE = 1.5
 _DOUBT = 0.85                    # a resolver score too doubtful
 _TOWN_LEVELS = {Level.CITY, Level.DISTRICT}
+# The words that make a locality missing from the gazetteer a part of a city ("the Shula district").
+_PART_OF_CITY = re.compile(r"(?i)\b(?:district|neighbou?rhood|quarter|suburb)\b")
 _CITY = {Level.CITY}
 _PART_OF_TOWN = {Level.DISTRICT, Level.NEIGHBOURHOOD, Level.CAMP, Level.LANDMARK, Level.FEATURE}
 # Characters before a place read for the words that tie it to the event ("in the eastern town of").
@@ -193,12 +195,31 @@ class Placer:
         pick: Toponym | None
         if inside:
             pick = min(inside, key=lambda t: abs(t.mention.start - offset))
+        elif _PART_OF_CITY.search(text):
+            pick = self._story_city(offset) or self._last_town(0, offset, _TOWN_LEVELS)
         else:
             pick = self._last_town(0, offset, _TOWN_LEVELS)
         if pick is None:
             return None
         return PlaceChoice(_where(pick), pick.mention.text, GeoPrecision.TOWN, "locality", text,
                            phrase=_mention_span(pick))
+
+    def _story_city(self, offset: int) -> Toponym | None:
+        """The city the story names most often before `offset`, its dateline included (ties: the later);
+        a district missing from the gazetteer is a part of the story's city, not of the last town named
+        ("arrests in the town of al-Taji, north of the capital. ... a bomb in the northern Shula district")."""
+        counts: Counter[str] = Counter()
+        last: dict[str, Toponym] = {}
+        for i in self._range(0, offset):
+            t = self._all[i]
+            if t.place is None or t.place.level not in _CITY:
+                continue         # "Baghdad's busy Tayaran Square": an owner names the story's city too
+            counts[t.place.id] += 1
+            last[t.place.id] = t
+        if not counts:
+            return None
+        best = max(counts.values())
+        return max((last[k] for k, n in counts.items() if n == best), key=lambda t: t.mention.start)
 
     def last_town(self, offset: int, reach: int) -> PlaceChoice | None:
         """The last usable city named in the `reach` characters before `offset`, for "in the city"."""
