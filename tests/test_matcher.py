@@ -73,6 +73,20 @@ def test_unknown_name_in_a_place_slot_becomes_a_pattern_mention(matcher):
     assert ("Hasansham", "pattern", "camp") in [(m.text, m.source, m.hint) for m in found]
 
 
+@pytest.mark.parametrize("text,name", [
+    ("Two men were detained in the Kabul-e-Nazir area on Friday.", "Kabul-e-Nazir"),
+    ("Shells hit the village of Mosul al-Jadida on Friday.", "Mosul al-Jadida"),
+])
+def test_a_name_joined_by_a_particle_is_one_name_not_the_known_place_inside_it(matcher, text, name):
+    """"Qala-e-Nazir" is not Qala, "Tal al-Karama" not At Tall: the whole compound is the (unknown) name."""
+    found = [(m.text, m.source) for m in matcher.find(text)]
+    assert (name, "pattern") in found and not any(t != name and t in name for t, _ in found), found
+
+
+def test_a_compound_name_outside_a_place_slot_gives_no_mention(matcher):
+    assert texts(matcher.find("Abu Bakr al-Mosul spoke on Friday.")) == []
+
+
 def test_all_caps_words_count_only_in_the_dateline(matcher):
     text = "ERBIL, Iraq (Reuters) - Forces advanced.\n\nMOSUL SIEGE\n\nThey reached the city."
     found = matcher.find(text, dateline_places=("ERBIL",))

@@ -40,6 +40,8 @@ def _parts(text: str, names: list[str], towns: tuple[str, ...] = ("Mosul",)) -> 
     ("A battle at Jada district in western Mosul.", "Jada", Level.DISTRICT, "west Mosul"),
     ("Karama, a district of Mosul, was retaken.", "Karama", Level.DISTRICT, "Mosul"),
     ("Clashes in the Zuhour neighborhood of Mosul.", "Zuhour", Level.NEIGHBOURHOOD, "Mosul"),
+    # a name whose later word has its own Arabic article
+    ("Troops recaptured the Bab al-Tob district of western Mosul.", "Bab al-Tob", Level.DISTRICT, "west Mosul"),
     # the town's possessive before the part
     ("Troops entered Mosul's Intisar neighbourhood.", "Intisar", Level.NEIGHBOURHOOD, "Mosul"),
     ("Troops entered Mosul’s eastern Sukkar district.", "Sukkar", Level.DISTRICT, "east Mosul"),

@@ -139,6 +139,8 @@ class Matcher:
         heads = dateline + _dateline_heads(text)
         chosen, major_at = self._choose(text, self._hits(text), skip, dateline, heads)
         chosen = self._slot_mentions(text, chosen, skip)
+        if "-" in text:
+            chosen = _whole_compounds(text, chosen)
         people = self._person_words(text)
         if people:
             chosen = [m for m in chosen if m.source == "dateline" or m.start in major_at or m.text not in people]
@@ -371,6 +373,31 @@ class Matcher:
             if not any(m.start < b and a < m.end for m in chosen):
                 out.append(Mention(a, b, text[a:b], "dateline"))
         return out
+
+
+# A proper name of several words joined by an Arabic or Persian particle: "Qala-e-Nazir", "Bab al-Tob",
+# "Dasht-e-Barchi", "Tal al-Karama", "Deir ez-Zor". A key found inside one names something else ("Qala",
+# "Tal" -> At Tall in Syria, "Barchi"); the whole is the name. Capitalised words only (not a dateline).
+_JOINED = r"[A-Z][a-z’']+(?:-[A-Z][a-z’']+)*"
+_COMPOUND = re.compile(rf"(?<![\w-]){_JOINED}(?:[ -](?:al|el|ul|ud|ad|ar|as|ash|at|az|an|ez|es|e|i|u)-{_JOINED})+(?![\w-])")
+# Before a compound or after it: it stands where a place does ("in", "the village of", "district").
+_COMPOUND_SLOT_BEFORE = re.compile(r"\b(?:in|near|at|outside|around|from|to|of)\s+(?:the\s+)?$")
+_COMPOUND_SLOT_AFTER = re.compile(r"\s+(?:district|area|neighbou?rhood|quarter|village|town|camp|suburb|region|province)\b")
+
+
+def _whole_compounds(text: str, chosen: list[Mention]) -> list[Mention]:
+    """`chosen` with the mentions found inside a particle-joined compound name (`_COMPOUND`) replaced by
+    the whole name, as a name found by pattern when it stands where a place does, else by nothing."""
+    out = chosen
+    for m in _COMPOUND.finditer(text):
+        a, b = m.span()
+        inside = [x for x in out if a <= x.start and x.end <= b and (x.start, x.end) != (a, b) and x.source != "dateline"]
+        if not inside or any(x.start < b and x.end > a and not (a <= x.start and x.end <= b) for x in out):
+            continue
+        out = [x for x in out if not (a <= x.start and x.end <= b)]
+        if _COMPOUND_SLOT_BEFORE.search(text, max(0, a - 30), a) or _COMPOUND_SLOT_AFTER.match(text, b):
+            out.append(Mention(a, b, text[a:b], "pattern"))
+    return sorted(out, key=lambda x: x.start) if out is not chosen else chosen
 
 
 def _demonym_key(key: str, lex: Lexicon) -> str | None:

@@ -39,7 +39,9 @@ _POSSESSIVE_WORD = re.compile(r"[A-Z][\w.-]*?(?:['’]s|[ \t]s)\b")
 _CONTAINER_GAP = re.compile(r",?[ \t]+(?:in|of)[ \t]+(?:the[ \t]+)?")
 # Unknown capitalised names in a place slot: "the village of Abdul Khil", "Khazir camp".
 # Each word ends in a letter: "Watertown-ML" gives "Watertown", never "Watertown-".
-_NAME = r"(?:(?:[Aa]l|[Ee]l)[\- ]|(?:[Aa][dnrstz]|[Aa]sh)-)?[A-Z][a-z’'\-]*[a-z](?:[ \-][A-Z][a-z’'\-]*[a-z]){0,2}"
+# A later word may follow its own Arabic article: "Bab al-Tob", "Tal al-Karama", "Deir ez-Zor".
+_NAME = (r"(?:(?:[Aa]l|[Ee]l)[\- ]|(?:[Aa][dnrstz]|[Aa]sh)-)?[A-Z][a-z’'\-]*[a-z]"
+         r"(?:[ \-](?:(?:al|el|ad|ar|as|ash|at|az|an|ez)-)?[A-Z][a-z’'\-]*[a-z]){0,2}")
 _SLOT_BEFORE = re.compile(r"\b(?:village|town|city|district|province|governorate|camp|area|neighbou?rhood|region|suburb)s? of (" + _NAME + r")")
 _LEVEL_AFTER = re.compile(r" (?:district|province|governorate|camp|neighbou?rhood|suburb)\b(?! of\b)")
 _NAME_AT_END = re.compile(r"(?:^|(?<=[^\w’'\-]))(" + _NAME + r")$")
