@@ -320,3 +320,18 @@ def test_a_district_missing_from_the_gazetteer_is_coded_to_the_story_s_city_not_
             "On Saturday night, a bomb planted near a mosque in the northern Shula district killed one person.")
     (bomb,) = [i for i in _incidents(pipeline, text, dt.date(2018, 1, 15)) if i.date == dt.date(2018, 1, 13)]
     assert bomb.place.name == "Baghdad" and any("Shula" in n for n in bomb.notes), (bomb.place, bomb.notes)
+
+
+@pytest.mark.parametrize("text", [
+    "More than 1,500 students have been kidnapped from schools in northern Nigeria since 2014, UNICEF said on Tuesday.",
+    "At least 60 people have died in protests in Peru since December, the ombudsman's office said on Monday.",
+    "More than 1,200 civilians have been killed in coalition air raids in Yemen this year, a U.N. report said on Thursday.",
+])
+def test_a_toll_over_a_long_period_is_no_incident_even_in_a_dated_report(pipeline, text):
+    assert _incidents(pipeline, text) == []
+
+
+def test_a_dated_event_told_inside_a_toll_over_years_is_still_an_incident(pipeline):
+    text = ("BEIRUT (Reuters) - Several such attacks have hit Damascus in recent years, including a car bomb that "
+            "killed 20 people in the Midan district in July.")
+    assert [i.date for i in _incidents(pipeline, text, dt.date(2017, 10, 2))] == [dt.date(2017, 7, 1)]

@@ -21,7 +21,7 @@ from geo.extract.taxonomy import Taxonomy, family_wins
 from geo.extract.triggers import Hit, Rules
 from geo.extract.type_rules import read_by_type_rules, retyped
 from geo.model import DatePrecision, GeoPrecision
-from geo.read.text import Sentence
+from geo.read.text import MONTH_WORD, Sentence
 
 __all__ = ["Candidate", "Weights", "aggregate", "candidates", "score"]
 
@@ -263,29 +263,49 @@ _AGGREGATE = re.compile(r"\b(?:tens|hundreds)\s+of\s+thousands\b|\bmillions\b|"
 _AGGREGATE_FROM = 10_000
 
 
-def aggregate(sentence: str) -> bool:
-    """True if the sentence counts people by the tens of thousands or more.
+# A count over a long period: "since 2014", "since December", "since the invasion began", "this year", "in
+# recent years", "over the past three months" (not "since Friday" or "since Nov. 8": a battle or a sit-in of
+# some days is still one event).
+_LONG_PERIOD = re.compile(
+    r"\bsince\s+(?:(?:early|late|mid-?)\s*)?(?:(?:19|20)\d\d\b|(?:" + MONTH_WORD + r")(?![\w.])(?!\s*\d)|the\s+(?:start|beginning|outbreak|"
+    r"invasion|war|conflict|uprising|insurgency|revolution|coup|crisis)\b)|\b(?:so\s+far\s+)?this\s+year\b|"
+    r"\bin\s+recent\s+(?:years|months)\b|\b(?:over|in|during)\s+the\s+(?:past|last)\s+(?:\w+\s+)?"
+    r"(?:months|years|decades|decade|year)\b", re.IGNORECASE)
+_COUNTED = re.compile(r"\b(?:\d[\d,.]*|dozens|scores|hundreds|thousands)\b", re.IGNORECASE)
+MANY, OVER_A_PERIOD = 1, 2      # what `aggregate` finds
+_NAMED_MONTH = re.compile(r"\b" + MONTH_WORD + r"(?:\s|$)")
+
+
+def aggregate(sentence: str) -> int:
+    """`MANY` if the sentence counts people by the tens of thousands or more; `OVER_A_PERIOD` if it
+    counts anything over a long period (a toll since 2014, this year, in recent years); else 0.
 
     >>> aggregate("Close to 400,000 people were also displaced as fighting destroyed the city.")
-    True
+    1
     >>> aggregate("Gunmen killed 12 people in the market."), aggregate("The road runs 12,000 km.")
-    (False, False)
+    (0, 0)
     >>> aggregate("Some 30,000 Kurds have fled the district since the spring.")
-    True
+    1
+    >>> aggregate("More than 1,500 students have been kidnapped since 2014, UNICEF said on Tuesday.")
+    2
+    >>> aggregate("Clashes since Friday have killed 20 people.")
+    0
     """
     for m in _AGGREGATE.finditer(sentence):
         digits = re.match(r"[\d,.]+", m.group(0))
         if digits is None or "million" in m.group(0).lower():
-            return True
+            return MANY
         if float(digits.group(0).replace(",", "")) >= _AGGREGATE_FROM:
-            return True
-    return False
+            return MANY
+    if _LONG_PERIOD.search(sentence) and _COUNTED.search(sentence):
+        return OVER_A_PERIOD
+    return 0
 
 
 def score(c: Candidate, weights: Weights, date, place, counts: bool, locality: bool = False,
-          crowd: bool = False, crime: bool = False, note: bool = False) -> float:
+          crowd: int = 0, crime: bool = False, note: bool = False) -> float:
     """The candidate's score: weighted evidence, capped at 1. `crowd`: the sentence counts people by the
-    tens of thousands (see `aggregate`); `crime`: the article is an ordinary crime story (`ordinary_crime`);
+    tens of thousands or counts over a long period (see `aggregate`); `crime`: the article is an ordinary crime story (`ordinary_crime`);
     `note`: the text is a short event note that tells one event (`note_veto`)."""
     s = weights.model * (c.model - weights.model_prior) + weights.rule * c.rule
     s -= _doubts(c, weights, date, crowd, crime, note)
@@ -303,10 +323,13 @@ def score(c: Candidate, weights: Weights, date, place, counts: bool, locality: b
     return max(0.0, min(s, 1.0))
 
 
-def _doubts(c: Candidate, weights: Weights, date, crowd: bool, crime: bool, note: bool) -> float:
+def _doubts(c: Candidate, weights: Weights, date, crowd: int, crime: bool, note: bool) -> float:
     """What the score loses for the evidence against an event (the subtracted weights)."""
     s = weights.ordinary_crime if crime else 0.0
-    if crowd and (date.date is None or date.precision is not DatePrecision.DAY):
+    if (crowd == OVER_A_PERIOD and not _NAMED_MONTH.search(date.text)) or \
+            (crowd == MANY and (date.date is None or date.precision is not DatePrecision.DAY)):
+        # A toll over a long period is no event even when the report is dated ("since 2014, UNICEF said on
+        # Tuesday"), unless the event names its own month ("including a car bomb that killed 20 in July").
         s += weights.aggregate
     if c.rule == 0.0:
         s += weights.no_trigger
