@@ -335,3 +335,19 @@ def test_a_dated_event_told_inside_a_toll_over_years_is_still_an_incident(pipeli
     text = ("BEIRUT (Reuters) - Several such attacks have hit Damascus in recent years, including a car bomb that "
             "killed 20 people in the Midan district in July.")
     assert [i.date for i in _incidents(pipeline, text, dt.date(2017, 10, 2))] == [dt.date(2017, 7, 1)]
+
+
+@pytest.mark.parametrize("text", [
+    "ONITSHA, Nigeria (Reuters) - A fuel tanker exploded on a busy highway near Onitsha on Wednesday, killing at least 14 people.",
+    "A gas explosion ripped through a block of flats in Karachi on Tuesday, killing six people, rescue officials said.",
+])
+def test_an_accident_is_no_explosion_or_attack(pipeline, text):
+    assert _incidents(pipeline, text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "A suicide bomber drove a fuel tanker packed with explosives into a checkpoint in Mogadishu on Saturday, killing 20.",
+    "On 28 February 2023, hundreds of people gathered in Syntagma Square in Athens in a vigil for the victims of a train crash.",
+])
+def test_an_accident_word_does_not_unmake_an_attack_or_a_protest(pipeline, text):
+    assert _incidents(pipeline, text, dt.date(2023, 3, 1)) != []

@@ -365,7 +365,7 @@ def _triggers(rules: Rules, taxonomy: Taxonomy, text: str, sentence: Sentence, h
     for hit in hits:
         if hit.type not in taxonomy:       # a user taxonomy may leave types out
             continue
-        if rules.cue("block", text, sentence, hit):
+        if rules.cue("block", text, sentence, hit) or _mishap(rules, taxonomy, text, sentence, hit):
             # Kept with factor -1: the family's own words are planned, denied or prevented here, so the
             # detector alone may not tell the event either ("suspected of planning an attack"). A bare
             # infinitive of purpose ("marched to protest") only says why another act was done: that act
@@ -376,6 +376,17 @@ def _triggers(rules: Rules, taxonomy: Taxonomy, text: str, sentence: Sentence, h
         kept.append(_weighed(rules, taxonomy, text, sentence, hit, counts, violent))
     kept.sort(key=lambda fhf: (-fhf[1].strength * fhf[2], -fhf[1].strength))
     return kept
+
+
+# The families an accident is mistaken for: a blast, people killed.
+_MISHAP_FAMILIES = frozenset({"remote_violence", "violence_against_civilians"})
+
+
+def _mishap(rules: Rules, taxonomy: Taxonomy, text: str, sentence: Sentence, hit: Hit) -> bool:
+    """True if an explosion or attack trigger stands in a sentence that tells an accident or a disaster
+    and says nothing of anyone meaning harm ("a fuel tanker exploded on the highway")."""
+    return taxonomy.get(hit.type).family in _MISHAP_FAMILIES and rules.cue("mishap", text, sentence, hit) \
+        and not rules.cue("deliberate", text, sentence, hit)
 
 
 def _weighed(rules: Rules, taxonomy: Taxonomy, text: str, sentence: Sentence, hit: Hit, counts: bool,
