@@ -351,3 +351,17 @@ def test_an_accident_is_no_explosion_or_attack(pipeline, text):
 ])
 def test_an_accident_word_does_not_unmake_an_attack_or_a_protest(pipeline, text):
     assert _incidents(pipeline, text, dt.date(2023, 3, 1)) != []
+
+
+def test_the_firing_and_bombing_of_an_exercise_story_are_no_incidents(pipeline):
+    text = ("MINSK (Reuters) - Russia and Belarus began joint military exercises on Thursday near the border with "
+            "Poland and Lithuania, the defence ministry said.\n\n"
+            "Su-25 jets bombed targets near the town of Barysaw and paratroopers stormed a mock village, state "
+            "television showed on Thursday.")
+    assert _incidents(pipeline, text, dt.date(2017, 9, 14)) == []
+
+
+def test_a_story_that_only_mentions_a_test_still_tells_its_attack(pipeline):
+    text = ("SEOUL (Reuters) - Gunmen attacked a police post in the city of Daegu on Monday, killing two officers, "
+            "police said.\n\nNorth Korea carried out a missile test last week.")
+    assert [i.type for i in _incidents(pipeline, text, dt.date(2017, 9, 14))] != []

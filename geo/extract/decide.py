@@ -59,6 +59,7 @@ class Weights:
     aggregate: float
     quiet: float
     ordinary_crime: float
+    exercise_story: float
     note_veto: float
     note_below: float
     rival_below: float
@@ -303,12 +304,15 @@ def aggregate(sentence: str) -> int:
 
 
 def score(c: Candidate, weights: Weights, date, place, counts: bool, locality: bool = False,
-          crowd: int = 0, crime: bool = False, note: bool = False) -> float:
+          crowd: int = 0, crime: bool = False, note: bool = False, drill: bool = False) -> float:
     """The candidate's score: weighted evidence, capped at 1. `crowd`: the sentence counts people by the
     tens of thousands or counts over a long period (see `aggregate`); `crime`: the article is an ordinary crime story (`ordinary_crime`);
-    `note`: the text is a short event note that tells one event (`note_veto`)."""
+    `note`: the text is a short event note that tells one event (`note_veto`); `drill`: the story's title or
+    lead is about a military exercise, a weapons test or a parade (`exercise_story`)."""
     s = weights.model * (c.model - weights.model_prior) + weights.rule * c.rule
     s -= _doubts(c, weights, date, crowd, crime, note)
+    if drill:
+        s -= weights.exercise_story
     if date.date is not None:
         s += {DatePrecision.DAY: weights.day, DatePrecision.MONTH: weights.month}.get(date.precision, weights.week)
     elif date.text:

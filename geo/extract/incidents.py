@@ -87,21 +87,34 @@ class _Story:
 
     crime: bool = False     # an ordinary crime story (decision weight `ordinary_crime`)
     note: bool = False      # a short event note that tells one event (decision weight `note_veto`)
+    drill: bool = False     # a story about an exercise, a weapons test or a parade (decision weight `exercise_story`)
 
 
 class _Reading:
     """The `_Story` of an article, for a candidate's family; whether it is a crime story is read once, when a
     family a crime story can read like first asks (a scan of the whole text, which the others never need)."""
 
-    __slots__ = ("_article", "_rules", "_crime", "note")
+    __slots__ = ("_article", "_rules", "_crime", "_drill", "note")
 
     def __init__(self, article: Article, rules: Rules):
         self._article, self._rules = article, rules
         self._crime: bool | None = None
+        self._drill: bool | None = None
         self.note = _is_note(article)
 
     def story(self, family: str) -> _Story:
-        return _Story(family in crime_lookalikes() and self._crime_story(), self.note)
+        return _Story(family in crime_lookalikes() and self._crime_story(), self.note,
+                      family in _DRILL_FAMILIES and self._drill_story())
+
+    def _drill_story(self) -> bool:
+        """True if the title or the first sentence is about an exercise, a weapons test or a parade."""
+        if self._drill is None:
+            text = self._article.text
+            span = self._article.body_span or Span(0, len(text))
+            first = next(iter(sentences(text[span.start:min(span.end, span.start + _LEAD_CHARS)])), None)
+            # "; " between them: no cue reads across it (a title "Test" is not "test ... a missile").
+            self._drill = self._rules.in_article("drill", f"{self._article.title}; {first.text if first else ''}")
+        return self._drill
 
     def _crime_story(self) -> bool:
         if self._crime is None:
@@ -112,6 +125,11 @@ class _Reading:
             self._crime = not self._rules.in_article("political", whole, folded) and self._rules.in_article(
                 "offence", whole, folded)
         return self._crime
+
+
+# The families an exercise or a weapons test reads like ("jets bombed mock targets", "troops stormed a town").
+_DRILL_FAMILIES = frozenset({"battle", "remote_violence"})
+_LEAD_CHARS = 600        # where the first sentence, which says what the story is about, is looked for
 
 
 # An event note (ACLED's, a blotter line, a brief) is one paragraph of a few sentences that tells one event.
@@ -299,10 +317,12 @@ def _confidence(cand: Candidate, weights: Weights, text: str, sentence: Sentence
         # A phrase naming its own place and time tells a specific event, whatever the words around it:
         # its trigger counts in full, and the phrase is evidence of its own.
         cand = replace(cand, rule=max(cand.rule, cand.trigger))
-        conf = min(score(cand, weights, own_date, own_place, counts, locality, crowd, story.crime, story.note)
+        conf = min(score(cand, weights, own_date, own_place, counts, locality, crowd, story.crime, story.note,
+                         story.drill)
                    + weights.anchored, 1.0)
     else:
-        conf = score(cand, weights, own_date, own_place, counts, locality, crowd, story.crime, story.note)
+        conf = score(cand, weights, own_date, own_place, counts, locality, crowd, story.crime, story.note,
+                         story.drill)
     if own_place and own_place.tied and _VERB.match(hit.text) \
             and OBJECT_GAP.fullmatch(text, hit.end, max(hit.end, own_place.start)):
         conf = min(conf + weights.tied, 1.0)     # "seized Qaim": the place is the trigger verb's object
