@@ -59,6 +59,7 @@ def extract(body: str, **kw):
 @pytest.mark.parametrize("sentence,expected", [
     ("Air strikes hit a market in the town of Qaim on Wednesday, killing 20 people.", "air_strike"),
     ("A suicide car bomb exploded at a checkpoint in Mosul on Tuesday.", "suicide_bombing"),
+    ("A suicide vehicle-borne IED exploded at the gate of a base in Mosul on Tuesday.", "suicide_bombing"),
     ("Six suicide car bombs hit Iraqi troops in Wahda on Tuesday.", "suicide_bombing"),
     ("A roadside bomb killed three soldiers near Kabul on Monday.", "ied"),
     ("Gunmen opened fire on worshippers in Kabul on Friday, killing six.", "attack_on_civilians"),
