@@ -301,8 +301,8 @@ def _one_reading(cands: list[Candidate], weights: Weights, places: list[PlaceCho
 def _place_of(placer: Placer, sents: list[Sentence], si: int, hit: Hit, own_place: PlaceChoice | None,
               locality: tuple[int, str] | None) -> PlaceChoice | None:
     """A new incident's place: its own sentence's, else the country whose adjective names its object ("hit a
-    Syrian air base"), else a fallback (`_FALLBACKS`); a neighbourhood or site
-    the gazetteer lacks is coded to its town unless the place found is finer than a town."""
+    Syrian air base"), else a fallback (`_FALLBACKS`); a neighbourhood or site the gazetteer lacks is coded
+    to its town unless the place found is finer than a town."""
     place = own_place or placer.target(sents[si], (hit.start, hit.end)) or _place_fallback(placer, sents, si, hit)
     if locality and (place is None or (place.place.level.rank <= Level.CITY.rank and place.place.located_at != "parent")):
         place = placer.town_of(sents[si], *locality) or place
@@ -322,7 +322,7 @@ def _confidence(cand: Candidate, weights: Weights, text: str, sentence: Sentence
                    + weights.anchored, 1.0)
     else:
         conf = score(cand, weights, own_date, own_place, counts, locality, crowd, story.crime, story.note,
-                         story.drill)
+                     story.drill)
     if own_place and own_place.tied and _VERB.match(hit.text) \
             and OBJECT_GAP.fullmatch(text, hit.end, max(hit.end, own_place.start)):
         conf = min(conf + weights.tied, 1.0)     # "seized Qaim": the place is the trigger verb's object
