@@ -1,11 +1,12 @@
 """The real command against what issue 19 found broken, for the items the other suites test below the
-command line (items 1, 2, 3, 8 and 9; see tests/test_cli_hostile.py, test_store_safety.py and
+command line (items 1, 2, 3, 7, 8 and 9; see tests/test_cli_hostile.py, test_store_safety.py and
 test_store_rows.py for the rest)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -90,6 +91,21 @@ def test_extract_merges_copies_of_one_story_comparing_each_copy_with_few_others(
     assert sorted(r["date"] for r in rows) == [d.isoformat() for d in days]
     assert all(r["notes"][-1] == "merged from 2 reports" for r in rows)
     assert calls[0] < 3 * len(days)     # each copy against every earlier event would be about 33,000
+
+
+# ------------------------------------------------------------------ item 7: a FIFO in an input folder
+def test_a_fifo_and_a_device_link_in_an_input_folder_are_skipped_by_name_and_the_rest_is_read(cli, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _jsonl(folder / "a.jsonl", [{"id": "a", "date": "2017-04-17", "text": ARTICLE}])
+    os.mkfifo(folder / "stuck.jsonl")                 # nobody writes to it: reading it would block for good
+    (folder / "zero.jsonl").symlink_to("/dev/zero")   # endless
+    out = tmp_path / "x.jsonl"
+    proc = cli("extract", str(folder), "-o", str(out), "--workers", "1", timeout=120)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    for name in ("stuck.jsonl", "zero.jsonl"):
+        assert any(name in line and "not a regular file" in line for line in proc.stderr.splitlines()), proc.stderr
+    assert [json.loads(line)["article_id"] for line in out.read_text(encoding="utf-8").splitlines()] == ["a"]
 
 
 # ------------------------------------------------------------------ item 8: --online without a network
