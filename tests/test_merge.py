@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from geo.merge import matched_chars, merge_incidents, same_incident
+from geo.merge import matched_chars, matches_enough, merge_incidents, same_incident
 from geo.model import (
     DatePrecision,
     Evidence,
@@ -148,6 +148,19 @@ def test_matched_chars_agrees_with_difflib_on_random_text():
             + a[rng.randint(0, len(a)):]
         b = b[:199]
         assert matched_chars(a, b) == sum(m.size for m in difflib.SequenceMatcher(None, a, b).get_matching_blocks())
+
+
+def test_matches_enough_answers_as_the_full_count_would():
+    # `enough` may stop early (blocks found already pass, or what is left cannot); the verdict must not change
+    rng = random.Random(23)
+    for _ in range(3000):
+        alphabet = rng.choice(["ab", "abcdefgh ", "mosul killed 12 alert "])
+        a = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 90)))
+        b = (a[:rng.randint(0, len(a))] + "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+             + a[rng.randint(0, len(a)):])[:199]
+        count = sum(m.size for m in difflib.SequenceMatcher(None, a, b).get_matching_blocks())
+        need = rng.randint(0, max(len(a), len(b)) + 1)
+        assert matches_enough(a, b, lambda n, need=need: n >= need) == (count >= need)
 
 
 def test_matched_chars_refuses_what_difflib_would_junk():
