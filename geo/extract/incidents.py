@@ -310,7 +310,7 @@ def _place_of(placer: Placer, sents: list[Sentence], si: int, hit: Hit, own_plac
 
 
 def _confidence(cand: Candidate, weights: Weights, text: str, sentence: Sentence, counts: bool, own_date: EventDate,
-                own_place: PlaceChoice | None, locality: bool, crowd: bool, story: _Story) -> float:
+                own_place: PlaceChoice | None, locality: bool, crowd: int, story: _Story) -> float:
     """The candidate's decision score with the evidence of its own sentence (`geo.extract.decide.score`)."""
     hit = cand.hit
     if own_place and cand.trigger and anchored(text, sentence, hit, own_place.start, own_place.start + len(own_place.text)):

@@ -303,8 +303,9 @@ class Placer:
     def target(self, sentence: Sentence, trigger: tuple[int, int]) -> PlaceChoice | None:
         """The country whose adjective names the event's object right after its trigger ("a strike on a
         Syrian air base" -> Syria, region precision), for an event its sentence places nowhere else."""
-        got = target_country(self.text, trigger[1], sentence.end) if self._country_of is not None else None
-        place = self._country_of(got[0]) if got else None
+        country_of = self._country_of
+        got = target_country(self.text, trigger[1], sentence.end) if country_of is not None else None
+        place = country_of(got[0]) if got and country_of is not None else None
         if got is None or place is None:
             return None
         m = got[1]
