@@ -24,7 +24,7 @@ from gazetteer.resolve.candidates import Candidate, CandidateFinder
 from gazetteer.resolve.context import CONFIDENT
 from gazetteer.resolve.context import Context as _Context
 from gazetteer.resolve.features import VETO, Scene, story_score
-from gazetteer.resolve.scoring import Weights, haversine_km, nearest_km
+from gazetteer.resolve.scoring import Weights, haversine_km, nearest_each, nearest_km
 
 __all__ = ["Resolver", "Weights", "haversine_km"]
 
@@ -176,8 +176,8 @@ class Resolver:
         """How close `p` is to some reading of each other name (capped)."""
         w = self.w
         total = 0.0
-        for points in readings:
-            total += math.exp(-nearest_km(p.lat, p.lon, points) / w.coherence_km)
+        for km in nearest_each(p.lat, p.lon, readings):
+            total += math.exp(-km / w.coherence_km)
         return min(w.coherence_cap, total)
 
     def _level_follows(self, text: str, m: Mention) -> bool:
