@@ -36,6 +36,7 @@ _LISTED_LEVELS = (Level.COUNTRY, Level.PROVINCE, Level.CITY)   # levels a list o
 _MID_SIZED = 0.7       # the prior of a town of about 300,000: (log10 population - 2) / 5
 _COHERENCE_NAMES = 40  # bounds the pairwise work on very long texts
 _CONTAINER_READINGS = 5   # readings of a container that weigh in a mention's score
+_KEYS_REMEMBERED = 100_000   # names whose facts are remembered before the memo starts again
 
 
 class Resolver:
@@ -50,6 +51,7 @@ class Resolver:
         # level word is not one of them ("Cape Town")
         self._generic = self._lex.part_words | self._lex.generic_terms | frozenset(
             w for w, level in self._lex.level_words.items() if level in ("province", "district"))
+        self._generic_keys: dict[str, bool] = {}   # key -> `_is_generic(key)`, worked out once per name
         self.finder = CandidateFinder(index, aliases=aliases, limit=limit, cache_size=cache_size)
         self.candidates = self.finder.candidates   # surface form -> its candidates (cached)
 
@@ -185,10 +187,16 @@ class Resolver:
 
     def _is_generic(self, key: str) -> bool:
         """Whether a name is made only of words that say what kind of place it is ("the Gulf", "West Coast")."""
-        words = key.replace("-", " ").split()
-        if words and words[0] == "the":
-            words = words[1:]
-        return bool(words) and all(w in self._generic for w in words)
+        known = self._generic_keys.get(key)
+        if known is None:
+            words = key.replace("-", " ").split()
+            if words and words[0] == "the":
+                words = words[1:]
+            known = bool(words) and all(w in self._generic for w in words)
+            if len(self._generic_keys) >= _KEYS_REMEMBERED:
+                self._generic_keys.clear()
+            self._generic_keys[key] = known
+        return known
 
     def _rank(self, hint_after: bool, m: Mention, cands, ctx: _Context, container, coherent=None, key: str = "", *,
               generic: bool = False, list_level: tuple[Level, frozenset[str]] | None = None) -> list[tuple[Place, float]]:
