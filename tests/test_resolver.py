@@ -210,3 +210,27 @@ def test_a_context_without_one_name_is_the_context_combined_without_it(real_geop
                 for field in Context.__slots__:
                     assert getattr(fast, field) == getattr(again, field), (path.name, key, field)
                 assert fast.without(keys[0]).countries == Context._combine(whole._by_key, dateline_cc, skip=keys[0]).countries
+
+
+def test_a_feature_a_scene_leaves_out_adds_nothing_there(real_geoparser, seeds_dir, monkeypatch):
+    # A scene asks only the features whose `applies` holds; each one it leaves out must add exactly 0.0
+    # (never a veto) to every candidate of that scene, or leaving it out would change a score.
+    from gazetteer.resolve import features, resolver
+
+    seen = {"asked": 0, "left out": 0}
+
+    def checked(c, k):
+        for f in features.STORY_FEATURES:
+            if f.score not in k.scorers:
+                k.start(c)
+                assert f.score(c, k) == 0.0, (f.name, k.mention.text, c.place.id)
+                seen["left out"] += 1
+        seen["asked"] += 1
+        return features.story_score(c, k)
+
+    monkeypatch.setattr(resolver, "story_score", checked)
+    for path in sorted(seeds_dir.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        real_geoparser.parse(text)
+        real_geoparser.parse(text, dateline_places=("MOSUL",), dateline_country="Iraq")
+    assert seen["asked"] > 100 and seen["left out"] > seen["asked"]
