@@ -28,7 +28,8 @@ from gazetteer.resolve.scoring import Weights, haversine_km, nearest_each, neare
 
 __all__ = ["Resolver", "Weights", "haversine_km"]
 
-_SHARED = 8            # best readings the confidence is spread over (a toponym reports the best and three more)
+_SHARED = 8            # best readings the confidence is spread over
+_REPORTED = 4          # readings a ranking keeps: a toponym reports the best and three more (the passes read only the best)
 _COHERENCE_CANDS = 12  # candidates of each other name that count as its possible readings (8 missed a small
                        # local town behind the namesakes of a common name: LGL dev half +9 toponyms, docs/accuracy.md)
 _WHOLE = (Level.COUNTRY, Level.CONTINENT)
@@ -84,7 +85,7 @@ class Resolver:
             if not ranked:
                 out.append(Toponym(m, None, 0.0))
                 continue
-            (p, s), alts = ranked[0], tuple(ranked[1:4])
+            (p, s), alts = ranked[0], tuple(ranked[1:_REPORTED])
             out.append(Toponym(m, p, s, alts))
         return out
 
@@ -200,7 +201,8 @@ class Resolver:
 
     def _rank(self, hint_after: bool, m: Mention, cands, ctx: _Context, container, coherent=None, key: str = "", *,
               generic: bool = False, list_level: tuple[Level, frozenset[str]] | None = None) -> list[tuple[Place, float]]:
-        """The candidates by score (`gazetteer.resolve.features`), with confidences; [] to leave `m` unresolved."""
+        """The best candidates by score (`gazetteer.resolve.features`), at most `_REPORTED`, with their confidences
+        among the best `_SHARED`; [] to leave `m` unresolved."""
         if not cands:
             return []
         w = self.w
@@ -224,7 +226,7 @@ class Resolver:
         shared = scored[:_SHARED]
         z = [math.exp(w.temperature * (s - best)) for s, _, _ in shared]
         total = sum(z)
-        return [(p, round(zi / total, 4)) for (_, p, _), zi in zip(shared, z)]
+        return [(p, round(zi / total, 4)) for (_, p, _), zi in zip(shared[:_REPORTED], z)]
 
     def _at_home(self, c: Candidate, ctx: "_Context") -> bool:
         """Whether a country's or region's own reading of a name is one the story may mean: a country
