@@ -168,6 +168,16 @@ def test_word_before_found_from_the_end_matches_the_regex(text):
     assert _prev_word(text) == (None if m is None else (m.group(0), m.group(1)))
 
 
+@settings(max_examples=400, deadline=None)
+@given(_TEXT)
+def test_spaces_collapsed_by_a_split_match_the_regex(text):
+    from gazetteer.mentions.textmap import _DEL, _SPACES, _fold, _single_spaces
+
+    for mask in (False, True):
+        folded = _fold(text, mask).replace(_DEL, " ")
+        assert _single_spaces(folded) == _SPACES.sub(" ", folded)
+
+
 _ONE_PASS_HEAD = re.compile(r"(?:^|\n|[.!?][ \t]+)[ \t]*([A-Z][A-Z.'’\- /]{2,60}?)(?=,[ \t]+[A-Z]|[ \t]+\(|[ \t]*[—–-][ \t—–-]|[ \t]*—)")
 
 
