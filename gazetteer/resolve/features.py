@@ -68,7 +68,7 @@ class Scene:
         self.in_ctx = 0.0
         self._anchor_km: float | None = None
         # the features that can add anything here, in table order (skipping the others adds no 0.0)
-        self.scorers = tuple(f.score for f in STORY_FEATURES if f.applies is None or f.applies(self))
+        self.scorers = [score for score, applies in _SCORERS if applies is None or applies(self)]
 
     def start(self, c: Candidate) -> None:
         """Begin scoring candidate `c`."""
@@ -349,6 +349,10 @@ STORY_FEATURES: tuple[Feature, ...] = (
             lambda k: k.ctx.anchors and k.hint_levels is not None and k.mention.hint == "district"),
     Feature("proximity", ("proximity", "proximity_km", "region", "region_km"), _proximity, lambda k: k.ctx.anchors),
 )
+
+
+# Each feature's function and its test of a scene, read once: every ranking of a name asks the tests.
+_SCORERS = tuple((f.score, f.applies) for f in STORY_FEATURES)
 
 
 def story_score(c: Candidate, k: Scene) -> float | None:

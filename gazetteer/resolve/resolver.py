@@ -206,7 +206,11 @@ class Resolver:
         if not cands:
             return []
         w = self.w
-        big_name = any(c.exact and c.place.level in _BIG and self._at_home(c, ctx) for c in cands)
+        big_name = False
+        for c in cands:
+            if c.exact and c.place.level in _BIG and self._at_home(c, ctx):
+                big_name = True
+                break
         # coherence is measured only for a name it may move: never a country's or a home region's own
         scene = Scene(w, m, hint_after, ctx, container, None if big_name or coherent is None else coherent.get(key),
                       big_name=big_name, generic=generic, list_level=list_level)
