@@ -178,6 +178,18 @@ def test_spaces_collapsed_by_a_split_match_the_regex(text):
         assert _single_spaces(folded) == _SPACES.sub(" ", folded)
 
 
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["Roy", "A.", "Nelson", "al-", "bin ", "Capt.", " ", "  ", "\t", "x", "Qaim", ".", "-", "’s"]),
+                max_size=14))
+def test_person_runs_found_without_giving_letters_back_match_the_plain_pattern(words):
+    from gazetteer.mentions.patterns import _person_run
+
+    text = " ".join(words)
+    fast = _person_run()
+    plain = re.compile(fast.pattern.replace("[a-z]++", "[a-z]+", 1))
+    assert [m.groups() for m in fast.finditer(text)] == [m.groups() for m in plain.finditer(text)]
+
+
 _ONE_PASS_HEAD = re.compile(r"(?:^|\n|[.!?][ \t]+)[ \t]*([A-Z][A-Z.'’\- /]{2,60}?)(?=,[ \t]+[A-Z]|[ \t]+\(|[ \t]*[—–-][ \t—–-]|[ \t]*—)")
 
 
