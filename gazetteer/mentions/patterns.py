@@ -258,4 +258,8 @@ def _dateline_spans(text: str, places: Sequence[str]) -> list[tuple[int, int]]:
 
 
 def _in_spans(a: int, b: int, spans) -> bool:
-    return any(s <= a and b <= e for s, e in spans)
+    # (a loop, not any() over a generator: this runs for every hit, mostly over one or two spans)
+    for s, e in spans:
+        if s <= a and b <= e:
+            return True
+    return False
