@@ -182,6 +182,28 @@ def test_word_before_found_from_the_end_matches_the_regex(text):
     assert _prev_word(text) == (None if m is None else (m.group(0), m.group(1)))
 
 
+@settings(max_examples=400, deadline=None)
+@given(_TEXT)
+def test_spaces_collapsed_by_a_split_match_the_regex(text):
+    from gazetteer.mentions.textmap import _DEL, _SPACES, _fold, _single_spaces
+
+    for mask in (False, True):
+        folded = _fold(text, mask).replace(_DEL, " ")
+        assert _single_spaces(folded) == _SPACES.sub(" ", folded)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["Roy", "A.", "Nelson", "al-", "bin ", "Capt.", " ", "  ", "\t", "x", "Qaim", ".", "-", "’s"]),
+                max_size=14))
+def test_person_runs_found_without_giving_letters_back_match_the_plain_pattern(words):
+    from gazetteer.mentions.patterns import _person_run
+
+    text = " ".join(words)
+    fast = _person_run()
+    plain = re.compile(fast.pattern.replace("[a-z]++", "[a-z]+", 1))
+    assert [m.groups() for m in fast.finditer(text)] == [m.groups() for m in plain.finditer(text)]
+
+
 _ONE_PASS_HEAD = re.compile(r"(?:^|\n|[.!?][ \t]+)[ \t]*([A-Z][A-Z.'’\- /]{2,60}?)(?=,[ \t]+[A-Z]|[ \t]+\(|[ \t]*[—–-][ \t—–-]|[ \t]*—)")
 
 

@@ -189,3 +189,48 @@ def test_a_story_feature_can_rule_a_candidate_out():
     hinted = resolver.resolve(text, [Mention(a, a + 9, "Palestine", "gold", "district")])[0]
     assert hinted.place is None or hinted.place.id == "gn:99"
     assert all(p.id != "ne:PS" for p, _ in hinted.alternatives)
+
+
+def test_a_context_without_one_name_is_the_context_combined_without_it(real_geoparser, seeds_dir):
+    # `Context.without` recounts only what the name left out voted for; it must give what combining
+    # every other name's votes again gives, on the seed stories' real readings (several names share a
+    # country, some a region or a point), with and without a dateline's country.
+    from gazetteer.names import normalize
+    from gazetteer.resolve.context import Context
+
+    for path in sorted(seeds_dir.glob("*.txt")):
+        tops = real_geoparser.parse(path.read_text(encoding="utf-8"))
+        keys = [normalize(t.mention.text) for t in tops]
+        best = [[(t.place, t.score), *t.alternatives] if t.place else [] for t in tops]
+        assert len(set(keys)) > 10
+        for dateline_cc in (None, "IQ", "US"):
+            whole = Context.build(keys, best, dateline_cc)
+            for key in set(keys):
+                fast, again = whole.without(key), Context._combine(whole._by_key, dateline_cc, skip=key)
+                for field in Context.__slots__:
+                    assert getattr(fast, field) == getattr(again, field), (path.name, key, field)
+                assert fast.without(keys[0]).countries == Context._combine(whole._by_key, dateline_cc, skip=keys[0]).countries
+
+
+def test_a_feature_a_scene_leaves_out_adds_nothing_there(real_geoparser, seeds_dir, monkeypatch):
+    # A scene asks only the features whose `applies` holds; each one it leaves out must add exactly 0.0
+    # (never a veto) to every candidate of that scene, or leaving it out would change a score.
+    from gazetteer.resolve import features, resolver
+
+    seen = {"asked": 0, "left out": 0}
+
+    def checked(c, k):
+        for f in features.STORY_FEATURES:
+            if f.score not in k.scorers:
+                k.start(c)
+                assert f.score(c, k) == 0.0, (f.name, k.mention.text, c.place.id)
+                seen["left out"] += 1
+        seen["asked"] += 1
+        return features.story_score(c, k)
+
+    monkeypatch.setattr(resolver, "story_score", checked)
+    for path in sorted(seeds_dir.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        real_geoparser.parse(text)
+        real_geoparser.parse(text, dateline_places=("MOSUL",), dateline_country="Iraq")
+    assert seen["asked"] > 100 and seen["left out"] > seen["asked"]

@@ -217,12 +217,12 @@ def _in_dateline(s: Spot) -> bool:
 
 def _after_title(s: Spot) -> bool:
     """"President Jordan", "Mr. Washington"."""
-    return s.adjacent and s.prev_word in s.lex.titles
+    return s.prev_word in s.lex.titles and s.adjacent
 
 
 def _sentence_opener(s: Spot) -> bool:
     """A key that, opening a sentence, is a common word ("After", "Also"; stopwords.txt [sentence-start])."""
-    return s.single and s.sentence_start and s.key in s.lex.stop_initial
+    return s.single and s.key in s.lex.stop_initial and s.sentence_start
 
 
 def _inside_name(s: Spot) -> bool:
@@ -238,15 +238,17 @@ def _inside_name(s: Spot) -> bool:
 
 def _first_name(s: Spot) -> bool:
     """"Jordan Spieth", "Mark Heinrich"."""
-    return s.single and s.next_cap is not None and not s.org \
-        and (s.key in s.lex.first_names or s.key in s.lex.place_first_names)
+    return s.single and (s.key in s.lex.first_names or s.key in s.lex.place_first_names) \
+        and s.next_cap is not None and not s.org
 
 
 def _name_goes_on(s: Spot) -> bool:
     """"Apache helicopters" aside, a small place followed by a capitalised word is usually part of a
     name: "Walker Street", "Boone Pickens"."""
+    if not s.small_single:
+        return False
     nxt = s.next_cap
-    return s.small_single and nxt is not None and not s.org and nxt not in s.lex.level_words \
+    return nxt is not None and not s.org and nxt not in s.lex.level_words \
         and not nxt.endswith(("’s", "'s")) and not s.title_line
 
 

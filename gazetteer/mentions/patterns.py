@@ -85,10 +85,12 @@ def _person_run() -> re.Pattern[str]:
     """A capitalised run of words, middle initials and name particles included ("Capt. Roy A. Nelson").
 
     (`(?<!\\w[A-Z])` is a word boundary before the capital, written after it so that the regex
-    engine can jump from capital to capital.)
+    engine can jump from capital to capital. `[a-z]++` never gives letters back: a shorter run would
+    be followed by a letter, where neither a full stop nor a space can stand, so nothing is lost, and
+    the engine stops trying each shorter run after a lone capitalised word.)
     """
     particles = _alternation(load_lexicon().person_particles)
-    return re.compile(r"([A-Z](?<!\w[A-Z])[a-z]+\.?)((?:[ \t]+(?:" + particles + r"[\- ])?(?:[A-Z]\.|[A-Z][\w’'\-]+))+)")
+    return re.compile(r"([A-Z](?<!\w[A-Z])[a-z]++\.?)((?:[ \t]+(?:" + particles + r"[\- ])?(?:[A-Z]\.|[A-Z][\w’'\-]+))+)")
 
 
 @cache
@@ -258,4 +260,8 @@ def _dateline_spans(text: str, places: Sequence[str]) -> list[tuple[int, int]]:
 
 
 def _in_spans(a: int, b: int, spans) -> bool:
-    return any(s <= a and b <= e for s, e in spans)
+    # (a loop, not any() over a generator: this runs for every hit, mostly over one or two spans)
+    for s, e in spans:
+        if s <= a and b <= e:
+            return True
+    return False

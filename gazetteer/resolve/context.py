@@ -25,9 +25,10 @@ class Context:
     """What the article is about, from the current best guesses."""
 
     __slots__ = ("countries", "top", "local", "admin1", "ids", "anchors", "country_points", "dateline_cc", "_by_key",
-                 "town_regions", "town_total")
+                 "town_regions", "town_total", "_skip")
 
-    def __init__(self, countries, admin1, ids, anchors, dateline_cc, by_key, country_points=(), town_regions=None):
+    def __init__(self, countries, admin1, ids, anchors, dateline_cc, by_key, country_points=(), town_regions=None,
+                 skip: str | None = None):
         self.countries = countries
         self.top = max(countries.values(), default=0.0)
         # How international the story is: local evidence (same region, nearby) counts less
@@ -43,6 +44,7 @@ class Context:
         # (country, admin-1) -> how many of the story's towns and counties lie in it
         self.town_regions: dict[tuple[str, str], int] = town_regions or {}
         self.town_total = sum(self.town_regions.values())
+        self._skip = skip   # the name whose votes `by_key` holds but this context leaves out
 
     @classmethod
     def empty(cls, dateline_cc):
@@ -97,7 +99,7 @@ class Context:
             if region:
                 regions[region] = regions.get(region, 0) + 1
         return cls(countries, frozenset(admin1), frozenset(ids), tuple(anchors), dateline_cc, parts,
-                   tuple(country_points), regions)
+                   tuple(country_points), regions, skip)
 
     def share(self, cc: str | None) -> float:
         """How much the article is about country `cc`, relative to its main country (0 to 1).
@@ -112,4 +114,44 @@ class Context:
         """This context minus the votes of one name (so a name cannot confirm itself)."""
         if key not in self._by_key:
             return self
-        return Context._combine(self._by_key, self.dateline_cc, skip=key)
+        if self._skip is not None:
+            return Context._combine(self._by_key, self.dateline_cc, skip=key)
+        return self._less(key)
+
+    def _less(self, key: str) -> "Context":
+        """`_combine(..., skip=key)` worked out from this whole context: only what the name voted for is
+        counted again (each country's votes summed in the same order, so to the same figure)."""
+        cc, pid, a1, anchor, country_point, region = self._by_key[key]
+        others = [part for k, part in self._by_key.items() if k != key]
+        countries = dict(self.countries)
+        for code in cc:
+            total, voted = (_DATELINE_VOTES, True) if code == self.dateline_cc else (0.0, False)
+            for votes in others:
+                v = votes[0].get(code)
+                if v is not None:
+                    total += v
+                    voted = True
+            if voted:
+                countries[code] = total
+            else:
+                del countries[code]
+        ids = self.ids
+        if pid is not None and not any(part[1] == pid for part in others):
+            ids = ids - {pid}
+        admin1 = self.admin1
+        if a1 and not any(part[2] == a1 for part in others):
+            admin1 = admin1 - {a1}
+        anchors = self.anchors
+        if anchor:
+            anchors = tuple([part[3] for part in others if part[3]][:_MAX_ANCHORS])
+        country_points = self.country_points
+        if country_point:
+            country_points = tuple([part[4] for part in others if part[4]][:_MAX_ANCHORS])
+        regions = self.town_regions
+        if region:
+            regions = dict(regions)
+            if regions[region] == 1:
+                del regions[region]
+            else:
+                regions[region] -= 1
+        return Context(countries, admin1, ids, anchors, self.dateline_cc, self._by_key, country_points, regions, key)

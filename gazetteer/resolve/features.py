@@ -1,7 +1,9 @@
 """The evidence a candidate is scored on, one named feature per kind, in the order they are added.
 
 A feature returns what it adds to the candidate's score (0.0 when it does not apply), or `VETO`
-when it rules the candidate out. Its weights are fields of `Weights`, named in its table row, so
+when it rules the candidate out. A row may also say in which scenes it can add anything at all
+(`Feature.applies`): elsewhere it would add 0.0 to every candidate, so it is not asked (the scorers run
+for every candidate of every name, and most scenes need fewer than half of them). Its weights are fields of `Weights`, named in its table row, so
 a change is one weight or one row, and its effect is measured on the gold corpora
 (`python -m geo.evaluate.geoparse`). The rows are added in order: floating-point sums depend on it.
 """
@@ -44,7 +46,7 @@ class Scene:
     article context, the container the text names, and facts about the candidate in hand."""
 
     __slots__ = ("w", "mention", "hint_after", "hint_levels", "dateline", "ctx", "container", "coherent",
-                 "big_name", "generic", "list_level", "in_ctx", "_anchor_km")
+                 "big_name", "generic", "list_level", "in_ctx", "_anchor_km", "scorers")
 
     def __init__(self, w: Weights, mention: Mention, hint_after: bool, ctx: Context, container, coherent,
                  big_name: bool = False, generic: bool = False,
@@ -65,6 +67,8 @@ class Scene:
         self.list_level = list_level
         self.in_ctx = 0.0
         self._anchor_km: float | None = None
+        # the features that can add anything here, in table order (skipping the others adds no 0.0)
+        self.scorers = [score for score, applies in _SCORERS if applies is None or applies(self)]
 
     def start(self, c: Candidate) -> None:
         """Begin scoring candidate `c`."""
@@ -85,6 +89,9 @@ class Feature:
     name: str
     weights: tuple[str, ...]
     score: Callable
+    # Whether it can add anything (or rule anything out) in a scene; None: in every scene. Where it
+    # cannot, `score` would return 0.0 for every candidate.
+    applies: Callable[["Scene"], object] | None = None
 
 
 # ------------------------------------------------------------------ what a candidate is on its own
@@ -320,35 +327,39 @@ def _proximity(c: Candidate, k: Scene) -> float:
 STORY_FEATURES: tuple[Feature, ...] = (
     Feature("sound-alike abroad", (), _sound_alike_abroad),
     Feature("own weight", tuple(n for f in OWN_FEATURES for n in f.weights), _own),
-    Feature("dateline place", ("dateline_place",), _dateline_place),
+    Feature("dateline place", ("dateline_place",), _dateline_place, lambda k: k.dateline),
     Feature("small and foreign", ("foreign_small",), _foreign_small),
-    Feature("story country", ("country",), _story_country),
-    Feature("dateline country", ("dateline",), _dateline_country),
-    Feature("story region", ("admin1",), _story_region),
-    Feature("towns' region", ("town_region", "home_share", "stray_share"), _towns_region),
-    Feature("container", ("container",), _container),
+    Feature("story country", ("country",), _story_country, lambda k: k.ctx.countries),
+    Feature("dateline country", ("dateline",), _dateline_country, lambda k: k.ctx.dateline_cc),
+    Feature("story region", ("admin1",), _story_region, lambda k: k.ctx.admin1 and (k.container or not k.dateline)),
+    Feature("towns' region", ("town_region", "home_share", "stray_share"), _towns_region,
+            lambda k: k.ctx.town_total and not k.big_name),
+    Feature("container", ("container",), _container, lambda k: k.container),
     Feature("parent", ("parent", "orphan"), _parent),
-    Feature("misfit abroad", ("stray_share", "stray_km"), _misfit_abroad),
-    Feature("generic name abroad", ("stray_share", "generic_km"), _generic_abroad),
-    Feature("level word", ("hint", "hint_country"), _level_word),
-    Feature("list level", ("list_level",), _listed_level),
-    Feature("coherence", ("coherence", "stray_share"), _coherence),
-    Feature("neighbour", ("neighbour", "neighbour_km"), _neighbour),
-    Feature("far neighbourhood", ("neighbourhood_km", "stray_share"), _far_neighbourhood),
-    Feature("far quarter", ("far_quarter", "quarter_km"), _far_quarter),
-    Feature("proximity", ("proximity", "proximity_km", "region", "region_km"), _proximity),
+    Feature("misfit abroad", ("stray_share", "stray_km"), _misfit_abroad,
+            lambda k: k.ctx.anchors and k.mention.hint in _MISFITS_ABROAD),
+    Feature("generic name abroad", ("stray_share", "generic_km"), _generic_abroad, lambda k: k.generic),
+    Feature("level word", ("hint", "hint_country"), _level_word, lambda k: k.hint_levels is not None),
+    Feature("list level", ("list_level",), _listed_level, lambda k: k.list_level is not None),
+    Feature("coherence", ("coherence", "stray_share"), _coherence, lambda k: k.coherent and not k.big_name),
+    Feature("neighbour", ("neighbour", "neighbour_km"), _neighbour, lambda k: k.ctx.country_points),
+    Feature("far neighbourhood", ("neighbourhood_km", "stray_share"), _far_neighbourhood,
+            lambda k: k.ctx.anchors and k.hint_levels is not None and k.mention.hint == "neighbourhood"),
+    Feature("far quarter", ("far_quarter", "quarter_km"), _far_quarter,
+            lambda k: k.ctx.anchors and k.hint_levels is not None and k.mention.hint == "district"),
+    Feature("proximity", ("proximity", "proximity_km", "region", "region_km"), _proximity, lambda k: k.ctx.anchors),
 )
 
 
-# The features' functions in table order, read once: `story_score` runs for every candidate of every name.
-_STORY_SCORERS = tuple(f.score for f in STORY_FEATURES)
+# Each feature's function and its test of a scene, read once: every ranking of a name asks the tests.
+_SCORERS = tuple((f.score, f.applies) for f in STORY_FEATURES)
 
 
 def story_score(c: Candidate, k: Scene) -> float | None:
     """The candidate's score in the story `k` describes, or `VETO` if a feature rules it out."""
     k.start(c)
     s = 0.0
-    for score in _STORY_SCORERS:
+    for score in k.scorers:
         v = score(c, k)
         if v is None:      # VETO
             return VETO

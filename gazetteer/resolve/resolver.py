@@ -24,11 +24,12 @@ from gazetteer.resolve.candidates import Candidate, CandidateFinder
 from gazetteer.resolve.context import CONFIDENT
 from gazetteer.resolve.context import Context as _Context
 from gazetteer.resolve.features import VETO, Scene, story_score
-from gazetteer.resolve.scoring import Weights, haversine_km, nearest_km
+from gazetteer.resolve.scoring import Weights, haversine_km, nearest_each, nearest_km
 
 __all__ = ["Resolver", "Weights", "haversine_km"]
 
-_SHARED = 8            # best readings the confidence is spread over (a toponym reports the best and three more)
+_SHARED = 8            # best readings the confidence is spread over
+_REPORTED = 4          # readings a ranking keeps: a toponym reports the best and three more (the passes read only the best)
 _COHERENCE_CANDS = 12  # candidates of each other name that count as its possible readings (8 missed a small
                        # local town behind the namesakes of a common name: LGL dev half +9 toponyms, docs/accuracy.md)
 _WHOLE = (Level.COUNTRY, Level.CONTINENT)
@@ -36,6 +37,7 @@ _LISTED_LEVELS = (Level.COUNTRY, Level.PROVINCE, Level.CITY)   # levels a list o
 _MID_SIZED = 0.7       # the prior of a town of about 300,000: (log10 population - 2) / 5
 _COHERENCE_NAMES = 40  # bounds the pairwise work on very long texts
 _CONTAINER_READINGS = 5   # readings of a container that weigh in a mention's score
+_KEYS_REMEMBERED = 100_000   # names whose facts are remembered before the memo starts again
 
 
 class Resolver:
@@ -50,6 +52,7 @@ class Resolver:
         # level word is not one of them ("Cape Town")
         self._generic = self._lex.part_words | self._lex.generic_terms | frozenset(
             w for w, level in self._lex.level_words.items() if level in ("province", "district"))
+        self._generic_keys: dict[str, bool] = {}   # key -> `_is_generic(key)`, worked out once per name
         self.finder = CandidateFinder(index, aliases=aliases, limit=limit, cache_size=cache_size)
         self.candidates = self.finder.candidates   # surface form -> its candidates (cached)
 
@@ -82,7 +85,7 @@ class Resolver:
             if not ranked:
                 out.append(Toponym(m, None, 0.0))
                 continue
-            (p, s), alts = ranked[0], tuple(ranked[1:4])
+            (p, s), alts = ranked[0], tuple(ranked[1:_REPORTED])
             out.append(Toponym(m, p, s, alts))
         return out
 
@@ -176,8 +179,8 @@ class Resolver:
         """How close `p` is to some reading of each other name (capped)."""
         w = self.w
         total = 0.0
-        for points in readings:
-            total += math.exp(-nearest_km(p.lat, p.lon, points) / w.coherence_km)
+        for km in nearest_each(p.lat, p.lon, readings):
+            total += math.exp(-km / w.coherence_km)
         return min(w.coherence_cap, total)
 
     def _level_follows(self, text: str, m: Mention) -> bool:
@@ -185,18 +188,29 @@ class Resolver:
 
     def _is_generic(self, key: str) -> bool:
         """Whether a name is made only of words that say what kind of place it is ("the Gulf", "West Coast")."""
-        words = key.replace("-", " ").split()
-        if words and words[0] == "the":
-            words = words[1:]
-        return bool(words) and all(w in self._generic for w in words)
+        known = self._generic_keys.get(key)
+        if known is None:
+            words = key.replace("-", " ").split()
+            if words and words[0] == "the":
+                words = words[1:]
+            known = bool(words) and all(w in self._generic for w in words)
+            if len(self._generic_keys) >= _KEYS_REMEMBERED:
+                self._generic_keys.clear()
+            self._generic_keys[key] = known
+        return known
 
     def _rank(self, hint_after: bool, m: Mention, cands, ctx: _Context, container, coherent=None, key: str = "", *,
               generic: bool = False, list_level: tuple[Level, frozenset[str]] | None = None) -> list[tuple[Place, float]]:
-        """The candidates by score (`gazetteer.resolve.features`), with confidences; [] to leave `m` unresolved."""
+        """The best candidates by score (`gazetteer.resolve.features`), at most `_REPORTED`, with their confidences
+        among the best `_SHARED`; [] to leave `m` unresolved."""
         if not cands:
             return []
         w = self.w
-        big_name = any(c.exact and c.place.level in _BIG and self._at_home(c, ctx) for c in cands)
+        big_name = False
+        for c in cands:
+            if c.exact and c.place.level in _BIG and self._at_home(c, ctx):
+                big_name = True
+                break
         # coherence is measured only for a name it may move: never a country's or a home region's own
         scene = Scene(w, m, hint_after, ctx, container, None if big_name or coherent is None else coherent.get(key),
                       big_name=big_name, generic=generic, list_level=list_level)
@@ -216,7 +230,7 @@ class Resolver:
         shared = scored[:_SHARED]
         z = [math.exp(w.temperature * (s - best)) for s, _, _ in shared]
         total = sum(z)
-        return [(p, round(zi / total, 4)) for (_, p, _), zi in zip(shared, z)]
+        return [(p, round(zi / total, 4)) for (_, p, _), zi in zip(shared[:_REPORTED], z)]
 
     def _at_home(self, c: Candidate, ctx: "_Context") -> bool:
         """Whether a country's or region's own reading of a name is one the story may mean: a country

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-__all__ = ["Weights", "haversine_km", "nearest_km"]
+__all__ = ["Weights", "haversine_km", "nearest_each", "nearest_km"]
 
 _EARTH_DIAMETER_KM = 12742.0
 _KM_PER_DEGREE = 111.2           # of latitude, and of longitude at the equator
@@ -77,3 +77,20 @@ def nearest_km(lat: float, lon: float, anchors) -> float:
         if d < best:
             best = d
     return _KM_PER_DEGREE * math.sqrt(best)
+
+
+def nearest_each(lat: float, lon: float, groups) -> list[float]:
+    """`nearest_km(lat, lon, points)` for each group of points, the same figures with one cosine for all."""
+    k = math.cos(math.radians(lat))
+    out = []
+    for anchors in groups:
+        best = _FARTHER_THAN_ANY
+        for a, b in anchors:
+            dlon = abs(lon - b)
+            if dlon > 180.0:
+                dlon = 360.0 - dlon
+            d = (lat - a) ** 2 + (dlon * k) ** 2
+            if d < best:
+                best = d
+        out.append(_KM_PER_DEGREE * math.sqrt(best))
+    return out
