@@ -97,6 +97,7 @@ def test_finds_incident_type(sentence, expected):
 
 @pytest.mark.parametrize("sentence", [
     "Workers went on a general strike in Paris on Monday.",
+    "Firefighters battled the blaze in Mosul for four hours on Monday.",
     "Officials warned that militants could attack Mosul on Friday.",
     "The group plans to attack Kabul next week.",
     "The ministry denied that jets bombed Mosul on Monday.",
