@@ -116,3 +116,12 @@ def test_a_part_of_a_count_already_told_is_not_added_to_the_next_count(sentence,
 def test_an_aside_naming_part_of_the_count_neither_hides_it_nor_adds_to_it(sentence, fatalities):
     """"Five people, including two children, were killed": the aside stands between the count and its verb."""
     assert casualties(sentence).fatalities == fatalities
+
+
+@pytest.mark.parametrize("sentence,fatalities", [
+    ("A mob lynched two suspected thieves in Kano.", 2),
+    ("Three men were hacked to death in the village.", 3),
+    ("Two women were stoned to death by militants.", 2),
+])
+def test_a_killing_told_by_its_manner_is_counted(sentence, fatalities):
+    assert casualties(sentence).fatalities == fatalities

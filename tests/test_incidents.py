@@ -89,6 +89,7 @@ def extract(body: str, **kw):
     ("A drone strike killed two militants in Kabul on Monday.", "air_strike"),
     ("A missile fired at Erbil on Monday was intercepted by air defences.", "weapons_disrupted"),
     ("Heavy fighting erupted in Mosul on Monday.", "armed_clash"),
+    ("A mob lynched two suspected thieves in Mosul on Monday.", "mob_violence"),
 ])
 def test_finds_incident_type(sentence, expected):
     got = extract(sentence)
@@ -98,6 +99,7 @@ def test_finds_incident_type(sentence, expected):
 @pytest.mark.parametrize("sentence", [
     "Workers went on a general strike in Paris on Monday.",
     "Firefighters battled the blaze in Mosul for four hours on Monday.",
+    "A man moved from Lynchburg to Mosul on Monday.",
     "Officials warned that militants could attack Mosul on Friday.",
     "The group plans to attack Kabul next week.",
     "The ministry denied that jets bombed Mosul on Monday.",
