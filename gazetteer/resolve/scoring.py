@@ -67,8 +67,18 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def nearest_km(lat: float, lon: float, anchors) -> float:
     """Distance to the nearest anchor; an equirectangular estimate is plenty for a score kernel."""
-    best = _FARTHER_THAN_ANY   # no anchors: farther than any place on Earth
+    return _nearest(lat, lon, math.cos(math.radians(lat)), anchors)
+
+
+def nearest_each(lat: float, lon: float, groups) -> list[float]:
+    """`nearest_km(lat, lon, points)` for each group of points, the same figures with one cosine for all."""
     k = math.cos(math.radians(lat))
+    return [_nearest(lat, lon, k, anchors) for anchors in groups]
+
+
+def _nearest(lat: float, lon: float, k: float, anchors) -> float:
+    """`nearest_km` with the cosine of `lat` given (`k`); no anchors: farther than any place on Earth."""
+    best = _FARTHER_THAN_ANY
     for a, b in anchors:
         dlon = abs(lon - b)
         if dlon > 180.0:
@@ -77,20 +87,3 @@ def nearest_km(lat: float, lon: float, anchors) -> float:
         if d < best:
             best = d
     return _KM_PER_DEGREE * math.sqrt(best)
-
-
-def nearest_each(lat: float, lon: float, groups) -> list[float]:
-    """`nearest_km(lat, lon, points)` for each group of points, the same figures with one cosine for all."""
-    k = math.cos(math.radians(lat))
-    out = []
-    for anchors in groups:
-        best = _FARTHER_THAN_ANY
-        for a, b in anchors:
-            dlon = abs(lon - b)
-            if dlon > 180.0:
-                dlon = 360.0 - dlon
-            d = (lat - a) ** 2 + (dlon * k) ** 2
-            if d < best:
-                best = d
-        out.append(_KM_PER_DEGREE * math.sqrt(best))
-    return out
