@@ -119,6 +119,22 @@ def real_geoparser(gazetteer_index):
     return Geoparser.open(gazetteer_index.path)
 
 
+@pytest.fixture
+def merge_comparisons(monkeypatch) -> list[int]:
+    """A one-item list counting the comparisons of two incidents from different articles that merging makes."""
+    import geo.merge
+
+    calls = [0]
+    real = geo.merge._same_across
+
+    def counting(*args, **kwargs):
+        calls[0] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(geo.merge, "_same_across", counting)
+    return calls
+
+
 def place_named(geo, text: str, name: str, **kw):
     """The place the geoparser gives the first mention `name` in `text` (the test fails if there is none)."""
     hits = [t for t in geo.parse(text, **kw) if t.mention.text == name]

@@ -64,19 +64,10 @@ def test_a_count_beyond_any_bound_is_no_count_in_every_output_and_the_store(cli,
 
 
 # ------------------------------------------------------------------ item 3: merging stays linear
-def test_extract_merges_copies_of_one_story_comparing_each_copy_with_few_others(monkeypatch, tmp_path,
+def test_extract_merges_copies_of_one_story_comparing_each_copy_with_few_others(merge_comparisons, tmp_path,
                                                                              gazetteer_index):
-    import geo.merge
     from geo.cli.main import main
 
-    calls = [0]
-    real = geo.merge._same_across
-
-    def counting(*args, **kwargs):
-        calls[0] += 1
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(geo.merge, "_same_across", counting)
     # Two copies of a story on each of 150 days, three days apart: 150 events, each told twice.
     story = "KIRKUK, Iraq (Reuters) - Gunmen killed 12 civilians in Kirkuk on {:%B} {}."
     days = [dt.date(2016, 1, 1) + dt.timedelta(days=3 * n) for n in range(150)]
@@ -90,7 +81,7 @@ def test_extract_merges_copies_of_one_story_comparing_each_copy_with_few_others(
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert sorted(r["date"] for r in rows) == [d.isoformat() for d in days]
     assert all(r["notes"][-1] == "merged from 2 reports" for r in rows)
-    assert calls[0] < 3 * len(days)     # each copy against every earlier event would be about 33,000
+    assert merge_comparisons[0] < 3 * len(days)     # each copy against every earlier event would be about 33,000
 
 
 # ------------------------------------------------------------------ item 7: a FIFO in an input folder

@@ -99,35 +99,18 @@ def test_retellings_merge_across_a_grid_cell_boundary():
     assert len(merged) == 1 and len(merged[0].evidence) == 2
 
 
-def _count_comparisons(monkeypatch) -> list[int]:
-    """Counts the comparisons of two incidents from different articles that merging makes."""
-    import geo.merge
-
-    calls = [0]
-    real = geo.merge._same_across
-
-    def counting(*args, **kwargs):
-        calls[0] += 1
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(geo.merge, "_same_across", counting)
-    return calls
-
-
-def test_merging_compares_only_incidents_that_could_be_one_event(monkeypatch):
-    calls = _count_comparisons(monkeypatch)
+def test_merging_compares_only_incidents_that_could_be_one_event(merge_comparisons):
     far_apart = [inc(f"a{n}", place=Place(f"t:{n}", f"Town {n}", -60 + (n % 100) * 1.2, -170 + (n // 100) * 8.0,
                                           Level.CITY, "t", "XX")) for n in range(2000)]
     assert len(merge_incidents(far_apart)) == 2000
-    assert calls[0] < 10_000        # all pairs would be about two million
+    assert merge_comparisons[0] < 10_000        # all pairs would be about two million
 
 
-def test_copies_of_one_story_are_compared_once_per_distinct_telling(monkeypatch):
-    calls = _count_comparisons(monkeypatch)
+def test_copies_of_one_story_are_compared_once_per_distinct_telling(merge_comparisons):
     copies = [inc(f"a{n}") for n in range(1000)] + [inc(f"u{n}", date=None) for n in range(1000)]
     merged = merge_incidents(copies)
     assert [len(m.evidence) for m in merged] == [1000, 1000]
-    assert calls[0] < 5_000          # every member against every newcomer would be about a million
+    assert merge_comparisons[0] < 5_000          # every member against every newcomer would be about a million
 
 
 @pytest.mark.parametrize("a, b", [
