@@ -14,7 +14,7 @@ import geo.extract.actors
 import geo.maps.escape
 import geo.outputs.safe
 from geo.maps.escape import html_text, js_template_safe, script_json
-from geo.outputs.safe import replace_each
+from geo.read.text import replace_each
 
 HOSTILE = [
     "<img src=x onerror=alert(1)>",

@@ -11,7 +11,7 @@ import html
 import json
 import re
 
-from geo.outputs.safe import replace_each
+from geo.read.text import replace_each
 
 __all__ = ["html_text", "js_template_safe", "script_data", "script_json"]
 
