@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import math
-import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -38,8 +37,8 @@ sys.path.insert(0, str(ROOT))
 
 from geo.evaluate.incidents import CORPUS, GOLD, SPLIT_FILES, WRITTEN, _articles, load_gold, pairs  # noqa: E402
 from geo.extract.calibration import CALIBRATION_FILE, FEATURES, REMAKE, RawScore, features  # noqa: E402
+from geo.extract.dater import _CALENDAR_DAY  # noqa: E402
 from geo.model import Article, DatePrecision  # noqa: E402
-from geo.read.text import MONTH_WORD  # noqa: E402
 
 CORPUS_FIT = ("dev", "test", "holdout")   # the splits of tests/data/incidents_gold.jsonl: one article set
 # The research-only article sets, scored and reported, never fitted on.
@@ -64,17 +63,13 @@ def _rows(pipeline, gold: dict[str, dict], articles, name: str) -> list[dict]:
     return rows
 
 
-# A day written out in a quote ("on March 3", "3 March 2017"): it dates its event without a publication date.
-_WRITTEN_DAY = re.compile(rf"\b{MONTH_WORD}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{MONTH_WORD}", re.IGNORECASE)
-
-
 def _undated(article: Article, record: dict) -> tuple[Article, dict]:
     """The article as a feed without a publication date gives it, and its gold as the text then allows:
     an incident dated only by "on Monday" or "last week" can no longer be dated (gold date null, any date
-    matches); one whose quote writes its day out keeps it. Users' feeds and plain-text files often carry
+    matches); one whose quote writes its day out (the dater's `_CALENDAR_DAY`) keeps it. Users' feeds and plain-text files often carry
     no date (the first seed file does); every written article has one, so each is also fitted undated."""
     bare = replace(article, id=article.id + "#undated", date=None, date_precision=DatePrecision.UNKNOWN)
-    incidents = [{**g, "date": g["date"] if g.get("date") and _WRITTEN_DAY.search(g["quote"]) else None}
+    incidents = [{**g, "date": g["date"] if g.get("date") and _CALENDAR_DAY.search(g["quote"]) else None}
                  for g in record["incidents"]]
     return bare, {**record, "incidents": incidents}
 
