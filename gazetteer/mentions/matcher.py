@@ -34,6 +34,9 @@ from gazetteer.mentions.keys import (
 from gazetteer.mentions.lexicon import Lexicon, load_lexicon
 from gazetteer.mentions.patterns import (  # the matcher's own patterns, kept apart for size
     _COMMA,
+    _COMPOUND,
+    _COMPOUND_SLOT_AFTER,
+    _COMPOUND_SLOT_BEFORE,
     _DEMONYM_END,
     _HYPHEN_WORD,
     _LEVEL_AFTER,
@@ -373,16 +376,6 @@ class Matcher:
             if not any(m.start < b and a < m.end for m in chosen):
                 out.append(Mention(a, b, text[a:b], "dateline"))
         return out
-
-
-# A proper name of several words joined by an Arabic or Persian particle: "Qala-e-Nazir", "Bab al-Tob",
-# "Dasht-e-Barchi", "Tal al-Karama", "Deir ez-Zor". A key found inside one names something else ("Qala",
-# "Tal" -> At Tall in Syria, "Barchi"); the whole is the name. Capitalised words only (not a dateline).
-_JOINED = r"[A-Z][a-z’']+(?:-[A-Z][a-z’']+)*"
-_COMPOUND = re.compile(rf"(?<![\w-]){_JOINED}(?:[ -](?:al|el|ul|ud|ad|ar|as|ash|at|az|an|ez|es|e|i|u)-{_JOINED})+(?![\w-])")
-# Before a compound or after it: it stands where a place does ("in", "the village of", "district").
-_COMPOUND_SLOT_BEFORE = re.compile(r"\b(?:in|near|at|outside|around|from|to|of)\s+(?:the\s+)?$")
-_COMPOUND_SLOT_AFTER = re.compile(r"\s+(?:district|area|neighbou?rhood|quarter|village|town|camp|suburb|region|province)\b")
 
 
 def _whole_compounds(text: str, chosen: list[Mention]) -> list[Mention]:

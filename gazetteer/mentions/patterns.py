@@ -40,8 +40,9 @@ _CONTAINER_GAP = re.compile(r",?[ \t]+(?:in|of)[ \t]+(?:the[ \t]+)?")
 # Unknown capitalised names in a place slot: "the village of Abdul Khil", "Khazir camp".
 # Each word ends in a letter: "Watertown-ML" gives "Watertown", never "Watertown-".
 # A later word may follow its own Arabic article: "Bab al-Tob", "Tal al-Karama", "Deir ez-Zor".
+_ARTICLE_WORDS = "al|el|ad|ar|as|ash|at|az|an|ez"      # an Arabic article glued to the word after it by "-"
 _NAME = (r"(?:(?:[Aa]l|[Ee]l)[\- ]|(?:[Aa][dnrstz]|[Aa]sh)-)?[A-Z][a-z’'\-]*[a-z]"
-         r"(?:[ \-](?:(?:al|el|ad|ar|as|ash|at|az|an|ez)-)?[A-Z][a-z’'\-]*[a-z]){0,2}")
+         rf"(?:[ \-](?:(?:{_ARTICLE_WORDS})-)?[A-Z][a-z’'\-]*[a-z]){{0,2}}")
 _SLOT_BEFORE = re.compile(r"\b(?:village|town|city|district|province|governorate|camp|area|neighbou?rhood|region|suburb)s? of (" + _NAME + r")")
 _LEVEL_AFTER = re.compile(r" (?:district|province|governorate|camp|neighbou?rhood|suburb)\b(?! of\b)")
 _NAME_AT_END = re.compile(r"(?:^|(?<=[^\w’'\-]))(" + _NAME + r")$")
@@ -51,6 +52,14 @@ _SLOT_LEVELS = tuple(w + s for w in ("village", "town", "city", "district", "pro
                                      "neighbourhood", "neighborhood", "region", "suburb") for s in ("", "s"))
 _SLOT_BEFORE_HEADS = tuple(w + " of" for w in _SLOT_LEVELS)
 _SLOT_PREP_HEADS = ("in", "near", "at", "outside", "around", "to", "from")
+# A proper name of several words joined by an Arabic or Persian particle: "Qala-e-Nazir", "Bab al-Tob",
+# "Dasht-e-Barchi", "Tal al-Karama", "Deir ez-Zor". A key found inside one names something else ("Qala",
+# "Tal" -> At Tall in Syria, "Barchi"); the whole is the name. Capitalised words only (not a dateline).
+_JOINED = r"[A-Z][a-z’']+(?:-[A-Z][a-z’']+)*"
+_COMPOUND = re.compile(rf"(?<![\w-]){_JOINED}(?:[ -](?:{_ARTICLE_WORDS}|ul|ud|es|e|i|u)-{_JOINED})+(?![\w-])")
+# Before a compound or after it: it stands where a place does ("in", "the village of", "district").
+_COMPOUND_SLOT_BEFORE = re.compile(r"\b(?:" + "|".join((*_SLOT_PREP_HEADS, "of")) + r")\s+(?:the\s+)?$")
+_COMPOUND_SLOT_AFTER = re.compile(r"\s+(?:district|area|neighbou?rhood|quarter|village|town|camp|suburb|region|province)\b")
 
 
 def _alternation(words: Iterable[str]) -> str:
