@@ -122,6 +122,20 @@ def test_an_incident_keeps_the_phrases_that_gave_its_place_and_date(pipeline, bo
         assert phrase is None or article.text[phrase.start:phrase.end] == phrase.text
 
 
+def test_villages_the_gazetteer_lacks_stay_two_events_coded_to_their_region_not_the_dateline(pipeline):
+    # Neither village is in GeoNames' cities500: each keeps its name, lies in the region the story names,
+    # and "the village of X came under attack" is a new event, not a reference back ("the attack").
+    body = ("TBILISI (Reuters) - Separatist fighters attacked Georgian positions in South Ossetia on Friday, officials said."
+            "\n\nThe village of Zarkhveti came under mortar fire late on Friday, the interior ministry said."
+            "\n\nFurther east, the village of Okhvrinari came under attack on Friday night and two policemen were "
+            "wounded, the ministry said.")
+    got = pipeline.process(_one_sentence(body)).incidents
+    villages = sorted(n.split(" (")[0] for i in got for n in i.notes if "not in the gazetteer" in n)
+    assert villages == ["in Okhvrinari", "in Zarkhveti"]
+    assert {i.place.name for i in got} == {"South Ossetia"}
+    assert len({i.evidence[-1].sentence for i in got}) == 2
+
+
 def test_two_events_in_one_sentence_keep_their_own_place_and_date_phrases(pipeline):
     body = "A journalist was arrested in Izmir in March and an aid worker was detained in Ankara last week."
     got = pipeline.process(_one_sentence(body)).incidents

@@ -305,7 +305,18 @@ def _place_of(placer: Placer, sents: list[Sentence], si: int, hit: Hit, own_plac
     to its town unless the place found is finer than a town."""
     place = own_place or placer.target(sents[si], (hit.start, hit.end)) or _place_fallback(placer, sents, si, hit)
     if locality and (place is None or (place.place.level.rank <= Level.CITY.rank and place.place.located_at != "parent")):
-        place = placer.town_of(sents[si], *locality) or place
+        town = placer.town_of(sents[si], *locality)
+        if town is not None:
+            return town
+        if place is not None and placer.settlement(*locality):
+            # A village the gazetteer lacks, in a sentence that names no town: a town found elsewhere is
+            # not where it lies; the region its sentence names, else the country, keeps its name.
+            if place.how != "sentence" and place.place.level.rank > Level.PROVINCE.rank:
+                country = placer.country(place.place)
+                if country is None:
+                    return place
+                place = PlaceChoice(country, country.name, GeoPrecision.REGION, place.how)
+            return replace(place, locality=locality[1], precision=max(place.precision, GeoPrecision.NEAR))
     return place
 
 
@@ -445,13 +456,17 @@ def _incident(d: _Draft, article: Article, taxonomy: Taxonomy, actors, counts: C
     )
 
 
+_TOWN_LEVELS = frozenset({Level.CITY, Level.DISTRICT, Level.NEIGHBOURHOOD})
+
+
 def _place_notes(place: PlaceChoice | None) -> tuple[str, ...]:
     """Notes on how the place was found when not from the incident's own sentence, or coded to a town."""
     if place is None:
         return ()
     notes: tuple[str, ...] = (f"place from {place.how}",) if place.how not in ("sentence", "locality") else ()
     if place.locality:
-        notes += (f"in {place.locality} (not in the gazetteer; coded to its town, {place.place.name})",)
+        to = f"its town, {place.place.name}" if place.place.level in _TOWN_LEVELS else place.place.name
+        notes += (f"in {place.locality} (not in the gazetteer; coded to {to})",)
     if place.place.located_at == "parent":
         town = dict(place.place.raw).get("town", "its town")
         notes += (f"located at {town}: {place.place.name} is a part of it with no public coordinate of its own",)

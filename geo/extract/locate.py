@@ -55,6 +55,10 @@ _DOUBT = 0.85                    # a resolver score too doubtful
 _TOWN_LEVELS = {Level.CITY, Level.DISTRICT}
 # The words that make a locality missing from the gazetteer a part of a city ("the Shula district").
 _PART_OF_CITY = re.compile(r"(?i)\b(?:district|neighbou?rhood|quarter|suburb)\b")
+# A locality that is a village or town of its own, not a part of one: "the village of Prisi", "Tamarasheni,
+# a Georgian town", "Nuli village". Its town is not the last one the story named.
+_SETTLEMENT_BEFORE = re.compile(r"(?i)\b(?:village|town|hamlet|settlement)s?\s+of\s+(?:the\s+)?$")
+_SETTLEMENT_AFTER = re.compile(r"(?i)\s+(?:village|hamlet)\b|,\s+(?:a|an|the)\s+(?:[\w’'-]+\s+){0,4}?(?:village|town|hamlet)\b")
 _CITY = {Level.CITY}
 _PART_OF_TOWN = {Level.DISTRICT, Level.NEIGHBOURHOOD, Level.CAMP, Level.LANDMARK, Level.FEATURE}
 # Characters before a place read for the words that tie it to the event ("in the eastern town of").
@@ -188,13 +192,29 @@ class Placer:
                 near.append((abs(start - trigger[0]), start, kind))
         return min(near)[1:] if near else None
 
+    def country(self, place: Place) -> Place | None:
+        """The gazetteer's country of a place inside one (None when unknown)."""
+        if self._country_of is None or not place.country_code or place.level.rank <= Level.COUNTRY.rank:
+            return None
+        return self._country_of(place.country_code)
+
+    def settlement(self, offset: int, words: str) -> bool:
+        """True if the locality at `offset` is a village or town of its own ("the village of Prisi",
+        "Tamarasheni, a Georgian town"), not a part of a town."""
+        end = offset + len(words)
+        return bool(_SETTLEMENT_BEFORE.search(self.text, max(0, offset - 40), offset)
+                    or _SETTLEMENT_AFTER.match(self.text, end))
+
     def town_of(self, sentence: Sentence, offset: int, text: str) -> PlaceChoice | None:
         """The town a locality at `offset` belongs to: the nearest town in its sentence, else the last
-        town named before it (ACLED codes a neighbourhood missing from the gazetteer to its town)."""
+        town named before it (ACLED codes a neighbourhood missing from the gazetteer to its town). A
+        village of its own is near the town its sentence names, or of no town the story tells."""
         inside = [self._all[i] for i in self._range(sentence.start, sentence.end) if self._town(i, _TOWN_LEVELS)]
         pick: Toponym | None
         if inside:
             pick = min(inside, key=lambda t: abs(t.mention.start - offset))
+        elif self.settlement(offset, text):
+            return None
         elif _PART_OF_CITY.search(text):
             pick = self._story_city(offset) or self._last_town(0, offset, _TOWN_LEVELS)
         else:

@@ -21,7 +21,9 @@ _SAME_KM = 10.0          # one article telling one incident twice: same family, 
 # A definite reference ("the strikes", "this attack", "Monday's attack", "today s attacks") to an incident
 # told before.
 _ANAPHOR = re.compile(r"\b(?:the|this|that|these|those|its|their|same|"
-                      r"(?:mon|tues|wednes|thurs|fri|satur|sun|yester|to)day(?:['’]s|['’]|\s+s))\s+(?:[\w’'-]+\s+){0,3}$",
+                      r"(?:mon|tues|wednes|thurs|fri|satur|sun|yester|to)day(?:['’]s|['’]|\s+s))\s+"
+                      # the trigger's own modifiers, not a phrase of its own ("the village of Prisi came under attack")
+                      r"(?:(?!(?:of|in|at|near|from|on)\s)[\w’'-]+\s+){0,3}$",
                       re.IGNORECASE)
 # A word for any violent event ("the attack", "Monday's violence"): referring back, it names the incident
 # told before whatever its form (a drone strike, a clash, a bombing).
@@ -160,7 +162,8 @@ def _coalesce(drafts: list[_Draft], taxonomy: Taxonomy) -> list[_Draft]:
         twin.evidence.extend(d.evidence)
         if _rank_date(d.date) > _rank_date(twin.date):
             twin.date = d.date
-        if d.place and (twin.place is None or _rank_place(d.place) > _rank_place(twin.place)):
+        if d.place and (twin.place is None or _rank_place(d.place) > _rank_place(twin.place)
+                        or (d.place.locality and not twin.place.locality and d.place.place.id == twin.place.place.id)):
             twin.place = d.place
         twin.confidence = max(twin.confidence, d.confidence)
     return out
@@ -196,6 +199,13 @@ class _Pair:
             return (da.year, da.month) == (db.year, db.month)
         slack = _WEEK_SLACK_DAYS if DatePrecision.WEEK in precisions else 0
         return abs((da - db).days) <= slack
+
+    @cached_property
+    def other_locality(self) -> bool:
+        """Both name a village or quarter the gazetteer lacks, and not the same one."""
+        la = self.a.place.locality if self.a.place else ""
+        lb = self.b.place.locality if self.b.place else ""
+        return bool(la and lb) and la.casefold() != lb.casefold()
 
     @cached_property
     def both_undated(self) -> bool:
@@ -236,6 +246,9 @@ class _Pair:
 # Whether two drafts of one article tell one incident: the first rule that applies decides.
 _SAME_INCIDENT_RULES: tuple[tuple[str, Callable[[_Pair], bool], Callable[[_Pair], bool]], ...] = (
     ("other family", lambda p: not p.same_family, lambda p: False),
+    # "The village of Prisi came under attack last night ... Tamarasheni also came under fire": two
+    # villages the gazetteer lacks, coded to one region, are still two places.
+    ("other locality", lambda p: p.other_locality, lambda p: False),
     # One was placed only by fallback (or not at all): a retelling when type and date agree, or when
     # neither could be dated.
     ("placed by fallback", lambda p: not p.both_placed_by_own_sentence,
