@@ -110,6 +110,9 @@ def _one_sentence(body: str) -> Article:
      "in the city of Jalalabad", "late on Friday"),
     ("A roadside bomb killed three soldiers on the outskirts of Kandahar, police said.",
      "on the outskirts of Kandahar", None),
+    # "the ... state of": a kind of place between the preposition and the name it governs
+    ("Maoist rebels ambushed a paramilitary patrol guarding road workers in the central Indian state of "
+     "Chhattisgarh on Monday, killing 25 police officers.", "in the central Indian state of Chhattisgarh", "on Monday"),
     # the dateline gives the place: its words are the evidence
     ("MOSUL, Iraq (Reuters) - A car bomb exploded at a checkpoint on Tuesday, killing five soldiers.",
      "MOSUL", "on Tuesday"),

@@ -21,7 +21,8 @@ OBJECT_GAP = re.compile(r"\s+(?:the\s+)?(?:(?:town|city|village|province|distric
                         re.IGNORECASE)
 # "the eastern city of", "the northern province of": what kind of place the name is, between a preposition
 # and the name it governs.
-_KIND_OF = r"(?:(?:the\s+)?(?:[\w’'-]+\s+){0,2}(?:city|town|village|province|district|region|area|capital|port|camp)\s+of\s+)?"
+_KIND_OF = (r"(?:(?:the\s+)?(?:[\w’'-]+\s+){0,2}(?:city|town|village|province|district|region|area|capital|port|camp|state|"
+            r"county|governorate|municipality|prefecture|township|island|enclave|neighbou?rhood|quarter|suburb)\s+of\s+)?")
 # Words right before a mention that tie it to an event happening there (ACLED precision 1) ...
 _AT = re.compile(r"(?:\b(?:in|at|inside|into|across|throughout|on|over|hit|struck|targeted|attacked|entered|"
                  r"seized|retook|recaptured|captured|stormed|overran)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3})"
