@@ -139,6 +139,16 @@ def test_villages_the_gazetteer_lacks_stay_two_events_coded_to_their_region_not_
     assert len({i.evidence[-1].sentence for i in got}) == 2
 
 
+def test_a_district_the_gazetteer_lacks_stays_in_the_province_its_sentence_names(pipeline):
+    # Khogyani is not in GeoNames' cities500; Ghormach, named before, lies in another province.
+    body = ("Taliban fighters overran the centre of Ghormach district in the northern province of Faryab on Monday. "
+            "In the east, an explosion ripped through a police vehicle in the Khogyani district of Nangarhar province "
+            "on Tuesday, killing two policemen.")
+    blast = [i for i in pipeline.process(_one_sentence(body)).incidents if i.type == "ied"]
+    assert [(i.place.name, i.notes) for i in blast] == [
+        ("Nangarhar", ("in Khogyani district (not in the gazetteer; coded to Nangarhar)",))]
+
+
 def test_two_events_in_one_sentence_keep_their_own_place_and_date_phrases(pipeline):
     body = "A journalist was arrested in Izmir in March and an aid worker was detained in Ankara last week."
     got = pipeline.process(_one_sentence(body)).incidents

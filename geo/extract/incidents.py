@@ -302,13 +302,17 @@ def _place_of(placer: Placer, sents: list[Sentence], si: int, hit: Hit, own_plac
               locality: tuple[int, str] | None) -> PlaceChoice | None:
     """A new incident's place: its own sentence's, else the country whose adjective names its object ("hit a
     Syrian air base"), else a fallback (`_FALLBACKS`); a neighbourhood or site the gazetteer lacks is coded
-    to its town unless the place found is finer than a town."""
+    to its town unless the place found is finer than a town, never to a town outside the region its
+    sentence names; a village of its own with no town in its sentence keeps its name at the region."""
     place = own_place or placer.target(sents[si], (hit.start, hit.end)) or _place_fallback(placer, sents, si, hit)
     if locality and (place is None or (place.place.level.rank <= Level.CITY.rank and place.place.located_at != "parent")):
         town = placer.town_of(sents[si], *locality)
-        if town is not None:
+        # "the Khogyani district of Nangarhar province": a town outside the region the sentence names is
+        # not the one the district lies in.
+        region = own_place.place if own_place is not None and own_place.place.level.rank < Level.CITY.rank else None
+        if town is not None and (region is None or contains(region, town.place)):
             return town
-        if place is not None and placer.settlement(*locality):
+        if place is not None and (region is not None or placer.settlement(*locality)):
             # A village the gazetteer lacks, in a sentence that names no town: a town found elsewhere is
             # not where it lies; the region its sentence names, else the country, keeps its name.
             if place.how != "sentence" and place.place.level.rank > Level.PROVINCE.rank:
