@@ -116,6 +116,10 @@ def _one_sentence(body: str) -> Article:
     # the dateline gives the place: its words are the evidence
     ("MOSUL, Iraq (Reuters) - A car bomb exploded at a checkpoint on Tuesday, killing five soldiers.",
      "MOSUL", "on Tuesday"),
+    # of two dateline towns, the one the story names again is the scene, the other the talks' venue
+    ("DOHA/KABUL (Reuters) - A car bomb exploded at a police checkpoint on Monday, killing five officers, a day "
+     "before peace talks resumed in the Qatari capital. The government in Kabul condemned the attack.",
+     "KABUL", "on Monday"),
 ])
 def test_an_incident_keeps_the_phrases_that_gave_its_place_and_date(pipeline, body, place, date):
     article = _one_sentence(body)

@@ -350,7 +350,9 @@ class Placer:
                         and t.place.country_code and t.place.country_code not in self._dateline_countries)
         abroad = bool(countries) and bool(named) and named.most_common(1)[0][1] >= _ABROAD_MENTIONS
         if self._dateline and (not abroad or self._dateline_countries & set(countries)):
-            topo = max(self._dateline, key=lambda t: _where(t).level.rank)
+            # "DOHA/KABUL": of two dateline towns, the one the story names again is the scene
+            again = {_where(t).id for t in usable}
+            topo = max(self._dateline, key=lambda t: (_where(t).level.rank, _where(t).id in again))
             place = _where(topo)
             home = self._reporters_country(place, usable)
             if home is not None:
