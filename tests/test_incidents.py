@@ -67,6 +67,13 @@ def extract(body: str, **kw):
     ("Islamic State militants captured the town of Qaim on Monday.", "territory_captured"),
     ("Iraqi troops pushed into the town of Qaim on Monday.", "territory_retaken"),
     ("Iraqi troops seized Salam hospital in Mosul on Tuesday.", "territory_retaken"),
+    # state forces killing at a protest: excessive force against protesters (ACLED's protest family) ...
+    ("Security forces shot dead at least seven protesters in Baghdad on Saturday.", "protest_excessive_force"),
+    ("Police opened fire on people staging a sit-in outside the governor's office in Mosul on Monday, killing two.",
+     "protest_excessive_force"),
+    # ... not a rebel group whose name holds "Forces", nor protests the killing set off
+    ("Suspected Allied Democratic Forces rebels killed eight villagers with machetes in Mosul on Tuesday, prompting "
+     "angry protests.", "attack_on_civilians"),
     ("Police arrested two men in Marseille on Tuesday.", "arrest"),
     ("Hundreds of families fled Mosul on Saturday.", "displacement"),
     ("Thousands of protesters rallied in Paris on Sunday.", "protest"),

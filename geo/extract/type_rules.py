@@ -10,6 +10,10 @@ sentence (`read_by_type_rules`):
   against unarmed people; an attack on armed forces is a battle): kinds `armed_victim` (armed forces
   named before a passive, "three police officers were shot dead") and `armed_object` (after an active
   verb, "killed two soldiers"), anywhere in the sentence;
+- attack or excessive force against protesters, by who killed and where: state forces before the trigger
+  (kind `state`, not inside a group's name) and a protest told in the sentence as its scene ("troops shot
+  dead 52 Palestinians during mass protests", "police opened fire on people staging a sit-in"), not one
+  it set off ("prompting angry protests");
 - arrest or protest with intervention, by whether the ones arrested were protesting: kind `protesting`
   ("police detained 40 demonstrators", "as they tried to gather", "raided a protest camp, arresting 30");
   triggers only.
@@ -47,6 +51,39 @@ def armed_victims(rules: Rules, text: str, sentence: Sentence, hit: Hit) -> bool
         rules.cue("armed_object", text, sentence, hit) and not _BY_FORCES.search(sentence.text))
 
 
+# State forces as the ones who acted: a state word before the trigger, not inside a name ("Allied
+# Democratic Forces rebels") — lower-case, or capitalised only where no capitalised word runs into it.
+_STATE_WORD = re.compile(r"\b(?:troops|soldiers|police|policemen|riot police|security forces|forces|army|military|"
+                         r"gendarmes|gendarmerie|guards|paramilitar\w*)\b", re.IGNORECASE)
+_CAPITALISED_BEFORE = re.compile(r"[A-Z][\w’'-]*\s+$")
+_STATE_REACH = 120
+
+
+def _state_hand(rules: Rules, text: str, sentence: Sentence, hit: Hit) -> bool:
+    """True if state forces named before the trigger did it (cue kind `state`), not a group whose name holds
+    a state word."""
+    if not rules.cue("state", text, sentence, hit):
+        return False
+    for m in _STATE_WORD.finditer(text, max(sentence.start, hit.start - _STATE_REACH), hit.start):
+        if m.group(0)[0].islower() or not _CAPITALISED_BEFORE.search(text, max(sentence.start, m.start() - 30), m.start()):
+            return True
+    return False
+
+
+# A protest told in the sentence as the scene of the killing ("during mass protests", "people staging a
+# sit-in", "when separatists held rallies"), not one it set off ("prompting angry protests").
+_PROTEST_SCENE = re.compile(r"\b(?:protest|protests|protesters|protestors|protesting|demonstration|demonstrations|"
+                            r"demonstrators|sit-in|sit in|rally|rallies|marchers|marched|mourners)\b", re.IGNORECASE)
+_SET_OFF = re.compile(r"\b(?:prompt\w*|spark\w*|trigger\w*|led\s+to|leading\s+to|fuel\w*|provok\w*|drew|drawing)"
+                      r"(?:\s+[\w’'-]+){0,3}\s+$", re.IGNORECASE)
+
+
+def _at_protest(sentence: Sentence) -> bool:
+    """True if the sentence tells a protest that is not only one the event set off."""
+    return any(not _SET_OFF.search(sentence.text, max(0, m.start() - 40), m.start())
+               for m in _PROTEST_SCENE.finditer(sentence.text))
+
+
 @dataclass(frozen=True, slots=True)
 class TypeRule:
     """Type `old` becomes `new` where `applies`; `detector`: the rule also moves the detector's reading;
@@ -63,6 +100,8 @@ TYPE_RULES: tuple[TypeRule, ...] = (
     TypeRule("territory_captured", "territory_retaken", lambda r, t, s, h: r.cue("state", t, s, h), False, False),
     TypeRule("shelling", "air_strike", lambda r, t, s, h: r.cue("air_delivery", t, s, h), True, False),
     TypeRule("attack_on_civilians", "armed_clash", armed_victims, True, True),
+    TypeRule("attack_on_civilians", "protest_excessive_force", lambda r, t, s, h: _state_hand(r, t, s, h)
+             and _at_protest(s), True, False),
     TypeRule("arrest", "protest_intervention", lambda r, t, s, h: r.cue("protesting", t, s, h), False, False),
 )
 
