@@ -153,6 +153,19 @@ def test_a_district_the_gazetteer_lacks_stays_in_the_province_its_sentence_names
         ("Nangarhar", ("in Khogyani district (not in the gazetteer; coded to Nangarhar)",))]
 
 
+@pytest.mark.parametrize("lead, types", [
+    # an accident story: the deaths are the accident's, not an attack or a blast
+    ("A train slammed into a concrete barrier at the main railway station in Cairo on Wednesday, setting off a fire "
+     "that killed at least 20 people, officials said.", []),
+    # the same words with someone meaning harm stay an event
+    ("A suicide bomber slammed into an army checkpoint in Baghdad on Wednesday, setting off a fire that killed at "
+     "least 20 people, officials said.", ["suicide_bombing"]),
+])
+def test_a_story_that_leads_with_an_accident_reports_no_attack(pipeline, lead, types):
+    body = lead + "\n\nRescue workers pulled bodies from the wreckage and the injured were taken to hospitals nearby."
+    assert [i.type for i in pipeline.process(_one_sentence(body)).incidents] == types
+
+
 def test_two_events_in_one_sentence_keep_their_own_place_and_date_phrases(pipeline):
     body = "A journalist was arrested in Izmir in March and an aid worker was detained in Ankara last week."
     got = pipeline.process(_one_sentence(body)).incidents

@@ -23,7 +23,7 @@ from geo.extract.type_rules import read_by_type_rules, retyped
 from geo.model import DatePrecision, GeoPrecision
 from geo.read.text import MONTH_WORD, Sentence
 
-__all__ = ["Candidate", "Weights", "aggregate", "candidates", "score"]
+__all__ = ["MISHAP_FAMILIES", "Candidate", "Weights", "aggregate", "candidates", "score"]
 
 WEIGHTS_FILE = Path(__file__).parent.parent / "data" / "decision_weights.csv"
 SUBSUMES_FILE = Path(__file__).parent.parent / "data" / "subsumes.csv"
@@ -60,6 +60,7 @@ class Weights:
     quiet: float
     ordinary_crime: float
     exercise_story: float
+    accident_story: float
     note_veto: float
     note_below: float
     rival_below: float
@@ -304,15 +305,19 @@ def aggregate(sentence: str) -> int:
 
 
 def score(c: Candidate, weights: Weights, date, place, counts: bool, locality: bool = False,
-          crowd: int = 0, crime: bool = False, note: bool = False, drill: bool = False) -> float:
+          crowd: int = 0, crime: bool = False, note: bool = False, drill: bool = False,
+          accident: bool = False) -> float:
     """The candidate's score: weighted evidence, capped at 1. `crowd`: the sentence counts people by the
     tens of thousands or counts over a long period (see `aggregate`); `crime`: the article is an ordinary crime story (`ordinary_crime`);
     `note`: the text is a short event note that tells one event (`note_veto`); `drill`: the story's title or
-    lead is about a military exercise, a weapons test or a parade (`exercise_story`)."""
+    lead is about a military exercise, a weapons test or a parade (`exercise_story`); `accident`: its title or
+    lead tells an accident or a disaster and nothing of anyone meaning harm (`accident_story`)."""
     s = weights.model * (c.model - weights.model_prior) + weights.rule * c.rule
     s -= _doubts(c, weights, date, crowd, crime, note)
     if drill:
         s -= weights.exercise_story
+    if accident:
+        s -= weights.accident_story
     if date.date is not None:
         s += {DatePrecision.DAY: weights.day, DatePrecision.MONTH: weights.month}.get(date.precision, weights.week)
     elif date.text:
@@ -383,13 +388,13 @@ def _triggers(rules: Rules, taxonomy: Taxonomy, text: str, sentence: Sentence, h
 
 
 # The families an accident is mistaken for: a blast, people killed.
-_MISHAP_FAMILIES = frozenset({"remote_violence", "violence_against_civilians"})
+MISHAP_FAMILIES = frozenset({"remote_violence", "violence_against_civilians"})
 
 
 def _mishap(rules: Rules, taxonomy: Taxonomy, text: str, sentence: Sentence, hit: Hit) -> bool:
     """True if an explosion or attack trigger stands in a sentence that tells an accident or a disaster
     and says nothing of anyone meaning harm ("a fuel tanker exploded on the highway")."""
-    return taxonomy.get(hit.type).family in _MISHAP_FAMILIES and rules.cue("mishap", text, sentence, hit) \
+    return taxonomy.get(hit.type).family in MISHAP_FAMILIES and rules.cue("mishap", text, sentence, hit) \
         and not rules.cue("deliberate", text, sentence, hit)
 
 

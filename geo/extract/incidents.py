@@ -18,7 +18,7 @@ from geo.extract.anchored import anchored
 from geo.extract.calibration import Calibration
 from geo.extract.dater import Dater
 from geo.extract.dates import EventDate, event_dates
-from geo.extract.decide import Candidate, Weights, aggregate, candidates, score
+from geo.extract.decide import MISHAP_FAMILIES, Candidate, Weights, aggregate, candidates, score
 from geo.extract.events import EventModel, bundled_model
 from geo.extract.fatalities import Casualties, casualties
 from geo.extract.locate import PlaceChoice, Placer
@@ -88,33 +88,52 @@ class _Story:
     crime: bool = False     # an ordinary crime story (decision weight `ordinary_crime`)
     note: bool = False      # a short event note that tells one event (decision weight `note_veto`)
     drill: bool = False     # a story about an exercise, a weapons test or a parade (decision weight `exercise_story`)
+    accident: bool = False  # a story about an accident or a disaster (decision weight `accident_story`)
 
 
 class _Reading:
     """The `_Story` of an article, for a candidate's family; whether it is a crime story is read once, when a
     family a crime story can read like first asks (a scan of the whole text, which the others never need)."""
 
-    __slots__ = ("_article", "_rules", "_crime", "_drill", "note")
+    __slots__ = ("_accident", "_article", "_rules", "_crime", "_drill", "note")
 
     def __init__(self, article: Article, rules: Rules):
         self._article, self._rules = article, rules
         self._crime: bool | None = None
         self._drill: bool | None = None
+        self._accident: bool | None = None
         self.note = _is_note(article)
 
     def story(self, family: str) -> _Story:
         return _Story(family in crime_lookalikes() and self._crime_story(), self.note,
-                      family in _DRILL_FAMILIES and self._drill_story())
+                      family in _DRILL_FAMILIES and self._drill_story(),
+                      family in MISHAP_FAMILIES and self._accident_story())
+
+    def _lead(self) -> str:
+        """The first sentence of the body (where a story says what it is about)."""
+        text = self._article.text
+        span = self._article.body_span or Span(0, len(text))
+        first = next(iter(sentences(text[span.start:min(span.end, span.start + _LEAD_CHARS)])), None)
+        return first.text if first else ""
 
     def _drill_story(self) -> bool:
         """True if the title or the first sentence is about an exercise, a weapons test or a parade."""
         if self._drill is None:
-            text = self._article.text
-            span = self._article.body_span or Span(0, len(text))
-            first = next(iter(sentences(text[span.start:min(span.end, span.start + _LEAD_CHARS)])), None)
             # "; " between them: no cue reads across it (a title "Test" is not "test ... a missile").
-            self._drill = self._rules.in_article("drill", f"{self._article.title}; {first.text if first else ''}")
+            self._drill = self._rules.in_article("drill", f"{self._article.title}; {self._lead()}")
         return self._drill
+
+    def _accident_story(self) -> bool:
+        """True if the title or the first sentence tells an accident or a disaster (cue kind `mishap`) and
+        neither says anyone meant harm (kind `deliberate`): "A train slammed into a barrier at Cairo's main
+        station, setting off a fire that killed 20"."""
+        if self._accident is None:
+            told = [t for t in (self._article.title or "", self._lead()) if t]
+            whole = [(t, Sentence(0, len(t), t, 0, 0)) for t in told]
+            hit = Hit("", 0.0, 0, 0, "")
+            self._accident = any(self._rules.cue("mishap", t, s, hit) for t, s in whole) \
+                and not any(self._rules.cue("deliberate", t, s, hit) for t, s in whole)
+        return self._accident
 
     def _crime_story(self) -> bool:
         if self._crime is None:
@@ -333,11 +352,11 @@ def _confidence(cand: Candidate, weights: Weights, text: str, sentence: Sentence
         # its trigger counts in full, and the phrase is evidence of its own.
         cand = replace(cand, rule=max(cand.rule, cand.trigger))
         conf = min(score(cand, weights, own_date, own_place, counts, locality, crowd, story.crime, story.note,
-                         story.drill)
+                         story.drill, story.accident)
                    + weights.anchored, 1.0)
     else:
         conf = score(cand, weights, own_date, own_place, counts, locality, crowd, story.crime, story.note,
-                     story.drill)
+                     story.drill, story.accident)
     if own_place and own_place.tied and _VERB.match(hit.text) \
             and OBJECT_GAP.fullmatch(text, hit.end, max(hit.end, own_place.start)):
         conf = min(conf + weights.tied, 1.0)     # "seized Qaim": the place is the trigger verb's object
