@@ -67,6 +67,9 @@ def extract(body: str, **kw):
     ("Islamic State militants captured the town of Qaim on Monday.", "territory_captured"),
     ("Iraqi troops pushed into the town of Qaim on Monday.", "territory_retaken"),
     ("Iraqi troops seized Salam hospital in Mosul on Tuesday.", "territory_retaken"),
+    # a crowd of any kind rallying, marching or protesting is a protest
+    ("More than 200 supporters of the president rallied in Baghdad on Saturday.", "protest"),
+    ("Taxi drivers protesting new fees blocked the main road to the airport in Kabul on Monday.", "protest"),
     # state forces killing at a protest: excessive force against protesters (ACLED's protest family) ...
     ("Security forces shot dead at least seven protesters in Baghdad on Saturday.", "protest_excessive_force"),
     ("Police opened fire on people staging a sit-in outside the governor's office in Mosul on Monday, killing two.",
