@@ -155,15 +155,18 @@ def test_a_district_the_gazetteer_lacks_stays_in_the_province_its_sentence_names
 
 @pytest.mark.parametrize("lead, types", [
     # an accident story: the deaths are the accident's, not an attack or a blast
-    ("A train slammed into a concrete barrier at the main railway station in Cairo on Wednesday, setting off a fire "
-     "that killed at least 20 people, officials said.", []),
-    # the same words with someone meaning harm stay an event
-    ("A suicide bomber slammed into an army checkpoint in Baghdad on Wednesday, setting off a fire that killed at "
-     "least 20 people, officials said.", ["suicide_bombing"]),
+    ("A fire that started in a chemical warehouse raced through a crowded neighbourhood of Dhaka on Wednesday, "
+     "killing at least 67 people, officials said.", []),
+    # the same story with someone meaning harm stays an event, and a vehicle driven into a crowd is an attack
+    ("Gunmen set fire to a chemical warehouse in a crowded neighbourhood of Dhaka on Wednesday, killing at least "
+     "67 people, officials said.", ["attack_on_civilians"]),
+    ("A van slammed into crowds on Barcelona's Las Ramblas on Thursday, killing 13 people, police said.",
+     ["attack_on_civilians"]),
 ])
 def test_a_story_that_leads_with_an_accident_reports_no_attack(pipeline, lead, types):
     body = lead + "\n\nRescue workers pulled bodies from the wreckage and the injured were taken to hospitals nearby."
-    assert [i.type for i in pipeline.process(_one_sentence(body)).incidents] == types
+    got = [i.type for i in pipeline.process(_one_sentence(body)).incidents]
+    assert [t for t in got if t in ("attack_on_civilians", "ied", "suicide_bombing", "shelling")] == types
 
 
 def test_two_events_in_one_sentence_keep_their_own_place_and_date_phrases(pipeline):
