@@ -55,6 +55,15 @@ def test_a_surname_seen_after_a_first_name_is_a_person_everywhere(matcher):
     assert texts(matcher.find(text)) == ["Erbil"]
 
 
+@pytest.mark.parametrize("text, found", [
+    ("Near Qaim, police used tear gas.", ["Qaim"]),                  # capitalised only as the sentence's first word
+    ("Officials said. Near Qaim, troops fought.", ["Qaim"]),
+    ("Omar Near Qaim said.", []),                                      # inside a name mid-sentence it stays a name
+])
+def test_a_preposition_opening_the_sentence_is_no_part_of_a_name(matcher, text, found):
+    assert texts(matcher.find(text)) == found
+
+
 def test_country_after_a_title_word_is_still_a_place_when_it_starts_a_clause(matcher):
     assert texts(matcher.find("The king of Jordan met officials in Baghdad.")) == ["Jordan", "Baghdad"]
 

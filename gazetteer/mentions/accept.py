@@ -231,9 +231,16 @@ def _inside_name(s: Spot) -> bool:
     pw = s.prev_text
     if not (s.single and s.adjacent and pw[:1].isupper() and s.prev_word not in s.lex.modifiers):
         return False
+    if s.prev_word in s.lex.locatives and s.prev is not None and _opens_sentence(s.text, s.start - len(s.prev[0])):
+        return False     # "Near Narbonne, police ...": a preposition capitalised only because it opens the sentence
     if s.major and s.prev_word not in s.lex.first_names:
         return False
     return not s.title_line and (not pw.endswith(".") or pw.count(".") > 1)
+
+
+def _opens_sentence(text: str, at: int) -> bool:
+    """True if the word at `at` opens a sentence (or the text)."""
+    return bool(_SENT_END.search(text, max(0, at - 40), at))
 
 
 def _first_name(s: Spot) -> bool:
