@@ -116,6 +116,9 @@ def _one_sentence(body: str) -> Article:
     # the dateline gives the place: its words are the evidence
     ("MOSUL, Iraq (Reuters) - A car bomb exploded at a checkpoint on Tuesday, killing five soldiers.",
      "MOSUL", "on Tuesday"),
+    # "held a rally" tells a protest; "in solidarity with the Moscow protesters" is no place of it
+    ("In St Petersburg, several hundred people held a peaceful rally in solidarity with the Moscow protesters on "
+     "Saturday.", "In St Petersburg", "on Saturday"),
     # of two dateline towns, the one the story names again is the scene, the other the talks' venue
     ("DOHA/KABUL (Reuters) - A car bomb exploded at a police checkpoint on Monday, killing five officers, a day "
      "before peace talks resumed in the Qatari capital. The government in Kabul condemned the attack.",

@@ -23,9 +23,12 @@ OBJECT_GAP = re.compile(r"\s+(?:the\s+)?(?:(?:town|city|village|province|distric
 # and the name it governs.
 _KIND_OF = (r"(?:(?:the\s+)?(?:[\w’'-]+\s+){0,2}(?:city|town|village|province|district|region|area|capital|port|camp|state|"
             r"county|governorate|municipality|prefecture|township|island|enclave|neighbou?rhood|quarter|suburb)\s+of\s+)?")
+# The words between the preposition and the name describe the place ("in the northern rebel-held"); a
+# preposition among them opens a phrase of its own ("in solidarity with the Moscow protesters").
+_DESCRIBING = r"(?:(?!(?:with|for|against|to|from|by|about|after|before|during|between|among|than)\s)[\w’'-]+\s+)"
 # Words right before a mention that tie it to an event happening there (ACLED precision 1) ...
 _AT = re.compile(r"(?:\b(?:in|at|inside|into|across|throughout|on|over|hit|struck|targeted|attacked|entered|"
-                 r"seized|retook|recaptured|captured|stormed|overran)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3})"
+                 r"seized|retook|recaptured|captured|stormed|overran)\s+(?:the\s+)?" + _DESCRIBING + "{0,3})"
                  + _KIND_OF + _GLUED_ARTICLE + "$",
                  re.IGNORECASE)
 # ... or only near it (ACLED precision 2).
