@@ -115,7 +115,7 @@ def _relative_matches(text: str, starts: list[int]):
 @cache
 def _named_event_words() -> dict[str, list[str]]:
     """The regex bodies of `geo/data/date_named_events.csv`'s nouns, by where they stand (after, before, occasion)."""
-    words: dict[str, list[str]] = {"after": [], "before": [], "occasion": []}
+    words: dict[str, list[str]] = {"after": [], "before": [], "occasion": [], "told": []}
     for _, row in csv_rows(Path(__file__).parent.parent / "data" / "date_named_events.csv"):
         word = row["word"].strip().lower()
         words[row["where"].strip()].append(re.escape(word.rstrip("*")) + (r"\w*" if word.endswith("*") else ""))
@@ -137,6 +137,15 @@ def _occasion_before() -> re.Pattern[str]:
     last month", "talks scheduled for Tuesday", "a vote on Sunday"."""
     return re.compile(r"(?i)\b(?:" + "|".join(_named_event_words()["occasion"]) + r")\s+(?:(?:held|scheduled|planned|"
                       r"set|due|slated|called|expected)\s+)?(?:(?:for|on|in|at)\s+)?(?:the\s+)?$")
+
+
+@cache
+def told_event() -> re.Pattern[str]:
+    """A time told by an event told before (date_named_events.csv, where=told): "hours after the blast", "shortly
+    after the explosions", "during the assault", and "After the demolition" opening a sentence."""
+    nouns = "(?:" + "|".join(_named_event_words()["told"]) + ")"
+    return re.compile(r"(?i)\b(?:(?:hours|minutes|moments|shortly|soon|just)\s+(?:after|before)|during)\s+the\s+"
+                      rf"(?:[\w’'-]+\s+){{0,2}}?{nouns}\b|^\s*after\s+the\s+(?:[\w’'-]+\s+){{0,2}}?{nouns}\b")
 
 
 # Characters before a month-day searched for "the ... of" that makes it part of a name ("the anniversary of").

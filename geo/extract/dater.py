@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from geo.extract.date_patterns import told_event
 from geo.extract.dates import EventDate, date_candidates, event_date, is_reporting
 from geo.extract.numbers import number_words
 from geo.model import Article, DatePrecision
@@ -20,12 +21,25 @@ __all__ = ["Dater"]
 # Cheap test before the full date parser: words without which a sentence states no date.
 _DATEISH = re.compile(r"\d|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
                       r"nov|dec)[a-z]*\b|\b(?:today|tonight|yesterday|overnight|ago|last|this|earlier|previous|before|next|following|later|"
-                      r"week|month|year|mid|early|late|night|morning|evening|afternoon|weekend|decade|century)",
+                      r"day|hours|minutes|week|month|year|mid|early|late|night|morning|evening|afternoon|weekend|decade|century)",
                       re.IGNORECASE)
-# A day counted from another sentence's day: "Two days earlier", "a day later", "the next day".
-_COUNTED_DAYS = re.compile(r"\b(?:(?P<n>a|an|one|two|three|four|five|six|\d)\s+days?\s+(?P<dir>earlier|before|later|after)\b"
-                           r"|the\s+(?:next|following)\s+day\b)", re.IGNORECASE)
+# A day counted from another sentence's day: "Two days earlier", "a day later", "the next day"; or that day itself:
+# "Hours later", "later that day", "the same day". A day said by what follows is not counted from a sentence before:
+# "the same day the bodies were found", "a day after security forces killed two protesters" (a day before the story's).
+_COUNTED_DAYS = re.compile(r"\b(?:(?P<n>a|an|one|two|three|four|five|six|\d)\s+days?\s+(?P<dir>earlier|later|(?:before|after)"
+                           r"(?!\s+[\w\"“‘']))\b"
+                           r"|the\s+(?:next|following)\s+day\b"
+                           r"|(?P<same>(?:hours|minutes)\s+(?:later|earlier)\b|(?:later|earlier)\s+(?:that|the\s+same)\s+day\b"
+                           r"|(?:that|the)\s+same\s+day(?=\s*(?:[,.;:)]|$))))", re.IGNORECASE)
 
+
+# "The day before", "the previous day": a day counted back from the day the text is at; "the day before" with a
+# word after it counts from an occasion ("the day before the vote", "the day before he was to appear").
+_DAY_BEFORE = re.compile(r"(?:on\s+)?the\s+(?:previous\s+day|day\s+before)(?:['’]s)?", re.IGNORECASE)
+_DAY_BEFORE_WHAT = re.compile(r"(?<=before)\s+(?!(?:and|but|or|as|when|while)\b)[\w\"“‘']")
+# Sentences back searched for the event that "hours after the blast" refers to.
+_TOLD_REACH = 8
+_NO_DATE = EventDate(None, DatePrecision.UNKNOWN, "")
 
 # A calendar day named in full: a number beside a month name ("14 May 2023", "April 18").
 _CALENDAR_DAY = re.compile(rf"\b(?:\d{{1,2}}\s+{MONTH_WORD}|{MONTH_WORD}\s+\d{{1,2}})\b", re.IGNORECASE)
@@ -51,16 +65,20 @@ class Dater:
         Its start and end are offsets into the article text (-1 when no words gave the date).
         """
         got = self._cache.get(i)
-        if got is None and not _DATEISH.search(self._sents[i].text):
-            got = self._cache[i] = EventDate(None, DatePrecision.UNKNOWN, "")
-        if got is None:
+        if got is not None:
+            return got
+        got = _NO_DATE
+        if _DATEISH.search(self._sents[i].text):
             a = self._article
             got = _shifted(event_date(self._sents[i].text, published=a.date,
                                       published_precision=a.date_precision if a.date else DatePrecision.DAY),
                            self._sents[i].start)
+            got = self._day_before(i, got)
             if got.date is None:
                 got = self._counted_from_before(i) or got
-            self._cache[i] = got
+        if not got.text:
+            got = self._told_before(i) or got
+        self._cache[i] = got
         return got
 
     def own_in(self, i: int, clause: tuple[int, int]):
@@ -82,7 +100,7 @@ class Dater:
                          published_precision=a.date_precision if a.date else DatePrecision.DAY)
         if not got.text:
             return whole
-        got = _shifted(got, clause[0])
+        got = self._day_before(i, _shifted(got, clause[0]))
         if whole.start <= got.start < whole.end and len(whole.text) > len(got.text):
             return whole         # the clause cut the sentence's date short: "on April 18" | ", 2017, police said"
         if _beside_its_calendar(whole, got):
@@ -118,7 +136,7 @@ class Dater:
                     return None
 
                 word = (m.group("n") or "one").lower()
-                n = int(word) if word.isdigit() else {"a": 1, "an": 1, **number_words()}.get(word)
+                n = 0 if m.group("same") else int(word) if word.isdigit() else {"a": 1, "an": 1, **number_words()}.get(word)
                 if n is None:
                     return None
                 sign = -1 if (m.group("dir") or "").lower() in ("earlier", "before") else 1
@@ -129,6 +147,51 @@ class Dater:
                 except OverflowError:      # counted off the calendar's end: no date rather than a crash
                     return None
         return None
+
+    def _told_before(self, i: int):
+        """"Hours after the blast", "during the assault": the day of the event told before that the words name.
+
+        The day of the nearest earlier sentence that tells an event and is dated to the day by its own words
+        (a sentence dated more coarsely tells another time: "In May, two bombings ..."), at most
+        `_TOLD_REACH` sentences back; none, and the sentence stays undated.
+        """
+        text = self._sents[i].text
+        m = told_event().search(text)
+        if m is None:
+            return None
+        for j in range(i - 1, max(-1, i - 1 - _TOLD_REACH), -1):
+            if self._families is not None and not self._families(j):
+                continue
+            anchor = self.own(j)
+            if anchor.date is not None and anchor.precision is DatePrecision.DAY:
+                base = self._sents[i].start
+                return EventDate(anchor.date, DatePrecision.DAY, m.group(0), base + m.start(), base + m.end())
+        return None
+
+    def _day_before(self, i: int, got):
+        """"The day before", "the previous day" counted from the day the text is at: a day told before it in its
+        sentence ("said on Sunday that ... the previous day"), else the day of a sentence just before ("On Saturday,
+        ... The day before, ..."), else publication (as `geo.extract.dates` reads it). "The day before the vote"
+        counts from an occasion: no day."""
+        if got.start < 0 or not _DAY_BEFORE.fullmatch(got.text):
+            return got
+        text = self._article.text
+        if _DAY_BEFORE_WHAT.match(text, got.end):
+            return EventDate(None, DatePrecision.UNKNOWN, got.text, got.start, got.end)
+        earlier = [d for d, _ in self.candidates(i) if d.end <= got.start and d.date is not None
+                   and d.precision is DatePrecision.DAY]
+        anchor = earlier[-1] if earlier else None
+        for j in range(i - 1, max(-1, i - 4), -1) if anchor is None else ():
+            d = self.own(j)
+            if d.date is not None:
+                anchor = d if d.precision is DatePrecision.DAY else None
+                break
+        if anchor is None:
+            return got
+        try:
+            return EventDate(anchor.date - dt.timedelta(days=1), DatePrecision.DAY, got.text, got.start, got.end)
+        except OverflowError:
+            return EventDate(None, DatePrecision.UNKNOWN, got.text, got.start, got.end)
 
     def inherited(self, i: int, family: str | None = None):
         """The nearest earlier dated sentence of the same paragraph; in the lead, any dated lead sentence.

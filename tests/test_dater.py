@@ -1,0 +1,100 @@
+"""Which date an event takes (geo.extract.dater), through the real pipeline and gazetteer, on short stories written
+for these tests: a time told by the day or the event told before it, and null where the text gives none."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from geo.model import Article, DatePrecision
+from geo.run.pipeline import Pipeline
+
+PUBLISHED = dt.date(2018, 3, 9)          # a Friday
+THURSDAY, WEDNESDAY, TUESDAY = dt.date(2018, 3, 8), dt.date(2018, 3, 7), dt.date(2018, 3, 6)
+
+
+@pytest.fixture(scope="module")
+def pipeline(gazetteer_index):
+    return Pipeline()
+
+
+def _incidents(pipeline, text, published=PUBLISHED):
+    article = Article("t", text, date=published, date_precision=DatePrecision.DAY if published else DatePrecision.UNKNOWN)
+    return pipeline.process(article).incidents
+
+
+def _family(pipeline, incident):
+    return pipeline.taxonomy.get(incident.type).family
+
+
+def _at(incidents, words):
+    """The incident whose evidence holds `words`."""
+    return next(i for i in incidents if any(words in e.sentence for e in i.evidence))
+
+
+@pytest.mark.parametrize("later", [
+    "Hours later, police raided a house in the Sariab area of Quetta and arrested three men.",
+    "Police raided a house in the Sariab area of Quetta and arrested three men hours after the blast.",
+    "Police raided a house in the Sariab area of Quetta and arrested three men shortly after the explosion.",
+    "Police raided a house in the Sariab area of Quetta the same day, arresting three men.",
+])
+def test_a_time_told_by_the_day_or_the_event_before_it_takes_that_day(pipeline, later):
+    text = ("QUETTA, Pakistan (Reuters) - A bomb hidden on a motorcycle exploded near a vegetable market in Quetta on "
+            "Wednesday, killing four people, police said.\n\n"
+            "The blast went off as traders were unloading produce.\n\n"
+            f"{later}\n")
+    arrest = _at(_incidents(pipeline, text), "arrest")
+    assert arrest.date == WEDNESDAY and arrest.date_precision is DatePrecision.DAY
+    assert arrest.date_evidence is not None and arrest.date_evidence.text in later
+
+
+def test_during_the_assault_is_the_day_of_the_assault_told_before(pipeline):
+    text = ("MOSUL, Iraq (Reuters) - Iraqi troops recaptured the Bab al-Tob district of western Mosul on Tuesday after "
+            "a day of street fighting with Islamic State militants, a military spokesman said.\n\n"
+            "He said more than 40 militants had been killed.\n\n"
+            "During the assault a suicide bomber drove an explosives-laden car into a police position near the "
+            "market in Mosul, killing four policemen, two police officers told Reuters.\n")
+    bomb = _at(_incidents(pipeline, text), "suicide bomber")
+    assert bomb.date == TUESDAY
+
+
+def test_a_time_told_by_an_event_no_sentence_before_dates_stays_null(pipeline):
+    # The only dated sentence before tells another month's bombing: no day to take.
+    text = ("ADEN, Yemen (Reuters) - In May, two suicide bombings in the Khor Maksar district of Aden killed more "
+            "than 40 army recruits.\n\n"
+            "Police arrested three men in the Sheikh Othman district of Aden hours after the blast.\n")
+    arrest = _at(_incidents(pipeline, text), "arrested three men")
+    assert arrest.date is None and arrest.date_precision is DatePrecision.UNKNOWN
+
+
+def test_the_same_day_followed_by_the_day_it_means_is_not_the_day_before(pipeline):
+    text = ("NAIROBI (Reuters) - Gunmen killed six people in an attack on a bus near Mandera on Tuesday, police said.\n\n"
+            "Police arrested two men in Garissa the same day the bodies were flown to Nairobi.\n")
+    arrest = _at(_incidents(pipeline, text), "arrested two men")
+    assert arrest.date != TUESDAY
+
+
+def test_the_day_before_counts_back_from_the_day_the_story_is_at(pipeline):
+    text = ("CARACAS (Reuters) - Soldiers fired tear gas at crowds trying to push aid trucks across the border "
+            "bridge at Urena on Wednesday, witnesses said.\n\n"
+            "The day before, soldiers opened fire on villagers who tried to stop a military convoy in the village "
+            "of Kumarakapay, killing two people, community leaders said.\n")
+    shooting = _at(_incidents(pipeline, text), "Kumarakapay")
+    assert shooting.date == TUESDAY       # the day before Wednesday, not the day before publication
+
+
+def test_the_day_before_an_occasion_gives_no_day(pipeline):
+    text = ("LAGOS (Reuters) - Gunmen shot dead a local election official in the town of Ikorodu the day before "
+            "the vote, the electoral commission said.\n")
+    (shooting,) = _incidents(pipeline, text)
+    assert shooting.date is None and shooting.date_precision is DatePrecision.UNKNOWN
+
+
+def test_a_day_after_what_follows_is_not_counted_from_the_sentence_before(pipeline):
+    text = ("KHARTOUM (Reuters) - Police fired tear gas at hundreds of protesters in Khartoum on Thursday, "
+            "witnesses said.\n\n"
+            "The protest came a day after security forces killed at least two protesters in Omdurman, a doctors' "
+            "committee said.\n")
+    killing = _at(_incidents(pipeline, text), "Omdurman")
+    assert killing.date != dt.date(2018, 3, 9)     # not a day after Thursday
