@@ -98,3 +98,20 @@ def test_a_day_after_what_follows_is_not_counted_from_the_sentence_before(pipeli
             "committee said.\n")
     killing = _at(_incidents(pipeline, text), "Omdurman")
     assert killing.date != dt.date(2018, 3, 9)     # not a day after Thursday
+
+
+@pytest.mark.parametrize("sentence", [
+    "Last month a land rights activist was shot dead outside his home in the port of Tumaco on Feb. 20.",
+    "Earlier this month, gunmen shot dead a land rights activist outside his home in Tumaco on Feb. 20.",
+])
+def test_a_day_inside_the_coarse_date_before_it_dates_the_event(pipeline, sentence):
+    text = f"BOGOTA (Reuters) - {sentence}\n\nHuman rights groups condemned the killing.\n"
+    killing = _at(_incidents(pipeline, text, published=dt.date(2018, 3, 9)), "Tumaco")
+    assert killing.date == dt.date(2018, 2, 20) and killing.date_precision is DatePrecision.DAY
+
+
+def test_a_day_outside_the_coarse_date_before_it_is_another_events(pipeline):
+    text = ("BAMAKO (Reuters) - Last month, gunmen killed at least 35 people in the village of Sobane Da in central "
+            "Mali, officials said.\n\nAid groups said thousands had fled the area.\n")
+    killing = _at(_incidents(pipeline, text, published=dt.date(2019, 7, 2)), "Sobane")
+    assert killing.date == dt.date(2019, 6, 1) and killing.date_precision is DatePrecision.MONTH

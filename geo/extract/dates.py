@@ -184,6 +184,19 @@ def date_candidates(text: str, *, published: dt.date | None,
     return candidates
 
 
+def _day_within(day: EventDate, coarse: EventDate) -> bool:
+    """True if `day` is dated to the day and falls inside the week or month `coarse` is dated to ("Earlier this month,
+    ... on Nov. 9")."""
+    if day.date is None or day.precision is not DatePrecision.DAY or coarse.date is None:
+        return False
+    if coarse.precision is DatePrecision.MONTH:
+        return (day.date.year, day.date.month) == (coarse.date.year, coarse.date.month)
+    return coarse.precision is _WEEK and abs((day.date - coarse.date).days) < _WEEK_DAYS
+
+
+_WEEK_DAYS = 7
+
+
 def event_date(text: str, *, published: dt.date | None,
                published_precision: DatePrecision = DatePrecision.DAY) -> EventDate:
     """The expression that best dates the event in this sentence.
@@ -213,6 +226,12 @@ def event_date(text: str, *, published: dt.date | None,
     >>> event_date("Gunmen killed two guards days before the May 5 vote.", published=dt.date(2017, 5, 1)).date is None
     True
 
+    A coarse date and a day inside it tell one time; the day says it more precisely:
+
+    >>> event_date("Last month an activist was shot dead outside his home on July 28.",
+    ...            published=dt.date(2018, 8, 14)).text
+    'on July 28'
+
     Nor does a date that bounds a period:
 
     >>> event_date("17 people were killed in the attack, the first in the capital since July.",
@@ -221,9 +240,9 @@ def event_date(text: str, *, published: dt.date | None,
     """
     candidates = date_candidates(text, published=published, published_precision=published_precision)
     events = [d for d in candidates if not is_reporting(text, d)]
-    for d in events:
+    for n, d in enumerate(events):
         if d.date is not None:
-            return d
+            return next((e for e in events[n + 1:] if _day_within(e, d)), d)
     if events:
         return events[0]
     for d in candidates:
