@@ -115,3 +115,23 @@ def test_a_day_outside_the_coarse_date_before_it_is_another_events(pipeline):
             "Mali, officials said.\n\nAid groups said thousands had fled the area.\n")
     killing = _at(_incidents(pipeline, text, published=dt.date(2019, 7, 2)), "Sobane")
     assert killing.date == dt.date(2019, 6, 1) and killing.date_precision is DatePrecision.MONTH
+
+
+def test_a_riot_in_a_later_paragraph_takes_the_day_of_the_leads_protests(pipeline):
+    text = ("RAMALLAH (Reuters) - Thousands of Palestinians protested in Ramallah on Wednesday against the opening of "
+            "the U.S. embassy in Jerusalem, witnesses said.\n\n"
+            "The Palestinian president declared three days of mourning.\n\n"
+            "At the Qalandiya checkpoint near Ramallah, hundreds of youths threw stones and burning tyres at Israeli "
+            "troops, who responded with tear gas, witnesses said.\n")
+    incidents = _incidents(pipeline, text)
+    riot = _at(incidents, "threw stones")
+    assert _family(pipeline, riot) == "riot" and riot.date == WEDNESDAY
+
+
+def test_an_event_of_another_kind_in_a_later_paragraph_stays_undated(pipeline):
+    text = ("RAMALLAH (Reuters) - Thousands of Palestinians protested in Ramallah on Wednesday against the opening of "
+            "the U.S. embassy in Jerusalem, witnesses said.\n\n"
+            "The Palestinian president declared three days of mourning.\n\n"
+            "Israeli aircraft struck a Hamas compound near Jabalia in the northern Gaza Strip, the military said.\n")
+    strike = _at(_incidents(pipeline, text), "aircraft struck")
+    assert strike.date is None

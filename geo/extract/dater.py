@@ -9,9 +9,11 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from functools import cache
 
 from geo.extract.date_patterns import told_event
 from geo.extract.dates import EventDate, date_candidates, event_date, is_reporting
+from geo.extract.decide import subsumptions
 from geo.extract.numbers import number_words
 from geo.model import Article, DatePrecision
 from geo.read.text import MONTH_WORD, Sentence
@@ -201,7 +203,9 @@ class Dater:
         family, a later paragraph whose own sentences lend none takes the date of the lead's event of that
         family, as a coder reads wire copy ("Marchers were shot in Kinshasa on Sunday. ... Elsewhere, in
         Bukavu, several hundred people marched after mass"); an event of another time says its own time,
-        and one that is a retelling of the lead's is joined to it.
+        and one that is a retelling of the lead's is joined to it. A family that is always part of another
+        (`geo/data/subsumes.csv`: a protest that turned violent is the riot) lends its date to it and takes
+        the other's: the stones thrown at a checkpoint were thrown the day the lead's protests were held.
         """
         para = self._sents[i].paragraph
         order = [j for j in range(i - 1, -1, -1) if self._sents[j].paragraph == para]
@@ -209,13 +213,22 @@ class Dater:
             order += [j for j in range(i + 1, len(self._sents)) if self._sents[j].paragraph == para]
         if para != self._lead and family is not None and self._families is not None:
             order += [j for j in range(len(self._sents)) if self._sents[j].paragraph == self._lead]
+        kin = _kin(family) if family is not None else frozenset()
         for j in order:
-            if family is not None and self._families is not None and family not in self._families(j):
+            if family is not None and self._families is not None and not kin & self._families(j):
                 continue
             d = self.own(j)
             if d.text:
                 return d
         return self.own(i)
+
+
+@cache
+def _kin(family: str) -> frozenset[str]:
+    """`family` and the families one of whose whole family is always part of the other (subsumes.csv, mode always,
+    every type): one day's demonstrations, peaceful or turned violent."""
+    return frozenset({family} | {r.whole for r in subsumptions() if r.always and r.type is None and r.family == family}
+                     | {r.family for r in subsumptions() if r.always and r.type is None and r.whole == family})
 
 
 def _beside_its_calendar(whole, got) -> bool:
