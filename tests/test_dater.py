@@ -135,3 +135,10 @@ def test_an_event_of_another_kind_in_a_later_paragraph_stays_undated(pipeline):
             "Israeli aircraft struck a Hamas compound near Jabalia in the northern Gaza Strip, the military said.\n")
     strike = _at(_incidents(pipeline, text), "aircraft struck")
     assert strike.date is None
+
+
+def test_a_date_in_a_clause_that_since_opens_never_dates_the_event(pipeline):
+    text = ("YANGON (Reuters) - Gunmen killed 12 villagers in Buthidaung township in Rakhine state, the deadliest "
+            "attack since fighting intensified in early December, a local lawmaker said.\n")
+    killing = _at(_incidents(pipeline, text, published=dt.date(2019, 1, 6)), "killed 12 villagers")
+    assert killing.date is None and killing.date_precision is DatePrecision.UNKNOWN

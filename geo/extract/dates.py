@@ -129,6 +129,9 @@ _OTHER_START = re.compile(r"\b(?:that|which)\s+(?:began|started|opened|was\s+lau
 # first attack in the capital since July", "held until June", "by Friday", "deaths during the battle, from
 # Feb. 19", "between March and May". It never dates the event of its sentence.
 _BOUND = re.compile(r"(?:since|until|till|by|from|between)\b", re.IGNORECASE)
+# ... and so does a date in a clause that "since" opens: "have fled their homes since fighting intensified in early
+# December", "the first attack since the army launched its offensive on Monday".
+_SINCE_CLAUSE = re.compile(r"\b(?:since|until)\s+(?:[\w’'-]+\s+){1,5}$", re.IGNORECASE)
 
 
 def is_reporting(text: str, d: EventDate) -> bool:
@@ -173,7 +176,8 @@ def date_candidates(text: str, *, published: dt.date | None,
     occasion = _occasion_before()
     candidates = []
     for d in event_dates(text, published=published, published_precision=published_precision):
-        if _OTHER_START.search(text, max(0, d.start - _CLAUSE_REACH), d.start) or _BOUND.match(d.text):
+        before = max(0, d.start - _CLAUSE_REACH)
+        if _OTHER_START.search(text, before, d.start) or _BOUND.match(d.text) or _SINCE_CLAUSE.search(text, before, d.start):
             continue
         if occasion.search(text, max(0, d.start - _CLAUSE_REACH), d.start):
             counted = _counted_from_occasion(text, d)
@@ -236,6 +240,9 @@ def event_date(text: str, *, published: dt.date | None,
 
     >>> event_date("17 people were killed in the attack, the first in the capital since July.",
     ...            published=dt.date(2017, 10, 3)).date is None
+    True
+    >>> event_date("4,500 people have fled since fighting intensified in early December.",
+    ...            published=dt.date(2019, 1, 6)).date is None
     True
     """
     candidates = date_candidates(text, published=published, published_precision=published_precision)
