@@ -142,3 +142,12 @@ def test_a_date_in_a_clause_that_since_opens_never_dates_the_event(pipeline):
             "attack since fighting intensified in early December, a local lawmaker said.\n")
     killing = _at(_incidents(pipeline, text, published=dt.date(2019, 1, 6)), "killed 12 villagers")
     assert killing.date is None and killing.date_precision is DatePrecision.UNKNOWN
+
+
+@pytest.mark.parametrize("night, day", [("overnight Wednesday", WEDNESDAY), ("overnight into Thursday", THURSDAY),
+                                        ("overnight on Tuesday", TUESDAY)])
+def test_a_night_before_a_named_day_is_that_days_night(pipeline, night, day):
+    text = (f"KABUL (Reuters) - Taliban fighters attacked a police checkpoint in Kunduz {night}, killing six "
+            "policemen, officials said on Saturday.\n")
+    (attack,) = _incidents(pipeline, text, published=dt.date(2018, 3, 10))
+    assert attack.date == day and attack.date_text == night

@@ -88,6 +88,11 @@ def event_dates(text: str, *, published: dt.date | None,
     [(datetime.date(2016, 10, 17), 'day')]
     >>> [(d.date, d.text) for d in event_dates("captured in mid-2014", published=dt.date(2017, 4, 18))]
     [(None, 'in mid-2014')]
+
+    A night phrase before a named day is that day's night:
+
+    >>> [(d.date, d.text) for d in event_dates("Fighting erupted overnight into Saturday.", published=dt.date(2016, 4, 5))]
+    [(datetime.date(2016, 4, 2), 'overnight into Saturday')]
     """
     taken: list[tuple[int, int]] = []
     found: list[EventDate] = []
@@ -117,7 +122,30 @@ def event_dates(text: str, *, published: dt.date | None,
         for m in _matches(_PATTERNS[-1][1], text, needs["wd"], starts):
             add(m, *_in_range(_resolve, "wd", m, published, published_precision))
     found.sort(key=lambda d: d.start)
-    return found
+    return _night_of_a_named_day(text, found)
+
+
+# "overnight Wednesday", "overnight into Saturday", "last night, Tuesday": the night the day names, not the night
+# before publication.
+_NIGHT = re.compile(r"(?i)(?:late\s+)?(?:overnight|last\s+night|tonight)")
+_NIGHT_TO_DAY = re.compile(r"(?i)(?:\s+|\s*,\s*)(?:(?:on|into|to)\s+)?$")
+
+
+def _night_of_a_named_day(text: str, found: list[EventDate]) -> list[EventDate]:
+    """The dates of `text` with a night phrase and the weekday or month-day right after it made one: the named
+    day's date, the words of both."""
+    out: list[EventDate] = []
+    for d in found:
+        night = out[-1] if out else None
+        if night is not None and _NIGHT.fullmatch(night.text) and d.precision is DatePrecision.DAY \
+                and not _RELATIVE_WORDS.match(d.text) and _NIGHT_TO_DAY.fullmatch(text, night.end, d.start):
+            out[-1] = EventDate(d.date, d.precision, text[night.start:d.end], night.start, d.end)
+            continue
+        out.append(d)
+    return out
+
+
+_RELATIVE_WORDS = re.compile(r"(?i)(?:today|tonight|yesterday|overnight|last\s+night)\b")
 
 
 # A relative clause that dates something else's start: "the investigation that began in June 2016".
