@@ -151,3 +151,12 @@ def test_a_night_before_a_named_day_is_that_days_night(pipeline, night, day):
             "policemen, officials said on Saturday.\n")
     (attack,) = _incidents(pipeline, text, published=dt.date(2018, 3, 10))
     assert attack.date == day and attack.date_text == night
+
+
+@pytest.mark.parametrize("holiday, day", [("On New Year's Day", dt.date(2018, 1, 1)),
+                                          ("On Christmas Day", dt.date(2017, 12, 25))])
+def test_a_holiday_of_a_fixed_day_dates_the_event(pipeline, holiday, day):
+    text = (f"MAKURDI, Nigeria (Reuters) - {holiday}, gunmen killed 73 people in the town of Gwer in Benue state, "
+            "police said.\n")
+    (killing,) = _incidents(pipeline, text)
+    assert killing.date == day and killing.date_precision is DatePrecision.DAY

@@ -23,7 +23,8 @@ __all__ = ["Dater"]
 # Cheap test before the full date parser: words without which a sentence states no date.
 _DATEISH = re.compile(r"\d|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
                       r"nov|dec)[a-z]*\b|\b(?:today|tonight|yesterday|overnight|ago|last|this|earlier|previous|before|next|following|later|"
-                      r"day|hours|minutes|week|month|year|mid|early|late|night|morning|evening|afternoon|weekend|decade|century)",
+                      r"day|hours|minutes|week|month|year|mid|early|late|night|morning|evening|afternoon|weekend|decade|century|"
+                      r"christmas)",
                       re.IGNORECASE)
 # A day counted from another sentence's day: "Two days earlier", "a day later", "the next day"; or that day itself:
 # "Hours later", "later that day", "the same day". A day said by what follows is not counted from a sentence before:

@@ -72,7 +72,7 @@ class EventDate:
 
 
 _NONE = EventDate(None, _UNKNOWN, "")
-_MONTH_DAY = ("md", "dm", "mdy", "dmy", "iso")
+_MONTH_DAY = ("md", "dm", "mdy", "dmy", "iso", "hd")
 
 
 def event_dates(text: str, *, published: dt.date | None,
