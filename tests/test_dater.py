@@ -160,3 +160,15 @@ def test_a_holiday_of_a_fixed_day_dates_the_event(pipeline, holiday, day):
             "police said.\n")
     (killing,) = _incidents(pipeline, text)
     assert killing.date == day and killing.date_precision is DatePrecision.DAY
+
+
+@pytest.mark.parametrize("later", [
+    "Two journalists were arrested in Nablus during the protests, their employer said.",     # a series
+    "Two journalists were arrested in Nablus during the protest, their employer said.",      # no protest told before
+])
+def test_an_event_noun_without_its_one_event_told_before_gives_no_day(pipeline, later):
+    text = ("GAZA (Reuters) - Israeli aircraft struck a Hamas compound near Jabalia in the northern Gaza Strip on "
+            "Wednesday, the military said.\n\nThere were no reports of casualties.\n\n"
+            f"{later}\n")
+    arrest = _at(_incidents(pipeline, text), "arrested")
+    assert arrest.date is None

@@ -118,7 +118,7 @@ def _relative_matches(text: str, starts: list[int]):
 @cache
 def _named_event_words() -> dict[str, list[str]]:
     """The regex bodies of `geo/data/date_named_events.csv`'s nouns, by where they stand (after, before, occasion)."""
-    words: dict[str, list[str]] = {"after": [], "before": [], "occasion": [], "told": []}
+    words: dict[str, list[str]] = {"after": [], "before": [], "occasion": []}
     for _, row in csv_rows(Path(__file__).parent.parent / "data" / "date_named_events.csv"):
         word = row["word"].strip().lower()
         words[row["where"].strip()].append(re.escape(word.rstrip("*")) + (r"\w*" if word.endswith("*") else ""))
@@ -143,12 +143,19 @@ def _occasion_before() -> re.Pattern[str]:
 
 
 @cache
+def told_families() -> dict[str, frozenset[str]]:
+    """The nouns of `geo/data/date_told_events.csv`, each with the families an event it names may be of."""
+    return {row["word"].strip().lower(): frozenset(f.strip() for f in row["families"].split("|"))
+            for _, row in csv_rows(Path(__file__).parent.parent / "data" / "date_told_events.csv")}
+
+
+@cache
 def told_event() -> re.Pattern[str]:
-    """A time told by an event told before (date_named_events.csv, where=told): "hours after the blast", "shortly
-    after the explosions", "during the assault", and "After the demolition" opening a sentence."""
-    nouns = "(?:" + "|".join(_named_event_words()["told"]) + ")"
-    return re.compile(r"(?i)\b(?:(?:hours|minutes|moments|shortly|soon|just)\s+(?:after|before)|during)\s+the\s+"
-                      rf"(?:[\w’'-]+\s+){{0,2}}?{nouns}\b|^\s*after\s+the\s+(?:[\w’'-]+\s+){{0,2}}?{nouns}\b")
+    """A time told by an event told before (`told_families`): "hours after the blast", "shortly after the
+    explosions", "during the assault", and "After the demolition" opening a sentence; the noun is group "noun"."""
+    nouns = "(?:" + "|".join(map(re.escape, sorted(told_families(), key=len, reverse=True))) + ")"
+    return re.compile(r"(?i)(?:\b(?:(?:hours|minutes|moments|shortly|soon|just)\s+(?:after|before)|during)|^\s*after)"
+                      rf"\s+the\s+(?:[\w’'-]+\s+){{0,2}}?(?P<noun>{nouns})\b")
 
 
 # Characters before a month-day searched for "the ... of" that makes it part of a name ("the anniversary of").

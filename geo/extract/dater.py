@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import cache
 
-from geo.extract.date_patterns import told_event
-from geo.extract.dates import EventDate, date_candidates, event_date, is_reporting
+from geo.extract.date_patterns import told_event, told_families
+from geo.extract.dates import EventDate, date_candidates, event_date, event_dates, is_reporting
 from geo.extract.decide import subsumptions
 from geo.extract.numbers import number_words
 from geo.model import Article, DatePrecision
@@ -79,8 +79,8 @@ class Dater:
             got = self._day_before(i, got)
             if got.date is None:
                 got = self._counted_from_before(i) or got
-        if not got.text:
-            got = self._told_before(i) or got
+        if not got.text and not event_dates(self._sents[i].text, published=None):
+            got = self._told_before(i) or got     # a date that bounds a period ("since March 30") says another time
         self._cache[i] = got
         return got
 
@@ -154,7 +154,8 @@ class Dater:
     def _told_before(self, i: int):
         """"Hours after the blast", "during the assault": the day of the event told before that the words name.
 
-        The day of the nearest earlier sentence that tells an event and is dated to the day by its own words
+        The day of the nearest earlier sentence that tells an event of a family the noun may name
+        (`geo/data/date_told_events.csv`) and is dated to the day by its own words
         (a sentence dated more coarsely tells another time: "In May, two bombings ..."), at most
         `_TOLD_REACH` sentences back; none, and the sentence stays undated.
         """
@@ -162,8 +163,9 @@ class Dater:
         m = told_event().search(text)
         if m is None:
             return None
+        kinds = told_families()[m.group("noun").lower()]
         for j in range(i - 1, max(-1, i - 1 - _TOLD_REACH), -1):
-            if self._families is not None and not self._families(j):
+            if self._families is not None and not kinds & self._families(j):
                 continue
             anchor = self.own(j)
             if anchor.date is not None and anchor.precision is DatePrecision.DAY:
