@@ -191,7 +191,7 @@ class Dater:
             if d.date is not None:
                 anchor = d if d.precision is DatePrecision.DAY else None
                 break
-        if anchor is None:
+        if anchor is None or anchor.date is None:
             return got
         try:
             return EventDate(anchor.date - dt.timedelta(days=1), DatePrecision.DAY, got.text, got.start, got.end)
