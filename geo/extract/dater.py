@@ -76,7 +76,7 @@ class Dater:
             got = _shifted(event_date(self._sents[i].text, published=a.date,
                                       published_precision=a.date_precision if a.date else DatePrecision.DAY),
                            self._sents[i].start)
-            got = self._day_before(i, got)
+            got = self.day_before(i, got)
             if got.date is None:
                 got = self._counted_from_before(i) or got
         if not got.text and not event_dates(self._sents[i].text, published=None):
@@ -103,7 +103,7 @@ class Dater:
                          published_precision=a.date_precision if a.date else DatePrecision.DAY)
         if not got.text:
             return whole
-        got = self._day_before(i, _shifted(got, clause[0]))
+        got = self.day_before(i, _shifted(got, clause[0]))
         if whole.start <= got.start < whole.end and len(whole.text) > len(got.text):
             return whole         # the clause cut the sentence's date short: "on April 18" | ", 2017, police said"
         if _beside_its_calendar(whole, got):
@@ -173,7 +173,7 @@ class Dater:
                 return EventDate(anchor.date, DatePrecision.DAY, m.group(0), base + m.start(), base + m.end())
         return None
 
-    def _day_before(self, i: int, got):
+    def day_before(self, i: int, got):
         """"The day before", "the previous day" counted from the day the text is at: a day told before it in its
         sentence ("said on Sunday that ... the previous day"), else the day of a sentence just before ("On Saturday,
         ... The day before, ..."), else publication (as `geo.extract.dates` reads it). "The day before the vote"
