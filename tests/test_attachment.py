@@ -310,3 +310,10 @@ def test_a_relative_clause_with_that_keeps_its_own_date(pipeline):
     text = ("MOSUL, Iraq (Reuters) - Wednesday's hour-long concert marked his first return to the city that was "
             "overrun by Islamic State in 2014.")
     assert all(i.date != dt.date(2017, 4, 19) for i in incidents(pipeline, text, date=dt.date(2017, 4, 20)))
+
+
+def test_the_previous_day_the_event_verb_governs_counts_from_the_day_told_before_it(parsing):
+    text = ("Colombia's defence minister flew to Cauca on Sunday after dissident FARC fighters ambushed a military "
+            "patrol near the town of Argelia the previous day, killing four soldiers, the army said.")
+    found = incidents(parsing, text, date=dt.date(2018, 3, 13))
+    assert found and {i.date for i in found} == {dt.date(2018, 3, 10)}    # the Saturday, not publication - 1

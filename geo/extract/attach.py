@@ -85,7 +85,8 @@ def place(frame: EventFrame, placer: Placer, sentence: Sentence, trigger: tuple[
 
 
 def date(frame: EventFrame, dater: Dater, si: int, fallback: EventDate) -> EventDate:
-    """The date the predicate governs in sentence `si` (the first resolved one, else the first); else `fallback`."""
-    own = [d for d, telling in dater.candidates(si)
+    """The date the predicate governs in sentence `si` (the first resolved one, else the first; "the day before" counted
+    from the day the text is at, `Dater.day_before`); else `fallback`."""
+    own = [dater.day_before(si, d) for d, telling in dater.candidates(si)
            if not telling and frame.attaches(d.start, d.end) is Attachment.OWN]
     return next((d for d in own if d.date is not None), own[0]) if own else fallback

@@ -3,12 +3,13 @@ result more precise than the publication date (used by `geo.extract.dates`)."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Any
 
-from geo.extract.date_patterns import _MONTHS, _WEEKDAYS, _relative_table
+from geo.extract.date_patterns import _MONTHS, _WEEKDAYS, HOLIDAYS, _relative_table
 from geo.extract.numbers import parse_number
 from geo.model import DatePrecision
 
@@ -78,6 +79,12 @@ def _month_day(g: _Groups, published: dt.date, pub_precision: DatePrecision) -> 
     return (day, _coarsest(_DAY, pub_precision)) if day else (None, _UNKNOWN)
 
 
+def _holiday(g: _Groups, published: dt.date, pub_precision: DatePrecision) -> _Resolved:
+    """"New Year's Day", "Christmas Eve": the holiday's day on or before publication, as a month-day."""
+    month, day = HOLIDAYS[re.sub(r"\s+", " ", g["holiday"].lower().replace("’", "'"))]
+    return _month_day({"month": calendar.month_name[month], "day": str(day)}, published, pub_precision)
+
+
 def _month(g: _Groups, published: dt.date, pub_precision: DatePrecision) -> _Resolved:
     """"in March", "last March", "next March": the latest such month on or before publication, unless
     "last", "next" or "this" say otherwise."""
@@ -111,6 +118,7 @@ def _weekday(g: _Groups, published: dt.date, pub_precision: DatePrecision) -> _R
 # counted from: a weekday against a month is meaningless.
 _FROM_PUBLICATION: dict[str, tuple[DatePrecision, Callable[[_Groups, dt.date, DatePrecision], _Resolved]]] = {
     "md": (_MONTH, _month_day), "dm": (_MONTH, _month_day), "m": (_MONTH, _month), "wd": (_WEEK, _weekday),
+    "hd": (_MONTH, _holiday),
 }
 
 

@@ -51,13 +51,16 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(rx)
     ("m", r"(?i:in|since|until|by|from|through|during)\s+" + _MONTH_FULL),
     ("y", r"(?:(?i:in|since|until|by|during|from|through|of)\s+)" + _PART + r"(?<![\d,.])" + _YEAR),
     ("y", r"(?i:early|late|mid)[\s-]+" + _YEAR),
+    ("hd", r"(?:(?i:on)\s+)?(?P<holiday>New\s+Year['’]s\s+(?:Day|Eve)|Christmas\s+(?:Day|Eve))\b"),
     ("wd", r"(?:(?i:late|early)\s+)?(?:(?i:on|since|from|until|by)\s+)?(?:(?i:late|early)\s+)?"
      r"(?:(?P<rel>(?i:last|next|this|previous|past))\s+)?" + _NOT_A_DAY + _WEEKDAY
      + r"(?:['’]s)?(?:\s+(?:night|morning|afternoon|evening))?"),
 ))
 
 # Cheap test that a sentence may hold a date at all; most sentences do not.
-_CUE = re.compile(r"\d|(?i:day|night|week|month|year|ago|tomorrow)|" + "|".join(sorted({m[:3] for m in _MONTHS})))
+_CUE = re.compile(r"\d|(?i:day|night|week|month|year|ago|tomorrow)|Christmas|" + "|".join(sorted({m[:3] for m in _MONTHS})))
+# Holidays of a fixed day ("hd"): the month and day each names.
+HOLIDAYS = {"new year's day": (1, 1), "new year's eve": (12, 31), "christmas day": (12, 25), "christmas eve": (12, 24)}
 
 
 @cache
@@ -139,6 +142,22 @@ def _occasion_before() -> re.Pattern[str]:
                       r"set|due|slated|called|expected)\s+)?(?:(?:for|on|in|at)\s+)?(?:the\s+)?$")
 
 
+@cache
+def told_families() -> dict[str, frozenset[str]]:
+    """The nouns of `geo/data/date_told_events.csv`, each with the families an event it names may be of."""
+    return {row["word"].strip().lower(): frozenset(f.strip() for f in row["families"].split("|"))
+            for _, row in csv_rows(Path(__file__).parent.parent / "data" / "date_told_events.csv")}
+
+
+@cache
+def told_event() -> re.Pattern[str]:
+    """A time told by an event told before (`told_families`): "hours after the blast", "shortly after the
+    explosions", "during the assault", and "After the demolition" opening a sentence; the noun is group "noun"."""
+    nouns = "(?:" + "|".join(map(re.escape, sorted(told_families(), key=len, reverse=True))) + ")"
+    return re.compile(r"(?i)(?:\b(?:(?:hours|minutes|moments|shortly|soon|just)\s+(?:after|before)|during)|^\s*after)"
+                      rf"\s+the\s+(?:[\w’'-]+\s+){{0,2}}?(?P<noun>{nouns})\b")
+
+
 # Characters before a month-day searched for "the ... of" that makes it part of a name ("the anniversary of").
 _NAME_REACH = 40
 
@@ -170,6 +189,7 @@ def _relative_keys() -> re.Pattern[str]:
 _HAS_MONTH = re.compile(r"(?<![A-Za-z])(?=[ADFJMNOS])" + _RX_MONTH)
 _HAS_YEAR = re.compile(r"(?:19|20)\d\d")
 _HAS_WEEKDAY = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day")
+_HAS_HOLIDAY = re.compile(r"New Year|Christmas")
 _HAS_ISO = re.compile(r"\d{4}-\d\d-\d\d")
 
 
@@ -185,7 +205,7 @@ def _present(text: str) -> dict[str, list[tuple[int, int]]]:
     month, year = _windows(_HAS_MONTH, text), _windows(_HAS_YEAR, text)
     both = month if year else []
     return {"iso": _windows(_HAS_ISO, text), "mdy": both, "dmy": both, "my": both, "md": month, "dm": month,
-            "m": month, "y": year, "wd": _windows(_HAS_WEEKDAY, text)}
+            "m": month, "y": year, "hd": _windows(_HAS_HOLIDAY, text), "wd": _windows(_HAS_WEEKDAY, text)}
 
 
 def _matches(rx: re.Pattern[str], text: str, windows: list[tuple[int, int]], starts: list[int]):

@@ -9,8 +9,11 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from functools import cache
 
-from geo.extract.dates import EventDate, date_candidates, event_date, is_reporting
+from geo.extract.date_patterns import told_event, told_families
+from geo.extract.dates import EventDate, date_candidates, event_date, event_dates, is_reporting
+from geo.extract.decide import subsumptions
 from geo.extract.numbers import number_words
 from geo.model import Article, DatePrecision
 from geo.read.text import MONTH_WORD, Sentence
@@ -20,12 +23,26 @@ __all__ = ["Dater"]
 # Cheap test before the full date parser: words without which a sentence states no date.
 _DATEISH = re.compile(r"\d|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
                       r"nov|dec)[a-z]*\b|\b(?:today|tonight|yesterday|overnight|ago|last|this|earlier|previous|before|next|following|later|"
-                      r"week|month|year|mid|early|late|night|morning|evening|afternoon|weekend|decade|century)",
+                      r"day|hours|minutes|week|month|year|mid|early|late|night|morning|evening|afternoon|weekend|decade|century|"
+                      r"christmas)",
                       re.IGNORECASE)
-# A day counted from another sentence's day: "Two days earlier", "a day later", "the next day".
-_COUNTED_DAYS = re.compile(r"\b(?:(?P<n>a|an|one|two|three|four|five|six|\d)\s+days?\s+(?P<dir>earlier|before|later|after)\b"
-                           r"|the\s+(?:next|following)\s+day\b)", re.IGNORECASE)
+# A day counted from another sentence's day: "Two days earlier", "a day later", "the next day"; or that day itself:
+# "Hours later", "later that day", "the same day". A day said by what follows is not counted from a sentence before:
+# "the same day the bodies were found", "a day after security forces killed two protesters" (a day before the story's).
+_COUNTED_DAYS = re.compile(r"\b(?:(?P<n>a|an|one|two|three|four|five|six|\d)\s+days?\s+(?P<dir>earlier|later|(?:before|after)"
+                           r"(?!\s+[\w\"“‘']))\b"
+                           r"|the\s+(?:next|following)\s+day\b"
+                           r"|(?P<same>(?:hours|minutes)\s+(?:later|earlier)\b|(?:later|earlier)\s+(?:that|the\s+same)\s+day\b"
+                           r"|(?:that|the)\s+same\s+day(?=\s*(?:[,.;:)]|$))))", re.IGNORECASE)
 
+
+# "The day before", "the previous day": a day counted back from the day the text is at; "the day before" with a
+# word after it counts from an occasion ("the day before the vote", "the day before he was to appear").
+_DAY_BEFORE = re.compile(r"(?:on\s+)?the\s+(?:previous\s+day|day\s+before)(?:['’]s)?", re.IGNORECASE)
+_DAY_BEFORE_WHAT = re.compile(r"(?<=before)\s+(?!(?:and|but|or|as|when|while)\b)[\w\"“‘']")
+# Sentences back searched for the event that "hours after the blast" refers to.
+_TOLD_REACH = 8
+_NO_DATE = EventDate(None, DatePrecision.UNKNOWN, "")
 
 # A calendar day named in full: a number beside a month name ("14 May 2023", "April 18").
 _CALENDAR_DAY = re.compile(rf"\b(?:\d{{1,2}}\s+{MONTH_WORD}|{MONTH_WORD}\s+\d{{1,2}})\b", re.IGNORECASE)
@@ -51,16 +68,20 @@ class Dater:
         Its start and end are offsets into the article text (-1 when no words gave the date).
         """
         got = self._cache.get(i)
-        if got is None and not _DATEISH.search(self._sents[i].text):
-            got = self._cache[i] = EventDate(None, DatePrecision.UNKNOWN, "")
-        if got is None:
+        if got is not None:
+            return got
+        got = _NO_DATE
+        if _DATEISH.search(self._sents[i].text):
             a = self._article
             got = _shifted(event_date(self._sents[i].text, published=a.date,
                                       published_precision=a.date_precision if a.date else DatePrecision.DAY),
                            self._sents[i].start)
+            got = self.day_before(i, got)
             if got.date is None:
                 got = self._counted_from_before(i) or got
-            self._cache[i] = got
+        if not got.text and not event_dates(self._sents[i].text, published=None):
+            got = self._told_before(i) or got     # a date that bounds a period ("since March 30") says another time
+        self._cache[i] = got
         return got
 
     def own_in(self, i: int, clause: tuple[int, int]):
@@ -82,7 +103,7 @@ class Dater:
                          published_precision=a.date_precision if a.date else DatePrecision.DAY)
         if not got.text:
             return whole
-        got = _shifted(got, clause[0])
+        got = self.day_before(i, _shifted(got, clause[0]))
         if whole.start <= got.start < whole.end and len(whole.text) > len(got.text):
             return whole         # the clause cut the sentence's date short: "on April 18" | ", 2017, police said"
         if _beside_its_calendar(whole, got):
@@ -118,7 +139,7 @@ class Dater:
                     return None
 
                 word = (m.group("n") or "one").lower()
-                n = int(word) if word.isdigit() else {"a": 1, "an": 1, **number_words()}.get(word)
+                n = 0 if m.group("same") else int(word) if word.isdigit() else {"a": 1, "an": 1, **number_words()}.get(word)
                 if n is None:
                     return None
                 sign = -1 if (m.group("dir") or "").lower() in ("earlier", "before") else 1
@@ -130,6 +151,53 @@ class Dater:
                     return None
         return None
 
+    def _told_before(self, i: int):
+        """"Hours after the blast", "during the assault": the day of the event told before that the words name.
+
+        The day of the nearest earlier sentence that tells an event of a family the noun may name
+        (`geo/data/date_told_events.csv`) and is dated to the day by its own words
+        (a sentence dated more coarsely tells another time: "In May, two bombings ..."), at most
+        `_TOLD_REACH` sentences back; none, and the sentence stays undated.
+        """
+        text = self._sents[i].text
+        m = told_event().search(text)
+        if m is None:
+            return None
+        kinds = told_families()[m.group("noun").lower()]
+        for j in range(i - 1, max(-1, i - 1 - _TOLD_REACH), -1):
+            if self._families is not None and not kinds & self._families(j):
+                continue
+            anchor = self.own(j)
+            if anchor.date is not None and anchor.precision is DatePrecision.DAY:
+                base = self._sents[i].start
+                return EventDate(anchor.date, DatePrecision.DAY, m.group(0), base + m.start(), base + m.end())
+        return None
+
+    def day_before(self, i: int, got):
+        """"The day before", "the previous day" counted from the day the text is at: a day told before it in its
+        sentence ("said on Sunday that ... the previous day"), else the day of a sentence just before ("On Saturday,
+        ... The day before, ..."), else publication (as `geo.extract.dates` reads it). "The day before the vote"
+        counts from an occasion: no day."""
+        if got.start < 0 or not _DAY_BEFORE.fullmatch(got.text):
+            return got
+        text = self._article.text
+        if _DAY_BEFORE_WHAT.match(text, got.end):
+            return EventDate(None, DatePrecision.UNKNOWN, got.text, got.start, got.end)
+        earlier = [d for d, _ in self.candidates(i) if d.end <= got.start and d.date is not None
+                   and d.precision is DatePrecision.DAY]
+        anchor = earlier[-1] if earlier else None
+        for j in range(i - 1, max(-1, i - 4), -1) if anchor is None else ():
+            d = self.own(j)
+            if d.date is not None:
+                anchor = d if d.precision is DatePrecision.DAY else None
+                break
+        if anchor is None or anchor.date is None:
+            return got
+        try:
+            return EventDate(anchor.date - dt.timedelta(days=1), DatePrecision.DAY, got.text, got.start, got.end)
+        except OverflowError:
+            return EventDate(None, DatePrecision.UNKNOWN, got.text, got.start, got.end)
+
     def inherited(self, i: int, family: str | None = None):
         """The nearest earlier dated sentence of the same paragraph; in the lead, any dated lead sentence.
 
@@ -138,7 +206,9 @@ class Dater:
         family, a later paragraph whose own sentences lend none takes the date of the lead's event of that
         family, as a coder reads wire copy ("Marchers were shot in Kinshasa on Sunday. ... Elsewhere, in
         Bukavu, several hundred people marched after mass"); an event of another time says its own time,
-        and one that is a retelling of the lead's is joined to it.
+        and one that is a retelling of the lead's is joined to it. A family that is always part of another
+        (`geo/data/subsumes.csv`: a protest that turned violent is the riot) lends its date to it and takes
+        the other's: the stones thrown at a checkpoint were thrown the day the lead's protests were held.
         """
         para = self._sents[i].paragraph
         order = [j for j in range(i - 1, -1, -1) if self._sents[j].paragraph == para]
@@ -146,13 +216,22 @@ class Dater:
             order += [j for j in range(i + 1, len(self._sents)) if self._sents[j].paragraph == para]
         if para != self._lead and family is not None and self._families is not None:
             order += [j for j in range(len(self._sents)) if self._sents[j].paragraph == self._lead]
+        kin = _kin(family) if family is not None else frozenset()
         for j in order:
-            if family is not None and self._families is not None and family not in self._families(j):
+            if family is not None and self._families is not None and not kin & self._families(j):
                 continue
             d = self.own(j)
             if d.text:
                 return d
         return self.own(i)
+
+
+@cache
+def _kin(family: str) -> frozenset[str]:
+    """`family` and the families one of whose whole family is always part of the other (subsumes.csv, mode always,
+    every type): one day's demonstrations, peaceful or turned violent."""
+    return frozenset({family} | {r.whole for r in subsumptions() if r.always and r.type is None and r.family == family}
+                     | {r.family for r in subsumptions() if r.always and r.type is None and r.whole == family})
 
 
 def _beside_its_calendar(whole, got) -> bool:

@@ -72,7 +72,7 @@ class EventDate:
 
 
 _NONE = EventDate(None, _UNKNOWN, "")
-_MONTH_DAY = ("md", "dm", "mdy", "dmy", "iso")
+_MONTH_DAY = ("md", "dm", "mdy", "dmy", "iso", "hd")
 
 
 def event_dates(text: str, *, published: dt.date | None,
@@ -88,6 +88,11 @@ def event_dates(text: str, *, published: dt.date | None,
     [(datetime.date(2016, 10, 17), 'day')]
     >>> [(d.date, d.text) for d in event_dates("captured in mid-2014", published=dt.date(2017, 4, 18))]
     [(None, 'in mid-2014')]
+
+    A night phrase before a named day is that day's night:
+
+    >>> [(d.date, d.text) for d in event_dates("Fighting erupted overnight into Saturday.", published=dt.date(2016, 4, 5))]
+    [(datetime.date(2016, 4, 2), 'overnight into Saturday')]
     """
     taken: list[tuple[int, int]] = []
     found: list[EventDate] = []
@@ -117,7 +122,30 @@ def event_dates(text: str, *, published: dt.date | None,
         for m in _matches(_PATTERNS[-1][1], text, needs["wd"], starts):
             add(m, *_in_range(_resolve, "wd", m, published, published_precision))
     found.sort(key=lambda d: d.start)
-    return found
+    return _night_of_a_named_day(text, found)
+
+
+# "overnight Wednesday", "overnight into Saturday", "last night, Tuesday": the night the day names, not the night
+# before publication.
+_NIGHT = re.compile(r"(?i)(?:late\s+)?(?:overnight|last\s+night|tonight)")
+_NIGHT_TO_DAY = re.compile(r"(?i)(?:\s+|\s*,\s*)(?:(?:on|into|to)\s+)?$")
+
+
+def _night_of_a_named_day(text: str, found: list[EventDate]) -> list[EventDate]:
+    """The dates of `text` with a night phrase and the weekday or month-day right after it made one: the named
+    day's date, the words of both."""
+    out: list[EventDate] = []
+    for d in found:
+        night = out[-1] if out else None
+        if night is not None and _NIGHT.fullmatch(night.text) and d.precision is DatePrecision.DAY \
+                and not _RELATIVE_WORDS.match(d.text) and _NIGHT_TO_DAY.fullmatch(text, night.end, d.start):
+            out[-1] = EventDate(d.date, d.precision, text[night.start:d.end], night.start, d.end)
+            continue
+        out.append(d)
+    return out
+
+
+_RELATIVE_WORDS = re.compile(r"(?i)(?:today|tonight|yesterday|overnight|last\s+night)\b")
 
 
 # A relative clause that dates something else's start: "the investigation that began in June 2016".
@@ -129,6 +157,9 @@ _OTHER_START = re.compile(r"\b(?:that|which)\s+(?:began|started|opened|was\s+lau
 # first attack in the capital since July", "held until June", "by Friday", "deaths during the battle, from
 # Feb. 19", "between March and May". It never dates the event of its sentence.
 _BOUND = re.compile(r"(?:since|until|till|by|from|between)\b", re.IGNORECASE)
+# ... and so does a date in a clause that "since" opens: "have fled their homes since fighting intensified in early
+# December", "the first attack since the army launched its offensive on Monday".
+_SINCE_CLAUSE = re.compile(r"\b(?:since|until)\s+(?:[\w’'-]+\s+){1,5}$", re.IGNORECASE)
 
 
 def is_reporting(text: str, d: EventDate) -> bool:
@@ -173,7 +204,8 @@ def date_candidates(text: str, *, published: dt.date | None,
     occasion = _occasion_before()
     candidates = []
     for d in event_dates(text, published=published, published_precision=published_precision):
-        if _OTHER_START.search(text, max(0, d.start - _CLAUSE_REACH), d.start) or _BOUND.match(d.text):
+        before = max(0, d.start - _CLAUSE_REACH)
+        if _OTHER_START.search(text, before, d.start) or _BOUND.match(d.text) or _SINCE_CLAUSE.search(text, before, d.start):
             continue
         if occasion.search(text, max(0, d.start - _CLAUSE_REACH), d.start):
             counted = _counted_from_occasion(text, d)
@@ -182,6 +214,19 @@ def date_candidates(text: str, *, published: dt.date | None,
             d = counted
         candidates.append(d)
     return candidates
+
+
+def _day_within(day: EventDate, coarse: EventDate) -> bool:
+    """True if `day` is dated to the day and falls inside the week or month `coarse` is dated to ("Earlier this month,
+    ... on Nov. 9")."""
+    if day.date is None or day.precision is not DatePrecision.DAY or coarse.date is None:
+        return False
+    if coarse.precision is DatePrecision.MONTH:
+        return (day.date.year, day.date.month) == (coarse.date.year, coarse.date.month)
+    return coarse.precision is _WEEK and abs((day.date - coarse.date).days) < _WEEK_DAYS
+
+
+_WEEK_DAYS = 7
 
 
 def event_date(text: str, *, published: dt.date | None,
@@ -213,17 +258,26 @@ def event_date(text: str, *, published: dt.date | None,
     >>> event_date("Gunmen killed two guards days before the May 5 vote.", published=dt.date(2017, 5, 1)).date is None
     True
 
+    A coarse date and a day inside it tell one time; the day says it more precisely:
+
+    >>> event_date("Last month an activist was shot dead outside his home on July 28.",
+    ...            published=dt.date(2018, 8, 14)).text
+    'on July 28'
+
     Nor does a date that bounds a period:
 
     >>> event_date("17 people were killed in the attack, the first in the capital since July.",
     ...            published=dt.date(2017, 10, 3)).date is None
     True
+    >>> event_date("4,500 people have fled since fighting intensified in early December.",
+    ...            published=dt.date(2019, 1, 6)).date is None
+    True
     """
     candidates = date_candidates(text, published=published, published_precision=published_precision)
     events = [d for d in candidates if not is_reporting(text, d)]
-    for d in events:
+    for n, d in enumerate(events):
         if d.date is not None:
-            return d
+            return next((e for e in events[n + 1:] if _day_within(e, d)), d)
     if events:
         return events[0]
     for d in candidates:
