@@ -172,6 +172,17 @@ def test_a_story_that_leads_with_an_accident_reports_no_attack(pipeline, lead, t
     assert [t for t in got if t in ("attack_on_civilians", "ied", "suicide_bombing", "shelling")] == types
 
 
+def test_an_event_its_sentence_does_not_place_happened_where_the_leads_event_did(pipeline):
+    # The lead names two places: where its strike hit and where a summit met. A later event with no place
+    # of its own is placed where the lead's event happened, not at the place nearest the lead's end.
+    body = ("BEIRUT (Reuters) - Warplanes struck the town of Khan Sheikhoun in southern Idlib on Friday, killing five "
+            "civilians, as the presidents of Russia, Iran and Turkey met in Tehran."
+            "\n\nHundreds of families fled towards the Turkish border on Thursday night, residents said.")
+    got = {i.type: i for i in pipeline.process(_one_sentence(body)).incidents}
+    assert got["displacement"].place.country_code == "SY"
+    assert "place from lead" in got["displacement"].notes
+
+
 def test_two_events_in_one_sentence_keep_their_own_place_and_date_phrases(pipeline):
     body = "A journalist was arrested in Izmir in March and an aid worker was detained in Ankara last week."
     got = pipeline.process(_one_sentence(body)).incidents

@@ -295,7 +295,7 @@ def _read_sentence(article: Article, si: int, sents: list[Sentence], cands: list
             continue
         if conf < weights.threshold - 1e-9:
             continue
-        place = _place_of(placer, sents, si, hit, own_place, locality)
+        place = _place_of(placer, sents, si, hit, own_place, locality, drafts)
         date = own_date if own_date.text else dater.inherited(si, family)
         drafts.append(_Draft(hit, sentence, conf, place, date, [evidence]))
         # "in the capital Ankara and the province of Bursa": one event per place, as ACLED codes them.
@@ -318,12 +318,12 @@ def _one_reading(cands: list[Candidate], weights: Weights, places: list[PlaceCho
 
 
 def _place_of(placer: Placer, sents: list[Sentence], si: int, hit: Hit, own_place: PlaceChoice | None,
-              locality: tuple[int, str] | None) -> PlaceChoice | None:
+              locality: tuple[int, str] | None, drafts: list[_Draft]) -> PlaceChoice | None:
     """A new incident's place: its own sentence's, else the country whose adjective names its object ("hit a
     Syrian air base"), else a fallback (`_FALLBACKS`); a neighbourhood or site the gazetteer lacks is coded
     to its town unless the place found is finer than a town, never to a town outside the region its
     sentence names; a village of its own with no town in its sentence keeps its name at the region."""
-    place = own_place or placer.target(sents[si], (hit.start, hit.end)) or _place_fallback(placer, sents, si, hit)
+    place = own_place or placer.target(sents[si], (hit.start, hit.end)) or _place_fallback(placer, sents, si, drafts)
     if locality and (place is None or (place.place.level.rank <= Level.CITY.rank and place.place.located_at != "parent")):
         town = placer.town_of(sents[si], *locality)
         # "the Khogyani district of Nangarhar province": a town outside the region the sentence names is
@@ -371,7 +371,7 @@ def _elsewhere(place: PlaceChoice | None, taken: list[PlaceChoice | None]) -> bo
                and distance_km(t.place, place.place) > _SAME_KM for t in taken)
 
 
-def _the_capital(placer: Placer, sents: list[Sentence], si: int) -> PlaceChoice | None:
+def _the_capital(placer: Placer, sents: list[Sentence], si: int, drafts: list[_Draft]) -> PlaceChoice | None:
     """"In the capital", "on the capital's eastern outskirts": the capital of the story's country."""
     m = _THE_CAPITAL.search(sents[si].text)
     if m is None:
@@ -380,13 +380,13 @@ def _the_capital(placer: Placer, sents: list[Sentence], si: int) -> PlaceChoice 
     return placer.capital(m.group("words"), start, near=bool(m.group("near")))
 
 
-def _the_town(placer: Placer, sents: list[Sentence], si: int) -> PlaceChoice | None:
+def _the_town(placer: Placer, sents: list[Sentence], si: int, drafts: list[_Draft]) -> PlaceChoice | None:
     """"In the city": the town named last before."""
     sentence = sents[si]
     return placer.last_town(sentence.start, _ANAPHOR_REACH) if _THE_TOWN.search(sentence.text) else None
 
 
-def _that_area(placer: Placer, sents: list[Sentence], si: int) -> PlaceChoice | None:
+def _that_area(placer: Placer, sents: list[Sentence], si: int, drafts: list[_Draft]) -> PlaceChoice | None:
     """"In that area": the place of the sentence right before, wherever its paragraph ends."""
     sentence, prev = sents[si], sents[si - 1] if si > 0 else None
     if prev and _THAT_AREA.search(sentence.text) and not placer.text[prev.end:sentence.start].strip():
@@ -396,7 +396,7 @@ def _that_area(placer: Placer, sents: list[Sentence], si: int) -> PlaceChoice | 
     return None
 
 
-def _paragraph(placer: Placer, sents: list[Sentence], si: int) -> PlaceChoice | None:
+def _paragraph(placer: Placer, sents: list[Sentence], si: int, drafts: list[_Draft]) -> PlaceChoice | None:
     """The nearest earlier sentence of the same paragraph with a place."""
     sentence = sents[si]
     for j in range(si - 1, -1, -1):
@@ -409,30 +409,37 @@ def _paragraph(placer: Placer, sents: list[Sentence], si: int) -> PlaceChoice | 
     return None
 
 
-def _lead(placer: Placer, sents: list[Sentence], si: int) -> PlaceChoice | None:
+def _lead(placer: Placer, sents: list[Sentence], si: int, drafts: list[_Draft]) -> PlaceChoice | None:
     """The lead sentence says where the story happens (wire copy gives each sentence a paragraph of its
-    own, so the paragraph rarely helps); one precision step coarser, as for the dateline."""
+    own, so the paragraph rarely helps): where its event happened, if it tells one its sentence places
+    ("Warplanes struck the town of al-Tamanah ..., as the presidents met in Tehran" -> al-Tamanah), else
+    its place nearest its end; one precision step coarser, as for the dateline."""
     lead = sents[0] if sents and si > 0 and sents[0].paragraph != sents[si].paragraph else None
-    got = placer.in_sentence(lead, (lead.end, lead.end)) if lead else None
+    if lead is None:
+        return None
+    told = next((d.place for d in drafts if d.sentence.start == lead.start and d.place is not None
+                 and d.place.how in ("sentence", "locality")), None)
+    got = told or placer.in_sentence(lead, (lead.end, lead.end))
     if got and got.place.level.rank > Level.COUNTRY.rank:     # a country in the lead may be a party, not the scene
         return replace(got, how="lead", precision=max(got.precision, GeoPrecision.NEAR))
     return None
 
 
 # Where an incident whose sentence names no place happened: the first of these that finds one.
-_FALLBACKS: tuple[tuple[str, Callable[[Placer, list[Sentence], int], PlaceChoice | None]], ...] = (
+_FALLBACKS: tuple[tuple[str, Callable[[Placer, list[Sentence], int, list[_Draft]], PlaceChoice | None]], ...] = (
     ("the capital", _the_capital),
     ("the city", _the_town),
     ("that area", _that_area),
     ("paragraph", _paragraph),
     ("lead", _lead),
-    ("dateline", lambda placer, sents, si: placer.dateline()),
+    ("dateline", lambda placer, sents, si, drafts: placer.dateline()),
 )
 
 
-def _place_fallback(placer: Placer, sents: list[Sentence], si: int, hit: Hit) -> PlaceChoice | None:
-    """The place of an incident its own sentence does not place (`_FALLBACKS`)."""
-    return next((got for _, find in _FALLBACKS if (got := find(placer, sents, si)) is not None), None)
+def _place_fallback(placer: Placer, sents: list[Sentence], si: int, drafts: list[_Draft]) -> PlaceChoice | None:
+    """The place of an incident its own sentence does not place (`_FALLBACKS`; `drafts`: the incidents
+    read so far)."""
+    return next((got for _, find in _FALLBACKS if (got := find(placer, sents, si, drafts)) is not None), None)
 
 
 def _counted(sents: list[Sentence], si: int) -> bool:
