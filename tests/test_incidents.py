@@ -67,6 +67,9 @@ def extract(body: str, **kw):
     ("Islamic State militants captured the town of Qaim on Monday.", "territory_captured"),
     ("Iraqi troops pushed into the town of Qaim on Monday.", "territory_retaken"),
     ("Iraqi troops seized Salam hospital in Mosul on Tuesday.", "territory_retaken"),
+    # a crowd throwing stones or burning tyres is a violent demonstration
+    ("Opposition supporters burned tyres and threw stones at police in Mosul on Thursday.", "riot"),
+    ("Dozens of youths threw stones at the troops in Mosul on Thursday, residents said.", "riot"),
     # a crowd of any kind rallying, marching or protesting is a protest
     ("More than 200 supporters of the president rallied in Baghdad on Saturday.", "protest"),
     ("Taxi drivers protesting new fees blocked the main road to the airport in Kabul on Monday.", "protest"),
