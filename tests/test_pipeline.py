@@ -183,6 +183,13 @@ def test_an_event_its_sentence_does_not_place_happened_where_the_leads_event_did
     assert "place from lead" in got["displacement"].notes
 
 
+def test_a_weapon_named_after_a_place_is_no_place(pipeline):
+    body = ("AVDIIVKA, Ukraine (Reuters) - Rebel forces fired more than 2,000 artillery rounds and Grad rockets at "
+            "Ukrainian positions on Monday, a military spokesman said.")
+    [shelling] = pipeline.process(_one_sentence(body)).incidents
+    assert (shelling.place.country_code, "Grad" in shelling.place_text) == ("UA", False)
+
+
 def test_two_events_in_one_sentence_keep_their_own_place_and_date_phrases(pipeline):
     body = "A journalist was arrested in Izmir in March and an aid worker was detained in Ankara last week."
     got = pipeline.process(_one_sentence(body)).incidents
