@@ -3,8 +3,9 @@
     PYTHONPATH=. python scripts/calibrate_incidents.py [--dry-run]
 
 Runs the real pipeline (with the confidence left as the decision score) on the articles written for
-the project with their hand-coded incidents (`geo/data/events/articles_written.jsonl`, one article set
-per writer; each article read as published and again without its publication date), labels each
+the project with their hand-coded incidents (`geo/data/events/articles_written.jsonl` and
+`articles_written2.jsonl`, one article set per writer; each article read as published and again without
+its publication date), labels each
 extracted incident right or wrong with the evaluator's own matching (type family + place + date, one
 gold incident per prediction), and fits a logistic map from a few named
 features (`geo.extract.calibration.FEATURES`) to P(right). Only data the project owns is fitted on:
@@ -35,14 +36,23 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.evaluate.incidents import CORPUS, GOLD, SPLIT_FILES, WRITTEN, _articles, load_gold, pairs  # noqa: E402
+from geo.evaluate.incidents import (  # noqa: E402
+    CORPUS,
+    GOLD,
+    SPLIT_FILES,
+    WRITTEN_FILES,
+    WRITTEN_SPLITS,
+    _articles,
+    load_gold,
+    pairs,
+)
 from geo.extract.calibration import CALIBRATION_FILE, FEATURES, REMAKE, RawScore, features  # noqa: E402
 from geo.extract.dater import _CALENDAR_DAY  # noqa: E402
 from geo.model import Article, DatePrecision  # noqa: E402
 
 CORPUS_FIT = ("dev", "test", "holdout")   # the splits of tests/data/incidents_gold.jsonl: one article set
 # The research-only article sets, scored and reported, never fitted on.
-REPORTED = ("dev+test+holdout", *(s for s in SPLIT_FILES if s != "written-articles"))
+REPORTED = ("dev+test+holdout", *(s for s in SPLIT_FILES if s not in WRITTEN_SPLITS))
 TARGET = 0.8                 # held-out precision the map's default threshold must reach
 MIN_SHOWN = 10               # a threshold must keep at least this many held-out incidents
 MIN_SHARE = 1 / 3            # without TARGET: the best precision that still keeps this share of them
@@ -75,14 +85,14 @@ def _undated(article: Article, record: dict) -> tuple[Article, dict]:
 
 
 def labelled(pipeline) -> list[dict]:
-    """One row per incident extracted from the written articles, each read dated and undated (`_undated`):
-    its writer's set, features, right or not."""
-    gold = load_gold(WRITTEN)
+    """One row per incident extracted from the written articles (every file of `WRITTEN_FILES`), each read
+    dated and undated (`_undated`): its writer's set, features, right or not."""
+    gold = {k: v for path in WRITTEN_FILES.values() if path.exists() for k, v in load_gold(path).items()}
     rows = []
     for writer in sorted({r["writer"] for r in gold.values()}):
         ids = {k for k, r in gold.items() if r["writer"] == writer}
         SETS.append(f"written-{writer}")
-        articles = _articles(str(WRITTEN), ids)
+        articles = _articles(str(next(path for prefix, path in WRITTEN_FILES.items() if min(ids).startswith(prefix))), ids)
         rows += _rows(pipeline, gold, articles, SETS[-1])
         undated = [_undated(a, gold[a.id]) for a in articles]
         rows += _rows(pipeline, {a.id: g for a, g in undated}, [a for a, _ in undated], SETS[-1])
@@ -213,13 +223,13 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     from geo.run.pipeline import Pipeline
 
-    if not WRITTEN.exists():
-        print(f"written articles not found: {WRITTEN}", file=sys.stderr)
+    if not any(path.exists() for path in WRITTEN_FILES.values()):
+        print(f"written articles not found: {', '.join(map(str, WRITTEN_FILES.values()))}", file=sys.stderr)
         return 2
     pipeline = Pipeline(calibration=RawScore())
     rows = labelled(pipeline)
     if len(SETS) < 2:
-        print(f"{WRITTEN}: articles of at least two writers are needed to hold one out", file=sys.stderr)
+        print("the written articles: articles of at least two writers are needed to hold one out", file=sys.stderr)
         return 2
     held_out(rows)
     intercept, weights = fit(rows)

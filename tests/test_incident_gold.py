@@ -63,11 +63,13 @@ def test_every_quote_stands_at_its_offsets(corpora_dir):
 
 
 def test_the_written_articles_quotes_stand_at_their_offsets_without_any_corpus():
-    from geo.evaluate.incidents import WRITTEN
+    from geo.evaluate.incidents import WRITTEN_FILES
 
-    for n, rec in _records(WRITTEN):
-        for inc in rec["incidents"]:
-            assert rec["text"][inc["start"]:inc["end"]] == inc["quote"], f"{WRITTEN.name}:{n}: {inc['quote']!r}"
+    for prefix, path in WRITTEN_FILES.items():
+        for n, rec in _records(path):
+            assert rec["id"].startswith(prefix), f"{path.name}:{n}: {rec['id']!r}"
+            for inc in rec["incidents"]:
+                assert rec["text"][inc["start"]:inc["end"]] == inc["quote"], f"{path.name}:{n}: {inc['quote']!r}"
 
 
 def test_the_evaluator_pairs_gold_and_predictions_one_to_one_at_most():

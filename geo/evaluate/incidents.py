@@ -40,9 +40,13 @@ SPLIT_FILES = {"blind": BLIND, "blind2": GOLD.with_name("incidents_blind2.jsonl"
 # Articles written for the project, each with its text and its hand-coded incidents in one record (ours to
 # ship: the confidence calibration is fitted on them, never on the research-only corpora).
 WRITTEN = Path(__file__).resolve().parents[1] / "data" / "events" / "articles_written.jsonl"
-WRITTEN_PREFIX = "wa-"
+WRITTEN2 = WRITTEN.with_name("articles_written2.jsonl")
+# Each file of written articles by the prefix of its ids.
+WRITTEN_FILES = {"wa-": WRITTEN, "wb-": WRITTEN2}
 SPLIT_FILES["written-articles"] = WRITTEN
-SPLITS = ("dev", "test", "holdout", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "written-articles",
+SPLIT_FILES["written-articles2"] = WRITTEN2
+WRITTEN_SPLITS = ("written-articles", "written-articles2")
+SPLITS = ("dev", "test", "holdout", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", *WRITTEN_SPLITS,
           "all")
 MAX_KM = 50.0
 
@@ -115,10 +119,9 @@ _OTHER_CORPORA = {"gwn-": _REUTERS.parent / "geowebnews" / "geowebnews.jsonl",
 def _articles(corpus: str, ids: set[str]) -> list[Article]:
     """The gold articles, from the corpus and, for GeoWebNews/LGL ids, from those corpora beside it; Reuters
     articles outside the conflict subset (the blind5 and blind6 splits) from the whole sample beside it."""
-    written = any(i.startswith(WRITTEN_PREFIX) for i in ids)
+    written = [str(p) for prefix, p in WRITTEN_FILES.items() if any(i.startswith(prefix) for i in ids)]
     paths = ([corpus] if not written or Path(corpus).exists() else []) + \
-        [str(p) for prefix, p in _OTHER_CORPORA.items() if any(i.startswith(prefix) for i in ids)] + \
-        ([str(WRITTEN)] if written else [])
+        [str(p) for prefix, p in _OTHER_CORPORA.items() if any(i.startswith(prefix) for i in ids)] + written
     found = [a for a in read_articles(list(dict.fromkeys(paths))) if a.id in ids]
     missing = ids - {a.id for a in found}
     if missing and corpus == CORPUS and Path(ALL).exists():
@@ -147,7 +150,8 @@ def _parser() -> argparse.ArgumentParser:
                          "Reuters, LGL and GeoWebNews articles outside every earlier split and the event-sentence sets, in "
                          "tests/data/incidents_blind8.jsonl; written-articles: the twelfth day's "
                          "articles written for the project with their incidents, in geo/data/events/articles_written.jsonl "
-                         "(needs no corpus; the confidence calibration is fitted on them)")
+                         "(needs no corpus; the confidence calibration is fitted on them); written-articles2: the "
+                         "thirteenth day's second hundred, in geo/data/events/articles_written2.jsonl (the same terms)")
     ap.add_argument("--frames", action="store_true",
                     help="place and date by the parse of the sentences that offer two of either (Settings.frames; "
                          "needs spaCy and its small English model)")
@@ -162,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.non_conflict:
         return _non_conflict(args.corpus, args.non_conflict, args.show)
-    if not Path(args.corpus).exists() and args.split != "written-articles":
+    if not Path(args.corpus).exists() and args.split not in WRITTEN_SPLITS:
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
         return 2
 
