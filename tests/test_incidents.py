@@ -67,6 +67,10 @@ def extract(body: str, **kw):
     ("Islamic State militants captured the town of Qaim on Monday.", "territory_captured"),
     ("Iraqi troops pushed into the town of Qaim on Monday.", "territory_retaken"),
     ("Iraqi troops seized Salam hospital in Mosul on Tuesday.", "territory_retaken"),
+    # protests that "took place" are protests; a crowd beating people is mob violence
+    ("Similar marches took place in Mosul on Friday, organisers said.", "protest"),
+    ("A crowd of about 200 people dragged two men from a car and beat them with sticks in Mosul on Friday.",
+     "mob_violence"),
     # a crowd throwing stones or burning tyres is a violent demonstration
     ("Opposition supporters burned tyres and threw stones at police in Mosul on Thursday.", "riot"),
     ("Dozens of youths threw stones at the troops in Mosul on Thursday, residents said.", "riot"),
