@@ -141,6 +141,9 @@ def test_finds_incident_type(sentence, expected):
     "Options being discussed include expanding U.S. drone strikes in Kabul, officials said on Monday.",
     "Tourists entered the city of Paris on Friday.",
     "A man traveled to Mosul in 2015 to become a suicide bomber, prosecutors said on Monday.",
+    "Protests are planned in Mosul on Monday.",
+    "Thousands of protesters are expected in Mosul on Friday.",
+    "A protest is scheduled in Mosul on Friday.",
 ])
 def test_warnings_plans_denials_and_idioms_are_not_incidents(sentence):
     assert extract(sentence) == []
