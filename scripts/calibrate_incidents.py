@@ -288,7 +288,7 @@ def write(path: Path, rows: list[dict], intercept: float, weights: dict[str, flo
         "# How likely an incident is right (type family + place + date match an analyst's coding):",
         "# P = 1 / (1 + exp(-(intercept + sum of weight x feature))); features in geo/extract/calibration.py.",
         f"# Made by `{REMAKE}` on {dt.date.today().isoformat()} at commit {_commit()}: the pipeline run on the articles",
-        f"# written for the project (geo/data/events/articles_written.jsonl, each read dated and undated: {len(rows)} "
+        f"# written for the project (geo/data/events/articles_written.jsonl and articles_written2.jsonl, each read dated and undated: {len(rows)} "
         f"incidents, {total_right} right),"
         " fitted on all of them (ridge logistic); never on the research-only corpora.",
         f"# threshold: {how}, on incidents each scored by a fit without its writer's articles",
