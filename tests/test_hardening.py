@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -57,10 +58,17 @@ def test_date_resolution_never_raises_and_null_dates_have_unknown_precision(text
             assert text[found.start:found.end] == found.text
 
 
+def test_without_a_publication_date_an_absolute_date_counts_and_its_weekday_alone_does_not():
+    assert [f.date for f in event_dates("on Thursday, Oct. 19, 2017", published=None)] == [dt.date(2017, 10, 19)]
+    assert [f.date for f in event_dates("on Thursday Oct. 19", published=None)] == [None]
+
+
 @settings(max_examples=100, deadline=None)
 @given(text=newsy_text)
 def test_relative_dates_without_a_publication_date_are_never_guessed(text):
     for found in event_dates(text, published=None):
         lowered = found.text.lower()
+        if re.search(r"\b(?:19|20)\d\d\b", lowered):
+            continue     # "on Thursday, Oct. 19, 2017": an absolute date with its weekday, which counts undated too
         if any(w in lowered for w in ("thursday", "monday", "last week", "yesterday", "a year ago")):
             assert found.date is None
