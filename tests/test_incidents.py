@@ -67,6 +67,8 @@ def extract(body: str, **kw):
     ("Islamic State militants captured the town of Qaim on Monday.", "territory_captured"),
     ("Iraqi troops pushed into the town of Qaim on Monday.", "territory_retaken"),
     ("Iraqi troops seized Salam hospital in Mosul on Tuesday.", "territory_retaken"),
+    # a missile fired and intercepted, nobody hurt: disrupted weapons use, not a strike
+    ("Rebels fired a ballistic missile at Kabul on Tuesday which air defences intercepted.", "weapons_disrupted"),
     # protests that "took place" are protests; a crowd beating people is mob violence
     ("Similar marches took place in Mosul on Friday, organisers said.", "protest"),
     ("A crowd of about 200 people dragged two men from a car and beat them with sticks in Mosul on Friday.",

@@ -14,6 +14,9 @@ sentence (`read_by_type_rules`):
   (kind `state`, not inside a group's name) and a protest told in the sentence as its scene ("troops shot
   dead 52 Palestinians during mass protests", "police opened fire on people staging a sit-in"), not one
   it set off ("prompting angry protests");
+- a strike or shelling, or disrupted weapons use: a missile, rocket or drone the sentence says was
+  intercepted or shot down, with nobody killed or hurt in it ("fired a ballistic missile at Riyadh which
+  Saudi air defences intercepted");
 - arrest or protest with intervention, by whether the ones arrested were protesting: kind `protesting`
   ("police detained 40 demonstrators", "as they tried to gather", "raided a protest camp, arresting 30");
   triggers only.
@@ -25,6 +28,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from geo.extract.fatalities import casualties
 from geo.extract.taxonomy import Taxonomy
 from geo.extract.triggers import Hit, Rules
 from geo.read.text import Sentence
@@ -59,6 +63,11 @@ _CAPITALISED_BEFORE = re.compile(r"[A-Z][\w’'-]*\s+$")
 _STATE_REACH = 120
 
 
+def _has_casualties(text: str) -> bool:
+    counts = casualties(text)
+    return bool(counts.fatalities or counts.injured)
+
+
 def _state_hand(rules: Rules, text: str, sentence: Sentence, hit: Hit) -> bool:
     """True if state forces named before the trigger did it (cue kind `state`), not a group whose name holds
     a state word."""
@@ -84,6 +93,18 @@ def _at_protest(sentence: Sentence) -> bool:
                for m in _PROTEST_SCENE.finditer(sentence.text))
 
 
+# A missile, rocket or drone intercepted or shot down, with nobody hurt: its use was disrupted ("fired a
+# ballistic missile at Riyadh which Saudi air defences intercepted").
+_INTERCEPTED = re.compile(r"\b(?:intercept(?:ed|s|ing)?|shot\s+down|downed)\b", re.IGNORECASE)
+_PROJECTILE = re.compile(r"\b(?:missiles?|rockets?|drones?|projectiles?)\b", re.IGNORECASE)
+
+
+def _intercepted(sentence: Sentence) -> bool:
+    """True if the sentence tells a projectile intercepted or shot down and nobody killed or hurt."""
+    text = sentence.text
+    return bool(_INTERCEPTED.search(text) and _PROJECTILE.search(text)) and not _has_casualties(text)
+
+
 @dataclass(frozen=True, slots=True)
 class TypeRule:
     """Type `old` becomes `new` where `applies`; `detector`: the rule also moves the detector's reading;
@@ -102,6 +123,8 @@ TYPE_RULES: tuple[TypeRule, ...] = (
     TypeRule("attack_on_civilians", "armed_clash", armed_victims, True, True),
     TypeRule("attack_on_civilians", "protest_excessive_force", lambda r, t, s, h: _state_hand(r, t, s, h)
              and _at_protest(s), True, False),
+    TypeRule("shelling", "weapons_disrupted", lambda r, t, s, h: _intercepted(s), True, True),
+    TypeRule("air_strike", "weapons_disrupted", lambda r, t, s, h: _intercepted(s), True, True),
     TypeRule("arrest", "protest_intervention", lambda r, t, s, h: r.cue("protesting", t, s, h), False, False),
 )
 
