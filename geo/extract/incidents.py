@@ -125,8 +125,8 @@ class _Reading:
 
     def _accident_story(self) -> bool:
         """True if the title or the first sentence tells an accident or a disaster (cue kind `mishap`) and
-        neither says anyone meant harm (kind `deliberate`): "A train slammed into a barrier at Cairo's main
-        station, setting off a fire that killed 20"."""
+        neither says anyone meant harm (kind `deliberate`): "A fire that started in a chemical warehouse
+        raced through a crowded neighbourhood, killing 67"."""
         if self._accident is None:
             told = [t for t in (self._article.title or "", self._lead()) if t]
             whole = [(t, Sentence(0, len(t), t, 0, 0)) for t in told]
