@@ -31,8 +31,10 @@ _CLAUSE = re.compile(r"[;:,()“”\"—–]|\b(?:but|while|whereas|after|before
 _WORD = re.compile(r"[^\W\d_][\w'’]*")
 # What case-insensitive matching takes for a lower-case ASCII letter: the letter, its capital and four more
 # characters (the regex engine's case folding; tests/test_triggers.py checks every code point).
-_CAPITALS = re.compile("[A-Z]+")
 _ALSO_ASCII_LETTERS = (("\u0130", "i"), ("\u0131", "i"), ("\u017f", "s"), ("\u212a", "k"))
+# ASCII capitals to lower case, every other byte kept: in UTF-8 the bytes of a non-ASCII character are all
+# 0x80 or above, so lowering bytes lowers exactly the ASCII capitals.
+_LOWER_ASCII_BYTES = bytes.maketrans(bytes(range(ord("A"), ord("Z") + 1)), bytes(range(ord("a"), ord("z") + 1)))
 
 
 class Caseless:
@@ -50,8 +52,10 @@ class Caseless:
         """`text` with every character that case-insensitively matches a lower-case ASCII letter made that letter."""
         if text.isascii():
             return text.lower()
-        # str.translate is slow on text that is not all ASCII: capitals by the regex engine, the rest by replace
-        folded = _CAPITALS.sub(lambda m: m.group().lower(), text)
+        # str.translate is slow on text that is not all ASCII: the capitals through its UTF-8 bytes (about three
+        # times faster than replacing each run of them by the regex engine), the rest by replace. A lone
+        # surrogate (text from JSON may hold one) passes through unchanged.
+        folded = text.encode("utf-8", "surrogatepass").translate(_LOWER_ASCII_BYTES).decode("utf-8", "surrogatepass")
         for char, letter in _ALSO_ASCII_LETTERS:
             if char in folded:
                 folded = folded.replace(char, letter)
