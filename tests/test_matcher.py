@@ -198,12 +198,14 @@ def test_word_before_found_from_the_end_matches_the_regex(text):
 
 @settings(max_examples=400, deadline=None)
 @given(_TEXT)
-def test_spaces_collapsed_by_a_split_match_the_regex(text):
+def test_spaces_collapsed_by_a_split_or_between_sparse_runs_match_the_regex(text):
     from gazetteer.mentions.textmap import _DEL, _SPACES, _fold, _single_spaces
 
     for mask in (False, True):
-        folded = _fold(text, mask).replace(_DEL, " ")
-        assert _single_spaces(folded) == _SPACES.sub(" ", folded)
+        # as written (runs close together: split), and inside a long stretch of words (sparse runs: joined)
+        for folded in (_fold(text, mask).replace(_DEL, " "), _fold(text + " word" * 400 + text, mask).replace(_DEL, " ")):
+            runs = [m.span() for m in _SPACES.finditer(folded)]
+            assert _single_spaces(folded, runs) == _SPACES.sub(" ", folded)
 
 
 @settings(max_examples=400, deadline=None)
