@@ -152,8 +152,8 @@ class EventModel:
         return probs, lambda label: self._anchor(feats, 1 + self.labels.index(label))
 
     def _rows(self, feats: set[str]) -> list[int]:
-        index = self._index
-        return [index[f] for f in feats if f in index]
+        get = self._index.get      # one look-up per feature: the index is large, and each costs a cache miss
+        return [i for f in feats if (i := get(f)) is not None]
 
     def _probabilities(self, rows: list[int]) -> tuple[float, np.ndarray]:
         z = self._weights[rows].sum(axis=0) + self._bias
