@@ -213,3 +213,38 @@ def test_a_sentences_features_are_the_same_from_its_articles_triggers_as_from_it
         assert featurizer.features(s.text, own, hits) == featurizer.features(s.text), s.text
         compared += bool(hits)
     assert compared > 50
+
+
+@pytest.mark.parametrize("text", [
+    "A cyber-attack hit the ministry; a booby-trap killed two. Militants shelled al-Bab and Abuja-Kaduna road.",
+    "Protesters’ march: anti-government rally, self-immolation in KABUL; ISIS’s attack",
+    "İstanbul: the ıslamic state's ſhelling, \u212aILLED 5 — Émeutes à Σparta, killings",
+    "-attack 'killed ’bombed x-killed 9killed _killed",
+])
+def test_trigger_and_prefilter_starts_found_in_one_pass_are_those_each_finds_alone(model, text):
+    from geo.extract.triggers import Rules
+
+    rules = Rules.load()
+    for start, end in ((0, len(text)), (1, len(text)), (5, len(text) - 3), (len(text), len(text))):
+        every, lowered = rules.word_starts(text, start, end)
+        assert rules.word_starts_with(text, start, end, model.prefilter) == (
+            every, lowered, model.candidate_starts(text, start, end)), (start, end)
+
+
+def test_lower_casing_keeps_each_characters_class_and_makes_the_letters_folding_does():
+    """What lets `Rules.word_starts_with` read the pre-filter's words on lower-cased text (outside the length
+    changes and the two letters it checks for)."""
+    import re
+
+    from geo.extract.triggers import Caseless
+
+    word = re.compile(r"[\w'’]")
+    for cp in range(0x110000):
+        c = chr(cp)
+        low = c.lower()
+        if len(low) != 1 or c in "\u0131\u017f":
+            continue
+        if low.isascii() or Caseless.fold(c).isascii() or low in "'’":
+            assert low == Caseless.fold(c), hex(cp)
+        else:
+            assert bool(word.match(c)) == bool(word.match(low)), hex(cp)

@@ -92,6 +92,20 @@ def test_a_name_joined_by_a_particle_is_one_name_not_the_known_place_inside_it(m
     assert (name, "pattern") in found and not any(t != name and t in name for t, _ in found), found
 
 
+@pytest.mark.parametrize("text,name", [
+    ("Kabul-e-Nazir was shelled on Friday.", "Kabul-e-Nazir"),                      # at the very start
+    ("Shells hit the village of\tMosul al-Jadida.", "Mosul al-Jadida"),
+    ("Shells hit the village of xMosul al-Jadida.", None),                          # inside a word
+    ("Shells hit the village of -Mosul al-Jadida.", None),                          # after a "-"
+    ("Shells hit the village of 9Mosul al-Jadida.", None),
+    ("Shells hit the village of ’Mosul al-Jadida.", "Mosul al-Jadida"),
+])
+def test_a_compound_starts_only_where_no_word_or_dash_runs_into_its_capital(text, name):
+    from gazetteer.mentions.patterns import _COMPOUND
+
+    assert [m.group() for m in _COMPOUND.finditer(text)] == ([name] if name else [])
+
+
 def test_a_compound_name_outside_a_place_slot_gives_no_mention(matcher):
     assert texts(matcher.find("Abu Bakr al-Mosul spoke on Friday.")) == []
 
@@ -193,12 +207,14 @@ def test_word_before_found_from_the_end_matches_the_regex(text):
 
 @settings(max_examples=400, deadline=None)
 @given(_TEXT)
-def test_spaces_collapsed_by_a_split_match_the_regex(text):
+def test_spaces_collapsed_by_a_split_or_between_sparse_runs_match_the_regex(text):
     from gazetteer.mentions.textmap import _DEL, _SPACES, _fold, _single_spaces
 
     for mask in (False, True):
-        folded = _fold(text, mask).replace(_DEL, " ")
-        assert _single_spaces(folded) == _SPACES.sub(" ", folded)
+        # as written (runs close together: split), and inside a long stretch of words (sparse runs: joined)
+        for folded in (_fold(text, mask).replace(_DEL, " "), _fold(text + " word" * 400 + text, mask).replace(_DEL, " ")):
+            runs = [m.span() for m in _SPACES.finditer(folded)]
+            assert _single_spaces(folded, runs) == _SPACES.sub(" ", folded)
 
 
 @settings(max_examples=400, deadline=None)

@@ -29,6 +29,11 @@ def test_fold_makes_a_letter_of_exactly_what_ignorecase_matches_it_with():
             assert folded == c, hex(cp)
 
 
+@pytest.mark.parametrize("text", [*HOSTILE, "Qala-e-Nazir \ud800 İstanbul ſ \u212a \udfff KABUL’s “Mosul”"])
+def test_fold_of_a_text_is_the_fold_of_each_of_its_characters(text):
+    assert Caseless.fold(text) == "".join(Caseless.fold(c) for c in text)
+
+
 @pytest.mark.parametrize("text", HOSTILE)
 def test_article_cues_find_on_folded_text_what_they_find_case_insensitively(text):
     rules = Rules.load()

@@ -55,8 +55,11 @@ _SLOT_PREP_HEADS = ("in", "near", "at", "outside", "around", "to", "from")
 # A proper name of several words joined by an Arabic or Persian particle: "Qala-e-Nazir", "Bab al-Tob",
 # "Dasht-e-Barchi", "Tal al-Karama", "Deir ez-Zor". A key found inside one names something else ("Qala",
 # "Tal" -> At Tall in Syria, "Barchi"); the whole is the name. Capitalised words only (not a dateline).
-_JOINED = r"[A-Z][a-z’']+(?:-[A-Z][a-z’']+)*"
-_COMPOUND = re.compile(rf"(?<![\w-]){_JOINED}(?:[ -](?:{_ARTICLE_WORDS}|ul|ud|es|e|i|u)-{_JOINED})+(?![\w-])")
+_JOINED_REST = r"[a-z’']+(?:-[A-Z][a-z’']+)*"      # a joined name after its first capital
+_JOINED = "[A-Z]" + _JOINED_REST
+# The look-behind comes after the first capital (the same test: that capital is no word character or "-"), so
+# the regex engine skips from capital to capital instead of trying every position of a long text.
+_COMPOUND = re.compile(rf"[A-Z](?<![\w-][A-Z]){_JOINED_REST}(?:[ -](?:{_ARTICLE_WORDS}|ul|ud|es|e|i|u)-{_JOINED})+(?![\w-])")
 # Before a compound or after it: it stands where a place does ("in", "the village of", "district").
 _COMPOUND_SLOT_BEFORE = re.compile(r"\b(?:" + "|".join((*_SLOT_PREP_HEADS, "of")) + r")\s+(?:the\s+)?$")
 _COMPOUND_SLOT_AFTER = re.compile(r"\s+(?:district|area|neighbou?rhood|quarter|village|town|camp|suburb|region|province)\b")

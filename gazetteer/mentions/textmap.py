@@ -174,12 +174,19 @@ def normalize_text(text: str, *, mask_lower: bool = False) -> NormText:
     spans = [m.span() for m in (_DROP if _DEL in t else _SPACES).finditer(t)]
     shifts = tuple(accumulate([b - a - (t[a] == " ") for a, b in spans]))
     breaks = tuple([b - s for (_, b), s in zip(spans, shifts)])
-    return NormText(_SPACES.sub(" ", t).replace(_DEL, "") if _DEL in t else _single_spaces(t), breaks, shifts)
+    return NormText(_SPACES.sub(" ", t).replace(_DEL, "") if _DEL in t else _single_spaces(t, spans), breaks, shifts)
 
 
-def _single_spaces(t: str) -> str:
+# Runs of spaces at most one per this many characters: the text between them is joined, not split into words.
+_SPARSE_RUNS = 64
+
+
+def _single_spaces(t: str, runs: list[tuple[int, int]]) -> str:
     """`_SPACES.sub(" ", t)` for a folded text without dropped characters, whose only whitespace is the
-    space (every character that is no letter or digit folds to one): a split and a join, far cheaper
-    than replacing each of the dozens of runs."""
+    space (every character that is no letter or digit folds to one), given the spans of its runs: a split
+    and a join, far cheaper than replacing each of the dozens of runs; or, where runs are sparse (a long
+    article holds a few hundred among thousands of words), the stretches between them joined by one space."""
+    if len(runs) * _SPARSE_RUNS < len(t):
+        return " ".join([t[a:b] for a, b in zip([0, *(end for _, end in runs)], [*(start for start, _ in runs), len(t)])])
     inner = " ".join(t.split())
     return (" " if t[:1] == " " else "") + inner + (" " if inner and t[-1:] == " " else "")

@@ -19,7 +19,7 @@ import numpy as np
 
 from geo.errors import ModelError
 from geo.extract.features import FEATURES_VERSION, Featurizer
-from geo.extract.triggers import Caseless, Hit, prefix_tree
+from geo.extract.triggers import WORD_START, Caseless, Hit, prefix_tree
 
 __all__ = ["DEFAULT_MODEL", "MODEL_FORMAT", "RETRAIN", "Detection", "EventModel"]
 
@@ -108,12 +108,17 @@ class EventModel:
             self._featurizer = _bundled_featurizer()
         return self._featurizer
 
-    def candidate_starts(self, text: str, start: int = 0, end: int | None = None) -> list[int]:
-        """Offsets of words in text[start:end] that may open an event sentence (the fast pre-filter)."""
+    @property
+    def prefilter(self) -> Caseless:
+        """The pre-filter: a word start (`triggers.WORD_START`) and a prefix tree of the words that weigh."""
         if self._prefilter is None:
             self._prefilter = self._compile_prefilter()
+        return self._prefilter
+
+    def candidate_starts(self, text: str, start: int = 0, end: int | None = None) -> list[int]:
+        """Offsets of words in text[start:end] that may open an event sentence (the fast pre-filter)."""
         end = len(text) if end is None else end
-        return [m.start() for m in self._prefilter.finditer(text, start, end)]
+        return [m.start() for m in self.prefilter.finditer(text, start, end)]
 
     def _compile_prefilter(self) -> Caseless:
         """Words (whole) and stems (as prefixes) whose weight for the event or a type reaches PREFILTER_WEIGHT,
@@ -125,7 +130,7 @@ class EventModel:
                 words[f[2:]] = words.get(f[2:], False) or f[:2] == "s:"
         if not words:
             return Caseless(r"(?!)")
-        return Caseless(r"(?<![\w'’])" + prefix_tree(words))
+        return Caseless(WORD_START + prefix_tree(words))
 
     def detect(self, text: str, *, at: float = REPORT_AT) -> list[Detection]:
         """The types whose probability P(event) x P(type | event) is at least `at`, most probable first."""
@@ -147,8 +152,8 @@ class EventModel:
         return probs, lambda label: self._anchor(feats, 1 + self.labels.index(label))
 
     def _rows(self, feats: set[str]) -> list[int]:
-        index = self._index
-        return [index[f] for f in feats if f in index]
+        get = self._index.get      # one look-up per feature: the index is large, and each costs a cache miss
+        return [i for f in feats if (i := get(f)) is not None]
 
     def _probabilities(self, rows: list[int]) -> tuple[float, np.ndarray]:
         z = self._weights[rows].sum(axis=0) + self._bias

@@ -182,8 +182,9 @@ def extract_incidents(article: Article, toponyms: Sequence[Toponym], *, taxonomy
     weights = weights or Weights.load()
     text = article.text
     body = article.body_span or Span(0, len(text))
-    every, lowered = rules.word_starts(text, body.start, body.end)
-    starts = sorted(set(model.candidate_starts(text, body.start, body.end)) | set(rules.trigger_starts(text, every)))
+    # The trigger words' starts and the detector's pre-filter words', found in one pass over the body.
+    every, lowered, detected = rules.word_starts_with(text, body.start, body.end, model.prefilter)
+    starts = sorted(set(detected) | set(rules.trigger_starts(text, every)))
     if not starts:
         return []
     sents = _segments(article, starts)

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 
 from geo.errors import RecordError
 from geo.model import Article, DatePrecision, Span
@@ -47,6 +48,7 @@ def parse_metadata_date(value: str) -> tuple[dt.date, DatePrecision] | None:
     return found if found is not None and DATE_YEARS[0] <= found[0].year <= DATE_YEARS[1] else None
 
 
+@lru_cache(maxsize=4096)     # a feed's articles share a handful of date strings, and strptime is slow
 def _parse_metadata_date(value: str) -> tuple[dt.date, DatePrecision] | None:
     s = value.strip()
     if len(s) == 7 and s[4] == "-":
