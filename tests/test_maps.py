@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import doctest
+import gc
 import hashlib
 import io
 import json
@@ -30,6 +31,7 @@ from mapcases import (
 )
 
 import geo.maps.data
+from geo.errors import UsageError
 from geo.maps import assets
 from geo.maps.build import build_map, default_threshold, render_map, write_map
 from geo.maps.data import LayerEncoder, mention_offsets, type_styles
@@ -52,6 +54,20 @@ def test_same_input_gives_byte_identical_html():
     again = _render(sample_incidents())
     assert first == again
     assert first != other
+
+
+def test_rendering_turns_the_garbage_collector_back_on_and_leaves_it_off_if_it_was():
+    assert "map_" in _render(sample_incidents())
+    assert gc.isenabled()
+    with pytest.raises(UsageError):
+        _render(sample_incidents(), tiles="no such tiles", self_contained=False)
+    assert gc.isenabled()              # after a failed build too
+    gc.disable()                       # a caller that holds it off keeps it off
+    try:
+        _render(sample_incidents())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_element_ids_are_sequential_not_random():

@@ -7,6 +7,7 @@ Element ids are numbered in tree order, so the same input gives byte-identical H
 
 from __future__ import annotations
 
+import gc
 import itertools
 import os
 import warnings
@@ -268,7 +269,16 @@ def map_html(fmap) -> str:
 
 def render_map(incidents: Sequence[Incident], **kw) -> str:
     """The full HTML of the incident map (see `build_map` for the options)."""
-    return map_html(build_map(incidents, **kw))
+    # Everything the map builds (its elements, data, basemap layers) lives until the page is rendered, so the
+    # cyclic collector's full passes over it, and over all else alive, free nothing: held off meanwhile (a
+    # fifth of the CPU of a map of 2,000 incidents after a run of 10,000 articles).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return map_html(build_map(incidents, **kw))
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def write_map(incidents: Sequence[Incident], path: str | os.PathLike, **kw) -> None:
