@@ -25,7 +25,7 @@ from geo.extract.numbers import number_pattern, parse_number
 from geo.extract.words import alternation
 from geo.read.text import MONTH_WORD
 
-__all__ = ["Casualties", "casualties"]
+__all__ = ["Casualties", "casualties", "has_casualties"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,3 +264,9 @@ def casualties(sentence: str) -> Casualties:
     injury = min((f for f in found["injury"] if f[0] <= MAX_COUNT), default=None)
     words = death[2] if death else (injury[2] if injury else "")
     return Casualties(death[0] if death else None, injury[0] if injury else None, words)
+
+
+def has_casualties(sentence: str) -> bool:
+    """True if the sentence states people killed or hurt (`casualties`, memoised: callers share its reading)."""
+    c = casualties(sentence)
+    return bool(c.fatalities or c.injured)

@@ -20,7 +20,7 @@ from geo.extract.dater import Dater
 from geo.extract.dates import EventDate, event_dates
 from geo.extract.decide import MISHAP_FAMILIES, Candidate, Weights, aggregate, candidates, score
 from geo.extract.events import EventModel, bundled_model
-from geo.extract.fatalities import Casualties, casualties
+from geo.extract.fatalities import Casualties, casualties, has_casualties
 from geo.extract.locate import PlaceChoice, Placer
 from geo.extract.place_words import OBJECT_GAP
 from geo.extract.places import contains, distance_km
@@ -446,16 +446,11 @@ def _place_fallback(placer: Placer, sents: list[Sentence], si: int, drafts: list
 def _counted(sents: list[Sentence], si: int) -> bool:
     """True if sentence `si` states casualties, or the sentence right after it is no more than a count
     ("ISWAP fighters attacked Mainok. 5 fatalities.": the event-note convention puts the toll apart)."""
-    if _has_counts(sents[si].text):
+    if has_casualties(sents[si].text):
         return True
     after = sents[si + 1] if si + 1 < len(sents) else None
     return after is not None and after.paragraph == sents[si].paragraph \
-        and len(after.text.split()) <= _BARE_COUNT_WORDS and _has_counts(after.text)
-
-
-def _has_counts(sentence: str) -> bool:
-    c = casualties(sentence)          # memoised there: the detector's features read it too
-    return bool(c.fatalities or c.injured)
+        and len(after.text.split()) <= _BARE_COUNT_WORDS and has_casualties(after.text)
 
 
 def _evidence(article: Article, sentence: Sentence, hit: Hit) -> Evidence:

@@ -368,11 +368,10 @@ class Placer:
 
     def _reporters_country(self, place: Place, usable: list[Toponym]) -> Place | None:
         """The country of a dateline town the story never names again (the reporter's base, not the scene)."""
-        if place.level.rank <= Level.COUNTRY.rank or not place.country_code or self._country_of is None:
+        country = self.country(place)
+        if country is None or any(_where(t).id == place.id for t in usable):
             return None
-        if any(_where(t).id == place.id for t in usable):
-            return None
-        return self._country_of(place.country_code)
+        return country
 
     def _score(self, topo: Toponym, sentence: Sentence, trigger: tuple[int, int]) -> tuple[float, PlaceChoice] | None:
         """How well a place in the trigger's sentence fits as where it happened (`PLACE_WEIGHTS`), or None

@@ -28,7 +28,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from geo.extract.fatalities import casualties
+from geo.extract.fatalities import has_casualties
 from geo.extract.taxonomy import Taxonomy
 from geo.extract.triggers import Hit, Rules
 from geo.read.text import Sentence
@@ -61,11 +61,6 @@ _STATE_WORD = re.compile(r"\b(?:troops|soldiers|police|policemen|riot police|sec
                          r"gendarmes|gendarmerie|guards|paramilitar\w*)\b", re.IGNORECASE)
 _CAPITALISED_BEFORE = re.compile(r"[A-Z][\w’'-]*\s+$")
 _STATE_REACH = 120
-
-
-def _has_casualties(text: str) -> bool:
-    counts = casualties(text)
-    return bool(counts.fatalities or counts.injured)
 
 
 def _state_hand(rules: Rules, text: str, sentence: Sentence, hit: Hit) -> bool:
@@ -102,7 +97,7 @@ _PROJECTILE = re.compile(r"\b(?:missiles?|rockets?|drones?|projectiles?)\b", re.
 def _intercepted(sentence: Sentence) -> bool:
     """True if the sentence tells a projectile intercepted or shot down and nobody killed or hurt."""
     text = sentence.text
-    return bool(_INTERCEPTED.search(text) and _PROJECTILE.search(text)) and not _has_casualties(text)
+    return bool(_INTERCEPTED.search(text) and _PROJECTILE.search(text)) and not has_casualties(text)
 
 
 @dataclass(frozen=True, slots=True)
