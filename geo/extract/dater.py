@@ -12,7 +12,7 @@ from dataclasses import replace
 from functools import cache
 
 from geo.extract.date_patterns import told_event, told_families
-from geo.extract.dates import EventDate, date_candidates, event_date, event_dates, is_reporting
+from geo.extract.dates import NO_DATE, EventDate, date_candidates, event_date, event_dates, is_reporting
 from geo.extract.decide import subsumptions
 from geo.extract.numbers import number_words
 from geo.model import Article, DatePrecision
@@ -42,7 +42,6 @@ _DAY_BEFORE = re.compile(r"(?:on\s+)?the\s+(?:previous\s+day|day\s+before)(?:['�
 _DAY_BEFORE_WHAT = re.compile(r"(?<=before)\s+(?!(?:and|but|or|as|when|while)\b)[\w\"“‘']")
 # Sentences back searched for the event that "hours after the blast" refers to.
 _TOLD_REACH = 8
-_NO_DATE = EventDate(None, DatePrecision.UNKNOWN, "")
 
 # A calendar day named in full: a number beside a month name ("14 May 2023", "April 18").
 _CALENDAR_DAY = re.compile(rf"\b(?:\d{{1,2}}\s+{MONTH_WORD}|{MONTH_WORD}\s+\d{{1,2}})\b", re.IGNORECASE)
@@ -70,7 +69,7 @@ class Dater:
         got = self._cache.get(i)
         if got is not None:
             return got
-        got = _NO_DATE
+        got = NO_DATE
         if _DATEISH.search(self._sents[i].text):
             a = self._article
             got = _shifted(event_date(self._sents[i].text, published=a.date,

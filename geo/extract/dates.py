@@ -34,7 +34,7 @@ from geo.extract.numbers import parse_number
 from geo.extract.words import alternation
 from geo.model import DatePrecision
 
-__all__ = ["EventDate", "date_candidates", "event_date", "event_dates", "is_reporting"]
+__all__ = ["NO_DATE", "EventDate", "date_candidates", "event_date", "event_dates", "is_reporting"]
 
 
 @cache
@@ -71,7 +71,7 @@ class EventDate:
             raise ValueError(f"date {self.date!r} does not fit precision {self.precision.value!r}")
 
 
-_NONE = EventDate(None, _UNKNOWN, "")
+NO_DATE = EventDate(None, _UNKNOWN, "")      # no date told
 _MONTH_DAY = ("md", "dm", "mdy", "dmy", "iso", "hd")
 
 
@@ -283,4 +283,4 @@ def event_date(text: str, *, published: dt.date | None,
     for d in candidates:
         if d.date is not None:
             return EventDate(d.date, _coarsest(_WEEK, d.precision), d.text, d.start, d.end)
-    return candidates[0] if candidates else _NONE
+    return candidates[0] if candidates else NO_DATE
