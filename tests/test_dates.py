@@ -8,6 +8,8 @@ import doctest
 import pytest
 
 import geo.extract.dates
+from geo.errors import UsageError
+from geo.extract import date_patterns
 from geo.extract.dates import EventDate, event_date, event_dates
 from geo.extract.published import publication_date
 from geo.model import Article, DatePrecision, Span
@@ -200,6 +202,31 @@ def test_doctests():
 ])
 def test_month_day_naming_an_event_is_not_a_date(sentence):
     assert [d for d in event_dates(sentence, published=D(2017, 9, 12)) if d.date is not None] == []
+
+
+@pytest.mark.parametrize("sentence,published,expected", [
+    # a month-day before an event noun dates that event: the latest such day on or before publication
+    ("Police arrested a man over the Sept. 15 bombing attack on a London train.", D(2017, 9, 25), D(2017, 9, 15)),
+    ("Amri escaped after launching the Dec. 19 attack.", D(2017, 10, 13), D(2016, 12, 19)),
+    ("Officials said the Aug. 25 attacks by militants killed 12 policemen.", D(2017, 9, 12), D(2017, 8, 25)),
+    # ... but the few that name a famous event of another year date nothing (geo/data/date_famous_events.csv)
+    ("Congress passed the law after the Sept. 11 terrorist attacks.", D(2017, 9, 25), None),
+    ("the attacks of Sept. 11 changed the city", D(2017, 9, 25), None),
+])
+def test_month_day_before_an_event_noun(sentence, published, expected):
+    assert event_date(sentence, published=published).date == expected
+
+
+def test_a_bad_famous_event_row_names_file_and_line(tmp_path, monkeypatch):
+    bad = tmp_path / "famous.csv"
+    bad.write_text("month,day,year,nouns,name,source\n9,11,2001,attack*,x,y\n2,30,2001,attack*,x,y\n", encoding="utf-8")
+    monkeypatch.setattr(date_patterns, "FAMOUS_EVENTS", bad)
+    date_patterns._famous_events.cache_clear()
+    try:
+        with pytest.raises(UsageError, match=r"famous.csv:3: expected month, day, year"):
+            date_patterns._famous_events()
+    finally:
+        date_patterns._famous_events.cache_clear()
 
 
 @pytest.mark.parametrize("sentence,expected", [

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import datetime as dt
 import re
 from functools import cache
 from pathlib import Path
 
 from gazetteer.datafiles import csv_rows
+from geo.errors import UsageError
 from geo.extract.numbers import number_pattern
 from geo.model import DatePrecision
 
@@ -156,6 +158,47 @@ def told_event() -> re.Pattern[str]:
     nouns = "(?:" + "|".join(map(re.escape, sorted(told_families(), key=len, reverse=True))) + ")"
     return re.compile(r"(?i)(?:\b(?:(?:hours|minutes|moments|shortly|soon|just)\s+(?:after|before)|during)|^\s*after)"
                       rf"\s+the\s+(?:[\w’'-]+\s+){{0,2}}?(?P<noun>{nouns})\b")
+
+
+FAMOUS_EVENTS = Path(__file__).parent.parent / "data" / "date_famous_events.csv"
+# Words a famous event's noun may stand after its month-day: "the Sept. 11 terrorist attacks".
+_FAMOUS_GAP = r"(?:['’]s)?(?:,\s*(?:19|20)\d\d,?)?\s+(?:[\w-]+\s+){0,2}?"
+
+
+@cache
+def _famous_events() -> tuple[tuple[int, int, dt.date, re.Pattern[str], re.Pattern[str]], ...]:
+    """`geo/data/date_famous_events.csv`: (month, day, the event's date, its nouns after the month-day, "the <noun>
+    of" before it); a bad row is an error naming file and line."""
+    out = []
+    for number, row in csv_rows(FAMOUS_EVENTS):
+        try:
+            day = dt.date(int(row["year"]), int(row["month"]), int(row["day"]))
+            nouns = [w.strip().lower() for w in row["nouns"].split("|") if w.strip()]
+            if not nouns:
+                raise ValueError("no nouns")
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise UsageError(f"{FAMOUS_EVENTS}:{number}: expected month, day, year (a real date) and nouns, "
+                             f"got {dict(row)} ({exc})") from None
+        body = "|".join(re.escape(w.rstrip("*")) + (r"\w*" if w.endswith("*") else "") for w in nouns)
+        out.append((day.month, day.day, day, re.compile(rf"(?i){_FAMOUS_GAP}(?:{body})\b"),
+                    re.compile(rf"(?i)\bthe\s+(?:{body})\s+of\s+$")))
+    return tuple(out)
+
+
+def famous_event_date(text: str, m: re.Match[str]) -> dt.date | None:
+    """The date of the well-known event a matched month-day names ("the Sept. 11 attacks": 2001-09-11), or None
+    when it names none (`geo/data/date_famous_events.csv`); such a month-day dates no event of its text."""
+    groups = m.groupdict()
+    month = _MONTHS.get(groups.get("month") or "") or (int(groups["mnum"]) if groups.get("mnum") else None)
+    if month is None or not groups.get("day"):
+        return None
+    day = int(groups["day"])
+    for f_month, f_day, date, after, before in _famous_events():
+        if (f_month, f_day) != (month, day):
+            continue
+        if after.match(text, m.end()) or before.search(text, max(0, m.start() - _NAME_REACH), m.start()):
+            return date
+    return None
 
 
 # Characters before a month-day searched for "the ... of" that makes it part of a name ("the anniversary of").
