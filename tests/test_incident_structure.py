@@ -142,12 +142,25 @@ def test_a_march_told_with_its_purpose_is_still_a_protest(pipeline):
 
 
 @pytest.mark.parametrize("text", [
-    "On 9 March 2023, the group issued a statement claiming the IED attack on an army convoy near Boni of 2 March.",
     "Taliban spokesman Zabihullah Mujahid claimed responsibility for Saturday's car bomb in an email to reporters.",
     "On 2 May 2024, a court in Lima ordered the trial of two officers over the killing of a protester in Puno in 2023.",
+    "The rebels were accused of attacks on the army in the north.",
 ])
 def test_a_claim_or_a_court_case_about_an_event_is_not_an_event(pipeline, text):
     assert _incidents(pipeline, text) == ()
+
+
+@pytest.mark.parametrize("text,expected", [
+    # the claim, the charge or the testimony tells the event itself: its own day or toll is in its words
+    ("Islamic State claimed responsibility for a suicide attack that killed at least 22 people on Feb. 7 outside "
+     "the Supreme Court in Kabul.", ("suicide_bombing", "Kabul", dt.date(2017, 2, 7))),
+    ("The minister told the court on Saturday how he was abducted from his home in Harare on Nov. 15 by armed men.",
+     ("abduction", "Harare", dt.date(2016, 11, 15))),
+])
+def test_an_event_told_with_its_own_day_or_toll_inside_a_claim_or_a_trial_is_an_event(pipeline, text, expected):
+    article = Article("t", text, date=dt.date(2017, 2, 19), date_precision=DatePrecision.DAY)
+    got = [(i.type, i.place_text, i.date) for i in pipeline.process(article).incidents]
+    assert expected in got
 
 
 def test_a_past_capture_told_in_a_relative_clause_with_its_year_is_an_incident(pipeline):

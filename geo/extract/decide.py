@@ -17,8 +17,10 @@ from pathlib import Path
 
 from gazetteer.datafiles import csv_rows
 from geo.errors import UsageError
+from geo.extract.dates import event_dates, is_reporting
+from geo.extract.fatalities import has_casualties
 from geo.extract.taxonomy import Taxonomy, family_wins
-from geo.extract.triggers import Hit, Rules
+from geo.extract.triggers import Hit, Rules, clause_of
 from geo.extract.type_rules import read_by_type_rules, retyped
 from geo.model import DatePrecision, GeoPrecision
 from geo.read.text import MONTH_WORD, Sentence
@@ -374,7 +376,8 @@ def _triggers(rules: Rules, taxonomy: Taxonomy, text: str, sentence: Sentence, h
     for hit in hits:
         if hit.type not in taxonomy:       # a user taxonomy may leave types out
             continue
-        if rules.cue("block", text, sentence, hit) or _mishap(rules, taxonomy, text, sentence, hit):
+        if rules.cue("block", text, sentence, hit) or _about_unanchored(rules, text, sentence, hit) \
+                or _mishap(rules, taxonomy, text, sentence, hit):
             # Kept with factor -1: the family's own words are planned, denied or prevented here, so the
             # detector alone may not tell the event either ("suspected of planning an attack"). A bare
             # infinitive of purpose ("marched to protest") only says why another act was done: that act
@@ -385,6 +388,26 @@ def _triggers(rules: Rules, taxonomy: Taxonomy, text: str, sentence: Sentence, h
         kept.append(_weighed(rules, taxonomy, text, sentence, hit, counts, violent))
     kept.sort(key=lambda fhf: (-fhf[1].strength * fhf[2], -fhf[1].strength))
     return kept
+
+
+def _about_unanchored(rules: Rules, text: str, sentence: Sentence, hit: Hit) -> bool:
+    """True if a claim, an accusation, a charge or a trial refers to the trigger's event (cues.csv kind `about`)
+    and the event's own words do not anchor it: a claim "for Saturday's car bomb" tells an event told where it is
+    reported; "for a suicide attack that killed at least 22 people on Feb. 7 outside the Supreme Court", "told
+    the court how he was abducted from his home on Nov. 15" and "convicted of a 1963 church bombing in Birmingham
+    that killed four young girls" tell it here, with its day or its toll."""
+    if not rules.cue("about", text, sentence, hit):
+        return False
+    end = clause_of(text, sentence, hit)[1]
+    told = text[hit.start:end]
+    if has_casualties(told):
+        return False
+    return not any(_A_DAY.search(d.text) and not is_reporting(told, d) for d in event_dates(told, published=None))
+
+
+# A date expression that names a day ("on Feb. 7", "14 May", "Saturday's"), whatever the publication date.
+_A_DAY = re.compile(rf"\b(?:\d{{1,2}}\s+{MONTH_WORD}|{MONTH_WORD}\s+\d{{1,2}}|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\b"
+                    r"|\d{4}-\d\d-\d\d")
 
 
 # The families an accident is mistaken for: a blast, people killed.

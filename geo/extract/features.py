@@ -109,7 +109,8 @@ class Featurizer:
             yield f"t:{hit.type}:{strength}"
             yield "f:" + self._taxonomy.get(hit.type).family
             for kind in _CUE_KINDS:
-                if self._rules.cue(kind, text, sentence, hit):
+                # an act about an event (a claim, a charge: kind "about") reads as a block to the detector
+                if self._rules.cue(kind, text, sentence, hit) or (kind == "block" and self._rules.cue("about", text, sentence, hit)):
                     yield f"c:{kind}"
                     yield f"c:{kind}:{hit.type}"
 
