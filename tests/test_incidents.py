@@ -103,6 +103,10 @@ def extract(body: str, **kw):
     ("Two aid workers were abducted near Kabul on Tuesday.", "abduction"),
     ("Protesters gathered in Paris on Sunday.", "protest"),
     ("Police clashed with protesters in Paris on Sunday.", "riot"),
+    # unarmed people as a side of a clash make it a riot; an armed group named in it keeps it an armed clash
+    ("Police clashed with locals in Mosul on Monday.", "riot"),
+    ("Hundreds of villagers clashed with police in Mosul on Monday.", "riot"),
+    ("Militants clashed with villagers' defence guards in Kunar on Friday.", "armed_clash"),
     ("Government artillery shelled Mosul on Monday.", "shelling"),
     ("A car bomb exploded in Baghdad on Monday.", "ied"),
     ("A drone strike killed two militants in Kabul on Monday.", "air_strike"),

@@ -19,7 +19,9 @@ sentence (`read_by_type_rules`):
   Saudi air defences intercepted");
 - arrest or protest with intervention, by whether the ones arrested were protesting: kind `protesting`
   ("police detained 40 demonstrators", "as they tried to gather", "raided a protest camp, arresting 30");
-  triggers only.
+  triggers only;
+- armed clash or riot, by who fought: unarmed people (protesters, locals, villagers, youths, a crowd) as a
+  side of the clash, and no armed group in its clause, make it a riot ("clashes between police and locals").
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from dataclasses import dataclass, replace
 
 from geo.extract.fatalities import has_casualties
 from geo.extract.taxonomy import Taxonomy
-from geo.extract.triggers import Hit, Rules
+from geo.extract.triggers import Hit, Rules, clause_of
 from geo.read.text import Sentence
 
 __all__ = ["TYPE_RULES", "TypeRule", "armed_victims", "read_by_type_rules", "retyped"]
@@ -100,6 +102,23 @@ def _intercepted(sentence: Sentence) -> bool:
     return bool(_INTERCEPTED.search(text) and _PROJECTILE.search(text)) and not has_casualties(text)
 
 
+# Unarmed people as a side of a clash: a fight between them and police, or among them, is a riot, not an armed
+# clash (ACLED: an armed clash is between organised armed groups) ...
+_CROWD = re.compile(r"\b(?:protesters|protestors|counter-protesters|counter-protestors|demonstrators|"
+                    r"counter-demonstrators|marchers|rioters|residents|locals|villagers|youths|students|fans|mobs?|"
+                    r"crowds?|stone-throwers)\b", re.IGNORECASE)
+# ... unless an armed group is named in the same clause ("militants clashed with villagers' guards").
+_ARMED_GROUP = re.compile(r"\b(?:militants?|rebels?|insurgents?|gunmen|fighters|militias?|militiamen|jihadists?|"
+                          r"guerrillas?|separatists|bandits|armed\s+(?:men|group|groups))\b", re.IGNORECASE)
+
+
+def _unarmed_side(text: str, sentence: Sentence, hit: Hit) -> bool:
+    """True if the clause of a clash names unarmed people as a side of it and no armed group."""
+    start, end = clause_of(text, sentence, hit)
+    clause = text[start:end]
+    return bool(_CROWD.search(clause)) and not _ARMED_GROUP.search(clause)
+
+
 @dataclass(frozen=True, slots=True)
 class TypeRule:
     """Type `old` becomes `new` where `applies`; `detector`: the rule also moves the detector's reading;
@@ -121,6 +140,7 @@ TYPE_RULES: tuple[TypeRule, ...] = (
     TypeRule("shelling", "weapons_disrupted", lambda r, t, s, h: _intercepted(s), True, True),
     TypeRule("air_strike", "weapons_disrupted", lambda r, t, s, h: _intercepted(s), True, True),
     TypeRule("arrest", "protest_intervention", lambda r, t, s, h: r.cue("protesting", t, s, h), False, False),
+    TypeRule("armed_clash", "riot", lambda r, t, s, h: _unarmed_side(t, s, h), True, False),
 )
 
 
