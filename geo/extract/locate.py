@@ -109,6 +109,7 @@ class Placer:
         self._kinds: dict[int, str] = {}
         self._dateline = on_dateline
         self._demonyms: set[str] | None = None   # countries named by a demonym, read when first needed
+        self._own_villages: set[int] = set()      # offsets of namesakes that name a place the gazetteer lacks
 
     def _kind(self, i: int) -> str:
         got = self._kinds.get(i)
@@ -157,7 +158,18 @@ class Placer:
             return part
         if place is None:
             return m.text if m.source == "pattern" else ""
-        return "" if any(rule(self, topo, place) for _, rule in _NOT_WHERE) else "place"
+        rejected = next((name for name, rule in _NOT_WHERE if rule(self, topo, place)), None)
+        if rejected == "namesake" and self._governed(m.start):
+            # "bombed villages near Golo": the event's own place, which the gazetteer lacks (its match is a
+            # namesake abroad), is a village of its own.
+            self._own_villages.add(m.start)
+            return m.text
+        return "" if rejected else "place"
+
+    def _governed(self, start: int) -> bool:
+        """True if in/at/near/... right before the mention ties it to an event as where it happened."""
+        before = self.text[max(0, start - _LOOKBACK):start]
+        return bool(_AT.search(before) or _NEAR.search(before))
 
     def _part_or_site(self, topo: Toponym) -> str | None:
         """For a name with a locality word ("the Wahda district") or, when doubtful, a facility word ("Salam
@@ -202,6 +214,8 @@ class Placer:
         """True if the locality at `offset` is a village or town of its own ("the village of Prisi",
         "Tamarasheni, a Georgian town"), not a part of a town."""
         end = offset + len(words)
+        if offset in self._own_villages:
+            return True
         return bool(_SETTLEMENT_BEFORE.search(self.text, max(0, offset - 40), offset)
                     or _SETTLEMENT_AFTER.match(self.text, end))
 

@@ -1,0 +1,36 @@
+"""Where an incident happened when its sentence names a place the gazetteer lacks or names places of other
+things: the real pipeline on text written for these tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from geo.model import Article, DatePrecision
+from geo.run.pipeline import Pipeline, Settings
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return Pipeline(Settings())
+
+
+def _article(body: str) -> Article:
+    return Article("t", body, date=dt.date(2016, 2, 10), date_precision=DatePrecision.DAY)
+
+
+def _places(pipeline: Pipeline, body: str, kind: str) -> list[tuple[str, tuple[str, ...]]]:
+    return [(i.place.name if i.place else "", i.notes) for i in pipeline.process(_article(body)).incidents
+            if i.type == kind]
+
+
+def test_a_village_whose_name_the_gazetteer_gives_a_namesake_abroad_is_not_coded_to_the_dateline_town(pipeline):
+    # "Golo" resolves to a town in Guinea-Bissau; the bombing happened near a Sudanese village of that name, which
+    # the gazetteer lacks: ACLED codes it to the nearest unit the text gives, here the country, not to the
+    # capital the lead and the dateline name.
+    body = ("KHARTOUM (Reuters) - Sudan's government said on Wednesday that peace talks with rebel groups would "
+            "open in Khartoum next month.\n\nGovernment aircraft bombed villages near Golo on Sunday, killing 11 "
+            "civilians, a rebel commander said.")
+    assert _places(pipeline, body, "air_strike") == [
+        ("Sudan", ("place from lead", "in Golo (not in the gazetteer; coded to Sudan)"))]
