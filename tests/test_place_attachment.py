@@ -34,3 +34,13 @@ def test_a_village_whose_name_the_gazetteer_gives_a_namesake_abroad_is_not_coded
             "civilians, a rebel commander said.")
     assert _places(pipeline, body, "air_strike") == [
         ("Sudan", ("place from lead", "in Golo (not in the gazetteer; coded to Sudan)"))]
+
+
+def test_the_city_is_the_storys_city_not_the_last_city_named_in_passing(pipeline):
+    # Paris is the story's city (dateline and body); Lyon is named once, in the paragraph before.
+    body = ("PARIS (Reuters) - Protesters marched through Paris on Saturday against a fuel tax, and police in Paris "
+            "detained dozens.\n\nIn Lyon, a smaller march passed off peacefully on Saturday.\n\n"
+            "On Friday night, youths threw stones and petrol bombs at police and set cars on fire in the city's western "
+            "districts, injuring 20 officers.")
+    assert [p for p, _ in _places(pipeline, body, "riot")] == ["Paris"]
+

@@ -60,6 +60,8 @@ _PART_OF_CITY = re.compile(r"(?i)\b(?:district|neighbou?rhood|quarter|suburb)\b"
 _SETTLEMENT_BEFORE = re.compile(r"(?i)\b(?:village|town|hamlet|settlement)s?\s+of\s+(?:the\s+)?$")
 _SETTLEMENT_AFTER = re.compile(r"(?i)\s+(?:village|hamlet)\b|,\s+(?:a|an|the)\s+(?:[\w’'-]+\s+){0,4}?(?:village|town|hamlet)\b")
 _CITY = {Level.CITY}
+# A story names its own city at least this often (its dateline included); "the city" then means it.
+_STORY_CITY_MENTIONS = 2
 _PART_OF_TOWN = {Level.DISTRICT, Level.NEIGHBOURHOOD, Level.CAMP, Level.LANDMARK, Level.FEATURE}
 # Characters before a place read for the words that tie it to the event ("in the eastern town of").
 _LOOKBACK = 60
@@ -238,26 +240,31 @@ class Placer:
         return PlaceChoice(_where(pick), pick.mention.text, GeoPrecision.TOWN, "locality", text,
                            phrase=_mention_span(pick))
 
-    def _story_city(self, offset: int) -> Toponym | None:
+    def _story_city(self, offset: int, least: int = 1, usable: bool = False) -> Toponym | None:
         """The city the story names most often before `offset`, its dateline included (ties: the later);
         a district missing from the gazetteer is a part of the story's city, not of the last town named
-        ("arrests in the town of al-Taji, north of the capital. ... a bomb in the northern Shula district")."""
+        ("arrests in the town of al-Taji, north of the capital. ... a bomb in the northern Shula district").
+        `usable`: only mentions of the city as a place count ("the Kremlin said" does not), and there must be `least`."""
         counts: Counter[str] = Counter()
         last: dict[str, Toponym] = {}
         for i in self._range(0, offset):
             t = self._all[i]
-            if t.place is None or t.place.level not in _CITY:
+            if t.place is None or t.place.level not in _CITY or (usable and self._kind(i) != "place"):
                 continue         # "Baghdad's busy Tayaran Square": an owner names the story's city too
             counts[t.place.id] += 1
             last[t.place.id] = t
-        if not counts:
+        if not counts or max(counts.values()) < least:
             return None
         best = max(counts.values())
         return max((last[k] for k, n in counts.items() if n == best), key=lambda t: t.mention.start)
 
-    def last_town(self, offset: int, reach: int) -> PlaceChoice | None:
-        """The last usable city named in the `reach` characters before `offset`, for "in the city"."""
-        pick = self._last_town(max(0, offset - reach), offset, _CITY)
+    def last_town(self, offset: int, reach: int, paragraph: int | None = None) -> PlaceChoice | None:
+        """The city "in the city" at `offset` stands for: the last usable city its paragraph (from offset
+        `paragraph`) named before it; else the story's city when the story names one more than once (its
+        dateline included); else the last usable city named in the `reach` characters before `offset`."""
+        pick = (self._last_town(paragraph, offset, _CITY) if paragraph is not None else None) \
+            or self._story_city(offset, _STORY_CITY_MENTIONS, usable=True) \
+            or self._last_town(max(0, offset - reach), offset, _CITY)
         if pick is None:
             return None
         return PlaceChoice(_where(pick), pick.mention.text, GeoPrecision.TOWN, "anaphor", start=pick.mention.start,
