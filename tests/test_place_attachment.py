@@ -44,3 +44,10 @@ def test_the_city_is_the_storys_city_not_the_last_city_named_in_passing(pipeline
             "districts, injuring 20 officers.")
     assert [p for p, _ in _places(pipeline, body, "riot")] == ["Paris"]
 
+
+def test_the_city_is_the_one_its_own_paragraph_named_before_it(pipeline):
+    # Mombasa is named in the sentence before, in the same paragraph: "the city" is Mombasa, not Nairobi.
+    body = ("NAIROBI (Reuters) - Kenya's opposition said on Friday it would boycott the vote, and its leader spoke "
+            "to supporters in Nairobi.\n\nIn the coastal city of Mombasa, shops stayed shut on Thursday. Youths in "
+            "the city's old town burned tyres and threw stones at police on Thursday.")
+    assert [p for p, _ in _places(pipeline, body, "riot")] == ["Mombasa"]
