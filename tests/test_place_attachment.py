@@ -51,3 +51,11 @@ def test_the_city_is_the_one_its_own_paragraph_named_before_it(pipeline):
             "to supporters in Nairobi.\n\nIn the coastal city of Mombasa, shops stayed shut on Thursday. Youths in "
             "the city's old town burned tyres and threw stones at police on Thursday.")
     assert [p for p, _ in _places(pipeline, body, "riot")] == ["Mombasa"]
+
+
+def test_a_place_of_talks_that_time_the_event_is_not_where_the_event_happened(pipeline):
+    # Moscow is where the talks were held: the fighting was in Nagorno-Karabakh.
+    body = ("BAKU (Reuters) - Azerbaijani and Armenian forces in Nagorno-Karabakh agreed on Tuesday to stop three days "
+            "of fighting that killed dozens of soldiers, after talks between their defence ministers in Moscow, "
+            "officials said.")
+    assert [p for p, _ in _places(pipeline, body, "armed_clash")] == ["Nagorno-Karabakh"]

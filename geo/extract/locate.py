@@ -30,6 +30,7 @@ from geo.extract.place_words import (
     _modifies_next,
     _phrase_start,
     _wire_dateline,
+    occasion_place,
     target_country,
 )
 from geo.extract.places import contains, distance_km, geo_precision, place_precision
@@ -400,7 +401,8 @@ class Placer:
         start = topo.mention.start
         before = self.text[max(sentence.start, start - _LOOKBACK):start]
         far = _DISTANCE.search(before)
-        if (far and _km(far) > _FAR_KM) or self._whose_or_landmark(topo, trigger):
+        if (far and _km(far) > _FAR_KM) or self._whose_or_landmark(topo, trigger) \
+                or occasion_place(self.text, trigger[1], start):
             return None
         # "in Dinangourou (Koro, Mopti)": the event-note convention names a place's district and region in
         # brackets after it; when the place itself is unknown, its container says only roughly where.
