@@ -59,3 +59,11 @@ def test_a_place_of_talks_that_time_the_event_is_not_where_the_event_happened(pi
             "of fighting that killed dozens of soldiers, after talks between their defence ministers in Moscow, "
             "officials said.")
     assert [p for p, _ in _places(pipeline, body, "armed_clash")] == ["Nagorno-Karabakh"]
+
+
+def test_a_place_named_as_the_region_of_a_compass_part_of_a_country_is_tied_to_the_event(pipeline):
+    # Hakurk is not in the gazetteer; "in the Hakurk region of northern Iraq" still ties Iraq to the strikes,
+    # beyond the reach of a place the words do not tie.
+    body = ("ANKARA (Reuters) - Turkish warplanes struck Kurdish militant shelters, caves and weapons depots in the "
+            "Hakurk region of northern Iraq on Monday, the army said.")
+    assert [p for p, _ in _places(pipeline, body, "air_strike")] == ["Iraq"]

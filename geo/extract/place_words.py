@@ -21,10 +21,11 @@ _GLUED_ARTICLE = r"(?:(?:al|el|ad|ar|as|ash|at|an|az)-)?"
 # glued to the name ("seized Qaim", "captured the city of Mosul", "retook al-Qaim").
 OBJECT_GAP = re.compile(r"\s+(?:the\s+)?(?:(?:town|city|village|province|district|region)\s+of\s+)?" + _GLUED_ARTICLE,
                         re.IGNORECASE)
-# "the eastern city of", "the northern province of": what kind of place the name is, between a preposition
-# and the name it governs.
+# "the eastern city of", "the northern province of", "the Hakurk region of northern": what kind of place the name
+# is (or lies in), between a preposition and the name it governs.
 _KIND_OF = (r"(?:(?:the\s+)?(?:[\w’'-]+\s+){0,2}(?:city|town|village|province|district|region|area|capital|port|camp|state|"
-            r"county|governorate|municipality|prefecture|township|island|enclave|neighbou?rhood|quarter|suburb)\s+of\s+)?")
+            r"county|governorate|municipality|prefecture|township|island|enclave|neighbou?rhood|quarter|suburb)\s+of\s+"
+            r"(?:(?:the\s+)?(?:north|south|east|west|central)[a-z]*\s+)?)?")
 # The words between the preposition and the name describe the place ("in the northern rebel-held"); a
 # preposition among them opens a phrase of its own ("in solidarity with the Moscow protesters").
 _DESCRIBING = r"(?:(?!(?:with|for|against|to|from|by|about|after|before|during|between|among|than)\s)[\w’'-]+\s+)"
