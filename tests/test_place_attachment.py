@@ -67,3 +67,10 @@ def test_a_place_named_as_the_region_of_a_compass_part_of_a_country_is_tied_to_t
     body = ("ANKARA (Reuters) - Turkish warplanes struck Kurdish militant shelters, caves and weapons depots in the "
             "Hakurk region of northern Iraq on Monday, the army said.")
     assert [p for p, _ in _places(pipeline, body, "air_strike")] == ["Iraq"]
+
+
+def test_a_town_named_for_an_occasion_is_neither_the_events_place_nor_its_villages_town(pipeline):
+    # Kidal's match is doubtful in a story naming no other place in Mali; Algiers is where talks were held.
+    text = "Rebels seized the town of Kidal on Friday, a week after talks in Algiers broke down on Thursday."
+    found = pipeline.process(_article(text)).incidents
+    assert found and all(i.place is None or i.place.name != "Algiers" for i in found)

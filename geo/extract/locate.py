@@ -226,7 +226,9 @@ class Placer:
         """The town a locality at `offset` belongs to: the nearest town in its sentence, else the last
         town named before it (ACLED codes a neighbourhood missing from the gazetteer to its town). A
         village of its own is near the town its sentence names, or of no town the story tells."""
-        inside = [self._all[i] for i in self._range(sentence.start, sentence.end) if self._town(i, _TOWN_LEVELS)]
+        # "seized the town of Kidal, a week after talks in Algiers": a town behind an occasion is not its town
+        inside = [self._all[i] for i in self._range(sentence.start, sentence.end) if self._town(i, _TOWN_LEVELS)
+                  and not occasion_place(self.text, offset + len(text), self._all[i].mention.start)]
         pick: Toponym | None
         if inside:
             pick = min(inside, key=lambda t: abs(t.mention.start - offset))
