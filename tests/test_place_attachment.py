@@ -74,3 +74,16 @@ def test_a_town_named_for_an_occasion_is_neither_the_events_place_nor_its_villag
     text = "Rebels seized the town of Kidal on Friday, a week after talks in Algiers broke down on Thursday."
     found = pipeline.process(_article(text)).incidents
     assert found and all(i.place is None or i.place.name != "Algiers" for i in found)
+
+
+@pytest.mark.parametrize("before, date", [
+    # the sentence before sets the scene on a day: the riot told next, undated, happened that day
+    ("In the western city of Kisumu, polling stations stayed shut on Thursday.", dt.date(2016, 2, 4)),
+    # a telling's day dates the saying, not the riot told next
+    ("In the western city of Kisumu, an opposition official said on Thursday that the vote was a sham.", None),
+])
+def test_an_undated_event_takes_the_day_of_the_scene_told_right_before_it(pipeline, before, date):
+    body = ("NAIROBI (Reuters) - Kenyans voted in a repeat presidential election boycotted by the opposition.\n\n"
+            + before + " Opposition supporters in the city's slums burned tyres and threw stones at police.")
+    riots = [i for i in pipeline.process(_article(body)).incidents if i.type == "riot"]
+    assert [i.date for i in riots] == [date]
