@@ -136,6 +136,11 @@ def _named_event_table() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return after, before
 
 
+def occasion_words() -> list[str]:
+    """The regex bodies of the occasion nouns of `geo/data/date_named_events.csv` ("talks", "summit*")."""
+    return list(_named_event_words()["occasion"])
+
+
 @cache
 def _occasion_before() -> re.Pattern[str]:
     """An occasion noun (date_named_events.csv, where=occasion) right before a date: "the referendum held

@@ -217,12 +217,23 @@ class Dater:
             order += [j for j in range(len(self._sents)) if self._sents[j].paragraph == self._lead]
         kin = _kin(family) if family is not None else frozenset()
         for j in order:
-            if family is not None and self._families is not None and not kin & self._families(j):
+            if family is not None and self._families is not None and not kin & self._families(j) \
+                    and not self._scene_before(i, j):
                 continue
             d = self.own(j)
             if d.text:
                 return d
         return self.own(i)
+
+    def _scene_before(self, i: int, j: int) -> bool:
+        """True if sentence `j`, right before `i` in its paragraph, dates to the day the scene `i` goes on to tell,
+        not a telling ("In Kisumu, polling stations remained shut on Thursday. Opposition supporters ... burned tyres":
+        Thursday; "the envoy said on Tuesday" dates the saying, not the attack told next)."""
+        if j != i - 1 or self._sents[j].paragraph != self._sents[i].paragraph:
+            return False
+        d = self.own(j)
+        return d.date is not None and d.precision is DatePrecision.DAY and d.start >= 0 \
+            and any(c.start == d.start and not telling for c, telling in self.candidates(j))
 
 
 @cache

@@ -384,7 +384,10 @@ def _the_capital(placer: Placer, sents: list[Sentence], si: int, drafts: list[_D
 def _the_town(placer: Placer, sents: list[Sentence], si: int, drafts: list[_Draft]) -> PlaceChoice | None:
     """"In the city": the town named last before."""
     sentence = sents[si]
-    return placer.last_town(sentence.start, _ANAPHOR_REACH) if _THE_TOWN.search(sentence.text) else None
+    if not _THE_TOWN.search(sentence.text):
+        return None
+    paragraph = next(s.start for s in sents if s.paragraph == sentence.paragraph)
+    return placer.last_town(sentence.start, _ANAPHOR_REACH, paragraph)
 
 
 def _that_area(placer: Placer, sents: list[Sentence], si: int, drafts: list[_Draft]) -> PlaceChoice | None:

@@ -30,6 +30,7 @@ from geo.extract.place_words import (
     _modifies_next,
     _phrase_start,
     _wire_dateline,
+    occasion_place,
     target_country,
 )
 from geo.extract.places import contains, distance_km, geo_precision, place_precision
@@ -60,6 +61,8 @@ _PART_OF_CITY = re.compile(r"(?i)\b(?:district|neighbou?rhood|quarter|suburb)\b"
 _SETTLEMENT_BEFORE = re.compile(r"(?i)\b(?:village|town|hamlet|settlement)s?\s+of\s+(?:the\s+)?$")
 _SETTLEMENT_AFTER = re.compile(r"(?i)\s+(?:village|hamlet)\b|,\s+(?:a|an|the)\s+(?:[\w’'-]+\s+){0,4}?(?:village|town|hamlet)\b")
 _CITY = {Level.CITY}
+# A story names its own city at least this often (its dateline included); "the city" then means it.
+_STORY_CITY_MENTIONS = 2
 _PART_OF_TOWN = {Level.DISTRICT, Level.NEIGHBOURHOOD, Level.CAMP, Level.LANDMARK, Level.FEATURE}
 # Characters before a place read for the words that tie it to the event ("in the eastern town of").
 _LOOKBACK = 60
@@ -109,6 +112,7 @@ class Placer:
         self._kinds: dict[int, str] = {}
         self._dateline = on_dateline
         self._demonyms: set[str] | None = None   # countries named by a demonym, read when first needed
+        self._own_villages: set[int] = set()      # offsets of namesakes that name a place the gazetteer lacks
 
     def _kind(self, i: int) -> str:
         got = self._kinds.get(i)
@@ -157,7 +161,18 @@ class Placer:
             return part
         if place is None:
             return m.text if m.source == "pattern" else ""
-        return "" if any(rule(self, topo, place) for _, rule in _NOT_WHERE) else "place"
+        rejected = next((name for name, rule in _NOT_WHERE if rule(self, topo, place)), None)
+        if rejected == "namesake" and self._governed(m.start):
+            # "bombed villages near Golo": the event's own place, which the gazetteer lacks (its match is a
+            # namesake abroad), is a village of its own.
+            self._own_villages.add(m.start)
+            return m.text
+        return "" if rejected else "place"
+
+    def _governed(self, start: int) -> bool:
+        """True if in/at/near/... right before the mention ties it to an event as where it happened."""
+        before = self.text[max(0, start - _LOOKBACK):start]
+        return bool(_AT.search(before) or _NEAR.search(before))
 
     def _part_or_site(self, topo: Toponym) -> str | None:
         """For a name with a locality word ("the Wahda district") or, when doubtful, a facility word ("Salam
@@ -202,6 +217,8 @@ class Placer:
         """True if the locality at `offset` is a village or town of its own ("the village of Prisi",
         "Tamarasheni, a Georgian town"), not a part of a town."""
         end = offset + len(words)
+        if offset in self._own_villages:
+            return True
         return bool(_SETTLEMENT_BEFORE.search(self.text, max(0, offset - 40), offset)
                     or _SETTLEMENT_AFTER.match(self.text, end))
 
@@ -209,7 +226,9 @@ class Placer:
         """The town a locality at `offset` belongs to: the nearest town in its sentence, else the last
         town named before it (ACLED codes a neighbourhood missing from the gazetteer to its town). A
         village of its own is near the town its sentence names, or of no town the story tells."""
-        inside = [self._all[i] for i in self._range(sentence.start, sentence.end) if self._town(i, _TOWN_LEVELS)]
+        # "seized the town of Kidal, a week after talks in Algiers": a town behind an occasion is not its town
+        inside = [self._all[i] for i in self._range(sentence.start, sentence.end) if self._town(i, _TOWN_LEVELS)
+                  and not occasion_place(self.text, offset + len(text), self._all[i].mention.start)]
         pick: Toponym | None
         if inside:
             pick = min(inside, key=lambda t: abs(t.mention.start - offset))
@@ -224,26 +243,31 @@ class Placer:
         return PlaceChoice(_where(pick), pick.mention.text, GeoPrecision.TOWN, "locality", text,
                            phrase=_mention_span(pick))
 
-    def _story_city(self, offset: int) -> Toponym | None:
+    def _story_city(self, offset: int, least: int = 1, usable: bool = False) -> Toponym | None:
         """The city the story names most often before `offset`, its dateline included (ties: the later);
         a district missing from the gazetteer is a part of the story's city, not of the last town named
-        ("arrests in the town of al-Taji, north of the capital. ... a bomb in the northern Shula district")."""
+        ("arrests in the town of al-Taji, north of the capital. ... a bomb in the northern Shula district").
+        `usable`: only mentions of the city as a place count ("the Kremlin said" does not), and there must be `least`."""
         counts: Counter[str] = Counter()
         last: dict[str, Toponym] = {}
         for i in self._range(0, offset):
             t = self._all[i]
-            if t.place is None or t.place.level not in _CITY:
+            if t.place is None or t.place.level not in _CITY or (usable and self._kind(i) != "place"):
                 continue         # "Baghdad's busy Tayaran Square": an owner names the story's city too
             counts[t.place.id] += 1
             last[t.place.id] = t
-        if not counts:
+        if not counts or max(counts.values()) < least:
             return None
         best = max(counts.values())
         return max((last[k] for k, n in counts.items() if n == best), key=lambda t: t.mention.start)
 
-    def last_town(self, offset: int, reach: int) -> PlaceChoice | None:
-        """The last usable city named in the `reach` characters before `offset`, for "in the city"."""
-        pick = self._last_town(max(0, offset - reach), offset, _CITY)
+    def last_town(self, offset: int, reach: int, paragraph: int | None = None) -> PlaceChoice | None:
+        """The city "in the city" at `offset` stands for: the last usable city its paragraph (from offset
+        `paragraph`) named before it; else the story's city when the story names one more than once (its
+        dateline included); else the last usable city named in the `reach` characters before `offset`."""
+        pick = (self._last_town(paragraph, offset, _CITY) if paragraph is not None else None) \
+            or self._story_city(offset, _STORY_CITY_MENTIONS, usable=True) \
+            or self._last_town(max(0, offset - reach), offset, _CITY)
         if pick is None:
             return None
         return PlaceChoice(_where(pick), pick.mention.text, GeoPrecision.TOWN, "anaphor", start=pick.mention.start,
@@ -379,7 +403,8 @@ class Placer:
         start = topo.mention.start
         before = self.text[max(sentence.start, start - _LOOKBACK):start]
         far = _DISTANCE.search(before)
-        if (far and _km(far) > _FAR_KM) or self._whose_or_landmark(topo, trigger):
+        if (far and _km(far) > _FAR_KM) or self._whose_or_landmark(topo, trigger) \
+                or occasion_place(self.text, trigger[1], start):
             return None
         # "in Dinangourou (Koro, Mopti)": the event-note convention names a place's district and region in
         # brackets after it; when the place itself is unknown, its container says only roughly where.

@@ -4,12 +4,14 @@ coordination, owners and persons, datelines, demonyms and seats of government (u
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from gazetteer.mentions.lexicon import load_lexicon
 from gazetteer.mentions.matcher import (
     _demonym_key,  # the matcher's own reading: "Iraqi", "Iraqis"
 )
 from gazetteer.names import normalize
+from geo.extract.date_patterns import occasion_words
 from geo.extract.features import function_words
 from geo.model import Article, Span
 
@@ -19,10 +21,11 @@ _GLUED_ARTICLE = r"(?:(?:al|el|ad|ar|as|ash|at|an|az)-)?"
 # glued to the name ("seized Qaim", "captured the city of Mosul", "retook al-Qaim").
 OBJECT_GAP = re.compile(r"\s+(?:the\s+)?(?:(?:town|city|village|province|district|region)\s+of\s+)?" + _GLUED_ARTICLE,
                         re.IGNORECASE)
-# "the eastern city of", "the northern province of": what kind of place the name is, between a preposition
-# and the name it governs.
+# "the eastern city of", "the northern province of", "the Hakurk region of northern": what kind of place the name
+# is (or lies in), between a preposition and the name it governs.
 _KIND_OF = (r"(?:(?:the\s+)?(?:[\w’'-]+\s+){0,2}(?:city|town|village|province|district|region|area|capital|port|camp|state|"
-            r"county|governorate|municipality|prefecture|township|island|enclave|neighbou?rhood|quarter|suburb)\s+of\s+)?")
+            r"county|governorate|municipality|prefecture|township|island|enclave|neighbou?rhood|quarter|suburb)\s+of\s+"
+            r"(?:(?:the\s+)?(?:north|south|east|west|central)[a-z]*\s+)?)?")
 # The words between the preposition and the name describe the place ("in the northern rebel-held"); a
 # preposition among them opens a phrase of its own ("in solidarity with the Moscow protesters").
 _DESCRIBING = r"(?:(?!(?:with|for|against|to|from|by|about|after|before|during|between|among|than)\s)[\w’'-]+\s+)"
@@ -197,3 +200,25 @@ def _modifies_next(text: str, end: int) -> bool:
         return False
     word = m.group(1).lower()
     return word not in function_words() and not _TIME_WORD.fullmatch(word)
+
+
+@cache
+def _occasion_phrase() -> re.Pattern[str]:
+    """A phrase of time headed by an occasion (date_named_events.csv, where=occasion) that runs up to a place:
+    "after talks between their military chiefs in", "ahead of a summit in"."""
+    return re.compile(r"(?i)\b(?:after|before|ahead\s+of|following|since|until)\s+(?:[\w’'-]+\s+){0,2}?(?:"
+                      + "|".join(occasion_words()) + r")\b[^,;:.()]{0,60}$")
+
+
+def occasion_place(text: str, trigger_end: int, start: int) -> bool:
+    """True if the place at `start`, after a trigger ending at `trigger_end`, is an occasion's that times the
+    event, not where the event happened: "agreed to halt the fighting, after talks in Moscow".
+
+    >>> t = "Both sides agreed to halt the fighting after talks between their chiefs in Moscow."
+    >>> occasion_place(t, t.index("fighting") + 8, t.index("Moscow"))
+    True
+    >>> t = "A bomb exploded at a meeting in Kabul after the talks."
+    >>> occasion_place(t, t.index("exploded") + 8, t.index("Kabul"))
+    False
+    """
+    return start > trigger_end and bool(_occasion_phrase().search(text, trigger_end, start))
