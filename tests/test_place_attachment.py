@@ -87,3 +87,16 @@ def test_an_undated_event_takes_the_day_of_the_scene_told_right_before_it(pipeli
             + before + " Opposition supporters in the city's slums burned tyres and threw stones at police.")
     riots = [i for i in pipeline.process(_article(body)).incidents if i.type == "riot"]
     assert [i.date for i in riots] == [date]
+
+
+@pytest.mark.parametrize("body,kind,expected", [
+    # the places a plural noun of places lists are where: one event each, as ACLED codes them
+    ("Police used teargas to break up demonstrations in Kenya's three main cities - Kisumu, Nairobi and Mombasa "
+     "on Friday.", "protest_intervention", ["Kisumu", "Nairobi", "Mombasa"]),
+    ("Protests broke out on Friday in several towns of Mali, including Gao and Timbuktu.", "protest",
+     ["Gao", "Timbuktu"]),
+    # a possessive place before its parts ("Syria's two largest cities") still says where
+    ("Protesters marched on Friday in Kenya's two largest cities.", "protest", ["Kenya"]),
+])
+def test_a_list_of_places_after_a_plural_noun_of_places_gives_one_incident_each(pipeline, body, kind, expected):
+    assert [name for name, _ in _places(pipeline, body, kind)] == expected

@@ -298,9 +298,13 @@ def _read_sentence(article: Article, si: int, sents: list[Sentence], cands: list
             continue
         place = _place_of(placer, sents, si, hit, own_place, locality, drafts)
         date = own_date if own_date.text else dater.inherited(si, family)
+        # "in Kenya's three main cities - Kisumu, Nairobi and Mombasa": the cities listed are where.
+        listed = placer.enumerated(sentence, own_place) if own_place is not None and place is own_place else []
+        if listed:
+            taken[family][-1] = place = own_place = listed[0]
         drafts.append(_Draft(hit, sentence, conf, place, date, [evidence]))
         # "in the capital Ankara and the province of Bursa": one event per place, as ACLED codes them.
-        for other in placer.coordinated(sentence, own_place) if own_place else ():
+        for other in listed[1:] or (placer.coordinated(sentence, own_place) if own_place else ()):
             if _elsewhere(other, taken[family]):
                 taken[family].append(other)
                 drafts.append(_Draft(hit, sentence, conf, other, date, [evidence]))

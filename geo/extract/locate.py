@@ -14,7 +14,10 @@ from geo.extract.place_words import (
     _AT_SEAT,
     _COORDINATED,
     _DISTANCE,
+    _ENUMERATION,
     _FAR_KM,
+    _LIST_AFTER,
+    _PLACES_OF,
     _FRONTED,
     _GOVERNED,
     _INITIAL,
@@ -329,6 +332,30 @@ class Placer:
             if _where(topo).id != chosen.place.id:
                 out.append(PlaceChoice(_where(topo), topo.mention.text, place_precision(_where(topo)),
                                        "sentence", start=topo.mention.start, tied=True, phrase=_mention_span(topo)))
+            last = topo.mention.end
+        return out
+
+    def enumerated(self, sentence: Sentence, chosen: PlaceChoice) -> list[PlaceChoice]:
+        """The places a plural noun of places after the chosen one lists, each inside it ("in Kenya's three main
+        cities - Kisumu, Nairobi and Mombasa"): where the event happened, one event each; empty when none."""
+        if chosen.start < 0:
+            return []
+        end = chosen.start + len(chosen.text)
+        m = _ENUMERATION.match(self.text, end, sentence.end)
+        if m is None and _PLACES_OF.search(self.text, max(sentence.start, chosen.start - 40), chosen.start):
+            m = _LIST_AFTER.match(self.text, end, sentence.end)
+        if m is None:
+            return []
+        out: list[PlaceChoice] = []
+        last = m.end()
+        for topo in self.in_span(m.end(), sentence.end):
+            if topo.mention.start != last and not (out and (gap := _COORDINATED.fullmatch(self.text, last, topo.mention.start))
+                                                  and not _RELATIVE.search(gap.group(0))):
+                break
+            if not contains(chosen.place, _where(topo)) or _where(topo).id == chosen.place.id:
+                break
+            out.append(PlaceChoice(_where(topo), topo.mention.text, place_precision(_where(topo)), "sentence",
+                                   start=topo.mention.start, tied=True, phrase=_mention_span(topo)))
             last = topo.mention.end
         return out
 

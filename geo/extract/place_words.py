@@ -61,6 +61,18 @@ _AT_SEAT = re.compile(r"\b(?:in|at|inside|outside|near|to|into|from|around|towar
                       re.IGNORECASE)
 # Between two coordinated places: "and", "or", a comma, a few words of description ("the province of").
 _COORDINATED = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?(?:[a-z][\w’'-]*\s+){0,3}")
+# A plural noun of places after a place, and the list it opens: "in Kenya's three main cities - Kisumu, Nairobi
+# and Mombasa", "in several towns of the north, including Gao and Timbuktu".
+_PLACES_NOUN = (r"(?:cities|towns|provinces|regions|districts|villages|states|governorates|counties|townships|"
+                r"neighbourhoods|neighborhoods|camps)")
+# A dash, a colon or a comma opens the list; so do runs of spaces where copy lost its dashes ("cities   Kisumu").
+_LIST_OPENS = (r"(?:\s*[-–—:(]\s*|\s{2,}|\s*,\s*(?:including\s+|such\s+as\s+|namely\s+)?|\s+(?:including|such\s+as|"
+               r"namely|like)\s+)")
+_ENUMERATION = re.compile(r"(?:['’]s|\s+s(?=\s))?\s+(?:[\w’'-]+\s+){0,4}?" + _PLACES_NOUN + _LIST_OPENS + r"(?:the\s+)?",
+                          re.IGNORECASE)
+# ... or the noun before the place ("in several towns of Mali, including Gao and Timbuktu").
+_PLACES_OF = re.compile(_PLACES_NOUN + r"\s+(?:of|in|across)\s+(?:the\s+)?$", re.IGNORECASE)
+_LIST_AFTER = re.compile(r"\s*(?:[-–—:(]\s*|,\s*(?:including|such\s+as|namely)\s+)(?:the\s+)?", re.IGNORECASE)
 # ... but not words that make the next place a reference point: "al-Mayadin, southeast of Deir al-Zor".
 _RELATIVE = re.compile(r"\b(?:(?:north|south)(?:-?(?:east|west))?|east|west|near|outside|from|beyond|across|toward|"
                        r"towards|between|upstream|downstream|opposite|past|off)\b")
