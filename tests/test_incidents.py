@@ -103,6 +103,11 @@ def extract(body: str, **kw):
     ("Two aid workers were abducted near Kabul on Tuesday.", "abduction"),
     ("Protesters gathered in Paris on Sunday.", "protest"),
     ("Police clashed with protesters in Paris on Sunday.", "riot"),
+    # armed forces or their posts as the object are an armed clash; forces as the ones who shot are not hit
+    ("Rebels killed 12 paramilitary officers in an ambush near Sukma on Monday.", "armed_clash"),
+    ("Jihadists attacked an army camp in Dioura on Monday, killing at least 23 soldiers.", "armed_clash"),
+    ("A Palestinian stabbed and wounded an Israeli woman in Hebron on Wednesday before being shot dead by a "
+     "soldier.", "attack_on_civilians"),
     # unarmed people as a side of a clash make it a riot; an armed group named in it keeps it an armed clash
     ("Police clashed with locals in Mosul on Monday.", "riot"),
     ("Hundreds of villagers clashed with police in Mosul on Monday.", "riot"),
@@ -363,10 +368,13 @@ def test_seed_no_incident_is_placed_in_a_country_because_its_forces_acted_elsewh
 
 
 def test_seed_champs_elysees_shooting_in_paris(seed_incidents):
+    # A gunman who "opened fire on a police vehicle ..., killing one officer": the victims were armed forces, so
+    # ACLED codes an armed clash, not an attack on civilians (type_rules: armed_victims); one incident, not two.
     _, incs = _story(seed_incidents, "Paris gunman")
-    shots = [i for i in incs if TAX.get(i.type).family == "violence_against_civilians"]
+    shots = [i for i in incs if TAX.get(i.type).family in ("violence_against_civilians", "battle")]
     assert len(shots) == 1
     (shot,) = shots
+    assert shot.type == "armed_clash"
     assert shot.date == dt.date(2017, 4, 20) and shot.date_precision is DatePrecision.DAY
     assert shot.place.name == "Paris" and shot.place.country_code == "FR" and shot.fatalities == 1
 

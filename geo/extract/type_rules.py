@@ -37,9 +37,11 @@ from geo.read.text import Sentence
 
 __all__ = ["TYPE_RULES", "TypeRule", "armed_victims", "read_by_type_rules", "retyped"]
 
-# "shot dead by soldiers": forces after "by" acted; they were not hit.
-_BY_FORCES = re.compile(r"\bby\s+(?:the\s+|[\w’'-]+\s+){0,2}(?:police|soldiers?|troops|guards?|security|servicemen|"
-                        r"border|paramilitar)", re.IGNORECASE)
+# "shot dead by soldiers": forces after "by" acted; they were not hit. Only "by" after a word of violence says so
+# ("a second suspect flagged by Belgian security services" does not).
+_BY_FORCES = re.compile(r"\b(?:killed|killing|shot|wounded|injured|gunned\s+down|slain|beaten|stabbed|attacked|targeted|"
+                        r"hit|dead)\b(?:\s+[\w’'-]+){0,3}?\s+by\s+(?:the\s+|[\w’'-]+\s+){0,2}(?:police|soldiers?|troops|"
+                        r"guards?|security|servicemen|border|paramilitar)", re.IGNORECASE)
 
 
 # Forces no longer armed when hit: captured or unarmed men killed are victims of an attack, not a battle.
