@@ -103,6 +103,8 @@ def extract(body: str, **kw):
     ("Two aid workers were abducted near Kabul on Tuesday.", "abduction"),
     ("Protesters gathered in Paris on Sunday.", "protest"),
     ("Police clashed with protesters in Paris on Sunday.", "riot"),
+    # the month in "the May 31 truck bomb" is no modal "may": the bombing happened
+    ("Police said a devastating May 31 truck bomb killed more than 80 people in Kabul.", "ied"),
     # armed forces or their posts as the object are an armed clash; forces as the ones who shot are not hit
     ("Rebels killed 12 paramilitary officers in an ambush near Sukma on Monday.", "armed_clash"),
     ("Jihadists attacked an army camp in Dioura on Monday, killing at least 23 soldiers.", "armed_clash"),

@@ -481,7 +481,15 @@ def _find_clause(text: str, sentence: Sentence, hit: Hit) -> tuple[int, int]:
 
 
 def _words(text: str) -> list[str]:
-    return text.replace("’", "'").split()
+    """The words of a cue window; the month in a date ("the May 31 truck bomb", "in May 2017") is no modal "may"."""
+    text = text.replace("’", "'")
+    if "May" in text:
+        text = _MONTH_MAY.sub("Mayday", text)
+    return text.split()
+
+
+# "May" before a day or a year: the month, which a cue must not read as the modal "may".
+_MONTH_MAY = re.compile(r"\bMay(?=\s+(?:\d{1,2}(?!\d)|(?:19|20)\d\d))")
 
 
 def _last_words(words: list[str], n: int) -> str:
