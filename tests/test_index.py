@@ -58,6 +58,22 @@ def test_iraq_is_a_country_and_nineveh_a_province(gazetteer_index):
     assert nineveh.parent_id == "ne0:IQ"
 
 
+def test_capital_and_country_are_the_most_populous_of_their_kind(gazetteer_index):
+    assert gazetteer_index.capital("IQ").name == "Baghdad"
+    assert gazetteer_index.country("IQ").id == "ne0:IQ"
+    assert gazetteer_index.country("XX") is None and gazetteer_index.capital(None) is None
+    conn = sqlite3.connect(gazetteer_index.path)
+    codes = ["IQ", "SY", "AF", "SO", "YE", "SD", "NG", "UA", "US", "FR", "IN", "PS", "XK", "XX"]
+    for where, args, ask in (("feature_code = 'PPLC'", (), gazetteer_index.capital),
+                             ("level = ?", (Level.COUNTRY.value,), gazetteer_index.country)):
+        for code in codes:
+            best = conn.execute(f"SELECT id FROM places WHERE {where} AND country_code = ? "
+                                "ORDER BY population DESC, id LIMIT 1", (*args, code)).fetchone()
+            got = ask(code)
+            assert (got.id if got else None) == (best[0] if best else None), code
+    conn.close()
+
+
 def test_country_short_forms_resolve_but_two_letter_codes_do_not(gazetteer_index):
     assert _first(gazetteer_index, "U.S.", level=Level.COUNTRY).country_code == "US"
     assert _first(gazetteer_index, "Britain", level=Level.COUNTRY).country_code == "GB"

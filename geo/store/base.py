@@ -45,8 +45,9 @@ __all__ = [
 DEFAULT_BATCH = 256
 _IN_CHUNK = 500   # ids per IN (...) list: well under SQLite's parameter limit
 # Where each table with a geometry keeps the point's latitude and longitude among its values.
-_LAT = {t: t.names.index("lat") for t in TABLES if t.geometry}
-_LON = {t: t.names.index("lon") for t in TABLES if t.geometry}
+# By table name: a `Table` as key would be hashed field by field for every row written.
+_LAT = {t.name: t.names.index("lat") for t in TABLES if t.geometry}
+_LON = {t.name: t.names.index("lon") for t in TABLES if t.geometry}
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +218,7 @@ class SqlStore(Store):
         for i in table.dates:
             values[i] = self._date(values[i])
         if table.geometry:
-            values.append(self._geometry(values[_LAT[table]], values[_LON[table]]))
+            values.append(self._geometry(values[_LAT[table.name]], values[_LON[table.name]]))
         return values
 
     def known_hashes(self, article_ids: Sequence[str]) -> dict[str, str]:

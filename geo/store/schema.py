@@ -218,8 +218,27 @@ def _place_values(place: Place | None) -> list:
     return [
         place.id, place.name, place.lat, place.lon, place.level.value, place.layer,
         place.country_code, place.admin1, place.admin2, place.feature_code, place.population,
-        place.parent_id, place.source, _dump([list(p) for p in place.raw]),
+        place.parent_id, place.source, _raw_json(place.raw),
     ]
+
+
+# `_raw_json` by the identity of the raw fields (a run names the same few places again and again, each
+# one object), holding them so that no other object takes their id while kept. By identity, not equality:
+# fields equal as values ("1", 1, 1.0, True) need not be written alike.
+_RAW_JSON: dict[int, tuple[tuple, str]] = {}
+_RAW_JSON_KEPT = 4096
+
+
+def _raw_json(raw: tuple[tuple[str, str], ...]) -> str:
+    """A place's raw fields as stored: a JSON list of pairs."""
+    hit = _RAW_JSON.get(id(raw))
+    if hit is not None and hit[0] is raw:
+        return hit[1]
+    text = _dump([list(p) for p in raw])
+    if len(_RAW_JSON) >= _RAW_JSON_KEPT:
+        _RAW_JSON.clear()
+    _RAW_JSON[id(raw)] = (raw, text)
+    return text
 
 
 def _place_from(row: Row) -> Place | None:
