@@ -103,6 +103,9 @@ def extract(body: str, **kw):
     ("Two aid workers were abducted near Kabul on Tuesday.", "abduction"),
     ("Protesters gathered in Paris on Sunday.", "protest"),
     ("Police clashed with protesters in Paris on Sunday.", "riot"),
+    # a disease or a disaster told beside an attack does not unmake it; told alone it tells no event
+    ("On Sept. 5, attackers killed 14 people in Oicha, one of the towns hit by the Ebola outbreak.",
+     "attack_on_civilians"),
     # the month in "the May 31 truck bomb" is no modal "may": the bombing happened
     ("Police said a devastating May 31 truck bomb killed more than 80 people in Kabul.", "ied"),
     # armed forces or their posts as the object are an armed clash; forces as the ones who shot are not hit
@@ -147,6 +150,7 @@ def test_finds_incident_type(sentence, expected):
     "Republicans took control of the Senate in Paris on Monday.",
     "The foreign minister protested the expulsion of diplomats from Paris on Monday.",
     "An earthquake killed 20 people in Kabul on Monday.",
+    "Floods forced 10,000 people from their homes in Sindh province on Monday.",
     "North Korea's missile program was discussed in Paris on Monday.",
     "Iran deployed a dozen tanks supported by artillery at its border with Iraq on Monday.",
     "North Korea test-fired a ballistic missile from Kabul on Monday.",

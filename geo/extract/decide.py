@@ -25,7 +25,7 @@ from geo.extract.type_rules import read_by_type_rules, retyped
 from geo.model import DatePrecision, GeoPrecision
 from geo.read.text import MONTH_WORD, Sentence
 
-__all__ = ["MISHAP_FAMILIES", "Candidate", "Weights", "aggregate", "candidates", "score"]
+__all__ = ["MISHAP_FAMILIES", "Candidate", "Weights", "aggregate", "candidates", "disaster_only", "score"]
 
 WEIGHTS_FILE = Path(__file__).parent.parent / "data" / "decision_weights.csv"
 SUBSUMES_FILE = Path(__file__).parent.parent / "data" / "subsumes.csv"
@@ -377,7 +377,7 @@ def _triggers(rules: Rules, taxonomy: Taxonomy, text: str, sentence: Sentence, h
         if hit.type not in taxonomy:       # a user taxonomy may leave types out
             continue
         if rules.cue("block", text, sentence, hit) or _about_unanchored(rules, text, sentence, hit) \
-                or _mishap(rules, taxonomy, text, sentence, hit):
+                or disaster_only(rules, text, sentence, hit) or _mishap(rules, taxonomy, text, sentence, hit):
             # Kept with factor -1: the family's own words are planned, denied or prevented here, so the
             # detector alone may not tell the event either ("suspected of planning an attack"). A bare
             # infinitive of purpose ("marched to protest") only says why another act was done: that act
@@ -408,6 +408,13 @@ def _about_unanchored(rules: Rules, text: str, sentence: Sentence, hit: Hit) -> 
 # A date expression that names a day ("on Feb. 7", "14 May", "Saturday's"), whatever the publication date.
 _A_DAY = re.compile(rf"\b(?:\d{{1,2}}\s+{MONTH_WORD}|{MONTH_WORD}\s+\d{{1,2}}|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\b"
                     r"|\d{4}-\d\d-\d\d")
+
+
+def disaster_only(rules: Rules, text: str, sentence: Sentence, hit: Hit) -> bool:
+    """True if the sentence tells a natural disaster or a disease (cues.csv kind `disaster`) and nothing of anyone
+    meaning harm (kind `deliberate`): "floods forced 10,000 people from their homes" tells no event; "attackers
+    killed 14 people in one of the towns hit by the Ebola outbreak" does."""
+    return rules.cue("disaster", text, sentence, hit) and not rules.cue("deliberate", text, sentence, hit)
 
 
 # The families an accident is mistaken for: a blast, people killed.

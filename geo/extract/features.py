@@ -110,9 +110,17 @@ class Featurizer:
             yield "f:" + self._taxonomy.get(hit.type).family
             for kind in _CUE_KINDS:
                 # an act about an event (a claim, a charge: kind "about") reads as a block to the detector
-                if self._rules.cue(kind, text, sentence, hit) or (kind == "block" and self._rules.cue("about", text, sentence, hit)):
+                if self._rules.cue(kind, text, sentence, hit) or (kind == "block" and self._blocks(text, sentence, hit)):
                     yield f"c:{kind}"
                     yield f"c:{kind}:{hit.type}"
+
+
+    def _blocks(self, text: str, sentence: Sentence, hit: Hit) -> bool:
+        """The cues the detector was trained to read as a block besides kind `block`: an act about an event (kind
+        `about`), a disaster told with no one meaning harm (kind `disaster`)."""
+        rules = self._rules
+        return rules.cue("about", text, sentence, hit) or (
+            rules.cue("disaster", text, sentence, hit) and not rules.cue("deliberate", text, sentence, hit))
 
 
 @cache
