@@ -103,6 +103,8 @@ def extract(body: str, **kw):
     ("Two aid workers were abducted near Kabul on Tuesday.", "abduction"),
     ("Protesters gathered in Paris on Sunday.", "protest"),
     ("Police clashed with protesters in Paris on Sunday.", "riot"),
+    # "to" before a noun is a preposition, not an infinitive of purpose
+    ("A traffic incident in Jaipur led to clashes between police and locals on Friday.", "riot"),
     # a disease or a disaster told beside an attack does not unmake it; told alone it tells no event
     ("On Sept. 5, attackers killed 14 people in Oicha, one of the towns hit by the Ebola outbreak.",
      "attack_on_civilians"),

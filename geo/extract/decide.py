@@ -25,7 +25,7 @@ from geo.extract.type_rules import read_by_type_rules, retyped
 from geo.model import DatePrecision, GeoPrecision
 from geo.read.text import MONTH_WORD, Sentence
 
-__all__ = ["MISHAP_FAMILIES", "Candidate", "Weights", "aggregate", "candidates", "disaster_only", "score"]
+__all__ = ["MISHAP_FAMILIES", "Candidate", "Weights", "aggregate", "candidates", "disaster_only", "infinitive", "score"]
 
 WEIGHTS_FILE = Path(__file__).parent.parent / "data" / "decision_weights.csv"
 SUBSUMES_FILE = Path(__file__).parent.parent / "data" / "subsumes.csv"
@@ -377,7 +377,8 @@ def _triggers(rules: Rules, taxonomy: Taxonomy, text: str, sentence: Sentence, h
         if hit.type not in taxonomy:       # a user taxonomy may leave types out
             continue
         if rules.cue("block", text, sentence, hit) or _about_unanchored(rules, text, sentence, hit) \
-                or disaster_only(rules, text, sentence, hit) or _mishap(rules, taxonomy, text, sentence, hit):
+                or infinitive(rules, text, sentence, hit) or disaster_only(rules, text, sentence, hit) \
+                or _mishap(rules, taxonomy, text, sentence, hit):
             # Kept with factor -1: the family's own words are planned, denied or prevented here, so the
             # detector alone may not tell the event either ("suspected of planning an attack"). A bare
             # infinitive of purpose ("marched to protest") only says why another act was done: that act
@@ -408,6 +409,23 @@ def _about_unanchored(rules: Rules, text: str, sentence: Sentence, hit: Hit) -> 
 # A date expression that names a day ("on Feb. 7", "14 May", "Saturday's"), whatever the publication date.
 _A_DAY = re.compile(rf"\b(?:\d{{1,2}}\s+{MONTH_WORD}|{MONTH_WORD}\s+\d{{1,2}}|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\b"
                     r"|\d{4}-\d\d-\d\d")
+
+
+def infinitive(rules: Rules, text: str, sentence: Sentence, hit: Hit) -> bool:
+    """True if "to" right before the trigger makes it an infinitive of purpose or intent (cues.csv kind
+    `infinitive`: "an offensive to retake the city"), not a preposition before a noun ("led to clashes", "in
+    response to attacks on the security forces") nor part of a compound ("street-to-street fighting")."""
+    if not rules.cue("infinitive", text, sentence, hit):
+        return False
+    first = hit.text.split()[0].lower() if hit.text.split() else ""
+    if _NOUN_FORM.search(first) or _COMPOUND_TO.search(text, max(sentence.start, hit.start - 4), hit.start):
+        return False
+    return True
+
+
+# A trigger's first word that is no bare verb: a plural or an -ing form ("clashes", "attacks", "fighting").
+_NOUN_FORM = re.compile(r"(?:[^s]s|ing)$")
+_COMPOUND_TO = re.compile(r"-to-$", re.IGNORECASE)
 
 
 def disaster_only(rules: Rules, text: str, sentence: Sentence, hit: Hit) -> bool:

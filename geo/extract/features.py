@@ -117,9 +117,10 @@ class Featurizer:
 
     def _blocks(self, text: str, sentence: Sentence, hit: Hit) -> bool:
         """The cues the detector was trained to read as a block besides kind `block`: an act about an event (kind
-        `about`), a disaster told with no one meaning harm (kind `disaster`)."""
+        `about`), "to" right before the trigger (kind `infinitive`), a disaster told with no one meaning harm (kind
+        `disaster`)."""
         rules = self._rules
-        return rules.cue("about", text, sentence, hit) or (
+        return rules.cue("about", text, sentence, hit) or rules.cue("infinitive", text, sentence, hit) or (
             rules.cue("disaster", text, sentence, hit) and not rules.cue("deliberate", text, sentence, hit))
 
 
