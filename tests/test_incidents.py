@@ -103,8 +103,11 @@ def extract(body: str, **kw):
     ("Two aid workers were abducted near Kabul on Tuesday.", "abduction"),
     ("Protesters gathered in Paris on Sunday.", "protest"),
     ("Police clashed with protesters in Paris on Sunday.", "riot"),
+    # a protest about an accident is a protest; the accident itself is no event
+    ("Thousands of students protested in Dhaka on Monday after two students were killed in a road accident.",
+     "protest"),
     # "to" before a noun is a preposition, not an infinitive of purpose
-    ("A traffic incident in Jaipur led to clashes between police and locals on Friday.", "riot"),
+    ("A traffic incident in Jaipur led to clashes between police and locals on Friday.", "mob_violence"),
     # a disease or a disaster told beside an attack does not unmake it; told alone it tells no event
     ("On Sept. 5, attackers killed 14 people in Oicha, one of the towns hit by the Ebola outbreak.",
      "attack_on_civilians"),
@@ -115,9 +118,14 @@ def extract(body: str, **kw):
     ("Jihadists attacked an army camp in Dioura on Monday, killing at least 23 soldiers.", "armed_clash"),
     ("A Palestinian stabbed and wounded an Israeli woman in Hebron on Wednesday before being shot dead by a "
      "soldier.", "attack_on_civilians"),
-    # unarmed people as a side of a clash make it a riot; an armed group named in it keeps it an armed clash
-    ("Police clashed with locals in Mosul on Monday.", "riot"),
-    ("Hundreds of villagers clashed with police in Mosul on Monday.", "riot"),
+    # unarmed people as a side of a clash make it a riot (a violent demonstration where a protest is told, else mob
+    # violence); an armed group named in it keeps it an armed clash
+    ("Police clashed with locals in Mosul on Monday.", "mob_violence"),
+    ("Police clashed with locals protesting against the new tax in Mosul on Monday.", "riot"),
+    ("Hundreds of villagers clashed with police in Mosul on Monday.", "mob_violence"),
+    ("Russian troops shot dead three Ukrainian soldiers who had surrendered near Mosul on Monday.",
+     "attack_on_civilians"),
+    ("A teacher died after being shot by suspected separatist fighters in Mosul on Monday.", "attack_on_civilians"),
     ("Militants clashed with villagers' defence guards in Kunar on Friday.", "armed_clash"),
     ("Government artillery shelled Mosul on Monday.", "shelling"),
     ("A car bomb exploded in Baghdad on Monday.", "ied"),
@@ -153,6 +161,7 @@ def test_finds_incident_type(sentence, expected):
     "The foreign minister protested the expulsion of diplomats from Paris on Monday.",
     "An earthquake killed 20 people in Kabul on Monday.",
     "Floods forced 10,000 people from their homes in Sindh province on Monday.",
+    "A gas cylinder explosion killed 12 people in a market in Kabul on Monday.",
     "North Korea's missile program was discussed in Paris on Monday.",
     "Iran deployed a dozen tanks supported by artillery at its border with Iraq on Monday.",
     "North Korea test-fired a ballistic missile from Kabul on Monday.",

@@ -377,7 +377,7 @@ def _triggers(rules: Rules, taxonomy: Taxonomy, text: str, sentence: Sentence, h
         if hit.type not in taxonomy:       # a user taxonomy may leave types out
             continue
         if rules.cue("block", text, sentence, hit) or _about_unanchored(rules, text, sentence, hit) \
-                or infinitive(rules, text, sentence, hit) or disaster_only(rules, text, sentence, hit) \
+                or infinitive(rules, text, sentence, hit) or disaster_only(rules, taxonomy, text, sentence, hit) \
                 or _mishap(rules, taxonomy, text, sentence, hit):
             # Kept with factor -1: the family's own words are planned, denied or prevented here, so the
             # detector alone may not tell the event either ("suspected of planning an attack"). A bare
@@ -428,15 +428,21 @@ _NOUN_FORM = re.compile(r"(?:[^s]s|ing)$")
 _COMPOUND_TO = re.compile(r"-to-$", re.IGNORECASE)
 
 
-def disaster_only(rules: Rules, text: str, sentence: Sentence, hit: Hit) -> bool:
-    """True if the sentence tells a natural disaster or a disease (cues.csv kind `disaster`) and nothing of anyone
-    meaning harm (kind `deliberate`): "floods forced 10,000 people from their homes" tells no event; "attackers
-    killed 14 people in one of the towns hit by the Ebola outbreak" does."""
-    return rules.cue("disaster", text, sentence, hit) and not rules.cue("deliberate", text, sentence, hit)
+def disaster_only(rules: Rules, taxonomy: Taxonomy, text: str, sentence: Sentence, hit: Hit) -> bool:
+    """True if a sentence tells a natural disaster, a disease or an accident (cues.csv kinds `disaster`,
+    `accident`) and nothing of anyone meaning harm (kind `deliberate`), and the trigger is not of the families
+    people take to the streets with about one (protests, riots): "floods forced 10,000 people from their homes"
+    and "floods destroyed 200 houses" tell no event; "attackers killed 14 people in one of the towns hit by the
+    Ebola outbreak" and "students protested after two of them were killed in a road accident" do."""
+    return taxonomy.get(hit.type).family not in _ABOUT_A_DISASTER \
+        and (rules.cue("disaster", text, sentence, hit) or rules.cue("accident", text, sentence, hit)) \
+        and not rules.cue("deliberate", text, sentence, hit)
 
 
 # The families an accident is mistaken for: a blast, people killed.
 MISHAP_FAMILIES = frozenset({"remote_violence", "violence_against_civilians"})
+# What people do about a disaster or an accident, which its words do not unmake.
+_ABOUT_A_DISASTER = frozenset({"protest", "riot"})
 
 
 def _mishap(rules: Rules, taxonomy: Taxonomy, text: str, sentence: Sentence, hit: Hit) -> bool:

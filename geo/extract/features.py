@@ -116,12 +116,11 @@ class Featurizer:
 
 
     def _blocks(self, text: str, sentence: Sentence, hit: Hit) -> bool:
-        """The cues the detector was trained to read as a block besides kind `block`: an act about an event (kind
-        `about`), "to" right before the trigger (kind `infinitive`), a disaster told with no one meaning harm (kind
-        `disaster`)."""
+        """The cues the detector was trained to read as a block, now kinds of their own that the decision reads
+        apart: an act about an event (`about`), "to" right before the trigger (`infinitive`), a disaster or an
+        accident told in the sentence (`disaster`, `accident`)."""
         rules = self._rules
-        return rules.cue("about", text, sentence, hit) or rules.cue("infinitive", text, sentence, hit) or (
-            rules.cue("disaster", text, sentence, hit) and not rules.cue("deliberate", text, sentence, hit))
+        return any(rules.cue(kind, text, sentence, hit) for kind in ("about", "infinitive", "disaster", "accident"))
 
 
 @cache

@@ -21,7 +21,9 @@ sentence (`read_by_type_rules`):
   ("police detained 40 demonstrators", "as they tried to gather", "raided a protest camp, arresting 30");
   triggers only;
 - armed clash or riot, by who fought: unarmed people (protesters, locals, villagers, youths, a crowd) as a
-  side of the clash, and no armed group in its clause, make it a riot ("clashes between police and locals").
+  side of the clash, and no armed group in its clause, make it a violent demonstration where a protest is told
+  in the sentence ("police clashed with protesters"), else mob violence ("youths of two villages fought with
+  clubs and machetes", "clashes between police and locals").
 """
 
 from __future__ import annotations
@@ -37,16 +39,18 @@ from geo.read.text import Sentence
 
 __all__ = ["TYPE_RULES", "TypeRule", "armed_victims", "read_by_type_rules", "retyped"]
 
-# "shot dead by soldiers": forces after "by" acted; they were not hit. Only "by" after a word of violence says so
+# "shot dead by soldiers", "shot by separatist fighters": the armed men after "by" acted; they were not hit. Only
+# "by" after a word of violence says so
 # ("a second suspect flagged by Belgian security services" does not).
 _BY_FORCES = re.compile(r"\b(?:killed|killing|shot|wounded|injured|gunned\s+down|slain|beaten|stabbed|attacked|targeted|"
                         r"hit|dead)\b(?:\s+[\w’'-]+){0,3}?\s+by\s+(?:the\s+|[\w’'-]+\s+){0,2}(?:police|soldiers?|troops|"
-                        r"guards?|security|servicemen|border|paramilitar)", re.IGNORECASE)
+                        r"guards?|security|servicemen|border|paramilitar|fighters|militants?|gunm[ae]n|rebels?|"
+                        r"insurgents?|attackers?|assailants?|jihadists?|militiam[ae]n|militias?)", re.IGNORECASE)
 
 
 # Forces no longer armed when hit: captured or unarmed men killed are victims of an attack, not a battle.
 _DISARMED = re.compile(r"\b(?:captured|captive|detained|abducted|kidnapped|unarmed|off-duty|off duty|prisoners?|"
-                       r"hostages?|executed|execution)\b", re.IGNORECASE)
+                       r"hostages?|executed|execution|surrender\w*)\b", re.IGNORECASE)
 
 
 def armed_victims(rules: Rules, text: str, sentence: Sentence, hit: Hit) -> bool:
@@ -142,7 +146,8 @@ TYPE_RULES: tuple[TypeRule, ...] = (
     TypeRule("shelling", "weapons_disrupted", lambda r, t, s, h: _intercepted(s), True, True),
     TypeRule("air_strike", "weapons_disrupted", lambda r, t, s, h: _intercepted(s), True, True),
     TypeRule("arrest", "protest_intervention", lambda r, t, s, h: r.cue("protesting", t, s, h), False, False),
-    TypeRule("armed_clash", "riot", lambda r, t, s, h: _unarmed_side(t, s, h), True, False),
+    TypeRule("armed_clash", "riot", lambda r, t, s, h: _unarmed_side(t, s, h) and _at_protest(s), True, False),
+    TypeRule("armed_clash", "mob_violence", lambda r, t, s, h: _unarmed_side(t, s, h), True, False),
 )
 
 
