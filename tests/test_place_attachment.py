@@ -100,3 +100,12 @@ def test_an_undated_event_takes_the_day_of_the_scene_told_right_before_it(pipeli
 ])
 def test_a_list_of_places_after_a_plural_noun_of_places_gives_one_incident_each(pipeline, body, kind, expected):
     assert [name for name, _ in _places(pipeline, body, kind)] == expected
+
+
+def test_the_capital_of_a_named_place_is_not_the_storys_capital(pipeline):
+    # "the capital of Kabardino-Balkaria" names another capital than the one of the story's country: the story's
+    # capital (Moscow) must not stand in for it.
+    body = ("MOSCOW (Reuters) - A three-hour shootout on Thursday north of the capital of Kabardino-Balkaria left "
+            "four gunmen dead, police said.")
+    assert all(name != "Moscow" for name, _ in _places(pipeline, body, "armed_clash"))
+    assert _places(pipeline, body, "armed_clash")

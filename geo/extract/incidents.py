@@ -46,7 +46,7 @@ _BARE_COUNT_WORDS = 6    # at most this many words: a sentence that only states 
 # "in the capital", "on the capital's eastern outskirts" (not "the capital Kabul": that names it).
 _THE_CAPITAL = re.compile(r"\b(?:in|at|near|around|outside|inside|into|on|across|through|of)\s+(?P<words>the\s+capital"
                           r"(?:['’]s\s+(?:(?:north|south|east|west)\w*\s+)?(?P<near>outskirts|suburbs?|edge|periphery))?)"
-                          r"(?!\s*,?\s+(?-i:[A-Z]))\b", re.IGNORECASE)
+                          r"(?!\s*,?\s+(?-i:[A-Z])|\s+of\b)\b", re.IGNORECASE)
 # "in that area", "in the same region": the place the sentence before named, wherever its paragraph ends
 # (wire copy gives each sentence a paragraph of its own).
 _THAT_AREA = re.compile(r"\b(?:in|near|around|across|inside|outside)\s+(?:that|the\s+same|this)\s+"
