@@ -109,3 +109,10 @@ def test_the_capital_of_a_named_place_is_not_the_storys_capital(pipeline):
             "four gunmen dead, police said.")
     assert all(name != "Moscow" for name, _ in _places(pipeline, body, "armed_clash"))
     assert _places(pipeline, body, "armed_clash")
+
+
+def test_a_countrys_land_named_by_its_adjective_after_the_event_is_where(pipeline):
+    # "on Pakistani territory", told after an apposition: the strike was in Pakistan, not in the dateline's country
+    body = ("KABUL (Reuters) - A U.S. drone killed Mullah Akhtar Mansour, the leader of the Afghan Taliban movement, "
+            "on Pakistani territory on Saturday, officials said.")
+    assert [name for name, _ in _places(pipeline, body, "air_strike")] == ["Pakistan"]

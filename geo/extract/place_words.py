@@ -146,6 +146,12 @@ _TARGET = re.compile(
     r"checkpoints|village|villages|town|towns|city|territory|soil|garrison|barracks|port|airport)\b")
 
 
+# A country's land named by its adjective anywhere after the trigger in its sentence: "killed the group's leader,
+# a man wanted in three countries, on Pakistani territory", "inside Syrian airspace".
+_ON_TERRITORY = re.compile(r"\b(?:on|in|inside|into|within)\s+(?P<adj>[A-Z][a-z]+)\s+(?:territory|soil|airspace|"
+                           r"territorial\s+waters)\b")
+
+
 def target_country(text: str, start: int, end: int) -> tuple[str, re.Match[str]] | None:
     """(ISO code, match: group "adj" the adjective) of the country whose adjective names the object within
     `_TARGET_REACH` characters after a trigger ending at `start`, and before `end`; None when there is none.
@@ -156,7 +162,7 @@ def target_country(text: str, start: int, end: int) -> tuple[str, re.Match[str]]
     >>> target_country("The strike killed Syrian civilians.", 10, 35) is None
     True
     """
-    m = _TARGET.match(text, start, min(end, start + _TARGET_REACH))
+    m = _TARGET.match(text, start, min(end, start + _TARGET_REACH)) or _ON_TERRITORY.search(text, start, end)
     if m is None:
         return None
     got = _demonym_key(normalize(m.group("adj")), load_lexicon())
