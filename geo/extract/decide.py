@@ -418,9 +418,7 @@ def infinitive(rules: Rules, text: str, sentence: Sentence, hit: Hit) -> bool:
     if not rules.cue("infinitive", text, sentence, hit):
         return False
     first = hit.text.split()[0].lower() if hit.text.split() else ""
-    if _NOUN_FORM.search(first) or _COMPOUND_TO.search(text, max(sentence.start, hit.start - 4), hit.start):
-        return False
-    return True
+    return not (_NOUN_FORM.search(first) or _COMPOUND_TO.search(text, max(sentence.start, hit.start - 4), hit.start))
 
 
 # A trigger's first word that is no bare verb: a plural or an -ing form ("clashes", "attacks", "fighting").
