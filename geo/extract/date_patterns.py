@@ -171,9 +171,9 @@ _FAMOUS_GAP = r"(?:['’]s)?(?:,\s*(?:19|20)\d\d,?)?\s+(?:[\w-]+\s+){0,2}?"
 
 
 @cache
-def _famous_events() -> tuple[tuple[int, int, dt.date, re.Pattern[str], re.Pattern[str]], ...]:
-    """`geo/data/date_famous_events.csv`: (month, day, the event's date, its nouns after the month-day, "the <noun>
-    of" before it); a bad row is an error naming file and line."""
+def _famous_events() -> tuple[tuple[int, int, re.Pattern[str], re.Pattern[str]], ...]:
+    """`geo/data/date_famous_events.csv`: (month, day, its nouns after the month-day, "the <noun> of" before it);
+    a bad row (a year, month and day that make no date, no nouns) is an error naming file and line."""
     out = []
     for number, row in csv_rows(FAMOUS_EVENTS):
         try:
@@ -185,25 +185,22 @@ def _famous_events() -> tuple[tuple[int, int, dt.date, re.Pattern[str], re.Patte
             raise UsageError(f"{FAMOUS_EVENTS}:{number}: expected month, day, year (a real date) and nouns, "
                              f"got {dict(row)} ({exc})") from None
         body = "|".join(re.escape(w.rstrip("*")) + (r"\w*" if w.endswith("*") else "") for w in nouns)
-        out.append((day.month, day.day, day, re.compile(rf"(?i){_FAMOUS_GAP}(?:{body})\b"),
+        out.append((day.month, day.day, re.compile(rf"(?i){_FAMOUS_GAP}(?:{body})\b"),
                     re.compile(rf"(?i)\bthe\s+(?:{body})\s+of\s+$")))
     return tuple(out)
 
 
-def famous_event_date(text: str, m: re.Match[str]) -> dt.date | None:
-    """The date of the well-known event a matched month-day names ("the Sept. 11 attacks": 2001-09-11), or None
-    when it names none (`geo/data/date_famous_events.csv`); such a month-day dates no event of its text."""
+def names_a_famous_event(text: str, m: re.Match[str]) -> bool:
+    """True if a matched month-day names a well-known event of another year ("the Sept. 11 attacks";
+    `geo/data/date_famous_events.csv`): such a month-day dates no event of its text."""
     groups = m.groupdict()
     month = _MONTHS.get(groups.get("month") or "") or (int(groups["mnum"]) if groups.get("mnum") else None)
     if month is None or not groups.get("day"):
-        return None
+        return False
     day = int(groups["day"])
-    for f_month, f_day, date, after, before in _famous_events():
-        if (f_month, f_day) != (month, day):
-            continue
-        if after.match(text, m.end()) or before.search(text, max(0, m.start() - _NAME_REACH), m.start()):
-            return date
-    return None
+    return any((f_month, f_day) == (month, day) and (
+        after.match(text, m.end()) or before.search(text, max(0, m.start() - _NAME_REACH), m.start()))
+        for f_month, f_day, after, before in _famous_events())
 
 
 # Characters before a month-day searched for "the ... of" that makes it part of a name ("the anniversary of").

@@ -16,7 +16,7 @@ from geo.extract.dates import NO_DATE, EventDate, date_candidates, event_date, e
 from geo.extract.decide import subsumptions
 from geo.extract.numbers import number_words
 from geo.model import Article, DatePrecision
-from geo.read.text import MONTH_WORD, Sentence
+from geo.read.text import CALENDAR_DAY, Sentence
 
 __all__ = ["Dater"]
 
@@ -44,7 +44,7 @@ _DAY_BEFORE_WHAT = re.compile(r"(?<=before)\s+(?!(?:and|but|or|as|when|while)\b)
 _TOLD_REACH = 8
 
 # A calendar day named in full: a number beside a month name ("14 May 2023", "April 18").
-_CALENDAR_DAY = re.compile(rf"\b(?:\d{{1,2}}\s+{MONTH_WORD}|{MONTH_WORD}\s+\d{{1,2}})\b", re.IGNORECASE)
+_CALENDAR_DAY = re.compile(rf"\b{CALENDAR_DAY}\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _WEEK = 7
 

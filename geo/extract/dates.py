@@ -29,7 +29,7 @@ from geo.extract.date_patterns import (
     _occasion_before,
     _present,
     _relative_matches,
-    famous_event_date,
+    names_a_famous_event,
 )
 from geo.extract.numbers import parse_number
 from geo.extract.words import alternation
@@ -113,8 +113,7 @@ def event_dates(text: str, *, published: dt.date | None,
         if not needs[kind]:
             continue
         for m in _matches(rx, text, needs[kind], starts):
-            if kind in _MONTH_DAY and (famous_event_date(text, m) is not None or
-                                       _names_an_event(text, m.start(), m.end())):
+            if kind in _MONTH_DAY and (names_a_famous_event(text, m) or _names_an_event(text, m.start(), m.end())):
                 taken.append(m.span())      # a name, not a date: nothing else may date these words
                 continue
             add(m, *_in_range(_resolve, kind, m, published, published_precision))

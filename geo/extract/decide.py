@@ -23,7 +23,7 @@ from geo.extract.taxonomy import Taxonomy, family_wins
 from geo.extract.triggers import Hit, Rules, clause_of
 from geo.extract.type_rules import read_by_type_rules, retyped
 from geo.model import DatePrecision, GeoPrecision
-from geo.read.text import MONTH_WORD, Sentence
+from geo.read.text import CALENDAR_DAY, MONTH_WORD, Sentence
 
 __all__ = ["MISHAP_FAMILIES", "Candidate", "Weights", "aggregate", "candidates", "disaster_only", "infinitive", "score"]
 
@@ -407,8 +407,7 @@ def _about_unanchored(rules: Rules, text: str, sentence: Sentence, hit: Hit) -> 
 
 
 # A date expression that names a day ("on Feb. 7", "14 May", "Saturday's"), whatever the publication date.
-_A_DAY = re.compile(rf"\b(?:\d{{1,2}}\s+{MONTH_WORD}|{MONTH_WORD}\s+\d{{1,2}}|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\b"
-                    r"|\d{4}-\d\d-\d\d")
+_A_DAY = re.compile(rf"\b(?:{CALENDAR_DAY}|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\b|\d{{4}}-\d\d-\d\d")
 
 
 def infinitive(rules: Rules, text: str, sentence: Sentence, hit: Hit) -> bool:

@@ -109,11 +109,10 @@ class Featurizer:
             yield f"t:{hit.type}:{strength}"
             yield "f:" + self._taxonomy.get(hit.type).family
             for kind in _CUE_KINDS:
-                # an act about an event (a claim, a charge: kind "about") reads as a block to the detector
+                # the kinds split from `block` since the detector was trained read as a block to it
                 if self._rules.cue(kind, text, sentence, hit) or (kind == "block" and self._blocks(text, sentence, hit)):
                     yield f"c:{kind}"
                     yield f"c:{kind}:{hit.type}"
-
 
     def _blocks(self, text: str, sentence: Sentence, hit: Hit) -> bool:
         """The cues the detector was trained to read as a block, now kinds of their own that the decision reads

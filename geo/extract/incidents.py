@@ -129,10 +129,8 @@ class _Reading:
         raced through a crowded neighbourhood, killing 67"."""
         if self._accident is None:
             told = [t for t in (self._article.title or "", self._lead()) if t]
-            whole = [(t, Sentence(0, len(t), t, 0, 0)) for t in told]
-            hit = Hit("", 0.0, 0, 0, "")
-            self._accident = any(self._rules.cue("mishap", t, s, hit) for t, s in whole) \
-                and not any(self._rules.cue("deliberate", t, s, hit) for t, s in whole)
+            self._accident = any(self._rules.in_text("mishap", t) for t in told) \
+                and not any(self._rules.in_text("deliberate", t) for t in told)
         return self._accident
 
     def _crime_story(self) -> bool:

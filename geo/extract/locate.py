@@ -330,8 +330,7 @@ class Placer:
             if bare and (_where(topo).level is not chosen.place.level or contains(_where(topo), chosen.place)):
                 break
             if _where(topo).id != chosen.place.id:
-                out.append(PlaceChoice(_where(topo), topo.mention.text, place_precision(_where(topo)),
-                                       "sentence", start=topo.mention.start, tied=True, phrase=_mention_span(topo)))
+                out.append(_listed(topo))
             last = topo.mention.end
         return out
 
@@ -354,8 +353,7 @@ class Placer:
                 break
             if not contains(chosen.place, _where(topo)) or _where(topo).id == chosen.place.id:
                 break
-            out.append(PlaceChoice(_where(topo), topo.mention.text, place_precision(_where(topo)), "sentence",
-                                   start=topo.mention.start, tied=True, phrase=_mention_span(topo)))
+            out.append(_listed(topo))
             last = topo.mention.end
         return out
 
@@ -460,6 +458,13 @@ class Placer:
 
 def _mention_span(topo: Toponym) -> Span:
     return Span(topo.mention.start, topo.mention.end)
+
+
+def _listed(topo: Toponym) -> PlaceChoice:
+    """A place listed beside the one tied to an event ("in Paris and California", "cities - Kisumu, Nairobi"):
+    tied to the event like it, at its own precision."""
+    return PlaceChoice(_where(topo), topo.mention.text, place_precision(_where(topo)), "sentence",
+                       start=topo.mention.start, tied=True, phrase=_mention_span(topo))
 
 
 def _attributive(placer: Placer, topo: Toponym, place: Place) -> bool:

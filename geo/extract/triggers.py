@@ -400,6 +400,11 @@ class Rules:
             folded = Caseless.fold(text)
         return any(c.search(text, folded) for c in cues)
 
+    def in_text(self, kind: str, text: str) -> bool:
+        """True if a cue of `kind` with scope `sentence` occurs anywhere in `text` (a title or a sentence read alone,
+        with no trigger to place a window around)."""
+        return self._in_whole(kind, text, Sentence(0, len(text), text, 0, 0))
+
     def around(self, kind: str, text: str, start: int, end: int) -> bool:
         """True if a cue of `kind` lies within its window before or after text[start:end] (any span)."""
         before, after = self._caseless.get((kind, "before"), ()), self._caseless.get((kind, "after"), ())

@@ -40,8 +40,7 @@ from geo.read.text import Sentence
 __all__ = ["TYPE_RULES", "TypeRule", "armed_victims", "read_by_type_rules", "retyped"]
 
 # "shot dead by soldiers", "shot by separatist fighters": the armed men after "by" acted; they were not hit. Only
-# "by" after a word of violence says so
-# ("a second suspect flagged by Belgian security services" does not).
+# "by" after a word of violence says so ("a second suspect flagged by Belgian security services" does not).
 _BY_FORCES = re.compile(r"\b(?:killed|killing|shot|wounded|injured|gunned\s+down|slain|beaten|stabbed|attacked|targeted|"
                         r"hit|dead)\b(?:\s+[\w’'-]+){0,3}?\s+by\s+(?:the\s+|[\w’'-]+\s+){0,2}(?:police|soldiers?|troops|"
                         r"guards?|security|servicemen|border|paramilitar|fighters|militants?|gunm[ae]n|rebels?|"

@@ -7,12 +7,14 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-__all__ = ["MONTH_ABBREVIATIONS", "MONTH_WORD", "Sentence", "paragraph_spans", "replace_each", "sentences"]
+__all__ = ["CALENDAR_DAY", "MONTH_ABBREVIATIONS", "MONTH_WORD", "Sentence", "paragraph_spans", "replace_each", "sentences"]
 
 # Month names as news copy writes them ("Jan.", "March", "Sept."), from the calendar: one definition for
 # every reader of dates (datelines, counts, events told in passing, sentence ends).
 MONTH_ABBREVIATIONS = (*(m[:3] for m in calendar.month_name[1:] if len(m) > 3), "Sept")   # shortened with a stop
 MONTH_WORD = r"(?:" + "|".join(m[:3] for m in calendar.month_name[1:]) + r")[a-z]*\.?"
+# A calendar day named in full: a number beside a month name ("14 May", "April 18", "Feb. 7").
+CALENDAR_DAY = rf"(?:\d{{1,2}}\s+{MONTH_WORD}|{MONTH_WORD}\s+\d{{1,2}})"
 
 # A paragraph ends at a line break or, in feeds that joined paragraphs (ISOT), at a run of 2+ spaces.
 # (Written so that a single space, the commonest character, fails at once: several times faster.)
