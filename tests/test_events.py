@@ -170,6 +170,11 @@ def _incidents(pipeline, text, published=PUBLISHED):
 @pytest.mark.parametrize("text,country", [
     ("French jets hit an Islamic State depot near Raqqa on Thursday, the defence ministry in Paris said.", "SY"),
     ("Libyan forces, backed by British special forces and air strikes, pushed into Sirte on Wednesday.", "LY"),
+    # an aside on the agent before the verb tells who they are, not where the event happened
+    ("ADEN (Reuters) - Coalition forces, which are supported by the United States and Britain, launched fresh air "
+     "strikes overnight, residents said.", "YE"),
+    ("DAMASCUS (Reuters) - Rebel fighters, who crossed from Turkey last year, attacked an army checkpoint on Monday, "
+     "state media said.", "SY"),
 ])
 def test_an_event_is_never_placed_in_the_country_whose_forces_acted(pipeline, text, country):
     got = _incidents(pipeline, text)
@@ -237,6 +242,7 @@ def test_a_hotel_stormed_with_70_killed_is_an_attack(pipeline):
 
 def test_claims_tests_and_accusations_are_not_incidents(pipeline):
     assert _incidents(pipeline, "North Korea tested a ballistic missile on Sunday.") == []
+    assert _incidents(pipeline, "Pyongyang conducted its most powerful nuclear bomb test on Sunday.") == []
     assert _incidents(pipeline, "Islamic State claimed responsibility for the attack on Sunday.") == []
 
 

@@ -429,7 +429,7 @@ class Placer:
         before = self.text[max(sentence.start, start - _LOOKBACK):start]
         far = _DISTANCE.search(before)
         if (far and _km(far) > _FAR_KM) or self._whose_or_landmark(topo, trigger) \
-                or occasion_place(self.text, trigger[1], start):
+                or occasion_place(self.text, trigger[1], start) or _in_aside(self.text, sentence, start, trigger):
             return None
         # "in Dinangourou (Koro, Mopti)": the event-note convention names a place's district and region in
         # brackets after it; when the place itself is unknown, its container says only roughly where.
@@ -454,6 +454,25 @@ class Placer:
                 and _WHOSE_GAP.fullmatch(self.text, topo.mention.end, trigger[0]):
             return True
         return self._rules is not None and self._rules.around("reference", self.text, start, start)
+
+
+# An aside on the agent before the event's verb: ", which are supported by the United States and Britain,"
+# or ", who fled Syria in 2013," between commas or dashes.
+_ASIDE_OPEN = re.compile(r"(?:,|\s[-\u2014\u2013])\s+(?:which|who|whose)\b[^,\u2014\u2013]*$", re.IGNORECASE)
+_ASIDE_CLOSE = re.compile(r"[^,\u2014\u2013]*(?:,|\s[-\u2014\u2013]\s)")
+
+
+def _in_aside(text: str, sentence: Sentence, start: int, trigger: tuple[int, int]) -> bool:
+    """True when a place before the trigger sits in a relative aside that closes before it ("Coalition forces,
+    which are supported by the United States and Britain, launched air strikes"): the aside tells of the agent,
+    not of where the event happened."""
+    if start >= trigger[0]:
+        return False
+    opened = _ASIDE_OPEN.search(text, sentence.start, start)
+    if opened is None:
+        return False
+    closed = _ASIDE_CLOSE.match(text, start, trigger[0])
+    return closed is not None
 
 
 def _mention_span(topo: Toponym) -> Span:
