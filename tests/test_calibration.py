@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from mapcases import incident
 
 from geo.errors import UsageError
-from geo.extract.calibration import CALIBRATION_FILE, FEATURES, REMAKE, Calibration, features
+from geo.extract.calibration import CALIBRATION_FILE, FEATURES, LEAD_CHARS, REMAKE, Calibration, features
+from geo.model import DatePrecision, Span
 
 ROOT = Path(__file__).resolve().parents[1]
 GOOD = """# a comment line
@@ -20,6 +23,8 @@ intercept,-5,x
 score,6,x
 place_told,-0.5,x
 date_told,1.5,x
+lead,0.5,x
+old,-1,x
 threshold,0.6,x
 """
 
@@ -45,8 +50,27 @@ def test_the_probability_is_within_0_and_1_and_never_falls_as_the_score_rises(pl
 
 
 def test_features_say_whether_the_place_and_date_phrases_are_in_the_incidents_sentences():
-    assert features(_raw(0.7, True, False)) == {"score": 0.7, "place_told": 1.0, "date_told": 0.0}
-    assert features(_raw(0.9, False, True)) == {"score": 0.9, "place_told": 0.0, "date_told": 1.0}
+    assert features(_raw(0.7, True, False)) == {"score": 0.7, "place_told": 1.0, "date_told": 0.0, "lead": 1.0, "old": 0.0}
+    assert features(_raw(0.9, False, True)) == {"score": 0.9, "place_told": 0.0, "date_told": 1.0, "lead": 1.0, "old": 0.0}
+
+
+def _told(inc, start: int, published: dt.date | None):
+    """The incident as told from offset `start` of an article published on `published`."""
+    ev = inc.evidence[0]
+    ev = replace(ev, sentence_span=Span(start, start + len(ev.sentence)), article_date=published)
+    return replace(inc, evidence=(ev,), place_evidence=None, date_evidence=None)
+
+
+def test_features_say_whether_the_lead_tells_the_incident_and_whether_it_is_a_year_older_than_the_article():
+    inc = _raw(0.8, False, False)                       # dated 2016-10-17
+    assert features(_told(inc, 0, dt.date(2016, 10, 18)))["lead"] == 1.0
+    assert features(_told(inc, LEAD_CHARS - 1, None))["lead"] == 1.0
+    assert features(_told(inc, LEAD_CHARS, None))["lead"] == 0.0
+    assert features(_told(inc, 0, dt.date(2016, 10, 18)))["old"] == 0.0
+    assert features(_told(inc, 0, dt.date(2017, 10, 17) + dt.timedelta(days=1)))["old"] == 1.0
+    assert features(_told(inc, 0, None))["old"] == 0.0                     # no publication date: not known old
+    assert features(replace(_told(inc, 0, dt.date(2020, 1, 1)), date=None,
+                            date_precision=DatePrecision.UNKNOWN))["old"] == 0.0   # undated: not known old
 
 
 def test_a_calibration_file_is_read_as_written(tmp_path):
@@ -54,16 +78,16 @@ def test_a_calibration_file_is_read_as_written(tmp_path):
     path.write_text(GOOD, encoding="utf-8")
     cal = Calibration.load(path)
     assert (cal.intercept, dict(cal.weights), cal.threshold) == (
-        -5.0, {"score": 6.0, "place_told": -0.5, "date_told": 1.5}, 0.6)
-    # 1 / (1 + e^-(-5 + 6 * 0.9 - 0.5 + 1.5)) = 1 / (1 + e^-1.4)
-    assert cal.probability(_raw(0.9, True, True)) == 0.802
+        -5.0, {"score": 6.0, "place_told": -0.5, "date_told": 1.5, "lead": 0.5, "old": -1.0}, 0.6)
+    # told in the lead, not old: 1 / (1 + e^-(-5 + 6 * 0.9 - 0.5 + 1.5 + 0.5)) = 1 / (1 + e^-1.9)
+    assert cal.probability(_raw(0.9, True, True)) == 0.870
 
 
 @pytest.mark.parametrize("change,line,message", [
     (("score,6,x", "score,six,x"), 4, "score is not a number"),
     (("score,6,x", "score,-1,x"), 4, "must not be negative"),
-    (("threshold,0.6,x", "threshold,1.5,x"), 7, "within \\[0, 1\\]"),
-    (("threshold,0.6,x", "threshold,nan,x"), 7, "not a finite number"),
+    (("threshold,0.6,x", "threshold,1.5,x"), 9, "within \\[0, 1\\]"),
+    (("threshold,0.6,x", "threshold,nan,x"), 9, "not a finite number"),
     (("date_told,1.5,x", "weather,1,x"), 6, "unknown row 'weather'"),
     (("date_told,1.5,x", "score,1,x"), 6, "given twice"),
 ])

@@ -18,25 +18,35 @@ from gazetteer.datafiles import csv_rows
 from geo.errors import UsageError
 from geo.model import Incident, Phrase
 
-__all__ = ["CALIBRATION_FILE", "FEATURES", "REMAKE", "Calibration", "RawScore", "features"]
+__all__ = ["CALIBRATION_FILE", "FEATURES", "LEAD_CHARS", "OLD_DAYS", "REMAKE", "Calibration", "RawScore", "features"]
 
 CALIBRATION_FILE = Path(__file__).parent.parent / "data" / "incident_calibration.csv"
 REMAKE = "python scripts/calibrate_incidents.py"
 # score: the decision score; place_told, date_told: the phrase that gave the place or the date is in
-# one of the incident's own sentences (not the dateline, the lead or another sentence of the paragraph).
-FEATURES = ("score", "place_told", "date_told")
+# one of the incident's own sentences (not the dateline, the lead or another sentence of the paragraph);
+# lead: the article tells it within its first LEAD_CHARS characters (a news story opens on its news, and
+# what it tells further down is more often background); old: it is dated more than OLD_DAYS before the
+# article was published (a past event told in passing, or a campaign's start, more often than news).
+FEATURES = ("score", "place_told", "date_told", "lead", "old")
+LEAD_CHARS = 600     # about a wire story's first two paragraphs
+OLD_DAYS = 365
 _OTHER_ROWS = ("intercept", "threshold")
 
 
 def features(incident: Incident) -> dict[str, float]:
     """The named features of an incident whose confidence is still its decision score."""
-    told = [e.sentence_span for e in incident.evidence if e.article_id == incident.article_id]
+    own = [e for e in incident.evidence if e.article_id == incident.article_id]
+    told = [e.sentence_span for e in own]
 
     def inside(phrase: Phrase | None) -> float:
         return float(phrase is not None and any(s.start <= phrase.start and phrase.end <= s.end for s in told))
 
+    published = own[0].article_date if own else None
     return {"score": incident.confidence, "place_told": inside(incident.place_evidence),
-            "date_told": inside(incident.date_evidence)}
+            "date_told": inside(incident.date_evidence),
+            "lead": float(any(s.start < LEAD_CHARS for s in told)),
+            "old": float(incident.date is not None and published is not None
+                         and (published - incident.date).days > OLD_DAYS)}
 
 
 @dataclass(frozen=True, slots=True)
