@@ -31,6 +31,20 @@ def test_joined_isot_paragraphs_split_on_runs_of_spaces():
     assert [(s.paragraph, s.index) for s in got] == [(0, 0), (0, 1), (1, 0), (2, 0)]
 
 
+def test_a_run_of_spaces_left_by_a_lost_mark_inside_a_sentence_breaks_nothing():
+    """ISOT's feeds drop quote marks, apostrophes and dashes and leave their spaces: a paragraph still ends
+    only where its sentence does."""
+    text = ("BRUSSELS (Reuters) - Nearly 50,000 people marched through Brussels  European quarter on Thursday.  "
+            "Police said:  It was calm.  There were chants of  Puigdemont, President  from the crowd.")
+    got = sentences(text)
+    assert [s.text for s in got] == [
+        "BRUSSELS (Reuters) - Nearly 50,000 people marched through Brussels  European quarter on Thursday.",
+        "Police said:", "It was calm.", "There were chants of  Puigdemont, President  from the crowd."]
+    assert [s.paragraph for s in got] == [0, 1, 2, 3]
+    # a line break or a tab still ends a paragraph, whatever comes before it
+    assert [s.paragraph for s in sentences("A headline without a stop\nThe story.")] == [0, 1]
+
+
 def test_segmentation_respects_start_and_end():
     text = "Skip this. Keep this one. And this.\nNot this."
     end = text.index("\n")

@@ -47,10 +47,29 @@ def paragraph_spans(text: str, start: int = 0, end: int | None = None) -> list[t
     spans: list[tuple[int, int]] = []
     pos = start
     for m in _breaks(text, start, stop):
+        if _lost_marks(text, m):
+            continue
         _add_stripped(text, pos, m.start(), spans)
         pos = m.end()
     _add_stripped(text, pos, stop, spans)
     return spans
+
+
+# What a paragraph joined by spaces ends on: a full stop, a question or exclamation mark or a colon, perhaps
+# followed by closing quotes or brackets.
+_PARAGRAPH_END = re.compile(r"[.!?:][\"”’')\]]*\Z")
+_LOOK_BACK = 4
+
+
+def _lost_marks(text: str, m: re.Match) -> bool:
+    """True if a run of spaces is a mark lost inside a sentence, not a paragraph break: feeds that join
+    paragraphs with spaces (ISOT) also drop quote marks, apostrophes and dashes and leave their spaces behind
+    ("marched through Brussels  European quarter", "the region s ousted president"), and a paragraph never
+    ends without the mark that ends its sentence."""
+    gap = m.group()
+    if "\n" in gap or "\t" in gap:
+        return False
+    return _PARAGRAPH_END.search(text, max(0, m.start() - _LOOK_BACK), m.start()) is None
 
 
 def _breaks(text: str, start: int, stop: int) -> Iterator[re.Match]:
