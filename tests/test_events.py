@@ -102,7 +102,6 @@ CASES = [
 MISSED: dict[str, str] = {}
 TYPED_ANYWAY = {
     "armed_clash": "'clashed with lawmakers over the army budget': 'army' reads as violence around the trigger",
-    "protest_intervention": "'water cannon' bought, not used: equipment purchases are under-represented",
 }
 PUBLISHED = dt.date(2023, 5, 12)
 
