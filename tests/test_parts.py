@@ -71,6 +71,26 @@ def test_a_name_the_text_does_not_tie_to_a_town_stays_unresolved(text, name):
     assert _parts(text, [name])[name] is None
 
 
+@pytest.mark.parametrize("text, name", [
+    ("Gunmen opened fire near the Nabi Younis Mosque in Mosul on Friday.", "Nabi Younis Mosque"),
+    ("Mosul's airport reopened. Protesters marched along Nineveh Street, residents of Mosul said.", "Nineveh Street"),
+])
+def test_a_site_the_layers_lack_sits_at_the_town_its_sentence_names(text, name):
+    place = _parts(text, [name])[name]
+    assert (place.name, place.level, place.located_at, place.parent_id) == (name, Level.LANDMARK, "parent", MOSUL)
+    assert "its sentence names that town" in place.source
+
+
+@pytest.mark.parametrize("text, name", [
+    # the town is in another sentence
+    ("Troops entered Mosul on Monday. Protesters gathered in Liberation Square.", "Liberation Square"),
+    # no site word: a name the layers lack stays unresolved
+    ("Fighting went on near Zanjili in Mosul.", "Zanjili"),
+])
+def test_a_site_whose_sentence_names_no_town_stays_unresolved(text, name):
+    assert _parts(text, [name])[name] is None
+
+
 def test_a_part_gains_its_sibling_and_its_later_bare_uses():
     text = "Fighting raged in east Mosul. Troops retook the al-Thaura and al-Saha districts, then pushed into al-Saha."
     found = place_parts(text, [_town(23, "Mosul"), Toponym(Mention(text.index("al-Saha"), text.index("al-Saha") + 7, "al-Saha"), None, 0.0)],

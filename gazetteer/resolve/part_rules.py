@@ -1,4 +1,4 @@
-"""The word lists of `city_parts.csv` (part words, heads, generic part names, sides) and the patterns built from them."""
+"""The word lists of `city_parts.csv` (part words, heads, generic part names, sides, sites) and the patterns built from them."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ class PartRules:
     head: dict[str, str]      # "hay" -> "neighbourhood"
     generic: dict[str, str]   # "old city" -> "neighbourhood"
     side: dict[str, str]      # "eastern" -> "east"
+    site: dict[str, str]      # "airport" -> "landmark": the last word of a site's name ("Kandahar Airport")
 
     def pattern(self, kind: str) -> str:
         words = sorted(getattr(self, kind), key=len, reverse=True)
@@ -35,11 +36,12 @@ class PartRules:
 @lru_cache(maxsize=1)
 def load_rules() -> PartRules:
     """The packaged rules (read once per process); a bad row names file and line."""
-    tables: dict[str, dict[str, str]] = {"part": {}, "head": {}, "generic": {}, "side": {}}
+    tables: dict[str, dict[str, str]] = {"part": {}, "head": {}, "generic": {}, "side": {}, "site": {}}
     for line, row in csv_rows(_DATA):
         kind, word, value = ((row.get(k) or "").strip() for k in ("kind", "word", "value"))
         if kind not in tables or not word or not value:
-            raise ImportFileError(f"expected kind (part, head, generic, side), word and value, got {row}", str(_DATA), line)
+            raise ImportFileError(f"expected kind (part, head, generic, side, site), word and value, got {row}", str(_DATA),
+                                  line)
         if kind != "side":
             try:
                 Level.parse(value)

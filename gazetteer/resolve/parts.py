@@ -60,6 +60,7 @@ class _Tie:
     level: Level
     side: str = ""
     explicit: bool = True
+    how: str = ""            # how the text ties it, when not by a part word or the story's parts
 
 
 def place_parts(text: str, toponyms: Sequence[Toponym], *, new_mentions: bool = False) -> list[Toponym]:
@@ -166,11 +167,43 @@ def _quarter_of_main_town(s: _Story, i: int) -> _Tie | None:
     return _Tie(s.main, level, explicit=False) if level in _QUARTERS else None
 
 
+def _site_in_sentence_town(s: _Story, i: int) -> _Tie | None:
+    """"Bourbon Street", "Kandahar Airport": a name the layers lack whose last word names a site
+    (city_parts.csv kind `site`) lies in the town its own sentence names, the nearest one (ACLED codes a site
+    at its town); a sentence that names no town leaves it unresolved."""
+    t = s.tops[i]
+    if t.place is not None:
+        return None
+    words = t.mention.text.split()
+    level = s.rules.site.get(words[-1].lower()) if len(words) > 1 else None
+    if level is None:
+        return None
+    best: tuple[int, _Town] | None = None
+    for j, other in enumerate(s.tops):
+        town = _town(other) if j != i else None
+        if town is None or normalize(other.mention.text) in s.rules.generic:
+            continue
+        a, b = sorted((t.mention, other.mention), key=lambda m: m.start)
+        if _SENTENCE_BREAK.search(s.text, a.end, b.start):
+            continue
+        gap = b.start - a.end
+        if best is None or gap < best[0]:
+            best = (gap, town)
+    if best is None or best[0] > _SITE_REACH:
+        return None
+    return _Tie(best[1], Level.parse(level), explicit=False, how="its sentence names that town")
+
+
+_SENTENCE_BREAK = re.compile(r"[.!?][\"”’')\]]*\s+[\"“‘'(\[]?[A-Z0-9]|\n")
+_SITE_REACH = 200     # characters between a site and the town of its sentence, at most
+
+
 # How a part is tied to a town, tried in order: the first that finds a town places it there.
 _TIES: tuple[tuple[str, Callable[[_Story, int], _Tie | None]], ...] = (
     ("the text ties it", _text_tie),
     ("a generic part name in the main town", _generic_in_main_town),
     ("a quarter of the main town", _quarter_of_main_town),
+    ("a site in the town its sentence names", _site_in_sentence_town),
 )
 
 
@@ -319,7 +352,7 @@ def _near(p: Place, town: Place) -> bool:
 
 def _part_place(name: str, tie: _Tie, town: Place) -> Place:
     within = f"{tie.side} {town.name}" if tie.side else town.name
-    how = "the text ties it there" if tie.explicit else "the story is about that town's parts"
+    how = tie.how or ("the text ties it there" if tie.explicit else "the story is about that town's parts")
     return Place(
         id=f"part:{town.id}:{normalize(name).replace(' ', '-')}", name=name, lat=town.lat, lon=town.lon,
         level=tie.level, layer=PART_LAYER, country_code=town.country_code, admin1=town.admin1,
