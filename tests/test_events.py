@@ -244,6 +244,18 @@ def test_claims_tests_and_accusations_are_not_incidents(pipeline):
     assert _incidents(pipeline, "Islamic State claimed responsibility for the attack on Sunday.") == []
 
 
+@pytest.mark.parametrize("text,expected", [
+    # demonstrators who burn, smash or throw things make a violent demonstration (ACLED's riot)
+    ("About 200 protesters gathered outside the embassy in Tbilisi on Sunday night, setting off flares and setting "
+     "fire to a car.", ["riot"]),
+    ("Hundreds of students protested in Dhaka on Monday, smashing the windows of buses.", ["riot"]),
+    # damage done to them by the police, or damage that set off the protest, leaves the protest peaceful
+    ("Thousands of students protested peacefully in Dhaka on Monday after police smashed their stalls.", ["protest"]),
+])
+def test_a_crowd_s_damage_makes_a_protest_a_riot(pipeline, text, expected):
+    assert _types(pipeline, text) == expected
+
+
 # ACLED codes one event once, by its form (geo/data/subsumes.csv): sentences written for these tests.
 @pytest.mark.parametrize("text,expected", [
     ("Police in Dhaka detained 15 students who were protesting against fee increases outside the university "

@@ -23,7 +23,9 @@ sentence (`read_by_type_rules`):
 - armed clash or riot, by who fought: unarmed people (protesters, locals, villagers, youths, a crowd) as a
   side of the clash, and no armed group in its clause, make it a violent demonstration where a protest is told
   in the sentence ("police clashed with protesters"), else mob violence ("youths of two villages fought with
-  clubs and machetes", "clashes between police and locals").
+  clubs and machetes", "clashes between police and locals");
+- protest or riot, by what the crowd did: demonstrators who smash, burn, loot or throw things, with no police or
+  troops doing it, make a violent demonstration ("protesters gathered ..., setting fire to a car").
 """
 
 from __future__ import annotations
@@ -124,6 +126,29 @@ def _unarmed_side(text: str, sentence: Sentence, hit: Hit) -> bool:
     return bool(_CROWD.search(clause)) and not _ARMED_GROUP.search(clause)
 
 
+# A crowd's damage: protesters who smash, burn, loot or throw things make a violent demonstration (ACLED: a
+# demonstration where the demonstrators are violent or destructive is a riot) ...
+_DAMAGE = re.compile(r"\b(?:smash(?:ed|ing)|vandali[sz](?:ed|ing)|ransack(?:ed|ing)|loot(?:ed|ing)|torch(?:ed|ing)|"
+                     r"set(?:ting)?\s+(?:fire|alight|ablaze)|set(?:ting)?\s+off\s+(?:flares|fireworks)|"
+                     r"burn(?:ed|ing|t)\s+(?:down\s+)?(?:cars?|vehicles?|buses|bus|shops?|tyres|tires|barricades|"
+                     r"buildings?|offices?|police\s+(?:stations?|posts?|vehicles?|cars?))|"
+                     r"(?:threw|throwing|hurled|hurling|pelted|pelting)\s+(?:\w+\s+){0,2}(?:stones|rocks|bricks|bottles|"
+                     r"petrol\s+bombs|molotov\w*|firebombs|flares))\b", re.IGNORECASE)
+# ... not damage done by the police or the army to them ("police set fire to the protest camp").
+_STATE_DAMAGE = re.compile(r"\b(?:police|policemen|troops|soldiers|security\s+forces|army|officers)\s+(?:\w+\s+){0,2}"
+                           r"(?:smash|vandali|ransack|loot|torch|set|burn|threw|throwing|hurl|pelt)", re.IGNORECASE)
+
+
+def _crowd_damage(sentence: Sentence) -> bool:
+    """True if the sentence tells a crowd's damage (`_DAMAGE`) done after a crowd is named, not the state's."""
+    text = sentence.text
+    damage = _DAMAGE.search(text)
+    if damage is None or _STATE_DAMAGE.search(text):
+        return False
+    crowd = _CROWD.search(text, 0, damage.start())
+    return crowd is not None
+
+
 @dataclass(frozen=True, slots=True)
 class TypeRule:
     """Type `old` becomes `new` where `applies`; `detector`: the rule also moves the detector's reading;
@@ -147,6 +172,7 @@ TYPE_RULES: tuple[TypeRule, ...] = (
     TypeRule("arrest", "protest_intervention", lambda r, t, s, h: r.cue("protesting", t, s, h), False, False),
     TypeRule("armed_clash", "riot", lambda r, t, s, h: _unarmed_side(t, s, h) and _at_protest(s), True, False),
     TypeRule("armed_clash", "mob_violence", lambda r, t, s, h: _unarmed_side(t, s, h), True, False),
+    TypeRule("protest", "riot", lambda r, t, s, h: _crowd_damage(s), True, True),
 )
 
 
