@@ -262,13 +262,18 @@ def test_a_crowd_s_damage_makes_a_protest_a_riot(pipeline, text, expected):
      "on Monday.", {"protest_intervention"}),
     ("Rioters in Durban burned shops and pelted police with stones on Tuesday, and 40 of them were arrested.",
      {"riot"}),
+    ("Police in Minsk detained 11 young activists who had tried to march without permission on Tuesday.",
+     {"protest_intervention"}),
 ])
 def test_arrests_of_demonstrators_are_coded_as_the_demonstration(pipeline, text, expected):
     assert set(_types(pipeline, text)) == expected
 
 
-def test_an_arrest_beside_no_demonstration_stays_an_arrest(pipeline):
-    text = "Police arrested two men in Kano on Friday over the killing of a local councillor, a spokesman said."
+@pytest.mark.parametrize("text", [
+    "Police arrested two men in Kano on Friday over the killing of a local councillor, a spokesman said.",
+    "Police in Minsk arrested a man on Tuesday who had attacked a protester.",
+])
+def test_an_arrest_beside_no_demonstration_stays_an_arrest(pipeline, text):
     assert _types(pipeline, text) == ["arrest"]
 
 
