@@ -238,6 +238,21 @@ def test_a_hotel_stormed_with_70_killed_is_an_attack(pipeline):
     assert incident.type == "attack_on_civilians"
 
 
+def test_a_disaster_s_toll_the_detector_alone_reads_is_no_incident(pipeline):
+    """No trigger word, a killing read by the detector alone, in a sentence that tells a quake: no event."""
+    text = ("ANKARA (Reuters) - At least 328 people were killed and over 2,500 injured by a quake in Iran's "
+            "Kermanshah province on Monday.")
+    assert _incidents(pipeline, text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Police in Minsk said on Monday they won t arrest the protesters.",
+    "The government said troops hadn t shelled the town of Kidal on Monday.",
+])
+def test_a_negation_whose_apostrophe_the_feed_dropped_still_negates(pipeline, text):
+    assert _incidents(pipeline, text) == []
+
+
 def test_claims_tests_and_accusations_are_not_incidents(pipeline):
     assert _incidents(pipeline, "North Korea tested a ballistic missile on Sunday.") == []
     assert _incidents(pipeline, "Pyongyang conducted its most powerful nuclear bomb test on Sunday.") == []

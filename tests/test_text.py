@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.read.text import _PARAGRAPH_BREAK, _breaks, paragraph_spans, sentences
+from geo.read.text import _PARAGRAPH_BREAK, _breaks, apostrophes_restored, paragraph_spans, sentences
 
 
 def test_sentence_offsets_index_the_text():
@@ -62,3 +62,16 @@ def test_blank_text_has_no_paragraphs():
 def test_paragraph_breaks_found_by_skipping_match_the_regex(text, start, stop):
     stop = min(stop, len(text))
     assert [m.span() for m in _breaks(text, start, stop)] == [m.span() for m in _PARAGRAPH_BREAK.finditer(text, start, stop)]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("the region s chief and Yemen s army", "the region's chief and Yemen's army"),
+    ("they won t stop, we re told; I m sure you ll see.", "they won't stop, we're told; I'm sure you'll see."),
+    # a lone letter that no clitic rule allows stays: "a t", "a d"
+    ("a t and a d", "a t and a d"),
+    # already whole
+    ("Yemen's army won't stop.", "Yemen's army won't stop."),
+])
+def test_apostrophes_a_feed_dropped_are_put_back_without_moving_any_offset(text, expected):
+    got = apostrophes_restored(text)
+    assert got == expected and len(got) == len(text)

@@ -133,8 +133,10 @@ def candidates(sentence: Sentence, text: str, probs: dict[str, float], anchor: C
                                  hit.strength * factor, event=p_event, trigger=hit.strength))
         elif p_family >= weights.candidate and family not in blocked:
             best = max(found, key=found.__getitem__)
-            out.append(Candidate(family, _anchor_hit(best, found[best], anchor(best), text, sentence), p_family, 0.0,
-                                 event=p_event))
+            hit = _anchor_hit(best, found[best], anchor(best), text, sentence)
+            # the detector alone reads a killing in "328 people were killed by a quake": a disaster's toll
+            if not disaster_only(rules, taxonomy, text, sentence, hit):
+                out.append(Candidate(family, hit, p_family, 0.0, event=p_event))
     out = _one_form(out, weights)
     return out + _second_triggers(out, triggered, primary, p_event)
 

@@ -7,7 +7,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-__all__ = ["CALENDAR_DAY", "MONTH_ABBREVIATIONS", "MONTH_WORD", "Sentence", "paragraph_spans", "replace_each", "sentences"]
+__all__ = ["CALENDAR_DAY", "MONTH_ABBREVIATIONS", "MONTH_WORD", "Sentence", "apostrophes_restored", "paragraph_spans",
+           "replace_each", "sentences"]
 
 # Month names as news copy writes them ("Jan.", "March", "Sept."), from the calendar: one definition for
 # every reader of dates (datelines, counts, events told in passing, sentence ends).
@@ -165,3 +166,32 @@ def replace_each(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
         if char in text:
             text = text.replace(char, replacement)
     return text
+
+
+# An apostrophe a feed dropped and left a space for (ISOT: "Yemen s army", "they won t", "we re"): the clitic
+# stands alone after a word and before a space or a mark. Put back, the text keeps its length, so every offset
+# into it stays true.
+_LOST_APOSTROPHE = re.compile(r"([^\W\d_]+) (s|t|m|re|ve|ll|d)(?=[\s,.;:!?)\]”\"’'-]|$)")
+_CLITIC_AFTER = {"t": lambda w: w.endswith("n"), "m": lambda w: w in ("I", "i"),
+                 "re": lambda w: w.lower() in ("we", "they", "you"),
+                 "ve": lambda w: w.lower() in ("we", "they", "you", "i"),
+                 "ll": lambda w: w.lower() in ("we", "they", "you", "i", "he", "she", "it"),
+                 "d": lambda w: w.lower() in ("we", "they", "you", "i", "he", "she")}
+
+
+def _restored(m: re.Match) -> str:
+    word, clitic = m.group(1), m.group(2)
+    if clitic != "s" and not _CLITIC_AFTER[clitic](word):
+        return m.group()
+    return f"{word}'{clitic}"
+
+
+def apostrophes_restored(text: str) -> str:
+    """`text` with the apostrophes of possessives and contractions that a feed dropped put back, same length.
+
+    >>> apostrophes_restored("Yemen s army said they won t stop; we re told the region s chief left.")
+    "Yemen's army said they won't stop; we're told the region's chief left."
+    >>> apostrophes_restored("I m sure he d go, but a t and a d stay.")
+    "I'm sure he'd go, but a t and a d stay."
+    """
+    return _LOST_APOSTROPHE.sub(_restored, text) if " " in text else text

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from geo.model import Article, ArticleResult, Incident, Span
+from geo.read.text import apostrophes_restored
 
 __all__ = ["ArticleResult", "Pipeline", "Settings", "dated", "excluded_spans", "merged"]
 
@@ -50,6 +51,15 @@ def _clip(span: Span | None, limit: int) -> Span | None:
     if span is None or span.start >= limit:
         return None
     return span if span.end <= limit else Span(span.start, limit)
+
+
+def _apostrophes_back(article: Article) -> Article:
+    """The article with the apostrophes its feed dropped put back (`text.apostrophes_restored`: same length, so
+    every span and offset still holds): "the region s chief", "they won t" read as written."""
+    text, title = apostrophes_restored(article.text), apostrophes_restored(article.title)
+    if text == article.text and title == article.title:
+        return article
+    return dataclasses.replace(article, text=text, title=title)
 
 
 def truncated(article: Article, limit: int) -> Article:
@@ -141,7 +151,7 @@ class Pipeline:
                 f"{where} has {len(article.text):,} characters; only the first {limit:,} were read (--max-article-chars)"
             )
             article = truncated(article, limit)
-        article = dated(article)
+        article = dated(_apostrophes_back(article))
         dateline = article.dateline
         toponyms = tuple(
             self.geoparser.parse(
