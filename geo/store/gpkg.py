@@ -224,10 +224,15 @@ class GeoPackageStore(SqlStore):
                 raise _store_error(f"cannot write store {self.path}", exc) from exc
             raise
 
-    def _rows(self, sql: str, params: Sequence = ()) -> Iterator[sqlite3.Row]:
-        cur = self._conn.execute(sql, list(params))
+    def _rows(self, sql: str, params: Sequence = ()) -> Iterator[dict]:
+        """The rows of `sql` as dicts by column name: a decoder reads some thirty columns of each row by name, and
+        `sqlite3.Row` finds a name by comparing it with each column's in turn."""
+        cur = self._conn.cursor()
+        cur.row_factory = None
+        cur.execute(sql, list(params))
+        names = [d[0] for d in cur.description or ()]
         while chunk := cur.fetchmany(1000):
-            yield from chunk
+            yield from (dict(zip(names, values)) for values in chunk)
 
     def _execute(self, sql: str, params: Sequence = ()) -> None:
         self._conn.execute(sql, list(params))
