@@ -3,7 +3,8 @@
 The file is a conforming GeoPackage (QGIS and GDAL open the `incidents` and `toponyms`
 layers directly): GeoPackage metadata tables, point geometries as GeoPackage binary blobs
 in EPSG:4326, and an R-tree spatial index kept current by the standard triggers, for
-which this module supplies the ST_* SQL functions those triggers call.
+which this module supplies the ST_* SQL functions those triggers call (an ingest enters its
+own new rows in one statement instead, with the same functions: `GeoPackageStore._insert`).
 """
 
 from __future__ import annotations
