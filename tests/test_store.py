@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import sqlite3
+import struct
 
 import pytest
 
@@ -271,6 +272,53 @@ def test_geopackage_spatial_index_follows_replacements(tmp_path):
     assert conn.execute("PRAGMA application_id").fetchone()[0] == 0x47504B47
     boxes = conn.execute("SELECT minx, miny FROM rtree_incidents_geom").fetchall()
     assert [(round(x, 3), round(y, 3)) for x, y in boxes] == [(69.172, 34.528)]
+    conn.close()
+
+
+def test_geopackage_spatial_index_holds_every_new_point_and_keeps_its_insert_trigger(tmp_path):
+    path = tmp_path / "s.gpkg"
+    with open_store(str(path)) as store:
+        store.ingest([make_result(f"a{k}", place=(MOSUL, KABUL, None)[k % 3], n=3) for k in range(7)], batch_size=3)
+        store.ingest([make_result("a1", version=2, place=SYRIA)])
+    conn = sqlite3.connect(path)
+    triggers = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
+    assert sorted(triggers) == sorted(f"rtree_{t}_geom_{k}" for t in ("incidents", "toponyms")
+                                      for k in ("insert", "update1", "update2", "update3", "update4", "delete"))
+    for table in ("incidents", "toponyms"):
+        points = conn.execute(f"SELECT fid, lon, lat FROM {table} WHERE geom NOT NULL ORDER BY fid").fetchall()
+        boxes = conn.execute(f"SELECT id, minx, maxx, miny, maxy FROM rtree_{table}_geom ORDER BY id").fetchall()
+        assert points and [b[0] for b in boxes] == [p[0] for p in points]
+        assert all(x0 <= lon <= x1 and y0 <= lat <= y1 and x1 - x0 < 1e-4 and y1 - y0 < 1e-4
+                   for (_, lon, lat), (_, x0, x1, y0, y1) in zip(points, boxes))
+    # the trigger still enters what another program inserts (with the ST_ functions it brings)
+    for name, axis in (("ST_MinX", 0), ("ST_MaxX", 0), ("ST_MinY", 1), ("ST_MaxY", 1)):
+        conn.create_function(name, 1, lambda blob, axis=axis: struct.unpack("<dd", blob[13:29])[axis])
+    conn.create_function("ST_IsEmpty", 1, lambda blob: 0)
+    conn.execute("INSERT INTO incidents (geom, incident_id, article_id, type) SELECT geom, 'x', 'x', 'bombing'"
+                 " FROM incidents WHERE geom NOT NULL LIMIT 1")
+    fid = conn.execute("SELECT max(fid) FROM incidents").fetchone()[0]
+    assert conn.execute("SELECT count(*) FROM rtree_incidents_geom WHERE id = ?", [fid]).fetchone()[0] == 1
+    conn.close()
+
+
+def test_geopackage_whose_insert_trigger_another_tool_rewrote_keeps_it_at_work(tmp_path):
+    path = tmp_path / "s.gpkg"
+    with open_store(str(path)) as store:
+        store.ingest([make_result("a1")])
+    conn = sqlite3.connect(path)
+    sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'rtree_incidents_geom_insert'").fetchone()[0]
+    conn.execute("DROP TRIGGER rtree_incidents_geom_insert")
+    rewritten = sql.replace("INSERT OR REPLACE INTO", "REPLACE INTO")      # the same work, other text
+    conn.execute(rewritten)
+    conn.commit()
+    conn.close()
+    with open_store(str(path)) as store:
+        store.ingest([make_result("a2", place=KABUL)])
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT sql FROM sqlite_master WHERE name = 'rtree_incidents_geom_insert'").fetchone()[0] \
+        == rewritten != sql
+    boxes = conn.execute("SELECT minx, miny FROM rtree_incidents_geom ORDER BY id").fetchall()
+    assert [(round(x, 3), round(y, 3)) for x, y in boxes] == [(43.119, 36.335), (69.172, 34.528)]
     conn.close()
 
 

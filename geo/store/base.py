@@ -188,6 +188,10 @@ class SqlStore(Store):
     def _touched(self, tables: Iterable[str]) -> None:
         """Hook: note that tables changed (the GeoPackage records last_change)."""
 
+    def _insert(self, table: Table, rows: Sequence[Sequence]) -> None:
+        """Hook: insert new rows of `table`, values as `_row` gives them, inside the batch's transaction."""
+        self._executemany(self._insert_sql(table), rows)
+
     def _where(self) -> str:
         """The store as messages name it (PostGIS hides the password)."""
         return self.url
@@ -266,7 +270,7 @@ class SqlStore(Store):
                 self._executemany(f"DELETE FROM {name} WHERE article_id = {self.placeholder}", stale)
         for table in TABLES:
             if rows[table.name]:
-                self._executemany(self._insert_sql(table), rows[table.name])
+                self._insert(table, rows[table.name])
         self._touched(t for t, r in rows.items() if r)
         return IngestStats(added, replaced, unchanged, len(rows["toponyms"]), len(rows["incidents"]))
 

@@ -241,9 +241,25 @@ def _raw_json(raw: tuple[tuple[str, str], ...]) -> str:
     return text
 
 
+# `_place_from` by the place columns' values: a store names the same places in row after row, and each row's
+# values have the types their columns give them (SQLite's REAL columns return 36.0 for 36, as PostGIS's do).
+_PLACES: dict[tuple, Place] = {}
+_PLACES_KEPT = 4096
+
+
 def _place_from(row: Row) -> Place | None:
     if row["place_id"] is None:
         return None
+    key = tuple(row[name] for name, _ in _PLACE_COLUMNS)
+    place = _PLACES.get(key)
+    if place is None:
+        if len(_PLACES) >= _PLACES_KEPT:
+            _PLACES.clear()
+        place = _PLACES[key] = _decoded_place(row)
+    return place
+
+
+def _decoded_place(row: Row) -> Place:
     raw = _json(row["place_raw"], list, "place_raw")
     return Place(
         id=row["place_id"], name=row["place_name"], lat=row["lat"], lon=row["lon"],
