@@ -46,7 +46,15 @@ from geo.evaluate.incidents import (  # noqa: E402
     load_gold,
     pairs,
 )
-from geo.extract.calibration import CALIBRATION_FILE, FEATURES, REMAKE, RawScore, features  # noqa: E402
+from geo.extract.calibration import (  # noqa: E402
+    CALIBRATION_FILE,
+    FEATURES,
+    LEAD_CHARS,
+    OLD_DAYS,
+    REMAKE,
+    RawScore,
+    features,
+)
 from geo.extract.dater import _CALENDAR_DAY  # noqa: E402
 from geo.model import Article, DatePrecision  # noqa: E402
 
@@ -297,8 +305,8 @@ def write(path: Path, rows: list[dict], intercept: float, weights: dict[str, flo
     why = {"intercept": "logistic intercept", "score": "the decision score (geo/extract/decide.py)",
            "place_told": "1 if the phrase that gave the place is in one of the incident's sentences",
            "date_told": "1 if the phrase that gave the date is in one of the incident's sentences",
-           "lead": "1 if the article tells the incident within its first 600 characters (calibration.LEAD_CHARS)",
-           "old": "1 if the incident is dated more than 365 days before the article (calibration.OLD_DAYS)",
+           "lead": f"1 if the article tells the incident within its first {LEAD_CHARS} characters",
+           "old": f"1 if the incident is dated more than {OLD_DAYS} days before the article",
            "threshold": "least probability the map shows by default (incidentmap map --min-confidence overrides)"}
     values = {"intercept": intercept, **weights, "threshold": t}
     body = ["name,value,why"] + [f"{n},{v:.4f},\"{why[n]}\"" for n, v in values.items()]

@@ -79,7 +79,7 @@ def place_parts(text: str, toponyms: Sequence[Toponym], *, new_mentions: bool = 
     towns = _towns(tops, rules)
     if not towns:
         return [_without_foreign_generic(t, tops, rules) for t in tops]
-    story = _Story(text, tops, rules, rx, _main_town(towns), _towns_with_parts(text, tops, towns, rx))
+    story = _Story(text, tops, rules, rx, towns, _main_town(towns), _towns_with_parts(text, tops, towns, rx))
     out: list[Toponym] = []
     placed: dict[str, Place] = {}
     extra: list[Toponym] = []
@@ -116,12 +116,13 @@ def _same_parts_elsewhere(text: str, out: list[Toponym], placed: dict[str, Place
 @dataclass(frozen=True, slots=True)
 class _Story:
     """What deciding a part's town needs: the text, its toponyms, the word lists and patterns, the
-    story's main town and the ids of the towns whose parts it speaks of."""
+    story's towns by mention position, its main town and the ids of the towns whose parts it speaks of."""
 
     text: str
     tops: list[Toponym]
     rules: PartRules
     rx: _Patterns
+    towns: dict[int, _Town]
     main: _Town | None
     speaks_of_parts: set[str]
 
@@ -179,11 +180,8 @@ def _site_in_sentence_town(s: _Story, i: int) -> _Tie | None:
     if level is None:
         return None
     best: tuple[int, _Town] | None = None
-    for j, other in enumerate(s.tops):
-        town = _town(other) if j != i else None
-        if town is None or normalize(other.mention.text) in s.rules.generic:
-            continue
-        a, b = sorted((t.mention, other.mention), key=lambda m: m.start)
+    for j, town in s.towns.items():
+        a, b = sorted((t.mention, s.tops[j].mention), key=lambda m: m.start)
         if _SENTENCE_BREAK.search(s.text, a.end, b.start):
             continue
         gap = b.start - a.end

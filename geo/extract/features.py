@@ -145,4 +145,3 @@ def names_masked(text: str) -> str:
 def function_words(path: Path = FUNCTION_WORDS) -> dict[str, str]:
     """word -> kind (stop, modal, negation, perfect) from the function-word file."""
     return {word: kind for kind, word in word_rows(path) if kind in DETECTOR_KINDS}
-
