@@ -157,7 +157,7 @@ def eval_cmd(gold: tuple[str, ...], mode: str, limit: int | None, literal_only: 
 # The article splits of geo.evaluate.incidents.SPLITS and the sentence splits of geo.evaluate.events (written
 # out here so that `incidentmap --help` need not import the evaluators; a test checks they agree).
 ARTICLE_SPLITS = ("dev", "test", "holdout", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8",
-                  "blind9", "blind10", "written-articles", "written-articles2", "all")
+                  "blind9", "blind10", "blind11", "written-articles", "written-articles2", "all")
 SENTENCE_SPLITS = ("dev", "test", "written-dev", "written-test", "notes-blind")
 
 
