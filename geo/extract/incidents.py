@@ -137,10 +137,12 @@ class _Reading:
         if self._crime is None:
             whole = f"{self._article.title}\n{self._article.text}"
             folded = Caseless.fold(whole)
-            # The political words first: conflict news names one early ("militants", "troops"), and then the
-            # offence words need no search through the rest of a long text.
-            self._crime = not self._rules.in_article("political", whole, folded) and self._rules.in_article(
-                "offence", whole, folded)
+            # A crime story tells ordinary offences more often than it uses words of conflict, politics or
+            # protest: a local story of a shooting and an arrest may name a "crowd" or a "gang" once, and a
+            # conflict story may mention a "warrant" or "bail" once among its militants and troops. The offence
+            # words first: most conflict news names none, and then the political words need no count.
+            offences = self._rules.count_in_article("offence", whole, folded)
+            self._crime = offences > 0 and self._rules.count_in_article("political", whole, folded) < offences
         return self._crime
 
 

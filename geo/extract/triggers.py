@@ -76,6 +76,12 @@ class Caseless:
             return self.regex.search(text, pos)
         return self._plain.search(folded, pos)
 
+    def finditer_folded(self, text: str, folded: str):
+        """`self.regex.finditer(text)`, with `folded` giving `fold(text)`."""
+        if self._plain is None:
+            return self.regex.finditer(text)
+        return self._plain.finditer(folded)
+
     def finditer(self, text: str, start: int, end: int):
         """`self.regex.finditer(text, start, end)`, offsets in `text`."""
         if self._plain is None:
@@ -399,6 +405,18 @@ class Rules:
         if cues and folded is None:
             folded = Caseless.fold(text)
         return any(c.search(text, folded) for c in cues)
+
+    def count_in_article(self, kind: str, text: str, folded: str | None = None) -> int:
+        """How many times cues of `kind` with scope `article` occur in `text` (`folded`: its `Caseless.fold`)."""
+        cues = self._in_article.get(kind, ())
+        if not cues:
+            return 0
+        folded = Caseless.fold(text) if folded is None else folded
+        found = 0
+        for cue in cues:
+            for _ in cue.finditer_folded(text, folded):
+                found += 1
+        return found
 
     def in_text(self, kind: str, text: str) -> bool:
         """True if a cue of `kind` with scope `sentence` occurs anywhere in `text` (a title or a sentence read alone,
