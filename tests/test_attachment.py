@@ -62,6 +62,24 @@ def test_a_dateline_town_the_story_is_about_stays_the_place(pipeline):
     assert found and found[0].place.name == "Mosul"
 
 
+# Where a person is from (locate._origin): who, not where.
+
+@pytest.mark.parametrize("text", [
+    "Two guards were wounded when a gunman, identified as Peter Novak, 41, from the Denver suburb of Aurora, "
+    "opened fire at a rally on Saturday.",
+    "A 27-year-old soldier from Kharkiv was killed when a mine exploded on Friday.",
+    "Cpl. Dana Reyes, 24, of Fresno, California, died in the blast on Friday, the army said.",
+])
+def test_where_a_person_is_from_is_not_where_the_event_happened(pipeline, text):
+    found = incidents(pipeline, text, date=dt.date(2017, 6, 12))
+    assert found and all(i.place is None for i in found), [(i.type, i.place_text) for i in found]
+
+
+def test_a_place_after_a_persons_age_with_in_is_still_where(pipeline):
+    text = "Police arrested the opposition activist Ahmed Khan, 31, in Lahore on Tuesday."
+    assert [(i.type, i.place_text) for i in incidents(pipeline, text, date=dt.date(2017, 6, 14))] == [("arrest", "Lahore")]
+
+
 # Ordinary crime (decision weight `ordinary_crime`, cues.csv kinds offence and political, families.csv crime).
 
 def test_an_ordinary_crime_story_gives_no_incident(pipeline):

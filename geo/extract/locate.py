@@ -22,6 +22,7 @@ from geo.extract.place_words import (
     _LIST_AFTER,
     _NEAR,
     _NOUN_AFTER,
+    _ORIGIN,
     _PLACES_OF,
     _POSSESSIVE,
     _RELATIVE,
@@ -159,6 +160,8 @@ class Placer:
         place, m = topo.place, topo.mention
         if self._rules is None:
             return "place" if place is not None else ""
+        if _origin(self, topo):
+            return ""
         part = self._part_or_site(topo)
         if part is not None:
             return part
@@ -526,6 +529,16 @@ def _person(placer: Placer, topo: Toponym, place: Place) -> bool:
 def _after_initial(placer: Placer, topo: Toponym, place: Place) -> bool:
     """"George W. Bush"."""
     return bool(_INITIAL.search(placer.text, max(0, topo.mention.start - _INITIAL_REACH), topo.mention.start))
+
+
+def _origin(placer: Placer, topo: Toponym) -> bool:
+    """"James Hodgkinson, 66, from the St. Louis suburb of Belleville", "Sgt. John Doe, 36, of Austin, Texas":
+    where a person is from, not where the event happened (nor a part of a town there)."""
+    m = topo.mention
+    return bool(_ORIGIN.search(placer.text, max(0, m.start - _ORIGIN_REACH), m.start))
+
+
+_ORIGIN_REACH = 120
 
 
 def _seat_acting(placer: Placer, topo: Toponym, place: Place) -> bool:

@@ -50,6 +50,13 @@ _FAR_KM = 25.0
 _KM_PER_MILE = 1.609
 
 _INITIAL = re.compile(r"\b[A-Z]\.\s+$")
+# Where a person is from: an age told beside a person ("James Hodgkinson, 66, from the St. Louis suburb of",
+# "a 29-year-old man from", "36-year-old Sgt. John Doe of"), then "of" or "from", then at most a few words of
+# the place's own phrase; or a town named that way with its state or country after it ("of Austin, Texas").
+_ORIGIN = re.compile(
+    r"(?:,\s+(?:a\s+)?\d{1,3}(?:-year-old)?,\s+|\b\d{1,3}-year-old\s+(?:[\w.'’-]+\s+){0,5}?)(?:of|from)\s+"
+    r"(?:the\s+)?(?:(?:[\w.'’-]+\s+){1,3}(?:suburb|outskirts|town|city|village|area|state|province|region|county)\s+of\s+)?"
+    r"(?:[A-Z][\w.'’-]*\s+){0,3}?(?:[A-Z][\w.'’-]*,\s+)?$")
 # A sentence that opens on where ("In Ukraine, police arrested ..."): the fronted place governs the main
 # clause after its comma, which would otherwise count as another clause.
 _FRONTED = re.compile(r"[\W]*(?:(?:later|earlier|meanwhile|elsewhere|also)\s*,?\s+)?(?:in|at|near|outside|inside|across|"
