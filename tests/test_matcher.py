@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from gazetteer.mentions.matcher import MATCHER_FORMAT, Matcher
 from gazetteer.mentions.textmap import normalize_text
-from tests.fake_gazetteer import FakeIndex
+from tests.fake_gazetteer import ROWS, FakeIndex
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +48,28 @@ def test_word_boundaries_are_respected(matcher):
 )
 def test_person_names_are_not_places(matcher, text):
     assert matcher.find(text) == []
+
+
+# Liberal, Kansas (GeoNames 4274317): a little-known town whose name is a common English word.
+_LIBERAL = ("gn:4274317", "Liberal", 37.04308, -100.921, "city", "US", "Kansas", 20_525, None, [])
+
+
+@pytest.fixture(scope="module")
+def liberal():
+    return Matcher.build(FakeIndex([*ROWS, _LIBERAL]).iter_keys(), build_id="fake-liberal")
+
+
+@pytest.mark.parametrize("text, found", [
+    # capitalised only because it opens a sentence, and written as a word elsewhere in the text
+    ("Liberal groups staged rallies on Monday. A liberal senator spoke at one of them.", []),
+    ("DES MOINES (Reuters) - Liberal groups rallied on Monday to press for a liberal judge.", []),
+    # no such word elsewhere: the other rules decide, as before
+    ("Liberal groups staged rallies on Monday.", ["Liberal"]),
+    # a place slot still wins
+    ("Police said so. In Liberal, a liberal crowd gathered.", ["Liberal"]),
+])
+def test_a_common_word_opening_a_sentence_is_no_place_when_the_text_writes_it_in_lower_case(liberal, text, found):
+    assert texts(liberal.find(text)) == found
 
 
 def test_a_surname_seen_after_a_first_name_is_a_person_everywhere(matcher):

@@ -225,6 +225,29 @@ def _sentence_opener(s: Spot) -> bool:
     return s.single and s.key in s.lex.stop_initial and s.sentence_start
 
 
+def _common_opener(s: Spot) -> bool:
+    """A little-known one-word name that opens a sentence and that the same text writes elsewhere in lower case,
+    as a word: "Liberal groups staged rallies" beside "a liberal senator", "Unity was restored" beside "calls for
+    unity". Capitalised only because it opens the sentence; a place slot ("In Liberal, police ...") still wins."""
+    return s.single and not s.major and s.sentence_start and not s.locative \
+        and _written_in_lower_case(s.text, s.surface.lower())
+
+
+def _written_in_lower_case(text: str, word: str) -> bool:
+    """True if `word` (lower case) stands in `text` as a whole word, written so."""
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or not _WORD_CHAR(text[at - 1])) and (end == len(text) or not _WORD_CHAR(text[end])):
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
+def _WORD_CHAR(c: str) -> bool:   # noqa: N802 - a predicate named like the character class it tests
+    return c.isalnum() or c in "'’-_"
+
+
 def _inside_name(s: Spot) -> bool:
     """Inside a longer capitalised name: "Tigris River", "Marine Le Pen", "Asaib Ahl al-Haq"; a major
     place still counts there ("Six Flags Over Texas", "Iraqi Kurdistan"), and so does any in a headline."""
@@ -338,6 +361,7 @@ RULES: tuple[Rule, ...] = (
     Rule("in a dateline", ACCEPT, _in_dateline),
     Rule("after a title", REJECT, _after_title),
     Rule("sentence opener", REJECT, _sentence_opener),
+    Rule("common word opening a sentence", REJECT, _common_opener),
     Rule("inside a longer name", REJECT, _inside_name),
     Rule("first name", REJECT, _first_name),
     Rule("name goes on", REJECT, _name_goes_on),
