@@ -1,0 +1,98 @@
+"""Seas, oceans, gulfs and straits (water.csv): GeoNames' points, and water against land in the text."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from conftest import place_named
+from gazetteer.errors import ImportFileError
+from gazetteer.layers import water
+from gazetteer.layers.water import WATER_FILE, load_water
+
+DATA = Path(__file__).resolve().parent.parent / "gazetteer" / "data" / WATER_FILE
+HEADER = "geonameid,name,feature_code,lat,lon,names,source\n"
+GOOD = "80303,Gulf of Aden,GULF,12,48,Gulf of Aden,GeoNames\n"
+
+
+def _committed(gid: str) -> dict:
+    with DATA.open(encoding="utf-8", newline="") as fh:
+        return next(r for r in csv.DictReader(line for line in fh if not line.startswith("#")) if r["geonameid"] == gid)
+
+
+@pytest.mark.parametrize("gid", ["363196", "3373405", "350155", "80303", "235616", "630673"])
+def test_a_water_body_sits_at_the_geonames_point_of_the_committed_table(gazetteer_index, gid):
+    row = _committed(gid)
+    place = gazetteer_index.get(f"gn:{gid}")
+    assert (place.lat, place.lon) == (float(row["lat"]), float(row["lon"]))
+    assert place.geonameid == gid and place.layer == "water" and place.feature_code == row["feature_code"]
+    assert place.level.value == "feature" and place.country_code is None
+
+
+def test_every_committed_row_names_its_source_and_no_id_or_name_repeats():
+    rows = load_water(DATA)
+    assert len(rows) > 100
+    assert all(p.source.startswith("GeoNames") for p, _ in rows)
+    assert len({p.id for p, _ in rows}) == len(rows)
+    assert len({p.name.lower() for p, _ in rows}) == len(rows)
+
+
+@pytest.mark.parametrize("text, name, gid", [
+    ("A dinghy carrying 90 people sank in the central Mediterranean on Sunday, the Italian coast guard said.",
+     "Mediterranean", "363196"),
+    ("Houthi fighters fired two missiles at a Greek bulk carrier in the Red Sea, a maritime security firm said.",
+     "Red Sea", "350155"),
+    ("A navy frigate escorted the convoy through the Gulf of Aden after pirates boarded a dhow.", "Gulf of Aden", "80303"),
+    ("Drones struck a grain terminal on the Black Sea coast overnight.", "Black Sea", "630673"),
+    ("The tanker was seized in the Arabian Gulf by armed men in speedboats.", "Arabian Gulf", "235616"),
+    ("The hurricane strengthened as it crossed the warm waters of the Atlantic toward the islands.", "Atlantic", "3373405"),
+    ("A cargo ship lost forty containers in the northern Pacific during the storm.", "Pacific", "2363254"),
+])
+def test_a_named_sea_in_news_text_is_the_water_body(real_geoparser, text, name, gid):
+    place = place_named(real_geoparser, text, name)
+    assert place is not None and place.geonameid == gid and place.layer == "water"
+
+
+@pytest.mark.parametrize("text, name, level", [
+    # a bare name that is also a country stays the country
+    ("Jordan closed its border crossing after the attack, officials in Amman said.", "Jordan", "country"),
+    ("Soldiers in Niger repelled an attack near the Malian border on Friday.", "Niger", "country"),
+    # a bare name that is also a town is the town without "the" before it
+    ("The school board of Atlantic, Iowa voted on Monday to close two buildings.", "Atlantic", "city"),
+    # a level word after a name that is also a region picks the region ("Red Sea state" of Sudan)
+    ("Floods in Red Sea state, Sudan, cut the road to Port Sudan.", "Red Sea", "province"),
+])
+def test_a_name_shared_with_land_stays_on_land_unless_the_text_says_water(real_geoparser, text, name, level):
+    place = place_named(real_geoparser, text, name)
+    assert place is not None and place.layer != "water" and place.level.value == level
+
+
+@pytest.mark.parametrize("rows, line, message", [
+    (GOOD + GOOD, 3, "duplicate geonameid 80303"),
+    ("80303,Gulf of Aden,PPL,12,48,Gulf of Aden,GeoNames\n", 2, "not a water body's"),
+    ("80303,Gulf of Aden,GULF,95,48,Gulf of Aden,GeoNames\n", 2, "latitude must be finite and within"),
+    ("80303,Gulf of Aden,GULF,12,190,Gulf of Aden,GeoNames\n", 2, "longitude must be finite and within"),
+    ("aden,Gulf of Aden,GULF,12,48,Gulf of Aden,GeoNames\n", 2, "must be a number"),
+    ("80303,Gulf of Aden,GULF,12,48,Gulf of Aden,\n", 2, "missing source"),
+])
+def test_a_bad_row_names_file_and_line(tmp_path, rows, line, message):
+    path = tmp_path / WATER_FILE
+    path.write_text(HEADER + rows, encoding="utf-8")
+    with pytest.raises(ImportFileError, match=message) as info:
+        load_water(path)
+    assert info.value.line == line and f"{path}:{line}:" in str(info.value)
+
+
+def test_a_bad_water_file_leaves_no_index_behind(tmp_path, monkeypatch):
+    from gazetteer.index.build import build_index
+    from gazetteer.layers.water import WaterLayer
+
+    bad = tmp_path / WATER_FILE
+    bad.write_text(HEADER + GOOD + GOOD, encoding="utf-8")
+    monkeypatch.setattr(water, "water_path", lambda: bad)
+    target = tmp_path / "index.sqlite"
+    with pytest.raises(ImportFileError, match="duplicate geonameid"):
+        build_index(target, [WaterLayer()])
+    assert sorted(p.name for p in tmp_path.iterdir()) == [WATER_FILE]
