@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
-
 from conftest import place_named
+
 from gazetteer.errors import ImportFileError
 from gazetteer.layers import water
 from gazetteer.layers.water import WATER_FILE, load_water
@@ -96,3 +97,63 @@ def test_a_bad_water_file_leaves_no_index_behind(tmp_path, monkeypatch):
     with pytest.raises(ImportFileError, match="duplicate geonameid"):
         build_index(target, [WaterLayer()])
     assert sorted(p.name for p in tmp_path.iterdir()) == [WATER_FILE]
+
+
+STORY = ("DJIBOUTI (Reuters) - Gunmen in two skiffs fired rockets at a Liberian-flagged tanker in the Gulf of Aden "
+         "on Monday, killing two sailors, the ship's operator said.\n")
+
+
+def test_an_incident_at_sea_is_exported_at_the_sea_and_summarised_outside_any_region(cli, tmp_path):
+    src = tmp_path / "story.txt"
+    src.write_text(STORY, encoding="utf-8")
+    out = tmp_path / "out.geojson"
+    proc = cli("extract", str(src), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    (feature,) = json.loads(out.read_text(encoding="utf-8"))["features"]
+    props = feature["properties"]
+    assert props["geonameid"] == "80303" and props["country_code"] is None and props["admin1"] is None
+    assert props["geo_precision"] == 3   # a sea says only roughly where, like a region
+    assert feature["geometry"]["coordinates"] == [48.0, 12.0]
+    for by in ("admin1", "country"):
+        proc = cli("summary", str(src), "--by", by, "--format", "json")
+        assert proc.returncode == 0, proc.stderr
+        (row,) = json.loads(proc.stdout)
+        assert row["region"] == "(outside known regions)" and row["country"] is None
+        assert row["incidents"] == 1 and row["top_places"] == [{"name": "Gulf of Aden", "incidents": 1}]
+
+
+def test_a_town_in_the_sentence_is_where_it_happened_rather_than_the_sea(cli, tmp_path):
+    src = tmp_path / "story.txt"
+    src.write_text("BEIRUT (Reuters) - Warships shelled a boat in the Mediterranean near Tyre on Tuesday, killing two "
+                   "fishermen, Lebanese officials said.\n", encoding="utf-8")
+    out = tmp_path / "out.geojson"
+    assert cli("extract", str(src), "-o", str(out)).returncode == 0
+    (feature,) = json.loads(out.read_text(encoding="utf-8"))["features"]
+    assert feature["properties"]["place_name"] == "Tyre"
+
+
+def test_off_a_town_is_near_it_at_sea(cli, tmp_path):
+    src = tmp_path / "story.txt"
+    src.write_text("TRIPOLI (Reuters) - Gunmen opened fire on a fishing boat off Misrata in the Mediterranean on "
+                   "Tuesday, killing two fishermen, officials said.\n", encoding="utf-8")
+    out = tmp_path / "out.geojson"
+    assert cli("extract", str(src), "-o", str(out)).returncode == 0
+    (feature,) = json.loads(out.read_text(encoding="utf-8"))["features"]
+    assert feature["properties"]["place_name"] == "Misrata" and feature["properties"]["geo_precision"] == 2
+
+
+@pytest.mark.parametrize("story", [
+    # the sea's name describes the port: not where the arrests were
+    "PARIS (Reuters) - Police arrested six men in Lyon and in the Mediterranean port city of Toulon on Thursday, "
+    "prosecutors said.",
+    # a sea on the way is not where anything happened
+    "MOSCOW (Reuters) - A Russian destroyer armed with cruise missiles sailed en route to the eastern Mediterranean "
+    "early on Friday, a shipping monitor said.",
+])
+def test_a_sea_named_in_passing_is_no_incident_place(cli, tmp_path, story):
+    src = tmp_path / "story.txt"
+    src.write_text(story + "\n", encoding="utf-8")
+    out = tmp_path / "out.geojson"
+    assert cli("extract", str(src), "-o", str(out)).returncode == 0
+    places = [f["properties"]["place_name"] for f in json.loads(out.read_text(encoding="utf-8"))["features"]]
+    assert "Mediterranean Sea" not in places

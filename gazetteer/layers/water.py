@@ -14,10 +14,9 @@ from pathlib import Path
 from gazetteer.datafiles import csv_rows
 from gazetteer.errors import ImportFileError
 from gazetteer.layers.base import Layer, data_path, unique_names
-from gazetteer.model import Level, Place, check_coordinates
+from gazetteer.model import WATER_LAYER, Level, Place, check_coordinates
 
 WATER_FILE = "water.csv"
-WATER_LAYER = "water"
 COLUMNS = ("geonameid", "name", "feature_code", "lat", "lon", "names", "source")
 # GeoNames' codes of the water bodies the file may hold (ocean, sea, gulf, bay, strait, sound, channel)
 WATER_CODES = frozenset({"OCN", "SEA", "GULF", "BAY", "BAYS", "STRT", "SD", "CHN", "CHNM"})

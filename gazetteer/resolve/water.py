@@ -32,7 +32,7 @@ _LOOK_BACK = 32
 
 def is_water(c: Candidate) -> bool:
     """True for a reading from the water layer."""
-    return c.place.layer == "water"
+    return c.place.water
 
 
 def mixed(cands: tuple[Candidate, ...]) -> bool:
