@@ -18,7 +18,6 @@ from dataclasses import asdict, dataclass, field
 
 from gazetteer.geoparser import Geoparser
 from gazetteer.layers.country_points import load_country_points
-from gazetteer.layers.water import WATER_LAYER
 from gazetteer.model import Level, Mention
 from gazetteer.resolve.resolver import haversine_km
 from geo.errors import InputError, RecordError
@@ -318,7 +317,7 @@ class _Classifier:
 
 def _place_class(place) -> str:
     """The feature class of a gazetteer place: by its level, or "water" for the water layer's."""
-    return "water" if place.layer == WATER_LAYER else _LEVEL_CLASS.get(place.level, "other")
+    return "water" if place.water else _LEVEL_CLASS.get(place.level, "other")
 
 
 def _most_populous(geoparser, name: str):
