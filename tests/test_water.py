@@ -11,9 +11,10 @@ from conftest import place_named
 
 from gazetteer.errors import ImportFileError
 from gazetteer.layers import water
-from gazetteer.layers.water import WATER_FILE, load_water
+from gazetteer.layers.water import WATER_FILE, WATER_NE_FILE, load_water
 
 DATA = Path(__file__).resolve().parent.parent / "gazetteer" / "data" / WATER_FILE
+NE_DATA = DATA.parent / WATER_NE_FILE
 HEADER = "geonameid,name,feature_code,lat,lon,names,source\n"
 GOOD = "80303,Gulf of Aden,GULF,12,48,Gulf of Aden,GeoNames\n"
 
@@ -36,8 +37,12 @@ def test_every_committed_row_names_its_source_and_no_id_or_name_repeats():
     rows = load_water(DATA)
     assert len(rows) > 100
     assert all(p.source.startswith("GeoNames") for p, _ in rows)
-    assert len({p.id for p, _ in rows}) == len(rows)
-    assert len({p.name.lower() for p, _ in rows}) == len(rows)
+    ne = load_water(NE_DATA)
+    assert len(ne) > 300 and all(p.source.startswith("Natural Earth") and p.geonameid is None for p, _ in ne)
+    everything = rows + ne
+    assert len({p.id for p, _ in everything}) == len(everything)
+    # a name is one place's: GeoNames' row wins over Natural Earth's polygon
+    assert len({n.lower() for _, names in everything for n in names}) == sum(len(names) for _, names in everything)
 
 
 @pytest.mark.parametrize("text, name, gid", [
@@ -49,11 +54,16 @@ def test_every_committed_row_names_its_source_and_no_id_or_name_repeats():
     ("Drones struck a grain terminal on the Black Sea coast overnight.", "Black Sea", "630673"),
     ("The tanker was seized in the Arabian Gulf by armed men in speedboats.", "Arabian Gulf", "235616"),
     ("The hurricane strengthened as it crossed the warm waters of the Atlantic toward the islands.", "Atlantic", "3373405"),
+    ("Oil platforms in the Gulf of Mexico were evacuated ahead of the storm.", "Gulf of Mexico", None),
+    ("Boko Haram fighters raided a fishing camp on an island in Lake Chad, residents said.", "Lake Chad", None),
+    ("Rebels fired on a ferry crossing Lake Kivu near Goma.", "Lake Kivu", None),
     ("A cargo ship lost forty containers in the northern Pacific during the storm.", "Pacific", "2363254"),
 ])
 def test_a_named_sea_in_news_text_is_the_water_body(real_geoparser, text, name, gid):
     place = place_named(real_geoparser, text, name)
-    assert place is not None and place.geonameid == gid and place.layer == "water"
+    assert place is not None and place.layer == "water" and place.geonameid == gid
+    if gid is None:   # Natural Earth's polygon, at its label point
+        assert place.name == name and place.id.startswith("new:")
 
 
 @pytest.mark.parametrize("text, name, level", [
@@ -81,6 +91,21 @@ def test_a_name_shared_with_land_stays_on_land_unless_the_text_says_water(real_g
 def test_a_bad_row_names_file_and_line(tmp_path, rows, line, message):
     path = tmp_path / WATER_FILE
     path.write_text(HEADER + rows, encoding="utf-8")
+    with pytest.raises(ImportFileError, match=message) as info:
+        load_water(path)
+    assert info.value.line == line and f"{path}:{line}:" in str(info.value)
+
+
+@pytest.mark.parametrize("rows, line, message", [
+    ("new:lake-chad,Lake Chad,LK,13.1,14.5,Lake Chad,NE\nnew:lake-chad,Lake Chad,LK,13,14,Lake Chad,NE\n", 3,
+     "duplicate id new:lake-chad"),
+    ("ne:lake-chad,Lake Chad,LK,13.1,14.5,Lake Chad,NE\n", 2, "id must start with 'new:'"),
+    ("new:lake-chad,Lake Chad,PPL,13.1,14.5,Lake Chad,NE\n", 2, "not a water body's"),
+    ("new:lake-chad,,LK,13.1,14.5,Lake Chad,NE\n", 2, "missing name"),
+])
+def test_a_bad_natural_earth_row_names_file_and_line(tmp_path, rows, line, message):
+    path = tmp_path / WATER_NE_FILE
+    path.write_text("id,name,feature_code,lat,lon,names,source\n" + rows, encoding="utf-8")
     with pytest.raises(ImportFileError, match=message) as info:
         load_water(path)
     assert info.value.line == line and f"{path}:{line}:" in str(info.value)
