@@ -40,6 +40,8 @@ _LEVEL_RANK = {lv: i for i, lv in enumerate(Level)}
 # The layer of a part of a town the layers lack ("the Wahda district of east Mosul"), placed at
 # its town's point by gazetteer.resolve.parts; its `raw` holds ("within", "east Mosul").
 PART_LAYER = "part"
+# The layer of oceans, seas, gulfs and straits (gazetteer/layers/water.py): places at sea, in no country.
+WATER_LAYER = "water"
 
 
 def parse_enum(cls: type[E], value: "str | E", *, what: str, error: type[Exception] = ValueError) -> E:
@@ -99,6 +101,11 @@ class Place:
     def located_at(self) -> str:
         """"parent" for a part of a town placed at its town's point (`parent_id`), else "self"."""
         return "parent" if self.layer == PART_LAYER else "self"
+
+    @property
+    def water(self) -> bool:
+        """True for an ocean, sea, gulf or strait of the water layer (a point at sea, in no country)."""
+        return self.layer == WATER_LAYER
 
     @property
     def within(self) -> str:

@@ -109,7 +109,7 @@ def test_lgl_sample_resolves_better_than_the_population_baseline(corpora_dir, ga
     ({"feature_class": "A", "feature_code": "PCLI"}, "countries"),
     ({"feature_class": "A", "feature_code": "ADM1"}, "admin regions"),
     ({"feature_class": "P", "feature_code": "PPL"}, "populated places"),
-    ({"feature_class": "H", "feature_code": "STM"}, "other"),
+    ({"feature_class": "H", "feature_code": "STM"}, "water"),
     # then its GeoNames id: a country's (country_points.csv) or a town the gazetteer holds
     ({"geonameid": "99237"}, "countries"),
     ({"geonameid": "99072"}, "populated places"),

@@ -20,13 +20,14 @@ _REGISTRY: dict[str, str] = {
     "naturalearth": "gazetteer.layers.naturalearth:NaturalEarthLayer",
     "geonames": "gazetteer.layers.geonames:GeoNamesLayer",
     "uscounties": "gazetteer.layers.uscounties:USCountiesLayer",
+    "water": "gazetteer.layers.water:WaterLayer",
     "curated": "gazetteer.layers.curated:CuratedLayer",
     "user": "gazetteer.layers.user:UserLayer",
     "demonyms": "gazetteer.layers.demonyms:DemonymLayer",  # opt-in, not in DEFAULT_LAYERS
 }
 
 # The layers an index is built from, in build order (later layers may name earlier ids as parents).
-DEFAULT_LAYERS: tuple[str, ...] = ("naturalearth", "geonames", "uscounties", "curated", "user")
+DEFAULT_LAYERS: tuple[str, ...] = ("naturalearth", "geonames", "uscounties", "water", "curated", "user")
 
 # Importance = log10(population + 1) + level bonus + layer bonus.  The level bonus puts a
 # country above any city of the same name ("Georgia", "Jordan") and a province just below a

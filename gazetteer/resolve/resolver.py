@@ -25,6 +25,7 @@ from gazetteer.resolve.context import CONFIDENT
 from gazetteer.resolve.context import Context as _Context
 from gazetteer.resolve.features import VETO, Scene, story_score
 from gazetteer.resolve.scoring import Weights, haversine_km, nearest_each, nearest_km
+from gazetteer.resolve.water import mixed, water_or_land
 
 __all__ = ["Resolver", "Weights", "haversine_km"]
 
@@ -140,9 +141,14 @@ class Resolver:
         found = [self.candidates(m.text) for m in mentions]
         prominent: dict[int, Level | None] = {}   # index -> level of its most prominent reading, only where a container asks
         confused: dict[str, bool] = {}   # key -> both a region and a town: a level word may choose
+        wet: dict[str, bool] = {}        # key -> both water and land: the text chooses
         cands, boxes = [], []
         for i, (m, key) in enumerate(zip(mentions, keys)):
             c = found[i]
+            if c and key not in wet:
+                wet[key] = mixed(c)
+            if c and wet[key]:
+                c = water_or_land(text, m.start, key, m.hint, c)
             if c and key not in confused:
                 confused[key] = level_confusion(c)
             if c and confused[key]:

@@ -28,7 +28,7 @@ MAX_KM = 20039.0
 ACC_KM = 161.0
 MODES = ("resolve", "end-to-end", "both")
 # GeoWebNews toponym types that name a place literally (the paper's strict geotagging subset).
-FEATURE_CLASSES = ("countries", "admin regions", "populated places", "other")
+FEATURE_CLASSES = ("countries", "admin regions", "populated places", "water", "other")
 _LEVEL_CLASS = {Level.COUNTRY: "countries", Level.PROVINCE: "admin regions", Level.DISTRICT: "admin regions",
                 Level.CITY: "populated places"}
 LITERAL_TYPES = frozenset({"Literal", "Mixed", "Literal_Modifier", "Coercion", "Embedded_Literal"})
@@ -276,7 +276,8 @@ class _Classifier:
     """The feature class of a gold toponym: the corpus's GeoNames feature code where it gives one (LGL),
     else its GeoNames id where the gazetteer knows it (countries, cities500 towns), else the level of
     the gazetteer's reading nearest the gold point (within 161 km), else of the name's most prominent
-    reading; "other" for every other level (continents, quarters, landmarks, features) or no reading."""
+    reading; "water" for GeoNames' hydrographic class H and the water layer's seas and oceans; "other" for
+    every other level (continents, quarters, landmarks, other features) or no reading."""
 
     def __init__(self, geoparser):
 
@@ -289,7 +290,7 @@ class _Classifier:
             cls, _, code = g.feature.partition(".")
             if code.startswith("PCL"):
                 return "countries"
-            return {"A": "admin regions", "P": "populated places"}.get(cls, "other")
+            return {"A": "admin regions", "P": "populated places", "H": "water"}.get(cls, "other")
         if g.geonameid:
             known = self._by_id(g.geonameid)
             if known is not None:
@@ -300,18 +301,23 @@ class _Classifier:
         if geonameid in self.country_ids:
             return "countries"
         place = self.get(f"gn:{geonameid}") if self.get else None
-        return _LEVEL_CLASS.get(place.level, "other") if place is not None else None
+        return _place_class(place) if place is not None else None
 
     def _by_reading(self, g: GoldToponym) -> str:
         if g.lat is not None and g.lon is not None:
-            near = [(haversine_km(c.place.lat, c.place.lon, g.lat, g.lon), c.place.level)
+            near = [(haversine_km(c.place.lat, c.place.lon, g.lat, g.lon), c.place)
                     for c in self.geoparser.resolver.candidates(g.name)]
             near = [n for n in near if n[0] <= ACC_KM]
             if near:
-                return _LEVEL_CLASS.get(min(near, key=lambda n: n[0])[1], "other")
+                return _place_class(min(near, key=lambda n: n[0])[1])
         # nothing near the gold point: the name's most prominent reading, as a reader would take it
-        first = next((c.place.level for c in self.geoparser.resolver.candidates(g.name) if c.exact and not c.skel), None)
-        return _LEVEL_CLASS.get(first, "other") if first is not None else "other"
+        first = next((c.place for c in self.geoparser.resolver.candidates(g.name) if c.exact and not c.skel), None)
+        return _place_class(first) if first is not None else "other"
+
+
+def _place_class(place) -> str:
+    """The feature class of a gazetteer place: by its level, or "water" for the water layer's."""
+    return "water" if place.water else _LEVEL_CLASS.get(place.level, "other")
 
 
 def _most_populous(geoparser, name: str):

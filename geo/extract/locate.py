@@ -199,6 +199,8 @@ class Placer:
     def _namesake(self, topo: Toponym, place: Place) -> bool:
         """A small town in a country nothing else in the story names ("Shi ite" -> Ski, Norway; "Sada" ->
         Spain) is a namesake far more often than a place the story is about."""
+        if place.water:
+            return False     # a sea lies in no country, so it is no namesake abroad
         others = sum(self._home.values()) - (1 if topo.score >= _SURE else 0) > 0 or bool(self._dateline_countries)
         return place.level.rank >= Level.CITY.rank and others and not self._at_home(topo) \
             and (topo.score < _DOUBT or (place.population or 0) < _LONE_TOWN)
@@ -443,6 +445,8 @@ class Placer:
         if gap > ((_TIED_GAP * (2 if start < trigger[0] else 1)) if tied else _LOOSE_GAP):
             return None          # far from the trigger and not governed by in/at/near: another clause's place
         place = _where(topo)
+        if place.water and not tied:
+            return None          # "sailed en route to the eastern Mediterranean": a sea on the way, not the scene
         score = _place_score(topo, place, before, tied, gap, trigger)
         phrase = Span(start - len(before) + (far.start() if far else _phrase_start(before)), topo.mention.end) \
             if tied else _mention_span(topo)
@@ -492,6 +496,12 @@ def _listed(topo: Toponym) -> PlaceChoice:
 def _attributive(placer: Placer, topo: Toponym, place: Place) -> bool:
     """"a U.S.-backed offensive", "a Virginia man": who, not where."""
     return placer._rules is not None and placer._rules.around("attributive", placer.text, topo.mention.start, topo.mention.end)
+
+
+def _sea_modifier(placer: Placer, topo: Toponym, place: Place) -> bool:
+    """"the Mediterranean port city of Marseille", "a Pacific island nation": a sea's name right before a
+    content word describes what follows, it is not where."""
+    return place.water and _modifies_next(placer.text, topo.mention.end)
 
 
 def _nationality(placer: Placer, topo: Toponym, place: Place) -> bool:
@@ -550,6 +560,7 @@ def _seat_acting(placer: Placer, topo: Toponym, place: Place) -> bool:
 # A resolved name is where something happened unless one of these says it names who or whose instead.
 _NOT_WHERE: tuple[tuple[str, Callable[[Placer, Toponym, Place], bool]], ...] = (
     ("attributive", _attributive),
+    ("sea as modifier", _sea_modifier),
     ("nationality", _nationality),
     ("owner", _owner),
     ("person", _person),

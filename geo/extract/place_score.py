@@ -32,7 +32,12 @@ def _place_score(topo: Toponym, place: Place, before: str, tied: bool, gap: int,
     """The `PLACE_WEIGHTS` score of a place within its trigger's reach: finer places win (a city over the
     country it is "in"); words tying it to the event help; distance from the trigger and doubt cost."""
     w = PLACE_WEIGHTS
-    rank = place.level.rank if place.located_at != "parent" else max(place.level.rank, Level.NEIGHBOURHOOD.rank)
+    if place.water:
+        rank = Level.PROVINCE.rank     # a sea is no finer than a region: "off Zuwara" beats "in the Mediterranean"
+    elif place.located_at == "parent":
+        rank = max(place.level.rank, Level.NEIGHBOURHOOD.rank)
+    else:
+        rank = place.level.rank
     score = rank * w.level + (w.tied if tied else 0.0) + (w.source if _FROM.search(before) else 0.0)
     score -= max(gap, 0) / w.chars_per_point
     if tied and topo.mention.start > trigger[1] and gap <= _RIGHT_AFTER:

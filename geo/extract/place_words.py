@@ -34,8 +34,8 @@ _AT = re.compile(r"(?:\b(?:in|at|inside|into|across|throughout|on|over|hit|struc
                  r"seized|retook|recaptured|captured|stormed|overran)\s+(?:the\s+)?" + _DESCRIBING + "{0,3})"
                  + _KIND_OF + _GLUED_ARTICLE + "$",
                  re.IGNORECASE)
-# ... or only near it (ACLED precision 2).
-_NEAR = re.compile(r"(?:\b(?:near|outside|around|outskirts\s+of|edge\s+of|close\s+to|"
+# ... or only near it (ACLED precision 2); "off Misrata", "off the coast of Libya": at sea near it.
+_NEAR = re.compile(r"(?:\b(?:near|outside|around|off|outskirts\s+of|edge\s+of|close\s+to|"
                    r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\s+of)\s+"
                    r"(?:the\s+)?(?:[\w’'-]+\s+){0,2})" + _KIND_OF + _GLUED_ARTICLE + "$", re.IGNORECASE)
 # "280 km (175 miles) southwest of Mosul": a reference point, not where it happened.

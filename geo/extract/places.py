@@ -31,7 +31,10 @@ def geo_precision(level: Level, *, near: bool = False) -> GeoPrecision:
 
 def place_precision(place: Place, *, near: bool = False) -> GeoPrecision:
     """ACLED geo precision for `place`: a part of a town placed at its town's point ("the Wahda
-    district of east Mosul") is coded like the town, as ACLED codes a neighbourhood at its town."""
+    district of east Mosul") is coded like the town, as ACLED codes a neighbourhood at its town; a sea
+    or gulf ("in the Red Sea") like a region: its point says only roughly where."""
+    if place.water:
+        return GeoPrecision.REGION
     return geo_precision(Level.CITY if place.located_at == "parent" else place.level, near=near)
 
 
