@@ -66,8 +66,9 @@ def armed_victims(rules: Rules, text: str, sentence: Sentence, hit: Hit) -> bool
 
 # State forces as the ones who acted: a state word before the trigger, not inside a name ("Allied
 # Democratic Forces rebels") — lower-case, or capitalised only where no capitalised word runs into it.
-_STATE_WORD = re.compile(r"\b(?:troops|soldiers|police|policemen|riot police|security forces|forces|army|military|"
-                         r"gendarmes|gendarmerie|guards|paramilitar\w*)\b", re.IGNORECASE)
+_STATE_NOUNS = (r"troops|soldiers|police|policemen|riot\s+police|security\s+forces|forces|army|military|gendarmes|"
+                r"gendarmerie|guards|paramilitar\w*")
+_STATE_WORD = re.compile(rf"\b(?:{_STATE_NOUNS})\b", re.IGNORECASE)
 _CAPITALISED_BEFORE = re.compile(r"[A-Z][\w’'-]*\s+$")
 _STATE_REACH = 120
 
@@ -135,7 +136,7 @@ _DAMAGE = re.compile(r"\b(?:smash(?:ed|ing)|vandali[sz](?:ed|ing)|ransack(?:ed|i
                      r"(?:threw|throwing|hurled|hurling|pelted|pelting)\s+(?:\w+\s+){0,2}(?:stones|rocks|bricks|bottles|"
                      r"petrol\s+bombs|molotov\w*|firebombs|flares))\b", re.IGNORECASE)
 # ... not damage done by the police or the army to them ("police set fire to the protest camp").
-_STATE_DAMAGE = re.compile(r"\b(?:police|policemen|troops|soldiers|security\s+forces|army|officers)\s+(?:\w+\s+){0,2}"
+_STATE_DAMAGE = re.compile(rf"\b(?:{_STATE_NOUNS}|officers)\s+(?:\w+\s+){{0,2}}"
                            r"(?:smash|vandali|ransack|loot|torch|set|burn|threw|throwing|hurl|pelt)", re.IGNORECASE)
 
 
