@@ -130,6 +130,19 @@ def test_an_accident_is_no_incident(pipeline, text):
     assert incidents(pipeline, text) == ()
 
 
+@pytest.mark.parametrize("text", [
+    "The navy said its new air-defence system intercepted a target drone in a test over the Black Sea on Monday.",
+    "Paratroopers stormed a mock airfield near Konya during an exercise on Wednesday.",
+])
+def test_what_is_done_in_a_test_or_an_exercise_is_no_incident(pipeline, text):
+    assert incidents(pipeline, text, date=dt.date(2019, 5, 9)) == ()
+
+
+def test_an_interception_over_a_sea_is_still_an_incident(pipeline):
+    text = "The navy said it intercepted a drone launched from Yemen over the Red Sea on Monday."
+    assert [i.type for i in incidents(pipeline, text, date=dt.date(2019, 5, 9))] == ["weapons_disrupted"]
+
+
 def test_a_short_note_is_a_note_and_a_story_is_not():
     from geo.extract.incidents import _is_note
     note = "On 9 June 2024, JNIM militants shelled an army camp near Kidal. 2 fatalities."
