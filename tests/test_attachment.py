@@ -75,6 +75,12 @@ def test_where_a_person_is_from_is_not_where_the_event_happened(pipeline, text):
     assert found and all(i.place is None for i in found), [(i.type, i.place_text) for i in found]
 
 
+def test_where_a_person_was_born_is_not_where_the_event_happened(pipeline):
+    text = "A bomber born in Tajikistan blew himself up on a crowded train on Monday, killing 11, officials said."
+    found = incidents(pipeline, text, date=dt.date(2017, 4, 4))
+    assert found and all(i.place is None for i in found), [(i.type, i.place_text) for i in found]
+
+
 def test_a_place_after_a_persons_age_with_in_is_still_where(pipeline):
     text = "Police arrested the opposition activist Ahmed Khan, 31, in Lahore on Tuesday."
     assert [(i.type, i.place_text) for i in incidents(pipeline, text, date=dt.date(2017, 6, 14))] == [("arrest", "Lahore")]

@@ -56,7 +56,9 @@ _INITIAL = re.compile(r"\b[A-Z]\.\s+$")
 _ORIGIN = re.compile(
     r"(?:,\s+(?:a\s+)?\d{1,3}(?:-year-old)?,\s+|\b\d{1,3}-year-old\s+(?:[\w.'’-]+\s+){0,5}?)(?:of|from)\s+"
     r"(?:the\s+)?(?:(?:[\w.'’-]+\s+){1,3}(?:suburb|outskirts|town|city|village|area|state|province|region|county)\s+of\s+)?"
-    r"(?:[A-Z][\w.'’-]*\s+){0,3}?(?:[A-Z][\w.'’-]*,\s+)?$")
+    r"(?:[A-Z][\w.'’-]*\s+){0,3}?(?:[A-Z][\w.'’-]*,\s+)?$"
+    # ... or said so: "born in Kyrgyzstan", "a native of Aleppo", "who hails from Kano"
+    r"|\b(?:born|raised|grew\s+up|natives?\s+of|hails?\s+from|hailed\s+from|hailing\s+from)\s+(?:in\s+)?(?:the\s+)?$")
 # A sentence that opens on where ("In Ukraine, police arrested ..."): the fronted place governs the main
 # clause after its comma, which would otherwise count as another clause.
 _FRONTED = re.compile(r"[\W]*(?:(?:later|earlier|meanwhile|elsewhere|also)\s*,?\s+)?(?:in|at|near|outside|inside|across|"
