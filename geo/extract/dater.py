@@ -12,7 +12,7 @@ from dataclasses import replace
 from functools import cache
 
 from geo.extract.date_patterns import told_event, told_families
-from geo.extract.dates import NO_DATE, EventDate, date_candidates, event_date, event_dates, is_reporting
+from geo.extract.dates import NO_DATE, EventDate, date_candidates, event_date, event_date_among, event_dates, is_reporting
 from geo.extract.decide import subsumptions
 from geo.extract.numbers import number_words
 from geo.model import Article, DatePrecision
@@ -58,6 +58,7 @@ class Dater:
         self._sents = sents
         self._cache: dict[int, object] = {}
         self._candidates: dict[int, list[tuple[EventDate, bool]]] = {}
+        self._told: dict[int, bool] = {}        # whether a sentence without a date of its own holds a date expression
         self._lead = sents[0].paragraph if sents else -1
         self._families = families
 
@@ -70,18 +71,29 @@ class Dater:
         if got is not None:
             return got
         got = NO_DATE
-        if _DATEISH.search(self._sents[i].text):
+        text = self._sents[i].text
+        found = None
+        if _DATEISH.search(text):
             a = self._article
-            got = _shifted(event_date(self._sents[i].text, published=a.date,
-                                      published_precision=a.date_precision if a.date else DatePrecision.DAY),
-                           self._sents[i].start)
+            found = event_dates(text, published=a.date,
+                                published_precision=a.date_precision if a.date else DatePrecision.DAY)
+            got = _shifted(event_date_among(text, found), self._sents[i].start)
             got = self.day_before(i, got)
             if got.date is None:
                 got = self._counted_from_before(i) or got
-        if not got.text and not event_dates(self._sents[i].text, published=None):
-            got = self._told_before(i) or got     # a date that bounds a period ("since March 30") says another time
+        if not got.text:
+            # Whether the sentence holds any date expression does not depend on the publication date (only how each
+            # resolves does), so the expressions found above answer it.
+            told = self._told[i] = bool(found if found is not None else event_dates(text, published=None))
+            if not told:
+                got = self._told_before(i) or got     # a date that bounds a period ("since March 30") says another time
         self._cache[i] = got
         return got
+
+    def tells_a_time(self, i: int) -> bool:
+        """True if sentence `i` has a date of its own (`own`) or any date expression, even one that dates nothing
+        ("since 2015")."""
+        return bool(self.own(i).text) or self._told[i]      # `own` notes the latter whenever it finds no date
 
     def own_in(self, i: int, clause: tuple[int, int]):
         """The date of sentence `i` as the clause [start, end) of an event tells it.

@@ -35,7 +35,7 @@ from geo.extract.numbers import parse_number
 from geo.extract.words import alternation
 from geo.model import DatePrecision
 
-__all__ = ["NO_DATE", "EventDate", "date_candidates", "event_date", "event_dates", "is_reporting"]
+__all__ = ["NO_DATE", "EventDate", "date_candidates", "event_date", "event_date_among", "event_dates", "is_reporting"]
 
 
 @cache
@@ -202,9 +202,14 @@ def date_candidates(text: str, *, published: dt.date | None,
                     published_precision: DatePrecision = DatePrecision.DAY) -> list[EventDate]:
     """The date expressions of `text` that may date an event, in text order: not one that bounds a period, dates
     something else's start or an occasion told beside the event (a day counted from an occasion stays)."""
+    return _candidates_among(text, event_dates(text, published=published, published_precision=published_precision))
+
+
+def _candidates_among(text: str, found: list[EventDate]) -> list[EventDate]:
+    """`date_candidates` of `text`, given its `event_dates`."""
     occasion = _occasion_before()
     candidates = []
-    for d in event_dates(text, published=published, published_precision=published_precision):
+    for d in found:
         before = max(0, d.start - _CLAUSE_REACH)
         if _OTHER_START.search(text, before, d.start) or _BOUND.match(d.text) or _SINCE_CLAUSE.search(text, before, d.start):
             continue
@@ -274,7 +279,12 @@ def event_date(text: str, *, published: dt.date | None,
     ...            published=dt.date(2019, 1, 6)).date is None
     True
     """
-    candidates = date_candidates(text, published=published, published_precision=published_precision)
+    return event_date_among(text, event_dates(text, published=published, published_precision=published_precision))
+
+
+def event_date_among(text: str, found: list[EventDate]) -> EventDate:
+    """`event_date` of `text`, given its `event_dates` (for a caller that reads them as well)."""
+    candidates = _candidates_among(text, found)
     events = [d for d in candidates if not is_reporting(text, d)]
     for n, d in enumerate(events):
         if d.date is not None:

@@ -17,7 +17,7 @@ from geo.extract import attach
 from geo.extract.anchored import anchored
 from geo.extract.calibration import Calibration
 from geo.extract.dater import Dater
-from geo.extract.dates import EventDate, event_dates
+from geo.extract.dates import EventDate
 from geo.extract.decide import MISHAP_FAMILIES, Candidate, Weights, aggregate, candidates, score
 from geo.extract.events import EventModel, bundled_model
 from geo.extract.fatalities import Casualties, casualties, has_casualties
@@ -95,13 +95,14 @@ class _Reading:
     """The `_Story` of an article, for a candidate's family; whether it is a crime story is read once, when a
     family a crime story can read like first asks (a scan of the whole text, which the others never need)."""
 
-    __slots__ = ("_accident", "_article", "_rules", "_crime", "_drill", "note")
+    __slots__ = ("_accident", "_article", "_rules", "_crime", "_drill", "_first", "note")
 
     def __init__(self, article: Article, rules: Rules):
         self._article, self._rules = article, rules
         self._crime: bool | None = None
         self._drill: bool | None = None
         self._accident: bool | None = None
+        self._first: str | None = None
         self.note = _is_note(article)
 
     def story(self, family: str) -> _Story:
@@ -110,11 +111,13 @@ class _Reading:
                       family in MISHAP_FAMILIES and self._accident_story())
 
     def _lead(self) -> str:
-        """The first sentence of the body (where a story says what it is about)."""
-        text = self._article.text
-        span = self._article.body_span or Span(0, len(text))
-        first = next(iter(sentences(text[span.start:min(span.end, span.start + _LEAD_CHARS)])), None)
-        return first.text if first else ""
+        """The first sentence of the body (where a story says what it is about); read once, for both its stories."""
+        if self._first is None:
+            text = self._article.text
+            span = self._article.body_span or Span(0, len(text))
+            first = next(iter(sentences(text[span.start:min(span.end, span.start + _LEAD_CHARS)])), None)
+            self._first = first.text if first else ""
+        return self._first
 
     def _drill_story(self) -> bool:
         """True if the title or the first sentence is about an exercise, a weapons test or a parade."""
@@ -211,8 +214,7 @@ def _incidents(final: list[_Draft], article: Article, sents: list[Sentence], dat
     told = [{e.sentence_span.start for e in d.evidence} for d in final]
     return [_incident(d, article, taxonomy, actors,
                       _counts_after(d, sents, set().union(*(t for k, t in enumerate(told) if k != n)),
-                                    lambda j: bool(dater.own(j).text or event_dates(sents[j].text, published=None)
-                                                   or _PERIOD_TOLL.search(sents[j].text))))
+                                    lambda j: dater.tells_a_time(j) or bool(_PERIOD_TOLL.search(sents[j].text))))
             for n, d in enumerate(final)]
 
 

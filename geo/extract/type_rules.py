@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from geo.extract.fatalities import has_casualties
 from geo.extract.taxonomy import Taxonomy
@@ -58,10 +59,25 @@ def armed_victims(rules: Rules, text: str, sentence: Sentence, hit: Hit) -> bool
     """True if an attack's victims are armed forces: named before a passive ("three police officers were shot
     dead") or after an active verb ("killed two soldiers"), not as the ones who acted ("killed by soldiers"),
     nor once disarmed ("captured police officers were shot")."""
-    if _DISARMED.search(sentence.text):
+    if _disarmed(sentence.text):
         return False
     return rules.cue("armed_victim", text, sentence, hit) or (
-        rules.cue("armed_object", text, sentence, hit) and not _BY_FORCES.search(sentence.text))
+        rules.cue("armed_object", text, sentence, hit) and not _by_forces(sentence.text))
+
+
+# The tests of a sentence's own words, remembered by its text: `read_by_type_rules` asks each whole-sentence
+# rule of every trigger of the sentence, and `retyped` asks again of each trigger of the rule's type.
+_SENTENCES_KEPT = 1024
+
+
+@lru_cache(maxsize=_SENTENCES_KEPT)
+def _disarmed(text: str) -> bool:
+    return _DISARMED.search(text) is not None
+
+
+@lru_cache(maxsize=_SENTENCES_KEPT)
+def _by_forces(text: str) -> bool:
+    return _BY_FORCES.search(text) is not None
 
 
 # State forces as the ones who acted: a state word before the trigger, not inside a name ("Allied
@@ -94,8 +110,12 @@ _SET_OFF = re.compile(r"\b(?:prompt\w*|spark\w*|trigger\w*|led\s+to|leading\s+to
 
 def _at_protest(sentence: Sentence) -> bool:
     """True if the sentence tells a protest that is not only one the event set off."""
-    return any(not _SET_OFF.search(sentence.text, max(0, m.start() - 40), m.start())
-               for m in _PROTEST_SCENE.finditer(sentence.text))
+    return _protest_scene(sentence.text)
+
+
+@lru_cache(maxsize=_SENTENCES_KEPT)
+def _protest_scene(text: str) -> bool:
+    return any(not _SET_OFF.search(text, max(0, m.start() - 40), m.start()) for m in _PROTEST_SCENE.finditer(text))
 
 
 # A missile, rocket or drone intercepted or shot down, with nobody hurt: its use was disrupted ("fired a
@@ -106,7 +126,11 @@ _PROJECTILE = re.compile(r"\b(?:missiles?|rockets?|drones?|projectiles?)\b", re.
 
 def _intercepted(sentence: Sentence) -> bool:
     """True if the sentence tells a projectile intercepted or shot down and nobody killed or hurt."""
-    text = sentence.text
+    return _intercepted_in(sentence.text)
+
+
+@lru_cache(maxsize=_SENTENCES_KEPT)
+def _intercepted_in(text: str) -> bool:
     return bool(_INTERCEPTED.search(text) and _PROJECTILE.search(text)) and not has_casualties(text)
 
 
@@ -142,7 +166,11 @@ _STATE_DAMAGE = re.compile(rf"\b(?:{_STATE_NOUNS}|officers)\s+(?:\w+\s+){{0,2}}"
 
 def _crowd_damage(sentence: Sentence) -> bool:
     """True if the sentence tells a crowd's damage (`_DAMAGE`) done after a crowd is named, not the state's."""
-    text = sentence.text
+    return _crowd_damage_in(sentence.text)
+
+
+@lru_cache(maxsize=_SENTENCES_KEPT)
+def _crowd_damage_in(text: str) -> bool:
     damage = _DAMAGE.search(text)
     if damage is None or _STATE_DAMAGE.search(text):
         return False
