@@ -110,6 +110,16 @@ def test_a_conflict_story_that_names_a_warrant_once_is_no_crime_story(pipeline):
     assert "arrest" in [i.type for i in incidents(pipeline, text)]
 
 
+@pytest.mark.parametrize("text, types", [
+    ("Police in Ibadan arrested 12 men on suspicion of fraud on Tuesday after a raid on a cyber cafe.", []),
+    ("More than 60 foreigners were detained in a raid on a villa in Bavet last week for suspected online scams.", []),
+    ("Police in Ibadan arrested 12 men on suspicion of belonging to an armed group on Tuesday after a raid.",
+     ["arrest"]),
+])
+def test_an_arrest_for_an_ordinary_offence_is_no_incident(pipeline, text, types):
+    assert [i.type for i in incidents(pipeline, text, date=dt.date(2017, 10, 12))] == types
+
+
 def test_an_arrest_of_activists_is_an_incident_even_on_a_drug_charge(pipeline):
     text = ("Police arrested three opposition activists in Tbilisi on Monday on drug charges their party "
             "called fabricated.")
