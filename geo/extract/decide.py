@@ -380,7 +380,7 @@ def _triggers(rules: Rules, taxonomy: Taxonomy, text: str, sentence: Sentence, h
             continue
         if rules.cue("block", text, sentence, hit) or _about_unanchored(rules, text, sentence, hit) \
                 or infinitive(rules, text, sentence, hit) or disaster_only(rules, taxonomy, text, sentence, hit) \
-                or _mishap(rules, taxonomy, text, sentence, hit):
+                or _mishap(rules, taxonomy, text, sentence, hit) or _ordinary_charge(rules, text, sentence, hit):
             # Kept with factor -1: the family's own words are planned, denied or prevented here, so the
             # detector alone may not tell the event either ("suspected of planning an attack"). A bare
             # infinitive of purpose ("marched to protest") only says why another act was done: that act
@@ -391,6 +391,13 @@ def _triggers(rules: Rules, taxonomy: Taxonomy, text: str, sentence: Sentence, h
         kept.append(_weighed(rules, taxonomy, text, sentence, hit, counts, violent))
     kept.sort(key=lambda fhf: (-fhf[1].strength * fhf[2], -fhf[1].strength))
     return kept
+
+
+def _ordinary_charge(rules: Rules, text: str, sentence: Sentence, hit: Hit) -> bool:
+    """An arrest for an ordinary offence ("detained ... for suspected online scams", "on suspicion of fraud": cues.csv
+    kind `charge`): ordinary crime, which ACLED does not code. Only arrests: "lynched two men accused of cattle theft"
+    is still mob violence."""
+    return hit.type == "arrest" and rules.cue("charge", text, sentence, hit)
 
 
 def _about_unanchored(rules: Rules, text: str, sentence: Sentence, hit: Hit) -> bool:
