@@ -11,7 +11,8 @@ gold incident per prediction), and fits a logistic map from a few named
 features (`geo.extract.calibration.FEATURES`) to P(right). Only data the project owns is fitted on:
 the annotated Reuters, GeoWebNews and LGL articles are research-only, so when `../shared/corpora` is
 there they are scored with the shipped fit and reported (how the threshold reads on real news), never
-fitted on.
+fitted on; the newest blind split is left out unless `--report` names it (`--report all`: every split), since
+a new split is scored once at the start and once at the end of the day that made it.
 
 Leave one writer out: each writer's incidents get a probability from a fit on the other writers'
 articles, so every figure printed for a set comes from a fit that never saw its articles. The
@@ -61,6 +62,27 @@ from geo.model import Article, DatePrecision  # noqa: E402
 CORPUS_FIT = ("dev", "test", "holdout")   # the splits of tests/data/incidents_gold.jsonl: one article set
 # The research-only article sets, scored and reported, never fitted on.
 REPORTED = ("dev+test+holdout", *(s for s in SPLIT_FILES if s not in WRITTEN_SPLITS))
+
+
+def newest_blind() -> str | None:
+    """The blind split with the highest number: a new split is scored at the start and the end of the day
+    that made it, so the calibration's report leaves it out unless asked (`--report`)."""
+    numbered = [(int(s[len("blind"):] or 1), s) for s in REPORTED if s.startswith("blind") and s[len("blind"):].isdigit()]
+    return max(numbered)[1] if numbered else None
+
+
+def report_names(asked: str | None) -> tuple[str, ...]:
+    """The research-only splits to score: `asked` (comma-separated, or "all"), else every one but the newest blind."""
+    if asked == "all":
+        return REPORTED
+    if asked:
+        names = tuple(n.strip() for n in asked.split(",") if n.strip())
+        unknown = [n for n in names if n not in REPORTED]
+        if unknown:
+            raise SystemExit(f"error: --report: unknown split(s) {', '.join(unknown)}; expected some of {', '.join(REPORTED)}")
+        return names
+    newest = newest_blind()
+    return tuple(n for n in REPORTED if n != newest)
 TARGET = 0.8                 # held-out precision the map's default threshold must reach
 MIN_SHOWN = 10               # a threshold must keep at least this many held-out incidents
 MIN_SHARE = 1 / 3            # without TARGET: the best precision that still keeps this share of them
@@ -107,12 +129,12 @@ def labelled(pipeline) -> list[dict]:
     return rows
 
 
-def reported(pipeline) -> list[dict]:
-    """The same rows for the research-only annotated articles (when ../shared/corpora is there)."""
+def reported(pipeline, names: tuple[str, ...] = REPORTED) -> list[dict]:
+    """The same rows for the research-only annotated articles of the splits `names` (when ../shared/corpora is there)."""
     if not Path(CORPUS).exists():
         return []
     rows = []
-    for name in REPORTED:
+    for name in names:
         path = GOLD if name == REPORTED[0] else SPLIT_FILES[name]
         gold = {k: v for k, v in load_gold(path).items() if name != REPORTED[0] or v.get("split", "dev") in CORPUS_FIT}
         rows += _rows(pipeline, gold, _articles(CORPUS, set(gold)), name)
@@ -228,7 +250,10 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dry-run", action="store_true", help="print the fit and the tables; do not write the file")
     ap.add_argument("--output", type=Path, default=CALIBRATION_FILE)
+    ap.add_argument("--report", metavar="SPLITS", help="research-only splits to score and print, comma-separated, or "
+                    "'all' (default: every one but the newest blind split, kept for its end-of-day run)")
     args = ap.parse_args(argv)
+    names = report_names(args.report)
     from geo.run.pipeline import Pipeline
 
     if not any(path.exists() for path in WRITTEN_FILES.values()):
@@ -262,13 +287,16 @@ def main(argv: list[str] | None = None) -> int:
     kept = [r for r in rows if r["final"] >= t]
     print(f"shipped fit at the threshold (on the data it was fitted on): keeps {len(kept)}, "
           f"{sum(r['right'] for r in kept)} right")
-    _report_corpora(reported(pipeline), intercept, weights, t)
+    skipped = [n for n in REPORTED if n not in names]
+    if skipped:
+        print(f"not scored (--report all to include): {', '.join(skipped)}")
+    _report_corpora(reported(pipeline, names), names, intercept, weights, t)
     if not args.dry_run:
         write(args.output, rows, intercept, weights, t, how)
     return 0
 
 
-def _report_corpora(rows: list[dict], intercept: float, weights: dict[str, float], t: float) -> None:
+def _report_corpora(rows: list[dict], names: tuple[str, ...], intercept: float, weights: dict[str, float], t: float) -> None:
     """How the shipped fit and threshold read on the research-only annotated articles (never fitted on)."""
     if not rows:
         print("research-only annotated articles not found: nothing reported on real news")
@@ -277,9 +305,9 @@ def _report_corpora(rows: list[dict], intercept: float, weights: dict[str, float
         r["final"] = round(probability(intercept, weights, r), 3)
     print()
     print(_table("band (shipped fit, on research-only articles it was not fitted on)",
-                 {**{name: [r for r in rows if r["set"] == name] for name in REPORTED}, "all": rows}, "final"))
+                 {**{name: [r for r in rows if r["set"] == name] for name in names}, "all": rows}, "final"))
     print()
-    for name in (*REPORTED, "all"):
+    for name in (*names, "all"):
         got = [r for r in rows if name == "all" or r["set"] == name]
         shown = [r for r in got if r["final"] >= t]
         right = sum(r["right"] for r in shown)

@@ -121,3 +121,24 @@ def test_the_script_remakes_a_valid_calibration_from_the_written_articles(tmp_pa
     assert "not fitted on" in run.stdout and "threshold" in run.stdout
     assert out.read_text(encoding="utf-8").startswith("#") and REMAKE in out.read_text(encoding="utf-8")
     assert CALIBRATION_FILE.read_text(encoding="utf-8").splitlines()[6] == "name,value,why"
+
+
+def _script():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("calibrate_incidents", ROOT / "scripts" / "calibrate_incidents.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_calibration_report_leaves_the_newest_blind_split_out_unless_asked():
+    """A new blind split is scored at the start and the end of its day: a refit in between must not read it."""
+    script = _script()
+    newest = script.newest_blind()
+    numbers = [int(s[len("blind"):]) for s in script.REPORTED if s[len("blind"):].isdigit() and s.startswith("blind")]
+    assert newest == f"blind{max(numbers)}"
+    assert newest not in script.report_names(None) and "blind2" in script.report_names(None)
+    assert script.report_names("all") == script.REPORTED
+    assert script.report_names(f"{newest}, blind2") == (newest, "blind2")
+    with pytest.raises(SystemExit, match="unknown split"):
+        script.report_names("blind999")
