@@ -125,3 +125,12 @@ def test_remembered_cue_windows_answer_as_the_regexes_do_on_every_trigger_of_the
                     assert rules.cue(kind, text, s, hit) == expected, (kind, s.text, hit)
                     answers.add(expected)
     assert answers == {True, False}
+
+
+def test_counting_article_cues_can_stop_once_enough_are_found():
+    rules = Rules.load()
+    text = "Troops, militants and rebels clashed; the army said soldiers and forces held the town."
+    total = rules.count_in_article("political", text)
+    assert total >= 5
+    assert rules.count_in_article("political", text, enough=2) == 2
+    assert rules.count_in_article("political", text, enough=total + 3) == total

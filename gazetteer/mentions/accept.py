@@ -238,13 +238,14 @@ def _written_in_lower_case(text: str, word: str) -> bool:
     at = text.find(word)
     while at >= 0:
         end = at + len(word)
-        if (at == 0 or not _WORD_CHAR(text[at - 1])) and (end == len(text) or not _WORD_CHAR(text[end])):
+        if (at == 0 or not _word_char(text[at - 1])) and (end == len(text) or not _word_char(text[end])):
             return True
         at = text.find(word, at + 1)
     return False
 
 
-def _WORD_CHAR(c: str) -> bool:   # noqa: N802 - a predicate named like the character class it tests
+def _word_char(c: str) -> bool:
+    """A character that continues a word ("liberal's", "anti-liberal" are other words)."""
     return c.isalnum() or c in "'’-_"
 
 

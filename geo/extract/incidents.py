@@ -145,7 +145,7 @@ class _Reading:
             # conflict story may mention a "warrant" or "bail" once among its militants and troops. The offence
             # words first: most conflict news names none, and then the political words need no count.
             offences = self._rules.count_in_article("offence", whole, folded)
-            self._crime = offences > 0 and self._rules.count_in_article("political", whole, folded) < offences
+            self._crime = offences > 0 and self._rules.count_in_article("political", whole, folded, offences) < offences
         return self._crime
 
 

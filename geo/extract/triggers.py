@@ -406,8 +406,9 @@ class Rules:
             folded = Caseless.fold(text)
         return any(c.search(text, folded) for c in cues)
 
-    def count_in_article(self, kind: str, text: str, folded: str | None = None) -> int:
-        """How many times cues of `kind` with scope `article` occur in `text` (`folded`: its `Caseless.fold`)."""
+    def count_in_article(self, kind: str, text: str, folded: str | None = None, enough: int | None = None) -> int:
+        """How many times cues of `kind` with scope `article` occur in `text` (`folded`: its `Caseless.fold`);
+        with `enough`, counting stops there (the answer is then `enough`)."""
         cues = self._in_article.get(kind, ())
         if not cues:
             return 0
@@ -416,6 +417,8 @@ class Rules:
         for cue in cues:
             for _ in cue.finditer_folded(text, folded):
                 found += 1
+                if found == enough:
+                    return found
         return found
 
     def in_text(self, kind: str, text: str) -> bool:
