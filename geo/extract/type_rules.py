@@ -108,13 +108,9 @@ _SET_OFF = re.compile(r"\b(?:prompt\w*|spark\w*|trigger\w*|led\s+to|leading\s+to
                       r"(?:\s+[\w’'-]+){0,3}\s+$", re.IGNORECASE)
 
 
-def _at_protest(sentence: Sentence) -> bool:
-    """True if the sentence tells a protest that is not only one the event set off."""
-    return _protest_scene(sentence.text)
-
-
 @lru_cache(maxsize=_SENTENCES_KEPT)
-def _protest_scene(text: str) -> bool:
+def _at_protest(text: str) -> bool:
+    """True if the sentence tells a protest that is not only one the event set off."""
     return any(not _SET_OFF.search(text, max(0, m.start() - 40), m.start()) for m in _PROTEST_SCENE.finditer(text))
 
 
@@ -124,13 +120,9 @@ _INTERCEPTED = re.compile(r"\b(?:intercept(?:ed|s|ing)?|shot\s+down|downed)\b", 
 _PROJECTILE = re.compile(r"\b(?:missiles?|rockets?|drones?|projectiles?)\b", re.IGNORECASE)
 
 
-def _intercepted(sentence: Sentence) -> bool:
-    """True if the sentence tells a projectile intercepted or shot down and nobody killed or hurt."""
-    return _intercepted_in(sentence.text)
-
-
 @lru_cache(maxsize=_SENTENCES_KEPT)
-def _intercepted_in(text: str) -> bool:
+def _intercepted(text: str) -> bool:
+    """True if the sentence tells a projectile intercepted or shot down and nobody killed or hurt."""
     return bool(_INTERCEPTED.search(text) and _PROJECTILE.search(text)) and not has_casualties(text)
 
 
@@ -164,13 +156,9 @@ _STATE_DAMAGE = re.compile(rf"\b(?:{_STATE_NOUNS}|officers)\s+(?:\w+\s+){{0,2}}"
                            r"(?:smash|vandali|ransack|loot|torch|set|burn|threw|throwing|hurl|pelt)", re.IGNORECASE)
 
 
-def _crowd_damage(sentence: Sentence) -> bool:
-    """True if the sentence tells a crowd's damage (`_DAMAGE`) done after a crowd is named, not the state's."""
-    return _crowd_damage_in(sentence.text)
-
-
 @lru_cache(maxsize=_SENTENCES_KEPT)
-def _crowd_damage_in(text: str) -> bool:
+def _crowd_damage(text: str) -> bool:
+    """True if the sentence tells a crowd's damage (`_DAMAGE`) done after a crowd is named, not the state's."""
     damage = _DAMAGE.search(text)
     if damage is None or _STATE_DAMAGE.search(text):
         return False
@@ -195,13 +183,13 @@ TYPE_RULES: tuple[TypeRule, ...] = (
     TypeRule("shelling", "air_strike", lambda r, t, s, h: r.cue("air_delivery", t, s, h), True, False),
     TypeRule("attack_on_civilians", "armed_clash", armed_victims, True, True),
     TypeRule("attack_on_civilians", "protest_excessive_force", lambda r, t, s, h: _state_hand(r, t, s, h)
-             and _at_protest(s), True, False),
-    TypeRule("shelling", "weapons_disrupted", lambda r, t, s, h: _intercepted(s), True, True),
-    TypeRule("air_strike", "weapons_disrupted", lambda r, t, s, h: _intercepted(s), True, True),
+             and _at_protest(s.text), True, False),
+    TypeRule("shelling", "weapons_disrupted", lambda r, t, s, h: _intercepted(s.text), True, True),
+    TypeRule("air_strike", "weapons_disrupted", lambda r, t, s, h: _intercepted(s.text), True, True),
     TypeRule("arrest", "protest_intervention", lambda r, t, s, h: r.cue("protesting", t, s, h), False, False),
-    TypeRule("armed_clash", "riot", lambda r, t, s, h: _unarmed_side(t, s, h) and _at_protest(s), True, False),
+    TypeRule("armed_clash", "riot", lambda r, t, s, h: _unarmed_side(t, s, h) and _at_protest(s.text), True, False),
     TypeRule("armed_clash", "mob_violence", lambda r, t, s, h: _unarmed_side(t, s, h), True, False),
-    TypeRule("protest", "riot", lambda r, t, s, h: _crowd_damage(s), True, True),
+    TypeRule("protest", "riot", lambda r, t, s, h: _crowd_damage(s.text), True, True),
 )
 
 
