@@ -108,6 +108,24 @@ def english_alternates(alts: str) -> list[str]:
     return out
 
 
+def names_field(names: list[str]) -> str:
+    """The `names` column: each name once, the first spelling of names that differ only in case, joined by "|"."""
+    seen: dict[str, str] = {}
+    for n in names:
+        seen.setdefault(n.lower(), n)
+    return "|".join(seen.values())
+
+
+def write_rows(path: Path, comment: str, rows: list[dict]) -> None:
+    """A data file: one comment line, then the rows as CSV with their keys as the header."""
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        fh.write(f"# {comment}\n")
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    print(f"wrote {len(rows)} rows to {path}", file=sys.stderr)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("no_country", type=Path, help="GeoNames no-country.txt")
@@ -151,21 +169,13 @@ def main(argv=None) -> int:
         short = short_form(name, land) if f[_CODE] in NAMED_BY_KIND else None
         if short:
             names.append(short)
-        seen: dict[str, str] = {}
-        for n in names:
-            seen.setdefault(n.lower(), n)
         lat, lon = float(f[_LAT]), float(f[_LON])
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise SystemExit(f"{args.no_country}: {f[_ID]} {name}: coordinates out of range: {lat}, {lon}")
         out_rows.append({"geonameid": f[_ID], "name": name, "feature_code": f[_CODE], "lat": f[_LAT],
-                         "lon": f[_LON], "names": "|".join(seen.values()), "source": SOURCE})
-    with args.out.open("w", encoding="utf-8", newline="") as fh:
-        fh.write("# Oceans, seas, gulfs, bays and straits at GeoNames' own points; derived by "
-                 "scripts/derive_water.py (see README.md).\n")
-        w = csv.DictWriter(fh, fieldnames=list(out_rows[0]), lineterminator="\n")
-        w.writeheader()
-        w.writerows(out_rows)
-    print(f"wrote {len(out_rows)} rows to {args.out}", file=sys.stderr)
+                         "lon": f[_LON], "names": names_field(names), "source": SOURCE})
+    write_rows(args.out, "Oceans, seas, gulfs, bays and straits at GeoNames' own points; derived by "
+               "scripts/derive_water.py (see README.md).", out_rows)
     return 0
 
 

@@ -38,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scripts.derive_water import generic, without_the  # noqa: E402
+from scripts.derive_water import generic, names_field, without_the, write_rows  # noqa: E402
 
 DEFAULT_OUT = ROOT / "gazetteer" / "data" / "water_naturalearth.csv"
 WATER_CSV = ROOT / "gazetteer" / "data" / "water.csv"
@@ -140,18 +140,10 @@ def main(argv=None) -> int:
         if pid in ids:
             raise SystemExit(f"two places would share the id {pid}")
         ids.add(pid)
-        seen: dict[str, str] = {}
-        for n in [g["name"], *g["names"]]:
-            seen.setdefault(n.lower(), n)
         rows.append({"id": pid, "name": g["name"], "feature_code": g["code"], "lat": f"{lat:.5f}",
-                     "lon": f"{lon:.5f}", "names": "|".join(seen.values()), "source": g["source"]})
-    with args.out.open("w", encoding="utf-8", newline="") as fh:
-        fh.write("# Seas, gulfs, straits and lakes water.csv lacks, at the label points of Natural Earth's polygons; "
-                 "derived by scripts/derive_water_naturalearth.py (see README.md).\n")
-        w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
-    print(f"wrote {len(rows)} rows to {args.out}", file=sys.stderr)
+                     "lon": f"{lon:.5f}", "names": names_field([g["name"], *g["names"]]), "source": g["source"]})
+    write_rows(args.out, "Seas, gulfs, straits and lakes water.csv lacks, at the label points of Natural Earth's "
+               "polygons; derived by scripts/derive_water_naturalearth.py (see README.md).", rows)
     return 0
 
 
