@@ -67,7 +67,7 @@ REPORTED = ("dev+test+holdout", *(s for s in SPLIT_FILES if s not in WRITTEN_SPL
 def newest_blind() -> str | None:
     """The blind split with the highest number: a new split is scored at the start and the end of the day
     that made it, so the calibration's report leaves it out unless asked (`--report`)."""
-    numbered = [(int(s[len("blind"):] or 1), s) for s in REPORTED if s.startswith("blind") and s[len("blind"):].isdigit()]
+    numbered = [(int(s[len("blind"):]), s) for s in REPORTED if s.startswith("blind") and s[len("blind"):].isdigit()]
     return max(numbered)[1] if numbered else None
 
 

@@ -401,10 +401,7 @@ class Rules:
 
     def in_article(self, kind: str, text: str, folded: str | None = None) -> bool:
         """True if a cue of `kind` with scope `article` occurs anywhere in `text` (`folded`: its `Caseless.fold`)."""
-        cues = self._in_article.get(kind, ())
-        if cues and folded is None:
-            folded = Caseless.fold(text)
-        return any(c.search(text, folded) for c in cues)
+        return self.count_in_article(kind, text, folded, enough=1) > 0
 
     def count_in_article(self, kind: str, text: str, folded: str | None = None, enough: int | None = None) -> int:
         """How many times cues of `kind` with scope `article` occur in `text` (`folded`: its `Caseless.fold`);
